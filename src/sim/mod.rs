@@ -1,0 +1,1 @@
+//! Cloudflare API simulator (see docs/SIMULATOR.md).
