@@ -1,3 +1,8 @@
+//! terraform-provider-cftenant: a Terraform provider for Cloudflare's partner
+//! (Tenant) provisioning API, and `cftenant-sim`, a local simulator of that
+//! API. See docs/ARCHITECTURE.md for how the modules fit together.
+
+/// Code generated from `proto/` by build.rs.
 pub mod proto {
     pub mod tfplugin6 {
         tonic::include_proto!("tfplugin6");
@@ -6,4 +11,22 @@ pub mod proto {
         tonic::include_proto!("plugin");
     }
 }
+
+pub mod client;
+pub mod data_sources;
+pub mod diag;
+pub mod logging;
+pub mod plan;
+pub mod provider;
+pub mod resource;
+pub mod resources;
+pub mod schema;
+pub mod server;
 pub mod sim;
+pub mod value;
+
+/// rustls needs one process-wide crypto provider; we use ring (pure
+/// Rust + asm, no C toolchain steps beyond cc).
+pub fn install_crypto_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}

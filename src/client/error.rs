@@ -1,0 +1,146 @@
+//! The one error type of the API client.
+
+use super::envelope::CfMessage;
+use std::fmt;
+use std::time::Duration;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    NotFound,
+    Unauthorized,
+    Forbidden,
+    RateLimited,
+    Conflict,
+    /// The API refused the request as invalid (4xx), with Cloudflare's codes.
+    Invalid,
+    Server,
+    /// No usable HTTP response: connection refused or reset, timeout.
+    Transport,
+    /// A response we could not make sense of.
+    Decode,
+    /// Terraform asked the provider to stop while the request was waiting.
+    Stopped,
+}
+
+#[derive(Clone, Debug)]
+pub struct ApiError {
+    /// `METHOD /path` of the request, without the query (never credentials).
+    pub request: String,
+    pub kind: ErrorKind,
+    pub status: Option<u16>,
+    pub errors: Vec<CfMessage>,
+    pub retry_after: Option<Duration>,
+    pub detail: String,
+    pub attempts: u32,
+    /// For transport errors: the request surely never reached the server.
+    pub not_sent: bool,
+}
+
+impl ApiError {
+    pub fn new(request: String, kind: ErrorKind, detail: impl Into<String>) -> Self {
+        ApiError {
+            request,
+            kind,
+            status: None,
+            errors: Vec::new(),
+            retry_after: None,
+            detail: detail.into(),
+            attempts: 1,
+            not_sent: false,
+        }
+    }
+
+    pub fn from_status(request: String, status: u16, errors: Vec<CfMessage>, retry_after: Option<Duration>) -> Self {
+        let kind = match status {
+            401 => ErrorKind::Unauthorized,
+            403 => ErrorKind::Forbidden,
+            404 => ErrorKind::NotFound,
+            409 => ErrorKind::Conflict,
+            429 => ErrorKind::RateLimited,
+            500..=599 => ErrorKind::Server,
+            _ => ErrorKind::Invalid,
+        };
+        ApiError {
+            status: Some(status),
+            errors,
+            retry_after,
+            ..ApiError::new(request, kind, "")
+        }
+    }
+
+    pub fn is_not_found(&self) -> bool {
+        self.kind == ErrorKind::NotFound
+    }
+
+    /// True when Cloudflare answered with this error code.
+    pub fn has_code(&self, code: i64) -> bool {
+        self.errors.iter().any(|e| e.code == code || e.chain.iter().any(|c| c.code == code))
+    }
+
+    /// What the user can do about it, where we know.
+    pub fn advice(&self) -> Option<&'static str> {
+        match self.kind {
+            ErrorKind::Unauthorized | ErrorKind::Forbidden => Some(
+                "Check the provider's credentials: `api_token`, or `email` + `api_key` (environment: \
+                 CLOUDFLARE_API_TOKEN, or CLOUDFLARE_EMAIL + CLOUDFLARE_API_KEY), and that the user \
+                 administers this tenant and has the permission the request needs.",
+            ),
+            ErrorKind::RateLimited => Some(
+                "Cloudflare allows 1200 requests per 5 minutes per user. Run with a lower \
+                 -parallelism, raise the provider's `max_retries`, or spread customers over service users.",
+            ),
+            ErrorKind::Transport => Some(
+                "Check `base_url` (environment: CLOUDFLARE_BASE_URL) and the network, or raise \
+                 `request_timeout_seconds`.",
+            ),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.request)?;
+        match self.status {
+            Some(s) => write!(f, ": HTTP {s}")?,
+            None => write!(f, ": {}", if self.kind == ErrorKind::Stopped { "stopped" } else { "no response" })?,
+        }
+        for e in &self.errors {
+            write!(f, "; Cloudflare error {}: {}", e.code, e.message)?;
+            for c in &e.chain {
+                write!(f, " ({}: {})", c.code, c.message)?;
+            }
+        }
+        if !self.detail.is_empty() {
+            write!(f, "; {}", self.detail)?;
+        }
+        if self.attempts > 1 {
+            write!(f, " (after {} attempts)", self.attempts)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_statuses_and_formats_codes() {
+        let e = ApiError::from_status(
+            "POST /zones".into(),
+            400,
+            vec![CfMessage { code: 1061, message: "example.com already exists".into(), chain: vec![] }],
+            None,
+        );
+        assert_eq!(e.kind, ErrorKind::Invalid);
+        assert!(e.has_code(1061));
+        assert_eq!(e.to_string(), "POST /zones: HTTP 400; Cloudflare error 1061: example.com already exists");
+        assert_eq!(ApiError::from_status("x".into(), 404, vec![], None).kind, ErrorKind::NotFound);
+        assert_eq!(ApiError::from_status("x".into(), 503, vec![], None).kind, ErrorKind::Server);
+        assert_eq!(ApiError::from_status("x".into(), 429, vec![], None).kind, ErrorKind::RateLimited);
+        assert!(ApiError::from_status("x".into(), 403, vec![], None).advice().unwrap().contains("CLOUDFLARE_API_TOKEN"));
+    }
+}

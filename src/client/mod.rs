@@ -1,0 +1,306 @@
+//! The Cloudflare API client: one connection pool, one envelope decoder, one
+//! retry policy, one error type. Resources call the typed helpers below and
+//! never build HTTP requests themselves.
+
+mod envelope;
+mod error;
+mod retry;
+
+pub use envelope::{CfMessage, Envelope, ResultInfo};
+pub use error::{ApiError, ErrorKind};
+pub use retry::RetryPolicy;
+
+use reqwest::Method;
+use serde::{de::DeserializeOwned, Serialize};
+use std::fmt;
+use std::time::{Duration, Instant};
+use tokio::sync::watch;
+
+pub const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
+const USER_AGENT: &str = concat!("terraform-provider-cftenant/", env!("CARGO_PKG_VERSION"));
+
+/// How requests authenticate. `Debug` never prints the secrets.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Auth {
+    Token(String),
+    Key { email: String, key: String },
+}
+
+impl fmt::Debug for Auth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Auth::Token(_) => write!(f, "Auth::Token(<redacted>)"),
+            Auth::Key { email, .. } => write!(f, "Auth::Key {{ email: {email:?}, key: <redacted> }}"),
+        }
+    }
+}
+
+impl Auth {
+    fn apply(&self, req: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        match self {
+            Auth::Token(t) => req.bearer_auth(t),
+            Auth::Key { email, key } => req.header("X-Auth-Email", email).header("X-Auth-Key", key),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct ClientConfig {
+    pub base_url: String,
+    pub auth: Auth,
+    pub retry: RetryPolicy,
+    pub request_timeout: Duration,
+}
+
+/// Tells waiting requests that Terraform asked the provider to stop.
+#[derive(Clone)]
+pub struct StopSignal(watch::Sender<bool>);
+
+impl Default for StopSignal {
+    fn default() -> Self {
+        StopSignal(watch::channel(false).0)
+    }
+}
+
+impl StopSignal {
+    pub fn stop(&self) {
+        self.0.send_replace(true);
+    }
+    fn subscribe(&self) -> watch::Receiver<bool> {
+        self.0.subscribe()
+    }
+}
+
+/// A successful response: the decoded `result` and the `result_info`.
+pub struct Page<T> {
+    pub result: T,
+    pub info: Option<ResultInfo>,
+}
+
+#[derive(Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    base_url: String,
+    auth: Auth,
+    retry: RetryPolicy,
+    stop: StopSignal,
+}
+
+impl Client {
+    pub fn new(config: ClientConfig, stop: StopSignal) -> Result<Client, ApiError> {
+        crate::install_crypto_provider();
+        let http = reqwest::Client::builder()
+            .user_agent(USER_AGENT)
+            .timeout(config.request_timeout)
+            .connect_timeout(config.request_timeout.min(Duration::from_secs(10)))
+            .tcp_nodelay(true)
+            .pool_idle_timeout(Duration::from_secs(60))
+            .build()
+            .map_err(|e| ApiError::new("building the HTTP client".into(), ErrorKind::Transport, e.to_string()))?;
+        Ok(Client {
+            http,
+            base_url: config.base_url.trim_end_matches('/').to_string(),
+            auth: config.auth,
+            retry: config.retry,
+            stop,
+        })
+    }
+
+    pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
+        Ok(self.call(Method::GET, path, &[], None::<&()>, None).await?.result)
+    }
+
+    pub async fn get_query<T: DeserializeOwned>(&self, path: &str, query: &[(&str, String)]) -> Result<T, ApiError> {
+        Ok(self.call(Method::GET, path, query, None::<&()>, None).await?.result)
+    }
+
+    /// A GET made with other credentials than the provider's (e.g. a
+    /// service user reading itself).
+    pub async fn get_as<T: DeserializeOwned>(&self, path: &str, auth: &Auth) -> Result<T, ApiError> {
+        Ok(self.call(Method::GET, path, &[], None::<&()>, Some(auth)).await?.result)
+    }
+
+    pub async fn post<B: Serialize, T: DeserializeOwned>(&self, path: &str, body: &B) -> Result<T, ApiError> {
+        Ok(self.call(Method::POST, path, &[], Some(body), None).await?.result)
+    }
+
+    pub async fn put<B: Serialize, T: DeserializeOwned>(&self, path: &str, body: &B) -> Result<T, ApiError> {
+        Ok(self.call(Method::PUT, path, &[], Some(body), None).await?.result)
+    }
+
+    pub async fn patch<B: Serialize, T: DeserializeOwned>(&self, path: &str, body: &B) -> Result<T, ApiError> {
+        Ok(self.call(Method::PATCH, path, &[], Some(body), None).await?.result)
+    }
+
+    pub async fn delete(&self, path: &str) -> Result<(), ApiError> {
+        self.call::<serde_json::Value, ()>(Method::DELETE, path, &[], None, None).await?;
+        Ok(())
+    }
+
+    /// Every item of a paginated list (`page`/`per_page`), following
+    /// `result_info.total_pages` where given, else until a short page.
+    pub async fn list_all<T: DeserializeOwned>(&self, path: &str, query: &[(&str, String)], per_page: u32) -> Result<Vec<T>, ApiError> {
+        let mut items = Vec::new();
+        for page in 1u64.. {
+            let mut q: Vec<(&str, String)> = query.to_vec();
+            q.push(("page", page.to_string()));
+            q.push(("per_page", per_page.to_string()));
+            let resp: Page<Vec<T>> = self.call(Method::GET, path, &q, None::<&()>, None).await?;
+            let n = resp.result.len() as u64;
+            items.extend(resp.result);
+            let last = match resp.info.and_then(|i| i.total_pages) {
+                Some(total) => page >= total,
+                None => n < u64::from(per_page),
+            };
+            if last || n == 0 {
+                break;
+            }
+        }
+        Ok(items)
+    }
+
+    /// One API call with retries: the core every helper above goes through.
+    pub async fn call<B: Serialize, T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<&B>,
+        auth: Option<&Auth>,
+    ) -> Result<Page<T>, ApiError> {
+        let request = format!("{method} {path}");
+        let body = match body {
+            Some(b) => Some(serde_json::to_vec(b).map_err(|e| ApiError::new(request.clone(), ErrorKind::Decode, e.to_string()))?),
+            None => None,
+        };
+        let mut stop = self.stop.subscribe();
+        let mut retries = 0;
+        loop {
+            if *stop.borrow() {
+                return Err(ApiError::new(request, ErrorKind::Stopped, "Terraform asked the provider to stop"));
+            }
+            let started = Instant::now();
+            let outcome = self.attempt(&method, path, query, body.as_deref(), auth.unwrap_or(&self.auth), &request).await;
+            match &outcome {
+                Ok((status, _)) => tracing::debug!(method = %method, path, status, elapsed_ms = started.elapsed().as_millis() as u64, "API call"),
+                Err(e) => tracing::debug!(method = %method, path, status = e.status, error = %e, elapsed_ms = started.elapsed().as_millis() as u64, "API call failed"),
+            }
+            let err = match outcome {
+                Ok((_, envelope)) => {
+                    let result = serde_json::from_value(envelope.result).map_err(|e| {
+                        ApiError::new(request.clone(), ErrorKind::Decode, format!("unexpected response shape: {e}"))
+                    })?;
+                    return Ok(Page { result, info: envelope.result_info });
+                }
+                Err(e) => e,
+            };
+            if !self.retry.should_retry(&method, &err, retries) {
+                return Err(ApiError { attempts: retries + 1, ..err });
+            }
+            let wait = self.retry.delay(retries, err.retry_after);
+            tracing::info!(request = %request, error = %err, wait_ms = wait.as_millis() as u64, "retrying API call");
+            retries += 1;
+            tokio::select! {
+                _ = tokio::time::sleep(wait) => {}
+                _ = stop.wait_for(|s| *s) => {
+                    return Err(ApiError { attempts: retries, ..ApiError::new(request, ErrorKind::Stopped, format!("stopped while waiting to retry after: {err}")) });
+                }
+            }
+        }
+    }
+
+    async fn attempt(
+        &self,
+        method: &Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<&[u8]>,
+        auth: &Auth,
+        request: &str,
+    ) -> Result<(u16, Envelope), ApiError> {
+        let mut req = self.http.request(method.clone(), format!("{}{}", self.base_url, path));
+        if !query.is_empty() {
+            req = req.query(query);
+        }
+        if let Some(b) = body {
+            req = req.header(reqwest::header::CONTENT_TYPE, "application/json").body(b.to_vec());
+        }
+        let resp = auth.apply(req).send().await.map_err(|e| transport_error(request, &e))?;
+        let status = resp.status().as_u16();
+        let retry_after = resp
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        let bytes = resp.bytes().await.map_err(|e| transport_error(request, &e))?;
+        match Envelope::parse(&bytes) {
+            Some(env) if (200..300).contains(&status) && env.success => Ok((status, env)),
+            Some(env) => {
+                let status = if (200..300).contains(&status) { 400 } else { status };
+                Err(ApiError::from_status(request.to_string(), status, env.errors, retry_after))
+            }
+            None if (200..300).contains(&status) => Err(ApiError::new(request.to_string(), ErrorKind::Decode, "response is not a Cloudflare API envelope")),
+            None => {
+                let snippet: String = String::from_utf8_lossy(&bytes).chars().take(200).collect();
+                Err(ApiError { detail: format!("body: {snippet}"), ..ApiError::from_status(request.to_string(), status, vec![], retry_after) })
+            }
+        }
+    }
+}
+
+fn transport_error(request: &str, e: &reqwest::Error) -> ApiError {
+    // reqwest error text can include the URL (never headers); keep it.
+    let mut err = ApiError::new(request.to_string(), ErrorKind::Transport, e.to_string());
+    err.not_sent = e.is_connect();
+    err
+}
+
+/// Checks a base URL: HTTPS anywhere, plain HTTP only to a loopback host.
+pub fn check_base_url(raw: &str) -> Result<(), String> {
+    let url = url::Url::parse(raw).map_err(|e| format!("{raw:?} is not a URL: {e}"))?;
+    match url.scheme() {
+        "https" => Ok(()),
+        "http" => {
+            let loopback = match url.host() {
+                Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+                Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+                Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+                None => false,
+            };
+            if loopback {
+                Ok(())
+            } else {
+                Err(format!(
+                    "{raw:?} uses plain http:// to a host that is not loopback; use https://, or http:// only with 127.0.0.1, ::1 or localhost (e.g. the cftenant-sim simulator)"
+                ))
+            }
+        }
+        other => Err(format!("{raw:?} has scheme {other:?}; expected https:// (or http:// to a loopback host)")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_rules() {
+        assert!(check_base_url("https://api.cloudflare.com/client/v4").is_ok());
+        assert!(check_base_url("http://127.0.0.1:8787/client/v4").is_ok());
+        assert!(check_base_url("http://127.3.4.5/client/v4").is_ok());
+        assert!(check_base_url("http://[::1]:8787/client/v4").is_ok());
+        assert!(check_base_url("http://localhost:8787/client/v4").is_ok());
+        assert!(check_base_url("http://api.cloudflare.com/client/v4").unwrap_err().contains("not loopback"));
+        assert!(check_base_url("http://10.0.0.1/client/v4").is_err());
+        assert!(check_base_url("ftp://127.0.0.1/").is_err());
+        assert!(check_base_url("not a url").is_err());
+    }
+
+    #[test]
+    fn auth_debug_hides_secrets() {
+        let t = format!("{:?}", Auth::Token("s3cr3t-token".into()));
+        let k = format!("{:?}", Auth::Key { email: "a@b.co".into(), key: "s3cr3t-key".into() });
+        assert!(!t.contains("s3cr3t") && !k.contains("s3cr3t"));
+    }
+}

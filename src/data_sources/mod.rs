@@ -1,0 +1,3 @@
+//! Data sources, one file each: model, schema, read.
+
+pub mod tenant;

@@ -1,0 +1,136 @@
+//! The generic half of planning, driven by the schema: defaults, which
+//! computed values become unknown, and which changes force a replacement.
+//! Resources add their own rules on top (`Resource::modify_plan`).
+
+use crate::schema::Schema;
+use crate::value::{AttrPath, Value};
+
+pub struct PlannedChange {
+    pub planned: Value,
+    pub requires_replace: Vec<AttrPath>,
+}
+
+/// Plans a change from `prior` (null when creating) to the configuration.
+/// `proposed` is Terraform's proposal: the configuration, with prior values
+/// for computed attributes the configuration leaves unset.
+pub fn plan(schema: &Schema, prior: &Value, proposed: &Value, config: &Value) -> PlannedChange {
+    if proposed.is_null() {
+        // Destroy: nothing to plan.
+        return PlannedChange { planned: Value::Null, requires_replace: Vec::new() };
+    }
+    let creating = prior.is_null();
+    let mut planned = proposed.clone();
+    for a in &schema.attributes {
+        if !config.attr(a.name).is_null() {
+            continue;
+        }
+        if let Some(d) = &a.default {
+            planned.set_attr(a.name, d.clone());
+        } else if a.computed && creating {
+            planned.set_attr(a.name, Value::Unknown);
+        }
+    }
+    if creating {
+        return PlannedChange { planned, requires_replace: Vec::new() };
+    }
+    let changed = |name: &str| !planned.attr(name).semantically_equal(prior.attr(name));
+    let mut requires_replace = Vec::new();
+    let mut recomputed = Vec::new();
+    for a in &schema.attributes {
+        if a.requires_replace && changed(a.name) {
+            requires_replace.push(AttrPath::attr(a.name));
+        }
+        if a.computed && config.attr(a.name).is_null() && a.unknown_when_changed.iter().any(|n| changed(n)) {
+            recomputed.push(a.name);
+        }
+    }
+    for name in recomputed {
+        planned.set_attr(name, Value::Unknown);
+    }
+    PlannedChange { planned, requires_replace }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::Attribute;
+    use crate::value::Type;
+
+    fn schema() -> Schema {
+        Schema::new(
+            "t",
+            vec![
+                Attribute::computed("id", Type::String, "id"),
+                Attribute::required("name", Type::String, "name"),
+                Attribute::optional("type", Type::String, "type").default(Value::String("standard".into())).replaces(),
+                Attribute::optional_computed("unit_id", Type::String, "unit").replaces(),
+                Attribute::computed("price", Type::Number, "price").unknown_when_changed(&["name"]),
+                Attribute::computed("created_on", Type::String, "created"),
+            ],
+        )
+    }
+
+    fn obj(pairs: &[(&str, Value)]) -> Value {
+        Value::Object(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())
+    }
+    fn s(x: &str) -> Value {
+        Value::String(x.into())
+    }
+
+    fn prior() -> Value {
+        obj(&[
+            ("id", s("abc")),
+            ("name", s("acme")),
+            ("type", s("standard")),
+            ("unit_id", s("u1")),
+            ("price", Value::Number(5.into())),
+            ("created_on", s("2026-01-01T00:00:00Z")),
+        ])
+    }
+
+    #[test]
+    fn create_fills_defaults_and_unknowns() {
+        let config = obj(&[("name", s("acme"))]);
+        let p = plan(&schema(), &Value::Null, &config, &config);
+        assert_eq!(p.planned.attr("type"), &s("standard"));
+        assert!(p.planned.attr("id").is_unknown());
+        assert!(p.planned.attr("unit_id").is_unknown());
+        assert!(p.requires_replace.is_empty());
+    }
+
+    #[test]
+    fn update_keeps_prior_computed_values_unless_they_can_change() {
+        let config = obj(&[("name", s("acme2"))]);
+        let mut proposed = prior();
+        proposed.set_attr("name", s("acme2"));
+        let p = plan(&schema(), &prior(), &proposed, &config);
+        assert_eq!(p.planned.attr("id"), &s("abc"));
+        assert_eq!(p.planned.attr("created_on"), prior().attr("created_on"));
+        assert!(p.planned.attr("price").is_unknown());
+        assert!(p.requires_replace.is_empty());
+    }
+
+    #[test]
+    fn no_change_plans_the_prior_state() {
+        let config = obj(&[("name", s("acme"))]);
+        let p = plan(&schema(), &prior(), &prior(), &config);
+        assert_eq!(p.planned, prior());
+    }
+
+    #[test]
+    fn replacing_attributes_are_reported() {
+        let config = obj(&[("name", s("acme")), ("type", s("enterprise")), ("unit_id", s("u2"))]);
+        let mut proposed = prior();
+        proposed.set_attr("type", s("enterprise"));
+        proposed.set_attr("unit_id", s("u2"));
+        let p = plan(&schema(), &prior(), &proposed, &config);
+        let names: Vec<String> = p.requires_replace.iter().map(|p| p.to_string()).collect();
+        assert_eq!(names, vec!["type", "unit_id"]);
+    }
+
+    #[test]
+    fn destroy_plans_null() {
+        let p = plan(&schema(), &prior(), &Value::Null, &Value::Null);
+        assert!(p.planned.is_null());
+    }
+}

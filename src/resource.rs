@@ -1,0 +1,260 @@
+//! What a resource and a data source implement, and the one adapter that
+//! turns Terraform's untyped requests into calls on them.
+//!
+//! A resource works with its typed model; everything generic (decoding,
+//! validation, planning, the "gone" convention, keeping partially created
+//! objects in state) happens here once.
+
+use crate::client::{ApiError, Client};
+use crate::diag::{self, Diagnostic, Diagnostics};
+use crate::plan::{self, PlannedChange};
+use crate::schema::Schema;
+use crate::value::{self, Value};
+use async_trait::async_trait;
+use serde::{de::DeserializeOwned, Serialize};
+
+/// A failed operation. `state` is set when the object exists on the API
+/// despite the failure, so that Terraform records it (tainted) instead of
+/// losing track of it.
+pub struct Failure<M> {
+    pub diags: Diagnostics,
+    pub state: Option<M>,
+}
+
+impl<M> From<Diagnostic> for Failure<M> {
+    fn from(d: Diagnostic) -> Self {
+        Failure { diags: d.into(), state: None }
+    }
+}
+
+impl<M> From<Diagnostics> for Failure<M> {
+    fn from(diags: Diagnostics) -> Self {
+        Failure { diags, state: None }
+    }
+}
+
+pub type OpResult<T, M> = Result<T, Failure<M>>;
+
+/// Turns an API error into a diagnostic saying what we were doing.
+pub trait Context<T> {
+    fn context(self, action: impl FnOnce() -> String) -> Result<T, Diagnostic>;
+}
+
+impl<T> Context<T> for Result<T, ApiError> {
+    fn context(self, action: impl FnOnce() -> String) -> Result<T, Diagnostic> {
+        self.map_err(|e| diag::api_error(&action(), &e))
+    }
+}
+
+#[async_trait]
+pub trait Resource: Send + Sync + 'static {
+    type Model: Serialize + DeserializeOwned + Send + Sync;
+    const TYPE_NAME: &'static str;
+
+    fn schema() -> Schema;
+
+    /// Checks across attributes, beyond the per-attribute schema checks.
+    /// The configuration may hold unknown values.
+    fn validate(_config: &Value, _diags: &mut Diagnostics) {}
+
+    /// Adjusts the generic plan (which already applied defaults, unknowns
+    /// and replacements from the schema).
+    fn modify_plan(_prior: &Value, _config: &Value, _plan: &mut PlannedChange, _diags: &mut Diagnostics) {}
+
+    async fn create(&self, client: &Client, planned: Self::Model) -> OpResult<Self::Model, Self::Model>;
+    /// `Ok(None)` when the object is gone: it was deleted outside Terraform.
+    async fn read(&self, client: &Client, state: Self::Model) -> OpResult<Option<Self::Model>, Self::Model>;
+    async fn update(&self, client: &Client, prior: Self::Model, planned: Self::Model) -> OpResult<Self::Model, Self::Model>;
+    /// Returns warnings to show (e.g. for objects the API cannot delete).
+    async fn delete(&self, client: &Client, state: Self::Model) -> OpResult<Diagnostics, Self::Model>;
+    /// Builds the full state of an existing object from the user's import id.
+    async fn import(&self, client: &Client, id: &str) -> OpResult<Self::Model, Self::Model>;
+}
+
+#[async_trait]
+pub trait DataSource: Send + Sync + 'static {
+    type Model: Serialize + DeserializeOwned + Send + Sync;
+    const TYPE_NAME: &'static str;
+
+    fn schema() -> Schema;
+
+    async fn read(&self, client: &Client, config: Self::Model) -> Result<Self::Model, Diagnostics>;
+}
+
+/// A resource as the protocol server sees it: untyped values in and out.
+#[async_trait]
+pub trait AnyResource: Send + Sync {
+    fn type_name(&self) -> &'static str;
+    fn schema(&self) -> &Schema;
+    fn validate(&self, config: &Value) -> Diagnostics;
+    fn plan(&self, prior: &Value, proposed: &Value, config: &Value) -> (PlannedChange, Diagnostics);
+    async fn apply(&self, client: &Client, prior: &Value, planned: &Value) -> (Value, Diagnostics);
+    async fn read(&self, client: &Client, state: &Value) -> (Value, Diagnostics);
+    async fn import(&self, client: &Client, id: &str) -> (Value, Diagnostics);
+}
+
+#[async_trait]
+pub trait AnyDataSource: Send + Sync {
+    fn type_name(&self) -> &'static str;
+    fn schema(&self) -> &Schema;
+    fn validate(&self, config: &Value) -> Diagnostics;
+    async fn read(&self, client: &Client, config: &Value) -> (Value, Diagnostics);
+}
+
+/// Wraps a typed resource or data source with its schema, built once.
+pub struct Registered<R> {
+    inner: R,
+    schema: Schema,
+}
+
+impl<R: Resource> Registered<R> {
+    pub fn resource(inner: R) -> Box<dyn AnyResource> {
+        Box::new(Registered { inner, schema: R::schema() })
+    }
+}
+
+impl<D: DataSource> Registered<D> {
+    pub fn data_source(inner: D) -> Box<dyn AnyDataSource> {
+        Box::new(Registered { inner, schema: D::schema() })
+    }
+}
+
+fn decode<M: DeserializeOwned>(what: &str, v: &Value) -> Result<M, Diagnostics> {
+    value::from_value(v).map_err(|e| {
+        let mut d = Diagnostics::default();
+        d.attr_error(e.path.clone(), format!("Invalid {what}"), format!("{e}"));
+        d
+    })
+}
+
+fn encode<M: Serialize>(schema: &Schema, m: &M, diags: &mut Diagnostics) -> Value {
+    match value::to_value(m, &schema.ty()) {
+        Ok(v) => v,
+        Err(e) => {
+            diags.error("Internal error encoding state", format!("{e}. Please report this as a provider bug."));
+            Value::Null
+        }
+    }
+}
+
+/// Converts an operation's outcome into (new state, diagnostics), keeping a
+/// partially created object's state when the operation reports one.
+fn settle<M: Serialize>(schema: &Schema, outcome: OpResult<M, M>, fallback: Value) -> (Value, Diagnostics) {
+    let mut diags = Diagnostics::default();
+    match outcome {
+        Ok(m) => {
+            let v = encode(schema, &m, &mut diags);
+            (v, diags)
+        }
+        Err(f) => {
+            diags.extend(f.diags);
+            let v = match f.state {
+                Some(m) => encode(schema, &m, &mut diags),
+                None => fallback,
+            };
+            (v, diags)
+        }
+    }
+}
+
+#[async_trait]
+impl<R: Resource> AnyResource for Registered<R> {
+    fn type_name(&self) -> &'static str {
+        R::TYPE_NAME
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    fn validate(&self, config: &Value) -> Diagnostics {
+        let mut diags = self.schema.validate(config);
+        R::validate(config, &mut diags);
+        diags
+    }
+
+    fn plan(&self, prior: &Value, proposed: &Value, config: &Value) -> (PlannedChange, Diagnostics) {
+        let mut diags = Diagnostics::default();
+        let mut change = plan::plan(&self.schema, prior, proposed, config);
+        if !proposed.is_null() {
+            R::modify_plan(prior, config, &mut change, &mut diags);
+        }
+        (change, diags)
+    }
+
+    async fn apply(&self, client: &Client, prior: &Value, planned: &Value) -> (Value, Diagnostics) {
+        if planned.is_null() {
+            // Destroy. On failure the object is still there: keep its state.
+            let state = match decode::<R::Model>("state", prior) {
+                Ok(m) => m,
+                Err(d) => return (prior.clone(), d),
+            };
+            return match self.inner.delete(client, state).await {
+                Ok(warnings) => (Value::Null, warnings),
+                Err(f) => (prior.clone(), f.diags),
+            };
+        }
+        let planned_model = match decode::<R::Model>("plan", planned) {
+            Ok(m) => m,
+            Err(d) => return (if prior.is_null() { Value::Null } else { prior.clone() }, d),
+        };
+        if prior.is_null() {
+            let outcome = self.inner.create(client, planned_model).await;
+            settle(&self.schema, outcome, Value::Null)
+        } else {
+            let prior_model = match decode::<R::Model>("state", prior) {
+                Ok(m) => m,
+                Err(d) => return (prior.clone(), d),
+            };
+            let outcome = self.inner.update(client, prior_model, planned_model).await;
+            settle(&self.schema, outcome, prior.clone())
+        }
+    }
+
+    async fn read(&self, client: &Client, state: &Value) -> (Value, Diagnostics) {
+        let model = match decode::<R::Model>("state", state) {
+            Ok(m) => m,
+            Err(d) => return (state.clone(), d),
+        };
+        match self.inner.read(client, model).await {
+            Ok(Some(m)) => settle(&self.schema, Ok(m), state.clone()),
+            // Gone: a null new state tells Terraform to plan a create.
+            Ok(None) => (Value::Null, Diagnostics::default()),
+            Err(f) => settle(&self.schema, Err(f), state.clone()),
+        }
+    }
+
+    async fn import(&self, client: &Client, id: &str) -> (Value, Diagnostics) {
+        settle(&self.schema, self.inner.import(client, id).await, Value::Null)
+    }
+}
+
+#[async_trait]
+impl<D: DataSource> AnyDataSource for Registered<D> {
+    fn type_name(&self) -> &'static str {
+        D::TYPE_NAME
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    fn validate(&self, config: &Value) -> Diagnostics {
+        self.schema.validate(config)
+    }
+
+    async fn read(&self, client: &Client, config: &Value) -> (Value, Diagnostics) {
+        let model = match decode::<D::Model>("configuration", config) {
+            Ok(m) => m,
+            Err(d) => return (Value::Null, d),
+        };
+        match self.inner.read(client, model).await {
+            Ok(m) => {
+                let mut diags = Diagnostics::default();
+                let v = encode(&self.schema, &m, &mut diags);
+                (v, diags)
+            }
+            Err(d) => (Value::Null, d),
+        }
+    }
+}

@@ -1,0 +1,359 @@
+//! `cftenant_account`: a customer account created under the tenant.
+//!
+//! The KYC fields (`business_*`, `external_metadata`) are accepted by
+//! `POST /accounts` but afterwards only change through
+//! `PUT /accounts/{id}/profile`, which cannot clear a field. They are
+//! therefore optional + computed: removing one from the configuration keeps
+//! Cloudflare's value, and no change to them ever replaces the account
+//! (which would delete the customer's account and everything in it).
+
+use crate::client::Client;
+use crate::diag::Diagnostics;
+use crate::resource::{Context, OpResult, Resource};
+use crate::schema::{checks, Attribute, Check, Schema};
+use crate::value::{Type, Value};
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+pub struct AccountResource;
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct Account {
+    pub id: Option<String>,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub account_type: Option<String>,
+    pub unit_id: Option<String>,
+    pub business_name: Option<String>,
+    pub business_address: Option<String>,
+    pub business_email: Option<String>,
+    pub business_phone: Option<String>,
+    pub external_metadata: Option<String>,
+    pub enforce_twofactor: Option<bool>,
+    pub created_on: Option<String>,
+}
+
+fn kyc(name: &'static str, what: &'static str) -> Attribute {
+    let description = match what {
+        "name" => "Legal business name of the customer (KYC). At most 120 characters. Removing it from the configuration keeps Cloudflare's value: the API cannot clear it.",
+        "address" => "Business address of the customer (KYC). At most 120 characters. Removing it from the configuration keeps Cloudflare's value.",
+        "email" => "Business contact email of the customer (KYC). At most 120 characters. Removing it from the configuration keeps Cloudflare's value.",
+        "phone" => "Business phone number of the customer (KYC). At most 120 characters. Removing it from the configuration keeps Cloudflare's value.",
+        _ => "Free-form partner metadata stored with the account profile (e.g. your CRM id). At most 120 characters. Removing it from the configuration keeps Cloudflare's value.",
+    };
+    Attribute::optional_computed(name, Type::String, description).check(Check::MaxLen(120))
+}
+
+impl AccountResource {
+    pub fn schema() -> Schema {
+        Schema::new(
+            "A customer account under the tenant (`POST /accounts`). Deleting it deletes everything in the account.",
+            vec![
+                Attribute::computed("id", Type::String, "Account id (32 hexadecimal characters)."),
+                Attribute::required("name", Type::String, "Account name, as shown in the dashboard. At most 100 characters.")
+                    .check(Check::NotEmpty)
+                    .check(Check::MaxLen(100)),
+                Attribute::optional("type", Type::String, "Account type. Set at creation only: changing it replaces the account.")
+                    .default(Value::String("standard".into()))
+                    .check(Check::OneOf(&["standard", "enterprise"]))
+                    .replaces(),
+                Attribute::optional_computed(
+                    "unit_id",
+                    Type::String,
+                    "Tenant unit (`unit_tag`) to create the account in. Defaults to the tenant's first unit. Changing it replaces the account.",
+                )
+                .check(Check::NotEmpty)
+                .replaces(),
+                kyc("business_name", "name"),
+                kyc("business_address", "address"),
+                kyc("business_email", "email"),
+                kyc("business_phone", "phone"),
+                kyc("external_metadata", "metadata"),
+                Attribute::optional_computed("enforce_twofactor", Type::Bool, "Whether members must use two-factor authentication."),
+                Attribute::computed("created_on", Type::String, "When the account was created (RFC 3339)."),
+            ],
+        )
+    }
+}
+
+// ---- API shapes ----
+
+#[derive(Debug, Deserialize)]
+struct ApiAccount {
+    id: String,
+    name: String,
+    #[serde(rename = "type")]
+    account_type: Option<String>,
+    created_on: Option<String>,
+    managed_by: Option<ManagedBy>,
+    settings: Option<Settings>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ManagedBy {
+    parent_org_id: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+struct Settings {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    enforce_twofactor: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize, Serialize, PartialEq)]
+struct Profile {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    business_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    business_address: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    business_email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    business_phone: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    external_metadata: Option<String>,
+}
+
+#[derive(Serialize)]
+struct CreateBody<'a> {
+    name: &'a str,
+    #[serde(rename = "type")]
+    account_type: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unit: Option<UnitRef<'a>>,
+    #[serde(flatten)]
+    profile: Profile,
+}
+
+#[derive(Serialize)]
+struct UnitRef<'a> {
+    id: &'a str,
+}
+
+#[derive(Serialize)]
+struct UpdateBody<'a> {
+    id: &'a str,
+    name: &'a str,
+    settings: Settings,
+}
+
+impl Account {
+    fn profile(&self) -> Profile {
+        Profile {
+            business_name: self.business_name.clone(),
+            business_address: self.business_address.clone(),
+            business_email: self.business_email.clone(),
+            business_phone: self.business_phone.clone(),
+            external_metadata: self.external_metadata.clone(),
+        }
+    }
+
+    fn set_profile(&mut self, p: Profile) {
+        // Cloudflare reports unset fields as empty strings; we keep them null.
+        let keep = |s: Option<String>| s.filter(|s| !s.is_empty());
+        self.business_name = keep(p.business_name);
+        self.business_address = keep(p.business_address);
+        self.business_email = keep(p.business_email);
+        self.business_phone = keep(p.business_phone);
+        self.external_metadata = keep(p.external_metadata);
+    }
+
+    fn manages_profile(&self) -> bool {
+        self.profile() != Profile::default()
+    }
+
+    /// Copies what the API reports; configuration-only values stay as they are.
+    fn merge(&mut self, api: ApiAccount) {
+        self.id = Some(api.id);
+        self.name = api.name;
+        self.account_type = api.account_type.or(self.account_type.take()).or(Some("standard".into()));
+        if let Some(unit) = api.managed_by.and_then(|m| m.parent_org_id) {
+            self.unit_id = Some(unit);
+        }
+        self.enforce_twofactor = Some(api.settings.and_then(|s| s.enforce_twofactor).unwrap_or(false));
+        self.created_on = api.created_on;
+    }
+}
+
+fn path(id: &str) -> String {
+    format!("/accounts/{id}")
+}
+
+#[async_trait]
+impl Resource for AccountResource {
+    type Model = Account;
+    const TYPE_NAME: &'static str = "cftenant_account";
+
+    fn schema() -> Schema {
+        AccountResource::schema()
+    }
+
+    async fn create(&self, client: &Client, planned: Account) -> OpResult<Account, Account> {
+        let body = CreateBody {
+            name: &planned.name,
+            account_type: planned.account_type.as_deref().unwrap_or("standard"),
+            unit: planned.unit_id.as_deref().map(|id| UnitRef { id }),
+            profile: planned.profile(),
+        };
+        let created: ApiAccount = client.post("/accounts", &body).await.context(|| format!("creating account {:?}", planned.name))?;
+        let mut state = planned.clone();
+        state.merge(created);
+        // Two-factor enforcement is a setting, only changeable after creation.
+        if planned.enforce_twofactor == Some(true) && state.enforce_twofactor != Some(true) {
+            let id = state.id.clone().unwrap_or_default();
+            let body = UpdateBody { id: &id, name: &state.name, settings: Settings { enforce_twofactor: Some(true) } };
+            match client.put::<_, ApiAccount>(&path(&id), &body).await.context(|| format!("enabling two-factor enforcement on account {id}")) {
+                Ok(updated) => state.merge(updated),
+                // The account exists: keep it in state (tainted) rather than lose it.
+                Err(d) => return Err(crate::resource::Failure { diags: d.into(), state: Some(state) }),
+            }
+        }
+        Ok(state)
+    }
+
+    async fn read(&self, client: &Client, mut state: Account) -> OpResult<Option<Account>, Account> {
+        let id = state.id.clone().unwrap_or_default();
+        let api: ApiAccount = match client.get(&path(&id)).await {
+            Err(e) if e.is_not_found() => return Ok(None),
+            other => other.context(|| format!("reading account {id}"))?,
+        };
+        state.merge(api);
+        // The profile costs a second request: only made when the
+        // configuration manages KYC fields.
+        if state.manages_profile() {
+            let profile: Profile = client.get(&format!("/accounts/{id}/profile")).await.context(|| format!("reading the profile of account {id}"))?;
+            state.set_profile(profile);
+        }
+        Ok(Some(state))
+    }
+
+    async fn update(&self, client: &Client, prior: Account, planned: Account) -> OpResult<Account, Account> {
+        let id = prior.id.clone().unwrap_or_default();
+        let mut state = planned.clone();
+        state.id = Some(id.clone());
+        if planned.name != prior.name || (planned.enforce_twofactor.is_some() && planned.enforce_twofactor != prior.enforce_twofactor) {
+            let body = UpdateBody { id: &id, name: &planned.name, settings: Settings { enforce_twofactor: planned.enforce_twofactor } };
+            let updated: ApiAccount = client.put(&path(&id), &body).await.context(|| format!("updating account {id}"))?;
+            state.merge(updated);
+        }
+        // Only changed, non-empty fields: the profile endpoint cannot clear one.
+        let (old, new) = (prior.profile(), planned.profile());
+        let changed = |o: &Option<String>, n: &Option<String>| n.clone().filter(|v| Some(v) != o.as_ref());
+        let delta = Profile {
+            business_name: changed(&old.business_name, &new.business_name),
+            business_address: changed(&old.business_address, &new.business_address),
+            business_email: changed(&old.business_email, &new.business_email),
+            business_phone: changed(&old.business_phone, &new.business_phone),
+            external_metadata: changed(&old.external_metadata, &new.external_metadata),
+        };
+        if delta != Profile::default() {
+            client
+                .put::<_, serde_json::Value>(&format!("/accounts/{id}/profile"), &delta)
+                .await
+                .context(|| format!("updating the profile (KYC fields) of account {id}"))
+                .map_err(|d| crate::resource::Failure { diags: d.into(), state: Some(prior_with_settings(&prior, &state)) })?;
+        }
+        Ok(state)
+    }
+
+    async fn delete(&self, client: &Client, state: Account) -> OpResult<Diagnostics, Account> {
+        let id = state.id.unwrap_or_default();
+        match client.delete(&path(&id)).await {
+            Err(e) if e.is_not_found() => Ok(Diagnostics::default()),
+            other => {
+                other.context(|| format!("deleting account {id}"))?;
+                Ok(Diagnostics::default())
+            }
+        }
+    }
+
+    async fn import(&self, client: &Client, id: &str) -> OpResult<Account, Account> {
+        check_import_id(id)?;
+        let state = Account { id: Some(id.to_string()), ..Default::default() };
+        let mut account = match self.read(client, state).await? {
+            Some(a) => a,
+            None => return Err(import_not_found(id).into()),
+        };
+        let profile: Profile = client.get(&format!("/accounts/{id}/profile")).await.context(|| format!("reading the profile of account {id}"))?;
+        account.set_profile(profile);
+        Ok(account)
+    }
+}
+
+/// After a failed profile update the account settings did change: record
+/// them, with the KYC fields as they were.
+fn prior_with_settings(prior: &Account, updated: &Account) -> Account {
+    let mut s = updated.clone();
+    s.set_profile(prior.profile());
+    s
+}
+
+fn check_import_id(id: &str) -> Result<(), crate::diag::Diagnostic> {
+    if checks::is_id32(id) {
+        return Ok(());
+    }
+    let mut d = Diagnostics::default();
+    d.error(
+        "Invalid import id for cftenant_account",
+        format!("{id:?} is not an account id. Expected the account's id: 32 lowercase hexadecimal characters, e.g. `terraform import cftenant_account.example 023e105f4ecef8ad9ca31a8372d0c353`."),
+    );
+    Err(d.0.remove(0))
+}
+
+fn import_not_found(id: &str) -> crate::diag::Diagnostic {
+    let mut d = Diagnostics::default();
+    d.error("Cannot import cftenant_account", format!("No account with id {id} exists, or the credentials cannot see it."));
+    d.0.remove(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KYC_FIELDS: [&str; 5] = ["business_name", "business_address", "business_email", "business_phone", "external_metadata"];
+
+    #[test]
+    fn kyc_fields_are_never_replacing_and_are_computed() {
+        let s = AccountResource::schema();
+        for f in KYC_FIELDS {
+            let a = s.attributes.iter().find(|a| a.name == f).unwrap();
+            assert!(a.optional && a.computed && !a.requires_replace, "{f}");
+        }
+    }
+
+    #[test]
+    fn merge_takes_api_values_and_unit_from_managed_by() {
+        let mut a = Account { name: "old".into(), business_name: Some("Acme".into()), ..Default::default() };
+        a.merge(ApiAccount {
+            id: "0123456789abcdef0123456789abcdef".into(),
+            name: "new".into(),
+            account_type: Some("enterprise".into()),
+            created_on: Some("2026-01-01T00:00:00Z".into()),
+            managed_by: Some(ManagedBy { parent_org_id: Some("unit1".into()) }),
+            settings: None,
+        });
+        assert_eq!(a.name, "new");
+        assert_eq!(a.unit_id.as_deref(), Some("unit1"));
+        assert_eq!(a.enforce_twofactor, Some(false));
+        assert_eq!(a.business_name.as_deref(), Some("Acme"));
+    }
+
+    #[test]
+    fn create_body_sends_only_documented_fields() {
+        let body = CreateBody {
+            name: "n",
+            account_type: "standard",
+            unit: None,
+            profile: Profile { business_name: Some("B".into()), ..Default::default() },
+        };
+        let json = serde_json::to_value(&body).unwrap();
+        assert_eq!(json, serde_json::json!({"name": "n", "type": "standard", "business_name": "B"}));
+    }
+
+    #[test]
+    fn import_id_must_be_an_account_id() {
+        assert!(check_import_id("023e105f4ecef8ad9ca31a8372d0c353").is_ok());
+        let d = check_import_id("acme").unwrap_err();
+        assert!(d.detail.contains("32 lowercase hexadecimal"));
+    }
+}

@@ -1,0 +1,364 @@
+//! Schemas: the attributes of the provider, resources and data sources, with
+//! what the docs, the plan logic and validation need to know about each.
+
+use crate::diag::Diagnostics;
+use crate::proto::tfplugin6 as pb;
+use crate::value::{AttrPath, PathStep, Type, Value};
+
+/// A check on a configured (known, non-null) value. Strings are checked
+/// directly; lists and sets of strings element by element.
+#[derive(Clone)]
+pub enum Check {
+    MaxLen(usize),
+    NotEmpty,
+    OneOf(&'static [&'static str]),
+    Range(i64, i64),
+    /// A named check on a string: `allowed` says what is allowed, for the
+    /// diagnostic and the docs.
+    Custom {
+        allowed: &'static str,
+        check: fn(&str) -> Result<(), String>,
+    },
+}
+
+impl Check {
+    fn run(&self, v: &Value) -> Result<(), String> {
+        match (self, v) {
+            (Check::MaxLen(n), Value::String(s)) if s.chars().count() > *n => Err(format!(
+                "is {} characters long; at most {n} are allowed",
+                s.chars().count()
+            )),
+            (Check::NotEmpty, Value::String(s)) if s.trim().is_empty() => Err("must not be empty".into()),
+            (Check::OneOf(allowed), Value::String(s)) if !allowed.contains(&s.as_str()) => Err(format!(
+                "{s:?} is not allowed; expected one of: {}",
+                allowed.iter().map(|a| format!("{a:?}")).collect::<Vec<_>>().join(", ")
+            )),
+            (Check::Range(lo, hi), Value::Number(n)) => match n.as_f64() {
+                Some(x) if x.fract() == 0.0 && x >= *lo as f64 && x <= *hi as f64 => Ok(()),
+                _ => Err(format!("{n} is out of range; expected a whole number from {lo} to {hi}")),
+            },
+            (Check::Custom { check, .. }, Value::String(s)) => check(s),
+            _ => Ok(()),
+        }
+    }
+
+    /// One line for the generated docs.
+    pub fn describe(&self) -> String {
+        match self {
+            Check::MaxLen(n) => format!("at most {n} characters"),
+            Check::NotEmpty => "must not be empty".into(),
+            Check::OneOf(a) => format!(
+                "one of {}",
+                a.iter().map(|x| format!("`{x}`")).collect::<Vec<_>>().join(", ")
+            ),
+            Check::Range(lo, hi) => format!("from {lo} to {hi}"),
+            Check::Custom { allowed, .. } => (*allowed).to_string(),
+        }
+    }
+}
+
+/// How a nested attribute's objects are collected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Nesting {
+    List,
+    Single,
+}
+
+#[derive(Clone)]
+pub struct Attribute {
+    pub name: &'static str,
+    pub ty: Type,
+    /// Set for nested attributes (objects with described attributes of their own).
+    pub nested: Option<(Nesting, Vec<Attribute>)>,
+    pub description: &'static str,
+    pub required: bool,
+    pub optional: bool,
+    pub computed: bool,
+    pub sensitive: bool,
+    /// A change of this attribute replaces the object.
+    pub requires_replace: bool,
+    /// Value planned when the configuration leaves the attribute unset.
+    pub default: Option<Value>,
+    pub checks: Vec<Check>,
+    /// For computed attributes: the attributes whose change makes this one
+    /// unknown in the plan. Anything not listed keeps its prior value, so a
+    /// plan never shows "(known after apply)" for values that cannot move.
+    pub unknown_when_changed: &'static [&'static str],
+}
+
+impl Attribute {
+    fn new(name: &'static str, ty: Type, description: &'static str) -> Self {
+        Attribute {
+            name,
+            ty,
+            nested: None,
+            description,
+            required: false,
+            optional: false,
+            computed: false,
+            sensitive: false,
+            requires_replace: false,
+            default: None,
+            checks: Vec::new(),
+            unknown_when_changed: &[],
+        }
+    }
+
+    pub fn required(name: &'static str, ty: Type, description: &'static str) -> Self {
+        Attribute { required: true, ..Self::new(name, ty, description) }
+    }
+
+    pub fn optional(name: &'static str, ty: Type, description: &'static str) -> Self {
+        Attribute { optional: true, ..Self::new(name, ty, description) }
+    }
+
+    pub fn computed(name: &'static str, ty: Type, description: &'static str) -> Self {
+        Attribute { computed: true, ..Self::new(name, ty, description) }
+    }
+
+    /// Optional; when unset, the value comes from the API (or a default).
+    pub fn optional_computed(name: &'static str, ty: Type, description: &'static str) -> Self {
+        Attribute { optional: true, computed: true, ..Self::new(name, ty, description) }
+    }
+
+    /// An attribute whose value is a list of (or a single) object with
+    /// attributes of its own.
+    pub fn nested(mut self, nesting: Nesting, attributes: Vec<Attribute>) -> Self {
+        let obj = Type::Object(attributes.iter().map(|a| (a.name.to_string(), a.ty.clone())).collect());
+        self.ty = match nesting {
+            Nesting::List => Type::list(obj),
+            Nesting::Single => obj,
+        };
+        self.nested = Some((nesting, attributes));
+        self
+    }
+
+    pub fn sensitive(mut self) -> Self {
+        self.sensitive = true;
+        self
+    }
+
+    pub fn replaces(mut self) -> Self {
+        self.requires_replace = true;
+        self
+    }
+
+    /// A default makes the attribute computed too: Terraform only accepts a
+    /// planned value that differs from the configuration's null for those.
+    pub fn default(mut self, v: Value) -> Self {
+        self.default = Some(v);
+        self.computed = true;
+        self
+    }
+
+    pub fn check(mut self, c: Check) -> Self {
+        self.checks.push(c);
+        self
+    }
+
+    pub fn unknown_when_changed(mut self, attrs: &'static [&'static str]) -> Self {
+        self.unknown_when_changed = attrs;
+        self
+    }
+
+    fn to_proto(&self) -> pb::schema::Attribute {
+        let mut a = pb::schema::Attribute {
+            name: self.name.to_string(),
+            description: self.description.to_string(),
+            description_kind: pb::StringKind::Markdown as i32,
+            required: self.required,
+            optional: self.optional,
+            computed: self.computed,
+            sensitive: self.sensitive,
+            ..Default::default()
+        };
+        match &self.nested {
+            Some((nesting, attrs)) => {
+                a.nested_type = Some(pb::schema::Object {
+                    attributes: attrs.iter().map(Attribute::to_proto).collect(),
+                    nesting: match nesting {
+                        Nesting::List => pb::schema::object::NestingMode::List,
+                        Nesting::Single => pb::schema::object::NestingMode::Single,
+                    } as i32,
+                    ..Default::default()
+                })
+            }
+            None => a.r#type = self.ty.to_json().to_string().into_bytes(),
+        }
+        a
+    }
+
+    fn validate(&self, v: &Value, path: &AttrPath, diags: &mut Diagnostics) {
+        if v.is_null() || v.is_unknown() {
+            return;
+        }
+        let elements: Vec<(AttrPath, &Value)> = match v {
+            Value::List(items) | Value::Set(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, x)| (path.push(PathStep::Index(i as i64)), x))
+                .collect(),
+            other => vec![(path.clone(), other)],
+        };
+        for (p, x) in elements {
+            if let Some((_, attrs)) = &self.nested {
+                for a in attrs {
+                    a.validate(x.attr(a.name), &p.push(PathStep::Attribute(a.name.into())), diags);
+                }
+                continue;
+            }
+            for c in &self.checks {
+                if let Err(msg) = c.run(x) {
+                    diags.attr_error(p.clone(), format!("Invalid value for {p}"), format!("The value of `{p}` {msg}."));
+                }
+            }
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Schema {
+    pub version: i64,
+    pub description: &'static str,
+    pub attributes: Vec<Attribute>,
+}
+
+impl Schema {
+    pub fn new(description: &'static str, attributes: Vec<Attribute>) -> Self {
+        Schema { version: 0, description, attributes }
+    }
+
+    /// The object type of a whole configuration or state.
+    pub fn ty(&self) -> Type {
+        Type::Object(self.attributes.iter().map(|a| (a.name.to_string(), a.ty.clone())).collect())
+    }
+
+    pub fn to_proto(&self) -> pb::Schema {
+        pb::Schema {
+            version: self.version,
+            block: Some(pb::schema::Block {
+                version: self.version,
+                attributes: self.attributes.iter().map(Attribute::to_proto).collect(),
+                description: self.description.to_string(),
+                description_kind: pb::StringKind::Markdown as i32,
+                ..Default::default()
+            }),
+        }
+    }
+
+    /// Runs every attribute's checks on the known parts of a configuration.
+    pub fn validate(&self, config: &Value) -> Diagnostics {
+        let mut diags = Diagnostics::default();
+        for a in &self.attributes {
+            a.validate(config.attr(a.name), &AttrPath::attr(a.name), &mut diags);
+        }
+        diags
+    }
+}
+
+/// Checks shared by several resources.
+pub mod checks {
+    use super::Check;
+
+    pub const EMAIL: Check = Check::Custom {
+        allowed: "an email address such as `name@example.com`",
+        check: |s| {
+            let ok = s.len() <= 90
+                && s.split_once('@').is_some_and(|(local, domain)| {
+                    !local.is_empty() && !s.contains(char::is_whitespace) && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !domain.contains('@')
+                });
+            if ok {
+                Ok(())
+            } else {
+                Err(format!("{s:?} is not an email address (expected `name@example.com`, at most 90 characters)"))
+            }
+        },
+    };
+
+    /// Cloudflare's object ids: 32 lowercase hexadecimal characters.
+    pub const ID32: Check = Check::Custom {
+        allowed: "a Cloudflare id: 32 lowercase hexadecimal characters",
+        check: |s| {
+            if is_id32(s) {
+                Ok(())
+            } else {
+                Err(format!("{s:?} is not a Cloudflare id (expected 32 lowercase hexadecimal characters)"))
+            }
+        },
+    };
+
+    pub fn is_id32(s: &str) -> bool {
+        s.len() == 32 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn schema() -> Schema {
+        Schema::new(
+            "test",
+            vec![
+                Attribute::required("name", Type::String, "n").check(Check::MaxLen(5)).check(Check::NotEmpty),
+                Attribute::optional("kind", Type::String, "k").check(Check::OneOf(&["a", "b"])),
+                Attribute::optional("emails", Type::set(Type::String), "e").check(checks::EMAIL),
+                Attribute::optional("items", Type::String, "i").nested(
+                    Nesting::List,
+                    vec![Attribute::required("name", Type::String, "n").check(Check::OneOf(&["page_rules"]))],
+                ),
+            ],
+        )
+    }
+
+    fn config(pairs: &[(&str, Value)]) -> Value {
+        Value::Object(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())
+    }
+
+    #[test]
+    fn validation_points_at_attributes() {
+        let s = schema();
+        let d = s.validate(&config(&[
+            ("name", Value::String("toolong".into())),
+            ("kind", Value::String("c".into())),
+            ("emails", Value::Set(vec![Value::String("x@y.io".into()), Value::String("nope".into())])),
+            ("items", Value::List(vec![config(&[("name", Value::String("pagerules".into()))])])),
+        ]));
+        let paths: Vec<String> = d.0.iter().map(|d| d.path.as_ref().unwrap().to_string()).collect();
+        assert_eq!(paths, vec!["name", "kind", "emails[1]", "items[0].name"]);
+        assert!(d.0[0].detail.contains("at most 5"));
+        assert!(d.0[1].detail.contains("\"a\", \"b\""));
+    }
+
+    #[test]
+    fn unknown_and_null_values_are_not_checked() {
+        let s = schema();
+        assert!(!s.validate(&config(&[("name", Value::Unknown), ("kind", Value::Null)])).has_errors());
+    }
+
+    #[test]
+    fn empty_name_rejected() {
+        let d = schema().validate(&config(&[("name", Value::String("  ".into()))]));
+        assert!(d.0[0].detail.contains("must not be empty"));
+    }
+
+    #[test]
+    fn ids_and_emails() {
+        assert!(checks::is_id32("05784afa30c1afe1440e79d9351c7430"));
+        assert!(!checks::is_id32("05784AFA30C1AFE1440E79D9351C7430"));
+        assert!(!checks::is_id32("abc"));
+        let Check::Custom { check, .. } = checks::EMAIL else { unreachable!() };
+        assert!(check("a@b.co").is_ok());
+        assert!(check("a@b").is_err());
+        assert!(check("a b@c.de").is_err());
+    }
+
+    #[test]
+    fn nested_attribute_schema_has_object_type() {
+        let s = schema();
+        let p = s.to_proto();
+        let items = &p.block.unwrap().attributes[3];
+        assert!(items.r#type.is_empty());
+        assert_eq!(items.nested_type.as_ref().unwrap().attributes.len(), 1);
+    }
+}
