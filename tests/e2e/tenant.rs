@@ -1,0 +1,51 @@
+//! `data "cftenant_tenant"` end to end: every field mapped from the API.
+
+use crate::harness::*;
+
+#[test]
+fn tenant_fields_match_the_api() {
+    let mut ctx = Ctx::new();
+    ctx.set_var("tenant_id", TENANT);
+    run_with(
+        ctx,
+        vec![
+            Step::Apply(
+                "tenant/read.tf",
+                check(|ctx| {
+                    let api = ctx.sim.api("GET", &format!("/tenants/{TENANT}"), None);
+                    let out = &ctx.ws.outputs()["tenant"]["value"];
+                    for field in ["tenant_tag", "tenant_name", "tenant_type", "tenant_status", "customer_id", "cdate", "edate"] {
+                        assert_eq!(out[field], api[field], "{field}");
+                    }
+                    assert_eq!(out["tenant_labels"], api["tenant_labels"]);
+                    assert_eq!(out["tenant_contacts"]["email"], api["tenant_contacts"]["email"]);
+                    assert_eq!(out["tenant_metadata"]["dns"]["ns_pool"]["primary"], api["tenant_metadata"]["dns"]["ns_pool"]["primary"]);
+                    let units = api["tenant_units"].as_array().unwrap();
+                    assert_eq!(units.len(), 2);
+                    for (i, u) in units.iter().enumerate() {
+                        let ours = &out["tenant_units"][i];
+                        for f in ["unit_tag", "unit_name", "unit_status"] {
+                            assert_eq!(ours[f], u[f], "tenant_units[{i}].{f}");
+                        }
+                        let meta: serde_json::Value = serde_json::from_str(ours["unit_metadata"].as_str().unwrap()).unwrap();
+                        assert_eq!(meta, u["unit_metadata"]);
+                    }
+                    let network: serde_json::Value = serde_json::from_str(out["tenant_network"].as_str().unwrap()).unwrap();
+                    assert_eq!(network, api["tenant_network"]);
+                }),
+            ),
+            Step::Destroy(check(|_| {})),
+        ],
+    );
+}
+
+#[test]
+fn unknown_tenant_is_a_clear_error() {
+    let mut ctx = Ctx::new();
+    ctx.set_var("tenant_id", "00000000000000000000000000000000");
+    ctx.ws.use_config("tenant/read.tf");
+    let (code, text) = ctx.ws.plan();
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("Error reading tenant \"00000000000000000000000000000000\""), "{text}");
+    assert!(text.contains("HTTP 404"), "{text}");
+}
