@@ -18,6 +18,16 @@ pub struct Diagnostic {
     pub path: Option<AttrPath>,
 }
 
+impl Diagnostic {
+    pub fn error(summary: impl Into<String>, detail: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Error, summary: summary.into(), detail: detail.into(), path: None }
+    }
+
+    pub fn warning(summary: impl Into<String>, detail: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(summary, detail) }
+    }
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Diagnostics(pub Vec<Diagnostic>);
 
@@ -67,10 +77,5 @@ pub fn api_error(action: &str, e: &ApiError) -> Diagnostic {
         detail.push_str("\n\n");
         detail.push_str(advice);
     }
-    Diagnostic {
-        severity: Severity::Error,
-        summary: format!("Error {action}"),
-        detail,
-        path: None,
-    }
+    Diagnostic::error(format!("Error {action}"), detail)
 }

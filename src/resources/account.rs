@@ -8,8 +8,8 @@
 //! (which would delete the customer's account and everything in it).
 
 use crate::client::Client;
-use crate::diag::Diagnostics;
-use crate::resource::{Context, OpResult, Resource};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::resource::{Context, Failure, OpResult, Resource};
 use crate::schema::{checks, Attribute, Check, Schema};
 use crate::value::{Type, Value};
 use async_trait::async_trait;
@@ -205,7 +205,7 @@ impl Resource for AccountResource {
             match client.put::<_, ApiAccount>(&path(&id), &body).await.context(|| format!("enabling two-factor enforcement on account {id}")) {
                 Ok(updated) => state.merge(updated),
                 // The account exists: keep it in state (tainted) rather than lose it.
-                Err(d) => return Err(crate::resource::Failure { diags: d.into(), state: Some(state) }),
+                Err(d) => return Err(Failure { diags: d.into(), state: Some(state) }),
             }
         }
         Ok(state)
@@ -251,7 +251,7 @@ impl Resource for AccountResource {
                 .put::<_, serde_json::Value>(&format!("/accounts/{id}/profile"), &delta)
                 .await
                 .context(|| format!("updating the profile (KYC fields) of account {id}"))
-                .map_err(|d| crate::resource::Failure { diags: d.into(), state: Some(prior_with_settings(&prior, &state)) })?;
+                .map_err(|d| Failure { diags: d.into(), state: Some(prior_with_settings(&prior, &state)) })?;
         }
         Ok(state)
     }
@@ -288,22 +288,18 @@ fn prior_with_settings(prior: &Account, updated: &Account) -> Account {
     s
 }
 
-fn check_import_id(id: &str) -> Result<(), crate::diag::Diagnostic> {
+fn check_import_id(id: &str) -> Result<(), Diagnostic> {
     if checks::is_id32(id) {
         return Ok(());
     }
-    let mut d = Diagnostics::default();
-    d.error(
+    Err(Diagnostic::error(
         "Invalid import id for cftenant_account",
         format!("{id:?} is not an account id. Expected the account's id: 32 lowercase hexadecimal characters, e.g. `terraform import cftenant_account.example 023e105f4ecef8ad9ca31a8372d0c353`."),
-    );
-    Err(d.0.remove(0))
+    ))
 }
 
-fn import_not_found(id: &str) -> crate::diag::Diagnostic {
-    let mut d = Diagnostics::default();
-    d.error("Cannot import cftenant_account", format!("No account with id {id} exists, or the credentials cannot see it."));
-    d.0.remove(0)
+fn import_not_found(id: &str) -> Diagnostic {
+    Diagnostic::error("Cannot import cftenant_account", format!("No account with id {id} exists, or the credentials cannot see it."))
 }
 
 #[cfg(test)]

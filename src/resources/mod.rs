@@ -2,3 +2,9 @@
 //! schema, plan rules, create/read/update/delete, import.
 
 pub mod account;
+pub mod account_member;
+pub mod account_subscription;
+pub mod service_user;
+mod subscription;
+pub mod zone;
+pub mod zone_subscription;

@@ -1,0 +1,234 @@
+//! `cftenant_account_member`: a person's access to an account, by role.
+//!
+//! `status` belongs to the server (an invite is `pending` until accepted),
+//! so it is never defaulted in the configuration. The POST response omits
+//! the roles (a known API bug), so they are taken from the plan, not from it.
+
+use crate::client::{ApiError, Client, ErrorKind};
+use crate::diag::{self, Diagnostic, Diagnostics};
+use crate::resource::{Context, OpResult, Resource};
+use crate::schema::{checks, Attribute, Check, Schema};
+use crate::value::Type;
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+pub struct AccountMemberResource;
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct AccountMember {
+    pub id: Option<String>,
+    pub account_id: String,
+    pub email: String,
+    pub roles: Vec<String>,
+    pub status: Option<String>,
+    pub user_id: Option<String>,
+}
+
+impl AccountMemberResource {
+    pub fn schema() -> Schema {
+        Schema::new(
+            "A member of an account: an invitation (or, where the tenant allows it, a direct grant) of roles to a person or service user.",
+            vec![
+                Attribute::computed("id", Type::String, "Membership id."),
+                Attribute::required("account_id", Type::String, "The account. Changing it replaces the membership.").check(checks::ID32).replaces(),
+                Attribute::required("email", Type::String, "Email of the member. Changing it replaces the membership (the API cannot change it).").check(checks::EMAIL).replaces(),
+                Attribute::required(
+                    "roles",
+                    Type::set(Type::String),
+                    "Role ids granted to the member, e.g. the Administrator role `05784afa30c1afe1440e79d9351c7430`; look roles up by name with `data.cftenant_account_roles`. Updated in place.",
+                )
+                .check(checks::ID32),
+                Attribute::optional_computed(
+                    "status",
+                    Type::String,
+                    "`pending` sends an invitation; `accepted` adds the member directly, which Cloudflare allows only when the tenant's `allow_auto_accept_invites` entitlement is on. \
+                     Leave unset to let Cloudflare decide (an invitation). Changing it replaces the membership. An invitation that is later accepted is not a change.",
+                )
+                .check(Check::OneOf(&["accepted", "pending"]))
+                .replaces(),
+                Attribute::computed("user_id", Type::String, "Id of the member's Cloudflare user."),
+            ],
+        )
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct ApiMember {
+    id: String,
+    email: Option<String>,
+    status: Option<String>,
+    user: Option<ApiUser>,
+    roles: Option<Vec<ApiRole>>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ApiUser {
+    id: Option<String>,
+    email: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+struct ApiRole {
+    id: String,
+}
+
+#[derive(Serialize)]
+struct CreateBody<'a> {
+    email: &'a str,
+    /// POST takes role ids as plain strings…
+    roles: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct UpdateBody {
+    /// …while PUT takes them as `{"id": …}` objects.
+    roles: Vec<ApiRole>,
+}
+
+impl AccountMember {
+    fn merge(&mut self, api: ApiMember) {
+        self.id = Some(api.id);
+        if let Some(email) = api.email.or_else(|| api.user.as_ref().and_then(|u| u.email.clone())) {
+            // Cloudflare may change the case of an address; the same address is no change.
+            if !email.eq_ignore_ascii_case(&self.email) {
+                self.email = email;
+            }
+        }
+        if let Some(roles) = api.roles {
+            self.roles = roles.into_iter().map(|r| r.id).collect();
+        }
+        self.status = match (self.status.as_deref(), api.status) {
+            // An accepted invitation still satisfies a configured `pending`.
+            (Some("pending"), Some(s)) if s == "accepted" => Some("pending".into()),
+            (_, Some(s)) => Some(s),
+            (old, None) => old.map(str::to_string),
+        };
+        if let Some(uid) = api.user.and_then(|u| u.id) {
+            self.user_id = Some(uid);
+        }
+    }
+}
+
+fn path(account_id: &str, id: &str) -> String {
+    format!("/accounts/{account_id}/members/{id}")
+}
+
+/// Adds advice for the one refusal a user can act on from here.
+fn explain_create_error(planned: &AccountMember, e: ApiError) -> Diagnostic {
+    let mut d = diag::api_error(&format!("adding member {:?} to account {}", planned.email, planned.account_id), &e);
+    if planned.status.as_deref() == Some("accepted") && e.kind == ErrorKind::Invalid {
+        d.detail.push_str(
+            "\n\n`status = \"accepted\"` adds a member without an invitation, which Cloudflare allows only when the tenant's \
+             `allow_auto_accept_invites` entitlement is on (see data.cftenant_tenant_entitlements). Use `status = \"pending\"`, or leave it unset, to send an invitation.",
+        );
+    }
+    d
+}
+
+#[async_trait]
+impl Resource for AccountMemberResource {
+    type Model = AccountMember;
+    const TYPE_NAME: &'static str = "cftenant_account_member";
+
+    fn schema() -> Schema {
+        AccountMemberResource::schema()
+    }
+
+    async fn create(&self, client: &Client, planned: AccountMember) -> OpResult<AccountMember, AccountMember> {
+        let body = CreateBody { email: &planned.email, roles: &planned.roles, status: planned.status.as_deref() };
+        let created: ApiMember = client.post(&format!("/accounts/{}/members", planned.account_id), &body).await.map_err(|e| explain_create_error(&planned, e))?;
+        let mut state = planned.clone();
+        state.merge(ApiMember { roles: None, ..created });
+        Ok(state)
+    }
+
+    async fn read(&self, client: &Client, mut state: AccountMember) -> OpResult<Option<AccountMember>, AccountMember> {
+        let id = state.id.clone().unwrap_or_default();
+        match client.get::<ApiMember>(&path(&state.account_id, &id)).await {
+            Err(e) if e.is_not_found() => Ok(None),
+            other => {
+                state.merge(other.context(|| format!("reading member {id} of account {}", state.account_id))?);
+                Ok(Some(state))
+            }
+        }
+    }
+
+    async fn update(&self, client: &Client, prior: AccountMember, planned: AccountMember) -> OpResult<AccountMember, AccountMember> {
+        let id = prior.id.clone().unwrap_or_default();
+        let body = UpdateBody { roles: planned.roles.iter().map(|r| ApiRole { id: r.clone() }).collect() };
+        let updated: ApiMember = client.put(&path(&planned.account_id, &id), &body).await.context(|| format!("updating the roles of member {id}"))?;
+        let mut state = planned;
+        state.id = Some(id);
+        state.user_id = prior.user_id;
+        state.merge(updated);
+        Ok(state)
+    }
+
+    async fn delete(&self, client: &Client, state: AccountMember) -> OpResult<Diagnostics, AccountMember> {
+        let id = state.id.clone().unwrap_or_default();
+        match client.delete(&path(&state.account_id, &id)).await {
+            Err(e) if e.is_not_found() => Ok(Diagnostics::default()),
+            other => {
+                other.context(|| format!("removing member {id} from account {}", state.account_id))?;
+                Ok(Diagnostics::default())
+            }
+        }
+    }
+
+    async fn import(&self, client: &Client, import_id: &str) -> OpResult<AccountMember, AccountMember> {
+        let Some((account_id, id)) = import_id.split_once('/').filter(|(a, m)| checks::is_id32(a) && checks::is_id32(m)) else {
+            return Err(Diagnostic::error(
+                "Invalid import id for cftenant_account_member",
+                format!("{import_id:?} is not `<account_id>/<member_id>` (two ids of 32 lowercase hexadecimal characters), e.g. `terraform import cftenant_account_member.example 023e105f4ecef8ad9ca31a8372d0c353/4536bcfad5faccb111b47003c79917fa`."),
+            )
+            .into());
+        };
+        let state = AccountMember { id: Some(id.to_string()), account_id: account_id.to_string(), ..Default::default() };
+        self.read(client, state)
+            .await?
+            .ok_or_else(|| Diagnostic::error("Cannot import cftenant_account_member", format!("Account {account_id} has no member {id}, or the credentials cannot see it.")).into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(status: &str, roles: Option<Vec<&str>>) -> ApiMember {
+        ApiMember {
+            id: "m".into(),
+            email: Some("Ada@Example.com".into()),
+            status: Some(status.into()),
+            user: Some(ApiUser { id: Some("u".into()), email: None }),
+            roles: roles.map(|r| r.into_iter().map(|id| ApiRole { id: id.into() }).collect()),
+        }
+    }
+
+    #[test]
+    fn accepted_invitation_is_no_change_and_email_case_is_kept() {
+        let mut m = AccountMember { email: "ada@example.com".into(), status: Some("pending".into()), roles: vec!["r1".into()], ..Default::default() };
+        m.merge(api("accepted", Some(vec!["r1", "r2"])));
+        assert_eq!(m.status.as_deref(), Some("pending"));
+        assert_eq!(m.email, "ada@example.com");
+        assert_eq!(m.roles, vec!["r1", "r2"]);
+        assert_eq!(m.user_id.as_deref(), Some("u"));
+    }
+
+    #[test]
+    fn unset_status_takes_the_servers() {
+        let mut m = AccountMember { email: "ada@example.com".into(), ..Default::default() };
+        m.merge(api("accepted", None));
+        assert_eq!(m.status.as_deref(), Some("accepted"));
+    }
+
+    #[test]
+    fn bodies_use_strings_for_post_and_objects_for_put() {
+        let roles = vec!["05784afa30c1afe1440e79d9351c7430".to_string()];
+        let post = serde_json::to_value(CreateBody { email: "a@b.co", roles: &roles, status: None }).unwrap();
+        assert_eq!(post, serde_json::json!({"email": "a@b.co", "roles": ["05784afa30c1afe1440e79d9351c7430"]}));
+        let put = serde_json::to_value(UpdateBody { roles: vec![ApiRole { id: roles[0].clone() }] }).unwrap();
+        assert_eq!(put, serde_json::json!({"roles": [{"id": "05784afa30c1afe1440e79d9351c7430"}]}));
+    }
+}

@@ -1,0 +1,115 @@
+//! `cftenant_account_subscription`: an account-level add-on subscription
+//! (Zero Trust seats, Workers, Stream, …) under `/accounts/{id}/subscriptions`.
+
+use super::subscription::{self, ApiSubscription, Plan};
+use crate::client::Client;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::resource::{Context, OpResult, Resource};
+use crate::schema::{checks, Attribute, Check, Schema};
+use crate::value::Type;
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+pub struct AccountSubscriptionResource;
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct AccountSubscription {
+    pub id: Option<String>,
+    pub account_id: String,
+    #[serde(flatten)]
+    pub plan: Plan,
+}
+
+impl AccountSubscriptionResource {
+    pub fn schema() -> Schema {
+        let mut attributes = vec![
+            Attribute::computed("id", Type::String, "Subscription id."),
+            Attribute::required("account_id", Type::String, "The account the subscription belongs to. Changing it replaces the resource.").check(checks::ID32).replaces(),
+            Attribute::required("rate_plan_id", Type::String, "Rate plan, e.g. `TEAMS_STANDARD`, `PARTNERS_WORKERS_BASIC`, `PARTNERS_STREAM_BASIC`. Compared case-insensitively.").check(Check::NotEmpty),
+        ];
+        attributes.extend(subscription::attributes());
+        Schema::new("An account-level subscription (add-on). Destroying it cancels the subscription.", attributes)
+    }
+}
+
+fn collection(account_id: &str) -> String {
+    format!("/accounts/{account_id}/subscriptions")
+}
+
+fn item(account_id: &str, id: &str) -> String {
+    format!("/accounts/{account_id}/subscriptions/{id}")
+}
+
+impl AccountSubscription {
+    fn from_api(account_id: &str, mut plan: Plan, api: ApiSubscription) -> AccountSubscription {
+        let id = api.id.clone();
+        plan.merge(api);
+        AccountSubscription { id, account_id: account_id.to_string(), plan }
+    }
+}
+
+#[async_trait]
+impl Resource for AccountSubscriptionResource {
+    type Model = AccountSubscription;
+    const TYPE_NAME: &'static str = "cftenant_account_subscription";
+
+    fn schema() -> Schema {
+        AccountSubscriptionResource::schema()
+    }
+
+    async fn create(&self, client: &Client, planned: AccountSubscription) -> OpResult<AccountSubscription, AccountSubscription> {
+        let api: ApiSubscription = client
+            .post(&collection(&planned.account_id), &planned.plan.body())
+            .await
+            .context(|| format!("subscribing account {} to {}", planned.account_id, planned.plan.rate_plan_id))?;
+        Ok(AccountSubscription::from_api(&planned.account_id, planned.plan, api))
+    }
+
+    async fn read(&self, client: &Client, state: AccountSubscription) -> OpResult<Option<AccountSubscription>, AccountSubscription> {
+        let id = state.id.clone().unwrap_or_default();
+        match client.get::<ApiSubscription>(&item(&state.account_id, &id)).await {
+            Err(e) if e.is_not_found() => Ok(None),
+            other => {
+                let api = other.context(|| format!("reading subscription {id} of account {}", state.account_id))?;
+                Ok(Some(AccountSubscription::from_api(&state.account_id, state.plan, api)))
+            }
+        }
+    }
+
+    async fn update(&self, client: &Client, prior: AccountSubscription, planned: AccountSubscription) -> OpResult<AccountSubscription, AccountSubscription> {
+        let id = prior.id.clone().unwrap_or_default();
+        let api: ApiSubscription = client
+            .put(&item(&planned.account_id, &id), &planned.plan.body())
+            .await
+            .context(|| format!("updating subscription {id} of account {}", planned.account_id))?;
+        Ok(AccountSubscription::from_api(&planned.account_id, planned.plan, api))
+    }
+
+    async fn delete(&self, client: &Client, state: AccountSubscription) -> OpResult<Diagnostics, AccountSubscription> {
+        let id = state.id.clone().unwrap_or_default();
+        match client.delete(&item(&state.account_id, &id)).await {
+            Err(e) if e.is_not_found() => Ok(Diagnostics::default()),
+            other => {
+                other.context(|| format!("cancelling subscription {id} of account {}", state.account_id))?;
+                Ok(Diagnostics::default())
+            }
+        }
+    }
+
+    async fn import(&self, client: &Client, import_id: &str) -> OpResult<AccountSubscription, AccountSubscription> {
+        let Some((account_id, id)) = import_id.split_once('/').filter(|(a, s)| checks::is_id32(a) && checks::is_id32(s)) else {
+            return Err(Diagnostic::error(
+                "Invalid import id for cftenant_account_subscription",
+                format!("{import_id:?} is not `<account_id>/<subscription_id>` (two ids of 32 lowercase hexadecimal characters), e.g. `terraform import cftenant_account_subscription.example 023e105f4ecef8ad9ca31a8372d0c353/506e3185e9c882d175a2d0cb0093d9f2`."),
+            )
+            .into());
+        };
+        let api: ApiSubscription = match client.get(&item(account_id, id)).await {
+            Err(e) if e.is_not_found() => {
+                return Err(Diagnostic::error("Cannot import cftenant_account_subscription", format!("Account {account_id} has no subscription {id}, or the credentials cannot see it.")).into())
+            }
+            other => other.context(|| format!("reading subscription {id} of account {account_id}"))?,
+        };
+        Ok(AccountSubscription { id: api.id.clone(), account_id: account_id.to_string(), plan: Plan::imported(api) })
+    }
+}

@@ -1,0 +1,168 @@
+//! `cftenant_service_user`: a non-login user created for one customer
+//! (`POST /users`), so the partner can call the API as that user.
+//!
+//! Cloudflare has no `GET` or `DELETE /users/{id}`. The only read is
+//! `GET /user` with the service user's own email and API key (which is
+//! only returned at creation, so it is kept in state, marked sensitive).
+//! Destroying the resource only removes it from state, with a warning: the
+//! user must be removed through Cloudflare, and its access is managed with
+//! `cftenant_account_member`.
+
+use crate::client::{Auth, Client, ErrorKind};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::resource::{Context, OpResult, Resource};
+use crate::schema::{checks, Attribute, Schema};
+use crate::value::Type;
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+pub struct ServiceUserResource;
+
+/// Import reads the key from here, never from the import id (which
+/// Terraform prints).
+pub const IMPORT_KEY_ENV: &str = "CFTENANT_SERVICE_USER_API_KEY";
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct ServiceUser {
+    pub id: Option<String>,
+    pub email: String,
+    pub username: Option<String>,
+    pub created_on: Option<String>,
+    pub api_key: Option<String>,
+}
+
+impl ServiceUserResource {
+    pub fn schema() -> Schema {
+        Schema::new(
+            "A tenant service user: a user without a login, created for one customer (`POST /users`; Cloudflare enables this per tenant). \
+             Grant it access with `cftenant_account_member`. Destroying this resource only forgets the user: Cloudflare has no API to delete users.",
+            vec![
+                Attribute::computed("id", Type::String, "User id."),
+                Attribute::required("email", Type::String, "A unique email address for the service user. Changing it creates a new user.").check(checks::EMAIL).replaces(),
+                Attribute::computed("username", Type::String, "The user's username."),
+                Attribute::computed("created_on", Type::String, "When the user was created (RFC 3339)."),
+                Attribute::computed("api_key", Type::String, "The user's global API key, returned only when the user is created. Kept in state; never shown.").sensitive(),
+            ],
+        )
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct ApiUser {
+    id: String,
+    email: Option<String>,
+    username: Option<String>,
+    created_on: Option<String>,
+    api_key: Option<String>,
+}
+
+#[derive(Serialize)]
+struct CreateBody<'a> {
+    email: &'a str,
+}
+
+impl ServiceUser {
+    fn merge(&mut self, api: ApiUser) {
+        self.id = Some(api.id);
+        if let Some(email) = api.email.filter(|e| !e.eq_ignore_ascii_case(&self.email)) {
+            self.email = email;
+        }
+        self.username = api.username.or(self.username.take());
+        self.created_on = api.created_on.or(self.created_on.take());
+        // `GET /user` never returns the key: keep the one from creation.
+        self.api_key = api.api_key.or(self.api_key.take());
+    }
+
+    fn own_auth(&self) -> Option<Auth> {
+        self.api_key.clone().map(|key| Auth::Key { email: self.email.clone(), key })
+    }
+}
+
+#[async_trait]
+impl Resource for ServiceUserResource {
+    type Model = ServiceUser;
+    const TYPE_NAME: &'static str = "cftenant_service_user";
+
+    fn schema() -> Schema {
+        ServiceUserResource::schema()
+    }
+
+    async fn create(&self, client: &Client, planned: ServiceUser) -> OpResult<ServiceUser, ServiceUser> {
+        let created: ApiUser = client.post("/users", &CreateBody { email: &planned.email }).await.context(|| format!("creating service user {:?}", planned.email))?;
+        let mut state = planned;
+        state.merge(created);
+        Ok(state)
+    }
+
+    async fn read(&self, client: &Client, mut state: ServiceUser) -> OpResult<Option<ServiceUser>, ServiceUser> {
+        let Some(auth) = state.own_auth() else {
+            return Err(Diagnostic::error(
+                "Cannot read service user",
+                format!("The state has no API key for service user {:?}, so it cannot be read. Import it again with {IMPORT_KEY_ENV} set.", state.email),
+            )
+            .into());
+        };
+        match client.get_as::<ApiUser>("/user", &auth).await {
+            Ok(user) => {
+                state.merge(user);
+                Ok(Some(state))
+            }
+            Err(e) if matches!(e.kind, ErrorKind::Unauthorized | ErrorKind::Forbidden) => Err(Diagnostic::error(
+                format!("Cannot read service user {:?} with its own API key", state.email),
+                format!(
+                    "{e}\n\nThe key in state no longer works: it was rotated, or the user was removed through Cloudflare. \
+                     If the user is gone, run `terraform state rm` on this resource; if the key changed, import it again with {IMPORT_KEY_ENV} set."
+                ),
+            )
+            .into()),
+            Err(e) => Err(crate::diag::api_error(&format!("reading service user {:?}", state.email), &e).into()),
+        }
+    }
+
+    async fn update(&self, _client: &Client, prior: ServiceUser, _planned: ServiceUser) -> OpResult<ServiceUser, ServiceUser> {
+        // Every configurable attribute replaces the user: nothing to update.
+        Ok(prior)
+    }
+
+    async fn delete(&self, _client: &Client, state: ServiceUser) -> OpResult<Diagnostics, ServiceUser> {
+        let mut d = Diagnostics::default();
+        d.0.push(Diagnostic::warning(
+            format!("Service user {:?} was only removed from the Terraform state", state.email),
+            "Cloudflare has no API to delete users: the user still exists. Remove it through Cloudflare (support or the dashboard). \
+             Its access to accounts is managed with cftenant_account_member resources: destroy those to revoke it.",
+        ));
+        Ok(d)
+    }
+
+    async fn import(&self, client: &Client, email: &str) -> OpResult<ServiceUser, ServiceUser> {
+        let Some(key) = std::env::var(IMPORT_KEY_ENV).ok().filter(|k| !k.is_empty()) else {
+            return Err(Diagnostic::error(
+                "Cannot import cftenant_service_user without its API key",
+                format!("Set {IMPORT_KEY_ENV} to the service user's API key and import by its email, e.g. `{IMPORT_KEY_ENV}=... terraform import cftenant_service_user.example svc@example.com`. The key is read from the environment so that it never appears in Terraform's output."),
+            )
+            .into());
+        };
+        let state = ServiceUser { email: email.to_string(), api_key: Some(key), ..Default::default() };
+        Ok(self.read(client, state).await?.unwrap_or_default())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn read_back_keeps_the_key_from_creation() {
+        let mut u = ServiceUser { email: "svc@example.com".into(), api_key: Some("k".into()), ..Default::default() };
+        u.merge(ApiUser { id: "1".into(), email: Some("SVC@example.com".into()), username: Some("n".into()), created_on: None, api_key: None });
+        assert_eq!(u.api_key.as_deref(), Some("k"));
+        assert_eq!(u.email, "svc@example.com");
+        assert_eq!(u.own_auth(), Some(Auth::Key { email: "svc@example.com".into(), key: "k".into() }));
+    }
+
+    #[test]
+    fn api_key_is_sensitive() {
+        let s = ServiceUserResource::schema();
+        assert!(s.attributes.iter().find(|a| a.name == "api_key").unwrap().sensitive);
+    }
+}

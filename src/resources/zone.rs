@@ -1,0 +1,244 @@
+//! `cftenant_zone`: a customer's domain in an account (`/zones`).
+
+use crate::client::Client;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::resource::{Context, Failure, OpResult, Resource};
+use crate::schema::{checks, Attribute, Check, Schema};
+use crate::value::{Type, Value};
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+pub struct ZoneResource;
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct Zone {
+    pub id: Option<String>,
+    pub account_id: String,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub zone_type: Option<String>,
+    pub paused: Option<bool>,
+    pub status: Option<String>,
+    pub name_servers: Option<Vec<String>>,
+    pub original_name_servers: Option<Vec<String>>,
+    pub plan_id: Option<String>,
+    pub verification_key: Option<String>,
+    pub created_on: Option<String>,
+    pub activated_on: Option<String>,
+}
+
+/// A domain name as Cloudflare accepts it for a zone.
+pub const DOMAIN_NAME: Check = Check::Custom {
+    allowed: "a lowercase domain name such as `example.com`: at least two labels of letters, digits and hyphens",
+    check: check_domain_name,
+};
+
+fn check_domain_name(s: &str) -> Result<(), String> {
+    let why = if s.len() > 253 {
+        Some("is longer than 253 characters".to_string())
+    } else if s != s.to_ascii_lowercase() {
+        Some(format!("must be lowercase (write {:?})", s.to_ascii_lowercase()))
+    } else if s.ends_with('.') {
+        Some("must not end with a dot".into())
+    } else if s.split('.').count() < 2 {
+        Some("needs at least two labels, like `example.com`".into())
+    } else {
+        s.split('.').find_map(|label| {
+            if label.is_empty() {
+                Some("has an empty label (two dots in a row?)".into())
+            } else if label.len() > 63 {
+                Some(format!("has a label longer than 63 characters ({label:?})"))
+            } else if !label.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+                Some(format!("has a label with characters other than letters, digits and hyphens ({label:?})"))
+            } else if label.starts_with('-') || label.ends_with('-') {
+                Some(format!("has a label starting or ending with a hyphen ({label:?})"))
+            } else {
+                None
+            }
+        })
+    };
+    match why {
+        Some(w) => Err(format!("{s:?} is not a valid domain name: it {w}")),
+        None => Ok(()),
+    }
+}
+
+impl ZoneResource {
+    pub fn schema() -> Schema {
+        Schema::new(
+            "A zone (domain) in a customer account. New zones are `pending` until their nameservers point to Cloudflare (`full`) or verification completes (`partial`).",
+            vec![
+                Attribute::computed("id", Type::String, "Zone id."),
+                Attribute::required("account_id", Type::String, "The account that owns the zone. Changing it replaces the zone.").check(checks::ID32).replaces(),
+                Attribute::required("name", Type::String, "The domain, e.g. `example.com`. Changing it replaces the zone.").check(DOMAIN_NAME).replaces(),
+                Attribute::optional("type", Type::String, "`full` (Cloudflare is the authoritative DNS), `partial` (CNAME setup) or `secondary`. Changing it replaces the zone.")
+                    .default(Value::String("full".into()))
+                    .check(Check::OneOf(&["full", "partial", "secondary"]))
+                    .replaces(),
+                Attribute::optional_computed("paused", Type::Bool, "Whether Cloudflare only serves DNS for the zone (no proxying, no security). Updated in place."),
+                Attribute::computed("status", Type::String, "`initializing`, `pending`, `active` or `moved`."),
+                Attribute::computed("name_servers", Type::list(Type::String), "The Cloudflare nameservers assigned to the zone: set these at the registrar."),
+                Attribute::computed("original_name_servers", Type::list(Type::String), "The zone's nameservers before moving to Cloudflare."),
+                Attribute::computed("plan_id", Type::String, "Id of the zone's plan as the zone reports it (manage the plan with `cftenant_zone_subscription`)."),
+                Attribute::computed("verification_key", Type::String, "For `partial` zones: the TXT verification key."),
+                Attribute::computed("created_on", Type::String, "When the zone was created (RFC 3339)."),
+                Attribute::computed("activated_on", Type::String, "When the zone was activated (RFC 3339), if it has been."),
+            ],
+        )
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct ApiZone {
+    id: String,
+    name: String,
+    account: Option<IdRef>,
+    #[serde(rename = "type")]
+    zone_type: Option<String>,
+    paused: Option<bool>,
+    status: Option<String>,
+    #[serde(default)]
+    name_servers: Vec<String>,
+    original_name_servers: Option<Vec<String>>,
+    plan: Option<IdRef>,
+    verification_key: Option<String>,
+    created_on: Option<String>,
+    activated_on: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+struct IdRef {
+    id: String,
+}
+
+#[derive(Serialize)]
+struct CreateBody<'a> {
+    name: &'a str,
+    account: IdRef,
+    #[serde(rename = "type")]
+    zone_type: &'a str,
+}
+
+/// The zone PATCH takes exactly one property per request.
+#[derive(Serialize)]
+struct PausedBody {
+    paused: bool,
+}
+
+impl Zone {
+    fn merge(&mut self, api: ApiZone) {
+        self.id = Some(api.id);
+        self.name = api.name;
+        if let Some(a) = api.account {
+            self.account_id = a.id;
+        }
+        self.zone_type = api.zone_type.or(self.zone_type.take()).or(Some("full".into()));
+        self.paused = Some(api.paused.unwrap_or(false));
+        self.status = api.status;
+        self.name_servers = Some(api.name_servers);
+        self.original_name_servers = api.original_name_servers;
+        self.plan_id = api.plan.map(|p| p.id);
+        self.verification_key = api.verification_key;
+        self.created_on = api.created_on;
+        self.activated_on = api.activated_on;
+    }
+}
+
+fn path(id: &str) -> String {
+    format!("/zones/{id}")
+}
+
+#[async_trait]
+impl Resource for ZoneResource {
+    type Model = Zone;
+    const TYPE_NAME: &'static str = "cftenant_zone";
+
+    fn schema() -> Schema {
+        ZoneResource::schema()
+    }
+
+    async fn create(&self, client: &Client, planned: Zone) -> OpResult<Zone, Zone> {
+        let body = CreateBody { name: &planned.name, account: IdRef { id: planned.account_id.clone() }, zone_type: planned.zone_type.as_deref().unwrap_or("full") };
+        let created: ApiZone = client.post("/zones", &body).await.context(|| format!("creating zone {:?} in account {}", planned.name, planned.account_id))?;
+        let mut state = planned.clone();
+        state.merge(created);
+        if planned.paused == Some(true) {
+            let id = state.id.clone().unwrap_or_default();
+            match client.patch::<_, ApiZone>(&path(&id), &PausedBody { paused: true }).await.context(|| format!("pausing zone {id}")) {
+                Ok(z) => state.merge(z),
+                // The zone exists: keep it in state (tainted) rather than lose it.
+                Err(d) => return Err(Failure { diags: d.into(), state: Some(state) }),
+            }
+        }
+        Ok(state)
+    }
+
+    async fn read(&self, client: &Client, mut state: Zone) -> OpResult<Option<Zone>, Zone> {
+        let id = state.id.clone().unwrap_or_default();
+        match client.get::<ApiZone>(&path(&id)).await {
+            Err(e) if e.is_not_found() => Ok(None),
+            other => {
+                state.merge(other.context(|| format!("reading zone {id}"))?);
+                Ok(Some(state))
+            }
+        }
+    }
+
+    async fn update(&self, client: &Client, prior: Zone, planned: Zone) -> OpResult<Zone, Zone> {
+        let id = prior.id.clone().unwrap_or_default();
+        let mut state = prior.clone();
+        if let Some(paused) = planned.paused.filter(|p| Some(*p) != prior.paused) {
+            let z: ApiZone = client.patch(&path(&id), &PausedBody { paused }).await.context(|| format!("updating zone {id}"))?;
+            state.merge(z);
+        }
+        Ok(state)
+    }
+
+    async fn delete(&self, client: &Client, state: Zone) -> OpResult<Diagnostics, Zone> {
+        let id = state.id.unwrap_or_default();
+        match client.delete(&path(&id)).await {
+            Err(e) if e.is_not_found() => Ok(Diagnostics::default()),
+            other => {
+                other.context(|| format!("deleting zone {id}"))?;
+                Ok(Diagnostics::default())
+            }
+        }
+    }
+
+    async fn import(&self, client: &Client, id: &str) -> OpResult<Zone, Zone> {
+        if !checks::is_id32(id) {
+            return Err(Diagnostic::error(
+                "Invalid import id for cftenant_zone",
+                format!("{id:?} is not a zone id. Expected 32 lowercase hexadecimal characters, e.g. `terraform import cftenant_zone.example 023e105f4ecef8ad9ca31a8372d0c353`."),
+            )
+            .into());
+        }
+        let state = Zone { id: Some(id.to_string()), ..Default::default() };
+        self.read(client, state).await?.ok_or_else(|| Diagnostic::error("Cannot import cftenant_zone", format!("No zone with id {id} exists, or the credentials cannot see it.")).into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn domain_names() {
+        for ok in ["example.com", "a.b.c.example.co.uk", "xn--bcher-kva.example", "my-shop1.io"] {
+            assert!(check_domain_name(ok).is_ok(), "{ok}");
+        }
+        for (bad, why) in [
+            ("example", "at least two labels"),
+            ("Example.com", "lowercase"),
+            ("example.com.", "end with a dot"),
+            ("exa mple.com", "letters, digits and hyphens"),
+            ("-shop.com", "hyphen"),
+            ("a..com", "empty label"),
+            ("", "at least two labels"),
+        ] {
+            let e = check_domain_name(bad).unwrap_err();
+            assert!(e.contains(why), "{bad}: {e}");
+        }
+        assert!(check_domain_name(&format!("{}.com", "a".repeat(64))).unwrap_err().contains("63"));
+    }
+}

@@ -1,0 +1,157 @@
+//! `cftenant_zone_subscription`: the zone's plan (`/zones/{zone_id}/subscription`).
+//!
+//! There is no DELETE: destroying this resource puts the zone back on
+//! `PARTNERS_FREE`, which stops the paid plan. A zone without a paid
+//! subscription record answers 404 with code 1207; that means "free", not
+//! "deleted outside Terraform".
+
+use super::subscription::{self, ApiSubscription, Plan};
+use crate::client::{ApiError, Client};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::resource::{Context, OpResult, Resource};
+use crate::schema::{checks, Attribute, Check, Schema};
+use crate::value::Type;
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+pub struct ZoneSubscriptionResource;
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct ZoneSubscription {
+    pub id: Option<String>,
+    pub zone_id: String,
+    #[serde(flatten)]
+    pub plan: Plan,
+}
+
+/// Cloudflare's code for "this zone has no subscription record" (free zones).
+const NO_SUBSCRIPTION: i64 = 1207;
+/// The simulator's (and, we infer, the API's) code for POST on an existing record.
+const SUBSCRIPTION_EXISTS: i64 = 1205;
+const FREE_PLAN: &str = "PARTNERS_FREE";
+
+impl ZoneSubscriptionResource {
+    pub fn schema() -> Schema {
+        let mut attributes = vec![
+            Attribute::computed("id", Type::String, "Same as `zone_id`."),
+            Attribute::required("zone_id", Type::String, "The zone whose plan this is. Changing it replaces the resource.").check(checks::ID32).replaces(),
+            Attribute::required(
+                "rate_plan_id",
+                Type::String,
+                "Rate plan, e.g. `PARTNERS_FREE`, `PARTNERS_PRO`, `PARTNERS_BIZ`, `PARTNERS_ENT` (see `GET /zones/{id}/available_rate_plans`). \
+                 Cloudflare reads plans back normalised (`PARTNERS_BIZ` as `business`); that is not a change.",
+            )
+            .check(Check::NotEmpty),
+        ];
+        attributes.extend(subscription::attributes());
+        Schema::new(
+            "The plan of a zone. Destroying it returns the zone to `PARTNERS_FREE` (the API has no DELETE): the paid plan stops.",
+            attributes,
+        )
+    }
+}
+
+fn path(zone_id: &str) -> String {
+    format!("/zones/{zone_id}/subscription")
+}
+
+fn no_record(e: &ApiError) -> bool {
+    e.is_not_found() && e.has_code(NO_SUBSCRIPTION)
+}
+
+/// Sends the plan: POST when the zone has no subscription record, PUT when it has one.
+async fn write_plan(client: &Client, zone_id: &str, plan: &Plan) -> Result<ApiSubscription, ApiError> {
+    match client.post(&path(zone_id), &plan.body()).await {
+        Err(e) if e.has_code(SUBSCRIPTION_EXISTS) => client.put(&path(zone_id), &plan.body()).await,
+        other => other,
+    }
+}
+
+/// The zone's current plan; `Ok(None)` when the zone itself is gone.
+async fn read_plan(client: &Client, zone_id: &str) -> Result<Option<ApiSubscription>, ApiError> {
+    match client.get::<ApiSubscription>(&path(zone_id)).await {
+        Ok(s) => Ok(Some(s)),
+        // No record: the zone is on the free plan.
+        Err(e) if no_record(&e) => Ok(Some(free_plan())),
+        Err(e) if e.is_not_found() => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+fn free_plan() -> ApiSubscription {
+    ApiSubscription {
+        id: None,
+        rate_plan: Some(subscription::ApiRatePlan { id: "free".into() }),
+        frequency: Some("not-applicable".into()),
+        state: Some("Paid".into()),
+        price: Some(0.0),
+        currency: Some("USD".into()),
+        current_period_start: None,
+        current_period_end: None,
+        component_values: Vec::new(),
+    }
+}
+
+#[async_trait]
+impl Resource for ZoneSubscriptionResource {
+    type Model = ZoneSubscription;
+    const TYPE_NAME: &'static str = "cftenant_zone_subscription";
+
+    fn schema() -> Schema {
+        ZoneSubscriptionResource::schema()
+    }
+
+    async fn create(&self, client: &Client, planned: ZoneSubscription) -> OpResult<ZoneSubscription, ZoneSubscription> {
+        let api = write_plan(client, &planned.zone_id, &planned.plan)
+            .await
+            .context(|| format!("setting the plan of zone {} to {}", planned.zone_id, planned.plan.rate_plan_id))?;
+        let mut state = planned;
+        state.id = Some(state.zone_id.clone());
+        state.plan.merge(api);
+        Ok(state)
+    }
+
+    async fn read(&self, client: &Client, mut state: ZoneSubscription) -> OpResult<Option<ZoneSubscription>, ZoneSubscription> {
+        let zone_id = state.zone_id.clone();
+        match read_plan(client, &zone_id).await.context(|| format!("reading the plan of zone {zone_id}"))? {
+            Some(api) => {
+                state.plan.merge(api);
+                Ok(Some(state))
+            }
+            None => Ok(None),
+        }
+    }
+
+    async fn update(&self, client: &Client, _prior: ZoneSubscription, planned: ZoneSubscription) -> OpResult<ZoneSubscription, ZoneSubscription> {
+        self.create(client, planned).await
+    }
+
+    async fn delete(&self, client: &Client, state: ZoneSubscription) -> OpResult<Diagnostics, ZoneSubscription> {
+        let free = Plan { rate_plan_id: FREE_PLAN.into(), frequency: Some("monthly".into()), ..Default::default() };
+        match client.put::<_, serde_json::Value>(&path(&state.zone_id), &free.body()).await {
+            // Already free (no record), or the zone is gone: nothing to stop.
+            Err(e) if e.is_not_found() => Ok(Diagnostics::default()),
+            other => {
+                other.context(|| format!("returning zone {} to {FREE_PLAN}", state.zone_id))?;
+                Ok(Diagnostics::default())
+            }
+        }
+    }
+
+    async fn import(&self, client: &Client, id: &str) -> OpResult<ZoneSubscription, ZoneSubscription> {
+        if !checks::is_id32(id) {
+            return Err(bad_import_id(id).into());
+        }
+        let Some(api) = read_plan(client, id).await.context(|| format!("reading the plan of zone {id}"))? else {
+            return Err(Diagnostic::error("Cannot import cftenant_zone_subscription", format!("No zone with id {id} exists, or the credentials cannot see it.")).into());
+        };
+        Ok(ZoneSubscription { id: Some(id.to_string()), zone_id: id.to_string(), plan: Plan::imported(api) })
+    }
+}
+
+fn bad_import_id(id: &str) -> Diagnostic {
+    Diagnostic::error(
+        "Invalid import id for cftenant_zone_subscription",
+        format!("{id:?} is not a zone id. Import a zone's plan by the zone's id (32 lowercase hexadecimal characters), e.g. `terraform import cftenant_zone_subscription.example 023e105f4ecef8ad9ca31a8372d0c353`."),
+    )
+}
