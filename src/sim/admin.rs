@@ -1,0 +1,224 @@
+//! Admin endpoints under `/__sim` (no authentication, loopback peers only): state dump,
+//! reset, request statistics, fault injection, and a few test helpers.
+//!
+//! Successful admin responses are plain JSON (no API envelope); errors use the envelope.
+
+use std::collections::BTreeMap;
+
+use axum::extract::{ConnectInfo, Path, Request, State};
+use axum::middleware::{from_fn, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde_json::{json, Value};
+
+use super::envelope::{codes, ApiError, ApiResult};
+use super::faults::FaultSet;
+use super::input::{opt_bool, JsonObject};
+use super::store::SimState;
+use super::{accounts, lock, members, subscriptions, tenants, users, zones, App, SimConn};
+
+/// Request counts by `"METHOD /template"`.
+#[derive(Debug, Default)]
+pub struct Stats {
+    requests: BTreeMap<String, u64>,
+    total: u64,
+}
+
+impl Stats {
+    pub fn record(&mut self, method: &str, template: &str) {
+        *self
+            .requests
+            .entry(format!("{method} {template}"))
+            .or_insert(0) += 1;
+        self.total += 1;
+    }
+
+    fn to_json(&self) -> Value {
+        json!({ "requests": self.requests, "total": self.total })
+    }
+}
+
+pub fn router(_app: App) -> Router<App> {
+    Router::new()
+        .route("/state", get(state))
+        .route("/reset", post(reset))
+        .route("/stats", get(stats))
+        .route("/stats/reset", post(reset_stats))
+        .route(
+            "/faults",
+            get(list_faults).post(set_faults).delete(clear_faults),
+        )
+        .route(
+            "/entitlements",
+            get(get_entitlements).patch(patch_entitlements),
+        )
+        .route("/zones/{zone_id}/activate", post(activate_zone))
+        .layer(from_fn(loopback_only))
+}
+
+/// Rejects admin calls from anything but a loopback peer with 403.
+async fn loopback_only(req: Request, next: Next) -> Response {
+    let loopback = req
+        .extensions()
+        .get::<ConnectInfo<SimConn>>()
+        .is_some_and(|c| c.0.is_loopback());
+    if !loopback {
+        return ApiError::forbidden(
+            codes::AUTH_ERROR,
+            "The /__sim admin endpoints only accept loopback clients",
+        )
+        .into_response();
+    }
+    next.run(req).await
+}
+
+/// Everything stored, rendered as the API would return it (plus the internal links
+/// `account_id` / `zone_id` and each account's `unit_tag` and `profile`).
+pub fn dump(state: &SimState) -> Value {
+    let accounts: Vec<Value> = state
+        .accounts
+        .iter()
+        .map(|a| {
+            let mut v = accounts::render(a, state);
+            v["profile"] = a.profile.to_json();
+            v["unit_tag"] = json!(a.unit_tag);
+            v
+        })
+        .collect();
+    let members: Vec<Value> = state
+        .members
+        .iter()
+        .map(|m| {
+            let mut v = members::render(m, state, true);
+            v["account_id"] = json!(m.account_id);
+            v
+        })
+        .collect();
+    let zone_subscriptions: Vec<Value> = state
+        .zone_subscriptions
+        .iter()
+        .map(|s| {
+            let mut v = subscriptions::render(s);
+            v["zone_id"] = json!(s.owner_id);
+            v
+        })
+        .collect();
+    let account_subscriptions: Vec<Value> = state
+        .account_subscriptions
+        .iter()
+        .map(|s| {
+            let mut v = subscriptions::render(s);
+            v["account_id"] = json!(s.owner_id);
+            v
+        })
+        .collect();
+    json!({
+        "tenant": tenants::render_tenant(&state.tenant),
+        "entitlements": tenants::render_entitlements(&state.tenant.entitlements),
+        "admin_user": users::render_current(&state.admin, state),
+        "accounts": accounts,
+        "members": members,
+        "users": state.users.iter().map(users::render_created).collect::<Vec<_>>(),
+        "zones": state.zones.iter().map(|z| zones::render(z, state)).collect::<Vec<_>>(),
+        "zone_subscriptions": zone_subscriptions,
+        "account_subscriptions": account_subscriptions,
+    })
+}
+
+async fn state(State(app): State<App>) -> Json<Value> {
+    let state = app.state.lock().await;
+    Json(dump(&state))
+}
+
+/// Back to the seeded state (from the command-line flags). Also forgets rate-limit
+/// windows; statistics and fault rules are kept (they have their own endpoints).
+async fn reset(State(app): State<App>) -> ApiResult {
+    let mut state = app.state.lock().await;
+    *state = SimState::seed(&app.seed);
+    app.commit(&state)?;
+    lock(&app.limiter).reset();
+    Ok(Json(json!({ "reset": true })).into_response())
+}
+
+async fn stats(State(app): State<App>) -> Json<Value> {
+    Json(lock(&app.stats).to_json())
+}
+
+async fn reset_stats(State(app): State<App>) -> Json<Value> {
+    let mut stats = lock(&app.stats);
+    *stats = Stats::default();
+    Json(stats.to_json())
+}
+
+async fn list_faults(State(app): State<App>) -> Json<Value> {
+    Json(lock(&app.faults).to_json())
+}
+
+/// Replaces all fault rules (and reseeds the RNG).
+async fn set_faults(State(app): State<App>, JsonObject(body): JsonObject) -> ApiResult {
+    let set = FaultSet::parse(&body, &app.templates)?;
+    let view = set.to_json();
+    *lock(&app.faults) = set;
+    Ok(Json(view).into_response())
+}
+
+async fn clear_faults(State(app): State<App>) -> Json<Value> {
+    let mut faults = lock(&app.faults);
+    *faults = FaultSet::default();
+    Json(faults.to_json())
+}
+
+async fn get_entitlements(State(app): State<App>) -> Json<Value> {
+    let state = app.state.lock().await;
+    Json(tenants::render_entitlements(&state.tenant.entitlements))
+}
+
+/// Changes the boolean entitlements, e.g. `{"partial_setup_allowed": false}`; values may
+/// be plain booleans or `{"type": "bool", "value": …}` objects.
+async fn patch_entitlements(State(app): State<App>, JsonObject(body): JsonObject) -> ApiResult {
+    let mut wanted = Vec::new();
+    for (key, value) in &body {
+        let flat = match value {
+            Value::Object(obj) => obj.get("value").cloned().unwrap_or(Value::Null),
+            other => other.clone(),
+        };
+        let as_map = serde_json::Map::from_iter([(key.clone(), flat)]);
+        let Some(flag) = opt_bool(&as_map, key)? else {
+            return Err(ApiError::validation(format!("{key}: expected a boolean")));
+        };
+        wanted.push((key.clone(), flag));
+    }
+    let mut state = app.state.lock().await;
+    let mut updated = state.tenant.entitlements.clone();
+    for (key, flag) in wanted {
+        let slot = match key.as_str() {
+            "allow_add_subdomain" => &mut updated.allow_add_subdomain,
+            "allow_auto_accept_invites" => &mut updated.allow_auto_accept_invites,
+            "cname_setup_allowed" => &mut updated.cname_setup_allowed,
+            "partial_setup_allowed" => &mut updated.partial_setup_allowed,
+            other => {
+                return Err(ApiError::validation(format!(
+                    "{other}: not a boolean entitlement (allow_add_subdomain, allow_auto_accept_invites, cname_setup_allowed, partial_setup_allowed)"
+                )))
+            }
+        };
+        *slot = flag;
+    }
+    state.tenant.entitlements = updated;
+    app.commit(&state)?;
+    Ok(Json(tenants::render_entitlements(&state.tenant.entitlements)).into_response())
+}
+
+/// Marks a zone active (what Cloudflare does once the nameservers point to it).
+async fn activate_zone(State(app): State<App>, Path(zone_id): Path<String>) -> ApiResult {
+    let mut state = app.state.lock().await;
+    let now = super::store::now_rfc3339();
+    let zone = state.zone_mut(&zone_id)?;
+    zone.status = "active".into();
+    zone.activated_on = Some(now.clone());
+    zone.modified_on = now;
+    let rendered = zones::render(state.zone(&zone_id)?, &state);
+    app.commit(&state)?;
+    Ok(Json(rendered).into_response())
+}

@@ -1,0 +1,198 @@
+//! Authentication (who is calling) and the coarse authorisation the simulator enforces.
+//!
+//! Accepted credentials:
+//! - `Authorization: Bearer <token>` with a token from `--api-token` → the tenant admin;
+//! - `X-Auth-Email` + `X-Auth-Key` equal to `--auth-email` / `--auth-key` → the tenant admin;
+//! - `X-Auth-Email` + `X-Auth-Key` of a service user created with `POST /users` (its
+//!   `api_key`) → that service user.
+//!
+//! The tenant admin may do everything. A service user may call `GET/PATCH /user`,
+//! `GET /user/tenants` (empty), and account- or zone-scoped endpoints of accounts it is a
+//! member of; tenant-admin-only endpoints answer 403 / 10000 and other accounts 403 / 9109.
+
+use axum::http::{HeaderMap, StatusCode};
+
+use super::envelope::{codes, ApiError};
+use super::store::SimState;
+
+/// The credentials that authenticate the tenant admin (from the command line).
+#[derive(Debug, Clone)]
+pub struct Credentials {
+    pub api_tokens: Vec<String>,
+    pub auth_email: String,
+    pub auth_key: String,
+}
+
+/// The authenticated caller, stored in request extensions by the request gate.
+#[derive(Debug, Clone)]
+pub enum Caller {
+    TenantAdmin {
+        /// Identifies the credential for rate limiting (`token:…` or `email:…`).
+        credential: String,
+    },
+    ServiceUser {
+        user_id: String,
+        email: String,
+        credential: String,
+    },
+}
+
+impl Caller {
+    /// The key under which this caller's requests are rate limited.
+    pub fn rate_limit_key(&self) -> &str {
+        match self {
+            Caller::TenantAdmin { credential } | Caller::ServiceUser { credential, .. } => {
+                credential
+            }
+        }
+    }
+
+    pub fn is_tenant_admin(&self) -> bool {
+        matches!(self, Caller::TenantAdmin { .. })
+    }
+
+    /// 403 / 10000 unless the caller is the tenant admin.
+    pub fn require_tenant_admin(&self) -> Result<(), ApiError> {
+        if self.is_tenant_admin() {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden(
+                codes::AUTH_ERROR,
+                "Authentication error",
+            ))
+        }
+    }
+
+    /// Whether the caller may see the account (existence is not checked).
+    pub fn may_access_account(&self, state: &SimState, account_id: &str) -> bool {
+        match self {
+            Caller::TenantAdmin { .. } => true,
+            Caller::ServiceUser { email, .. } => state
+                .members
+                .iter()
+                .any(|m| m.account_id == account_id && m.email.eq_ignore_ascii_case(email)),
+        }
+    }
+
+    /// 404 if the account does not exist, 403 / 9109 if the caller may not see it.
+    pub fn check_account(&self, state: &SimState, account_id: &str) -> Result<(), ApiError> {
+        state.account(account_id)?;
+        if self.may_access_account(state, account_id) {
+            Ok(())
+        } else {
+            Err(unauthorized_resource())
+        }
+    }
+
+    /// 404 if the zone does not exist, 403 / 9109 if the caller may not see its account.
+    pub fn check_zone(&self, state: &SimState, zone_id: &str) -> Result<(), ApiError> {
+        let account_id = state.zone(zone_id)?.account_id.clone();
+        if self.may_access_account(state, &account_id) {
+            Ok(())
+        } else {
+            Err(unauthorized_resource())
+        }
+    }
+}
+
+pub fn unauthorized_resource() -> ApiError {
+    ApiError::forbidden(
+        codes::INVALID_TOKEN,
+        "Unauthorized to access requested resource",
+    )
+}
+
+fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<Result<&'a str, ()>> {
+    headers
+        .get(name)
+        .map(|value| value.to_str().map(str::trim).map_err(|_| ()))
+}
+
+fn invalid_headers(chain_code: u32, chain_message: &str) -> ApiError {
+    ApiError::bad_request(codes::INVALID_HEADERS, "Invalid request headers")
+        .with_chain(chain_code, chain_message)
+}
+
+/// Characters allowed in bearer tokens and global keys (printable, no whitespace).
+fn is_token_text(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_graphic())
+}
+
+/// Works out the caller from the request headers. `Authorization` wins when both header
+/// styles are present.
+pub fn authenticate(
+    headers: &HeaderMap,
+    credentials: &Credentials,
+    state: &SimState,
+) -> Result<Caller, ApiError> {
+    if let Some(authorization) = header_str(headers, "authorization") {
+        let bad_format = || {
+            invalid_headers(
+                codes::CHAIN_BAD_AUTHORIZATION,
+                "Invalid format for Authorization header",
+            )
+        };
+        let value = authorization.map_err(|_| bad_format())?;
+        let (scheme, token) = value.split_once(' ').ok_or_else(bad_format)?;
+        let token = token.trim();
+        if !scheme.eq_ignore_ascii_case("bearer") || !is_token_text(token) {
+            return Err(bad_format());
+        }
+        if credentials.api_tokens.iter().any(|t| t == token) {
+            return Ok(Caller::TenantAdmin {
+                credential: format!("token:{token}"),
+            });
+        }
+        return Err(ApiError::forbidden(
+            codes::INVALID_TOKEN,
+            "Invalid access token",
+        ));
+    }
+
+    let email = header_str(headers, "x-auth-email");
+    let key = header_str(headers, "x-auth-key");
+    if email.is_none() && key.is_none() {
+        return Err(ApiError::bad_request(
+            codes::MISSING_AUTH,
+            "Missing X-Auth-Key, X-Auth-Email or Authorization headers",
+        ));
+    }
+    let email = match email {
+        Some(Ok(email)) if super::input::is_valid_email(email) => email,
+        _ => {
+            return Err(invalid_headers(
+                codes::CHAIN_BAD_EMAIL,
+                "Invalid format for X-Auth-Email header",
+            ))
+        }
+    };
+    let key = match key {
+        Some(Ok(key)) if is_token_text(key) => key,
+        _ => {
+            return Err(invalid_headers(
+                codes::CHAIN_BAD_KEY,
+                "Invalid format for X-Auth-Key header",
+            ))
+        }
+    };
+
+    if email.eq_ignore_ascii_case(&credentials.auth_email) && key == credentials.auth_key {
+        return Ok(Caller::TenantAdmin {
+            credential: format!("email:{}", email.to_ascii_lowercase()),
+        });
+    }
+    if let Some(user) = state.service_user_by_email(email) {
+        if user.api_key.as_deref() == Some(key) {
+            return Ok(Caller::ServiceUser {
+                user_id: user.id.clone(),
+                email: user.email.clone(),
+                credential: format!("email:{}", user.email.to_ascii_lowercase()),
+            });
+        }
+    }
+    Err(ApiError::new(
+        StatusCode::FORBIDDEN,
+        codes::UNKNOWN_KEY,
+        "Unknown X-Auth-Key or X-Auth-Email",
+    ))
+}

@@ -1,0 +1,305 @@
+//! Request input: the JSON body and query-string extractors plus field validators.
+//!
+//! Bodies are parsed into a `serde_json::Map` and read field by field instead of being
+//! deserialized into structs, so that every type or length problem becomes a 400 whose
+//! message names the field (serde's messages name line/column instead) and no input can
+//! make a handler fail in an unplanned way.
+
+use axum::body::Body;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use serde_json::{Map, Value};
+
+use super::envelope::{codes, ApiError, PageRequest};
+
+/// Largest accepted request body.
+const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// A request body that must be a JSON object.
+pub struct JsonObject(pub Map<String, Value>);
+
+impl<S: Send + Sync> FromRequest<S> for JsonObject {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, _state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = axum::body::to_bytes(req.into_body(), MAX_BODY_BYTES)
+            .await
+            .map_err(|_| {
+                ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    codes::VALIDATION,
+                    format!("Request body is larger than {MAX_BODY_BYTES} bytes"),
+                )
+            })?;
+        parse_object(&bytes).map(JsonObject)
+    }
+}
+
+/// Parses `bytes` as a JSON object; anything else is 400 / 6007.
+pub fn parse_object(bytes: &[u8]) -> Result<Map<String, Value>, ApiError> {
+    match serde_json::from_slice::<Value>(bytes) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err(ApiError::bad_request(
+            codes::MALFORMED_JSON,
+            "Malformed JSON in request body: expected a JSON object",
+        )),
+        Err(err) => Err(ApiError::bad_request(
+            codes::MALFORMED_JSON,
+            format!("Malformed JSON in request body: {err}"),
+        )),
+    }
+}
+
+/// Drains and ignores a request body (used by DELETE, where the reference says clients may
+/// send `{}`).
+pub async fn discard_body(body: Body) {
+    let _ = axum::body::to_bytes(body, MAX_BODY_BYTES).await;
+}
+
+/// The decoded query string as ordered key/value pairs. Never rejects: a query string
+/// that cannot be decoded simply yields fewer pairs. Dotted keys such as `account.id` are
+/// plain literal keys.
+pub struct QueryPairs(pub Vec<(String, String)>);
+
+impl<S: Send + Sync> FromRequestParts<S> for QueryPairs {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or("");
+        Ok(QueryPairs(
+            url::form_urlencoded::parse(query.as_bytes())
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect(),
+        ))
+    }
+}
+
+impl QueryPairs {
+    /// The last value given for `key` (later values win, like most web frameworks).
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// `page` (>= 1, default 1) and `per_page` (`min..=max`, default `default`).
+    pub fn page_request(&self, default: u64, min: u64, max: u64) -> Result<PageRequest, ApiError> {
+        let page = match self.get("page") {
+            None => 1,
+            Some(raw) => match raw.trim().parse::<u64>() {
+                Ok(n) if n >= 1 => n,
+                _ => {
+                    return Err(ApiError::validation(format!(
+                        "page: must be an integer greater than or equal to 1, got '{raw}'"
+                    )))
+                }
+            },
+        };
+        let per_page = match self.get("per_page") {
+            None => default,
+            Some(raw) => match raw.trim().parse::<u64>() {
+                Ok(n) if (min..=max).contains(&n) => n,
+                _ => {
+                    return Err(ApiError::validation(format!(
+                        "per_page: must be an integer between {min} and {max}, got '{raw}'"
+                    )))
+                }
+            },
+        };
+        Ok(PageRequest { page, per_page })
+    }
+
+    /// `direction`: `asc` (default) or `desc`. Returns true for descending.
+    pub fn descending(&self) -> Result<bool, ApiError> {
+        match self.get("direction") {
+            None | Some("asc") => Ok(false),
+            Some("desc") => Ok(true),
+            Some(other) => Err(ApiError::validation(format!(
+                "direction: must be 'asc' or 'desc', got '{other}'"
+            ))),
+        }
+    }
+}
+
+/// Describes a JSON value's type for error messages.
+pub fn type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// An optional string field; `null` counts as absent.
+pub fn opt_str<'a>(obj: &'a Map<String, Value>, field: &str) -> Result<Option<&'a str>, ApiError> {
+    match obj.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.as_str())),
+        Some(other) => Err(ApiError::validation(format!(
+            "{field}: expected a string, got {}",
+            type_name(other)
+        ))),
+    }
+}
+
+/// A required, non-empty string field.
+pub fn req_str<'a>(obj: &'a Map<String, Value>, field: &str) -> Result<&'a str, ApiError> {
+    match opt_str(obj, field)? {
+        Some(s) if !s.trim().is_empty() => Ok(s),
+        _ => Err(ApiError::validation(format!("{field}: is required"))),
+    }
+}
+
+/// An optional boolean field; `null` counts as absent.
+pub fn opt_bool(obj: &Map<String, Value>, field: &str) -> Result<Option<bool>, ApiError> {
+    match obj.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Bool(b)) => Ok(Some(*b)),
+        Some(other) => Err(ApiError::validation(format!(
+            "{field}: expected a boolean, got {}",
+            type_name(other)
+        ))),
+    }
+}
+
+/// An optional object field; `null` counts as absent.
+pub fn opt_object<'a>(
+    obj: &'a Map<String, Value>,
+    field: &str,
+) -> Result<Option<&'a Map<String, Value>>, ApiError> {
+    match obj.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Object(m)) => Ok(Some(m)),
+        Some(other) => Err(ApiError::validation(format!(
+            "{field}: expected an object, got {}",
+            type_name(other)
+        ))),
+    }
+}
+
+/// An optional array field; `null` counts as absent.
+pub fn opt_array<'a>(
+    obj: &'a Map<String, Value>,
+    field: &str,
+) -> Result<Option<&'a Vec<Value>>, ApiError> {
+    match obj.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Array(a)) => Ok(Some(a)),
+        Some(other) => Err(ApiError::validation(format!(
+            "{field}: expected an array, got {}",
+            type_name(other)
+        ))),
+    }
+}
+
+/// Rejects strings longer than `max` characters (Unicode scalar values).
+pub fn check_max_len(field: &str, value: &str, max: usize) -> Result<(), ApiError> {
+    let len = value.chars().count();
+    if len > max {
+        return Err(ApiError::validation(format!(
+            "{field}: must be at most {max} characters, got {len}"
+        )));
+    }
+    Ok(())
+}
+
+/// True for Cloudflare-style identifiers: exactly 32 lowercase hex characters.
+pub fn is_cf_id(s: &str) -> bool {
+    s.len() == 32
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// A deliberately simple email check: one `@`, non-empty local part, a dotted domain,
+/// no whitespace or control characters.
+pub fn is_valid_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// Validates an email field: required, ≤ `max` characters, plausible format.
+pub fn validate_email(field: &str, value: &str, max: usize) -> Result<(), ApiError> {
+    check_max_len(field, value, max)?;
+    if !is_valid_email(value) {
+        return Err(ApiError::validation(format!(
+            "{field}: '{value}' is not a valid email address"
+        )));
+    }
+    Ok(())
+}
+
+/// Normalises and validates a DNS name: lowercased, one trailing dot removed, labels of
+/// 1–63 characters from `[a-z0-9-]` not starting or ending with `-`, at least two labels,
+/// at most 253 characters, and a top-level label that is not all digits (rejects IPs).
+pub fn normalize_domain(raw: &str) -> Option<String> {
+    let name = raw.strip_suffix('.').unwrap_or(raw).to_ascii_lowercase();
+    if name.is_empty() || name.len() > 253 {
+        return None;
+    }
+    let labels: Vec<&str> = name.split('.').collect();
+    if labels.len() < 2 {
+        return None;
+    }
+    let label_ok = |label: &&str| {
+        !label.is_empty()
+            && label.len() <= 63
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    };
+    if !labels.iter().all(label_ok) {
+        return None;
+    }
+    if labels
+        .last()
+        .is_some_and(|tld| tld.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return None;
+    }
+    Some(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn domains() {
+        assert_eq!(normalize_domain("Example.COM."), Some("example.com".into()));
+        assert_eq!(
+            normalize_domain("a-b.example.co.uk"),
+            Some("a-b.example.co.uk".into())
+        );
+        assert_eq!(normalize_domain("example"), None);
+        assert_eq!(normalize_domain("-a.com"), None);
+        assert_eq!(normalize_domain("a..com"), None);
+        assert_eq!(normalize_domain("exa_mple.com"), None);
+        assert_eq!(normalize_domain("10.0.0.1"), None);
+        assert_eq!(normalize_domain(&format!("{}.com", "a".repeat(64))), None);
+    }
+
+    #[test]
+    fn emails_and_ids() {
+        assert!(is_valid_email("a@b.co"));
+        assert!(!is_valid_email("a@b"));
+        assert!(!is_valid_email("a b@c.de"));
+        assert!(is_cf_id("0123456789abcdef0123456789abcdef"));
+        assert!(!is_cf_id("0123456789ABCDEF0123456789abcdef"));
+        assert!(!is_cf_id("xyz"));
+    }
+}

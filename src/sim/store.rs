@@ -1,0 +1,575 @@
+//! The simulator's stored state, its seed, and its persistence to a JSON file.
+//!
+//! Records are stored in a compact internal form (ids, references, raw settings) and
+//! turned into API-shaped JSON by the `render` functions of each resource module, so that
+//! derived fields (an account's name inside a zone, a zone's plan) are always current.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+use super::envelope::{codes, ApiError};
+
+/// Bumped when the file layout changes incompatibly.
+const STATE_FORMAT_VERSION: u32 = 1;
+
+/// Everything the simulator stores. Lists keep creation order.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SimState {
+    pub format_version: u32,
+    pub tenant: Tenant,
+    /// The tenant administrator (the user behind `--api-token` / `--auth-email`).
+    pub admin: User,
+    pub accounts: Vec<Account>,
+    pub members: Vec<Member>,
+    /// Service users created with `POST /users`.
+    pub users: Vec<User>,
+    pub zones: Vec<Zone>,
+    pub zone_subscriptions: Vec<Subscription>,
+    pub account_subscriptions: Vec<Subscription>,
+    /// Stable `user.id` for member emails that are not service users (lowercased email).
+    pub user_ids_by_email: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Tenant {
+    pub tenant_tag: String,
+    pub tenant_name: String,
+    pub tenant_type: String,
+    pub tenant_status: String,
+    pub tenant_labels: Vec<String>,
+    pub tenant_contacts: Value,
+    pub tenant_metadata: Value,
+    pub tenant_network: Value,
+    pub customer_id: String,
+    pub cdate: String,
+    pub edate: String,
+    pub units: Vec<TenantUnit>,
+    pub entitlements: Entitlements,
+    pub memberships: Vec<TenantMembership>,
+    pub account_types: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TenantUnit {
+    pub unit_tag: String,
+    pub unit_name: String,
+    pub unit_status: String,
+    pub unit_metadata: Value,
+    pub unit_memberships: Vec<Value>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Entitlements {
+    pub allow_add_subdomain: bool,
+    pub allow_auto_accept_invites: bool,
+    pub cname_setup_allowed: bool,
+    pub partial_setup_allowed: bool,
+    pub mhs_certificate_count: u64,
+    /// Rendered verbatim: `[{feature: {key}, allocation: {type, value}}]`.
+    pub custom_entitlements: Vec<Value>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TenantMembership {
+    pub user_email: String,
+    pub user_name: String,
+    pub user_tag: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Account {
+    pub id: String,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub account_type: String,
+    pub created_on: String,
+    /// The tenant unit the account was created on (`managed_by.parent_org_id`).
+    pub unit_tag: String,
+    pub settings: AccountSettings,
+    pub profile: AccountProfile,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct AccountSettings {
+    pub abuse_contact_email: Option<String>,
+    pub enforce_twofactor: bool,
+}
+
+/// KYC data (`/accounts/{id}/profile`). Unset fields are empty strings.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct AccountProfile {
+    pub business_name: String,
+    pub business_address: String,
+    pub business_email: String,
+    pub business_phone: String,
+    pub external_metadata: String,
+}
+
+impl AccountProfile {
+    pub const FIELDS: [&'static str; 5] = [
+        "business_name",
+        "business_address",
+        "business_email",
+        "business_phone",
+        "external_metadata",
+    ];
+
+    pub fn field_mut(&mut self, name: &str) -> Option<&mut String> {
+        match name {
+            "business_name" => Some(&mut self.business_name),
+            "business_address" => Some(&mut self.business_address),
+            "business_email" => Some(&mut self.business_email),
+            "business_phone" => Some(&mut self.business_phone),
+            "external_metadata" => Some(&mut self.external_metadata),
+            _ => None,
+        }
+    }
+
+    pub fn to_json(&self) -> Value {
+        json!({
+            "business_name": self.business_name,
+            "business_address": self.business_address,
+            "business_email": self.business_email,
+            "business_phone": self.business_phone,
+            "external_metadata": self.external_metadata,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Member {
+    pub id: String,
+    pub account_id: String,
+    pub email: String,
+    pub status: String,
+    pub user_id: String,
+    /// Role ids (roles form). Empty when the member was created with policies.
+    pub role_ids: Vec<String>,
+    /// Policies as given (policies form); `None` means "derived from roles".
+    pub policies: Option<Vec<Value>>,
+    pub created_on: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct User {
+    pub id: String,
+    pub email: String,
+    pub username: String,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub telephone: Option<String>,
+    pub country: Option<String>,
+    pub zipcode: Option<String>,
+    pub created_on: String,
+    pub modified_on: String,
+    /// The service user's global API key; `None` for the tenant admin, whose credentials
+    /// come from the command line.
+    pub api_key: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Zone {
+    pub id: String,
+    pub account_id: String,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub zone_type: String,
+    pub status: String,
+    pub paused: bool,
+    pub name_servers: Vec<String>,
+    pub vanity_name_servers: Vec<String>,
+    /// Only partial zones have one.
+    pub verification_key: Option<String>,
+    pub created_on: String,
+    pub modified_on: String,
+    pub activated_on: Option<String>,
+}
+
+/// A zone plan subscription or an account add-on subscription.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Subscription {
+    pub id: String,
+    /// The zone id (zone subscriptions) or account id (account subscriptions).
+    pub owner_id: String,
+    /// Catalog id of the resolved rate plan (see `subscriptions::catalog`).
+    pub plan_id: String,
+    /// The frequency as read back (`not-applicable` for fixed-price plans).
+    pub frequency: String,
+    pub components: Vec<ComponentValue>,
+    pub current_period_start: String,
+    pub current_period_end: String,
+    pub created_on: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ComponentValue {
+    pub name: String,
+    pub value: u64,
+}
+
+/// Inputs of the seeded state, taken from the command line.
+#[derive(Debug, Clone)]
+pub struct SeedConfig {
+    pub tenant_id: String,
+    pub tenant_name: String,
+    pub admin_email: String,
+    pub allow_auto_accept_invites: bool,
+    pub partial_setup_allowed: bool,
+}
+
+/// The deterministic unit tags of a tenant: `derive_hex(["unit", tenant_id, "1"|"2"])`.
+pub fn unit_tags(tenant_id: &str) -> [String; 2] {
+    [
+        derive_hex(&["unit", tenant_id, "1"]),
+        derive_hex(&["unit", tenant_id, "2"]),
+    ]
+}
+
+impl SimState {
+    /// The seeded state: one tenant with two units, its admin, and nothing else.
+    pub fn seed(config: &SeedConfig) -> SimState {
+        let tenant_id = config.tenant_id.as_str();
+        let admin_id = derive_hex(&["user", tenant_id, "admin"]);
+        let ops_id = derive_hex(&["user", tenant_id, "ops"]);
+        let [unit_a, unit_b] = unit_tags(tenant_id);
+        let created = "2024-01-15T09:30:00Z".to_string();
+
+        let admin = User {
+            id: admin_id.clone(),
+            email: config.admin_email.clone(),
+            username: derive_hex(&["username", tenant_id, "admin"]),
+            first_name: Some("Sim".into()),
+            last_name: Some("Admin".into()),
+            telephone: None,
+            country: Some("US".into()),
+            zipcode: None,
+            created_on: created.clone(),
+            modified_on: created.clone(),
+            api_key: None,
+        };
+
+        let unit = |tag: &str, name: &str| TenantUnit {
+            unit_tag: tag.to_string(),
+            unit_name: name.to_string(),
+            unit_status: "active".into(),
+            unit_metadata: json!({ "description": format!("{name} of the simulated tenant") }),
+            unit_memberships: vec![json!({
+                "user_tag": admin_id,
+                "user_email": config.admin_email,
+                "role": "admin",
+            })],
+        };
+
+        let tenant = Tenant {
+            tenant_tag: tenant_id.to_string(),
+            tenant_name: config.tenant_name.clone(),
+            tenant_type: "PARTNER".into(),
+            tenant_status: "active".into(),
+            tenant_labels: vec!["simulated".into(), "reseller".into()],
+            tenant_contacts: json!({ "email": "partners@example.com", "website": "https://partner.example.com" }),
+            tenant_metadata: json!({
+                "dns": { "ns_pool": { "primary": "ns1.partner.example.com", "secondary": "ns2.partner.example.com" } }
+            }),
+            tenant_network: json!({}),
+            customer_id: "sim-customer-0001".into(),
+            cdate: created.clone(),
+            edate: created.clone(),
+            units: vec![
+                unit(&unit_a, "Primary Unit"),
+                unit(&unit_b, "Secondary Unit"),
+            ],
+            entitlements: Entitlements {
+                allow_add_subdomain: true,
+                allow_auto_accept_invites: config.allow_auto_accept_invites,
+                cname_setup_allowed: true,
+                partial_setup_allowed: config.partial_setup_allowed,
+                mhs_certificate_count: 100,
+                custom_entitlements: vec![
+                    json!({ "feature": { "key": "workers_enabled" }, "allocation": { "type": "bool", "value": true } }),
+                    json!({ "feature": { "key": "max_accounts" }, "allocation": { "type": "max_count", "value": 500 } }),
+                    json!({ "feature": { "key": "legacy_feature" }, "allocation": { "type": "", "value": null } }),
+                ],
+            },
+            memberships: vec![
+                TenantMembership {
+                    user_email: config.admin_email.clone(),
+                    user_name: "Sim Admin".into(),
+                    user_tag: admin_id.clone(),
+                },
+                TenantMembership {
+                    user_email: "partner-ops@example.com".into(),
+                    user_name: "Partner Ops".into(),
+                    user_tag: ops_id.clone(),
+                },
+            ],
+            account_types: vec!["standard".into(), "enterprise".into()],
+        };
+
+        let mut user_ids_by_email = BTreeMap::new();
+        user_ids_by_email.insert("partner-ops@example.com".to_string(), ops_id);
+
+        SimState {
+            format_version: STATE_FORMAT_VERSION,
+            tenant,
+            admin,
+            accounts: Vec::new(),
+            members: Vec::new(),
+            users: Vec::new(),
+            zones: Vec::new(),
+            zone_subscriptions: Vec::new(),
+            account_subscriptions: Vec::new(),
+            user_ids_by_email,
+        }
+    }
+
+    pub fn account(&self, id: &str) -> Result<&Account, ApiError> {
+        self.accounts.iter().find(|a| a.id == id).ok_or_else(|| {
+            ApiError::not_found(codes::ACCOUNT_NOT_FOUND, format!("Account not found: {id}"))
+        })
+    }
+
+    pub fn account_mut(&mut self, id: &str) -> Result<&mut Account, ApiError> {
+        self.accounts
+            .iter_mut()
+            .find(|a| a.id == id)
+            .ok_or_else(|| {
+                ApiError::not_found(codes::ACCOUNT_NOT_FOUND, format!("Account not found: {id}"))
+            })
+    }
+
+    pub fn zone(&self, id: &str) -> Result<&Zone, ApiError> {
+        self.zones
+            .iter()
+            .find(|z| z.id == id)
+            .ok_or_else(|| ApiError::not_found(codes::ZONE_NOT_FOUND, "Invalid zone identifier"))
+    }
+
+    pub fn zone_mut(&mut self, id: &str) -> Result<&mut Zone, ApiError> {
+        self.zones
+            .iter_mut()
+            .find(|z| z.id == id)
+            .ok_or_else(|| ApiError::not_found(codes::ZONE_NOT_FOUND, "Invalid zone identifier"))
+    }
+
+    pub fn unit(&self, tag: &str) -> Option<&TenantUnit> {
+        self.tenant.units.iter().find(|u| u.unit_tag == tag)
+    }
+
+    pub fn service_user_by_email(&self, email: &str) -> Option<&User> {
+        self.users
+            .iter()
+            .find(|u| u.email.eq_ignore_ascii_case(email))
+    }
+
+    /// The `user.id` shown for a member email: the service user's id if there is one, the
+    /// tenant admin's id for the admin email, otherwise a random id remembered per email.
+    pub fn user_id_for_email(&mut self, email: &str) -> String {
+        if let Some(user) = self.service_user_by_email(email) {
+            return user.id.clone();
+        }
+        if self.admin.email.eq_ignore_ascii_case(email) {
+            return self.admin.id.clone();
+        }
+        self.user_ids_by_email
+            .entry(email.to_ascii_lowercase())
+            .or_insert_with(random_id)
+            .clone()
+    }
+
+    /// Removes an account and everything in it: zones (with their subscriptions),
+    /// members and account subscriptions.
+    pub fn delete_account_cascade(&mut self, account_id: &str) {
+        let zone_ids: Vec<String> = self
+            .zones
+            .iter()
+            .filter(|z| z.account_id == account_id)
+            .map(|z| z.id.clone())
+            .collect();
+        self.zone_subscriptions
+            .retain(|s| !zone_ids.contains(&s.owner_id));
+        self.zones.retain(|z| z.account_id != account_id);
+        self.members.retain(|m| m.account_id != account_id);
+        self.account_subscriptions
+            .retain(|s| s.owner_id != account_id);
+        self.accounts.retain(|a| a.id != account_id);
+    }
+
+    /// Removes a zone and its subscription.
+    pub fn delete_zone_cascade(&mut self, zone_id: &str) {
+        self.zone_subscriptions.retain(|s| s.owner_id != zone_id);
+        self.zones.retain(|z| z.id != zone_id);
+    }
+}
+
+/// Where `--state` persists the state. Writes are atomic: a temporary file in the same
+/// directory is written, fsynced and renamed over the target, so a crash leaves either
+/// the old or the new state, never a torn file.
+#[derive(Debug, Clone)]
+pub struct StateFile {
+    path: PathBuf,
+}
+
+impl StateFile {
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        StateFile { path: path.into() }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Reads the file if it exists. A file that exists but cannot be parsed is an error
+    /// (starting anyway would overwrite it on the first mutation).
+    pub fn load(&self) -> anyhow::Result<Option<SimState>> {
+        let bytes = match std::fs::read(&self.path) {
+            Ok(bytes) => bytes,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(err) => {
+                return Err(err).with_context(|| format!("reading {}", self.path.display()))
+            }
+        };
+        let state: SimState = serde_json::from_slice(&bytes)
+            .with_context(|| format!("parsing state file {}", self.path.display()))?;
+        if state.format_version != STATE_FORMAT_VERSION {
+            anyhow::bail!(
+                "state file {} has format version {}, this simulator understands {}",
+                self.path.display(),
+                state.format_version,
+                STATE_FORMAT_VERSION
+            );
+        }
+        Ok(Some(state))
+    }
+
+    pub fn save(&self, state: &SimState) -> std::io::Result<()> {
+        let bytes = serde_json::to_vec_pretty(state).map_err(std::io::Error::other)?;
+        let dir = match self.path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let file_name = self
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "state".into());
+        let tmp = dir.join(format!(".{file_name}.tmp-{}", std::process::id()));
+        {
+            let mut file = std::fs::File::create(&tmp)?;
+            file.write_all(&bytes)?;
+            file.sync_all()?;
+        }
+        if let Err(err) = std::fs::rename(&tmp, &self.path) {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(err);
+        }
+        // Make the rename itself durable. Directories cannot be opened for syncing on
+        // every platform, so failure here is ignored.
+        if let Ok(dir) = std::fs::File::open(&dir) {
+            let _ = dir.sync_all();
+        }
+        Ok(())
+    }
+}
+
+/// A random Cloudflare-style id: 32 lowercase hex characters.
+pub fn random_id() -> String {
+    random_hex(32)
+}
+
+/// `len` random lowercase hex characters.
+pub fn random_hex(len: usize) -> String {
+    let mut rng = rand::rng();
+    (0..len)
+        .map(|_| char::from_digit(rng.random_range(0..16), 16).unwrap_or('0'))
+        .collect()
+}
+
+/// `len` random decimal digits (first digit non-zero).
+pub fn random_digits(len: usize) -> String {
+    let mut rng = rand::rng();
+    (0..len)
+        .map(|i| {
+            let low = if i == 0 { 1 } else { 0 };
+            char::from_digit(rng.random_range(low..10), 10).unwrap_or('1')
+        })
+        .collect()
+}
+
+/// A deterministic 32-hex id derived from `parts` (two FNV-1a 64-bit hashes with
+/// different salts). Used for the seeded unit tags, user tags and member policy ids so
+/// that they are identical across runs.
+pub fn derive_hex(parts: &[&str]) -> String {
+    fn fnv1a(salt: u8, parts: &[&str]) -> u64 {
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut feed = |byte: u8| {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        };
+        feed(salt);
+        for part in parts {
+            part.bytes().for_each(&mut feed);
+            feed(0x1f); // separator so ["ab","c"] != ["a","bc"]
+        }
+        // Murmur3's 64-bit finaliser spreads the last input bytes over all output bits.
+        hash ^= hash >> 33;
+        hash = hash.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        hash ^= hash >> 33;
+        hash = hash.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        hash ^ (hash >> 33)
+    }
+    format!("{:016x}{:016x}", fnv1a(1, parts), fnv1a(2, parts))
+}
+
+/// Current time as RFC 3339 with microseconds, like the real API.
+pub fn now_rfc3339() -> String {
+    format_time(OffsetDateTime::now_utc())
+}
+
+pub fn format_time(t: OffsetDateTime) -> String {
+    let micros = t.nanosecond() / 1_000 * 1_000;
+    t.replace_nanosecond(micros)
+        .unwrap_or(t)
+        .format(&Rfc3339)
+        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".into())
+}
+
+/// Adds calendar months, clamping the day to the target month's length.
+pub fn add_months(t: OffsetDateTime, months: u32) -> OffsetDateTime {
+    let total = t.year() * 12 + (t.month() as i32 - 1) + months as i32;
+    let year = total.div_euclid(12);
+    let month =
+        time::Month::try_from((total.rem_euclid(12) + 1) as u8).unwrap_or(time::Month::January);
+    let last_day = time::util::days_in_month(month, year);
+    let day = t.day().min(last_day);
+    time::Date::from_calendar_date(year, month, day)
+        .map(|date| t.replace_date(date))
+        .unwrap_or(t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn derived_ids_are_stable_hex() {
+        let a = derive_hex(&["unit", "x", "1"]);
+        assert_eq!(a, derive_hex(&["unit", "x", "1"]));
+        assert_ne!(a, derive_hex(&["unit", "x", "2"]));
+        assert!(crate::sim::input::is_cf_id(&a));
+    }
+
+    #[test]
+    fn month_arithmetic_clamps() {
+        let t = OffsetDateTime::parse("2024-01-31T10:00:00Z", &Rfc3339).unwrap();
+        assert_eq!(format_time(add_months(t, 1)), "2024-02-29T10:00:00Z");
+        assert_eq!(format_time(add_months(t, 12)), "2025-01-31T10:00:00Z");
+    }
+}
