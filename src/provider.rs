@@ -136,8 +136,22 @@ impl Default for Provider {
 
 impl Provider {
     pub fn new() -> Self {
-        let resources: Vec<Box<dyn AnyResource>> = vec![Registered::resource(resources::account::AccountResource)];
-        let data_sources: Vec<Box<dyn AnyDataSource>> = vec![Registered::data_source(data_sources::tenant::TenantDataSource)];
+        let resources: Vec<Box<dyn AnyResource>> = vec![
+            Registered::resource(resources::account::AccountResource),
+            Registered::resource(resources::account_member::AccountMemberResource),
+            Registered::resource(resources::service_user::ServiceUserResource),
+            Registered::resource(resources::zone::ZoneResource),
+            Registered::resource(resources::zone_subscription::ZoneSubscriptionResource),
+            Registered::resource(resources::account_subscription::AccountSubscriptionResource),
+        ];
+        let data_sources: Vec<Box<dyn AnyDataSource>> = vec![
+            Registered::data_source(data_sources::tenant::TenantDataSource),
+            Registered::data_source(data_sources::tenant_entitlements::TenantEntitlementsDataSource),
+            Registered::data_source(data_sources::tenant_memberships::TenantMembershipsDataSource),
+            Registered::data_source(data_sources::tenant_accounts::TenantAccountsDataSource),
+            Registered::data_source(data_sources::tenant_account_types::TenantAccountTypesDataSource),
+            Registered::data_source(data_sources::account_roles::AccountRolesDataSource),
+        ];
         Provider {
             schema: schema(),
             resources: resources.into_iter().map(|r| (r.type_name(), r)).collect(),

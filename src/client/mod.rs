@@ -132,8 +132,9 @@ impl Client {
         Ok(self.call(Method::PATCH, path, &[], Some(body), None).await?.result)
     }
 
+    /// DELETE; the result (`{id}` or null, depending on the endpoint) is not needed.
     pub async fn delete(&self, path: &str) -> Result<(), ApiError> {
-        self.call::<serde_json::Value, ()>(Method::DELETE, path, &[], None, None).await?;
+        self.call::<(), serde_json::Value>(Method::DELETE, path, &[], None, None).await?;
         Ok(())
     }
 
@@ -186,9 +187,10 @@ impl Client {
                 Err(e) => tracing::debug!(method = %method, path, status = e.status, error = %e, elapsed_ms = started.elapsed().as_millis() as u64, "API call failed"),
             }
             let err = match outcome {
-                Ok((_, envelope)) => {
-                    let result = serde_json::from_value(envelope.result).map_err(|e| {
-                        ApiError::new(request.clone(), ErrorKind::Decode, format!("unexpected response shape: {e}"))
+                Ok((status, envelope)) => {
+                    let result = serde_json::from_value(envelope.result).map_err(|e| ApiError {
+                        status: Some(status),
+                        ..ApiError::new(request.clone(), ErrorKind::Decode, format!("unexpected response shape: {e}"))
                     })?;
                     return Ok(Page { result, info: envelope.result_info });
                 }
@@ -240,7 +242,10 @@ impl Client {
                 let status = if (200..300).contains(&status) { 400 } else { status };
                 Err(ApiError::from_status(request.to_string(), status, env.errors, retry_after))
             }
-            None if (200..300).contains(&status) => Err(ApiError::new(request.to_string(), ErrorKind::Decode, "response is not a Cloudflare API envelope")),
+            None if (200..300).contains(&status) => Err(ApiError {
+                status: Some(status),
+                ..ApiError::new(request.to_string(), ErrorKind::Decode, "response is not a Cloudflare API envelope")
+            }),
             None => {
                 let snippet: String = String::from_utf8_lossy(&bytes).chars().take(200).collect();
                 Err(ApiError { detail: format!("body: {snippet}"), ..ApiError::from_status(request.to_string(), status, vec![], retry_after) })

@@ -31,7 +31,8 @@ pub const FREQUENCY_CHECK: Check = Check::Custom {
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct ComponentValue {
     pub name: String,
-    pub value: f64,
+    /// Kept as JSON's number so quantities go out as integers (`50`, not `50.0`).
+    pub value: serde_json::Number,
 }
 
 /// The attributes both subscription resources have, after their own ids.
@@ -91,7 +92,7 @@ pub struct ApiRatePlan {
 #[derive(Debug, Deserialize)]
 pub struct ApiComponentValue {
     pub name: String,
-    pub value: f64,
+    pub value: serde_json::Number,
 }
 
 #[derive(Debug, Serialize)]
@@ -119,7 +120,7 @@ impl Plan {
     /// The plan of an object being imported: there is no configured spelling
     /// to keep, so plans read back normalised take their partner id.
     pub fn imported(api: ApiSubscription) -> Plan {
-        let components: Vec<ComponentValue> = api.component_values.iter().map(|c| ComponentValue { name: c.name.clone(), value: c.value }).collect();
+        let components: Vec<ComponentValue> = api.component_values.iter().map(|c| ComponentValue { name: c.name.clone(), value: c.value.clone() }).collect();
         let mut plan = Plan {
             rate_plan_id: canonical_plan_id(api.rate_plan.as_ref().map_or("free", |r| r.id.as_str())),
             component_values: (!components.is_empty()).then_some(components),
@@ -145,8 +146,8 @@ impl Plan {
         // report defaults for the rest.
         if let Some(mine) = self.component_values.as_mut() {
             for c in mine.iter_mut() {
-                if let Some(theirs) = api.component_values.iter().find(|a| a.name == c.name) {
-                    c.value = theirs.value;
+                if let Some(theirs) = api.component_values.iter().find(|a| a.name == c.name && a.value.as_f64() != c.value.as_f64()) {
+                    c.value = theirs.value.clone();
                 }
             }
         }
@@ -201,7 +202,7 @@ mod tests {
             currency: Some("USD".into()),
             current_period_start: None,
             current_period_end: None,
-            component_values: vec![ApiComponentValue { name: "page_rules".into(), value: 50.0 }, ApiComponentValue { name: "zones".into(), value: 1.0 }],
+            component_values: vec![ApiComponentValue { name: "page_rules".into(), value: 50.into() }, ApiComponentValue { name: "zones".into(), value: 1.into() }],
         }
     }
 
@@ -233,9 +234,9 @@ mod tests {
 
     #[test]
     fn only_managed_components_are_tracked() {
-        let mut p = Plan { rate_plan_id: "PARTNERS_BIZ".into(), component_values: Some(vec![ComponentValue { name: "page_rules".into(), value: 20.0 }]), ..Default::default() };
+        let mut p = Plan { rate_plan_id: "PARTNERS_BIZ".into(), component_values: Some(vec![ComponentValue { name: "page_rules".into(), value: 20.into() }]), ..Default::default() };
         p.merge(api("business", "monthly"));
-        assert_eq!(p.component_values, Some(vec![ComponentValue { name: "page_rules".into(), value: 50.0 }]));
+        assert_eq!(p.component_values, Some(vec![ComponentValue { name: "page_rules".into(), value: 50.into() }]));
         let mut p = Plan { rate_plan_id: "PARTNERS_BIZ".into(), ..Default::default() };
         p.merge(api("business", "monthly"));
         assert_eq!(p.component_values, None);

@@ -44,6 +44,8 @@ impl Sim {
             .unwrap_or_else(|| panic!("unexpected simulator banner: {line:?}"))
             .to_string();
         let root = api.trim_end_matches("/client/v4").to_string();
+        // reqwest is built without a default rustls crypto provider.
+        cftenant::install_crypto_provider();
         Sim { child, api, root, http: reqwest::blocking::Client::new() }
     }
 
@@ -196,9 +198,7 @@ impl Workspace {
 
     /// The state's resources, by address, as `terraform show -json` gives them.
     pub fn state(&self) -> BTreeMap<String, Json> {
-        let text = self.ok(&["show", "-json", "-no-color"]);
-        let json_start = text.find('{').unwrap_or(0);
-        let show: Json = serde_json::from_str(&text[json_start..]).unwrap_or_else(|e| panic!("terraform show -json: {e}\n{text}"));
+        let show = self.json(&["show", "-json", "-no-color"]);
         let mut out = BTreeMap::new();
         let mut modules = vec![show["values"]["root_module"].clone()];
         while let Some(m) = modules.pop() {
@@ -216,12 +216,22 @@ impl Workspace {
     }
 
     pub fn outputs(&self) -> Json {
-        serde_json::from_str(&self.ok(&["output", "-json", "-no-color"])).unwrap()
+        self.json(&["output", "-json", "-no-color"])
+    }
+
+    /// Runs a terraform command that prints JSON on stdout, and parses it.
+    fn json(&self, args: &[&str]) -> Json {
+        let out = self.terraform(args);
+        assert!(out.status.success(), "terraform {} failed:\n{}", args.join(" "), output_text(&out));
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("terraform {}: {e}\n{}", args.join(" "), String::from_utf8_lossy(&out.stdout)))
     }
 }
 
+/// Terraform's output with its line wrapping undone (runs of whitespace
+/// become one space), so checks can look for whole sentences.
 pub fn output_text(out: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+    let raw = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    raw.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The shared test context: a simulator, a workspace, and ids tests remember.
@@ -260,10 +270,13 @@ pub enum Step {
     PlanShows(&'static [&'static str]),
     /// With this configuration, plan must fail naming all of these.
     PlanFails(&'static str, &'static [&'static str]),
+    /// With this configuration, apply must fail naming all of these.
+    ApplyFails(&'static str, &'static [&'static str]),
     /// Change things behind Terraform's back (drift), or prepare ids.
     OutOfBand(Check),
-    /// `terraform import ADDRESS ID` into a fresh state with the current
-    /// configuration; the plan afterwards must be empty, then check.
+    /// Forget ADDRESS from the state and `terraform import ADDRESS ID` it:
+    /// the imported attributes must equal the forgotten ones (when there
+    /// were any) and the plan afterwards must be empty; then check.
     Import { address: &'static str, id: Box<dyn Fn(&Ctx) -> String>, check: Check },
     /// `terraform destroy`, then check (the simulator must be empty of it).
     Destroy(Check),
@@ -305,11 +318,30 @@ pub fn run_with(mut ctx: Ctx, steps: Vec<Step>) {
                     assert!(text.contains(needle), "step {n}: the error does not mention {needle:?}:\n{text}");
                 }
             }
+            Step::ApplyFails(config, needles) => {
+                ctx.ws.use_config(config);
+                let out = ctx.ws.terraform(&["apply", "-auto-approve", "-input=false", "-no-color"]);
+                let text = output_text(&out);
+                assert!(!out.status.success(), "step {n}: expected applying {config} to fail:\n{text}");
+                assert!(!text.contains("panicked"), "step {n}: the provider panicked:\n{text}");
+                for needle in needles {
+                    assert!(text.contains(needle), "step {n}: the error does not mention {needle:?}:\n{text}");
+                }
+            }
             Step::OutOfBand(f) => f(&mut ctx),
             Step::Import { address, id, check } => {
                 let id = id(&ctx);
-                let _ = std::fs::remove_file(ctx.ws.dir.path().join("terraform.tfstate"));
+                // Like ImportStateVerify: forget the object, import it by id,
+                // and require the same attributes and an empty plan.
+                let before = ctx.ws.state().remove(address);
+                if before.is_some() {
+                    ctx.ws.ok(&["state", "rm", "-no-color", address]);
+                }
                 ctx.ws.ok(&["import", "-input=false", "-no-color", address, &id]);
+                if let Some(before) = before {
+                    let after = ctx.ws.resource(address);
+                    assert_eq!(after, before, "step {n}: importing {address} ({id}) gives other attributes than create/read did");
+                }
                 let (code, text) = ctx.ws.plan();
                 assert_eq!(code, 0, "step {n}: plan after importing {address} ({id}) is not empty:\n{text}");
                 check(&mut ctx);

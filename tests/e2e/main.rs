@@ -5,4 +5,14 @@
 mod harness;
 
 mod account;
+mod account_member;
+mod account_subscription;
+mod account_roles;
+mod service_user;
 mod tenant;
+mod tenant_account_types;
+mod tenant_accounts;
+mod tenant_entitlements;
+mod tenant_memberships;
+mod zone;
+mod zone_subscription;

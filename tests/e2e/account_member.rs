@@ -1,0 +1,90 @@
+//! `cftenant_account_member` end to end.
+
+use crate::harness::*;
+
+const ADA: &str = "cftenant_account_member.ada";
+
+fn member_path(ctx: &Ctx) -> String {
+    let m = ctx.ws.resource(ADA);
+    format!("/accounts/{}/members/{}", m["account_id"].as_str().unwrap(), m["id"].as_str().unwrap())
+}
+
+fn api_role_ids(member: &serde_json::Value) -> Vec<String> {
+    let mut ids: Vec<String> = member["roles"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap().to_string()).collect();
+    ids.sort();
+    ids
+}
+
+#[test]
+fn account_member_lifecycle() {
+    run(vec![
+        Step::PlanFails("account_member/invalid.tf", &["\"not-an-email\" is not an email address", "roles[0]", "\"Administrator\" is not a Cloudflare id", "\"active\" is not allowed"]),
+        Step::Apply(
+            "account_member/admin.tf",
+            check(|ctx| {
+                let api = ctx.sim.api("GET", &member_path(ctx), None);
+                assert_eq!(api_role_ids(&api), vec![ADMIN_ROLE]);
+                assert_eq!(api["status"], "pending");
+                let state = ctx.ws.resource(ADA);
+                assert_eq!(state["status"], "pending");
+                assert_eq!(state["user_id"], api["user"]["id"]);
+                assert_eq!(state["roles"], serde_json::json!([ADMIN_ROLE]));
+                ctx.set_var("member_id", state["id"].as_str().unwrap());
+            }),
+        ),
+        Step::Apply(
+            "account_member/two_roles.tf",
+            check(|ctx| {
+                assert_eq!(ctx.ws.vars["member_id"], ctx.ws.resource(ADA)["id"].as_str().unwrap(), "roles change in place");
+                let api = ctx.sim.api("GET", &member_path(ctx), None);
+                assert_eq!(api_role_ids(&api), vec![ADMIN_ROLE, "783ce15b5beb95f6060b56ece9263396"]);
+            }),
+        ),
+        // Roles changed outside Terraform: an in-place update puts them back.
+        Step::OutOfBand(check(|ctx| {
+            ctx.sim.api("PUT", &member_path(ctx), Some(serde_json::json!({"roles": [{"id": ADMIN_ROLE}]})));
+        })),
+        Step::PlanShows(&["~ roles", "+ \"783ce15b5beb95f6060b56ece9263396\"", "0 to add, 1 to change, 0 to destroy"]),
+        Step::Apply("account_member/two_roles.tf", check(|ctx| assert_eq!(api_role_ids(&ctx.sim.api("GET", &member_path(ctx), None)).len(), 2))),
+        Step::OutOfBand(check(|ctx| {
+            ctx.sim.api("DELETE", &member_path(ctx), None);
+        })),
+        Step::PlanShows(&["cftenant_account_member.ada will be created", "1 to add, 0 to change, 0 to destroy"]),
+        Step::Apply("account_member/two_roles.tf", check(|ctx| assert_eq!(ctx.sim.objects("members").len(), 1))),
+        Step::Import {
+            address: ADA,
+            id: Box::new(|ctx: &Ctx| {
+                let m = ctx.ws.resource(ADA);
+                format!("{}/{}", m["account_id"].as_str().unwrap(), m["id"].as_str().unwrap())
+            }),
+            check: check(|ctx| assert_eq!(ctx.ws.resource(ADA)["email"], "ada@customer.example")),
+        },
+        Step::Destroy(check(|ctx| {
+            assert!(ctx.sim.objects("members").is_empty());
+            assert!(ctx.sim.objects("accounts").is_empty());
+        })),
+        Step::ApplyFails("account_member/unknown_role.tf", &["Error adding member \"ada@customer.example\"", "0123456789abcdef0123456789abcdef"]),
+        // Without the tenant entitlement, `accepted` is refused with advice.
+        Step::ApplyFails("account_member/accepted.tf", &["allow_auto_accept_invites", "status = \"pending\""]),
+        Step::Destroy(check(|ctx| assert!(ctx.sim.objects("members").is_empty()))),
+    ]);
+}
+
+#[test]
+fn accepted_member_where_the_tenant_allows_it() {
+    run_with(
+        Ctx::with_sim_args(&["--allow-auto-accept-invites"]),
+        vec![
+            Step::Apply(
+                "account_member/accepted.tf",
+                check(|ctx| {
+                    let state = ctx.ws.resource("cftenant_account_member.grace");
+                    assert_eq!(state["status"], "accepted");
+                    let members = ctx.sim.objects("members");
+                    assert_eq!(members[0]["status"], "accepted");
+                }),
+            ),
+            Step::Destroy(check(|ctx| assert!(ctx.sim.objects("members").is_empty()))),
+        ],
+    );
+}

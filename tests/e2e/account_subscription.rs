@@ -1,0 +1,72 @@
+//! `cftenant_account_subscription` end to end.
+
+use crate::harness::*;
+
+const ADDRESS: &str = "cftenant_account_subscription.zero_trust";
+
+fn ids(ctx: &Ctx) -> (String, String) {
+    let s = ctx.ws.resource(ADDRESS);
+    (s["account_id"].as_str().unwrap().to_string(), s["id"].as_str().unwrap().to_string())
+}
+
+fn api(ctx: &Ctx) -> serde_json::Value {
+    let (account, id) = ids(ctx);
+    ctx.sim.api("GET", &format!("/accounts/{account}/subscriptions/{id}"), None)
+}
+
+#[test]
+fn account_subscription_lifecycle() {
+    run(vec![
+        Step::Apply(
+            "account_subscription/standard.tf",
+            check(|ctx| {
+                let api = api(ctx);
+                let state = ctx.ws.resource(ADDRESS);
+                assert_eq!(api["rate_plan"]["id"], "TEAMS_STANDARD");
+                assert_eq!(api["component_values"][0]["value"], 75);
+                assert_eq!(state["price"], api["price"]);
+                assert_eq!(state["frequency"], "monthly");
+                assert_eq!(state["current_period_start"], api["current_period_start"]);
+                ctx.set_var("first_id", &ids(ctx).1);
+            }),
+        ),
+        Step::Apply(
+            "account_subscription/yearly.tf",
+            check(|ctx| {
+                assert_eq!(ctx.ws.vars["first_id"], ids(ctx).1, "frequency and quantities change in place");
+                let api = api(ctx);
+                assert_eq!(api["frequency"], "yearly");
+                assert_eq!(api["component_values"][0]["value"], 100);
+                assert_eq!(ctx.ws.resource(ADDRESS)["price"], api["price"]);
+            }),
+        ),
+        Step::OutOfBand(check(|ctx| {
+            let (account, id) = ids(ctx);
+            ctx.sim.api("DELETE", &format!("/accounts/{account}/subscriptions/{id}"), None);
+        })),
+        Step::PlanShows(&["cftenant_account_subscription.zero_trust will be created", "1 to add, 0 to change, 0 to destroy"]),
+        Step::Apply("account_subscription/yearly.tf", check(|ctx| assert_eq!(ctx.sim.objects("account_subscriptions").len(), 1))),
+        Step::Import {
+            address: ADDRESS,
+            id: Box::new(|ctx: &Ctx| {
+                let (account, id) = ids(ctx);
+                format!("{account}/{id}")
+            }),
+            check: check(|ctx| assert_eq!(ctx.ws.resource(ADDRESS)["frequency"], "yearly")),
+        },
+        Step::Destroy(check(|ctx| {
+            assert!(ctx.sim.objects("account_subscriptions").is_empty());
+            assert!(ctx.sim.objects("accounts").is_empty());
+        })),
+    ]);
+}
+
+#[test]
+fn account_subscription_import_id_is_checked() {
+    let ctx = Ctx::new();
+    ctx.ws.use_config("account_subscription/standard.tf");
+    let out = ctx.ws.terraform(&["import", "-input=false", "-no-color", ADDRESS, "0123456789abcdef0123456789abcdef"]);
+    let text = output_text(&out);
+    assert!(!out.status.success());
+    assert!(text.contains("<account_id>/<subscription_id>"), "{text}");
+}

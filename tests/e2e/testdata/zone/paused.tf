@@ -1,0 +1,15 @@
+resource "cftenant_account" "customer" {
+  name = "Zone Customer"
+}
+
+resource "cftenant_zone" "main" {
+  account_id = cftenant_account.customer.id
+  name       = "example.com"
+  paused     = true
+}
+
+resource "cftenant_zone" "partial" {
+  account_id = cftenant_account.customer.id
+  name       = "partial-example.net"
+  type       = "partial"
+}

@@ -1,0 +1,99 @@
+//! `cftenant_zone_subscription` end to end, including the API's read-back
+//! quirks: normalised plan ids, `not-applicable` frequency, 1207 for free.
+
+use crate::harness::*;
+
+fn zone_id(ctx: &Ctx) -> String {
+    ctx.ws.resource("cftenant_zone.main")["id"].as_str().unwrap().to_string()
+}
+
+fn subscription(ctx: &Ctx) -> serde_json::Value {
+    let zid = zone_id(ctx);
+    ctx.sim.objects("zone_subscriptions").into_iter().find(|s| s["zone_id"] == zid.as_str()).unwrap_or_else(|| panic!("no subscription for zone {zid}"))
+}
+
+#[test]
+fn zone_subscription_lifecycle() {
+    run(vec![
+        Step::Apply(
+            "zone_subscription/biz.tf",
+            check(|ctx| {
+                let api = subscription(ctx);
+                assert_eq!(api["rate_plan"]["id"], "business", "the simulator normalises plan ids like the API");
+                let state = ctx.ws.resource("cftenant_zone_subscription.main");
+                assert_eq!(state["rate_plan_id"], "PARTNERS_BIZ");
+                assert_eq!(state["frequency"], "monthly");
+                assert_eq!(state["price"], api["price"]);
+                assert_eq!(state["currency"], "USD");
+                assert_eq!(state["state"], api["state"]);
+                assert_eq!(state["current_period_end"], api["current_period_end"]);
+                assert_eq!(state["component_values"][0]["value"], 60);
+                assert_eq!(api["component_values"][0]["value"], 60);
+                assert_eq!(state["id"], zone_id(ctx).as_str());
+            }),
+        ),
+        Step::PlanFails("zone_subscription/annual.tf", &["frequency", "did you mean \"yearly\""]),
+        // Enterprise reads back as `enterprise` with frequency `not-applicable`: no diff.
+        Step::Apply(
+            "zone_subscription/ent.tf",
+            check(|ctx| {
+                let api = subscription(ctx);
+                assert_eq!(api["rate_plan"]["id"], "enterprise");
+                assert_eq!(api["frequency"], "not-applicable");
+                let state = ctx.ws.resource("cftenant_zone_subscription.main");
+                assert_eq!(state["rate_plan_id"], "partners_ent");
+                assert_eq!(state["frequency"], "monthly");
+            }),
+        ),
+        // Changed outside Terraform: an in-place update back, not a re-create.
+        Step::OutOfBand(check(|ctx| {
+            ctx.sim.api("PUT", &format!("/zones/{}/subscription", zone_id(ctx)), Some(serde_json::json!({"rate_plan": {"id": "PARTNERS_PRO"}, "frequency": "monthly"})));
+        })),
+        Step::PlanShows(&["~ rate_plan_id", "\"PARTNERS_PRO\" -> \"partners_ent\"", "0 to add, 1 to change, 0 to destroy"]),
+        Step::Apply("zone_subscription/free.tf", check(|ctx| assert_eq!(subscription(ctx)["rate_plan"]["id"], "free"))),
+        Step::Apply("zone_subscription/biz.tf", check(|ctx| assert_eq!(subscription(ctx)["rate_plan"]["id"], "business"))),
+        Step::Import {
+            address: "cftenant_zone_subscription.main",
+            id: Box::new(zone_id),
+            check: check(|ctx| assert_eq!(ctx.ws.resource("cftenant_zone_subscription.main")["rate_plan_id"], "PARTNERS_BIZ")),
+        },
+        Step::Destroy(check(|ctx| {
+            assert!(ctx.sim.objects("zones").is_empty());
+            assert!(ctx.sim.objects("zone_subscriptions").is_empty());
+        })),
+    ]);
+}
+
+#[test]
+fn free_zone_without_subscription_record_is_no_drift() {
+    // A zone that never had a subscription answers 404/1207: importing its
+    // plan as PARTNERS_FREE must be clean, and so must planning it.
+    let mut ctx = Ctx::new();
+    let account = ctx.sim.api("POST", "/accounts", Some(serde_json::json!({"name": "Free Customer"})));
+    let zone = ctx.sim.api("POST", "/zones", Some(serde_json::json!({"name": "fresh.example", "account": {"id": account["id"]}})));
+    let zid = zone["id"].as_str().unwrap().to_string();
+    let raw = reqwest::blocking::Client::new()
+        .get(format!("{}/zones/{zid}/subscription", ctx.sim.api))
+        .bearer_auth(TOKEN)
+        .send()
+        .unwrap();
+    assert_eq!(raw.status(), 404);
+    assert_eq!(raw.json::<serde_json::Value>().unwrap()["errors"][0]["code"], 1207);
+    ctx.set_var("zone_id", &zid);
+    run_with(
+        ctx,
+        vec![
+            Step::UseConfig("zone_subscription/standalone_free.tf"),
+            Step::Import {
+                address: "cftenant_zone_subscription.main",
+                id: Box::new(move |_: &Ctx| zid.clone()),
+                check: check(|ctx| {
+                    let state = ctx.ws.resource("cftenant_zone_subscription.main");
+                    assert_eq!(state["rate_plan_id"], "PARTNERS_FREE");
+                    assert_eq!(state["frequency"], "monthly");
+                }),
+            },
+            Step::Destroy(check(|ctx| assert_eq!(ctx.sim.objects("zones").len(), 1, "destroying a plan never deletes the zone"))),
+        ],
+    );
+}
