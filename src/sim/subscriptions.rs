@@ -461,6 +461,9 @@ impl Frequency {
 
 const NOT_APPLICABLE: &str = "not-applicable";
 
+/// Largest accepted component quantity.
+const MAX_COMPONENT_VALUE: u64 = 1_000_000;
+
 /// A money amount as JSON: an integer when whole (`20`, like the API), else two decimals.
 fn money(amount: f64) -> Value {
     let cents = (amount * 100.0).round();
@@ -576,19 +579,15 @@ fn parse_request(
                         )))
                     }
                 };
-                let value = match obj.get("value") {
-                    Some(Value::Number(n)) => match n.as_u64() {
-                        Some(v) if v <= 1_000_000 => v,
-                        _ => return Err(ApiError::validation(format!(
-                            "component_values[{i}].value: must be an integer between 0 and 1000000"
-                        ))),
-                    },
-                    _ => {
-                        return Err(ApiError::validation(format!(
-                            "component_values[{i}].value: must be a number"
-                        )))
-                    }
-                };
+                let value = obj
+                    .get("value")
+                    .and_then(Value::as_u64)
+                    .filter(|v| *v <= MAX_COMPONENT_VALUE)
+                    .ok_or_else(|| {
+                        ApiError::validation(format!(
+                            "component_values[{i}].value: must be an integer between 0 and {MAX_COMPONENT_VALUE}"
+                        ))
+                    })?;
                 if parsed.iter().any(|c| c.name == name) {
                     return Err(ApiError::validation(format!(
                         "component_values[{i}].name: '{name}' is listed twice"
