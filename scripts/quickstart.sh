@@ -65,9 +65,12 @@ fi
 echo "    no changes"
 echo "==> terraform destroy"
 terraform destroy -auto-approve -input=false -no-color | tail -n 1
-left=$(curl -sf "$root/__sim/state" | python3 -c 'import json,sys; s=json.load(sys.stdin); print(sum(len(v) for k,v in s.items() if isinstance(v,list)))')
+# Service users stay: Cloudflare has no API to delete users (the provider
+# warns about it on destroy). Everything else must be gone.
+left=$(curl -sf "$root/__sim/state" | python3 -c 'import json,sys; s=json.load(sys.stdin); print(sum(len(v) for k,v in s.items() if isinstance(v,list) and k != "users"))')
 if [ "$left" != "0" ]; then
   echo "error: $left objects left in the simulator after destroy" >&2
   exit 1
 fi
-echo "==> done: the simulator is empty again"
+echo "==> done: the simulator holds no accounts, members, zones or subscriptions any more"
+echo "    (the service user remains: Cloudflare cannot delete users)"

@@ -134,13 +134,36 @@ impl Workspace {
         self.write_config(&hcl);
     }
 
-    pub fn write_config(&self, hcl: &str) {
+    /// Replaces the configuration with the `.tf` files of a directory of the
+    /// repository (e.g. an example), adding the shared provider block only
+    /// when the directory declares none.
+    pub fn use_dir(&self, dir: &Path) {
+        self.clear_config();
+        let mut declares_provider = false;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let p = entry.unwrap().path();
+            if p.extension().is_some_and(|e| e == "tf") {
+                let hcl = std::fs::read_to_string(&p).unwrap();
+                declares_provider |= hcl.contains("required_providers");
+                std::fs::write(self.dir.path().join(p.file_name().unwrap()), hcl).unwrap();
+            }
+        }
+        if !declares_provider {
+            std::fs::write(self.dir.path().join("provider.tf"), std::fs::read_to_string(testdata("provider.tf")).unwrap()).unwrap();
+        }
+    }
+
+    fn clear_config(&self) {
         for entry in std::fs::read_dir(self.dir.path()).unwrap() {
             let p = entry.unwrap().path();
             if p.extension().is_some_and(|e| e == "tf") {
                 std::fs::remove_file(p).unwrap();
             }
         }
+    }
+
+    pub fn write_config(&self, hcl: &str) {
+        self.clear_config();
         std::fs::write(self.dir.path().join("provider.tf"), std::fs::read_to_string(testdata("provider.tf")).unwrap()).unwrap();
         std::fs::write(self.dir.path().join("main.tf"), hcl).unwrap();
     }

@@ -7,6 +7,7 @@ mod harness;
 mod account;
 mod account_member;
 mod account_subscription;
+mod examples;
 mod account_roles;
 mod service_user;
 mod tenant;
