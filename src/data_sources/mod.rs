@@ -1,3 +1,8 @@
 //! Data sources, one file each: model, schema, read.
 
+pub mod account_roles;
 pub mod tenant;
+pub mod tenant_account_types;
+pub mod tenant_accounts;
+pub mod tenant_entitlements;
+pub mod tenant_memberships;

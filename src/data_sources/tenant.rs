@@ -141,7 +141,7 @@ struct ApiUnit {
 }
 
 /// Untyped API JSON as a string attribute; null stays null.
-fn json_string(v: serde_json::Value) -> Option<String> {
+pub(crate) fn json_string(v: serde_json::Value) -> Option<String> {
     (!v.is_null()).then(|| v.to_string())
 }
 

@@ -1,0 +1,78 @@
+//! `data "cftenant_account_roles"`: the roles members of an account can be
+//! given (`GET /accounts/{account_id}/roles`, paginated), so configurations
+//! can pick a role by name instead of hard-coding its id.
+
+use crate::client::Client;
+use crate::diag::Diagnostics;
+use crate::resource::{Context, DataSource};
+use crate::schema::{checks, Attribute, Nesting, Schema};
+use crate::value::Type;
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+pub struct AccountRolesDataSource;
+
+/// The largest page the roles list serves.
+const PER_PAGE: u32 = 50;
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct AccountRoles {
+    pub account_id: String,
+    pub roles: Option<Vec<Role>>,
+}
+
+/// One role, as the API gives it (its `permissions` are left out) and as the
+/// state holds it.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Role {
+    pub id: Option<String>,
+    pub name: Option<String>,
+    pub description: Option<String>,
+}
+
+impl AccountRolesDataSource {
+    pub fn schema() -> Schema {
+        Schema::new(
+            "Lists the roles of an account (all pages). Pick one by name, e.g. \
+             `one([for r in data.cftenant_account_roles.x.roles : r.id if r.name == \"Administrator\"])`. \
+             Enterprise accounts have more roles than standard ones.",
+            vec![
+                Attribute::required("account_id", Type::String, "The account's id.").check(checks::ID32),
+                Attribute::computed("roles", Type::String, "The account's roles, in the API's order.").nested(
+                    Nesting::List,
+                    vec![
+                        Attribute::computed("id", Type::String, "The role's id: what member `roles` take."),
+                        Attribute::computed("name", Type::String, "The role's name, e.g. `Administrator`."),
+                        Attribute::computed("description", Type::String, "What the role allows."),
+                    ],
+                ),
+            ],
+        )
+    }
+}
+
+#[async_trait]
+impl DataSource for AccountRolesDataSource {
+    type Model = AccountRoles;
+    const TYPE_NAME: &'static str = "cftenant_account_roles";
+
+    fn schema() -> Schema {
+        AccountRolesDataSource::schema()
+    }
+
+    async fn read(
+        &self,
+        client: &Client,
+        config: AccountRoles,
+    ) -> Result<AccountRoles, Diagnostics> {
+        let id = config.account_id;
+        let roles: Vec<Role> = client
+            .list_all(&format!("/accounts/{id}/roles"), &[], PER_PAGE)
+            .await
+            .context(|| format!("listing the roles of account {id:?}"))?;
+        Ok(AccountRoles {
+            account_id: id,
+            roles: Some(roles),
+        })
+    }
+}

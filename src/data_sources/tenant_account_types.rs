@@ -1,0 +1,60 @@
+//! `data "cftenant_tenant_account_types"`: the account types a tenant may
+//! create (`GET /tenants/{tenant_id}/account_types`).
+
+use crate::client::Client;
+use crate::diag::Diagnostics;
+use crate::resource::{Context, DataSource};
+use crate::schema::{Attribute, Check, Schema};
+use crate::value::Type;
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+pub struct TenantAccountTypesDataSource;
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct TenantAccountTypes {
+    pub tenant_id: String,
+    pub account_types: Option<Vec<String>>,
+}
+
+impl TenantAccountTypesDataSource {
+    pub fn schema() -> Schema {
+        Schema::new(
+            "Lists the account types a tenant may create, i.e. the values `cftenant_account.type` accepts for this tenant.",
+            vec![
+                Attribute::required("tenant_id", Type::String, "The tenant's id (`tenant_tag`).").check(Check::NotEmpty),
+                Attribute::computed(
+                    "account_types",
+                    Type::list(Type::String),
+                    "The account types, in the API's order (e.g. `standard`, `enterprise`).",
+                ),
+            ],
+        )
+    }
+}
+
+#[async_trait]
+impl DataSource for TenantAccountTypesDataSource {
+    type Model = TenantAccountTypes;
+    const TYPE_NAME: &'static str = "cftenant_tenant_account_types";
+
+    fn schema() -> Schema {
+        TenantAccountTypesDataSource::schema()
+    }
+
+    async fn read(
+        &self,
+        client: &Client,
+        config: TenantAccountTypes,
+    ) -> Result<TenantAccountTypes, Diagnostics> {
+        let id = config.tenant_id;
+        let account_types: Option<Vec<String>> = client
+            .get(&format!("/tenants/{id}/account_types"))
+            .await
+            .context(|| format!("listing the account types of tenant {id:?}"))?;
+        Ok(TenantAccountTypes {
+            tenant_id: id,
+            account_types: Some(account_types.unwrap_or_default()),
+        })
+    }
+}

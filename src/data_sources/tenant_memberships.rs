@@ -1,0 +1,77 @@
+//! `data "cftenant_tenant_memberships"`: the active users of a tenant
+//! (`GET /tenants/{tenant_id}/memberships`, a single-page list).
+
+use crate::client::Client;
+use crate::diag::Diagnostics;
+use crate::resource::{Context, DataSource};
+use crate::schema::{Attribute, Check, Nesting, Schema};
+use crate::value::Type;
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+pub struct TenantMembershipsDataSource;
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct TenantMemberships {
+    pub tenant_id: String,
+    pub memberships: Option<Vec<Membership>>,
+}
+
+/// One membership, as the API gives it and as the state holds it.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Membership {
+    pub user_email: Option<String>,
+    pub user_name: Option<String>,
+    pub user_tag: Option<String>,
+}
+
+impl TenantMembershipsDataSource {
+    pub fn schema() -> Schema {
+        Schema::new(
+            "Lists the active members (Cloudflare users) of a tenant: its administrators.",
+            vec![
+                Attribute::required("tenant_id", Type::String, "The tenant's id (`tenant_tag`).")
+                    .check(Check::NotEmpty),
+                Attribute::computed(
+                    "memberships",
+                    Type::String,
+                    "The tenant's memberships, in the API's order.",
+                )
+                .nested(
+                    Nesting::List,
+                    vec![
+                        Attribute::computed("user_email", Type::String, "The user's email."),
+                        Attribute::computed("user_name", Type::String, "The user's name."),
+                        Attribute::computed("user_tag", Type::String, "The user's id."),
+                    ],
+                ),
+            ],
+        )
+    }
+}
+
+#[async_trait]
+impl DataSource for TenantMembershipsDataSource {
+    type Model = TenantMemberships;
+    const TYPE_NAME: &'static str = "cftenant_tenant_memberships";
+
+    fn schema() -> Schema {
+        TenantMembershipsDataSource::schema()
+    }
+
+    async fn read(
+        &self,
+        client: &Client,
+        config: TenantMemberships,
+    ) -> Result<TenantMemberships, Diagnostics> {
+        let id = config.tenant_id;
+        let memberships: Option<Vec<Membership>> = client
+            .get(&format!("/tenants/{id}/memberships"))
+            .await
+            .context(|| format!("listing the memberships of tenant {id:?}"))?;
+        Ok(TenantMemberships {
+            tenant_id: id,
+            memberships: Some(memberships.unwrap_or_default()),
+        })
+    }
+}
