@@ -15,6 +15,7 @@ pub mod proto {
 pub mod client;
 pub mod data_sources;
 pub mod diag;
+pub mod docs;
 pub mod logging;
 pub mod plan;
 pub mod provider;

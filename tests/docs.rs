@@ -1,0 +1,60 @@
+//! The committed registry docs (docs/index.md, docs/resources/,
+//! docs/data-sources/) match what the provider's schema generates, and the
+//! schema gives the docs something to say about every attribute.
+
+use cftenant::docs::{self, Examples};
+use cftenant::provider::Provider;
+use cftenant::schema::{Attribute, Schema};
+use std::path::Path;
+
+#[test]
+fn committed_docs_are_up_to_date() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let provider = Provider::new();
+    let examples = Examples::load(&root.join("examples"), &provider).expect("reading examples/");
+    let pages = docs::render(&provider, &examples);
+    let differences = docs::differences(&root.join("docs"), &pages).expect("reading docs/");
+    let listed: Vec<String> = differences.iter().map(|d| format!("  docs/{d}")).collect();
+    assert!(
+        differences.is_empty(),
+        "{}\n{}",
+        docs::STALE,
+        listed.join("\n")
+    );
+}
+
+#[test]
+fn every_schema_and_attribute_has_a_description() {
+    let provider = Provider::new();
+    let mut schemas: Vec<(String, &Schema)> = vec![("provider".into(), &provider.schema)];
+    for (type_name, resource) in &provider.resources {
+        schemas.push((format!("resource {type_name}"), resource.schema()));
+    }
+    for (type_name, data_source) in &provider.data_sources {
+        schemas.push((format!("data source {type_name}"), data_source.schema()));
+    }
+    let mut undocumented = Vec::new();
+    for (owner, schema) in &schemas {
+        if schema.description.trim().is_empty() {
+            undocumented.push(format!("{owner} (its own description)"));
+        }
+        find_undocumented(owner, "", &schema.attributes, &mut undocumented);
+    }
+    assert!(
+        undocumented.is_empty(),
+        "these have no description, so the registry docs would show nothing for them:\n  {}",
+        undocumented.join("\n  ")
+    );
+}
+
+fn find_undocumented(owner: &str, prefix: &str, attributes: &[Attribute], found: &mut Vec<String>) {
+    for a in attributes {
+        let path = format!("{prefix}{}", a.name);
+        if a.description.trim().is_empty() {
+            found.push(format!("{owner}: {path}"));
+        }
+        if let Some((_, nested)) = &a.nested {
+            find_undocumented(owner, &format!("{path}."), nested, found);
+        }
+    }
+}
