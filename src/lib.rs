@@ -12,6 +12,7 @@ pub mod proto {
     }
 }
 
+pub mod adopt;
 pub mod client;
 pub mod data_sources;
 pub mod diag;

@@ -68,6 +68,17 @@ impl ApiError {
         }
     }
 
+    /// For a POST: the server may have acted on it even though we have no
+    /// answer (the connection broke after sending, it timed out, or it
+    /// failed with a 5xx). Whatever it created must be found, not re-created.
+    pub fn may_have_committed(&self) -> bool {
+        match self.kind {
+            ErrorKind::Transport => !self.not_sent,
+            ErrorKind::Server | ErrorKind::Decode => true,
+            _ => false,
+        }
+    }
+
     pub fn is_not_found(&self) -> bool {
         self.kind == ErrorKind::NotFound
     }

@@ -106,6 +106,25 @@ impl Client {
         })
     }
 
+    pub fn max_retries(&self) -> u32 {
+        self.retry.max_retries
+    }
+
+    /// Waits before retry number `retries_done + 1` after `err`, as the
+    /// retry policy says; returns early with `Stopped` if Terraform stops us.
+    pub async fn wait_before_retry(&self, retries_done: u32, err: &ApiError) -> Result<(), ApiError> {
+        let wait = self.retry.delay(retries_done, err.retry_after);
+        tracing::info!(request = %err.request, error = %err, wait_ms = wait.as_millis() as u64, "retrying API call");
+        let mut stop = self.stop.subscribe();
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => Ok(()),
+            _ = stop.wait_for(|s| *s) => Err(ApiError {
+                attempts: retries_done + 1,
+                ..ApiError::new(err.request.clone(), ErrorKind::Stopped, format!("stopped while waiting to retry after: {err}"))
+            }),
+        }
+    }
+
     pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
         Ok(self.call(Method::GET, path, &[], None::<&()>, None).await?.result)
     }
@@ -139,7 +158,9 @@ impl Client {
     }
 
     /// Every item of a paginated list (`page`/`per_page`), following
-    /// `result_info.total_pages` where given, else until a short page.
+    /// `result_info.total_pages` where given, else until a short page. An
+    /// endpoint that answers without `result_info`, or with another page
+    /// than the one asked for, is not paginated: its first answer is all.
     pub async fn list_all<T: DeserializeOwned>(&self, path: &str, query: &[(&str, String)], per_page: u32) -> Result<Vec<T>, ApiError> {
         let mut items = Vec::new();
         for page in 1u64.. {
@@ -149,9 +170,11 @@ impl Client {
             let resp: Page<Vec<T>> = self.call(Method::GET, path, &q, None::<&()>, None).await?;
             let n = resp.result.len() as u64;
             items.extend(resp.result);
-            let last = match resp.info.and_then(|i| i.total_pages) {
-                Some(total) => page >= total,
-                None => n < u64::from(per_page),
+            let last = match resp.info {
+                None => true,
+                Some(info) if info.page.is_some_and(|p| p != page) => true,
+                Some(ResultInfo { total_pages: Some(total), .. }) => page >= total,
+                Some(_) => n < u64::from(per_page),
             };
             if last || n == 0 {
                 break;
@@ -174,7 +197,7 @@ impl Client {
             Some(b) => Some(serde_json::to_vec(b).map_err(|e| ApiError::new(request.clone(), ErrorKind::Decode, e.to_string()))?),
             None => None,
         };
-        let mut stop = self.stop.subscribe();
+        let stop = self.stop.subscribe();
         let mut retries = 0;
         loop {
             if *stop.borrow() {
@@ -199,15 +222,8 @@ impl Client {
             if !self.retry.should_retry(&method, &err, retries) {
                 return Err(ApiError { attempts: retries + 1, ..err });
             }
-            let wait = self.retry.delay(retries, err.retry_after);
-            tracing::info!(request = %request, error = %err, wait_ms = wait.as_millis() as u64, "retrying API call");
+            self.wait_before_retry(retries, &err).await?;
             retries += 1;
-            tokio::select! {
-                _ = tokio::time::sleep(wait) => {}
-                _ = stop.wait_for(|s| *s) => {
-                    return Err(ApiError { attempts: retries, ..ApiError::new(request, ErrorKind::Stopped, format!("stopped while waiting to retry after: {err}")) });
-                }
-            }
         }
     }
 

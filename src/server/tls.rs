@@ -165,7 +165,10 @@ mod tests {
     #[test]
     fn p521_signatures_verify() {
         use p521::ecdsa::signature::Signer;
-        let sk = p521::ecdsa::SigningKey::from_slice(&[7u8; 66]).unwrap();
+        // A P-521 scalar has 521 bits: the first of its 66 bytes is 0 or 1.
+        let mut secret = [7u8; 66];
+        secret[0] = 0;
+        let sk = p521::ecdsa::SigningKey::from_slice(&secret).unwrap();
         let vk = p521::ecdsa::VerifyingKey::from(&sk);
         let sig: p521::ecdsa::Signature = sk.sign(b"hello");
         let pk = vk.to_encoded_point(false);

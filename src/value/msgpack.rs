@@ -30,6 +30,9 @@ pub fn decode_msgpack(bytes: &[u8], ty: &Type) -> Result<Value, DecodeError> {
     let mut rd = bytes;
     let raw = rmpv::decode::read_value(&mut rd)
         .map_err(|e| err(&AttrPath::root(), format!("malformed msgpack: {e}")))?;
+    if !rd.is_empty() {
+        return Err(err(&AttrPath::root(), format!("malformed msgpack: {} bytes after the value", rd.len())));
+    }
     from_msgpack(&raw, ty, &AttrPath::root())
 }
 
