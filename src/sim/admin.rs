@@ -39,7 +39,7 @@ impl Stats {
     }
 }
 
-pub fn router(_app: App) -> Router<App> {
+pub fn router() -> Router<App> {
     Router::new()
         .route("/state", get(state))
         .route("/reset", post(reset))

@@ -123,6 +123,24 @@ pub struct SimOptions {
     pub rate_limit: Option<RateLimit>,
 }
 
+impl Default for SimOptions {
+    /// The command-line defaults, for embedding the simulator (see [`Simulator::bind`]).
+    fn default() -> Self {
+        SimOptions {
+            listen: "127.0.0.1:8787".into(),
+            api_tokens: vec!["sim-token".into()],
+            auth_email: "sim@example.com".into(),
+            auth_key: "sim-key".into(),
+            tenant_id: DEFAULT_TENANT_ID.into(),
+            tenant_name: "Simulated Partner Tenant".into(),
+            allow_auto_accept_invites: false,
+            deny_partial_setup: false,
+            state: None,
+            rate_limit: None,
+        }
+    }
+}
+
 impl SimOptions {
     fn seed_config(&self) -> SeedConfig {
         SeedConfig {
@@ -491,7 +509,7 @@ fn build_router(app: App, routes: Vec<(&'static str, MethodRouter<App>)>) -> Rou
     }
     Router::new()
         .nest(API_PREFIX, api)
-        .nest("/__sim", admin::router(app.clone()))
+        .nest("/__sim", admin::router())
         .fallback(unmatched)
         .with_state(app)
 }
@@ -648,4 +666,40 @@ async fn gate(
         }
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[test]
+    fn default_options_match_the_command_line_defaults() {
+        let parsed = SimOptions::try_parse_from(["cftenant-sim"]).expect("defaults parse");
+        let built = SimOptions::default();
+        assert_eq!(parsed.api_tokens, built.api_tokens);
+        assert_eq!(parsed.auth_email, built.auth_email);
+        assert_eq!(parsed.auth_key, built.auth_key);
+        assert_eq!(parsed.tenant_id, built.tenant_id);
+        assert_eq!(parsed.tenant_name, built.tenant_name);
+        assert_eq!(parsed.rate_limit, built.rate_limit);
+        assert!(built.validate().is_ok());
+    }
+
+    #[test]
+    fn repeated_tokens_and_rate_limit_parse() {
+        let parsed = SimOptions::try_parse_from([
+            "cftenant-sim",
+            "--api-token",
+            "a",
+            "--api-token",
+            "b",
+            "--rate-limit",
+            "1200/300",
+        ])
+        .expect("parse");
+        assert_eq!(parsed.api_tokens, ["a", "b"]);
+        assert_eq!(parsed.rate_limit.map(|r| r.limit), Some(1200));
+        assert!(SimOptions::try_parse_from(["cftenant-sim", "--rate-limit", "lots"]).is_err());
+    }
 }
