@@ -88,11 +88,14 @@ impl Resp {
 
 impl Sim {
     fn start(args: &[&str]) -> Sim {
+        // Everything that can fail before the guard exists happens before the spawn, so a
+        // failing test never leaks a simulator process.
+        let client = http_client();
         let mut command = Command::new(env!("CARGO_BIN_EXE_cftenant-sim"));
         if !args.contains(&"--listen") {
             command.args(["--listen", "127.0.0.1:0"]);
         }
-        let mut child = command
+        let child = command
             .args(args)
             .env_remove("CFTENANT_SIM_LISTEN")
             .env_remove("CFTENANT_SIM_STATE")
@@ -100,27 +103,29 @@ impl Sim {
             .stderr(Stdio::null())
             .spawn()
             .expect("spawn cftenant-sim");
-        let stdout = child.stdout.take().expect("stdout");
-        let mut first_line = String::new();
+        let mut sim = Sim {
+            child,
+            base: String::new(),
+            root: String::new(),
+            first_line: String::new(),
+            client,
+        };
+        let stdout = sim.child.stdout.take().expect("stdout");
         BufReader::new(stdout)
-            .read_line(&mut first_line)
+            .read_line(&mut sim.first_line)
             .expect("read first line");
-        let first_line = first_line.trim_end().to_string();
-        let base = first_line
+        sim.first_line = sim.first_line.trim_end().to_string();
+        sim.base = sim
+            .first_line
             .strip_prefix("cftenant-sim listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line: {first_line:?}"))
+            .unwrap_or_else(|| panic!("unexpected first line: {:?}", sim.first_line))
             .to_string();
-        let root = base
+        sim.root = sim
+            .base
             .strip_suffix("/client/v4")
             .expect("base ends with /client/v4")
             .to_string();
-        Sim {
-            child,
-            base,
-            root,
-            first_line,
-            client: http_client(),
-        }
+        sim
     }
 
     async fn send(
