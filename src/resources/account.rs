@@ -7,6 +7,7 @@
 //! Cloudflare's value, and no change to them ever replaces the account
 //! (which would delete the customer's account and everything in it).
 
+use crate::adopt::Creation;
 use crate::client::Client;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::resource::{Context, Failure, OpResult, Resource};
@@ -195,7 +196,21 @@ impl Resource for AccountResource {
             unit: planned.unit_id.as_deref().map(|id| UnitRef { id }),
             profile: planned.profile(),
         };
-        let created: ApiAccount = client.post("/accounts", &body).await.context(|| format!("creating account {:?}", planned.name))?;
+        let creation = Creation {
+            client,
+            what: format!("account {:?}", planned.name),
+            resource_type: Self::TYPE_NAME,
+            import_id: Box::new(str::to_string),
+        };
+        let created: ApiAccount = creation
+            .run(
+                || client.post("/accounts", &body),
+                || async {
+                    let named: Vec<ApiAccount> = client.list_all("/accounts", &[("name", planned.name.clone())], 50).await?;
+                    Ok(named.into_iter().filter(|a| a.name == planned.name).map(|a| (a.id.clone(), a)).collect())
+                },
+            )
+            .await?;
         let mut state = planned.clone();
         state.merge(created);
         // Two-factor enforcement is a setting, only changeable after creation.

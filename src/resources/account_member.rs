@@ -4,8 +4,9 @@
 //! so it is never defaulted in the configuration. The POST response omits
 //! the roles (a known API bug), so they are taken from the plan, not from it.
 
-use crate::client::{ApiError, Client, ErrorKind};
-use crate::diag::{self, Diagnostic, Diagnostics};
+use crate::adopt::Creation;
+use crate::client::Client;
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::resource::{Context, OpResult, Resource};
 use crate::schema::{checks, Attribute, Check, Schema};
 use crate::value::Type;
@@ -116,9 +117,8 @@ fn path(account_id: &str, id: &str) -> String {
 }
 
 /// Adds advice for the one refusal a user can act on from here.
-fn explain_create_error(planned: &AccountMember, e: ApiError) -> Diagnostic {
-    let mut d = diag::api_error(&format!("adding member {:?} to account {}", planned.email, planned.account_id), &e);
-    if planned.status.as_deref() == Some("accepted") && e.kind == ErrorKind::Invalid {
+fn explain_create_error(planned: &AccountMember, mut d: Diagnostic) -> Diagnostic {
+    if planned.status.as_deref() == Some("accepted") && d.detail.contains("HTTP 400") {
         d.detail.push_str(
             "\n\n`status = \"accepted\"` adds a member without an invitation, which Cloudflare allows only when the tenant's \
              `allow_auto_accept_invites` entitlement is on (see data.cftenant_tenant_entitlements). Use `status = \"pending\"`, or leave it unset, to send an invitation.",
@@ -138,7 +138,27 @@ impl Resource for AccountMemberResource {
 
     async fn create(&self, client: &Client, planned: AccountMember) -> OpResult<AccountMember, AccountMember> {
         let body = CreateBody { email: &planned.email, roles: &planned.roles, status: planned.status.as_deref() };
-        let created: ApiMember = client.post(&format!("/accounts/{}/members", planned.account_id), &body).await.map_err(|e| explain_create_error(&planned, e))?;
+        let members_path = format!("/accounts/{}/members", planned.account_id);
+        let creation = Creation {
+            client,
+            what: format!("member {:?} of account {}", planned.email, planned.account_id),
+            resource_type: Self::TYPE_NAME,
+            import_id: Box::new(|id| format!("{}/{id}", planned.account_id)),
+        };
+        let created: ApiMember = creation
+            .run(
+                || client.post(&members_path, &body),
+                || async {
+                    let members: Vec<ApiMember> = client.list_all(&members_path, &[], 50).await?;
+                    Ok(members
+                        .into_iter()
+                        .filter(|m| m.email.as_deref().or(m.user.as_ref().and_then(|u| u.email.as_deref())).is_some_and(|e| e.eq_ignore_ascii_case(&planned.email)))
+                        .map(|m| (m.id.clone(), m))
+                        .collect())
+                },
+            )
+            .await
+            .map_err(|d| explain_create_error(&planned, d))?;
         let mut state = planned.clone();
         state.merge(ApiMember { roles: None, ..created });
         Ok(state)

@@ -2,6 +2,7 @@
 //! (Zero Trust seats, Workers, Stream, …) under `/accounts/{id}/subscriptions`.
 
 use super::subscription::{self, ApiSubscription, Plan};
+use crate::adopt::Creation;
 use crate::client::Client;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::resource::{Context, OpResult, Resource};
@@ -58,10 +59,27 @@ impl Resource for AccountSubscriptionResource {
     }
 
     async fn create(&self, client: &Client, planned: AccountSubscription) -> OpResult<AccountSubscription, AccountSubscription> {
-        let api: ApiSubscription = client
-            .post(&collection(&planned.account_id), &planned.plan.body())
-            .await
-            .context(|| format!("subscribing account {} to {}", planned.account_id, planned.plan.rate_plan_id))?;
+        let path = collection(&planned.account_id);
+        let body = planned.plan.body();
+        let creation = Creation {
+            client,
+            what: format!("subscription {} of account {}", planned.plan.rate_plan_id, planned.account_id),
+            resource_type: Self::TYPE_NAME,
+            import_id: Box::new(|id| format!("{}/{id}", planned.account_id)),
+        };
+        let api: ApiSubscription = creation
+            .run(
+                || client.post(&path, &body),
+                || async {
+                    let all: Vec<ApiSubscription> = client.get(&path).await?;
+                    Ok(all
+                        .into_iter()
+                        .filter(|s| planned.plan.is_satisfied_by(s))
+                        .map(|s| (s.id.clone().unwrap_or_default(), s))
+                        .collect())
+                },
+            )
+            .await?;
         Ok(AccountSubscription::from_api(&planned.account_id, planned.plan, api))
     }
 

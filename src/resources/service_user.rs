@@ -8,7 +8,7 @@
 //! user must be removed through Cloudflare, and its access is managed with
 //! `cftenant_account_member`.
 
-use crate::client::{Auth, Client, ErrorKind};
+use crate::client::{ApiError, Auth, Client, ErrorKind};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::resource::{Context, OpResult, Resource};
 use crate::schema::{checks, Attribute, Schema};
@@ -78,6 +78,35 @@ impl ServiceUser {
     }
 }
 
+/// POST /users. Unlike other objects, a user whose creation lost its
+/// response cannot be adopted: the API key only ever comes in that
+/// response. A retry either creates the user (the first attempt did
+/// nothing) or is refused as a duplicate, which we explain.
+async fn create_user(client: &Client, email: &str) -> Result<ApiUser, Diagnostic> {
+    let mut retries = 0;
+    let mut unanswered: Option<ApiError> = None;
+    loop {
+        match client.post::<_, ApiUser>("/users", &CreateBody { email }).await {
+            Ok(user) => return Ok(user),
+            Err(e) if e.may_have_committed() && retries < client.max_retries() => {
+                client.wait_before_retry(retries, &e).await.context(|| format!("creating service user {email:?}"))?;
+                retries += 1;
+                unanswered = Some(e);
+            }
+            Err(e) if e.kind == ErrorKind::Invalid && unanswered.is_some() => {
+                let first = unanswered.map(|u| u.to_string()).unwrap_or_default();
+                return Err(Diagnostic::error(
+                    format!("Service user {email:?} was probably created, but its API key was lost"),
+                    format!(
+                        "A first attempt failed without an answer ({first}); the retry was refused ({e}). Cloudflare returns a service user's API key                          only in the response to its creation, so it cannot be recovered. Get a new key for the user through Cloudflare, then import it with                          `{IMPORT_KEY_ENV}=<key> terraform import cftenant_service_user.<name> {email}`, or use another email."
+                    ),
+                ));
+            }
+            Err(e) => return Err(crate::diag::api_error(&format!("creating service user {email:?}"), &e)),
+        }
+    }
+}
+
 #[async_trait]
 impl Resource for ServiceUserResource {
     type Model = ServiceUser;
@@ -88,7 +117,7 @@ impl Resource for ServiceUserResource {
     }
 
     async fn create(&self, client: &Client, planned: ServiceUser) -> OpResult<ServiceUser, ServiceUser> {
-        let created: ApiUser = client.post("/users", &CreateBody { email: &planned.email }).await.context(|| format!("creating service user {:?}", planned.email))?;
+        let created = create_user(client, &planned.email).await?;
         let mut state = planned;
         state.merge(created);
         Ok(state)

@@ -130,6 +130,21 @@ impl Plan {
         plan
     }
 
+    /// Whether a subscription the API reports is this plan: same plan (in
+    /// Cloudflare's words), same frequency where one applies, and the
+    /// configured component quantities.
+    pub fn is_satisfied_by(&self, api: &ApiSubscription) -> bool {
+        let same_plan = api.rate_plan.as_ref().is_some_and(|r| plan_family(&r.id) == plan_family(&self.rate_plan_id));
+        let same_frequency = match api.frequency.as_deref() {
+            None | Some(NOT_APPLICABLE) => true,
+            Some(f) => f == self.frequency.as_deref().unwrap_or("monthly"),
+        };
+        let same_components = self.component_values.iter().flatten().all(|c| {
+            api.component_values.iter().any(|a| a.name == c.name && a.value.as_f64() == c.value.as_f64())
+        });
+        same_plan && same_frequency && same_components
+    }
+
     /// Takes what the API reports, keeping the configured spelling of the
     /// plan id, frequency and components wherever the API's words mean the same.
     pub fn merge(&mut self, api: ApiSubscription) {
@@ -240,6 +255,18 @@ mod tests {
         let mut p = Plan { rate_plan_id: "PARTNERS_BIZ".into(), ..Default::default() };
         p.merge(api("business", "monthly"));
         assert_eq!(p.component_values, None);
+    }
+
+    #[test]
+    fn satisfied_by_compares_plan_frequency_and_components() {
+        let p = Plan { rate_plan_id: "PARTNERS_BIZ".into(), frequency: Some("monthly".into()), component_values: Some(vec![ComponentValue { name: "page_rules".into(), value: 50.into() }]), ..Default::default() };
+        assert!(p.is_satisfied_by(&api("business", "monthly")));
+        assert!(!p.is_satisfied_by(&api("business", "yearly")));
+        assert!(!p.is_satisfied_by(&api("pro", "monthly")));
+        let more = Plan { component_values: Some(vec![ComponentValue { name: "page_rules".into(), value: 60.into() }]), ..p.clone() };
+        assert!(!more.is_satisfied_by(&api("business", "monthly")));
+        let ent = Plan { rate_plan_id: "PARTNERS_ENT".into(), frequency: Some("monthly".into()), ..Default::default() };
+        assert!(ent.is_satisfied_by(&api("enterprise", "not-applicable")));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! `cftenant_zone`: a customer's domain in an account (`/zones`).
 
+use crate::adopt::Creation;
 use crate::client::Client;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::resource::{Context, Failure, OpResult, Resource};
@@ -159,7 +160,22 @@ impl Resource for ZoneResource {
 
     async fn create(&self, client: &Client, planned: Zone) -> OpResult<Zone, Zone> {
         let body = CreateBody { name: &planned.name, account: IdRef { id: planned.account_id.clone() }, zone_type: planned.zone_type.as_deref().unwrap_or("full") };
-        let created: ApiZone = client.post("/zones", &body).await.context(|| format!("creating zone {:?} in account {}", planned.name, planned.account_id))?;
+        let creation = Creation {
+            client,
+            what: format!("zone {:?} in account {}", planned.name, planned.account_id),
+            resource_type: Self::TYPE_NAME,
+            import_id: Box::new(str::to_string),
+        };
+        let lookup_query = [("name", planned.name.clone()), ("account.id", planned.account_id.clone())];
+        let created: ApiZone = creation
+            .run(
+                || client.post("/zones", &body),
+                || async {
+                    let zones: Vec<ApiZone> = client.list_all("/zones", &lookup_query, 50).await?;
+                    Ok(zones.into_iter().filter(|z| z.name == planned.name).map(|z| (z.id.clone(), z)).collect())
+                },
+            )
+            .await?;
         let mut state = planned.clone();
         state.merge(created);
         if planned.paused == Some(true) {

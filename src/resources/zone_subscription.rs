@@ -6,6 +6,7 @@
 //! "deleted outside Terraform".
 
 use super::subscription::{self, ApiSubscription, Plan};
+use crate::adopt::Creation;
 use crate::client::{ApiError, Client};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::resource::{Context, OpResult, Resource};
@@ -102,9 +103,26 @@ impl Resource for ZoneSubscriptionResource {
     }
 
     async fn create(&self, client: &Client, planned: ZoneSubscription) -> OpResult<ZoneSubscription, ZoneSubscription> {
-        let api = write_plan(client, &planned.zone_id, &planned.plan)
-            .await
-            .context(|| format!("setting the plan of zone {} to {}", planned.zone_id, planned.plan.rate_plan_id))?;
+        let creation = Creation {
+            client,
+            what: format!("the {} plan of zone {}", planned.plan.rate_plan_id, planned.zone_id),
+            resource_type: Self::TYPE_NAME,
+            import_id: Box::new(str::to_string),
+        };
+        let api = creation
+            .run(
+                || write_plan(client, &planned.zone_id, &planned.plan),
+                || async {
+                    // The zone already on the wanted plan means the write went through.
+                    let current = read_plan(client, &planned.zone_id).await?;
+                    Ok(current
+                        .filter(|s| planned.plan.is_satisfied_by(s))
+                        .map(|s| (planned.zone_id.clone(), s))
+                        .into_iter()
+                        .collect())
+                },
+            )
+            .await?;
         let mut state = planned;
         state.id = Some(state.zone_id.clone());
         state.plan.merge(api);
