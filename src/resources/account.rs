@@ -54,14 +54,14 @@ impl AccountResource {
                 Attribute::required("name", Type::String, "Account name, as shown in the dashboard. At most 100 characters.")
                     .check(Check::NotEmpty)
                     .check(Check::MaxLen(100)),
-                Attribute::optional("type", Type::String, "Account type. Set at creation only: changing it replaces the account.")
+                Attribute::optional("type", Type::String, "Account type, set at creation only.")
                     .default(Value::String("standard".into()))
                     .check(Check::OneOf(&["standard", "enterprise"]))
                     .replaces(),
                 Attribute::optional_computed(
                     "unit_id",
                     Type::String,
-                    "Tenant unit (`unit_tag`) to create the account in. Defaults to the tenant's first unit. Changing it replaces the account.",
+                    "Tenant unit (`unit_tag`) to create the account in. Defaults to the tenant's first unit.",
                 )
                 .check(Check::NotEmpty)
                 .replaces(),

@@ -31,8 +31,8 @@ impl AccountMemberResource {
             "A member of an account: an invitation (or, where the tenant allows it, a direct grant) of roles to a person or service user.",
             vec![
                 Attribute::computed("id", Type::String, "Membership id."),
-                Attribute::required("account_id", Type::String, "The account. Changing it replaces the membership.").check(checks::ID32).replaces(),
-                Attribute::required("email", Type::String, "Email of the member. Changing it replaces the membership (the API cannot change it).").check(checks::EMAIL).replaces(),
+                Attribute::required("account_id", Type::String, "The account.").check(checks::ID32).replaces(),
+                Attribute::required("email", Type::String, "Email of the member. The API cannot change it.").check(checks::EMAIL).replaces(),
                 Attribute::required(
                     "roles",
                     Type::set(Type::String),
@@ -43,7 +43,7 @@ impl AccountMemberResource {
                     "status",
                     Type::String,
                     "`pending` sends an invitation; `accepted` adds the member directly, which Cloudflare allows only when the tenant's `allow_auto_accept_invites` entitlement is on. \
-                     Leave unset to let Cloudflare decide (an invitation). Changing it replaces the membership. An invitation that is later accepted is not a change.",
+                     Leave unset to let Cloudflare decide (an invitation). An invitation that is later accepted is not a change.",
                 )
                 .check(Check::OneOf(&["accepted", "pending"]))
                 .replaces(),

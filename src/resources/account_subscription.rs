@@ -25,7 +25,7 @@ impl AccountSubscriptionResource {
     pub fn schema() -> Schema {
         let mut attributes = vec![
             Attribute::computed("id", Type::String, "Subscription id."),
-            Attribute::required("account_id", Type::String, "The account the subscription belongs to. Changing it replaces the resource.").check(checks::ID32).replaces(),
+            Attribute::required("account_id", Type::String, "The account the subscription belongs to.").check(checks::ID32).replaces(),
             Attribute::required("rate_plan_id", Type::String, "Rate plan, e.g. `TEAMS_STANDARD`, `PARTNERS_WORKERS_BASIC`, `PARTNERS_STREAM_BASIC`. Compared case-insensitively.").check(Check::NotEmpty),
         ];
         attributes.extend(subscription::attributes());

@@ -38,7 +38,7 @@ impl ServiceUserResource {
              Grant it access with `cftenant_account_member`. Destroying this resource only forgets the user: Cloudflare has no API to delete users.",
             vec![
                 Attribute::computed("id", Type::String, "User id."),
-                Attribute::required("email", Type::String, "A unique email address for the service user. Changing it creates a new user.").check(checks::EMAIL).replaces(),
+                Attribute::required("email", Type::String, "A unique email address for the service user.").check(checks::EMAIL).replaces(),
                 Attribute::computed("username", Type::String, "The user's username."),
                 Attribute::computed("created_on", Type::String, "When the user was created (RFC 3339)."),
                 Attribute::computed("api_key", Type::String, "The user's global API key, returned only when the user is created. Kept in state; never shown.").sensitive(),

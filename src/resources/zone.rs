@@ -70,9 +70,9 @@ impl ZoneResource {
             "A zone (domain) in a customer account. New zones are `pending` until their nameservers point to Cloudflare (`full`) or verification completes (`partial`).",
             vec![
                 Attribute::computed("id", Type::String, "Zone id."),
-                Attribute::required("account_id", Type::String, "The account that owns the zone. Changing it replaces the zone.").check(checks::ID32).replaces(),
-                Attribute::required("name", Type::String, "The domain, e.g. `example.com`. Changing it replaces the zone.").check(DOMAIN_NAME).replaces(),
-                Attribute::optional("type", Type::String, "`full` (Cloudflare is the authoritative DNS), `partial` (CNAME setup) or `secondary`. Changing it replaces the zone.")
+                Attribute::required("account_id", Type::String, "The account that owns the zone.").check(checks::ID32).replaces(),
+                Attribute::required("name", Type::String, "The domain, e.g. `example.com`.").check(DOMAIN_NAME).replaces(),
+                Attribute::optional("type", Type::String, "`full` (Cloudflare is the authoritative DNS), `partial` (CNAME setup) or `secondary`.")
                     .default(Value::String("full".into()))
                     .check(Check::OneOf(&["full", "partial", "secondary"]))
                     .replaces(),

@@ -35,7 +35,7 @@ impl ZoneSubscriptionResource {
     pub fn schema() -> Schema {
         let mut attributes = vec![
             Attribute::computed("id", Type::String, "Same as `zone_id`."),
-            Attribute::required("zone_id", Type::String, "The zone whose plan this is. Changing it replaces the resource.").check(checks::ID32).replaces(),
+            Attribute::required("zone_id", Type::String, "The zone whose plan this is.").check(checks::ID32).replaces(),
             Attribute::required(
                 "rate_plan_id",
                 Type::String,
