@@ -43,23 +43,38 @@ impl Creation<'_> {
                 Err(e) if e.may_have_committed() => e,
                 Err(e) => return Err(diag::api_error(&format!("creating {}", self.what), &e)),
             };
-            let mut found = lookup()
-                .await
-                .map_err(|e| diag::api_error(&format!("looking for {} after a failed create ({err})", self.what), &e))?;
+            let mut found = lookup().await.map_err(|e| {
+                diag::api_error(
+                    &format!("looking for {} after a failed create ({err})", self.what),
+                    &e,
+                )
+            })?;
             match found.len() {
                 0 if retries < self.client.max_retries() => {
                     // Not created: sending it again cannot duplicate anything.
-                    self.client.wait_before_retry(retries, &err).await.map_err(|e| diag::api_error(&format!("creating {}", self.what), &e))?;
+                    self.client
+                        .wait_before_retry(retries, &err)
+                        .await
+                        .map_err(|e| diag::api_error(&format!("creating {}", self.what), &e))?;
                     retries += 1;
                 }
-                0 => return Err(diag::api_error(&format!("creating {}", self.what), &ApiError { attempts: retries + 1, ..err })),
+                0 => {
+                    return Err(diag::api_error(
+                        &format!("creating {}", self.what),
+                        &ApiError {
+                            attempts: retries + 1,
+                            ..err
+                        },
+                    ))
+                }
                 1 => {
                     let (id, object) = found.remove(0);
                     tracing::info!(what = %self.what, id = %id, error = %err, "create failed without an answer; adopted the object it created");
                     return Ok(object);
                 }
                 _ => {
-                    let ids: Vec<String> = found.iter().map(|(id, _)| (self.import_id)(id)).collect();
+                    let ids: Vec<String> =
+                        found.iter().map(|(id, _)| (self.import_id)(id)).collect();
                     return Err(Diagnostic::error(
                         format!("Cannot tell whether {} was created", self.what),
                         format!(

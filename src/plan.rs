@@ -16,7 +16,10 @@ pub struct PlannedChange {
 pub fn plan(schema: &Schema, prior: &Value, proposed: &Value, config: &Value) -> PlannedChange {
     if proposed.is_null() {
         // Destroy: nothing to plan.
-        return PlannedChange { planned: Value::Null, requires_replace: Vec::new() };
+        return PlannedChange {
+            planned: Value::Null,
+            requires_replace: Vec::new(),
+        };
     }
     let creating = prior.is_null();
     let mut planned = proposed.clone();
@@ -31,7 +34,10 @@ pub fn plan(schema: &Schema, prior: &Value, proposed: &Value, config: &Value) ->
         }
     }
     if creating {
-        return PlannedChange { planned, requires_replace: Vec::new() };
+        return PlannedChange {
+            planned,
+            requires_replace: Vec::new(),
+        };
     }
     let changed = |name: &str| !planned.attr(name).semantically_equal(prior.attr(name));
     let mut requires_replace = Vec::new();
@@ -40,14 +46,20 @@ pub fn plan(schema: &Schema, prior: &Value, proposed: &Value, config: &Value) ->
         if a.requires_replace && changed(a.name) {
             requires_replace.push(AttrPath::attr(a.name));
         }
-        if a.computed && config.attr(a.name).is_null() && a.unknown_when_changed.iter().any(|n| changed(n)) {
+        if a.computed
+            && config.attr(a.name).is_null()
+            && a.unknown_when_changed.iter().any(|n| changed(n))
+        {
             recomputed.push(a.name);
         }
     }
     for name in recomputed {
         planned.set_attr(name, Value::Unknown);
     }
-    PlannedChange { planned, requires_replace }
+    PlannedChange {
+        planned,
+        requires_replace,
+    }
 }
 
 #[cfg(test)]
@@ -62,7 +74,9 @@ mod tests {
             vec![
                 Attribute::computed("id", Type::String, "id"),
                 Attribute::required("name", Type::String, "name"),
-                Attribute::optional("type", Type::String, "type").default(Value::String("standard".into())).replaces(),
+                Attribute::optional("type", Type::String, "type")
+                    .default(Value::String("standard".into()))
+                    .replaces(),
                 Attribute::optional_computed("unit_id", Type::String, "unit").replaces(),
                 Attribute::computed("price", Type::Number, "price").unknown_when_changed(&["name"]),
                 Attribute::computed("created_on", Type::String, "created"),
@@ -71,7 +85,12 @@ mod tests {
     }
 
     fn obj(pairs: &[(&str, Value)]) -> Value {
-        Value::Object(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())
+        Value::Object(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+        )
     }
     fn s(x: &str) -> Value {
         Value::String(x.into())
@@ -119,7 +138,11 @@ mod tests {
 
     #[test]
     fn replacing_attributes_are_reported() {
-        let config = obj(&[("name", s("acme")), ("type", s("enterprise")), ("unit_id", s("u2"))]);
+        let config = obj(&[
+            ("name", s("acme")),
+            ("type", s("enterprise")),
+            ("unit_id", s("u2")),
+        ]);
         let mut proposed = prior();
         proposed.set_attr("type", s("enterprise"));
         proposed.set_attr("unit_id", s("u2"));

@@ -55,14 +55,27 @@ fn non_empty(s: Option<String>) -> Option<String> {
 
 /// Resolves the configuration against the environment (`env` looks up a
 /// variable) into what the API client needs.
-pub fn resolve(config: ProviderConfig, env: impl Fn(&str) -> Option<String>) -> Result<ClientConfig, Diagnostics> {
+pub fn resolve(
+    config: ProviderConfig,
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<ClientConfig, Diagnostics> {
     let mut diags = Diagnostics::default();
     let env = |k: &str| non_empty(env(k));
-    let (token, email, key) = (non_empty(config.api_token), non_empty(config.email), non_empty(config.api_key));
+    let (token, email, key) = (
+        non_empty(config.api_token),
+        non_empty(config.email),
+        non_empty(config.api_key),
+    );
     let auth = if token.is_some() || email.is_some() || key.is_some() {
         pick_auth(token, email, key, false, &mut diags)
     } else {
-        pick_auth(env("CLOUDFLARE_API_TOKEN"), env("CLOUDFLARE_EMAIL"), env("CLOUDFLARE_API_KEY"), true, &mut diags)
+        pick_auth(
+            env("CLOUDFLARE_API_TOKEN"),
+            env("CLOUDFLARE_EMAIL"),
+            env("CLOUDFLARE_API_KEY"),
+            true,
+            &mut diags,
+        )
     };
     let base_url = non_empty(config.base_url)
         .or_else(|| env("CLOUDFLARE_BASE_URL"))
@@ -74,20 +87,39 @@ pub fn resolve(config: ProviderConfig, env: impl Fn(&str) -> Option<String>) -> 
         Some(auth) if !diags.has_errors() => Ok(ClientConfig {
             base_url,
             auth,
-            retry: RetryPolicy { max_retries: config.max_retries.unwrap_or(4), ..RetryPolicy::default() },
+            retry: RetryPolicy {
+                max_retries: config.max_retries.unwrap_or(4),
+                ..RetryPolicy::default()
+            },
             request_timeout: Duration::from_secs(config.request_timeout_seconds.unwrap_or(30)),
         }),
         _ => Err(diags),
     }
 }
 
-fn pick_auth(token: Option<String>, email: Option<String>, key: Option<String>, from_env: bool, diags: &mut Diagnostics) -> Option<Auth> {
+fn pick_auth(
+    token: Option<String>,
+    email: Option<String>,
+    key: Option<String>,
+    from_env: bool,
+    diags: &mut Diagnostics,
+) -> Option<Auth> {
     let (t, e, k) = if from_env {
-        ("CLOUDFLARE_API_TOKEN", "CLOUDFLARE_EMAIL", "CLOUDFLARE_API_KEY")
+        (
+            "CLOUDFLARE_API_TOKEN",
+            "CLOUDFLARE_EMAIL",
+            "CLOUDFLARE_API_KEY",
+        )
     } else {
         ("api_token", "email", "api_key")
     };
-    let at = |name: &str| if from_env { AttrPath::root() } else { AttrPath::attr(name) };
+    let at = |name: &str| {
+        if from_env {
+            AttrPath::root()
+        } else {
+            AttrPath::attr(name)
+        }
+    };
     match (token, email, key) {
         (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
             diags.attr_error(
@@ -100,11 +132,19 @@ fn pick_auth(token: Option<String>, email: Option<String>, key: Option<String>, 
         (Some(token), None, None) => Some(Auth::Token(token)),
         (None, Some(email), Some(key)) => Some(Auth::Key { email, key }),
         (None, Some(_), None) => {
-            diags.attr_error(at(k), "Missing API key", format!("`{e}` is set but `{k}` is not; set both, or use `{t}` instead."));
+            diags.attr_error(
+                at(k),
+                "Missing API key",
+                format!("`{e}` is set but `{k}` is not; set both, or use `{t}` instead."),
+            );
             None
         }
         (None, None, Some(_)) => {
-            diags.attr_error(at(e), "Missing email", format!("`{k}` is set but `{e}` is not; set both, or use `{t}` instead."));
+            diags.attr_error(
+                at(e),
+                "Missing email",
+                format!("`{k}` is set but `{e}` is not; set both, or use `{t}` instead."),
+            );
             None
         }
         (None, None, None) => {
@@ -146,16 +186,23 @@ impl Provider {
         ];
         let data_sources: Vec<Box<dyn AnyDataSource>> = vec![
             Registered::data_source(data_sources::tenant::TenantDataSource),
-            Registered::data_source(data_sources::tenant_entitlements::TenantEntitlementsDataSource),
+            Registered::data_source(
+                data_sources::tenant_entitlements::TenantEntitlementsDataSource,
+            ),
             Registered::data_source(data_sources::tenant_memberships::TenantMembershipsDataSource),
             Registered::data_source(data_sources::tenant_accounts::TenantAccountsDataSource),
-            Registered::data_source(data_sources::tenant_account_types::TenantAccountTypesDataSource),
+            Registered::data_source(
+                data_sources::tenant_account_types::TenantAccountTypesDataSource,
+            ),
             Registered::data_source(data_sources::account_roles::AccountRolesDataSource),
         ];
         Provider {
             schema: schema(),
             resources: resources.into_iter().map(|r| (r.type_name(), r)).collect(),
-            data_sources: data_sources.into_iter().map(|d| (d.type_name(), d)).collect(),
+            data_sources: data_sources
+                .into_iter()
+                .map(|d| (d.type_name(), d))
+                .collect(),
             client: RwLock::new(None),
             stop: StopSignal::default(),
         }
@@ -187,7 +234,11 @@ impl Provider {
             Ok(c) => c,
             Err(e) => {
                 let mut d = Diagnostics::default();
-                d.attr_error(e.path.clone(), "Invalid provider configuration", e.to_string());
+                d.attr_error(
+                    e.path.clone(),
+                    "Invalid provider configuration",
+                    e.to_string(),
+                );
                 return d;
             }
         };
@@ -210,11 +261,18 @@ impl Provider {
 
     /// The configured client, or a diagnostic if Terraform has not configured us.
     pub fn client(&self) -> Result<Client, Diagnostics> {
-        self.client.read().unwrap_or_else(|p| p.into_inner()).clone().ok_or_else(|| {
-            let mut d = Diagnostics::default();
-            d.error("Provider not configured", "The cftenant provider was used before Terraform configured it.");
-            d
-        })
+        self.client
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+            .ok_or_else(|| {
+                let mut d = Diagnostics::default();
+                d.error(
+                    "Provider not configured",
+                    "The cftenant provider was used before Terraform configured it.",
+                );
+                d
+            })
     }
 }
 
@@ -223,16 +281,37 @@ mod tests {
     use super::*;
 
     fn env(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
-        move |k| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())
+        move |k| {
+            pairs
+                .iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| v.to_string())
+        }
     }
 
     fn detail(d: &Diagnostics) -> String {
-        d.0.iter().map(|d| format!("{} {} {:?}", d.summary, d.detail, d.path.as_ref().map(|p| p.to_string()))).collect()
+        d.0.iter()
+            .map(|d| {
+                format!(
+                    "{} {} {:?}",
+                    d.summary,
+                    d.detail,
+                    d.path.as_ref().map(|p| p.to_string())
+                )
+            })
+            .collect()
     }
 
     #[test]
     fn token_from_config_wins_over_env_and_defaults_apply() {
-        let c = resolve(ProviderConfig { api_token: Some("t".into()), ..Default::default() }, env(&[("CLOUDFLARE_EMAIL", "e@x.io")])).unwrap();
+        let c = resolve(
+            ProviderConfig {
+                api_token: Some("t".into()),
+                ..Default::default()
+            },
+            env(&[("CLOUDFLARE_EMAIL", "e@x.io")]),
+        )
+        .unwrap();
         assert_eq!(c.auth, Auth::Token("t".into()));
         assert_eq!(c.base_url, client::DEFAULT_BASE_URL);
         assert_eq!(c.retry.max_retries, 4);
@@ -241,19 +320,42 @@ mod tests {
 
     #[test]
     fn key_auth_from_env() {
-        let c = resolve(ProviderConfig::default(), env(&[("CLOUDFLARE_EMAIL", "e@x.io"), ("CLOUDFLARE_API_KEY", "k")])).unwrap();
-        assert_eq!(c.auth, Auth::Key { email: "e@x.io".into(), key: "k".into() });
+        let c = resolve(
+            ProviderConfig::default(),
+            env(&[("CLOUDFLARE_EMAIL", "e@x.io"), ("CLOUDFLARE_API_KEY", "k")]),
+        )
+        .unwrap();
+        assert_eq!(
+            c.auth,
+            Auth::Key {
+                email: "e@x.io".into(),
+                key: "k".into()
+            }
+        );
     }
 
     #[test]
     fn both_methods_are_rejected_naming_them() {
         let d = resolve(
-            ProviderConfig { api_token: Some("t".into()), api_key: Some("k".into()), email: Some("e@x.io".into()), ..Default::default() },
+            ProviderConfig {
+                api_token: Some("t".into()),
+                api_key: Some("k".into()),
+                email: Some("e@x.io".into()),
+                ..Default::default()
+            },
             env(&[]),
         )
         .unwrap_err();
         assert!(detail(&d).contains("api_token") && detail(&d).contains("Some(\"api_token\")"));
-        let d = resolve(ProviderConfig::default(), env(&[("CLOUDFLARE_API_TOKEN", "t"), ("CLOUDFLARE_API_KEY", "k"), ("CLOUDFLARE_EMAIL", "e@x.io")])).unwrap_err();
+        let d = resolve(
+            ProviderConfig::default(),
+            env(&[
+                ("CLOUDFLARE_API_TOKEN", "t"),
+                ("CLOUDFLARE_API_KEY", "k"),
+                ("CLOUDFLARE_EMAIL", "e@x.io"),
+            ]),
+        )
+        .unwrap_err();
         assert!(detail(&d).contains("CLOUDFLARE_API_TOKEN"));
     }
 
@@ -261,22 +363,50 @@ mod tests {
     fn no_credentials_says_what_to_set() {
         let d = resolve(ProviderConfig::default(), env(&[])).unwrap_err();
         let text = detail(&d);
-        for name in ["api_token", "email", "api_key", "CLOUDFLARE_API_TOKEN", "CLOUDFLARE_EMAIL", "CLOUDFLARE_API_KEY"] {
+        for name in [
+            "api_token",
+            "email",
+            "api_key",
+            "CLOUDFLARE_API_TOKEN",
+            "CLOUDFLARE_EMAIL",
+            "CLOUDFLARE_API_KEY",
+        ] {
             assert!(text.contains(name), "{name} missing from {text}");
         }
     }
 
     #[test]
     fn half_a_key_pair_is_rejected() {
-        let d = resolve(ProviderConfig { email: Some("e@x.io".into()), ..Default::default() }, env(&[])).unwrap_err();
+        let d = resolve(
+            ProviderConfig {
+                email: Some("e@x.io".into()),
+                ..Default::default()
+            },
+            env(&[]),
+        )
+        .unwrap_err();
         assert!(detail(&d).contains("Some(\"api_key\")"));
     }
 
     #[test]
     fn plain_http_only_to_loopback() {
-        let ok = resolve(ProviderConfig { api_token: Some("t".into()), base_url: Some("http://127.0.0.1:1/client/v4".into()), ..Default::default() }, env(&[]));
+        let ok = resolve(
+            ProviderConfig {
+                api_token: Some("t".into()),
+                base_url: Some("http://127.0.0.1:1/client/v4".into()),
+                ..Default::default()
+            },
+            env(&[]),
+        );
         assert!(ok.is_ok());
-        let d = resolve(ProviderConfig { api_token: Some("t".into()), ..Default::default() }, env(&[("CLOUDFLARE_BASE_URL", "http://example.com/client/v4")])).unwrap_err();
+        let d = resolve(
+            ProviderConfig {
+                api_token: Some("t".into()),
+                ..Default::default()
+            },
+            env(&[("CLOUDFLARE_BASE_URL", "http://example.com/client/v4")]),
+        )
+        .unwrap_err();
         assert!(detail(&d).contains("not loopback"));
     }
 }

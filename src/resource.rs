@@ -23,7 +23,10 @@ pub struct Failure<M> {
 
 impl<M> From<Diagnostic> for Failure<M> {
     fn from(d: Diagnostic) -> Self {
-        Failure { diags: d.into(), state: None }
+        Failure {
+            diags: d.into(),
+            state: None,
+        }
     }
 }
 
@@ -59,14 +62,37 @@ pub trait Resource: Send + Sync + 'static {
 
     /// Adjusts the generic plan (which already applied defaults, unknowns
     /// and replacements from the schema).
-    fn modify_plan(_prior: &Value, _config: &Value, _plan: &mut PlannedChange, _diags: &mut Diagnostics) {}
+    fn modify_plan(
+        _prior: &Value,
+        _config: &Value,
+        _plan: &mut PlannedChange,
+        _diags: &mut Diagnostics,
+    ) {
+    }
 
-    async fn create(&self, client: &Client, planned: Self::Model) -> OpResult<Self::Model, Self::Model>;
+    async fn create(
+        &self,
+        client: &Client,
+        planned: Self::Model,
+    ) -> OpResult<Self::Model, Self::Model>;
     /// `Ok(None)` when the object is gone: it was deleted outside Terraform.
-    async fn read(&self, client: &Client, state: Self::Model) -> OpResult<Option<Self::Model>, Self::Model>;
-    async fn update(&self, client: &Client, prior: Self::Model, planned: Self::Model) -> OpResult<Self::Model, Self::Model>;
+    async fn read(
+        &self,
+        client: &Client,
+        state: Self::Model,
+    ) -> OpResult<Option<Self::Model>, Self::Model>;
+    async fn update(
+        &self,
+        client: &Client,
+        prior: Self::Model,
+        planned: Self::Model,
+    ) -> OpResult<Self::Model, Self::Model>;
     /// Returns warnings to show (e.g. for objects the API cannot delete).
-    async fn delete(&self, client: &Client, state: Self::Model) -> OpResult<Diagnostics, Self::Model>;
+    async fn delete(
+        &self,
+        client: &Client,
+        state: Self::Model,
+    ) -> OpResult<Diagnostics, Self::Model>;
     /// Builds the full state of an existing object from the user's import id.
     async fn import(&self, client: &Client, id: &str) -> OpResult<Self::Model, Self::Model>;
 }
@@ -87,7 +113,8 @@ pub trait AnyResource: Send + Sync {
     fn type_name(&self) -> &'static str;
     fn schema(&self) -> &Schema;
     fn validate(&self, config: &Value) -> Diagnostics;
-    fn plan(&self, prior: &Value, proposed: &Value, config: &Value) -> (PlannedChange, Diagnostics);
+    fn plan(&self, prior: &Value, proposed: &Value, config: &Value)
+        -> (PlannedChange, Diagnostics);
     async fn apply(&self, client: &Client, prior: &Value, planned: &Value) -> (Value, Diagnostics);
     async fn read(&self, client: &Client, state: &Value) -> (Value, Diagnostics);
     async fn import(&self, client: &Client, id: &str) -> (Value, Diagnostics);
@@ -109,13 +136,19 @@ pub struct Registered<R> {
 
 impl<R: Resource> Registered<R> {
     pub fn resource(inner: R) -> Box<dyn AnyResource> {
-        Box::new(Registered { inner, schema: R::schema() })
+        Box::new(Registered {
+            inner,
+            schema: R::schema(),
+        })
     }
 }
 
 impl<D: DataSource> Registered<D> {
     pub fn data_source(inner: D) -> Box<dyn AnyDataSource> {
-        Box::new(Registered { inner, schema: D::schema() })
+        Box::new(Registered {
+            inner,
+            schema: D::schema(),
+        })
     }
 }
 
@@ -131,7 +164,10 @@ fn encode<M: Serialize>(schema: &Schema, m: &M, diags: &mut Diagnostics) -> Valu
     match value::to_value(m, &schema.ty()) {
         Ok(v) => v,
         Err(e) => {
-            diags.error("Internal error encoding state", format!("{e}. Please report this as a provider bug."));
+            diags.error(
+                "Internal error encoding state",
+                format!("{e}. Please report this as a provider bug."),
+            );
             Value::Null
         }
     }
@@ -139,7 +175,11 @@ fn encode<M: Serialize>(schema: &Schema, m: &M, diags: &mut Diagnostics) -> Valu
 
 /// Converts an operation's outcome into (new state, diagnostics), keeping a
 /// partially created object's state when the operation reports one.
-fn settle<M: Serialize>(schema: &Schema, outcome: OpResult<M, M>, fallback: Value) -> (Value, Diagnostics) {
+fn settle<M: Serialize>(
+    schema: &Schema,
+    outcome: OpResult<M, M>,
+    fallback: Value,
+) -> (Value, Diagnostics) {
     let mut diags = Diagnostics::default();
     match outcome {
         Ok(m) => {
@@ -173,7 +213,12 @@ impl<R: Resource> AnyResource for Registered<R> {
         diags
     }
 
-    fn plan(&self, prior: &Value, proposed: &Value, config: &Value) -> (PlannedChange, Diagnostics) {
+    fn plan(
+        &self,
+        prior: &Value,
+        proposed: &Value,
+        config: &Value,
+    ) -> (PlannedChange, Diagnostics) {
         let mut diags = Diagnostics::default();
         let mut change = plan::plan(&self.schema, prior, proposed, config);
         if !proposed.is_null() {
@@ -196,7 +241,16 @@ impl<R: Resource> AnyResource for Registered<R> {
         }
         let planned_model = match decode::<R::Model>("plan", planned) {
             Ok(m) => m,
-            Err(d) => return (if prior.is_null() { Value::Null } else { prior.clone() }, d),
+            Err(d) => {
+                return (
+                    if prior.is_null() {
+                        Value::Null
+                    } else {
+                        prior.clone()
+                    },
+                    d,
+                )
+            }
         };
         if prior.is_null() {
             let outcome = self.inner.create(client, planned_model).await;
@@ -225,7 +279,11 @@ impl<R: Resource> AnyResource for Registered<R> {
     }
 
     async fn import(&self, client: &Client, id: &str) -> (Value, Diagnostics) {
-        settle(&self.schema, self.inner.import(client, id).await, Value::Null)
+        settle(
+            &self.schema,
+            self.inner.import(client, id).await,
+            Value::Null,
+        )
     }
 }
 

@@ -28,14 +28,24 @@ impl Check {
                 "is {} characters long; at most {n} are allowed",
                 s.chars().count()
             )),
-            (Check::NotEmpty, Value::String(s)) if s.trim().is_empty() => Err("must not be empty".into()),
-            (Check::OneOf(allowed), Value::String(s)) if !allowed.contains(&s.as_str()) => Err(format!(
-                "{s:?} is not allowed; expected one of: {}",
-                allowed.iter().map(|a| format!("{a:?}")).collect::<Vec<_>>().join(", ")
-            )),
+            (Check::NotEmpty, Value::String(s)) if s.trim().is_empty() => {
+                Err("must not be empty".into())
+            }
+            (Check::OneOf(allowed), Value::String(s)) if !allowed.contains(&s.as_str()) => {
+                Err(format!(
+                    "{s:?} is not allowed; expected one of: {}",
+                    allowed
+                        .iter()
+                        .map(|a| format!("{a:?}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            }
             (Check::Range(lo, hi), Value::Number(n)) => match n.as_f64() {
                 Some(x) if x.fract() == 0.0 && x >= *lo as f64 && x <= *hi as f64 => Ok(()),
-                _ => Err(format!("{n} is out of range; expected a whole number from {lo} to {hi}")),
+                _ => Err(format!(
+                    "{n} is out of range; expected a whole number from {lo} to {hi}"
+                )),
             },
             (Check::Custom { check, .. }, Value::String(s)) => check(s),
             _ => Ok(()),
@@ -49,7 +59,10 @@ impl Check {
             Check::NotEmpty => "must not be empty".into(),
             Check::OneOf(a) => format!(
                 "one of {}",
-                a.iter().map(|x| format!("`{x}`")).collect::<Vec<_>>().join(", ")
+                a.iter()
+                    .map(|x| format!("`{x}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
             Check::Range(lo, hi) => format!("from {lo} to {hi}"),
             Check::Custom { allowed, .. } => (*allowed).to_string(),
@@ -105,26 +118,44 @@ impl Attribute {
     }
 
     pub fn required(name: &'static str, ty: Type, description: &'static str) -> Self {
-        Attribute { required: true, ..Self::new(name, ty, description) }
+        Attribute {
+            required: true,
+            ..Self::new(name, ty, description)
+        }
     }
 
     pub fn optional(name: &'static str, ty: Type, description: &'static str) -> Self {
-        Attribute { optional: true, ..Self::new(name, ty, description) }
+        Attribute {
+            optional: true,
+            ..Self::new(name, ty, description)
+        }
     }
 
     pub fn computed(name: &'static str, ty: Type, description: &'static str) -> Self {
-        Attribute { computed: true, ..Self::new(name, ty, description) }
+        Attribute {
+            computed: true,
+            ..Self::new(name, ty, description)
+        }
     }
 
     /// Optional; when unset, the value comes from the API (or a default).
     pub fn optional_computed(name: &'static str, ty: Type, description: &'static str) -> Self {
-        Attribute { optional: true, computed: true, ..Self::new(name, ty, description) }
+        Attribute {
+            optional: true,
+            computed: true,
+            ..Self::new(name, ty, description)
+        }
     }
 
     /// An attribute whose value is a list of (or a single) object with
     /// attributes of its own.
     pub fn nested(mut self, nesting: Nesting, attributes: Vec<Attribute>) -> Self {
-        let obj = Type::Object(attributes.iter().map(|a| (a.name.to_string(), a.ty.clone())).collect());
+        let obj = Type::Object(
+            attributes
+                .iter()
+                .map(|a| (a.name.to_string(), a.ty.clone()))
+                .collect(),
+        );
         self.ty = match nesting {
             Nesting::List => Type::list(obj),
             Nesting::Single => obj,
@@ -203,13 +234,21 @@ impl Attribute {
         for (p, x) in elements {
             if let Some((_, attrs)) = &self.nested {
                 for a in attrs {
-                    a.validate(x.attr(a.name), &p.push(PathStep::Attribute(a.name.into())), diags);
+                    a.validate(
+                        x.attr(a.name),
+                        &p.push(PathStep::Attribute(a.name.into())),
+                        diags,
+                    );
                 }
                 continue;
             }
             for c in &self.checks {
                 if let Err(msg) = c.run(x) {
-                    diags.attr_error(p.clone(), format!("Invalid value for {p}"), format!("The value of `{p}` {msg}."));
+                    diags.attr_error(
+                        p.clone(),
+                        format!("Invalid value for {p}"),
+                        format!("The value of `{p}` {msg}."),
+                    );
                 }
             }
         }
@@ -225,12 +264,21 @@ pub struct Schema {
 
 impl Schema {
     pub fn new(description: &'static str, attributes: Vec<Attribute>) -> Self {
-        Schema { version: 0, description, attributes }
+        Schema {
+            version: 0,
+            description,
+            attributes,
+        }
     }
 
     /// The object type of a whole configuration or state.
     pub fn ty(&self) -> Type {
-        Type::Object(self.attributes.iter().map(|a| (a.name.to_string(), a.ty.clone())).collect())
+        Type::Object(
+            self.attributes
+                .iter()
+                .map(|a| (a.name.to_string(), a.ty.clone()))
+                .collect(),
+        )
     }
 
     pub fn to_proto(&self) -> pb::Schema {
@@ -265,7 +313,12 @@ pub mod checks {
         check: |s| {
             let ok = s.len() <= 90
                 && s.split_once('@').is_some_and(|(local, domain)| {
-                    !local.is_empty() && !s.contains(char::is_whitespace) && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !domain.contains('@')
+                    !local.is_empty()
+                        && !s.contains(char::is_whitespace)
+                        && domain.contains('.')
+                        && !domain.starts_with('.')
+                        && !domain.ends_with('.')
+                        && !domain.contains('@')
                 });
             if ok {
                 Ok(())
@@ -282,13 +335,17 @@ pub mod checks {
             if is_id32(s) {
                 Ok(())
             } else {
-                Err(format!("{s:?} is not a Cloudflare id (expected 32 lowercase hexadecimal characters)"))
+                Err(format!(
+                    "{s:?} is not a Cloudflare id (expected 32 lowercase hexadecimal characters)"
+                ))
             }
         },
     };
 
     pub fn is_id32(s: &str) -> bool {
-        s.len() == 32 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        s.len() == 32
+            && s.bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
     }
 }
 
@@ -300,19 +357,27 @@ mod tests {
         Schema::new(
             "test",
             vec![
-                Attribute::required("name", Type::String, "n").check(Check::MaxLen(5)).check(Check::NotEmpty),
+                Attribute::required("name", Type::String, "n")
+                    .check(Check::MaxLen(5))
+                    .check(Check::NotEmpty),
                 Attribute::optional("kind", Type::String, "k").check(Check::OneOf(&["a", "b"])),
                 Attribute::optional("emails", Type::set(Type::String), "e").check(checks::EMAIL),
                 Attribute::optional("items", Type::String, "i").nested(
                     Nesting::List,
-                    vec![Attribute::required("name", Type::String, "n").check(Check::OneOf(&["page_rules"]))],
+                    vec![Attribute::required("name", Type::String, "n")
+                        .check(Check::OneOf(&["page_rules"]))],
                 ),
             ],
         )
     }
 
     fn config(pairs: &[(&str, Value)]) -> Value {
-        Value::Object(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())
+        Value::Object(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+        )
     }
 
     #[test]
@@ -321,10 +386,22 @@ mod tests {
         let d = s.validate(&config(&[
             ("name", Value::String("toolong".into())),
             ("kind", Value::String("c".into())),
-            ("emails", Value::Set(vec![Value::String("x@y.io".into()), Value::String("nope".into())])),
-            ("items", Value::List(vec![config(&[("name", Value::String("pagerules".into()))])])),
+            (
+                "emails",
+                Value::Set(vec![
+                    Value::String("x@y.io".into()),
+                    Value::String("nope".into()),
+                ]),
+            ),
+            (
+                "items",
+                Value::List(vec![config(&[("name", Value::String("pagerules".into()))])]),
+            ),
         ]));
-        let paths: Vec<String> = d.0.iter().map(|d| d.path.as_ref().unwrap().to_string()).collect();
+        let paths: Vec<String> =
+            d.0.iter()
+                .map(|d| d.path.as_ref().unwrap().to_string())
+                .collect();
         assert_eq!(paths, vec!["name", "kind", "emails[1]", "items[0].name"]);
         assert!(d.0[0].detail.contains("at most 5"));
         assert!(d.0[1].detail.contains("\"a\", \"b\""));
@@ -333,7 +410,9 @@ mod tests {
     #[test]
     fn unknown_and_null_values_are_not_checked() {
         let s = schema();
-        assert!(!s.validate(&config(&[("name", Value::Unknown), ("kind", Value::Null)])).has_errors());
+        assert!(!s
+            .validate(&config(&[("name", Value::Unknown), ("kind", Value::Null)]))
+            .has_errors());
     }
 
     #[test]
@@ -347,7 +426,9 @@ mod tests {
         assert!(checks::is_id32("05784afa30c1afe1440e79d9351c7430"));
         assert!(!checks::is_id32("05784AFA30C1AFE1440E79D9351C7430"));
         assert!(!checks::is_id32("abc"));
-        let Check::Custom { check, .. } = checks::EMAIL else { unreachable!() };
+        let Check::Custom { check, .. } = checks::EMAIL else {
+            unreachable!()
+        };
         assert!(check("a@b.co").is_ok());
         assert!(check("a@b").is_err());
         assert!(check("a b@c.de").is_err());

@@ -19,25 +19,56 @@ struct TestSim {
 impl TestSim {
     async fn start() -> TestSim {
         cftenant::install_crypto_provider();
-        let sim = Simulator::bind(SimOptions { listen: "127.0.0.1:0".into(), ..Default::default() }).await.unwrap();
+        let sim = Simulator::bind(SimOptions {
+            listen: "127.0.0.1:0".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
         let api = sim.base_url();
         let root = api.trim_end_matches("/client/v4").to_string();
         tokio::spawn(sim.serve(std::future::pending()));
-        TestSim { api, root, http: reqwest::Client::new() }
+        TestSim {
+            api,
+            root,
+            http: reqwest::Client::new(),
+        }
     }
 
     async fn faults(&self, rules: Value) {
-        let resp = self.http.post(format!("{}/__sim/faults", self.root)).json(&json!({"seed": 1, "rules": rules})).send().await.unwrap();
+        let resp = self
+            .http
+            .post(format!("{}/__sim/faults", self.root))
+            .json(&json!({"seed": 1, "rules": rules}))
+            .send()
+            .await
+            .unwrap();
         assert!(resp.status().is_success(), "{}", resp.text().await.unwrap());
     }
 
     async fn requests(&self, template: &str) -> u64 {
-        let stats: Value = self.http.get(format!("{}/__sim/stats", self.root)).send().await.unwrap().json().await.unwrap();
+        let stats: Value = self
+            .http
+            .get(format!("{}/__sim/stats", self.root))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         stats["requests"][template].as_u64().unwrap_or(0)
     }
 
     async fn accounts(&self) -> Vec<Value> {
-        let state: Value = self.http.get(format!("{}/__sim/state", self.root)).send().await.unwrap().json().await.unwrap();
+        let state: Value = self
+            .http
+            .get(format!("{}/__sim/state", self.root))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         state["accounts"].as_array().cloned().unwrap_or_default()
     }
 
@@ -46,7 +77,11 @@ impl TestSim {
             ClientConfig {
                 base_url: self.api.clone(),
                 auth: Auth::Token("sim-token".into()),
-                retry: RetryPolicy { max_retries, base: Duration::from_millis(10), cap: Duration::from_millis(50) },
+                retry: RetryPolicy {
+                    max_retries,
+                    base: Duration::from_millis(10),
+                    cap: Duration::from_millis(50),
+                },
                 request_timeout: Duration::from_secs(5),
             },
             stop,
@@ -56,7 +91,11 @@ impl TestSim {
 }
 
 fn account(name: &str) -> Account {
-    Account { name: name.into(), account_type: Some("standard".into()), ..Default::default() }
+    Account {
+        name: name.into(),
+        account_type: Some("standard".into()),
+        ..Default::default()
+    }
 }
 
 #[tokio::test]
@@ -65,10 +104,16 @@ async fn rate_limited_get_is_retried_honouring_retry_after() {
     let client = sim.client(4, StopSignal::default());
     sim.faults(json!([{"method": "GET", "path": "/tenants/{tenant_id}", "action": "status", "status": 429, "retry_after": 1, "count": 2}])).await;
     let started = std::time::Instant::now();
-    let tenant: Value = client.get("/tenants/7d0a0a5b2c1e4f3a9b8c6d5e4f3a2b1c").await.unwrap();
+    let tenant: Value = client
+        .get("/tenants/7d0a0a5b2c1e4f3a9b8c6d5e4f3a2b1c")
+        .await
+        .unwrap();
     assert_eq!(tenant["tenant_tag"], "7d0a0a5b2c1e4f3a9b8c6d5e4f3a2b1c");
     assert_eq!(sim.requests("GET /tenants/{tenant_id}").await, 3);
-    assert!(started.elapsed() >= Duration::from_secs(2), "two Retry-After: 1 waits must be honoured");
+    assert!(
+        started.elapsed() >= Duration::from_secs(2),
+        "two Retry-After: 1 waits must be honoured"
+    );
 }
 
 #[tokio::test]
@@ -76,12 +121,20 @@ async fn retries_are_bounded_and_the_error_names_request_and_code() {
     let sim = TestSim::start().await;
     let client = sim.client(2, StopSignal::default());
     sim.faults(json!([{"method": "GET", "path": "/tenants/{tenant_id}", "action": "status", "status": 503, "count": 10}])).await;
-    let err = client.get::<Value>("/tenants/7d0a0a5b2c1e4f3a9b8c6d5e4f3a2b1c").await.unwrap_err();
+    let err = client
+        .get::<Value>("/tenants/7d0a0a5b2c1e4f3a9b8c6d5e4f3a2b1c")
+        .await
+        .unwrap_err();
     assert_eq!(err.kind, ErrorKind::Server);
     assert_eq!(err.attempts, 3);
     assert_eq!(sim.requests("GET /tenants/{tenant_id}").await, 3);
     let text = err.to_string();
-    assert!(text.starts_with("GET /tenants/7d0a0a5b2c1e4f3a9b8c6d5e4f3a2b1c: HTTP 503; Cloudflare error 10001"), "{text}");
+    assert!(
+        text.starts_with(
+            "GET /tenants/7d0a0a5b2c1e4f3a9b8c6d5e4f3a2b1c: HTTP 503; Cloudflare error 10001"
+        ),
+        "{text}"
+    );
     assert!(text.ends_with("(after 3 attempts)"), "{text}");
 }
 
@@ -90,7 +143,10 @@ async fn post_is_not_blindly_retried_after_a_server_error() {
     let sim = TestSim::start().await;
     let client = sim.client(4, StopSignal::default());
     sim.faults(json!([{"method": "POST", "path": "/accounts", "action": "status", "status": 500, "count": 1}])).await;
-    let err = client.post::<_, Value>("/accounts", &json!({"name": "x"})).await.unwrap_err();
+    let err = client
+        .post::<_, Value>("/accounts", &json!({"name": "x"}))
+        .await
+        .unwrap_err();
     assert_eq!(err.kind, ErrorKind::Server);
     assert_eq!(sim.requests("POST /accounts").await, 1);
     assert!(sim.accounts().await.is_empty());
@@ -102,10 +158,17 @@ async fn stop_cancels_a_long_retry_wait() {
     let stop = StopSignal::default();
     let client = sim.client(4, stop.clone());
     sim.faults(json!([{"method": "GET", "path": "/tenants/{tenant_id}", "action": "status", "status": 429, "retry_after": 600, "count": 5}])).await;
-    let call = tokio::spawn(async move { client.get::<Value>("/tenants/7d0a0a5b2c1e4f3a9b8c6d5e4f3a2b1c").await });
+    let call = tokio::spawn(async move {
+        client
+            .get::<Value>("/tenants/7d0a0a5b2c1e4f3a9b8c6d5e4f3a2b1c")
+            .await
+    });
     tokio::time::sleep(Duration::from_millis(300)).await;
     stop.stop();
-    let result = tokio::time::timeout(Duration::from_secs(10), call).await.expect("stop must end a 600 s wait").unwrap();
+    let result = tokio::time::timeout(Duration::from_secs(10), call)
+        .await
+        .expect("stop must end a 600 s wait")
+        .unwrap();
     assert_eq!(result.unwrap_err().kind, ErrorKind::Stopped);
 }
 
@@ -113,20 +176,34 @@ async fn stop_cancels_a_long_retry_wait() {
 async fn create_whose_response_was_lost_is_adopted_not_duplicated() {
     let sim = TestSim::start().await;
     let client = sim.client(4, StopSignal::default());
-    sim.faults(json!([{"method": "POST", "path": "/accounts", "action": "commit_then_drop", "count": 1}])).await;
-    let created = AccountResource.create(&client, account("Lost Reply Ltd")).await.unwrap_or_else(|f| panic!("{:?}", f.diags));
+    sim.faults(
+        json!([{"method": "POST", "path": "/accounts", "action": "commit_then_drop", "count": 1}]),
+    )
+    .await;
+    let created = AccountResource
+        .create(&client, account("Lost Reply Ltd"))
+        .await
+        .unwrap_or_else(|f| panic!("{:?}", f.diags));
     let accounts = sim.accounts().await;
     assert_eq!(accounts.len(), 1, "no duplicate: {accounts:?}");
     assert_eq!(created.id.as_deref(), accounts[0]["id"].as_str());
-    assert_eq!(sim.requests("POST /accounts").await, 1, "adopted without sending the POST again");
+    assert_eq!(
+        sim.requests("POST /accounts").await,
+        1,
+        "adopted without sending the POST again"
+    );
 }
 
 #[tokio::test]
 async fn create_dropped_before_handling_is_sent_again() {
     let sim = TestSim::start().await;
     let client = sim.client(4, StopSignal::default());
-    sim.faults(json!([{"method": "POST", "path": "/accounts", "action": "drop", "count": 1}])).await;
-    let created = AccountResource.create(&client, account("Dropped Ltd")).await.unwrap_or_else(|f| panic!("{:?}", f.diags));
+    sim.faults(json!([{"method": "POST", "path": "/accounts", "action": "drop", "count": 1}]))
+        .await;
+    let created = AccountResource
+        .create(&client, account("Dropped Ltd"))
+        .await
+        .unwrap_or_else(|f| panic!("{:?}", f.diags));
     let accounts = sim.accounts().await;
     assert_eq!(accounts.len(), 1);
     assert_eq!(created.id.as_deref(), accounts[0]["id"].as_str());
@@ -138,14 +215,34 @@ async fn ambiguous_lost_create_says_what_to_import() {
     let sim = TestSim::start().await;
     let client = sim.client(4, StopSignal::default());
     for _ in 0..2 {
-        let _: Value = client.post("/accounts", &json!({"name": "Twin Co"})).await.unwrap();
+        let _: Value = client
+            .post("/accounts", &json!({"name": "Twin Co"}))
+            .await
+            .unwrap();
     }
-    sim.faults(json!([{"method": "POST", "path": "/accounts", "action": "commit_then_drop", "count": 1}])).await;
-    let failure = AccountResource.create(&client, account("Twin Co")).await.err().expect("must not guess");
+    sim.faults(
+        json!([{"method": "POST", "path": "/accounts", "action": "commit_then_drop", "count": 1}]),
+    )
+    .await;
+    let failure = AccountResource
+        .create(&client, account("Twin Co"))
+        .await
+        .err()
+        .expect("must not guess");
     let d = &failure.diags.0[0];
-    assert!(d.summary.contains("Cannot tell whether account \"Twin Co\" was created"), "{}", d.summary);
+    assert!(
+        d.summary
+            .contains("Cannot tell whether account \"Twin Co\" was created"),
+        "{}",
+        d.summary
+    );
     for a in sim.accounts().await {
         assert!(d.detail.contains(a["id"].as_str().unwrap()), "{}", d.detail);
     }
-    assert!(d.detail.contains("terraform import cftenant_account.<name> <id>"), "{}", d.detail);
+    assert!(
+        d.detail
+            .contains("terraform import cftenant_account.<name> <id>"),
+        "{}",
+        d.detail
+    );
 }

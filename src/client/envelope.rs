@@ -14,9 +14,15 @@ pub struct CfMessage {
 impl CfMessage {
     fn from_json(v: &serde_json::Value) -> CfMessage {
         match v {
-            serde_json::Value::String(s) => CfMessage { message: s.clone(), ..Default::default() },
+            serde_json::Value::String(s) => CfMessage {
+                message: s.clone(),
+                ..Default::default()
+            },
             _ => CfMessage {
-                code: v.get("code").and_then(serde_json::Value::as_i64).unwrap_or_default(),
+                code: v
+                    .get("code")
+                    .and_then(serde_json::Value::as_i64)
+                    .unwrap_or_default(),
                 message: v
                     .get("message")
                     .and_then(serde_json::Value::as_str)
@@ -69,11 +75,21 @@ impl Envelope {
     /// all (an HTML error page from a proxy, an empty body).
     pub fn parse(body: &[u8]) -> Option<Envelope> {
         let raw: RawEnvelope = serde_json::from_slice(body).ok()?;
-        let errors: Vec<CfMessage> = raw.errors.unwrap_or_default().iter().map(CfMessage::from_json).collect();
+        let errors: Vec<CfMessage> = raw
+            .errors
+            .unwrap_or_default()
+            .iter()
+            .map(CfMessage::from_json)
+            .collect();
         Some(Envelope {
             success: raw.success.unwrap_or(errors.is_empty()),
             errors,
-            messages: raw.messages.unwrap_or_default().iter().map(CfMessage::from_json).collect(),
+            messages: raw
+                .messages
+                .unwrap_or_default()
+                .iter()
+                .map(CfMessage::from_json)
+                .collect(),
             result: raw.result,
             result_info: raw.result_info,
         })
@@ -117,6 +133,10 @@ mod tests {
     #[test]
     fn missing_success_is_derived_from_errors() {
         assert!(Envelope::parse(br#"{"result":[]}"#).unwrap().success);
-        assert!(!Envelope::parse(br#"{"errors":[{"code":1000,"message":"x"}]}"#).unwrap().success);
+        assert!(
+            !Envelope::parse(br#"{"errors":[{"code":1000,"message":"x"}]}"#)
+                .unwrap()
+                .success
+        );
     }
 }

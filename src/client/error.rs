@@ -50,7 +50,12 @@ impl ApiError {
         }
     }
 
-    pub fn from_status(request: String, status: u16, errors: Vec<CfMessage>, retry_after: Option<Duration>) -> Self {
+    pub fn from_status(
+        request: String,
+        status: u16,
+        errors: Vec<CfMessage>,
+        retry_after: Option<Duration>,
+    ) -> Self {
         let kind = match status {
             401 => ErrorKind::Unauthorized,
             403 => ErrorKind::Forbidden,
@@ -85,7 +90,9 @@ impl ApiError {
 
     /// True when Cloudflare answered with this error code.
     pub fn has_code(&self, code: i64) -> bool {
-        self.errors.iter().any(|e| e.code == code || e.chain.iter().any(|c| c.code == code))
+        self.errors
+            .iter()
+            .any(|e| e.code == code || e.chain.iter().any(|c| c.code == code))
     }
 
     /// What the user can do about it, where we know.
@@ -114,7 +121,15 @@ impl fmt::Display for ApiError {
         write!(f, "{}", self.request)?;
         match self.status {
             Some(s) => write!(f, ": HTTP {s}")?,
-            None => write!(f, ": {}", if self.kind == ErrorKind::Stopped { "stopped" } else { "no response" })?,
+            None => write!(
+                f,
+                ": {}",
+                if self.kind == ErrorKind::Stopped {
+                    "stopped"
+                } else {
+                    "no response"
+                }
+            )?,
         }
         for e in &self.errors {
             write!(f, "; Cloudflare error {}: {}", e.code, e.message)?;
@@ -143,15 +158,34 @@ mod tests {
         let e = ApiError::from_status(
             "POST /zones".into(),
             400,
-            vec![CfMessage { code: 1061, message: "example.com already exists".into(), chain: vec![] }],
+            vec![CfMessage {
+                code: 1061,
+                message: "example.com already exists".into(),
+                chain: vec![],
+            }],
             None,
         );
         assert_eq!(e.kind, ErrorKind::Invalid);
         assert!(e.has_code(1061));
-        assert_eq!(e.to_string(), "POST /zones: HTTP 400; Cloudflare error 1061: example.com already exists");
-        assert_eq!(ApiError::from_status("x".into(), 404, vec![], None).kind, ErrorKind::NotFound);
-        assert_eq!(ApiError::from_status("x".into(), 503, vec![], None).kind, ErrorKind::Server);
-        assert_eq!(ApiError::from_status("x".into(), 429, vec![], None).kind, ErrorKind::RateLimited);
-        assert!(ApiError::from_status("x".into(), 403, vec![], None).advice().unwrap().contains("CLOUDFLARE_API_TOKEN"));
+        assert_eq!(
+            e.to_string(),
+            "POST /zones: HTTP 400; Cloudflare error 1061: example.com already exists"
+        );
+        assert_eq!(
+            ApiError::from_status("x".into(), 404, vec![], None).kind,
+            ErrorKind::NotFound
+        );
+        assert_eq!(
+            ApiError::from_status("x".into(), 503, vec![], None).kind,
+            ErrorKind::Server
+        );
+        assert_eq!(
+            ApiError::from_status("x".into(), 429, vec![], None).kind,
+            ErrorKind::RateLimited
+        );
+        assert!(ApiError::from_status("x".into(), 403, vec![], None)
+            .advice()
+            .unwrap()
+            .contains("CLOUDFLARE_API_TOKEN"));
     }
 }

@@ -30,7 +30,9 @@ impl fmt::Debug for Auth {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Auth::Token(_) => write!(f, "Auth::Token(<redacted>)"),
-            Auth::Key { email, .. } => write!(f, "Auth::Key {{ email: {email:?}, key: <redacted> }}"),
+            Auth::Key { email, .. } => {
+                write!(f, "Auth::Key {{ email: {email:?}, key: <redacted> }}")
+            }
         }
     }
 }
@@ -96,7 +98,13 @@ impl Client {
             .tcp_nodelay(true)
             .pool_idle_timeout(Duration::from_secs(60))
             .build()
-            .map_err(|e| ApiError::new("building the HTTP client".into(), ErrorKind::Transport, e.to_string()))?;
+            .map_err(|e| {
+                ApiError::new(
+                    "building the HTTP client".into(),
+                    ErrorKind::Transport,
+                    e.to_string(),
+                )
+            })?;
         Ok(Client {
             http,
             base_url: config.base_url.trim_end_matches('/').to_string(),
@@ -112,7 +120,11 @@ impl Client {
 
     /// Waits before retry number `retries_done + 1` after `err`, as the
     /// retry policy says; returns early with `Stopped` if Terraform stops us.
-    pub async fn wait_before_retry(&self, retries_done: u32, err: &ApiError) -> Result<(), ApiError> {
+    pub async fn wait_before_retry(
+        &self,
+        retries_done: u32,
+        err: &ApiError,
+    ) -> Result<(), ApiError> {
         let wait = self.retry.delay(retries_done, err.retry_after);
         tracing::info!(request = %err.request, error = %err, wait_ms = wait.as_millis() as u64, "retrying API call");
         let mut stop = self.stop.subscribe();
@@ -126,34 +138,73 @@ impl Client {
     }
 
     pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
-        Ok(self.call(Method::GET, path, &[], None::<&()>, None).await?.result)
+        Ok(self
+            .call(Method::GET, path, &[], None::<&()>, None)
+            .await?
+            .result)
     }
 
-    pub async fn get_query<T: DeserializeOwned>(&self, path: &str, query: &[(&str, String)]) -> Result<T, ApiError> {
-        Ok(self.call(Method::GET, path, query, None::<&()>, None).await?.result)
+    pub async fn get_query<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> Result<T, ApiError> {
+        Ok(self
+            .call(Method::GET, path, query, None::<&()>, None)
+            .await?
+            .result)
     }
 
     /// A GET made with other credentials than the provider's (e.g. a
     /// service user reading itself).
-    pub async fn get_as<T: DeserializeOwned>(&self, path: &str, auth: &Auth) -> Result<T, ApiError> {
-        Ok(self.call(Method::GET, path, &[], None::<&()>, Some(auth)).await?.result)
+    pub async fn get_as<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        auth: &Auth,
+    ) -> Result<T, ApiError> {
+        Ok(self
+            .call(Method::GET, path, &[], None::<&()>, Some(auth))
+            .await?
+            .result)
     }
 
-    pub async fn post<B: Serialize, T: DeserializeOwned>(&self, path: &str, body: &B) -> Result<T, ApiError> {
-        Ok(self.call(Method::POST, path, &[], Some(body), None).await?.result)
+    pub async fn post<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<T, ApiError> {
+        Ok(self
+            .call(Method::POST, path, &[], Some(body), None)
+            .await?
+            .result)
     }
 
-    pub async fn put<B: Serialize, T: DeserializeOwned>(&self, path: &str, body: &B) -> Result<T, ApiError> {
-        Ok(self.call(Method::PUT, path, &[], Some(body), None).await?.result)
+    pub async fn put<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<T, ApiError> {
+        Ok(self
+            .call(Method::PUT, path, &[], Some(body), None)
+            .await?
+            .result)
     }
 
-    pub async fn patch<B: Serialize, T: DeserializeOwned>(&self, path: &str, body: &B) -> Result<T, ApiError> {
-        Ok(self.call(Method::PATCH, path, &[], Some(body), None).await?.result)
+    pub async fn patch<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<T, ApiError> {
+        Ok(self
+            .call(Method::PATCH, path, &[], Some(body), None)
+            .await?
+            .result)
     }
 
     /// DELETE; the result (`{id}` or null, depending on the endpoint) is not needed.
     pub async fn delete(&self, path: &str) -> Result<(), ApiError> {
-        self.call::<(), serde_json::Value>(Method::DELETE, path, &[], None, None).await?;
+        self.call::<(), serde_json::Value>(Method::DELETE, path, &[], None, None)
+            .await?;
         Ok(())
     }
 
@@ -161,7 +212,12 @@ impl Client {
     /// `result_info.total_pages` where given, else until a short page. An
     /// endpoint that answers without `result_info`, or with another page
     /// than the one asked for, is not paginated: its first answer is all.
-    pub async fn list_all<T: DeserializeOwned>(&self, path: &str, query: &[(&str, String)], per_page: u32) -> Result<Vec<T>, ApiError> {
+    pub async fn list_all<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+        per_page: u32,
+    ) -> Result<Vec<T>, ApiError> {
         let mut items = Vec::new();
         for page in 1u64.. {
             let mut q: Vec<(&str, String)> = query.to_vec();
@@ -173,7 +229,10 @@ impl Client {
             let last = match resp.info {
                 None => true,
                 Some(info) if info.page.is_some_and(|p| p != page) => true,
-                Some(ResultInfo { total_pages: Some(total), .. }) => page >= total,
+                Some(ResultInfo {
+                    total_pages: Some(total),
+                    ..
+                }) => page >= total,
                 Some(_) => n < u64::from(per_page),
             };
             if last || n == 0 {
@@ -193,34 +252,64 @@ impl Client {
         auth: Option<&Auth>,
     ) -> Result<Page<T>, ApiError> {
         let request = format!("{method} {path}");
-        let body = match body {
-            Some(b) => Some(serde_json::to_vec(b).map_err(|e| ApiError::new(request.clone(), ErrorKind::Decode, e.to_string()))?),
-            None => None,
-        };
+        let body =
+            match body {
+                Some(b) => Some(serde_json::to_vec(b).map_err(|e| {
+                    ApiError::new(request.clone(), ErrorKind::Decode, e.to_string())
+                })?),
+                None => None,
+            };
         let stop = self.stop.subscribe();
         let mut retries = 0;
         loop {
             if *stop.borrow() {
-                return Err(ApiError::new(request, ErrorKind::Stopped, "Terraform asked the provider to stop"));
+                return Err(ApiError::new(
+                    request,
+                    ErrorKind::Stopped,
+                    "Terraform asked the provider to stop",
+                ));
             }
             let started = Instant::now();
-            let outcome = self.attempt(&method, path, query, body.as_deref(), auth.unwrap_or(&self.auth), &request).await;
+            let outcome = self
+                .attempt(
+                    &method,
+                    path,
+                    query,
+                    body.as_deref(),
+                    auth.unwrap_or(&self.auth),
+                    &request,
+                )
+                .await;
             match &outcome {
-                Ok((status, _)) => tracing::debug!(method = %method, path, status, elapsed_ms = started.elapsed().as_millis() as u64, "API call"),
-                Err(e) => tracing::debug!(method = %method, path, status = e.status, error = %e, elapsed_ms = started.elapsed().as_millis() as u64, "API call failed"),
+                Ok((status, _)) => {
+                    tracing::debug!(method = %method, path, status, elapsed_ms = started.elapsed().as_millis() as u64, "API call")
+                }
+                Err(e) => {
+                    tracing::debug!(method = %method, path, status = e.status, error = %e, elapsed_ms = started.elapsed().as_millis() as u64, "API call failed")
+                }
             }
             let err = match outcome {
                 Ok((status, envelope)) => {
                     let result = serde_json::from_value(envelope.result).map_err(|e| ApiError {
                         status: Some(status),
-                        ..ApiError::new(request.clone(), ErrorKind::Decode, format!("unexpected response shape: {e}"))
+                        ..ApiError::new(
+                            request.clone(),
+                            ErrorKind::Decode,
+                            format!("unexpected response shape: {e}"),
+                        )
                     })?;
-                    return Ok(Page { result, info: envelope.result_info });
+                    return Ok(Page {
+                        result,
+                        info: envelope.result_info,
+                    });
                 }
                 Err(e) => e,
             };
             if !self.retry.should_retry(&method, &err, retries) {
-                return Err(ApiError { attempts: retries + 1, ..err });
+                return Err(ApiError {
+                    attempts: retries + 1,
+                    ..err
+                });
             }
             self.wait_before_retry(retries, &err).await?;
             retries += 1;
@@ -236,14 +325,22 @@ impl Client {
         auth: &Auth,
         request: &str,
     ) -> Result<(u16, Envelope), ApiError> {
-        let mut req = self.http.request(method.clone(), format!("{}{}", self.base_url, path));
+        let mut req = self
+            .http
+            .request(method.clone(), format!("{}{}", self.base_url, path));
         if !query.is_empty() {
             req = req.query(query);
         }
         if let Some(b) = body {
-            req = req.header(reqwest::header::CONTENT_TYPE, "application/json").body(b.to_vec());
+            req = req
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(b.to_vec());
         }
-        let resp = auth.apply(req).send().await.map_err(|e| transport_error(request, &e))?;
+        let resp = auth
+            .apply(req)
+            .send()
+            .await
+            .map_err(|e| transport_error(request, &e))?;
         let status = resp.status().as_u16();
         let retry_after = resp
             .headers()
@@ -251,20 +348,39 @@ impl Client {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
-        let bytes = resp.bytes().await.map_err(|e| transport_error(request, &e))?;
+        let bytes = resp
+            .bytes()
+            .await
+            .map_err(|e| transport_error(request, &e))?;
         match Envelope::parse(&bytes) {
             Some(env) if (200..300).contains(&status) && env.success => Ok((status, env)),
             Some(env) => {
-                let status = if (200..300).contains(&status) { 400 } else { status };
-                Err(ApiError::from_status(request.to_string(), status, env.errors, retry_after))
+                let status = if (200..300).contains(&status) {
+                    400
+                } else {
+                    status
+                };
+                Err(ApiError::from_status(
+                    request.to_string(),
+                    status,
+                    env.errors,
+                    retry_after,
+                ))
             }
             None if (200..300).contains(&status) => Err(ApiError {
                 status: Some(status),
-                ..ApiError::new(request.to_string(), ErrorKind::Decode, "response is not a Cloudflare API envelope")
+                ..ApiError::new(
+                    request.to_string(),
+                    ErrorKind::Decode,
+                    "response is not a Cloudflare API envelope",
+                )
             }),
             None => {
                 let snippet: String = String::from_utf8_lossy(&bytes).chars().take(200).collect();
-                Err(ApiError { detail: format!("body: {snippet}"), ..ApiError::from_status(request.to_string(), status, vec![], retry_after) })
+                Err(ApiError {
+                    detail: format!("body: {snippet}"),
+                    ..ApiError::from_status(request.to_string(), status, vec![], retry_after)
+                })
             }
         }
     }
@@ -297,7 +413,9 @@ pub fn check_base_url(raw: &str) -> Result<(), String> {
                 ))
             }
         }
-        other => Err(format!("{raw:?} has scheme {other:?}; expected https:// (or http:// to a loopback host)")),
+        other => Err(format!(
+            "{raw:?} has scheme {other:?}; expected https:// (or http:// to a loopback host)"
+        )),
     }
 }
 
@@ -312,7 +430,9 @@ mod tests {
         assert!(check_base_url("http://127.3.4.5/client/v4").is_ok());
         assert!(check_base_url("http://[::1]:8787/client/v4").is_ok());
         assert!(check_base_url("http://localhost:8787/client/v4").is_ok());
-        assert!(check_base_url("http://api.cloudflare.com/client/v4").unwrap_err().contains("not loopback"));
+        assert!(check_base_url("http://api.cloudflare.com/client/v4")
+            .unwrap_err()
+            .contains("not loopback"));
         assert!(check_base_url("http://10.0.0.1/client/v4").is_err());
         assert!(check_base_url("ftp://127.0.0.1/").is_err());
         assert!(check_base_url("not a url").is_err());
@@ -321,7 +441,13 @@ mod tests {
     #[test]
     fn auth_debug_hides_secrets() {
         let t = format!("{:?}", Auth::Token("s3cr3t-token".into()));
-        let k = format!("{:?}", Auth::Key { email: "a@b.co".into(), key: "s3cr3t-key".into() });
+        let k = format!(
+            "{:?}",
+            Auth::Key {
+                email: "a@b.co".into(),
+                key: "s3cr3t-key".into()
+            }
+        );
         assert!(!t.contains("s3cr3t") && !k.contains("s3cr3t"));
     }
 }

@@ -15,7 +15,11 @@ pub struct RetryPolicy {
 
 impl Default for RetryPolicy {
     fn default() -> Self {
-        RetryPolicy { max_retries: 4, base: Duration::from_millis(500), cap: Duration::from_secs(8) }
+        RetryPolicy {
+            max_retries: 4,
+            base: Duration::from_millis(500),
+            cap: Duration::from_secs(8),
+        }
     }
 }
 
@@ -45,7 +49,10 @@ impl RetryPolicy {
     /// don't return in lockstep).
     pub fn delay(&self, retries_done: u32, retry_after: Option<Duration>) -> Duration {
         let mut rng = rand::rng();
-        let ceiling = self.base.saturating_mul(1u32 << retries_done.min(16)).min(self.cap);
+        let ceiling = self
+            .base
+            .saturating_mul(1u32 << retries_done.min(16))
+            .min(self.cap);
         let backoff = Duration::from_secs_f64(rng.random_range(0.0..=1.0) * ceiling.as_secs_f64());
         match retry_after {
             Some(ra) => ra + Duration::from_millis(rng.random_range(0..=250)),
@@ -65,12 +72,24 @@ mod tests {
     #[test]
     fn idempotent_methods_retry_transient_failures() {
         let p = RetryPolicy::default();
-        for k in [ErrorKind::RateLimited, ErrorKind::Server, ErrorKind::Transport] {
+        for k in [
+            ErrorKind::RateLimited,
+            ErrorKind::Server,
+            ErrorKind::Transport,
+        ] {
             assert!(p.should_retry(&Method::GET, &err(k), 0), "{k:?}");
             assert!(p.should_retry(&Method::DELETE, &err(k), 3), "{k:?}");
-            assert!(!p.should_retry(&Method::PUT, &err(k), 4), "bounded by max_retries");
+            assert!(
+                !p.should_retry(&Method::PUT, &err(k), 4),
+                "bounded by max_retries"
+            );
         }
-        for k in [ErrorKind::NotFound, ErrorKind::Invalid, ErrorKind::Forbidden, ErrorKind::Stopped] {
+        for k in [
+            ErrorKind::NotFound,
+            ErrorKind::Invalid,
+            ErrorKind::Forbidden,
+            ErrorKind::Stopped,
+        ] {
             assert!(!p.should_retry(&Method::GET, &err(k), 0), "{k:?}");
         }
     }
@@ -88,13 +107,20 @@ mod tests {
 
     #[test]
     fn backoff_grows_is_capped_and_honours_retry_after() {
-        let p = RetryPolicy { max_retries: 10, base: Duration::from_millis(100), cap: Duration::from_secs(1) };
+        let p = RetryPolicy {
+            max_retries: 10,
+            base: Duration::from_millis(100),
+            cap: Duration::from_secs(1),
+        };
         for n in 0..10 {
             let d = p.delay(n, None);
             assert!(d <= Duration::from_secs(1), "capped: {d:?}");
             assert!(d >= Duration::from_millis(25), "floor: {d:?}");
         }
         let d = p.delay(0, Some(Duration::from_secs(3)));
-        assert!(d >= Duration::from_secs(3) && d <= Duration::from_millis(3250), "{d:?}");
+        assert!(
+            d >= Duration::from_secs(3) && d <= Duration::from_millis(3250),
+            "{d:?}"
+        );
     }
 }

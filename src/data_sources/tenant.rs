@@ -156,7 +156,10 @@ impl DataSource for TenantDataSource {
 
     async fn read(&self, client: &Client, config: Tenant) -> Result<Tenant, Diagnostics> {
         let id = config.tenant_id;
-        let t: ApiTenant = client.get(&format!("/tenants/{id}")).await.context(|| format!("reading tenant {id:?}"))?;
+        let t: ApiTenant = client
+            .get(&format!("/tenants/{id}"))
+            .await
+            .context(|| format!("reading tenant {id:?}"))?;
         Ok(Tenant {
             tenant_id: id,
             tenant_tag: t.tenant_tag,

@@ -167,11 +167,18 @@ impl Account {
     fn merge(&mut self, api: ApiAccount) {
         self.id = Some(api.id);
         self.name = api.name;
-        self.account_type = api.account_type.or(self.account_type.take()).or(Some("standard".into()));
+        self.account_type = api
+            .account_type
+            .or(self.account_type.take())
+            .or(Some("standard".into()));
         if let Some(unit) = api.managed_by.and_then(|m| m.parent_org_id) {
             self.unit_id = Some(unit);
         }
-        self.enforce_twofactor = Some(api.settings.and_then(|s| s.enforce_twofactor).unwrap_or(false));
+        self.enforce_twofactor = Some(
+            api.settings
+                .and_then(|s| s.enforce_twofactor)
+                .unwrap_or(false),
+        );
         self.created_on = api.created_on;
     }
 }
@@ -206,8 +213,14 @@ impl Resource for AccountResource {
             .run(
                 || client.post("/accounts", &body),
                 || async {
-                    let named: Vec<ApiAccount> = client.list_all("/accounts", &[("name", planned.name.clone())], 50).await?;
-                    Ok(named.into_iter().filter(|a| a.name == planned.name).map(|a| (a.id.clone(), a)).collect())
+                    let named: Vec<ApiAccount> = client
+                        .list_all("/accounts", &[("name", planned.name.clone())], 50)
+                        .await?;
+                    Ok(named
+                        .into_iter()
+                        .filter(|a| a.name == planned.name)
+                        .map(|a| (a.id.clone(), a))
+                        .collect())
                 },
             )
             .await?;
@@ -216,17 +229,36 @@ impl Resource for AccountResource {
         // Two-factor enforcement is a setting, only changeable after creation.
         if planned.enforce_twofactor == Some(true) && state.enforce_twofactor != Some(true) {
             let id = state.id.clone().unwrap_or_default();
-            let body = UpdateBody { id: &id, name: &state.name, settings: Settings { enforce_twofactor: Some(true) } };
-            match client.put::<_, ApiAccount>(&path(&id), &body).await.context(|| format!("enabling two-factor enforcement on account {id}")) {
+            let body = UpdateBody {
+                id: &id,
+                name: &state.name,
+                settings: Settings {
+                    enforce_twofactor: Some(true),
+                },
+            };
+            match client
+                .put::<_, ApiAccount>(&path(&id), &body)
+                .await
+                .context(|| format!("enabling two-factor enforcement on account {id}"))
+            {
                 Ok(updated) => state.merge(updated),
                 // The account exists: keep it in state (tainted) rather than lose it.
-                Err(d) => return Err(Failure { diags: d.into(), state: Some(state) }),
+                Err(d) => {
+                    return Err(Failure {
+                        diags: d.into(),
+                        state: Some(state),
+                    })
+                }
             }
         }
         Ok(state)
     }
 
-    async fn read(&self, client: &Client, mut state: Account) -> OpResult<Option<Account>, Account> {
+    async fn read(
+        &self,
+        client: &Client,
+        mut state: Account,
+    ) -> OpResult<Option<Account>, Account> {
         let id = state.id.clone().unwrap_or_default();
         let api: ApiAccount = match client.get(&path(&id)).await {
             Err(e) if e.is_not_found() => return Ok(None),
@@ -236,24 +268,45 @@ impl Resource for AccountResource {
         // The profile costs a second request: only made when the
         // configuration manages KYC fields.
         if state.manages_profile() {
-            let profile: Profile = client.get(&format!("/accounts/{id}/profile")).await.context(|| format!("reading the profile of account {id}"))?;
+            let profile: Profile = client
+                .get(&format!("/accounts/{id}/profile"))
+                .await
+                .context(|| format!("reading the profile of account {id}"))?;
             state.set_profile(profile);
         }
         Ok(Some(state))
     }
 
-    async fn update(&self, client: &Client, prior: Account, planned: Account) -> OpResult<Account, Account> {
+    async fn update(
+        &self,
+        client: &Client,
+        prior: Account,
+        planned: Account,
+    ) -> OpResult<Account, Account> {
         let id = prior.id.clone().unwrap_or_default();
         let mut state = planned.clone();
         state.id = Some(id.clone());
-        if planned.name != prior.name || (planned.enforce_twofactor.is_some() && planned.enforce_twofactor != prior.enforce_twofactor) {
-            let body = UpdateBody { id: &id, name: &planned.name, settings: Settings { enforce_twofactor: planned.enforce_twofactor } };
-            let updated: ApiAccount = client.put(&path(&id), &body).await.context(|| format!("updating account {id}"))?;
+        if planned.name != prior.name
+            || (planned.enforce_twofactor.is_some()
+                && planned.enforce_twofactor != prior.enforce_twofactor)
+        {
+            let body = UpdateBody {
+                id: &id,
+                name: &planned.name,
+                settings: Settings {
+                    enforce_twofactor: planned.enforce_twofactor,
+                },
+            };
+            let updated: ApiAccount = client
+                .put(&path(&id), &body)
+                .await
+                .context(|| format!("updating account {id}"))?;
             state.merge(updated);
         }
         // Only changed, non-empty fields: the profile endpoint cannot clear one.
         let (old, new) = (prior.profile(), planned.profile());
-        let changed = |o: &Option<String>, n: &Option<String>| n.clone().filter(|v| Some(v) != o.as_ref());
+        let changed =
+            |o: &Option<String>, n: &Option<String>| n.clone().filter(|v| Some(v) != o.as_ref());
         let delta = Profile {
             business_name: changed(&old.business_name, &new.business_name),
             business_address: changed(&old.business_address, &new.business_address),
@@ -266,7 +319,10 @@ impl Resource for AccountResource {
                 .put::<_, serde_json::Value>(&format!("/accounts/{id}/profile"), &delta)
                 .await
                 .context(|| format!("updating the profile (KYC fields) of account {id}"))
-                .map_err(|d| Failure { diags: d.into(), state: Some(prior_with_settings(&prior, &state)) })?;
+                .map_err(|d| Failure {
+                    diags: d.into(),
+                    state: Some(prior_with_settings(&prior, &state)),
+                })?;
         }
         Ok(state)
     }
@@ -284,12 +340,18 @@ impl Resource for AccountResource {
 
     async fn import(&self, client: &Client, id: &str) -> OpResult<Account, Account> {
         check_import_id(id)?;
-        let state = Account { id: Some(id.to_string()), ..Default::default() };
+        let state = Account {
+            id: Some(id.to_string()),
+            ..Default::default()
+        };
         let mut account = match self.read(client, state).await? {
             Some(a) => a,
             None => return Err(import_not_found(id).into()),
         };
-        let profile: Profile = client.get(&format!("/accounts/{id}/profile")).await.context(|| format!("reading the profile of account {id}"))?;
+        let profile: Profile = client
+            .get(&format!("/accounts/{id}/profile"))
+            .await
+            .context(|| format!("reading the profile of account {id}"))?;
         account.set_profile(profile);
         Ok(account)
     }
@@ -314,14 +376,23 @@ fn check_import_id(id: &str) -> Result<(), Diagnostic> {
 }
 
 fn import_not_found(id: &str) -> Diagnostic {
-    Diagnostic::error("Cannot import cftenant_account", format!("No account with id {id} exists, or the credentials cannot see it."))
+    Diagnostic::error(
+        "Cannot import cftenant_account",
+        format!("No account with id {id} exists, or the credentials cannot see it."),
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const KYC_FIELDS: [&str; 5] = ["business_name", "business_address", "business_email", "business_phone", "external_metadata"];
+    const KYC_FIELDS: [&str; 5] = [
+        "business_name",
+        "business_address",
+        "business_email",
+        "business_phone",
+        "external_metadata",
+    ];
 
     #[test]
     fn kyc_fields_are_never_replacing_and_are_computed() {
@@ -334,13 +405,19 @@ mod tests {
 
     #[test]
     fn merge_takes_api_values_and_unit_from_managed_by() {
-        let mut a = Account { name: "old".into(), business_name: Some("Acme".into()), ..Default::default() };
+        let mut a = Account {
+            name: "old".into(),
+            business_name: Some("Acme".into()),
+            ..Default::default()
+        };
         a.merge(ApiAccount {
             id: "0123456789abcdef0123456789abcdef".into(),
             name: "new".into(),
             account_type: Some("enterprise".into()),
             created_on: Some("2026-01-01T00:00:00Z".into()),
-            managed_by: Some(ManagedBy { parent_org_id: Some("unit1".into()) }),
+            managed_by: Some(ManagedBy {
+                parent_org_id: Some("unit1".into()),
+            }),
             settings: None,
         });
         assert_eq!(a.name, "new");
@@ -355,10 +432,16 @@ mod tests {
             name: "n",
             account_type: "standard",
             unit: None,
-            profile: Profile { business_name: Some("B".into()), ..Default::default() },
+            profile: Profile {
+                business_name: Some("B".into()),
+                ..Default::default()
+            },
         };
         let json = serde_json::to_value(&body).unwrap();
-        assert_eq!(json, serde_json::json!({"name": "n", "type": "standard", "business_name": "B"}));
+        assert_eq!(
+            json,
+            serde_json::json!({"name": "n", "type": "standard", "business_name": "B"})
+        );
     }
 
     #[test]

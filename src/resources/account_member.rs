@@ -91,7 +91,10 @@ struct UpdateBody {
 impl AccountMember {
     fn merge(&mut self, api: ApiMember) {
         self.id = Some(api.id);
-        if let Some(email) = api.email.or_else(|| api.user.as_ref().and_then(|u| u.email.clone())) {
+        if let Some(email) = api
+            .email
+            .or_else(|| api.user.as_ref().and_then(|u| u.email.clone()))
+        {
             // Cloudflare may change the case of an address; the same address is no change.
             if !email.eq_ignore_ascii_case(&self.email) {
                 self.email = email;
@@ -136,12 +139,23 @@ impl Resource for AccountMemberResource {
         AccountMemberResource::schema()
     }
 
-    async fn create(&self, client: &Client, planned: AccountMember) -> OpResult<AccountMember, AccountMember> {
-        let body = CreateBody { email: &planned.email, roles: &planned.roles, status: planned.status.as_deref() };
+    async fn create(
+        &self,
+        client: &Client,
+        planned: AccountMember,
+    ) -> OpResult<AccountMember, AccountMember> {
+        let body = CreateBody {
+            email: &planned.email,
+            roles: &planned.roles,
+            status: planned.status.as_deref(),
+        };
         let members_path = format!("/accounts/{}/members", planned.account_id);
         let creation = Creation {
             client,
-            what: format!("member {:?} of account {}", planned.email, planned.account_id),
+            what: format!(
+                "member {:?} of account {}",
+                planned.email, planned.account_id
+            ),
             resource_type: Self::TYPE_NAME,
             import_id: Box::new(|id| format!("{}/{id}", planned.account_id)),
         };
@@ -152,7 +166,12 @@ impl Resource for AccountMemberResource {
                     let members: Vec<ApiMember> = client.list_all(&members_path, &[], 50).await?;
                     Ok(members
                         .into_iter()
-                        .filter(|m| m.email.as_deref().or(m.user.as_ref().and_then(|u| u.email.as_deref())).is_some_and(|e| e.eq_ignore_ascii_case(&planned.email)))
+                        .filter(|m| {
+                            m.email
+                                .as_deref()
+                                .or(m.user.as_ref().and_then(|u| u.email.as_deref()))
+                                .is_some_and(|e| e.eq_ignore_ascii_case(&planned.email))
+                        })
                         .map(|m| (m.id.clone(), m))
                         .collect())
                 },
@@ -160,25 +179,50 @@ impl Resource for AccountMemberResource {
             .await
             .map_err(|d| explain_create_error(&planned, d))?;
         let mut state = planned.clone();
-        state.merge(ApiMember { roles: None, ..created });
+        state.merge(ApiMember {
+            roles: None,
+            ..created
+        });
         Ok(state)
     }
 
-    async fn read(&self, client: &Client, mut state: AccountMember) -> OpResult<Option<AccountMember>, AccountMember> {
+    async fn read(
+        &self,
+        client: &Client,
+        mut state: AccountMember,
+    ) -> OpResult<Option<AccountMember>, AccountMember> {
         let id = state.id.clone().unwrap_or_default();
         match client.get::<ApiMember>(&path(&state.account_id, &id)).await {
             Err(e) if e.is_not_found() => Ok(None),
             other => {
-                state.merge(other.context(|| format!("reading member {id} of account {}", state.account_id))?);
+                state.merge(
+                    other.context(|| {
+                        format!("reading member {id} of account {}", state.account_id)
+                    })?,
+                );
                 Ok(Some(state))
             }
         }
     }
 
-    async fn update(&self, client: &Client, prior: AccountMember, planned: AccountMember) -> OpResult<AccountMember, AccountMember> {
+    async fn update(
+        &self,
+        client: &Client,
+        prior: AccountMember,
+        planned: AccountMember,
+    ) -> OpResult<AccountMember, AccountMember> {
         let id = prior.id.clone().unwrap_or_default();
-        let body = UpdateBody { roles: planned.roles.iter().map(|r| ApiRole { id: r.clone() }).collect() };
-        let updated: ApiMember = client.put(&path(&planned.account_id, &id), &body).await.context(|| format!("updating the roles of member {id}"))?;
+        let body = UpdateBody {
+            roles: planned
+                .roles
+                .iter()
+                .map(|r| ApiRole { id: r.clone() })
+                .collect(),
+        };
+        let updated: ApiMember = client
+            .put(&path(&planned.account_id, &id), &body)
+            .await
+            .context(|| format!("updating the roles of member {id}"))?;
         let mut state = planned;
         state.id = Some(id);
         state.user_id = prior.user_id;
@@ -186,29 +230,52 @@ impl Resource for AccountMemberResource {
         Ok(state)
     }
 
-    async fn delete(&self, client: &Client, state: AccountMember) -> OpResult<Diagnostics, AccountMember> {
+    async fn delete(
+        &self,
+        client: &Client,
+        state: AccountMember,
+    ) -> OpResult<Diagnostics, AccountMember> {
         let id = state.id.clone().unwrap_or_default();
         match client.delete(&path(&state.account_id, &id)).await {
             Err(e) if e.is_not_found() => Ok(Diagnostics::default()),
             other => {
-                other.context(|| format!("removing member {id} from account {}", state.account_id))?;
+                other.context(|| {
+                    format!("removing member {id} from account {}", state.account_id)
+                })?;
                 Ok(Diagnostics::default())
             }
         }
     }
 
-    async fn import(&self, client: &Client, import_id: &str) -> OpResult<AccountMember, AccountMember> {
-        let Some((account_id, id)) = import_id.split_once('/').filter(|(a, m)| checks::is_id32(a) && checks::is_id32(m)) else {
+    async fn import(
+        &self,
+        client: &Client,
+        import_id: &str,
+    ) -> OpResult<AccountMember, AccountMember> {
+        let Some((account_id, id)) = import_id
+            .split_once('/')
+            .filter(|(a, m)| checks::is_id32(a) && checks::is_id32(m))
+        else {
             return Err(Diagnostic::error(
                 "Invalid import id for cftenant_account_member",
                 format!("{import_id:?} is not `<account_id>/<member_id>` (two ids of 32 lowercase hexadecimal characters), e.g. `terraform import cftenant_account_member.example 023e105f4ecef8ad9ca31a8372d0c353/4536bcfad5faccb111b47003c79917fa`."),
             )
             .into());
         };
-        let state = AccountMember { id: Some(id.to_string()), account_id: account_id.to_string(), ..Default::default() };
-        self.read(client, state)
-            .await?
-            .ok_or_else(|| Diagnostic::error("Cannot import cftenant_account_member", format!("Account {account_id} has no member {id}, or the credentials cannot see it.")).into())
+        let state = AccountMember {
+            id: Some(id.to_string()),
+            account_id: account_id.to_string(),
+            ..Default::default()
+        };
+        self.read(client, state).await?.ok_or_else(|| {
+            Diagnostic::error(
+                "Cannot import cftenant_account_member",
+                format!(
+                    "Account {account_id} has no member {id}, or the credentials cannot see it."
+                ),
+            )
+            .into()
+        })
     }
 }
 
@@ -221,14 +288,22 @@ mod tests {
             id: "m".into(),
             email: Some("Ada@Example.com".into()),
             status: Some(status.into()),
-            user: Some(ApiUser { id: Some("u".into()), email: None }),
+            user: Some(ApiUser {
+                id: Some("u".into()),
+                email: None,
+            }),
             roles: roles.map(|r| r.into_iter().map(|id| ApiRole { id: id.into() }).collect()),
         }
     }
 
     #[test]
     fn accepted_invitation_is_no_change_and_email_case_is_kept() {
-        let mut m = AccountMember { email: "ada@example.com".into(), status: Some("pending".into()), roles: vec!["r1".into()], ..Default::default() };
+        let mut m = AccountMember {
+            email: "ada@example.com".into(),
+            status: Some("pending".into()),
+            roles: vec!["r1".into()],
+            ..Default::default()
+        };
         m.merge(api("accepted", Some(vec!["r1", "r2"])));
         assert_eq!(m.status.as_deref(), Some("pending"));
         assert_eq!(m.email, "ada@example.com");
@@ -238,7 +313,10 @@ mod tests {
 
     #[test]
     fn unset_status_takes_the_servers() {
-        let mut m = AccountMember { email: "ada@example.com".into(), ..Default::default() };
+        let mut m = AccountMember {
+            email: "ada@example.com".into(),
+            ..Default::default()
+        };
         m.merge(api("accepted", None));
         assert_eq!(m.status.as_deref(), Some("accepted"));
     }
@@ -246,9 +324,25 @@ mod tests {
     #[test]
     fn bodies_use_strings_for_post_and_objects_for_put() {
         let roles = vec!["05784afa30c1afe1440e79d9351c7430".to_string()];
-        let post = serde_json::to_value(CreateBody { email: "a@b.co", roles: &roles, status: None }).unwrap();
-        assert_eq!(post, serde_json::json!({"email": "a@b.co", "roles": ["05784afa30c1afe1440e79d9351c7430"]}));
-        let put = serde_json::to_value(UpdateBody { roles: vec![ApiRole { id: roles[0].clone() }] }).unwrap();
-        assert_eq!(put, serde_json::json!({"roles": [{"id": "05784afa30c1afe1440e79d9351c7430"}]}));
+        let post = serde_json::to_value(CreateBody {
+            email: "a@b.co",
+            roles: &roles,
+            status: None,
+        })
+        .unwrap();
+        assert_eq!(
+            post,
+            serde_json::json!({"email": "a@b.co", "roles": ["05784afa30c1afe1440e79d9351c7430"]})
+        );
+        let put = serde_json::to_value(UpdateBody {
+            roles: vec![ApiRole {
+                id: roles[0].clone(),
+            }],
+        })
+        .unwrap();
+        assert_eq!(
+            put,
+            serde_json::json!({"roles": [{"id": "05784afa30c1afe1440e79d9351c7430"}]})
+        );
     }
 }

@@ -29,7 +29,10 @@ impl AccountSubscriptionResource {
             Attribute::required("rate_plan_id", Type::String, "Rate plan, e.g. `TEAMS_STANDARD`, `PARTNERS_WORKERS_BASIC`, `PARTNERS_STREAM_BASIC`. Compared case-insensitively.").check(Check::NotEmpty),
         ];
         attributes.extend(subscription::attributes());
-        Schema::new("An account-level subscription (add-on). Destroying it cancels the subscription.", attributes)
+        Schema::new(
+            "An account-level subscription (add-on). Destroying it cancels the subscription.",
+            attributes,
+        )
     }
 }
 
@@ -45,7 +48,11 @@ impl AccountSubscription {
     fn from_api(account_id: &str, mut plan: Plan, api: ApiSubscription) -> AccountSubscription {
         let id = api.id.clone();
         plan.merge(api);
-        AccountSubscription { id, account_id: account_id.to_string(), plan }
+        AccountSubscription {
+            id,
+            account_id: account_id.to_string(),
+            plan,
+        }
     }
 }
 
@@ -58,12 +65,19 @@ impl Resource for AccountSubscriptionResource {
         AccountSubscriptionResource::schema()
     }
 
-    async fn create(&self, client: &Client, planned: AccountSubscription) -> OpResult<AccountSubscription, AccountSubscription> {
+    async fn create(
+        &self,
+        client: &Client,
+        planned: AccountSubscription,
+    ) -> OpResult<AccountSubscription, AccountSubscription> {
         let path = collection(&planned.account_id);
         let body = planned.plan.body();
         let creation = Creation {
             client,
-            what: format!("subscription {} of account {}", planned.plan.rate_plan_id, planned.account_id),
+            what: format!(
+                "subscription {} of account {}",
+                planned.plan.rate_plan_id, planned.account_id
+            ),
             resource_type: Self::TYPE_NAME,
             import_id: Box::new(|id| format!("{}/{id}", planned.account_id)),
         };
@@ -80,42 +94,89 @@ impl Resource for AccountSubscriptionResource {
                 },
             )
             .await?;
-        Ok(AccountSubscription::from_api(&planned.account_id, planned.plan, api))
+        Ok(AccountSubscription::from_api(
+            &planned.account_id,
+            planned.plan,
+            api,
+        ))
     }
 
-    async fn read(&self, client: &Client, state: AccountSubscription) -> OpResult<Option<AccountSubscription>, AccountSubscription> {
+    async fn read(
+        &self,
+        client: &Client,
+        state: AccountSubscription,
+    ) -> OpResult<Option<AccountSubscription>, AccountSubscription> {
         let id = state.id.clone().unwrap_or_default();
-        match client.get::<ApiSubscription>(&item(&state.account_id, &id)).await {
+        match client
+            .get::<ApiSubscription>(&item(&state.account_id, &id))
+            .await
+        {
             Err(e) if e.is_not_found() => Ok(None),
             other => {
-                let api = other.context(|| format!("reading subscription {id} of account {}", state.account_id))?;
-                Ok(Some(AccountSubscription::from_api(&state.account_id, state.plan, api)))
+                let api = other.context(|| {
+                    format!("reading subscription {id} of account {}", state.account_id)
+                })?;
+                Ok(Some(AccountSubscription::from_api(
+                    &state.account_id,
+                    state.plan,
+                    api,
+                )))
             }
         }
     }
 
-    async fn update(&self, client: &Client, prior: AccountSubscription, planned: AccountSubscription) -> OpResult<AccountSubscription, AccountSubscription> {
+    async fn update(
+        &self,
+        client: &Client,
+        prior: AccountSubscription,
+        planned: AccountSubscription,
+    ) -> OpResult<AccountSubscription, AccountSubscription> {
         let id = prior.id.clone().unwrap_or_default();
         let api: ApiSubscription = client
             .put(&item(&planned.account_id, &id), &planned.plan.body())
             .await
-            .context(|| format!("updating subscription {id} of account {}", planned.account_id))?;
-        Ok(AccountSubscription::from_api(&planned.account_id, planned.plan, api))
+            .context(|| {
+                format!(
+                    "updating subscription {id} of account {}",
+                    planned.account_id
+                )
+            })?;
+        Ok(AccountSubscription::from_api(
+            &planned.account_id,
+            planned.plan,
+            api,
+        ))
     }
 
-    async fn delete(&self, client: &Client, state: AccountSubscription) -> OpResult<Diagnostics, AccountSubscription> {
+    async fn delete(
+        &self,
+        client: &Client,
+        state: AccountSubscription,
+    ) -> OpResult<Diagnostics, AccountSubscription> {
         let id = state.id.clone().unwrap_or_default();
         match client.delete(&item(&state.account_id, &id)).await {
             Err(e) if e.is_not_found() => Ok(Diagnostics::default()),
             other => {
-                other.context(|| format!("cancelling subscription {id} of account {}", state.account_id))?;
+                other.context(|| {
+                    format!(
+                        "cancelling subscription {id} of account {}",
+                        state.account_id
+                    )
+                })?;
                 Ok(Diagnostics::default())
             }
         }
     }
 
-    async fn import(&self, client: &Client, import_id: &str) -> OpResult<AccountSubscription, AccountSubscription> {
-        let Some((account_id, id)) = import_id.split_once('/').filter(|(a, s)| checks::is_id32(a) && checks::is_id32(s)) else {
+    async fn import(
+        &self,
+        client: &Client,
+        import_id: &str,
+    ) -> OpResult<AccountSubscription, AccountSubscription> {
+        let Some((account_id, id)) = import_id
+            .split_once('/')
+            .filter(|(a, s)| checks::is_id32(a) && checks::is_id32(s))
+        else {
             return Err(Diagnostic::error(
                 "Invalid import id for cftenant_account_subscription",
                 format!("{import_id:?} is not `<account_id>/<subscription_id>` (two ids of 32 lowercase hexadecimal characters), e.g. `terraform import cftenant_account_subscription.example 023e105f4ecef8ad9ca31a8372d0c353/506e3185e9c882d175a2d0cb0093d9f2`."),
@@ -128,6 +189,10 @@ impl Resource for AccountSubscriptionResource {
             }
             other => other.context(|| format!("reading subscription {id} of account {account_id}"))?,
         };
-        Ok(AccountSubscription { id: api.id.clone(), account_id: account_id.to_string(), plan: Plan::imported(api) })
+        Ok(AccountSubscription {
+            id: api.id.clone(),
+            account_id: account_id.to_string(),
+            plan: Plan::imported(api),
+        })
     }
 }

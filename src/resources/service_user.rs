@@ -74,7 +74,10 @@ impl ServiceUser {
     }
 
     fn own_auth(&self) -> Option<Auth> {
-        self.api_key.clone().map(|key| Auth::Key { email: self.email.clone(), key })
+        self.api_key.clone().map(|key| Auth::Key {
+            email: self.email.clone(),
+            key,
+        })
     }
 }
 
@@ -86,10 +89,16 @@ async fn create_user(client: &Client, email: &str) -> Result<ApiUser, Diagnostic
     let mut retries = 0;
     let mut unanswered: Option<ApiError> = None;
     loop {
-        match client.post::<_, ApiUser>("/users", &CreateBody { email }).await {
+        match client
+            .post::<_, ApiUser>("/users", &CreateBody { email })
+            .await
+        {
             Ok(user) => return Ok(user),
             Err(e) if e.may_have_committed() && retries < client.max_retries() => {
-                client.wait_before_retry(retries, &e).await.context(|| format!("creating service user {email:?}"))?;
+                client
+                    .wait_before_retry(retries, &e)
+                    .await
+                    .context(|| format!("creating service user {email:?}"))?;
                 retries += 1;
                 unanswered = Some(e);
             }
@@ -102,7 +111,12 @@ async fn create_user(client: &Client, email: &str) -> Result<ApiUser, Diagnostic
                     ),
                 ));
             }
-            Err(e) => return Err(crate::diag::api_error(&format!("creating service user {email:?}"), &e)),
+            Err(e) => {
+                return Err(crate::diag::api_error(
+                    &format!("creating service user {email:?}"),
+                    &e,
+                ))
+            }
         }
     }
 }
@@ -116,14 +130,22 @@ impl Resource for ServiceUserResource {
         ServiceUserResource::schema()
     }
 
-    async fn create(&self, client: &Client, planned: ServiceUser) -> OpResult<ServiceUser, ServiceUser> {
+    async fn create(
+        &self,
+        client: &Client,
+        planned: ServiceUser,
+    ) -> OpResult<ServiceUser, ServiceUser> {
         let created = create_user(client, &planned.email).await?;
         let mut state = planned;
         state.merge(created);
         Ok(state)
     }
 
-    async fn read(&self, client: &Client, mut state: ServiceUser) -> OpResult<Option<ServiceUser>, ServiceUser> {
+    async fn read(
+        &self,
+        client: &Client,
+        mut state: ServiceUser,
+    ) -> OpResult<Option<ServiceUser>, ServiceUser> {
         let Some(auth) = state.own_auth() else {
             return Err(Diagnostic::error(
                 "Cannot read service user",
@@ -148,12 +170,21 @@ impl Resource for ServiceUserResource {
         }
     }
 
-    async fn update(&self, _client: &Client, prior: ServiceUser, _planned: ServiceUser) -> OpResult<ServiceUser, ServiceUser> {
+    async fn update(
+        &self,
+        _client: &Client,
+        prior: ServiceUser,
+        _planned: ServiceUser,
+    ) -> OpResult<ServiceUser, ServiceUser> {
         // Every configurable attribute replaces the user: nothing to update.
         Ok(prior)
     }
 
-    async fn delete(&self, _client: &Client, state: ServiceUser) -> OpResult<Diagnostics, ServiceUser> {
+    async fn delete(
+        &self,
+        _client: &Client,
+        state: ServiceUser,
+    ) -> OpResult<Diagnostics, ServiceUser> {
         let mut d = Diagnostics::default();
         d.0.push(Diagnostic::warning(
             format!("Service user {:?} was only removed from the Terraform state", state.email),
@@ -171,7 +202,11 @@ impl Resource for ServiceUserResource {
             )
             .into());
         };
-        let state = ServiceUser { email: email.to_string(), api_key: Some(key), ..Default::default() };
+        let state = ServiceUser {
+            email: email.to_string(),
+            api_key: Some(key),
+            ..Default::default()
+        };
         Ok(self.read(client, state).await?.unwrap_or_default())
     }
 }
@@ -182,16 +217,38 @@ mod tests {
 
     #[test]
     fn read_back_keeps_the_key_from_creation() {
-        let mut u = ServiceUser { email: "svc@example.com".into(), api_key: Some("k".into()), ..Default::default() };
-        u.merge(ApiUser { id: "1".into(), email: Some("SVC@example.com".into()), username: Some("n".into()), created_on: None, api_key: None });
+        let mut u = ServiceUser {
+            email: "svc@example.com".into(),
+            api_key: Some("k".into()),
+            ..Default::default()
+        };
+        u.merge(ApiUser {
+            id: "1".into(),
+            email: Some("SVC@example.com".into()),
+            username: Some("n".into()),
+            created_on: None,
+            api_key: None,
+        });
         assert_eq!(u.api_key.as_deref(), Some("k"));
         assert_eq!(u.email, "svc@example.com");
-        assert_eq!(u.own_auth(), Some(Auth::Key { email: "svc@example.com".into(), key: "k".into() }));
+        assert_eq!(
+            u.own_auth(),
+            Some(Auth::Key {
+                email: "svc@example.com".into(),
+                key: "k".into()
+            })
+        );
     }
 
     #[test]
     fn api_key_is_sensitive() {
         let s = ServiceUserResource::schema();
-        assert!(s.attributes.iter().find(|a| a.name == "api_key").unwrap().sensitive);
+        assert!(
+            s.attributes
+                .iter()
+                .find(|a| a.name == "api_key")
+                .unwrap()
+                .sensitive
+        );
     }
 }

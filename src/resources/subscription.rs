@@ -111,7 +111,9 @@ pub struct RatePlanRef<'a> {
 impl Plan {
     pub fn body(&self) -> Body<'_> {
         Body {
-            rate_plan: RatePlanRef { id: &self.rate_plan_id },
+            rate_plan: RatePlanRef {
+                id: &self.rate_plan_id,
+            },
             frequency: self.frequency.as_deref().unwrap_or("monthly"),
             component_values: self.component_values.as_deref(),
         }
@@ -120,9 +122,18 @@ impl Plan {
     /// The plan of an object being imported: there is no configured spelling
     /// to keep, so plans read back normalised take their partner id.
     pub fn imported(api: ApiSubscription) -> Plan {
-        let components: Vec<ComponentValue> = api.component_values.iter().map(|c| ComponentValue { name: c.name.clone(), value: c.value.clone() }).collect();
+        let components: Vec<ComponentValue> = api
+            .component_values
+            .iter()
+            .map(|c| ComponentValue {
+                name: c.name.clone(),
+                value: c.value.clone(),
+            })
+            .collect();
         let mut plan = Plan {
-            rate_plan_id: canonical_plan_id(api.rate_plan.as_ref().map_or("free", |r| r.id.as_str())),
+            rate_plan_id: canonical_plan_id(
+                api.rate_plan.as_ref().map_or("free", |r| r.id.as_str()),
+            ),
             component_values: (!components.is_empty()).then_some(components),
             ..Default::default()
         };
@@ -134,13 +145,18 @@ impl Plan {
     /// Cloudflare's words), same frequency where one applies, and the
     /// configured component quantities.
     pub fn is_satisfied_by(&self, api: &ApiSubscription) -> bool {
-        let same_plan = api.rate_plan.as_ref().is_some_and(|r| plan_family(&r.id) == plan_family(&self.rate_plan_id));
+        let same_plan = api
+            .rate_plan
+            .as_ref()
+            .is_some_and(|r| plan_family(&r.id) == plan_family(&self.rate_plan_id));
         let same_frequency = match api.frequency.as_deref() {
             None | Some(NOT_APPLICABLE) => true,
             Some(f) => f == self.frequency.as_deref().unwrap_or("monthly"),
         };
         let same_components = self.component_values.iter().flatten().all(|c| {
-            api.component_values.iter().any(|a| a.name == c.name && a.value.as_f64() == c.value.as_f64())
+            api.component_values
+                .iter()
+                .any(|a| a.name == c.name && a.value.as_f64() == c.value.as_f64())
         });
         same_plan && same_frequency && same_components
     }
@@ -161,7 +177,11 @@ impl Plan {
         // report defaults for the rest.
         if let Some(mine) = self.component_values.as_mut() {
             for c in mine.iter_mut() {
-                if let Some(theirs) = api.component_values.iter().find(|a| a.name == c.name && a.value.as_f64() != c.value.as_f64()) {
+                if let Some(theirs) = api
+                    .component_values
+                    .iter()
+                    .find(|a| a.name == c.name && a.value.as_f64() != c.value.as_f64())
+                {
                     c.value = theirs.value.clone();
                 }
             }
@@ -217,14 +237,33 @@ mod tests {
             currency: Some("USD".into()),
             current_period_start: None,
             current_period_end: None,
-            component_values: vec![ApiComponentValue { name: "page_rules".into(), value: 50.into() }, ApiComponentValue { name: "zones".into(), value: 1.into() }],
+            component_values: vec![
+                ApiComponentValue {
+                    name: "page_rules".into(),
+                    value: 50.into(),
+                },
+                ApiComponentValue {
+                    name: "zones".into(),
+                    value: 1.into(),
+                },
+            ],
         }
     }
 
     #[test]
     fn normalised_read_back_keeps_the_configured_spelling() {
-        for (configured, read_back) in [("PARTNERS_BIZ", "business"), ("partners_ent", "enterprise"), ("PARTNERS_FREE", "free"), ("CF_PRO_20_20", "pro"), ("TEAMS_ENT", "TEAMS_ENT")] {
-            let mut p = Plan { rate_plan_id: configured.into(), frequency: Some("monthly".into()), ..Default::default() };
+        for (configured, read_back) in [
+            ("PARTNERS_BIZ", "business"),
+            ("partners_ent", "enterprise"),
+            ("PARTNERS_FREE", "free"),
+            ("CF_PRO_20_20", "pro"),
+            ("TEAMS_ENT", "TEAMS_ENT"),
+        ] {
+            let mut p = Plan {
+                rate_plan_id: configured.into(),
+                frequency: Some("monthly".into()),
+                ..Default::default()
+            };
             p.merge(api(read_back, "monthly"));
             assert_eq!(p.rate_plan_id, configured, "{read_back}");
         }
@@ -232,40 +271,89 @@ mod tests {
 
     #[test]
     fn a_different_plan_shows_as_the_partner_id() {
-        let mut p = Plan { rate_plan_id: "PARTNERS_BIZ".into(), ..Default::default() };
+        let mut p = Plan {
+            rate_plan_id: "PARTNERS_BIZ".into(),
+            ..Default::default()
+        };
         p.merge(api("pro", "monthly"));
         assert_eq!(p.rate_plan_id, "PARTNERS_PRO");
     }
 
     #[test]
     fn not_applicable_frequency_keeps_the_configured_one() {
-        let mut p = Plan { rate_plan_id: "PARTNERS_ENT".into(), frequency: Some("yearly".into()), ..Default::default() };
+        let mut p = Plan {
+            rate_plan_id: "PARTNERS_ENT".into(),
+            frequency: Some("yearly".into()),
+            ..Default::default()
+        };
         p.merge(api("enterprise", "not-applicable"));
         assert_eq!(p.frequency.as_deref(), Some("yearly"));
-        let mut p = Plan { rate_plan_id: "PARTNERS_BIZ".into(), frequency: Some("monthly".into()), ..Default::default() };
+        let mut p = Plan {
+            rate_plan_id: "PARTNERS_BIZ".into(),
+            frequency: Some("monthly".into()),
+            ..Default::default()
+        };
         p.merge(api("business", "quarterly"));
-        assert_eq!(p.frequency.as_deref(), Some("quarterly"), "a real change is seen");
+        assert_eq!(
+            p.frequency.as_deref(),
+            Some("quarterly"),
+            "a real change is seen"
+        );
     }
 
     #[test]
     fn only_managed_components_are_tracked() {
-        let mut p = Plan { rate_plan_id: "PARTNERS_BIZ".into(), component_values: Some(vec![ComponentValue { name: "page_rules".into(), value: 20.into() }]), ..Default::default() };
+        let mut p = Plan {
+            rate_plan_id: "PARTNERS_BIZ".into(),
+            component_values: Some(vec![ComponentValue {
+                name: "page_rules".into(),
+                value: 20.into(),
+            }]),
+            ..Default::default()
+        };
         p.merge(api("business", "monthly"));
-        assert_eq!(p.component_values, Some(vec![ComponentValue { name: "page_rules".into(), value: 50.into() }]));
-        let mut p = Plan { rate_plan_id: "PARTNERS_BIZ".into(), ..Default::default() };
+        assert_eq!(
+            p.component_values,
+            Some(vec![ComponentValue {
+                name: "page_rules".into(),
+                value: 50.into()
+            }])
+        );
+        let mut p = Plan {
+            rate_plan_id: "PARTNERS_BIZ".into(),
+            ..Default::default()
+        };
         p.merge(api("business", "monthly"));
         assert_eq!(p.component_values, None);
     }
 
     #[test]
     fn satisfied_by_compares_plan_frequency_and_components() {
-        let p = Plan { rate_plan_id: "PARTNERS_BIZ".into(), frequency: Some("monthly".into()), component_values: Some(vec![ComponentValue { name: "page_rules".into(), value: 50.into() }]), ..Default::default() };
+        let p = Plan {
+            rate_plan_id: "PARTNERS_BIZ".into(),
+            frequency: Some("monthly".into()),
+            component_values: Some(vec![ComponentValue {
+                name: "page_rules".into(),
+                value: 50.into(),
+            }]),
+            ..Default::default()
+        };
         assert!(p.is_satisfied_by(&api("business", "monthly")));
         assert!(!p.is_satisfied_by(&api("business", "yearly")));
         assert!(!p.is_satisfied_by(&api("pro", "monthly")));
-        let more = Plan { component_values: Some(vec![ComponentValue { name: "page_rules".into(), value: 60.into() }]), ..p.clone() };
+        let more = Plan {
+            component_values: Some(vec![ComponentValue {
+                name: "page_rules".into(),
+                value: 60.into(),
+            }]),
+            ..p.clone()
+        };
         assert!(!more.is_satisfied_by(&api("business", "monthly")));
-        let ent = Plan { rate_plan_id: "PARTNERS_ENT".into(), frequency: Some("monthly".into()), ..Default::default() };
+        let ent = Plan {
+            rate_plan_id: "PARTNERS_ENT".into(),
+            frequency: Some("monthly".into()),
+            ..Default::default()
+        };
         assert!(ent.is_satisfied_by(&api("enterprise", "not-applicable")));
     }
 
@@ -275,15 +363,27 @@ mod tests {
         assert_eq!(p.rate_plan_id, "PARTNERS_BIZ");
         assert_eq!(p.frequency.as_deref(), Some("monthly"));
         assert_eq!(p.component_values.as_ref().map(Vec::len), Some(2));
-        assert_eq!(Plan::imported(api("enterprise", "not-applicable")).frequency.as_deref(), Some("monthly"));
-        assert_eq!(Plan::imported(api("TEAMS_ENT", "yearly")).rate_plan_id, "TEAMS_ENT");
+        assert_eq!(
+            Plan::imported(api("enterprise", "not-applicable"))
+                .frequency
+                .as_deref(),
+            Some("monthly")
+        );
+        assert_eq!(
+            Plan::imported(api("TEAMS_ENT", "yearly")).rate_plan_id,
+            "TEAMS_ENT"
+        );
     }
 
     #[test]
     fn frequency_check_suggests_yearly() {
-        let Check::Custom { check, .. } = FREQUENCY_CHECK else { unreachable!() };
+        let Check::Custom { check, .. } = FREQUENCY_CHECK else {
+            unreachable!()
+        };
         assert!(check("monthly").is_ok());
-        assert!(check("annual").unwrap_err().contains("did you mean \"yearly\""));
+        assert!(check("annual")
+            .unwrap_err()
+            .contains("did you mean \"yearly\""));
         assert!(check("daily").unwrap_err().contains("expected one of"));
     }
 }

@@ -38,7 +38,10 @@ fn check_domain_name(s: &str) -> Result<(), String> {
     let why = if s.len() > 253 {
         Some("is longer than 253 characters".to_string())
     } else if s != s.to_ascii_lowercase() {
-        Some(format!("must be lowercase (write {:?})", s.to_ascii_lowercase()))
+        Some(format!(
+            "must be lowercase (write {:?})",
+            s.to_ascii_lowercase()
+        ))
     } else if s.ends_with('.') {
         Some("must not end with a dot".into())
     } else if s.split('.').count() < 2 {
@@ -133,7 +136,10 @@ impl Zone {
         if let Some(a) = api.account {
             self.account_id = a.id;
         }
-        self.zone_type = api.zone_type.or(self.zone_type.take()).or(Some("full".into()));
+        self.zone_type = api
+            .zone_type
+            .or(self.zone_type.take())
+            .or(Some("full".into()));
         self.paused = Some(api.paused.unwrap_or(false));
         self.status = api.status;
         self.name_servers = Some(api.name_servers);
@@ -159,20 +165,33 @@ impl Resource for ZoneResource {
     }
 
     async fn create(&self, client: &Client, planned: Zone) -> OpResult<Zone, Zone> {
-        let body = CreateBody { name: &planned.name, account: IdRef { id: planned.account_id.clone() }, zone_type: planned.zone_type.as_deref().unwrap_or("full") };
+        let body = CreateBody {
+            name: &planned.name,
+            account: IdRef {
+                id: planned.account_id.clone(),
+            },
+            zone_type: planned.zone_type.as_deref().unwrap_or("full"),
+        };
         let creation = Creation {
             client,
             what: format!("zone {:?} in account {}", planned.name, planned.account_id),
             resource_type: Self::TYPE_NAME,
             import_id: Box::new(str::to_string),
         };
-        let lookup_query = [("name", planned.name.clone()), ("account.id", planned.account_id.clone())];
+        let lookup_query = [
+            ("name", planned.name.clone()),
+            ("account.id", planned.account_id.clone()),
+        ];
         let created: ApiZone = creation
             .run(
                 || client.post("/zones", &body),
                 || async {
                     let zones: Vec<ApiZone> = client.list_all("/zones", &lookup_query, 50).await?;
-                    Ok(zones.into_iter().filter(|z| z.name == planned.name).map(|z| (z.id.clone(), z)).collect())
+                    Ok(zones
+                        .into_iter()
+                        .filter(|z| z.name == planned.name)
+                        .map(|z| (z.id.clone(), z))
+                        .collect())
                 },
             )
             .await?;
@@ -180,10 +199,19 @@ impl Resource for ZoneResource {
         state.merge(created);
         if planned.paused == Some(true) {
             let id = state.id.clone().unwrap_or_default();
-            match client.patch::<_, ApiZone>(&path(&id), &PausedBody { paused: true }).await.context(|| format!("pausing zone {id}")) {
+            match client
+                .patch::<_, ApiZone>(&path(&id), &PausedBody { paused: true })
+                .await
+                .context(|| format!("pausing zone {id}"))
+            {
                 Ok(z) => state.merge(z),
                 // The zone exists: keep it in state (tainted) rather than lose it.
-                Err(d) => return Err(Failure { diags: d.into(), state: Some(state) }),
+                Err(d) => {
+                    return Err(Failure {
+                        diags: d.into(),
+                        state: Some(state),
+                    })
+                }
             }
         }
         Ok(state)
@@ -204,7 +232,10 @@ impl Resource for ZoneResource {
         let id = prior.id.clone().unwrap_or_default();
         let mut state = prior.clone();
         if let Some(paused) = planned.paused.filter(|p| Some(*p) != prior.paused) {
-            let z: ApiZone = client.patch(&path(&id), &PausedBody { paused }).await.context(|| format!("updating zone {id}"))?;
+            let z: ApiZone = client
+                .patch(&path(&id), &PausedBody { paused })
+                .await
+                .context(|| format!("updating zone {id}"))?;
             state.merge(z);
         }
         Ok(state)
@@ -229,8 +260,17 @@ impl Resource for ZoneResource {
             )
             .into());
         }
-        let state = Zone { id: Some(id.to_string()), ..Default::default() };
-        self.read(client, state).await?.ok_or_else(|| Diagnostic::error("Cannot import cftenant_zone", format!("No zone with id {id} exists, or the credentials cannot see it.")).into())
+        let state = Zone {
+            id: Some(id.to_string()),
+            ..Default::default()
+        };
+        self.read(client, state).await?.ok_or_else(|| {
+            Diagnostic::error(
+                "Cannot import cftenant_zone",
+                format!("No zone with id {id} exists, or the credentials cannot see it."),
+            )
+            .into()
+        })
     }
 }
 
@@ -240,7 +280,12 @@ mod tests {
 
     #[test]
     fn domain_names() {
-        for ok in ["example.com", "a.b.c.example.co.uk", "xn--bcher-kva.example", "my-shop1.io"] {
+        for ok in [
+            "example.com",
+            "a.b.c.example.co.uk",
+            "xn--bcher-kva.example",
+            "my-shop1.io",
+        ] {
             assert!(check_domain_name(ok).is_ok(), "{ok}");
         }
         for (bad, why) in [
@@ -255,6 +300,8 @@ mod tests {
             let e = check_domain_name(bad).unwrap_err();
             assert!(e.contains(why), "{bad}: {e}");
         }
-        assert!(check_domain_name(&format!("{}.com", "a".repeat(64))).unwrap_err().contains("63"));
+        assert!(check_domain_name(&format!("{}.com", "a".repeat(64)))
+            .unwrap_err()
+            .contains("63"));
     }
 }

@@ -61,7 +61,11 @@ fn no_record(e: &ApiError) -> bool {
 }
 
 /// Sends the plan: POST when the zone has no subscription record, PUT when it has one.
-async fn write_plan(client: &Client, zone_id: &str, plan: &Plan) -> Result<ApiSubscription, ApiError> {
+async fn write_plan(
+    client: &Client,
+    zone_id: &str,
+    plan: &Plan,
+) -> Result<ApiSubscription, ApiError> {
     match client.post(&path(zone_id), &plan.body()).await {
         Err(e) if e.has_code(SUBSCRIPTION_EXISTS) => client.put(&path(zone_id), &plan.body()).await,
         other => other,
@@ -102,10 +106,17 @@ impl Resource for ZoneSubscriptionResource {
         ZoneSubscriptionResource::schema()
     }
 
-    async fn create(&self, client: &Client, planned: ZoneSubscription) -> OpResult<ZoneSubscription, ZoneSubscription> {
+    async fn create(
+        &self,
+        client: &Client,
+        planned: ZoneSubscription,
+    ) -> OpResult<ZoneSubscription, ZoneSubscription> {
         let creation = Creation {
             client,
-            what: format!("the {} plan of zone {}", planned.plan.rate_plan_id, planned.zone_id),
+            what: format!(
+                "the {} plan of zone {}",
+                planned.plan.rate_plan_id, planned.zone_id
+            ),
             resource_type: Self::TYPE_NAME,
             import_id: Box::new(str::to_string),
         };
@@ -129,9 +140,16 @@ impl Resource for ZoneSubscriptionResource {
         Ok(state)
     }
 
-    async fn read(&self, client: &Client, mut state: ZoneSubscription) -> OpResult<Option<ZoneSubscription>, ZoneSubscription> {
+    async fn read(
+        &self,
+        client: &Client,
+        mut state: ZoneSubscription,
+    ) -> OpResult<Option<ZoneSubscription>, ZoneSubscription> {
         let zone_id = state.zone_id.clone();
-        match read_plan(client, &zone_id).await.context(|| format!("reading the plan of zone {zone_id}"))? {
+        match read_plan(client, &zone_id)
+            .await
+            .context(|| format!("reading the plan of zone {zone_id}"))?
+        {
             Some(api) => {
                 state.plan.merge(api);
                 Ok(Some(state))
@@ -140,13 +158,29 @@ impl Resource for ZoneSubscriptionResource {
         }
     }
 
-    async fn update(&self, client: &Client, _prior: ZoneSubscription, planned: ZoneSubscription) -> OpResult<ZoneSubscription, ZoneSubscription> {
+    async fn update(
+        &self,
+        client: &Client,
+        _prior: ZoneSubscription,
+        planned: ZoneSubscription,
+    ) -> OpResult<ZoneSubscription, ZoneSubscription> {
         self.create(client, planned).await
     }
 
-    async fn delete(&self, client: &Client, state: ZoneSubscription) -> OpResult<Diagnostics, ZoneSubscription> {
-        let free = Plan { rate_plan_id: FREE_PLAN.into(), frequency: Some("monthly".into()), ..Default::default() };
-        match client.put::<_, serde_json::Value>(&path(&state.zone_id), &free.body()).await {
+    async fn delete(
+        &self,
+        client: &Client,
+        state: ZoneSubscription,
+    ) -> OpResult<Diagnostics, ZoneSubscription> {
+        let free = Plan {
+            rate_plan_id: FREE_PLAN.into(),
+            frequency: Some("monthly".into()),
+            ..Default::default()
+        };
+        match client
+            .put::<_, serde_json::Value>(&path(&state.zone_id), &free.body())
+            .await
+        {
             // Already free (no record), or the zone is gone: nothing to stop.
             Err(e) if e.is_not_found() => Ok(Diagnostics::default()),
             other => {
@@ -156,14 +190,29 @@ impl Resource for ZoneSubscriptionResource {
         }
     }
 
-    async fn import(&self, client: &Client, id: &str) -> OpResult<ZoneSubscription, ZoneSubscription> {
+    async fn import(
+        &self,
+        client: &Client,
+        id: &str,
+    ) -> OpResult<ZoneSubscription, ZoneSubscription> {
         if !checks::is_id32(id) {
             return Err(bad_import_id(id).into());
         }
-        let Some(api) = read_plan(client, id).await.context(|| format!("reading the plan of zone {id}"))? else {
-            return Err(Diagnostic::error("Cannot import cftenant_zone_subscription", format!("No zone with id {id} exists, or the credentials cannot see it.")).into());
+        let Some(api) = read_plan(client, id)
+            .await
+            .context(|| format!("reading the plan of zone {id}"))?
+        else {
+            return Err(Diagnostic::error(
+                "Cannot import cftenant_zone_subscription",
+                format!("No zone with id {id} exists, or the credentials cannot see it."),
+            )
+            .into());
         };
-        Ok(ZoneSubscription { id: Some(id.to_string()), zone_id: id.to_string(), plan: Plan::imported(api) })
+        Ok(ZoneSubscription {
+            id: Some(id.to_string()),
+            zone_id: id.to_string(),
+            plan: Plan::imported(api),
+        })
     }
 }
 

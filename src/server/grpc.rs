@@ -2,9 +2,9 @@
 //! on the provider, its resources and data sources, and back.
 
 use crate::diag::{Diagnostic, Diagnostics, Severity};
-use crate::provider::Provider;
 use crate::proto::tfplugin6 as pb;
 use crate::proto::tfplugin6::provider_server::Provider as ProviderRpc;
+use crate::provider::Provider;
 use crate::schema::Schema;
 use crate::value::{self, AttrPath, PathStep, Type, Value};
 use std::sync::Arc;
@@ -69,9 +69,15 @@ fn decode(v: Option<&pb::DynamicValue>, ty: &Type) -> Result<Value, Diagnostics>
 
 fn encode(v: &Value, ty: &Type, diags: &mut Diagnostics) -> Option<pb::DynamicValue> {
     match value::encode_msgpack(v, ty) {
-        Ok(msgpack) => Some(pb::DynamicValue { msgpack, json: Vec::new() }),
+        Ok(msgpack) => Some(pb::DynamicValue {
+            msgpack,
+            json: Vec::new(),
+        }),
         Err(e) => {
-            diags.error("Internal error encoding a value", format!("{e}. Please report this as a provider bug."));
+            diags.error(
+                "Internal error encoding a value",
+                format!("{e}. Please report this as a provider bug."),
+            );
             None
         }
     }
@@ -79,7 +85,10 @@ fn encode(v: &Value, ty: &Type, diags: &mut Diagnostics) -> Option<pb::DynamicVa
 
 fn unknown_type(kind: &str, name: &str) -> Diagnostics {
     let mut d = Diagnostics::default();
-    d.error(format!("Unknown {kind} type"), format!("This provider has no {kind} {name:?}."));
+    d.error(
+        format!("Unknown {kind} type"),
+        format!("This provider has no {kind} {name:?}."),
+    );
     d
 }
 
@@ -87,38 +96,72 @@ type RpcResult<T> = Result<Response<T>, Status>;
 
 #[tonic::async_trait]
 impl ProviderRpc for ProviderService {
-    async fn get_metadata(&self, _: Request<pb::get_metadata::Request>) -> RpcResult<pb::get_metadata::Response> {
+    async fn get_metadata(
+        &self,
+        _: Request<pb::get_metadata::Request>,
+    ) -> RpcResult<pb::get_metadata::Response> {
         let p = &self.provider;
         Ok(Response::new(pb::get_metadata::Response {
             server_capabilities: Some(capabilities()),
-            resources: p.resources.keys().map(|n| pb::get_metadata::ResourceMetadata { type_name: n.to_string() }).collect(),
-            data_sources: p.data_sources.keys().map(|n| pb::get_metadata::DataSourceMetadata { type_name: n.to_string() }).collect(),
+            resources: p
+                .resources
+                .keys()
+                .map(|n| pb::get_metadata::ResourceMetadata {
+                    type_name: n.to_string(),
+                })
+                .collect(),
+            data_sources: p
+                .data_sources
+                .keys()
+                .map(|n| pb::get_metadata::DataSourceMetadata {
+                    type_name: n.to_string(),
+                })
+                .collect(),
             ..Default::default()
         }))
     }
 
-    async fn get_provider_schema(&self, _: Request<pb::get_provider_schema::Request>) -> RpcResult<pb::get_provider_schema::Response> {
+    async fn get_provider_schema(
+        &self,
+        _: Request<pb::get_provider_schema::Request>,
+    ) -> RpcResult<pb::get_provider_schema::Response> {
         let p = &self.provider;
         Ok(Response::new(pb::get_provider_schema::Response {
             provider: Some(p.schema.to_proto()),
-            resource_schemas: p.resources.iter().map(|(n, r)| (n.to_string(), r.schema().to_proto())).collect(),
-            data_source_schemas: p.data_sources.iter().map(|(n, d)| (n.to_string(), d.schema().to_proto())).collect(),
+            resource_schemas: p
+                .resources
+                .iter()
+                .map(|(n, r)| (n.to_string(), r.schema().to_proto()))
+                .collect(),
+            data_source_schemas: p
+                .data_sources
+                .iter()
+                .map(|(n, d)| (n.to_string(), d.schema().to_proto()))
+                .collect(),
             provider_meta: Some(Schema::new("", vec![]).to_proto()),
             server_capabilities: Some(capabilities()),
             ..Default::default()
         }))
     }
 
-    async fn validate_provider_config(&self, req: Request<pb::validate_provider_config::Request>) -> RpcResult<pb::validate_provider_config::Response> {
+    async fn validate_provider_config(
+        &self,
+        req: Request<pb::validate_provider_config::Request>,
+    ) -> RpcResult<pb::validate_provider_config::Response> {
         let req = req.into_inner();
         let diags = match decode(req.config.as_ref(), &self.provider.schema.ty()) {
             Ok(config) => self.provider.validate_config(&config),
             Err(d) => d,
         };
-        Ok(Response::new(pb::validate_provider_config::Response { diagnostics: diags_to_pb(&diags) }))
+        Ok(Response::new(pb::validate_provider_config::Response {
+            diagnostics: diags_to_pb(&diags),
+        }))
     }
 
-    async fn validate_resource_config(&self, req: Request<pb::validate_resource_config::Request>) -> RpcResult<pb::validate_resource_config::Response> {
+    async fn validate_resource_config(
+        &self,
+        req: Request<pb::validate_resource_config::Request>,
+    ) -> RpcResult<pb::validate_resource_config::Response> {
         let req = req.into_inner();
         let diags = match self.provider.resources.get(req.type_name.as_str()) {
             None => unknown_type("resource", &req.type_name),
@@ -127,10 +170,15 @@ impl ProviderRpc for ProviderService {
                 Err(d) => d,
             },
         };
-        Ok(Response::new(pb::validate_resource_config::Response { diagnostics: diags_to_pb(&diags) }))
+        Ok(Response::new(pb::validate_resource_config::Response {
+            diagnostics: diags_to_pb(&diags),
+        }))
     }
 
-    async fn validate_data_resource_config(&self, req: Request<pb::validate_data_resource_config::Request>) -> RpcResult<pb::validate_data_resource_config::Response> {
+    async fn validate_data_resource_config(
+        &self,
+        req: Request<pb::validate_data_resource_config::Request>,
+    ) -> RpcResult<pb::validate_data_resource_config::Response> {
         let req = req.into_inner();
         let diags = match self.provider.data_sources.get(req.type_name.as_str()) {
             None => unknown_type("data source", &req.type_name),
@@ -139,20 +187,32 @@ impl ProviderRpc for ProviderService {
                 Err(d) => d,
             },
         };
-        Ok(Response::new(pb::validate_data_resource_config::Response { diagnostics: diags_to_pb(&diags) }))
+        Ok(Response::new(pb::validate_data_resource_config::Response {
+            diagnostics: diags_to_pb(&diags),
+        }))
     }
 
-    async fn upgrade_resource_state(&self, req: Request<pb::upgrade_resource_state::Request>) -> RpcResult<pb::upgrade_resource_state::Response> {
+    async fn upgrade_resource_state(
+        &self,
+        req: Request<pb::upgrade_resource_state::Request>,
+    ) -> RpcResult<pb::upgrade_resource_state::Response> {
         let req = req.into_inner();
         let mut diags = Diagnostics::default();
         let Some(r) = self.provider.resources.get(req.type_name.as_str()) else {
-            return Ok(Response::new(pb::upgrade_resource_state::Response { diagnostics: diags_to_pb(&unknown_type("resource", &req.type_name)), ..Default::default() }));
+            return Ok(Response::new(pb::upgrade_resource_state::Response {
+                diagnostics: diags_to_pb(&unknown_type("resource", &req.type_name)),
+                ..Default::default()
+            }));
         };
         let ty = r.schema().ty();
         // Schema version 0 is the only one so far: stored JSON is read with
         // the current type (attributes no longer in the schema are dropped).
         let json = req.raw_state.map(|s| s.json).unwrap_or_default();
-        let state = if json.is_empty() { Ok(Value::Null) } else { value::decode_json_state(&json, &ty) };
+        let state = if json.is_empty() {
+            Ok(Value::Null)
+        } else {
+            value::decode_json_state(&json, &ty)
+        };
         let upgraded = match state {
             Ok(v) => encode(&v, &ty, &mut diags),
             Err(e) => {
@@ -160,32 +220,58 @@ impl ProviderRpc for ProviderService {
                 None
             }
         };
-        Ok(Response::new(pb::upgrade_resource_state::Response { upgraded_state: upgraded, diagnostics: diags_to_pb(&diags) }))
+        Ok(Response::new(pb::upgrade_resource_state::Response {
+            upgraded_state: upgraded,
+            diagnostics: diags_to_pb(&diags),
+        }))
     }
 
-    async fn get_resource_identity_schemas(&self, _: Request<pb::get_resource_identity_schemas::Request>) -> RpcResult<pb::get_resource_identity_schemas::Response> {
+    async fn get_resource_identity_schemas(
+        &self,
+        _: Request<pb::get_resource_identity_schemas::Request>,
+    ) -> RpcResult<pb::get_resource_identity_schemas::Response> {
         Ok(Response::new(Default::default()))
     }
 
-    async fn upgrade_resource_identity(&self, _: Request<pb::upgrade_resource_identity::Request>) -> RpcResult<pb::upgrade_resource_identity::Response> {
+    async fn upgrade_resource_identity(
+        &self,
+        _: Request<pb::upgrade_resource_identity::Request>,
+    ) -> RpcResult<pb::upgrade_resource_identity::Response> {
         let mut d = Diagnostics::default();
-        d.error("Resource identity is not supported", "This provider does not define resource identities.");
-        Ok(Response::new(pb::upgrade_resource_identity::Response { diagnostics: diags_to_pb(&d), ..Default::default() }))
+        d.error(
+            "Resource identity is not supported",
+            "This provider does not define resource identities.",
+        );
+        Ok(Response::new(pb::upgrade_resource_identity::Response {
+            diagnostics: diags_to_pb(&d),
+            ..Default::default()
+        }))
     }
 
-    async fn configure_provider(&self, req: Request<pb::configure_provider::Request>) -> RpcResult<pb::configure_provider::Response> {
+    async fn configure_provider(
+        &self,
+        req: Request<pb::configure_provider::Request>,
+    ) -> RpcResult<pb::configure_provider::Response> {
         let req = req.into_inner();
         let diags = match decode(req.config.as_ref(), &self.provider.schema.ty()) {
             Ok(config) => self.provider.configure(&config),
             Err(d) => d,
         };
-        Ok(Response::new(pb::configure_provider::Response { diagnostics: diags_to_pb(&diags) }))
+        Ok(Response::new(pb::configure_provider::Response {
+            diagnostics: diags_to_pb(&diags),
+        }))
     }
 
-    async fn read_resource(&self, req: Request<pb::read_resource::Request>) -> RpcResult<pb::read_resource::Response> {
+    async fn read_resource(
+        &self,
+        req: Request<pb::read_resource::Request>,
+    ) -> RpcResult<pb::read_resource::Response> {
         let req = req.into_inner();
         let Some(r) = self.provider.resources.get(req.type_name.as_str()) else {
-            return Ok(Response::new(pb::read_resource::Response { diagnostics: diags_to_pb(&unknown_type("resource", &req.type_name)), ..Default::default() }));
+            return Ok(Response::new(pb::read_resource::Response {
+                diagnostics: diags_to_pb(&unknown_type("resource", &req.type_name)),
+                ..Default::default()
+            }));
         };
         let ty = r.schema().ty();
         let mut diags = Diagnostics::default();
@@ -208,19 +294,41 @@ impl ProviderRpc for ProviderService {
             }
         };
         let new_state = encode(&new_state, &ty, &mut diags);
-        Ok(Response::new(pb::read_resource::Response { new_state, diagnostics: diags_to_pb(&diags), private: req.private, ..Default::default() }))
+        Ok(Response::new(pb::read_resource::Response {
+            new_state,
+            diagnostics: diags_to_pb(&diags),
+            private: req.private,
+            ..Default::default()
+        }))
     }
 
-    async fn plan_resource_change(&self, req: Request<pb::plan_resource_change::Request>) -> RpcResult<pb::plan_resource_change::Response> {
+    async fn plan_resource_change(
+        &self,
+        req: Request<pb::plan_resource_change::Request>,
+    ) -> RpcResult<pb::plan_resource_change::Response> {
         let req = req.into_inner();
         let Some(r) = self.provider.resources.get(req.type_name.as_str()) else {
-            return Ok(Response::new(pb::plan_resource_change::Response { diagnostics: diags_to_pb(&unknown_type("resource", &req.type_name)), ..Default::default() }));
+            return Ok(Response::new(pb::plan_resource_change::Response {
+                diagnostics: diags_to_pb(&unknown_type("resource", &req.type_name)),
+                ..Default::default()
+            }));
         };
         let ty = r.schema().ty();
-        let decoded = (|| Ok::<_, Diagnostics>((decode(req.prior_state.as_ref(), &ty)?, decode(req.proposed_new_state.as_ref(), &ty)?, decode(req.config.as_ref(), &ty)?)))();
+        let decoded = (|| {
+            Ok::<_, Diagnostics>((
+                decode(req.prior_state.as_ref(), &ty)?,
+                decode(req.proposed_new_state.as_ref(), &ty)?,
+                decode(req.config.as_ref(), &ty)?,
+            ))
+        })();
         let (prior, proposed, config) = match decoded {
             Ok(v) => v,
-            Err(d) => return Ok(Response::new(pb::plan_resource_change::Response { diagnostics: diags_to_pb(&d), ..Default::default() })),
+            Err(d) => {
+                return Ok(Response::new(pb::plan_resource_change::Response {
+                    diagnostics: diags_to_pb(&d),
+                    ..Default::default()
+                }))
+            }
         };
         let (change, mut diags) = r.plan(&prior, &proposed, &config);
         let planned_state = encode(&change.planned, &ty, &mut diags);
@@ -233,17 +341,30 @@ impl ProviderRpc for ProviderService {
         }))
     }
 
-    async fn apply_resource_change(&self, req: Request<pb::apply_resource_change::Request>) -> RpcResult<pb::apply_resource_change::Response> {
+    async fn apply_resource_change(
+        &self,
+        req: Request<pb::apply_resource_change::Request>,
+    ) -> RpcResult<pb::apply_resource_change::Response> {
         let req = req.into_inner();
         let Some(r) = self.provider.resources.get(req.type_name.as_str()) else {
-            return Ok(Response::new(pb::apply_resource_change::Response { diagnostics: diags_to_pb(&unknown_type("resource", &req.type_name)), ..Default::default() }));
+            return Ok(Response::new(pb::apply_resource_change::Response {
+                diagnostics: diags_to_pb(&unknown_type("resource", &req.type_name)),
+                ..Default::default()
+            }));
         };
         let ty = r.schema().ty();
         let mut diags = Diagnostics::default();
-        let (prior, planned) = match (decode(req.prior_state.as_ref(), &ty), decode(req.planned_state.as_ref(), &ty)) {
+        let (prior, planned) = match (
+            decode(req.prior_state.as_ref(), &ty),
+            decode(req.planned_state.as_ref(), &ty),
+        ) {
             (Ok(a), Ok(b)) => (a, b),
             (Err(d), _) | (_, Err(d)) => {
-                return Ok(Response::new(pb::apply_resource_change::Response { new_state: req.prior_state, diagnostics: diags_to_pb(&d), ..Default::default() }))
+                return Ok(Response::new(pb::apply_resource_change::Response {
+                    new_state: req.prior_state,
+                    diagnostics: diags_to_pb(&d),
+                    ..Default::default()
+                }))
             }
         };
         let new_state = match self.provider.client() {
@@ -258,13 +379,24 @@ impl ProviderRpc for ProviderService {
             }
         };
         let new_state = encode(&new_state, &ty, &mut diags);
-        Ok(Response::new(pb::apply_resource_change::Response { new_state, private: req.planned_private, diagnostics: diags_to_pb(&diags), ..Default::default() }))
+        Ok(Response::new(pb::apply_resource_change::Response {
+            new_state,
+            private: req.planned_private,
+            diagnostics: diags_to_pb(&diags),
+            ..Default::default()
+        }))
     }
 
-    async fn import_resource_state(&self, req: Request<pb::import_resource_state::Request>) -> RpcResult<pb::import_resource_state::Response> {
+    async fn import_resource_state(
+        &self,
+        req: Request<pb::import_resource_state::Request>,
+    ) -> RpcResult<pb::import_resource_state::Response> {
         let req = req.into_inner();
         let Some(r) = self.provider.resources.get(req.type_name.as_str()) else {
-            return Ok(Response::new(pb::import_resource_state::Response { diagnostics: diags_to_pb(&unknown_type("resource", &req.type_name)), ..Default::default() }));
+            return Ok(Response::new(pb::import_resource_state::Response {
+                diagnostics: diags_to_pb(&unknown_type("resource", &req.type_name)),
+                ..Default::default()
+            }));
         };
         let ty = r.schema().ty();
         let mut diags = Diagnostics::default();
@@ -282,22 +414,48 @@ impl ProviderRpc for ProviderService {
         let imported = if diags.has_errors() || state.is_null() {
             Vec::new()
         } else {
-            vec![pb::import_resource_state::ImportedResource { type_name: req.type_name.clone(), state: encode(&state, &ty, &mut diags), ..Default::default() }]
+            vec![pb::import_resource_state::ImportedResource {
+                type_name: req.type_name.clone(),
+                state: encode(&state, &ty, &mut diags),
+                ..Default::default()
+            }]
         };
-        Ok(Response::new(pb::import_resource_state::Response { imported_resources: imported, diagnostics: diags_to_pb(&diags), ..Default::default() }))
+        Ok(Response::new(pb::import_resource_state::Response {
+            imported_resources: imported,
+            diagnostics: diags_to_pb(&diags),
+            ..Default::default()
+        }))
     }
 
-    async fn move_resource_state(&self, req: Request<pb::move_resource_state::Request>) -> RpcResult<pb::move_resource_state::Response> {
+    async fn move_resource_state(
+        &self,
+        req: Request<pb::move_resource_state::Request>,
+    ) -> RpcResult<pb::move_resource_state::Response> {
         let req = req.into_inner();
         let mut d = Diagnostics::default();
-        d.error("Moving resource state is not supported", format!("cftenant cannot move state from {:?} to {:?}.", req.source_type_name, req.target_type_name));
-        Ok(Response::new(pb::move_resource_state::Response { diagnostics: diags_to_pb(&d), ..Default::default() }))
+        d.error(
+            "Moving resource state is not supported",
+            format!(
+                "cftenant cannot move state from {:?} to {:?}.",
+                req.source_type_name, req.target_type_name
+            ),
+        );
+        Ok(Response::new(pb::move_resource_state::Response {
+            diagnostics: diags_to_pb(&d),
+            ..Default::default()
+        }))
     }
 
-    async fn read_data_source(&self, req: Request<pb::read_data_source::Request>) -> RpcResult<pb::read_data_source::Response> {
+    async fn read_data_source(
+        &self,
+        req: Request<pb::read_data_source::Request>,
+    ) -> RpcResult<pb::read_data_source::Response> {
         let req = req.into_inner();
         let Some(ds) = self.provider.data_sources.get(req.type_name.as_str()) else {
-            return Ok(Response::new(pb::read_data_source::Response { diagnostics: diags_to_pb(&unknown_type("data source", &req.type_name)), ..Default::default() }));
+            return Ok(Response::new(pb::read_data_source::Response {
+                diagnostics: diags_to_pb(&unknown_type("data source", &req.type_name)),
+                ..Default::default()
+            }));
         };
         let ty = ds.schema().ty();
         let mut diags = Diagnostics::default();
@@ -312,44 +470,106 @@ impl ProviderRpc for ProviderService {
                 Value::Null
             }
         };
-        let state = if diags.has_errors() { None } else { encode(&state, &ty, &mut diags) };
-        Ok(Response::new(pb::read_data_source::Response { state, diagnostics: diags_to_pb(&diags), ..Default::default() }))
-    }
-
-    async fn validate_ephemeral_resource_config(&self, req: Request<pb::validate_ephemeral_resource_config::Request>) -> RpcResult<pb::validate_ephemeral_resource_config::Response> {
-        Ok(Response::new(pb::validate_ephemeral_resource_config::Response { diagnostics: diags_to_pb(&unknown_type("ephemeral resource", &req.into_inner().type_name)) }))
-    }
-
-    async fn open_ephemeral_resource(&self, req: Request<pb::open_ephemeral_resource::Request>) -> RpcResult<pb::open_ephemeral_resource::Response> {
-        Ok(Response::new(pb::open_ephemeral_resource::Response { diagnostics: diags_to_pb(&unknown_type("ephemeral resource", &req.into_inner().type_name)), ..Default::default() }))
-    }
-
-    async fn renew_ephemeral_resource(&self, req: Request<pb::renew_ephemeral_resource::Request>) -> RpcResult<pb::renew_ephemeral_resource::Response> {
-        Ok(Response::new(pb::renew_ephemeral_resource::Response { diagnostics: diags_to_pb(&unknown_type("ephemeral resource", &req.into_inner().type_name)), ..Default::default() }))
-    }
-
-    async fn close_ephemeral_resource(&self, req: Request<pb::close_ephemeral_resource::Request>) -> RpcResult<pb::close_ephemeral_resource::Response> {
-        Ok(Response::new(pb::close_ephemeral_resource::Response { diagnostics: diags_to_pb(&unknown_type("ephemeral resource", &req.into_inner().type_name)) }))
-    }
-
-    async fn get_functions(&self, _: Request<pb::get_functions::Request>) -> RpcResult<pb::get_functions::Response> {
-        Ok(Response::new(Default::default()))
-    }
-
-    async fn call_function(&self, req: Request<pb::call_function::Request>) -> RpcResult<pb::call_function::Response> {
-        Ok(Response::new(pb::call_function::Response {
-            error: Some(pb::FunctionError { text: format!("cftenant has no function {:?}", req.into_inner().name), function_argument: None }),
+        let state = if diags.has_errors() {
+            None
+        } else {
+            encode(&state, &ty, &mut diags)
+        };
+        Ok(Response::new(pb::read_data_source::Response {
+            state,
+            diagnostics: diags_to_pb(&diags),
             ..Default::default()
         }))
     }
 
-    async fn stop_provider(&self, _: Request<pb::stop_provider::Request>) -> RpcResult<pb::stop_provider::Response> {
+    async fn validate_ephemeral_resource_config(
+        &self,
+        req: Request<pb::validate_ephemeral_resource_config::Request>,
+    ) -> RpcResult<pb::validate_ephemeral_resource_config::Response> {
+        Ok(Response::new(
+            pb::validate_ephemeral_resource_config::Response {
+                diagnostics: diags_to_pb(&unknown_type(
+                    "ephemeral resource",
+                    &req.into_inner().type_name,
+                )),
+            },
+        ))
+    }
+
+    async fn open_ephemeral_resource(
+        &self,
+        req: Request<pb::open_ephemeral_resource::Request>,
+    ) -> RpcResult<pb::open_ephemeral_resource::Response> {
+        Ok(Response::new(pb::open_ephemeral_resource::Response {
+            diagnostics: diags_to_pb(&unknown_type(
+                "ephemeral resource",
+                &req.into_inner().type_name,
+            )),
+            ..Default::default()
+        }))
+    }
+
+    async fn renew_ephemeral_resource(
+        &self,
+        req: Request<pb::renew_ephemeral_resource::Request>,
+    ) -> RpcResult<pb::renew_ephemeral_resource::Response> {
+        Ok(Response::new(pb::renew_ephemeral_resource::Response {
+            diagnostics: diags_to_pb(&unknown_type(
+                "ephemeral resource",
+                &req.into_inner().type_name,
+            )),
+            ..Default::default()
+        }))
+    }
+
+    async fn close_ephemeral_resource(
+        &self,
+        req: Request<pb::close_ephemeral_resource::Request>,
+    ) -> RpcResult<pb::close_ephemeral_resource::Response> {
+        Ok(Response::new(pb::close_ephemeral_resource::Response {
+            diagnostics: diags_to_pb(&unknown_type(
+                "ephemeral resource",
+                &req.into_inner().type_name,
+            )),
+        }))
+    }
+
+    async fn get_functions(
+        &self,
+        _: Request<pb::get_functions::Request>,
+    ) -> RpcResult<pb::get_functions::Response> {
+        Ok(Response::new(Default::default()))
+    }
+
+    async fn call_function(
+        &self,
+        req: Request<pb::call_function::Request>,
+    ) -> RpcResult<pb::call_function::Response> {
+        Ok(Response::new(pb::call_function::Response {
+            error: Some(pb::FunctionError {
+                text: format!("cftenant has no function {:?}", req.into_inner().name),
+                function_argument: None,
+            }),
+            ..Default::default()
+        }))
+    }
+
+    async fn stop_provider(
+        &self,
+        _: Request<pb::stop_provider::Request>,
+    ) -> RpcResult<pb::stop_provider::Response> {
         tracing::info!("Terraform asked the provider to stop: cancelling waits and retries");
         self.provider.stop.stop();
-        Ok(Response::new(pb::stop_provider::Response { error: String::new() }))
+        Ok(Response::new(pb::stop_provider::Response {
+            error: String::new(),
+        }))
     }
 }
 
 fn capabilities() -> pb::ServerCapabilities {
-    pb::ServerCapabilities { plan_destroy: false, get_provider_schema_optional: true, move_resource_state: false }
+    pb::ServerCapabilities {
+        plan_destroy: false,
+        get_provider_schema_optional: true,
+        move_resource_state: false,
+    }
 }

@@ -4,7 +4,8 @@
 use base64::Engine;
 
 pub const MAGIC_COOKIE_KEY: &str = "TF_PLUGIN_MAGIC_COOKIE";
-pub const MAGIC_COOKIE_VALUE: &str = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
+pub const MAGIC_COOKIE_VALUE: &str =
+    "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
 /// go-plugin's own protocol version (of the handshake, not of Terraform's).
 const CORE_PROTOCOL_VERSION: u32 = 1;
 /// The Terraform plugin protocol major version we speak.
@@ -31,7 +32,10 @@ pub fn negotiate(versions: Option<&str>) -> Result<u32, String> {
     let Some(list) = versions.filter(|v| !v.trim().is_empty()) else {
         return Ok(PROTOCOL_VERSION);
     };
-    if list.split(',').any(|v| v.trim().parse::<u32>() == Ok(PROTOCOL_VERSION)) {
+    if list
+        .split(',')
+        .any(|v| v.trim().parse::<u32>() == Ok(PROTOCOL_VERSION))
+    {
         Ok(PROTOCOL_VERSION)
     } else {
         Err(format!(
@@ -66,12 +70,20 @@ mod tests {
         assert_eq!(negotiate(Some("5,6")), Ok(6));
         assert_eq!(negotiate(Some("6")), Ok(6));
         assert_eq!(negotiate(None), Ok(6));
-        assert!(negotiate(Some("4,5")).unwrap_err().contains("only version 6"));
+        assert!(negotiate(Some("4,5"))
+            .unwrap_err()
+            .contains("only version 6"));
     }
 
     #[test]
     fn line_format() {
-        assert_eq!(line("unix", "/tmp/x.sock", None), "1|6|unix|/tmp/x.sock|grpc|");
-        assert_eq!(line("unix", "/s", Some(&[0xff, 0xee])), "1|6|unix|/s|grpc|/+4");
+        assert_eq!(
+            line("unix", "/tmp/x.sock", None),
+            "1|6|unix|/tmp/x.sock|grpc|"
+        );
+        assert_eq!(
+            line("unix", "/s", Some(&[0xff, 0xee])),
+            "1|6|unix|/s|grpc|/+4"
+        );
     }
 }

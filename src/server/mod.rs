@@ -22,8 +22,10 @@ use tonic::{Request, Response, Status};
 
 /// Runs the provider as a Terraform plugin until Terraform shuts it down.
 pub async fn serve(provider: Provider) -> anyhow::Result<()> {
-    handshake::check_cookie(std::env::var(handshake::MAGIC_COOKIE_KEY).ok().as_deref()).map_err(anyhow::Error::msg)?;
-    handshake::negotiate(std::env::var("PLUGIN_PROTOCOL_VERSIONS").ok().as_deref()).map_err(anyhow::Error::msg)?;
+    handshake::check_cookie(std::env::var(handshake::MAGIC_COOKIE_KEY).ok().as_deref())
+        .map_err(anyhow::Error::msg)?;
+    handshake::negotiate(std::env::var("PLUGIN_PROTOCOL_VERSIONS").ok().as_deref())
+        .map_err(anyhow::Error::msg)?;
 
     let socket_dir = match std::env::var_os("PLUGIN_UNIX_SOCKET_DIR") {
         Some(d) => tempfile::Builder::new().prefix("cftenant-").tempdir_in(d)?,
@@ -38,21 +40,35 @@ pub async fn serve(provider: Provider) -> anyhow::Result<()> {
     };
 
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
-    let incoming = accept_connections(listener, tls.as_ref().map(|t| tokio_rustls::TlsAcceptor::from(t.config.clone())));
+    let incoming = accept_connections(
+        listener,
+        tls.as_ref()
+            .map(|t| tokio_rustls::TlsAcceptor::from(t.config.clone())),
+    );
 
     let (health_reporter, health_service) = tonic_health::server::health_reporter();
-    health_reporter.set_service_status("plugin", tonic_health::ServingStatus::Serving).await;
+    health_reporter
+        .set_service_status("plugin", tonic_health::ServingStatus::Serving)
+        .await;
 
     // Terraform handles Ctrl-C itself and then calls StopProvider; like every
     // go-plugin plugin we must not die on the interrupt it also receives.
     tokio::spawn(async {
-        let Ok(mut sigint) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()) else { return };
+        let Ok(mut sigint) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
+        else {
+            return;
+        };
         while sigint.recv().await.is_some() {
             tracing::debug!("ignoring SIGINT: Terraform will ask the provider to stop");
         }
     });
 
-    let line = handshake::line("unix", &socket_path.to_string_lossy(), tls.as_ref().map(|t| t.cert_der.as_slice()));
+    let line = handshake::line(
+        "unix",
+        &socket_path.to_string_lossy(),
+        tls.as_ref().map(|t| t.cert_der.as_slice()),
+    );
     {
         let mut out = std::io::stdout().lock();
         writeln!(out, "{line}")?;
@@ -63,10 +79,22 @@ pub async fn serve(provider: Provider) -> anyhow::Result<()> {
     let mut wait_shutdown = shutdown_rx.clone();
     tonic::transport::Server::builder()
         .tcp_nodelay(true)
-        .add_service(crate::proto::tfplugin6::provider_server::ProviderServer::new(grpc::ProviderService::new(provider.clone())).max_decoding_message_size(256 << 20).max_encoding_message_size(256 << 20))
+        .add_service(
+            crate::proto::tfplugin6::provider_server::ProviderServer::new(
+                grpc::ProviderService::new(provider.clone()),
+            )
+            .max_decoding_message_size(256 << 20)
+            .max_encoding_message_size(256 << 20),
+        )
         .add_service(health_service)
-        .add_service(plugin_pb::grpc_controller_server::GrpcControllerServer::new(Controller { shutdown: shutdown_tx }))
-        .add_service(plugin_pb::grpc_stdio_server::GrpcStdioServer::new(Stdio { shutdown: shutdown_rx }))
+        .add_service(
+            plugin_pb::grpc_controller_server::GrpcControllerServer::new(Controller {
+                shutdown: shutdown_tx,
+            }),
+        )
+        .add_service(plugin_pb::grpc_stdio_server::GrpcStdioServer::new(Stdio {
+            shutdown: shutdown_rx,
+        }))
         .serve_with_incoming_shutdown(incoming, async move {
             let _ = wait_shutdown.wait_for(|s| *s).await;
             // In-flight calls get a moment to finish; then we exit regardless.
@@ -82,7 +110,10 @@ pub async fn serve(provider: Provider) -> anyhow::Result<()> {
 
 /// Accepted connections, TLS-wrapped when Terraform asked for mutual TLS.
 /// Handshakes run in their own tasks so a slow one never blocks others.
-fn accept_connections(listener: UnixListener, tls: Option<tokio_rustls::TlsAcceptor>) -> impl futures::Stream<Item = Result<PluginConn, std::io::Error>> {
+fn accept_connections(
+    listener: UnixListener,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+) -> impl futures::Stream<Item = Result<PluginConn, std::io::Error>> {
     let (tx, rx) = mpsc::channel::<Result<PluginConn, std::io::Error>>(16);
     tokio::spawn(async move {
         loop {
@@ -104,7 +135,9 @@ fn accept_connections(listener: UnixListener, tls: Option<tokio_rustls::TlsAccep
                             Ok(s) => {
                                 let _ = tx.send(Ok(PluginConn::Tls(Box::new(s)))).await;
                             }
-                            Err(e) => tracing::warn!(error = %e, "TLS handshake with Terraform failed"),
+                            Err(e) => {
+                                tracing::warn!(error = %e, "TLS handshake with Terraform failed")
+                            }
                         }
                     });
                 }
@@ -125,7 +158,11 @@ impl Connected for PluginConn {
 }
 
 impl AsyncRead for PluginConn {
-    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<std::io::Result<()>> {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
         match self.get_mut() {
             PluginConn::Plain(s) => Pin::new(s).poll_read(cx, buf),
             PluginConn::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
@@ -134,7 +171,11 @@ impl AsyncRead for PluginConn {
 }
 
 impl AsyncWrite for PluginConn {
-    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<std::io::Result<usize>> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
         match self.get_mut() {
             PluginConn::Plain(s) => Pin::new(s).poll_write(cx, buf),
             PluginConn::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, buf),
@@ -161,7 +202,10 @@ struct Controller {
 
 #[tonic::async_trait]
 impl plugin_pb::grpc_controller_server::GrpcController for Controller {
-    async fn shutdown(&self, _: Request<plugin_pb::Empty>) -> Result<Response<plugin_pb::Empty>, Status> {
+    async fn shutdown(
+        &self,
+        _: Request<plugin_pb::Empty>,
+    ) -> Result<Response<plugin_pb::Empty>, Status> {
         self.shutdown.send_replace(true);
         Ok(Response::new(plugin_pb::Empty {}))
     }
@@ -173,7 +217,8 @@ struct Stdio {
     shutdown: watch::Receiver<bool>,
 }
 
-type StdioStream = Pin<Box<dyn futures::Stream<Item = Result<plugin_pb::StdioData, Status>> + Send>>;
+type StdioStream =
+    Pin<Box<dyn futures::Stream<Item = Result<plugin_pb::StdioData, Status>> + Send>>;
 
 #[tonic::async_trait]
 impl plugin_pb::grpc_stdio_server::GrpcStdio for Stdio {
@@ -184,6 +229,10 @@ impl plugin_pb::grpc_stdio_server::GrpcStdio for Stdio {
         let done = async move {
             let _ = shutdown.wait_for(|s| *s).await;
         };
-        Ok(Response::new(futures::stream::once(done).filter_map(|_| async { None }).boxed()))
+        Ok(Response::new(
+            futures::stream::once(done)
+                .filter_map(|_| async { None })
+                .boxed(),
+        ))
     }
 }

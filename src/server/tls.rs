@@ -7,7 +7,10 @@
 use rustls::client::danger::HandshakeSignatureValid;
 use rustls::crypto::WebPkiSupportedAlgorithms;
 use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{alg_id, AlgorithmIdentifier, CertificateDer, InvalidSignature, PrivateKeyDer, PrivatePkcs8KeyDer, SignatureVerificationAlgorithm, UnixTime};
+use rustls::pki_types::{
+    alg_id, AlgorithmIdentifier, CertificateDer, InvalidSignature, PrivateKeyDer,
+    PrivatePkcs8KeyDer, SignatureVerificationAlgorithm, UnixTime,
+};
 use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
 use rustls::{DigitallySignedStruct, DistinguishedName, SignatureScheme};
 use std::sync::Arc;
@@ -25,15 +28,23 @@ pub fn server_config(client_cert_pem: &str) -> anyhow::Result<ServerTls> {
 
     let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256)?;
     let mut params = rcgen::CertificateParams::new(vec!["localhost".to_string()])?;
-    params.distinguished_name.push(rcgen::DnType::CommonName, "localhost");
-    params.distinguished_name.push(rcgen::DnType::OrganizationName, "terraform-provider-cftenant");
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "localhost");
+    params.distinguished_name.push(
+        rcgen::DnType::OrganizationName,
+        "terraform-provider-cftenant",
+    );
     params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
     params.key_usages = vec![
         rcgen::KeyUsagePurpose::DigitalSignature,
         rcgen::KeyUsagePurpose::KeyEncipherment,
         rcgen::KeyUsagePurpose::KeyCertSign,
     ];
-    params.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth, rcgen::ExtendedKeyUsagePurpose::ClientAuth];
+    params.extended_key_usages = vec![
+        rcgen::ExtendedKeyUsagePurpose::ServerAuth,
+        rcgen::ExtendedKeyUsagePurpose::ClientAuth,
+    ];
     let now = time::OffsetDateTime::now_utc();
     params.not_before = now - time::Duration::minutes(1);
     params.not_after = now + time::Duration::days(365);
@@ -49,7 +60,10 @@ pub fn server_config(client_cert_pem: &str) -> anyhow::Result<ServerTls> {
         )?;
     // gRPC clients insist on HTTP/2 being negotiated.
     config.alpn_protocols = vec![b"h2".to_vec()];
-    Ok(ServerTls { config: Arc::new(config), cert_der })
+    Ok(ServerTls {
+        config: Arc::new(config),
+        cert_der,
+    })
 }
 
 /// Accepts exactly one client certificate: Terraform's. go-plugin's
@@ -67,8 +81,16 @@ impl PinnedClientCert {
         let ring = rustls::crypto::ring::default_provider().signature_verification_algorithms;
         // go-plugin's keys are ECDSA P-521, which ring does not verify: add
         // a P-521 verifier (RustCrypto) to ring's list.
-        let all: Vec<&'static dyn SignatureVerificationAlgorithm> = ring.all.iter().copied().chain([&ECDSA_P521_SHA512 as &dyn SignatureVerificationAlgorithm]).collect();
-        let mapping: Vec<(SignatureScheme, &'static [&'static dyn SignatureVerificationAlgorithm])> = ring
+        let all: Vec<&'static dyn SignatureVerificationAlgorithm> = ring
+            .all
+            .iter()
+            .copied()
+            .chain([&ECDSA_P521_SHA512 as &dyn SignatureVerificationAlgorithm])
+            .collect();
+        let mapping: Vec<(
+            SignatureScheme,
+            &'static [&'static dyn SignatureVerificationAlgorithm],
+        )> = ring
             .mapping
             .iter()
             .copied()
@@ -76,7 +98,10 @@ impl PinnedClientCert {
             .collect();
         PinnedClientCert {
             expected,
-            algorithms: WebPkiSupportedAlgorithms { all: Vec::leak(all), mapping: Vec::leak(mapping) },
+            algorithms: WebPkiSupportedAlgorithms {
+                all: Vec::leak(all),
+                mapping: Vec::leak(mapping),
+            },
         }
     }
 }
@@ -86,19 +111,36 @@ impl ClientCertVerifier for PinnedClientCert {
         &[]
     }
 
-    fn verify_client_cert(&self, end_entity: &CertificateDer<'_>, _intermediates: &[CertificateDer<'_>], _now: UnixTime) -> Result<ClientCertVerified, rustls::Error> {
+    fn verify_client_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _now: UnixTime,
+    ) -> Result<ClientCertVerified, rustls::Error> {
         if end_entity.as_ref() == self.expected.as_ref() {
             Ok(ClientCertVerified::assertion())
         } else {
-            Err(rustls::Error::General("client certificate is not the one in PLUGIN_CLIENT_CERT".into()))
+            Err(rustls::Error::General(
+                "client certificate is not the one in PLUGIN_CLIENT_CERT".into(),
+            ))
         }
     }
 
-    fn verify_tls12_signature(&self, message: &[u8], cert: &CertificateDer<'_>, dss: &DigitallySignedStruct) -> Result<HandshakeSignatureValid, rustls::Error> {
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
         rustls::crypto::verify_tls12_signature(message, cert, dss, &self.algorithms)
     }
 
-    fn verify_tls13_signature(&self, message: &[u8], cert: &CertificateDer<'_>, dss: &DigitallySignedStruct) -> Result<HandshakeSignatureValid, rustls::Error> {
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
         rustls::crypto::verify_tls13_signature(message, cert, dss, &self.algorithms)
     }
 
@@ -122,9 +164,15 @@ impl SignatureVerificationAlgorithm for EcdsaP521Sha512 {
         alg_id::ECDSA_SHA512
     }
 
-    fn verify_signature(&self, public_key: &[u8], message: &[u8], signature: &[u8]) -> Result<(), InvalidSignature> {
+    fn verify_signature(
+        &self,
+        public_key: &[u8],
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), InvalidSignature> {
         use p521::ecdsa::signature::Verifier;
-        let key = p521::ecdsa::VerifyingKey::from_sec1_bytes(public_key).map_err(|_| InvalidSignature)?;
+        let key =
+            p521::ecdsa::VerifyingKey::from_sec1_bytes(public_key).map_err(|_| InvalidSignature)?;
         let sig = p521::ecdsa::Signature::from_der(signature).map_err(|_| InvalidSignature)?;
         key.verify(message, &sig).map_err(|_| InvalidSignature)
     }
@@ -136,7 +184,11 @@ mod tests {
 
     fn client_cert_pem() -> String {
         let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
-        rcgen::CertificateParams::new(vec!["localhost".into()]).unwrap().self_signed(&key).unwrap().pem()
+        rcgen::CertificateParams::new(vec!["localhost".into()])
+            .unwrap()
+            .self_signed(&key)
+            .unwrap()
+            .pem()
     }
 
     #[test]
@@ -159,7 +211,9 @@ mod tests {
         assert!(v.verify_client_cert(&der, &[], UnixTime::now()).is_ok());
         let other = CertificateDer::from_pem_slice(client_cert_pem().as_bytes()).unwrap();
         assert!(v.verify_client_cert(&other, &[], UnixTime::now()).is_err());
-        assert!(v.supported_verify_schemes().contains(&SignatureScheme::ECDSA_NISTP521_SHA512));
+        assert!(v
+            .supported_verify_schemes()
+            .contains(&SignatureScheme::ECDSA_NISTP521_SHA512));
     }
 
     #[test]
@@ -173,7 +227,11 @@ mod tests {
         let sig: p521::ecdsa::Signature = sk.sign(b"hello");
         let pk = vk.to_encoded_point(false);
         let der = sig.to_der();
-        assert!(ECDSA_P521_SHA512.verify_signature(pk.as_bytes(), b"hello", der.as_bytes()).is_ok());
-        assert!(ECDSA_P521_SHA512.verify_signature(pk.as_bytes(), b"hellO", der.as_bytes()).is_err());
+        assert!(ECDSA_P521_SHA512
+            .verify_signature(pk.as_bytes(), b"hello", der.as_bytes())
+            .is_ok());
+        assert!(ECDSA_P521_SHA512
+            .verify_signature(pk.as_bytes(), b"hellO", der.as_bytes())
+            .is_err());
     }
 }

@@ -14,8 +14,12 @@ pub fn from_value<T: DeserializeOwned>(v: &Value) -> Result<T, DecodeError> {
             e.path()
                 .iter()
                 .filter_map(|seg| match seg {
-                    serde_path_to_error::Segment::Map { key } => Some(PathStep::Attribute(key.clone())),
-                    serde_path_to_error::Segment::Seq { index } => Some(PathStep::Index(*index as i64)),
+                    serde_path_to_error::Segment::Map { key } => {
+                        Some(PathStep::Attribute(key.clone()))
+                    }
+                    serde_path_to_error::Segment::Seq { index } => {
+                        Some(PathStep::Index(*index as i64))
+                    }
                     _ => None,
                 })
                 .collect(),
@@ -44,7 +48,9 @@ fn to_json(v: &Value) -> serde_json::Value {
         Value::Number(n) => J::Number(n.clone()),
         Value::String(s) => J::String(s.clone()),
         Value::List(items) | Value::Set(items) => J::Array(items.iter().map(to_json).collect()),
-        Value::Map(m) | Value::Object(m) => J::Object(m.iter().map(|(k, x)| (k.clone(), to_json(x))).collect()),
+        Value::Map(m) | Value::Object(m) => {
+            J::Object(m.iter().map(|(k, x)| (k.clone(), to_json(x))).collect())
+        }
     }
 }
 
@@ -72,7 +78,13 @@ mod tests {
             ("id", Type::String),
             ("name", Type::String),
             ("paused", Type::Bool),
-            ("components", Type::list(Type::object([("name", Type::String), ("value", Type::Number)]))),
+            (
+                "components",
+                Type::list(Type::object([
+                    ("name", Type::String),
+                    ("value", Type::Number),
+                ])),
+            ),
         ])
     }
 
@@ -82,7 +94,10 @@ mod tests {
             id: None,
             name: "acme".into(),
             paused: Some(false),
-            components: Some(vec![Component { name: "page_rules".into(), value: 50.0 }]),
+            components: Some(vec![Component {
+                name: "page_rules".into(),
+                value: 50.0,
+            }]),
         };
         let v = to_value(&m, &ty()).unwrap();
         assert!(v.attr("id").is_null());
@@ -92,7 +107,16 @@ mod tests {
 
     #[test]
     fn unknown_reads_as_none() {
-        let mut v = to_value(&Model { id: None, name: "a".into(), paused: None, components: None }, &ty()).unwrap();
+        let mut v = to_value(
+            &Model {
+                id: None,
+                name: "a".into(),
+                paused: None,
+                components: None,
+            },
+            &ty(),
+        )
+        .unwrap();
         v.set_attr("id", Value::Unknown);
         let m: Model = from_value(&v).unwrap();
         assert_eq!(m.id, None);
@@ -100,10 +124,21 @@ mod tests {
 
     #[test]
     fn errors_name_the_attribute() {
-        let mut v = to_value(&Model { id: None, name: "a".into(), paused: None, components: None }, &ty()).unwrap();
+        let mut v = to_value(
+            &Model {
+                id: None,
+                name: "a".into(),
+                paused: None,
+                components: None,
+            },
+            &ty(),
+        )
+        .unwrap();
         v.set_attr(
             "components",
-            Value::List(vec![Value::Object([("name".to_string(), Value::Bool(true))].into())]),
+            Value::List(vec![Value::Object(
+                [("name".to_string(), Value::Bool(true))].into(),
+            )]),
         );
         let e = from_value::<Model>(&v).unwrap_err();
         assert_eq!(e.path.to_string(), "components[0].name");

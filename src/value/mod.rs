@@ -55,8 +55,10 @@ impl Type {
             Type::Set(t) => json!(["set", t.to_json()]),
             Type::Map(t) => json!(["map", t.to_json()]),
             Type::Object(attrs) => {
-                let fields: serde_json::Map<String, serde_json::Value> =
-                    attrs.iter().map(|(k, t)| (k.clone(), t.to_json())).collect();
+                let fields: serde_json::Map<String, serde_json::Value> = attrs
+                    .iter()
+                    .map(|(k, t)| (k.clone(), t.to_json()))
+                    .collect();
                 json!(["object", fields])
             }
         }
@@ -126,8 +128,7 @@ impl Value {
     pub fn semantically_equal(&self, other: &Value) -> bool {
         match (self, other) {
             (Value::Set(a), Value::Set(b)) => {
-                a.len() == b.len()
-                    && a.iter().all(|x| b.iter().any(|y| x.semantically_equal(y)))
+                a.len() == b.len() && a.iter().all(|x| b.iter().any(|y| x.semantically_equal(y)))
             }
             (Value::List(a), Value::List(b)) => {
                 a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.semantically_equal(y))

@@ -31,7 +31,10 @@ pub fn decode_msgpack(bytes: &[u8], ty: &Type) -> Result<Value, DecodeError> {
     let raw = rmpv::decode::read_value(&mut rd)
         .map_err(|e| err(&AttrPath::root(), format!("malformed msgpack: {e}")))?;
     if !rd.is_empty() {
-        return Err(err(&AttrPath::root(), format!("malformed msgpack: {} bytes after the value", rd.len())));
+        return Err(err(
+            &AttrPath::root(),
+            format!("malformed msgpack: {} bytes after the value", rd.len()),
+        ));
     }
     from_msgpack(&raw, ty, &AttrPath::root())
 }
@@ -51,7 +54,9 @@ fn from_msgpack(raw: &Mp, ty: &Type, path: &AttrPath) -> Result<Value, DecodeErr
                 .ok_or_else(|| err(path, "expected a string"))?
                 .to_string(),
         ),
-        Type::Number => Value::Number(number_from_msgpack(raw).ok_or_else(|| err(path, "expected a number"))?),
+        Type::Number => {
+            Value::Number(number_from_msgpack(raw).ok_or_else(|| err(path, "expected a number"))?)
+        }
         Type::List(el) | Type::Set(el) => {
             let items = raw.as_array().ok_or_else(|| err(path, "expected a list"))?;
             let vals = items
@@ -69,20 +74,32 @@ fn from_msgpack(raw: &Mp, ty: &Type, path: &AttrPath) -> Result<Value, DecodeErr
             let entries = raw.as_map().ok_or_else(|| err(path, "expected a map"))?;
             let mut out = BTreeMap::new();
             for (k, v) in entries {
-                let key = k.as_str().ok_or_else(|| err(path, "map key is not a string"))?;
-                out.insert(key.to_string(), from_msgpack(v, el, &path.push(PathStep::Key(key.into())))?);
+                let key = k
+                    .as_str()
+                    .ok_or_else(|| err(path, "map key is not a string"))?;
+                out.insert(
+                    key.to_string(),
+                    from_msgpack(v, el, &path.push(PathStep::Key(key.into())))?,
+                );
             }
             Value::Map(out)
         }
         Type::Object(attrs) => {
-            let entries = raw.as_map().ok_or_else(|| err(path, "expected an object"))?;
+            let entries = raw
+                .as_map()
+                .ok_or_else(|| err(path, "expected an object"))?;
             let mut out: BTreeMap<String, Value> =
                 attrs.keys().map(|k| (k.clone(), Value::Null)).collect();
             for (k, v) in entries {
-                let key = k.as_str().ok_or_else(|| err(path, "attribute name is not a string"))?;
+                let key = k
+                    .as_str()
+                    .ok_or_else(|| err(path, "attribute name is not a string"))?;
                 // An attribute we do not know (e.g. from a newer schema) is ignored.
                 if let Some(at) = attrs.get(key) {
-                    out.insert(key.to_string(), from_msgpack(v, at, &path.push(PathStep::Attribute(key.into())))?);
+                    out.insert(
+                        key.to_string(),
+                        from_msgpack(v, at, &path.push(PathStep::Attribute(key.into())))?,
+                    );
                 }
             }
             Value::Object(out)
@@ -151,7 +168,12 @@ fn to_msgpack(v: &Value, ty: &Type, path: &AttrPath) -> Result<Mp, DecodeError> 
         ),
         (Value::Map(m) | Value::Object(m), Type::Map(el)) => Mp::Map(
             m.iter()
-                .map(|(k, x)| Ok((Mp::String(k.clone().into()), to_msgpack(x, el, &path.push(PathStep::Key(k.clone())))?)))
+                .map(|(k, x)| {
+                    Ok((
+                        Mp::String(k.clone().into()),
+                        to_msgpack(x, el, &path.push(PathStep::Key(k.clone())))?,
+                    ))
+                })
                 .collect::<Result<_, DecodeError>>()?,
         ),
         (Value::Object(m) | Value::Map(m), Type::Object(attrs)) => Mp::Map(
@@ -159,12 +181,18 @@ fn to_msgpack(v: &Value, ty: &Type, path: &AttrPath) -> Result<Mp, DecodeError> 
                 .iter()
                 .map(|(k, at)| {
                     let x = m.get(k).unwrap_or(&Value::Null);
-                    Ok((Mp::String(k.clone().into()), to_msgpack(x, at, &path.push(PathStep::Attribute(k.clone())))?))
+                    Ok((
+                        Mp::String(k.clone().into()),
+                        to_msgpack(x, at, &path.push(PathStep::Attribute(k.clone())))?,
+                    ))
                 })
                 .collect::<Result<_, DecodeError>>()?,
         ),
         (other, ty) => {
-            return Err(err(path, format!("value {other:?} does not match type {}", ty.to_json())))
+            return Err(err(
+                path,
+                format!("value {other:?} does not match type {}", ty.to_json()),
+            ))
         }
     })
 }
@@ -176,7 +204,11 @@ pub fn decode_json_state(bytes: &[u8], ty: &Type) -> Result<Value, DecodeError> 
     from_json(&json, ty, &AttrPath::root())
 }
 
-pub(crate) fn from_json(j: &serde_json::Value, ty: &Type, path: &AttrPath) -> Result<Value, DecodeError> {
+pub(crate) fn from_json(
+    j: &serde_json::Value,
+    ty: &Type,
+    path: &AttrPath,
+) -> Result<Value, DecodeError> {
     use serde_json::Value as J;
     Ok(match (j, ty) {
         (J::Null, _) => Value::Null,
@@ -186,9 +218,9 @@ pub(crate) fn from_json(j: &serde_json::Value, ty: &Type, path: &AttrPath) -> Re
         (J::Number(n), Type::String) => Value::String(n.to_string()),
         (J::Bool(b), Type::String) => Value::String(b.to_string()),
         (J::Number(n), Type::Number) => Value::Number(n.clone()),
-        (J::String(s), Type::Number) => {
-            Value::Number(parse_number(s).ok_or_else(|| err(path, format!("{s:?} is not a number")))?)
-        }
+        (J::String(s), Type::Number) => Value::Number(
+            parse_number(s).ok_or_else(|| err(path, format!("{s:?} is not a number")))?,
+        ),
         (J::Array(items), Type::List(el) | Type::Set(el)) => {
             let vals = items
                 .iter()
@@ -203,7 +235,12 @@ pub(crate) fn from_json(j: &serde_json::Value, ty: &Type, path: &AttrPath) -> Re
         }
         (J::Object(m), Type::Map(el)) => Value::Map(
             m.iter()
-                .map(|(k, x)| Ok((k.clone(), from_json(x, el, &path.push(PathStep::Key(k.clone())))?)))
+                .map(|(k, x)| {
+                    Ok((
+                        k.clone(),
+                        from_json(x, el, &path.push(PathStep::Key(k.clone())))?,
+                    ))
+                })
                 .collect::<Result<_, DecodeError>>()?,
         ),
         (J::Object(m), Type::Object(attrs)) => Value::Object(
@@ -211,12 +248,18 @@ pub(crate) fn from_json(j: &serde_json::Value, ty: &Type, path: &AttrPath) -> Re
                 .iter()
                 .map(|(k, at)| {
                     let x = m.get(k).unwrap_or(&J::Null);
-                    Ok((k.clone(), from_json(x, at, &path.push(PathStep::Attribute(k.clone())))?))
+                    Ok((
+                        k.clone(),
+                        from_json(x, at, &path.push(PathStep::Attribute(k.clone())))?,
+                    ))
                 })
                 .collect::<Result<_, DecodeError>>()?,
         ),
         (other, ty) => {
-            return Err(err(path, format!("JSON value {other} does not match type {}", ty.to_json())))
+            return Err(err(
+                path,
+                format!("JSON value {other} does not match type {}", ty.to_json()),
+            ))
         }
     })
 }
@@ -232,7 +275,13 @@ mod tests {
             ("retries", Type::Number),
             ("roles", Type::set(Type::String)),
             ("labels", Type::map(Type::String)),
-            ("items", Type::list(Type::object([("name", Type::String), ("value", Type::Number)]))),
+            (
+                "items",
+                Type::list(Type::object([
+                    ("name", Type::String),
+                    ("value", Type::Number),
+                ])),
+            ),
         ])
     }
 
@@ -242,13 +291,26 @@ mod tests {
         let mut v = Value::Object(Default::default());
         v.set_attr("id", Value::Unknown);
         v.set_attr("name", Value::String("acme".into()));
-        v.set_attr("retries", Value::Number(serde_json::Number::from_f64(2.5).unwrap()));
-        v.set_attr("roles", Value::Set(vec![Value::String("a".into()), Value::String("b".into())]));
-        v.set_attr("labels", Value::Map([("k".to_string(), Value::String("v".into()))].into()));
+        v.set_attr(
+            "retries",
+            Value::Number(serde_json::Number::from_f64(2.5).unwrap()),
+        );
+        v.set_attr(
+            "roles",
+            Value::Set(vec![Value::String("a".into()), Value::String("b".into())]),
+        );
+        v.set_attr(
+            "labels",
+            Value::Map([("k".to_string(), Value::String("v".into()))].into()),
+        );
         v.set_attr(
             "items",
             Value::List(vec![Value::Object(
-                [("name".to_string(), Value::String("page_rules".into())), ("value".to_string(), Value::Number(50.into()))].into(),
+                [
+                    ("name".to_string(), Value::String("page_rules".into())),
+                    ("value".to_string(), Value::Number(50.into())),
+                ]
+                .into(),
             )]),
         );
         let bytes = encode_msgpack(&v, &ty).unwrap();
@@ -303,9 +365,13 @@ mod tests {
     #[test]
     fn json_state_decodes_with_type() {
         let ty = account_type();
-        let v = decode_json_state(br#"{"id":"abc","retries":3,"roles":["x"],"extra":1}"#, &ty).unwrap();
+        let v =
+            decode_json_state(br#"{"id":"abc","retries":3,"roles":["x"],"extra":1}"#, &ty).unwrap();
         assert_eq!(v.attr("id").as_str(), Some("abc"));
-        assert_eq!(v.attr("roles"), &Value::Set(vec![Value::String("x".into())]));
+        assert_eq!(
+            v.attr("roles"),
+            &Value::Set(vec![Value::String("x".into())])
+        );
         assert!(v.attr("name").is_null());
     }
 }

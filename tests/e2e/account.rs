@@ -4,13 +4,24 @@
 use crate::harness::*;
 
 fn account_id(ctx: &Ctx) -> String {
-    ctx.ws.resource("cftenant_account.acme")["id"].as_str().unwrap().to_string()
+    ctx.ws.resource("cftenant_account.acme")["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
 }
 
 #[test]
 fn account_lifecycle() {
     run(vec![
-        Step::PlanFails("account/invalid.tf", &["\"premium\" is not allowed", "\"standard\", \"enterprise\"", "business_name", "at most 120"]),
+        Step::PlanFails(
+            "account/invalid.tf",
+            &[
+                "\"premium\" is not allowed",
+                "\"standard\", \"enterprise\"",
+                "business_name",
+                "at most 120",
+            ],
+        ),
         Step::Apply(
             "account/basic.tf",
             check(|ctx| {
@@ -33,7 +44,10 @@ fn account_lifecycle() {
             "account/updated.tf",
             check(|ctx| {
                 let id = account_id(ctx);
-                assert_eq!(ctx.ws.vars["first_id"], id, "an update must not replace the account");
+                assert_eq!(
+                    ctx.ws.vars["first_id"], id,
+                    "an update must not replace the account"
+                );
                 let api = ctx.sim.api("GET", &format!("/accounts/{id}"), None);
                 assert_eq!(api["name"], "Acme Corporation");
                 assert_eq!(api["settings"]["enforce_twofactor"], true);
@@ -47,26 +61,47 @@ fn account_lifecycle() {
             check(|ctx| {
                 let id = account_id(ctx);
                 let profile = ctx.sim.api("GET", &format!("/accounts/{id}/profile"), None);
-                assert_eq!(profile["business_name"], "Acme Holdings Ltd", "removing a KYC field must leave Cloudflare's value");
-                assert_eq!(ctx.ws.resource("cftenant_account.acme")["business_name"], "Acme Holdings Ltd");
+                assert_eq!(
+                    profile["business_name"], "Acme Holdings Ltd",
+                    "removing a KYC field must leave Cloudflare's value"
+                );
+                assert_eq!(
+                    ctx.ws.resource("cftenant_account.acme")["business_name"],
+                    "Acme Holdings Ltd"
+                );
             }),
         ),
         // Renamed outside Terraform: the next plan puts the name back in place.
         Step::OutOfBand(check(|ctx| {
             let id = account_id(ctx);
-            ctx.sim.api("PUT", &format!("/accounts/{id}"), Some(serde_json::json!({"id": id, "name": "Renamed Elsewhere"})));
+            ctx.sim.api(
+                "PUT",
+                &format!("/accounts/{id}"),
+                Some(serde_json::json!({"id": id, "name": "Renamed Elsewhere"})),
+            );
         })),
-        Step::PlanShows(&["~ name", "\"Renamed Elsewhere\" -> \"Acme Corporation\"", "1 to change, 0 to destroy"]),
+        Step::PlanShows(&[
+            "~ name",
+            "\"Renamed Elsewhere\" -> \"Acme Corporation\"",
+            "1 to change, 0 to destroy",
+        ]),
         Step::Apply(
             "account/kyc_removed.tf",
             check(|ctx| {
                 let id = account_id(ctx);
-                assert_eq!(ctx.sim.api("GET", &format!("/accounts/{id}"), None)["name"], "Acme Corporation");
+                assert_eq!(
+                    ctx.sim.api("GET", &format!("/accounts/{id}"), None)["name"],
+                    "Acme Corporation"
+                );
             }),
         ),
         // The type is create-only: changing it replaces the account.
         Step::UseConfig("account/enterprise.tf"),
-        Step::PlanShows(&["must be replaced", "forces replacement", "1 to add, 0 to change, 1 to destroy"]),
+        Step::PlanShows(&[
+            "must be replaced",
+            "forces replacement",
+            "1 to add, 0 to change, 1 to destroy",
+        ]),
         Step::UseConfig("account/kyc_removed.tf"),
         // Deleted outside Terraform: the next plan creates it again, no error.
         Step::OutOfBand(check(|ctx| {
@@ -103,7 +138,11 @@ fn account_lifecycle() {
                 let state = ctx.ws.resource("cftenant_account.imported");
                 assert_eq!(state["id"], ctx.ws.vars["import_id"].as_str());
                 assert_eq!(state["business_name"], "Elsewhere Ltd");
-                assert_eq!(ctx.sim.objects("accounts").len(), 1, "import must not create anything");
+                assert_eq!(
+                    ctx.sim.objects("accounts").len(),
+                    1,
+                    "import must not create anything"
+                );
             }),
         ),
         Step::Destroy(check(|ctx| assert!(ctx.sim.objects("accounts").is_empty()))),
@@ -114,10 +153,28 @@ fn account_lifecycle() {
 fn account_import_rejects_malformed_and_unknown_ids() {
     let ctx = Ctx::new();
     ctx.ws.use_config("account/basic.tf");
-    for (id, needle) in [("acme", "32 lowercase hexadecimal"), ("0123456789abcdef0123456789abcdef", "No account with id 0123456789abcdef0123456789abcdef")] {
-        let out = ctx.ws.terraform(&["import", "-input=false", "-no-color", "cftenant_account.acme", id]);
+    for (id, needle) in [
+        ("acme", "32 lowercase hexadecimal"),
+        (
+            "0123456789abcdef0123456789abcdef",
+            "No account with id 0123456789abcdef0123456789abcdef",
+        ),
+    ] {
+        let out = ctx.ws.terraform(&[
+            "import",
+            "-input=false",
+            "-no-color",
+            "cftenant_account.acme",
+            id,
+        ]);
         let text = output_text(&out);
-        assert!(!out.status.success(), "import of {id:?} should fail:\n{text}");
-        assert!(text.contains(needle), "import of {id:?} should say {needle:?}:\n{text}");
+        assert!(
+            !out.status.success(),
+            "import of {id:?} should fail:\n{text}"
+        );
+        assert!(
+            text.contains(needle),
+            "import of {id:?} should say {needle:?}:\n{text}"
+        );
     }
 }

@@ -6,11 +6,20 @@ const ADA: &str = "cftenant_account_member.ada";
 
 fn member_path(ctx: &Ctx) -> String {
     let m = ctx.ws.resource(ADA);
-    format!("/accounts/{}/members/{}", m["account_id"].as_str().unwrap(), m["id"].as_str().unwrap())
+    format!(
+        "/accounts/{}/members/{}",
+        m["account_id"].as_str().unwrap(),
+        m["id"].as_str().unwrap()
+    )
 }
 
 fn api_role_ids(member: &serde_json::Value) -> Vec<String> {
-    let mut ids: Vec<String> = member["roles"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap().to_string()).collect();
+    let mut ids: Vec<String> = member["roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .collect();
     ids.sort();
     ids
 }
@@ -18,7 +27,15 @@ fn api_role_ids(member: &serde_json::Value) -> Vec<String> {
 #[test]
 fn account_member_lifecycle() {
     run(vec![
-        Step::PlanFails("account_member/invalid.tf", &["\"not-an-email\" is not an email address", "roles[0]", "\"Administrator\" is not a Cloudflare id", "\"active\" is not allowed"]),
+        Step::PlanFails(
+            "account_member/invalid.tf",
+            &[
+                "\"not-an-email\" is not an email address",
+                "roles[0]",
+                "\"Administrator\" is not a Cloudflare id",
+                "\"active\" is not allowed",
+            ],
+        ),
         Step::Apply(
             "account_member/admin.tf",
             check(|ctx| {
@@ -35,27 +52,60 @@ fn account_member_lifecycle() {
         Step::Apply(
             "account_member/two_roles.tf",
             check(|ctx| {
-                assert_eq!(ctx.ws.vars["member_id"], ctx.ws.resource(ADA)["id"].as_str().unwrap(), "roles change in place");
+                assert_eq!(
+                    ctx.ws.vars["member_id"],
+                    ctx.ws.resource(ADA)["id"].as_str().unwrap(),
+                    "roles change in place"
+                );
                 let api = ctx.sim.api("GET", &member_path(ctx), None);
-                assert_eq!(api_role_ids(&api), vec![ADMIN_ROLE, "783ce15b5beb95f6060b56ece9263396"]);
+                assert_eq!(
+                    api_role_ids(&api),
+                    vec![ADMIN_ROLE, "783ce15b5beb95f6060b56ece9263396"]
+                );
             }),
         ),
         // Roles changed outside Terraform: an in-place update puts them back.
         Step::OutOfBand(check(|ctx| {
-            ctx.sim.api("PUT", &member_path(ctx), Some(serde_json::json!({"roles": [{"id": ADMIN_ROLE}]})));
+            ctx.sim.api(
+                "PUT",
+                &member_path(ctx),
+                Some(serde_json::json!({"roles": [{"id": ADMIN_ROLE}]})),
+            );
         })),
-        Step::PlanShows(&["~ roles", "+ \"783ce15b5beb95f6060b56ece9263396\"", "0 to add, 1 to change, 0 to destroy"]),
-        Step::Apply("account_member/two_roles.tf", check(|ctx| assert_eq!(api_role_ids(&ctx.sim.api("GET", &member_path(ctx), None)).len(), 2))),
+        Step::PlanShows(&[
+            "~ roles",
+            "+ \"783ce15b5beb95f6060b56ece9263396\"",
+            "0 to add, 1 to change, 0 to destroy",
+        ]),
+        Step::Apply(
+            "account_member/two_roles.tf",
+            check(|ctx| {
+                assert_eq!(
+                    api_role_ids(&ctx.sim.api("GET", &member_path(ctx), None)).len(),
+                    2
+                )
+            }),
+        ),
         Step::OutOfBand(check(|ctx| {
             ctx.sim.api("DELETE", &member_path(ctx), None);
         })),
-        Step::PlanShows(&["cftenant_account_member.ada will be created", "1 to add, 0 to change, 0 to destroy"]),
-        Step::Apply("account_member/two_roles.tf", check(|ctx| assert_eq!(ctx.sim.objects("members").len(), 1))),
+        Step::PlanShows(&[
+            "cftenant_account_member.ada will be created",
+            "1 to add, 0 to change, 0 to destroy",
+        ]),
+        Step::Apply(
+            "account_member/two_roles.tf",
+            check(|ctx| assert_eq!(ctx.sim.objects("members").len(), 1)),
+        ),
         Step::Import {
             address: ADA,
             id: Box::new(|ctx: &Ctx| {
                 let m = ctx.ws.resource(ADA);
-                format!("{}/{}", m["account_id"].as_str().unwrap(), m["id"].as_str().unwrap())
+                format!(
+                    "{}/{}",
+                    m["account_id"].as_str().unwrap(),
+                    m["id"].as_str().unwrap()
+                )
             }),
             check: check(|ctx| assert_eq!(ctx.ws.resource(ADA)["email"], "ada@customer.example")),
         },
@@ -63,9 +113,18 @@ fn account_member_lifecycle() {
             assert!(ctx.sim.objects("members").is_empty());
             assert!(ctx.sim.objects("accounts").is_empty());
         })),
-        Step::ApplyFails("account_member/unknown_role.tf", &["Error adding member \"ada@customer.example\"", "0123456789abcdef0123456789abcdef"]),
+        Step::ApplyFails(
+            "account_member/unknown_role.tf",
+            &[
+                "Error adding member \"ada@customer.example\"",
+                "0123456789abcdef0123456789abcdef",
+            ],
+        ),
         // Without the tenant entitlement, `accepted` is refused with advice.
-        Step::ApplyFails("account_member/accepted.tf", &["allow_auto_accept_invites", "status = \"pending\""]),
+        Step::ApplyFails(
+            "account_member/accepted.tf",
+            &["allow_auto_accept_invites", "status = \"pending\""],
+        ),
         Step::Destroy(check(|ctx| assert!(ctx.sim.objects("members").is_empty()))),
     ]);
 }

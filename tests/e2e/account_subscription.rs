@@ -6,12 +6,19 @@ const ADDRESS: &str = "cftenant_account_subscription.zero_trust";
 
 fn ids(ctx: &Ctx) -> (String, String) {
     let s = ctx.ws.resource(ADDRESS);
-    (s["account_id"].as_str().unwrap().to_string(), s["id"].as_str().unwrap().to_string())
+    (
+        s["account_id"].as_str().unwrap().to_string(),
+        s["id"].as_str().unwrap().to_string(),
+    )
 }
 
 fn api(ctx: &Ctx) -> serde_json::Value {
     let (account, id) = ids(ctx);
-    ctx.sim.api("GET", &format!("/accounts/{account}/subscriptions/{id}"), None)
+    ctx.sim.api(
+        "GET",
+        &format!("/accounts/{account}/subscriptions/{id}"),
+        None,
+    )
 }
 
 #[test]
@@ -33,7 +40,11 @@ fn account_subscription_lifecycle() {
         Step::Apply(
             "account_subscription/yearly.tf",
             check(|ctx| {
-                assert_eq!(ctx.ws.vars["first_id"], ids(ctx).1, "frequency and quantities change in place");
+                assert_eq!(
+                    ctx.ws.vars["first_id"],
+                    ids(ctx).1,
+                    "frequency and quantities change in place"
+                );
                 let api = api(ctx);
                 assert_eq!(api["frequency"], "yearly");
                 assert_eq!(api["component_values"][0]["value"], 100);
@@ -42,10 +53,20 @@ fn account_subscription_lifecycle() {
         ),
         Step::OutOfBand(check(|ctx| {
             let (account, id) = ids(ctx);
-            ctx.sim.api("DELETE", &format!("/accounts/{account}/subscriptions/{id}"), None);
+            ctx.sim.api(
+                "DELETE",
+                &format!("/accounts/{account}/subscriptions/{id}"),
+                None,
+            );
         })),
-        Step::PlanShows(&["cftenant_account_subscription.zero_trust will be created", "1 to add, 0 to change, 0 to destroy"]),
-        Step::Apply("account_subscription/yearly.tf", check(|ctx| assert_eq!(ctx.sim.objects("account_subscriptions").len(), 1))),
+        Step::PlanShows(&[
+            "cftenant_account_subscription.zero_trust will be created",
+            "1 to add, 0 to change, 0 to destroy",
+        ]),
+        Step::Apply(
+            "account_subscription/yearly.tf",
+            check(|ctx| assert_eq!(ctx.sim.objects("account_subscriptions").len(), 1)),
+        ),
         Step::Import {
             address: ADDRESS,
             id: Box::new(|ctx: &Ctx| {
@@ -65,7 +86,13 @@ fn account_subscription_lifecycle() {
 fn account_subscription_import_id_is_checked() {
     let ctx = Ctx::new();
     ctx.ws.use_config("account_subscription/standard.tf");
-    let out = ctx.ws.terraform(&["import", "-input=false", "-no-color", ADDRESS, "0123456789abcdef0123456789abcdef"]);
+    let out = ctx.ws.terraform(&[
+        "import",
+        "-input=false",
+        "-no-color",
+        ADDRESS,
+        "0123456789abcdef0123456789abcdef",
+    ]);
     let text = output_text(&out);
     assert!(!out.status.success());
     assert!(text.contains("<account_id>/<subscription_id>"), "{text}");

@@ -20,48 +20,94 @@ fn example_dirs() -> Vec<PathBuf> {
 fn every_example_validates() {
     let ctx = Ctx::new();
     let dirs = example_dirs();
-    let registered = ["cftenant_account", "cftenant_account_member", "cftenant_service_user", "cftenant_zone", "cftenant_zone_subscription", "cftenant_account_subscription"];
+    let registered = [
+        "cftenant_account",
+        "cftenant_account_member",
+        "cftenant_service_user",
+        "cftenant_zone",
+        "cftenant_zone_subscription",
+        "cftenant_account_subscription",
+    ];
     for r in registered {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/resources").join(r);
-        assert!(dir.join("resource.tf").is_file() && dir.join("import.sh").is_file(), "{r} needs resource.tf and import.sh");
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("examples/resources")
+            .join(r);
+        assert!(
+            dir.join("resource.tf").is_file() && dir.join("import.sh").is_file(),
+            "{r} needs resource.tf and import.sh"
+        );
     }
     for dir in &dirs {
         ctx.ws.use_dir(dir);
         let out = ctx.ws.terraform(&["validate", "-no-color"]);
         let text = output_text(&out);
-        assert!(out.status.success(), "{} does not validate:\n{text}", dir.display());
-        assert!(text.contains("The configuration is valid"), "{}: {text}", dir.display());
+        assert!(
+            out.status.success(),
+            "{} does not validate:\n{text}",
+            dir.display()
+        );
+        assert!(
+            text.contains("The configuration is valid"),
+            "{}: {text}",
+            dir.display()
+        );
     }
-    assert!(dirs.len() >= 14, "expected every resource and data source to have an example, found {}", dirs.len());
+    assert!(
+        dirs.len() >= 14,
+        "expected every resource and data source to have an example, found {}",
+        dirs.len()
+    );
 }
 
 #[test]
 fn quickstart_onboards_a_customer_end_to_end() {
     let ctx = Ctx::new();
-    ctx.ws.use_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/quickstart"));
+    ctx.ws
+        .use_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/quickstart"));
     ctx.ws.apply();
     ctx.ws.assert_plan_empty();
     let out = ctx.ws.outputs();
     let account_id = out["account_id"]["value"].as_str().unwrap();
     let account = ctx.sim.api("GET", &format!("/accounts/{account_id}"), None);
     assert_eq!(account["name"], "Example Customer");
-    let profile = ctx.sim.api("GET", &format!("/accounts/{account_id}/profile"), None);
+    let profile = ctx
+        .sim
+        .api("GET", &format!("/accounts/{account_id}/profile"), None);
     assert_eq!(profile["business_name"], "Example Customer Ltd");
     let members = ctx.sim.objects("members");
     assert_eq!(members.len(), 2);
     for m in &members {
-        assert_eq!(m["roles"][0]["id"], ADMIN_ROLE, "Administrator looked up by name");
+        assert_eq!(
+            m["roles"][0]["id"], ADMIN_ROLE,
+            "Administrator looked up by name"
+        );
     }
     let zone_id = out["zone_id"]["value"].as_str().unwrap();
-    let sub = ctx.sim.api("GET", &format!("/zones/{zone_id}/subscription"), None);
+    let sub = ctx
+        .sim
+        .api("GET", &format!("/zones/{zone_id}/subscription"), None);
     assert_eq!(sub["rate_plan"]["id"], "business");
     assert_eq!(sub["component_values"][0]["name"], "page_rules");
     assert_eq!(sub["component_values"][0]["value"], 50);
     assert_eq!(ctx.sim.objects("account_subscriptions").len(), 1);
     assert_eq!(ctx.sim.objects("users").len(), 1);
-    let destroyed = ctx.ws.ok(&["destroy", "-auto-approve", "-input=false", "-no-color"]);
-    assert!(destroyed.contains("Destroy complete! Resources: 7 destroyed."), "{destroyed}");
-    for kind in ["accounts", "members", "zones", "zone_subscriptions", "account_subscriptions"] {
-        assert!(ctx.sim.objects(kind).is_empty(), "{kind} left after destroy");
+    let destroyed = ctx
+        .ws
+        .ok(&["destroy", "-auto-approve", "-input=false", "-no-color"]);
+    assert!(
+        destroyed.contains("Destroy complete! Resources: 7 destroyed."),
+        "{destroyed}"
+    );
+    for kind in [
+        "accounts",
+        "members",
+        "zones",
+        "zone_subscriptions",
+        "account_subscriptions",
+    ] {
+        assert!(
+            ctx.sim.objects(kind).is_empty(),
+            "{kind} left after destroy"
+        );
     }
 }

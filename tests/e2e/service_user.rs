@@ -12,37 +12,85 @@ fn service_user_lifecycle() {
     ctx.ws.use_config("service_user/basic.tf");
     let apply = ctx.ws.apply();
     let state = ctx.ws.resource(SVC);
-    let key = state["api_key"].as_str().expect("api_key in state").to_string();
+    let key = state["api_key"]
+        .as_str()
+        .expect("api_key in state")
+        .to_string();
     assert!(key.len() >= 16, "{key}");
-    assert!(!apply.contains(&key), "the API key appeared in apply output");
+    assert!(
+        !apply.contains(&key),
+        "the API key appeared in apply output"
+    );
     let users = ctx.sim.objects("users");
     assert_eq!(users.len(), 1);
     assert_eq!(users[0]["id"], state["id"]);
     assert_eq!(state["username"], users[0]["username"]);
     // Reading back uses GET /user with the service user's own key.
-    let before = ctx.sim.stats()["requests"]["GET /user"].as_u64().unwrap_or(0);
+    let before = ctx.sim.stats()["requests"]["GET /user"]
+        .as_u64()
+        .unwrap_or(0);
     let (code, plan) = ctx.ws.plan();
     assert_eq!(code, 0, "{plan}");
     assert!(!plan.contains(&key));
-    assert!(ctx.sim.stats()["requests"]["GET /user"].as_u64().unwrap_or(0) > before, "the refresh did not read the user");
+    assert!(
+        ctx.sim.stats()["requests"]["GET /user"]
+            .as_u64()
+            .unwrap_or(0)
+            > before,
+        "the refresh did not read the user"
+    );
     let shown = ctx.ws.ok(&["show", "-no-color"]);
-    assert!(!shown.contains(&key) && shown.contains("(sensitive value)"), "{shown}");
+    assert!(
+        !shown.contains(&key) && shown.contains("(sensitive value)"),
+        "{shown}"
+    );
 
     // Import by email, key from the environment.
     ctx.ws.ok(&["state", "rm", "-no-color", SVC]);
-    let out = ctx.ws.terraform(&["import", "-input=false", "-no-color", SVC, "svc-customer-1@partner.example"]);
+    let out = ctx.ws.terraform(&[
+        "import",
+        "-input=false",
+        "-no-color",
+        SVC,
+        "svc-customer-1@partner.example",
+    ]);
     assert!(!out.status.success());
-    assert!(output_text(&out).contains("CFTENANT_SERVICE_USER_API_KEY"), "{}", output_text(&out));
-    ctx.ws.extra_env.push(("CFTENANT_SERVICE_USER_API_KEY".into(), key.clone()));
-    let imported = ctx.ws.ok(&["import", "-input=false", "-no-color", SVC, "svc-customer-1@partner.example"]);
+    assert!(
+        output_text(&out).contains("CFTENANT_SERVICE_USER_API_KEY"),
+        "{}",
+        output_text(&out)
+    );
+    ctx.ws
+        .extra_env
+        .push(("CFTENANT_SERVICE_USER_API_KEY".into(), key.clone()));
+    let imported = ctx.ws.ok(&[
+        "import",
+        "-input=false",
+        "-no-color",
+        SVC,
+        "svc-customer-1@partner.example",
+    ]);
     assert!(!imported.contains(&key));
-    assert_eq!(ctx.ws.resource(SVC), state, "import reads back what create stored");
+    assert_eq!(
+        ctx.ws.resource(SVC),
+        state,
+        "import reads back what create stored"
+    );
     ctx.ws.assert_plan_empty();
 
     // Destroy only forgets the user, and says so.
-    let destroyed = ctx.ws.ok(&["destroy", "-auto-approve", "-input=false", "-no-color"]);
-    assert!(destroyed.contains("only removed from the Terraform state"), "{destroyed}");
+    let destroyed = ctx
+        .ws
+        .ok(&["destroy", "-auto-approve", "-input=false", "-no-color"]);
+    assert!(
+        destroyed.contains("only removed from the Terraform state"),
+        "{destroyed}"
+    );
     assert!(destroyed.contains("cftenant_account_member"), "{destroyed}");
     assert!(ctx.ws.state().is_empty());
-    assert_eq!(ctx.sim.objects("users").len(), 1, "Cloudflare cannot delete users");
+    assert_eq!(
+        ctx.sim.objects("users").len(),
+        1,
+        "Cloudflare cannot delete users"
+    );
 }

@@ -14,12 +14,26 @@ fn tenant_fields_match_the_api() {
                 check(|ctx| {
                     let api = ctx.sim.api("GET", &format!("/tenants/{TENANT}"), None);
                     let out = &ctx.ws.outputs()["tenant"]["value"];
-                    for field in ["tenant_tag", "tenant_name", "tenant_type", "tenant_status", "customer_id", "cdate", "edate"] {
+                    for field in [
+                        "tenant_tag",
+                        "tenant_name",
+                        "tenant_type",
+                        "tenant_status",
+                        "customer_id",
+                        "cdate",
+                        "edate",
+                    ] {
                         assert_eq!(out[field], api[field], "{field}");
                     }
                     assert_eq!(out["tenant_labels"], api["tenant_labels"]);
-                    assert_eq!(out["tenant_contacts"]["email"], api["tenant_contacts"]["email"]);
-                    assert_eq!(out["tenant_metadata"]["dns"]["ns_pool"]["primary"], api["tenant_metadata"]["dns"]["ns_pool"]["primary"]);
+                    assert_eq!(
+                        out["tenant_contacts"]["email"],
+                        api["tenant_contacts"]["email"]
+                    );
+                    assert_eq!(
+                        out["tenant_metadata"]["dns"]["ns_pool"]["primary"],
+                        api["tenant_metadata"]["dns"]["ns_pool"]["primary"]
+                    );
                     let units = api["tenant_units"].as_array().unwrap();
                     assert_eq!(units.len(), 2);
                     for (i, u) in units.iter().enumerate() {
@@ -27,10 +41,12 @@ fn tenant_fields_match_the_api() {
                         for f in ["unit_tag", "unit_name", "unit_status"] {
                             assert_eq!(ours[f], u[f], "tenant_units[{i}].{f}");
                         }
-                        let meta: serde_json::Value = serde_json::from_str(ours["unit_metadata"].as_str().unwrap()).unwrap();
+                        let meta: serde_json::Value =
+                            serde_json::from_str(ours["unit_metadata"].as_str().unwrap()).unwrap();
                         assert_eq!(meta, u["unit_metadata"]);
                     }
-                    let network: serde_json::Value = serde_json::from_str(out["tenant_network"].as_str().unwrap()).unwrap();
+                    let network: serde_json::Value =
+                        serde_json::from_str(out["tenant_network"].as_str().unwrap()).unwrap();
                     assert_eq!(network, api["tenant_network"]);
                 }),
             ),
@@ -46,6 +62,9 @@ fn unknown_tenant_is_a_clear_error() {
     ctx.ws.use_config("tenant/read.tf");
     let (code, text) = ctx.ws.plan();
     assert_eq!(code, 1, "{text}");
-    assert!(text.contains("Error reading tenant \"00000000000000000000000000000000\""), "{text}");
+    assert!(
+        text.contains("Error reading tenant \"00000000000000000000000000000000\""),
+        "{text}"
+    );
     assert!(text.contains("HTTP 404"), "{text}");
 }

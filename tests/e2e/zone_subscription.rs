@@ -4,12 +4,19 @@
 use crate::harness::*;
 
 fn zone_id(ctx: &Ctx) -> String {
-    ctx.ws.resource("cftenant_zone.main")["id"].as_str().unwrap().to_string()
+    ctx.ws.resource("cftenant_zone.main")["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
 }
 
 fn subscription(ctx: &Ctx) -> serde_json::Value {
     let zid = zone_id(ctx);
-    ctx.sim.objects("zone_subscriptions").into_iter().find(|s| s["zone_id"] == zid.as_str()).unwrap_or_else(|| panic!("no subscription for zone {zid}"))
+    ctx.sim
+        .objects("zone_subscriptions")
+        .into_iter()
+        .find(|s| s["zone_id"] == zid.as_str())
+        .unwrap_or_else(|| panic!("no subscription for zone {zid}"))
 }
 
 #[test]
@@ -19,7 +26,10 @@ fn zone_subscription_lifecycle() {
             "zone_subscription/biz.tf",
             check(|ctx| {
                 let api = subscription(ctx);
-                assert_eq!(api["rate_plan"]["id"], "business", "the simulator normalises plan ids like the API");
+                assert_eq!(
+                    api["rate_plan"]["id"], "business",
+                    "the simulator normalises plan ids like the API"
+                );
                 let state = ctx.ws.resource("cftenant_zone_subscription.main");
                 assert_eq!(state["rate_plan_id"], "PARTNERS_BIZ");
                 assert_eq!(state["frequency"], "monthly");
@@ -32,7 +42,10 @@ fn zone_subscription_lifecycle() {
                 assert_eq!(state["id"], zone_id(ctx).as_str());
             }),
         ),
-        Step::PlanFails("zone_subscription/annual.tf", &["frequency", "did you mean \"yearly\""]),
+        Step::PlanFails(
+            "zone_subscription/annual.tf",
+            &["frequency", "did you mean \"yearly\""],
+        ),
         // Enterprise reads back as `enterprise` with frequency `not-applicable`: no diff.
         Step::Apply(
             "zone_subscription/ent.tf",
@@ -49,13 +62,28 @@ fn zone_subscription_lifecycle() {
         Step::OutOfBand(check(|ctx| {
             ctx.sim.api("PUT", &format!("/zones/{}/subscription", zone_id(ctx)), Some(serde_json::json!({"rate_plan": {"id": "PARTNERS_PRO"}, "frequency": "monthly"})));
         })),
-        Step::PlanShows(&["~ rate_plan_id", "\"PARTNERS_PRO\" -> \"partners_ent\"", "0 to add, 1 to change, 0 to destroy"]),
-        Step::Apply("zone_subscription/free.tf", check(|ctx| assert_eq!(subscription(ctx)["rate_plan"]["id"], "free"))),
-        Step::Apply("zone_subscription/biz.tf", check(|ctx| assert_eq!(subscription(ctx)["rate_plan"]["id"], "business"))),
+        Step::PlanShows(&[
+            "~ rate_plan_id",
+            "\"PARTNERS_PRO\" -> \"partners_ent\"",
+            "0 to add, 1 to change, 0 to destroy",
+        ]),
+        Step::Apply(
+            "zone_subscription/free.tf",
+            check(|ctx| assert_eq!(subscription(ctx)["rate_plan"]["id"], "free")),
+        ),
+        Step::Apply(
+            "zone_subscription/biz.tf",
+            check(|ctx| assert_eq!(subscription(ctx)["rate_plan"]["id"], "business")),
+        ),
         Step::Import {
             address: "cftenant_zone_subscription.main",
             id: Box::new(zone_id),
-            check: check(|ctx| assert_eq!(ctx.ws.resource("cftenant_zone_subscription.main")["rate_plan_id"], "PARTNERS_BIZ")),
+            check: check(|ctx| {
+                assert_eq!(
+                    ctx.ws.resource("cftenant_zone_subscription.main")["rate_plan_id"],
+                    "PARTNERS_BIZ"
+                )
+            }),
         },
         Step::Destroy(check(|ctx| {
             assert!(ctx.sim.objects("zones").is_empty());
@@ -69,8 +97,16 @@ fn free_zone_without_subscription_record_is_no_drift() {
     // A zone that never had a subscription answers 404/1207: importing its
     // plan as PARTNERS_FREE must be clean, and so must planning it.
     let mut ctx = Ctx::new();
-    let account = ctx.sim.api("POST", "/accounts", Some(serde_json::json!({"name": "Free Customer"})));
-    let zone = ctx.sim.api("POST", "/zones", Some(serde_json::json!({"name": "fresh.example", "account": {"id": account["id"]}})));
+    let account = ctx.sim.api(
+        "POST",
+        "/accounts",
+        Some(serde_json::json!({"name": "Free Customer"})),
+    );
+    let zone = ctx.sim.api(
+        "POST",
+        "/zones",
+        Some(serde_json::json!({"name": "fresh.example", "account": {"id": account["id"]}})),
+    );
     let zid = zone["id"].as_str().unwrap().to_string();
     let raw = reqwest::blocking::Client::new()
         .get(format!("{}/zones/{zid}/subscription", ctx.sim.api))
@@ -78,7 +114,10 @@ fn free_zone_without_subscription_record_is_no_drift() {
         .send()
         .unwrap();
     assert_eq!(raw.status(), 404);
-    assert_eq!(raw.json::<serde_json::Value>().unwrap()["errors"][0]["code"], 1207);
+    assert_eq!(
+        raw.json::<serde_json::Value>().unwrap()["errors"][0]["code"],
+        1207
+    );
     ctx.set_var("zone_id", &zid);
     run_with(
         ctx,
@@ -93,7 +132,13 @@ fn free_zone_without_subscription_record_is_no_drift() {
                     assert_eq!(state["frequency"], "monthly");
                 }),
             },
-            Step::Destroy(check(|ctx| assert_eq!(ctx.sim.objects("zones").len(), 1, "destroying a plan never deletes the zone"))),
+            Step::Destroy(check(|ctx| {
+                assert_eq!(
+                    ctx.sim.objects("zones").len(),
+                    1,
+                    "destroying a plan never deletes the zone"
+                )
+            })),
         ],
     );
 }
