@@ -45,7 +45,12 @@ where
     S: Subscriber + for<'a> LookupSpan<'a>,
     N: for<'a> FormatFields<'a> + 'static,
 {
-    fn format_event(&self, _ctx: &FmtContext<'_, S, N>, mut writer: Writer<'_>, event: &Event<'_>) -> fmt::Result {
+    fn format_event(
+        &self,
+        _ctx: &FmtContext<'_, S, N>,
+        mut writer: Writer<'_>,
+        event: &Event<'_>,
+    ) -> fmt::Result {
         let mut fields = JsonFields::default();
         event.record(&mut fields);
         let level = match *event.metadata().level() {
@@ -58,11 +63,31 @@ where
         let mut line = serde_json::Map::new();
         line.insert("@level".into(), level.into());
         line.insert("@module".into(), "cftenant".into());
-        let now = time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
-        line.insert("@timestamp".into(), now.into());
+        line.insert(
+            "@timestamp".into(),
+            hclog_timestamp(time::OffsetDateTime::now_utc()).into(),
+        );
         line.extend(fields.0);
         writeln!(writer, "{}", serde_json::Value::Object(line))
     }
+}
+
+/// The timestamp in the one layout go-plugin accepts,
+/// `2006-01-02T15:04:05.000000Z07:00`: exactly six fractional digits. With
+/// any other (RFC 3339's nine, say) go-plugin cannot parse the line, and
+/// Terraform logs it as raw text at DEBUG, whatever its `@level`.
+fn hclog_timestamp(t: time::OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second(),
+        t.microsecond()
+    )
 }
 
 /// Installs the stderr logger. The level comes from `TF_LOG_PROVIDER` or
@@ -74,6 +99,28 @@ pub fn init() {
         .ok()
         .filter(|l| ["trace", "debug", "info", "warn", "error"].contains(&l.as_str()))
         .unwrap_or_else(|| "warn".into());
-    let filter = tracing_subscriber::EnvFilter::new(format!("cftenant={level},terraform_provider_cftenant={level},warn"));
-    let _ = tracing_subscriber::fmt().with_writer(std::io::stderr).with_env_filter(filter).event_format(HclogJson).try_init();
+    let filter = tracing_subscriber::EnvFilter::new(format!(
+        "cftenant={level},terraform_provider_cftenant={level},warn"
+    ));
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(filter)
+        .event_format(HclogJson)
+        .try_init();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_have_the_layout_go_plugin_parses() {
+        let t = time::OffsetDateTime::from_unix_timestamp_nanos(1_700_000_000_123_456_789).unwrap();
+        assert_eq!(hclog_timestamp(t), "2023-11-14T22:13:20.123456Z");
+        // Whole seconds keep their six zeros; other offsets become UTC.
+        let t = time::OffsetDateTime::from_unix_timestamp(1_700_000_000)
+            .unwrap()
+            .to_offset(time::UtcOffset::from_hms(2, 0, 0).unwrap());
+        assert_eq!(hclog_timestamp(t), "2023-11-14T22:13:20.000000Z");
+    }
 }

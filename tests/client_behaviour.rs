@@ -224,11 +224,9 @@ async fn ambiguous_lost_create_says_what_to_import() {
         json!([{"method": "POST", "path": "/accounts", "action": "commit_then_drop", "count": 1}]),
     )
     .await;
-    let failure = AccountResource
-        .create(&client, account("Twin Co"))
-        .await
-        .err()
-        .expect("must not guess");
+    let Err(failure) = AccountResource.create(&client, account("Twin Co")).await else {
+        panic!("an ambiguous lookup must not guess which account is ours");
+    };
     let d = &failure.diags.0[0];
     assert!(
         d.summary

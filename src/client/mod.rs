@@ -201,6 +201,25 @@ impl Client {
             .result)
     }
 
+    /// GET an object; `None` when the API says it does not exist (404).
+    pub async fn get_if_exists<T: DeserializeOwned>(
+        &self,
+        path: &str,
+    ) -> Result<Option<T>, ApiError> {
+        match self.get(path).await {
+            Err(e) if e.is_not_found() => Ok(None),
+            other => other.map(Some),
+        }
+    }
+
+    /// DELETE where an object that is already gone (404) counts as deleted.
+    pub async fn delete_if_exists(&self, path: &str) -> Result<(), ApiError> {
+        match self.delete(path).await {
+            Err(e) if e.is_not_found() => Ok(()),
+            other => other,
+        }
+    }
+
     /// DELETE; the result (`{id}` or null, depending on the endpoint) is not needed.
     pub async fn delete(&self, path: &str) -> Result<(), ApiError> {
         self.call::<(), serde_json::Value>(Method::DELETE, path, &[], None, None)

@@ -9,9 +9,9 @@
 
 use crate::adopt::Creation;
 use crate::client::Client;
-use crate::diag::{Diagnostic, Diagnostics};
-use crate::resource::{Context, Failure, OpResult, Resource};
-use crate::schema::{checks, Attribute, Check, Schema};
+use crate::diag::Diagnostics;
+use crate::resource::{import_not_found, parse_import_id, Context, Failure, OpResult, Resource};
+use crate::schema::{Attribute, Check, Schema};
 use crate::value::{Type, Value};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -260,9 +260,12 @@ impl Resource for AccountResource {
         mut state: Account,
     ) -> OpResult<Option<Account>, Account> {
         let id = state.id.clone().unwrap_or_default();
-        let api: ApiAccount = match client.get(&path(&id)).await {
-            Err(e) if e.is_not_found() => return Ok(None),
-            other => other.context(|| format!("reading account {id}"))?,
+        let Some(api) = client
+            .get_if_exists::<ApiAccount>(&path(&id))
+            .await
+            .context(|| format!("reading account {id}"))?
+        else {
+            return Ok(None);
         };
         state.merge(api);
         // The profile costs a second request: only made when the
@@ -329,24 +332,21 @@ impl Resource for AccountResource {
 
     async fn delete(&self, client: &Client, state: Account) -> OpResult<Diagnostics, Account> {
         let id = state.id.unwrap_or_default();
-        match client.delete(&path(&id)).await {
-            Err(e) if e.is_not_found() => Ok(Diagnostics::default()),
-            other => {
-                other.context(|| format!("deleting account {id}"))?;
-                Ok(Diagnostics::default())
-            }
-        }
+        client
+            .delete_if_exists(&path(&id))
+            .await
+            .context(|| format!("deleting account {id}"))?;
+        Ok(Diagnostics::default())
     }
 
     async fn import(&self, client: &Client, id: &str) -> OpResult<Account, Account> {
-        check_import_id(id)?;
+        let [id] = parse_import_id(Self::TYPE_NAME, id, ["account_id"])?;
         let state = Account {
             id: Some(id.to_string()),
             ..Default::default()
         };
-        let mut account = match self.read(client, state).await? {
-            Some(a) => a,
-            None => return Err(import_not_found(id).into()),
+        let Some(mut account) = self.read(client, state).await? else {
+            return Err(import_not_found(Self::TYPE_NAME, &format!("account with id {id}")).into());
         };
         let profile: Profile = client
             .get(&format!("/accounts/{id}/profile"))
@@ -363,23 +363,6 @@ fn prior_with_settings(prior: &Account, updated: &Account) -> Account {
     let mut s = updated.clone();
     s.set_profile(prior.profile());
     s
-}
-
-fn check_import_id(id: &str) -> Result<(), Diagnostic> {
-    if checks::is_id32(id) {
-        return Ok(());
-    }
-    Err(Diagnostic::error(
-        "Invalid import id for cftenant_account",
-        format!("{id:?} is not an account id. Expected the account's id: 32 lowercase hexadecimal characters, e.g. `terraform import cftenant_account.example 023e105f4ecef8ad9ca31a8372d0c353`."),
-    ))
-}
-
-fn import_not_found(id: &str) -> Diagnostic {
-    Diagnostic::error(
-        "Cannot import cftenant_account",
-        format!("No account with id {id} exists, or the credentials cannot see it."),
-    )
 }
 
 #[cfg(test)]
@@ -442,12 +425,5 @@ mod tests {
             json,
             serde_json::json!({"name": "n", "type": "standard", "business_name": "B"})
         );
-    }
-
-    #[test]
-    fn import_id_must_be_an_account_id() {
-        assert!(check_import_id("023e105f4ecef8ad9ca31a8372d0c353").is_ok());
-        let d = check_import_id("acme").unwrap_err();
-        assert!(d.detail.contains("32 lowercase hexadecimal"));
     }
 }

@@ -7,7 +7,7 @@
 use crate::adopt::Creation;
 use crate::client::Client;
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::resource::{Context, OpResult, Resource};
+use crate::resource::{import_not_found, parse_import_id, Context, OpResult, Resource};
 use crate::schema::{checks, Attribute, Check, Schema};
 use crate::value::Type;
 use async_trait::async_trait;
@@ -192,17 +192,14 @@ impl Resource for AccountMemberResource {
         mut state: AccountMember,
     ) -> OpResult<Option<AccountMember>, AccountMember> {
         let id = state.id.clone().unwrap_or_default();
-        match client.get::<ApiMember>(&path(&state.account_id, &id)).await {
-            Err(e) if e.is_not_found() => Ok(None),
-            other => {
-                state.merge(
-                    other.context(|| {
-                        format!("reading member {id} of account {}", state.account_id)
-                    })?,
-                );
-                Ok(Some(state))
-            }
-        }
+        let found = client
+            .get_if_exists::<ApiMember>(&path(&state.account_id, &id))
+            .await
+            .context(|| format!("reading member {id} of account {}", state.account_id))?;
+        Ok(found.map(|api| {
+            state.merge(api);
+            state
+        }))
     }
 
     async fn update(
@@ -236,15 +233,11 @@ impl Resource for AccountMemberResource {
         state: AccountMember,
     ) -> OpResult<Diagnostics, AccountMember> {
         let id = state.id.clone().unwrap_or_default();
-        match client.delete(&path(&state.account_id, &id)).await {
-            Err(e) if e.is_not_found() => Ok(Diagnostics::default()),
-            other => {
-                other.context(|| {
-                    format!("removing member {id} from account {}", state.account_id)
-                })?;
-                Ok(Diagnostics::default())
-            }
-        }
+        client
+            .delete_if_exists(&path(&state.account_id, &id))
+            .await
+            .context(|| format!("removing member {id} from account {}", state.account_id))?;
+        Ok(Diagnostics::default())
     }
 
     async fn import(
@@ -252,27 +245,17 @@ impl Resource for AccountMemberResource {
         client: &Client,
         import_id: &str,
     ) -> OpResult<AccountMember, AccountMember> {
-        let Some((account_id, id)) = import_id
-            .split_once('/')
-            .filter(|(a, m)| checks::is_id32(a) && checks::is_id32(m))
-        else {
-            return Err(Diagnostic::error(
-                "Invalid import id for cftenant_account_member",
-                format!("{import_id:?} is not `<account_id>/<member_id>` (two ids of 32 lowercase hexadecimal characters), e.g. `terraform import cftenant_account_member.example 023e105f4ecef8ad9ca31a8372d0c353/4536bcfad5faccb111b47003c79917fa`."),
-            )
-            .into());
-        };
+        let [account_id, id] =
+            parse_import_id(Self::TYPE_NAME, import_id, ["account_id", "member_id"])?;
         let state = AccountMember {
             id: Some(id.to_string()),
             account_id: account_id.to_string(),
             ..Default::default()
         };
         self.read(client, state).await?.ok_or_else(|| {
-            Diagnostic::error(
-                "Cannot import cftenant_account_member",
-                format!(
-                    "Account {account_id} has no member {id}, or the credentials cannot see it."
-                ),
+            import_not_found(
+                Self::TYPE_NAME,
+                &format!("member with id {id} in account {account_id}"),
             )
             .into()
         })

@@ -4,8 +4,8 @@
 use super::subscription::{self, ApiSubscription, Plan};
 use crate::adopt::Creation;
 use crate::client::Client;
-use crate::diag::{Diagnostic, Diagnostics};
-use crate::resource::{Context, OpResult, Resource};
+use crate::diag::Diagnostics;
+use crate::resource::{import_not_found, parse_import_id, Context, OpResult, Resource};
 use crate::schema::{checks, Attribute, Check, Schema};
 use crate::value::Type;
 use async_trait::async_trait;
@@ -107,22 +107,11 @@ impl Resource for AccountSubscriptionResource {
         state: AccountSubscription,
     ) -> OpResult<Option<AccountSubscription>, AccountSubscription> {
         let id = state.id.clone().unwrap_or_default();
-        match client
-            .get::<ApiSubscription>(&item(&state.account_id, &id))
+        let found = client
+            .get_if_exists::<ApiSubscription>(&item(&state.account_id, &id))
             .await
-        {
-            Err(e) if e.is_not_found() => Ok(None),
-            other => {
-                let api = other.context(|| {
-                    format!("reading subscription {id} of account {}", state.account_id)
-                })?;
-                Ok(Some(AccountSubscription::from_api(
-                    &state.account_id,
-                    state.plan,
-                    api,
-                )))
-            }
-        }
+            .context(|| format!("reading subscription {id} of account {}", state.account_id))?;
+        Ok(found.map(|api| AccountSubscription::from_api(&state.account_id, state.plan, api)))
     }
 
     async fn update(
@@ -154,18 +143,16 @@ impl Resource for AccountSubscriptionResource {
         state: AccountSubscription,
     ) -> OpResult<Diagnostics, AccountSubscription> {
         let id = state.id.clone().unwrap_or_default();
-        match client.delete(&item(&state.account_id, &id)).await {
-            Err(e) if e.is_not_found() => Ok(Diagnostics::default()),
-            other => {
-                other.context(|| {
-                    format!(
-                        "cancelling subscription {id} of account {}",
-                        state.account_id
-                    )
-                })?;
-                Ok(Diagnostics::default())
-            }
-        }
+        client
+            .delete_if_exists(&item(&state.account_id, &id))
+            .await
+            .context(|| {
+                format!(
+                    "cancelling subscription {id} of account {}",
+                    state.account_id
+                )
+            })?;
+        Ok(Diagnostics::default())
     }
 
     async fn import(
@@ -173,21 +160,21 @@ impl Resource for AccountSubscriptionResource {
         client: &Client,
         import_id: &str,
     ) -> OpResult<AccountSubscription, AccountSubscription> {
-        let Some((account_id, id)) = import_id
-            .split_once('/')
-            .filter(|(a, s)| checks::is_id32(a) && checks::is_id32(s))
+        let [account_id, id] = parse_import_id(
+            Self::TYPE_NAME,
+            import_id,
+            ["account_id", "subscription_id"],
+        )?;
+        let Some(api) = client
+            .get_if_exists::<ApiSubscription>(&item(account_id, id))
+            .await
+            .context(|| format!("reading subscription {id} of account {account_id}"))?
         else {
-            return Err(Diagnostic::error(
-                "Invalid import id for cftenant_account_subscription",
-                format!("{import_id:?} is not `<account_id>/<subscription_id>` (two ids of 32 lowercase hexadecimal characters), e.g. `terraform import cftenant_account_subscription.example 023e105f4ecef8ad9ca31a8372d0c353/506e3185e9c882d175a2d0cb0093d9f2`."),
+            return Err(import_not_found(
+                Self::TYPE_NAME,
+                &format!("subscription with id {id} in account {account_id}"),
             )
             .into());
-        };
-        let api: ApiSubscription = match client.get(&item(account_id, id)).await {
-            Err(e) if e.is_not_found() => {
-                return Err(Diagnostic::error("Cannot import cftenant_account_subscription", format!("Account {account_id} has no subscription {id}, or the credentials cannot see it.")).into())
-            }
-            other => other.context(|| format!("reading subscription {id} of account {account_id}"))?,
         };
         Ok(AccountSubscription {
             id: api.id.clone(),

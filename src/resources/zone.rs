@@ -2,8 +2,8 @@
 
 use crate::adopt::Creation;
 use crate::client::Client;
-use crate::diag::{Diagnostic, Diagnostics};
-use crate::resource::{Context, Failure, OpResult, Resource};
+use crate::diag::Diagnostics;
+use crate::resource::{import_not_found, parse_import_id, Context, Failure, OpResult, Resource};
 use crate::schema::{checks, Attribute, Check, Schema};
 use crate::value::{Type, Value};
 use async_trait::async_trait;
@@ -219,13 +219,14 @@ impl Resource for ZoneResource {
 
     async fn read(&self, client: &Client, mut state: Zone) -> OpResult<Option<Zone>, Zone> {
         let id = state.id.clone().unwrap_or_default();
-        match client.get::<ApiZone>(&path(&id)).await {
-            Err(e) if e.is_not_found() => Ok(None),
-            other => {
-                state.merge(other.context(|| format!("reading zone {id}"))?);
-                Ok(Some(state))
-            }
-        }
+        let found = client
+            .get_if_exists::<ApiZone>(&path(&id))
+            .await
+            .context(|| format!("reading zone {id}"))?;
+        Ok(found.map(|api| {
+            state.merge(api);
+            state
+        }))
     }
 
     async fn update(&self, client: &Client, prior: Zone, planned: Zone) -> OpResult<Zone, Zone> {
@@ -243,34 +244,22 @@ impl Resource for ZoneResource {
 
     async fn delete(&self, client: &Client, state: Zone) -> OpResult<Diagnostics, Zone> {
         let id = state.id.unwrap_or_default();
-        match client.delete(&path(&id)).await {
-            Err(e) if e.is_not_found() => Ok(Diagnostics::default()),
-            other => {
-                other.context(|| format!("deleting zone {id}"))?;
-                Ok(Diagnostics::default())
-            }
-        }
+        client
+            .delete_if_exists(&path(&id))
+            .await
+            .context(|| format!("deleting zone {id}"))?;
+        Ok(Diagnostics::default())
     }
 
     async fn import(&self, client: &Client, id: &str) -> OpResult<Zone, Zone> {
-        if !checks::is_id32(id) {
-            return Err(Diagnostic::error(
-                "Invalid import id for cftenant_zone",
-                format!("{id:?} is not a zone id. Expected 32 lowercase hexadecimal characters, e.g. `terraform import cftenant_zone.example 023e105f4ecef8ad9ca31a8372d0c353`."),
-            )
-            .into());
-        }
+        let [id] = parse_import_id(Self::TYPE_NAME, id, ["zone_id"])?;
         let state = Zone {
             id: Some(id.to_string()),
             ..Default::default()
         };
-        self.read(client, state).await?.ok_or_else(|| {
-            Diagnostic::error(
-                "Cannot import cftenant_zone",
-                format!("No zone with id {id} exists, or the credentials cannot see it."),
-            )
-            .into()
-        })
+        self.read(client, state)
+            .await?
+            .ok_or_else(|| import_not_found(Self::TYPE_NAME, &format!("zone with id {id}")).into())
     }
 }
 

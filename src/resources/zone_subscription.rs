@@ -8,8 +8,8 @@
 use super::subscription::{self, ApiSubscription, Plan};
 use crate::adopt::Creation;
 use crate::client::{ApiError, Client};
-use crate::diag::{Diagnostic, Diagnostics};
-use crate::resource::{Context, OpResult, Resource};
+use crate::diag::Diagnostics;
+use crate::resource::{import_not_found, parse_import_id, Context, OpResult, Resource};
 use crate::schema::{checks, Attribute, Check, Schema};
 use crate::value::Type;
 use async_trait::async_trait;
@@ -195,18 +195,12 @@ impl Resource for ZoneSubscriptionResource {
         client: &Client,
         id: &str,
     ) -> OpResult<ZoneSubscription, ZoneSubscription> {
-        if !checks::is_id32(id) {
-            return Err(bad_import_id(id).into());
-        }
+        let [id] = parse_import_id(Self::TYPE_NAME, id, ["zone_id"])?;
         let Some(api) = read_plan(client, id)
             .await
             .context(|| format!("reading the plan of zone {id}"))?
         else {
-            return Err(Diagnostic::error(
-                "Cannot import cftenant_zone_subscription",
-                format!("No zone with id {id} exists, or the credentials cannot see it."),
-            )
-            .into());
+            return Err(import_not_found(Self::TYPE_NAME, &format!("zone with id {id}")).into());
         };
         Ok(ZoneSubscription {
             id: Some(id.to_string()),
@@ -214,11 +208,4 @@ impl Resource for ZoneSubscriptionResource {
             plan: Plan::imported(api),
         })
     }
-}
-
-fn bad_import_id(id: &str) -> Diagnostic {
-    Diagnostic::error(
-        "Invalid import id for cftenant_zone_subscription",
-        format!("{id:?} is not a zone id. Import a zone's plan by the zone's id (32 lowercase hexadecimal characters), e.g. `terraform import cftenant_zone_subscription.example 023e105f4ecef8ad9ca31a8372d0c353`."),
-    )
 }

@@ -116,7 +116,7 @@ fn account_member_lifecycle() {
         Step::ApplyFails(
             "account_member/unknown_role.tf",
             &[
-                "Error adding member \"ada@customer.example\"",
+                "Error creating member \"ada@customer.example\"",
                 "0123456789abcdef0123456789abcdef",
             ],
         ),
