@@ -29,15 +29,23 @@ pub struct Sim {
 
 impl Sim {
     pub fn start(extra_args: &[&str]) -> Sim {
+        Sim::start_on("127.0.0.1:0", extra_args)
+    }
+
+    /// Starts the simulator on a given address, e.g. to restart it on the
+    /// port an earlier one used (`Sim::port`).
+    pub fn start_on(listen: &str, extra_args: &[&str]) -> Sim {
         let mut child = Command::new(env!("CARGO_BIN_EXE_cftenant-sim"))
-            .args(["--listen", "127.0.0.1:0"])
+            .args(["--listen", listen])
             .args(extra_args)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .expect("start cftenant-sim");
         let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("sim stdout")).read_line(&mut line).expect("read sim banner");
+        BufReader::new(child.stdout.take().expect("sim stdout"))
+            .read_line(&mut line)
+            .expect("read sim banner");
         let api = line
             .trim()
             .strip_prefix("cftenant-sim listening on ")
@@ -46,12 +54,54 @@ impl Sim {
         let root = api.trim_end_matches("/client/v4").to_string();
         // reqwest is built without a default rustls crypto provider.
         cftenant::install_crypto_provider();
-        Sim { child, api, root, http: reqwest::blocking::Client::new() }
+        Sim {
+            child,
+            api,
+            root,
+            http: reqwest::blocking::Client::new(),
+        }
+    }
+
+    /// The port the simulator listens on.
+    pub fn port(&self) -> u16 {
+        self.root
+            .rsplit(':')
+            .next()
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("no port in {}", self.root))
+    }
+
+    /// Calls an admin endpoint (`/__sim/...`, e.g. `POST /__sim/faults`) and
+    /// returns its JSON. Panics unless it answers 2xx.
+    pub fn admin(&self, method: &str, path: &str, body: Option<Json>) -> Json {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let mut req = self
+            .http
+            .request(method.clone(), format!("{}/__sim{}", self.root, path));
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req
+            .send()
+            .unwrap_or_else(|e| panic!("{method} /__sim{path}: {e}"));
+        let status = resp.status();
+        let json: Json = resp
+            .json()
+            .unwrap_or_else(|e| panic!("{method} /__sim{path}: {e}"));
+        assert!(
+            status.is_success(),
+            "{method} /__sim{path} answered {status}: {json}"
+        );
+        json
     }
 
     /// Everything the simulator stores (`GET /__sim/state`).
     pub fn state(&self) -> Json {
-        self.http.get(format!("{}/__sim/state", self.root)).send().and_then(|r| r.json()).expect("sim state")
+        self.http
+            .get(format!("{}/__sim/state", self.root))
+            .send()
+            .and_then(|r| r.json())
+            .expect("sim state")
     }
 
     /// Objects of one kind in the simulator (`accounts`, `zones`, …).
@@ -65,14 +115,21 @@ impl Sim {
 
     /// Request counts by method and path template (`GET /__sim/stats`).
     pub fn stats(&self) -> Json {
-        self.http.get(format!("{}/__sim/stats", self.root)).send().and_then(|r| r.json()).expect("sim stats")
+        self.http
+            .get(format!("{}/__sim/stats", self.root))
+            .send()
+            .and_then(|r| r.json())
+            .expect("sim stats")
     }
 
     /// Calls the simulated API directly, as something outside Terraform
     /// would. Panics unless the API answers with success.
     pub fn api(&self, method: &str, path: &str, body: Option<Json>) -> Json {
         let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-        let mut req = self.http.request(method.clone(), format!("{}{}", self.api, path)).bearer_auth(TOKEN);
+        let mut req = self
+            .http
+            .request(method.clone(), format!("{}{}", self.api, path))
+            .bearer_auth(TOKEN);
         if let Some(b) = body {
             req = req.json(&b);
         }
@@ -99,7 +156,9 @@ fn terraform_checked() -> &'static str {
 }
 
 fn testdata(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e/testdata").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/e2e/testdata")
+        .join(name)
 }
 
 /// A Terraform working directory bound to one simulator.
@@ -109,12 +168,21 @@ pub struct Workspace {
     api: String,
     pub vars: BTreeMap<String, String>,
     pub extra_env: Vec<(String, String)>,
+    /// Variables removed from terraform's environment after everything
+    /// above is set (e.g. the harness's own CLOUDFLARE_API_TOKEN).
+    removed_env: Vec<String>,
 }
 
 impl Workspace {
     pub fn new(sim: &Sim) -> Workspace {
-        let dir = tempfile::Builder::new().prefix("cftenant-e2e-").tempdir().unwrap();
-        let provider_dir = Path::new(env!("CARGO_BIN_EXE_terraform-provider-cftenant")).parent().unwrap().to_path_buf();
+        let dir = tempfile::Builder::new()
+            .prefix("cftenant-e2e-")
+            .tempdir()
+            .unwrap();
+        let provider_dir = Path::new(env!("CARGO_BIN_EXE_terraform-provider-cftenant"))
+            .parent()
+            .unwrap()
+            .to_path_buf();
         let cli_config = dir.path().join("terraform.tfrc");
         std::fs::write(
             &cli_config,
@@ -124,13 +192,31 @@ impl Workspace {
             ),
         )
         .unwrap();
-        Workspace { dir, cli_config, api: sim.api.clone(), vars: BTreeMap::new(), extra_env: Vec::new() }
+        Workspace {
+            dir,
+            cli_config,
+            api: sim.api.clone(),
+            vars: BTreeMap::new(),
+            extra_env: Vec::new(),
+            removed_env: Vec::new(),
+        }
+    }
+
+    /// Runs terraform without this environment variable, even one the
+    /// harness sets itself (e.g. `CLOUDFLARE_API_TOKEN`); `env_restore` undoes it.
+    pub fn env_remove(&mut self, name: &str) {
+        self.removed_env.push(name.to_string());
+    }
+
+    pub fn env_restore(&mut self, name: &str) {
+        self.removed_env.retain(|n| n != name);
     }
 
     /// Replaces the configuration with a file from tests/e2e/testdata (plus
     /// the shared provider block).
     pub fn use_config(&self, name: &str) {
-        let hcl = std::fs::read_to_string(testdata(name)).unwrap_or_else(|e| panic!("testdata/{name}: {e}"));
+        let hcl = std::fs::read_to_string(testdata(name))
+            .unwrap_or_else(|e| panic!("testdata/{name}: {e}"));
         self.write_config(&hcl);
     }
 
@@ -149,7 +235,11 @@ impl Workspace {
             }
         }
         if !declares_provider {
-            std::fs::write(self.dir.path().join("provider.tf"), std::fs::read_to_string(testdata("provider.tf")).unwrap()).unwrap();
+            std::fs::write(
+                self.dir.path().join("provider.tf"),
+                std::fs::read_to_string(testdata("provider.tf")).unwrap(),
+            )
+            .unwrap();
         }
     }
 
@@ -164,7 +254,11 @@ impl Workspace {
 
     pub fn write_config(&self, hcl: &str) {
         self.clear_config();
-        std::fs::write(self.dir.path().join("provider.tf"), std::fs::read_to_string(testdata("provider.tf")).unwrap()).unwrap();
+        std::fs::write(
+            self.dir.path().join("provider.tf"),
+            std::fs::read_to_string(testdata("provider.tf")).unwrap(),
+        )
+        .unwrap();
         std::fs::write(self.dir.path().join("main.tf"), hcl).unwrap();
     }
 
@@ -190,6 +284,9 @@ impl Workspace {
         for (k, v) in &self.extra_env {
             cmd.env(k, v);
         }
+        for k in &self.removed_env {
+            cmd.env_remove(k);
+        }
         cmd.output().expect("run terraform")
     }
 
@@ -197,7 +294,11 @@ impl Workspace {
     pub fn ok(&self, args: &[&str]) -> String {
         let out = self.terraform(args);
         let text = output_text(&out);
-        assert!(out.status.success(), "terraform {} failed:\n{text}", args.join(" "));
+        assert!(
+            out.status.success(),
+            "terraform {} failed:\n{text}",
+            args.join(" ")
+        );
         assert!(!text.contains("panicked"), "the provider panicked:\n{text}");
         text
     }
@@ -226,7 +327,10 @@ impl Workspace {
         let mut modules = vec![show["values"]["root_module"].clone()];
         while let Some(m) = modules.pop() {
             for r in m["resources"].as_array().cloned().unwrap_or_default() {
-                out.insert(r["address"].as_str().unwrap().to_string(), r["values"].clone());
+                out.insert(
+                    r["address"].as_str().unwrap().to_string(),
+                    r["values"].clone(),
+                );
             }
             modules.extend(m["child_modules"].as_array().cloned().unwrap_or_default());
         }
@@ -235,7 +339,9 @@ impl Workspace {
 
     /// One resource's attributes in state.
     pub fn resource(&self, address: &str) -> Json {
-        self.state().remove(address).unwrap_or_else(|| panic!("{address} is not in the state"))
+        self.state()
+            .remove(address)
+            .unwrap_or_else(|| panic!("{address} is not in the state"))
     }
 
     pub fn outputs(&self) -> Json {
@@ -245,15 +351,30 @@ impl Workspace {
     /// Runs a terraform command that prints JSON on stdout, and parses it.
     fn json(&self, args: &[&str]) -> Json {
         let out = self.terraform(args);
-        assert!(out.status.success(), "terraform {} failed:\n{}", args.join(" "), output_text(&out));
-        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("terraform {}: {e}\n{}", args.join(" "), String::from_utf8_lossy(&out.stdout)))
+        assert!(
+            out.status.success(),
+            "terraform {} failed:\n{}",
+            args.join(" "),
+            output_text(&out)
+        );
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "terraform {}: {e}\n{}",
+                args.join(" "),
+                String::from_utf8_lossy(&out.stdout)
+            )
+        })
     }
 }
 
 /// Terraform's output with its line wrapping undone (runs of whitespace
 /// become one space), so checks can look for whole sentences.
 pub fn output_text(out: &Output) -> String {
-    let raw = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let raw = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     raw.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -300,7 +421,11 @@ pub enum Step {
     /// Forget ADDRESS from the state and `terraform import ADDRESS ID` it:
     /// the imported attributes must equal the forgotten ones (when there
     /// were any) and the plan afterwards must be empty; then check.
-    Import { address: &'static str, id: Box<dyn Fn(&Ctx) -> String>, check: Check },
+    Import {
+        address: &'static str,
+        id: Box<dyn Fn(&Ctx) -> String>,
+        check: Check,
+    },
     /// `terraform destroy`, then check (the simulator must be empty of it).
     Destroy(Check),
 }
@@ -322,33 +447,59 @@ pub fn run_with(mut ctx: Ctx, steps: Vec<Step>) {
                 ctx.ws.use_config(config);
                 ctx.ws.apply();
                 let (code, text) = ctx.ws.plan();
-                assert_eq!(code, 0, "step {n}: plan after applying {config} is not empty:\n{text}");
+                assert_eq!(
+                    code, 0,
+                    "step {n}: plan after applying {config} is not empty:\n{text}"
+                );
                 check(&mut ctx);
             }
             Step::UseConfig(config) => ctx.ws.use_config(config),
             Step::PlanShows(needles) => {
                 let (code, text) = ctx.ws.plan();
-                assert_eq!(code, 2, "step {n}: expected changes, got exit code {code}:\n{text}");
+                assert_eq!(
+                    code, 2,
+                    "step {n}: expected changes, got exit code {code}:\n{text}"
+                );
                 for needle in needles {
-                    assert!(text.contains(needle), "step {n}: plan does not mention {needle:?}:\n{text}");
+                    assert!(
+                        text.contains(needle),
+                        "step {n}: plan does not mention {needle:?}:\n{text}"
+                    );
                 }
             }
             Step::PlanFails(config, needles) => {
                 ctx.ws.use_config(config);
                 let (code, text) = ctx.ws.plan();
-                assert_eq!(code, 1, "step {n}: expected {config} to fail at plan, got exit code {code}:\n{text}");
+                assert_eq!(
+                    code, 1,
+                    "step {n}: expected {config} to fail at plan, got exit code {code}:\n{text}"
+                );
                 for needle in needles {
-                    assert!(text.contains(needle), "step {n}: the error does not mention {needle:?}:\n{text}");
+                    assert!(
+                        text.contains(needle),
+                        "step {n}: the error does not mention {needle:?}:\n{text}"
+                    );
                 }
             }
             Step::ApplyFails(config, needles) => {
                 ctx.ws.use_config(config);
-                let out = ctx.ws.terraform(&["apply", "-auto-approve", "-input=false", "-no-color"]);
+                let out =
+                    ctx.ws
+                        .terraform(&["apply", "-auto-approve", "-input=false", "-no-color"]);
                 let text = output_text(&out);
-                assert!(!out.status.success(), "step {n}: expected applying {config} to fail:\n{text}");
-                assert!(!text.contains("panicked"), "step {n}: the provider panicked:\n{text}");
+                assert!(
+                    !out.status.success(),
+                    "step {n}: expected applying {config} to fail:\n{text}"
+                );
+                assert!(
+                    !text.contains("panicked"),
+                    "step {n}: the provider panicked:\n{text}"
+                );
                 for needle in needles {
-                    assert!(text.contains(needle), "step {n}: the error does not mention {needle:?}:\n{text}");
+                    assert!(
+                        text.contains(needle),
+                        "step {n}: the error does not mention {needle:?}:\n{text}"
+                    );
                 }
             }
             Step::OutOfBand(f) => f(&mut ctx),
@@ -360,18 +511,26 @@ pub fn run_with(mut ctx: Ctx, steps: Vec<Step>) {
                 if before.is_some() {
                     ctx.ws.ok(&["state", "rm", "-no-color", address]);
                 }
-                ctx.ws.ok(&["import", "-input=false", "-no-color", address, &id]);
+                ctx.ws
+                    .ok(&["import", "-input=false", "-no-color", address, &id]);
                 if let Some(before) = before {
                     let after = ctx.ws.resource(address);
                     assert_eq!(after, before, "step {n}: importing {address} ({id}) gives other attributes than create/read did");
                 }
                 let (code, text) = ctx.ws.plan();
-                assert_eq!(code, 0, "step {n}: plan after importing {address} ({id}) is not empty:\n{text}");
+                assert_eq!(
+                    code, 0,
+                    "step {n}: plan after importing {address} ({id}) is not empty:\n{text}"
+                );
                 check(&mut ctx);
             }
             Step::Destroy(check) => {
-                ctx.ws.ok(&["destroy", "-auto-approve", "-input=false", "-no-color"]);
-                assert!(ctx.ws.state().is_empty(), "step {n}: state not empty after destroy");
+                ctx.ws
+                    .ok(&["destroy", "-auto-approve", "-input=false", "-no-color"]);
+                assert!(
+                    ctx.ws.state().is_empty(),
+                    "step {n}: state not empty after destroy"
+                );
                 check(&mut ctx);
             }
         }
