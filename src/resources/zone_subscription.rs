@@ -164,7 +164,23 @@ impl Resource for ZoneSubscriptionResource {
         _prior: ZoneSubscription,
         planned: ZoneSubscription,
     ) -> OpResult<ZoneSubscription, ZoneSubscription> {
-        self.create(client, planned).await
+        // A zone in state usually has its record already: change it with one
+        // PUT. A zone on the free plan has none (1207), and gets a create.
+        let api = match client
+            .put(&path(&planned.zone_id), &planned.plan.body())
+            .await
+        {
+            Err(e) if no_record(&e) => return self.create(client, planned).await,
+            other => other.context(|| {
+                format!(
+                    "changing zone {} to the {} plan",
+                    planned.zone_id, planned.plan.rate_plan_id
+                )
+            })?,
+        };
+        let mut state = planned;
+        state.plan.merge(api);
+        Ok(state)
     }
 
     async fn delete(
