@@ -8,6 +8,9 @@
 //! name in its account, member by email, subscription by rate plan): one
 //! match is adopted, none means the POST did not happen and is sent again,
 //! several mean we cannot tell, and the user is told exactly what to import.
+//! A create refused because the object already exists (an earlier apply's
+//! create that lost its answer, or one made outside Terraform) is looked up
+//! the same way, so the error can name the import id.
 
 use crate::client::{ApiError, Client};
 use crate::diag::{self, Diagnostic};
@@ -24,6 +27,8 @@ pub struct Creation<'a> {
     pub resource_type: &'static str,
     /// How the import id is formed from a found object's id.
     pub import_id: Box<dyn Fn(&str) -> String + Send + Sync + 'a>,
+    /// The API's error codes for "this already exists" on this POST.
+    pub exists_codes: &'static [i64],
 }
 
 impl Creation<'_> {
@@ -41,6 +46,9 @@ impl Creation<'_> {
             let err = match post().await {
                 Ok(created) => return Ok(created),
                 Err(e) if e.may_have_committed() => e,
+                Err(e) if self.exists_codes.iter().any(|c| e.has_code(*c)) => {
+                    return Err(self.already_exists(&e, lookup().await));
+                }
                 Err(e) => return Err(diag::api_error(&format!("creating {}", self.what), &e)),
             };
             let mut found = lookup().await.map_err(|e| {
@@ -90,5 +98,29 @@ impl Creation<'_> {
                 }
             }
         }
+    }
+
+    /// The API's refusal, plus the import id of what `lookup` found.
+    fn already_exists<T>(
+        &self,
+        refusal: &ApiError,
+        found: Result<Found<T>, ApiError>,
+    ) -> Diagnostic {
+        let mut d = diag::api_error(&format!("creating {}", self.what), refusal);
+        let ids: Vec<String> = found
+            .iter()
+            .flatten()
+            .map(|(id, _)| (self.import_id)(id))
+            .collect();
+        if !ids.is_empty() {
+            d.detail.push_str(&format!(
+                "\n\nIt exists but is not in this Terraform state (an earlier create may have lost its answer, or it was \
+                 made outside Terraform). To manage it here, run `terraform import {}.<name> {}`; otherwise remove it or \
+                 change the configuration.",
+                self.resource_type,
+                ids.join(" | ")
+            ));
+        }
+        d
     }
 }

@@ -208,6 +208,7 @@ impl Resource for AccountResource {
             what: format!("account {:?}", planned.name),
             resource_type: Self::TYPE_NAME,
             import_id: Box::new(str::to_string),
+            exists_codes: &[],
         };
         let created: ApiAccount = creation
             .run(

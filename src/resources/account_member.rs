@@ -13,6 +13,9 @@ use crate::value::Type;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
+/// The simulator's code for "this email is already a member of the account".
+const ALREADY_A_MEMBER: i64 = 1011;
+
 pub struct AccountMemberResource;
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
@@ -158,6 +161,7 @@ impl Resource for AccountMemberResource {
             ),
             resource_type: Self::TYPE_NAME,
             import_id: Box::new(|id| format!("{}/{id}", planned.account_id)),
+            exists_codes: &[ALREADY_A_MEMBER],
         };
         let created: ApiMember = creation
             .run(

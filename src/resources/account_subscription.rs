@@ -80,6 +80,7 @@ impl Resource for AccountSubscriptionResource {
             ),
             resource_type: Self::TYPE_NAME,
             import_id: Box::new(|id| format!("{}/{id}", planned.account_id)),
+            exists_codes: &[subscription::SUBSCRIPTION_EXISTS],
         };
         let api: ApiSubscription = creation
             .run(

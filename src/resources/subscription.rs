@@ -13,6 +13,9 @@ use serde::{Deserialize, Serialize};
 
 pub const FREQUENCIES: &[&str] = &["weekly", "monthly", "quarterly", "yearly"];
 const NOT_APPLICABLE: &str = "not-applicable";
+/// The simulator's (and, we infer, the API's) code for a POST of a
+/// subscription that already exists.
+pub const SUBSCRIPTION_EXISTS: i64 = 1205;
 
 /// `frequency`, with a hint for the partner guide's own `annual`.
 pub const FREQUENCY_CHECK: Check = Check::Custom {

@@ -29,6 +29,9 @@ pub struct Zone {
 }
 
 /// A domain name as Cloudflare accepts it for a zone.
+/// Cloudflare's code for "a zone of this name already exists".
+const ZONE_EXISTS: i64 = 1061;
+
 pub const DOMAIN_NAME: Check = Check::Custom {
     allowed: "a lowercase domain name such as `example.com`: at least two labels of letters, digits and hyphens",
     check: check_domain_name,
@@ -177,6 +180,7 @@ impl Resource for ZoneResource {
             what: format!("zone {:?} in account {}", planned.name, planned.account_id),
             resource_type: Self::TYPE_NAME,
             import_id: Box::new(str::to_string),
+            exists_codes: &[ZONE_EXISTS],
         };
         let lookup_query = [
             ("name", planned.name.clone()),

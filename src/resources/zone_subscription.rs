@@ -27,8 +27,6 @@ pub struct ZoneSubscription {
 
 /// Cloudflare's code for "this zone has no subscription record" (free zones).
 const NO_SUBSCRIPTION: i64 = 1207;
-/// The simulator's (and, we infer, the API's) code for POST on an existing record.
-const SUBSCRIPTION_EXISTS: i64 = 1205;
 const FREE_PLAN: &str = "PARTNERS_FREE";
 
 impl ZoneSubscriptionResource {
@@ -67,7 +65,9 @@ async fn write_plan(
     plan: &Plan,
 ) -> Result<ApiSubscription, ApiError> {
     match client.post(&path(zone_id), &plan.body()).await {
-        Err(e) if e.has_code(SUBSCRIPTION_EXISTS) => client.put(&path(zone_id), &plan.body()).await,
+        Err(e) if e.has_code(subscription::SUBSCRIPTION_EXISTS) => {
+            client.put(&path(zone_id), &plan.body()).await
+        }
         other => other,
     }
 }
@@ -119,6 +119,7 @@ impl Resource for ZoneSubscriptionResource {
             ),
             resource_type: Self::TYPE_NAME,
             import_id: Box::new(str::to_string),
+            exists_codes: &[],
         };
         let api = creation
             .run(

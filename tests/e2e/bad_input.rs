@@ -269,7 +269,7 @@ fn cases() -> Vec<Case> {
                 "{CUSTOMER}{}resource \"cftenant_account_member\" \"again\" {{\naccount_id = cftenant_account.customer.id\nemail = \"ADA@example.com\"\nroles = [\"{ADMIN}\"]\ndepends_on = [cftenant_account_member.case]\n}}\n",
                 member(&format!("account_id = cftenant_account.customer.id\nemail = \"ada@example.com\"\nroles = [\"{ADMIN}\"]"))
             ),
-            &["with cftenant_account_member.again", "\"ADA@example.com\"", "Cloudflare error 1011", "already a member of this account"],
+            &["with cftenant_account_member.again", "\"ADA@example.com\"", "Cloudflare error 1011", "already a member of this account", "terraform import cftenant_account_member.<name> "],
         ),
         // ---- cftenant_service_user ----
         plan(
@@ -311,7 +311,7 @@ fn cases() -> Vec<Case> {
         apply(
             "zone duplicate (API)",
             format!("{CUSTOMER}{CUSTOMER_ZONE}{}", zone("account_id = cftenant_account.customer.id\nname = \"bad-input.example\"\ndepends_on = [cftenant_zone.customer]")),
-            &["with cftenant_zone.case", "\"bad-input.example\"", "Cloudflare error 1061", "already exists"],
+            &["with cftenant_zone.case", "\"bad-input.example\"", "Cloudflare error 1061", "already exists", "terraform import cftenant_zone.<name> "],
         ),
         // ---- cftenant_zone_subscription ----
         plan(
@@ -376,7 +376,7 @@ fn cases() -> Vec<Case> {
                 "{CUSTOMER}{}resource \"cftenant_account_subscription\" \"again\" {{\naccount_id = cftenant_account.customer.id\nrate_plan_id = \"TEAMS_STANDARD\"\ndepends_on = [cftenant_account_subscription.case]\n}}\n",
                 account_subscription("account_id = cftenant_account.customer.id\nrate_plan_id = \"TEAMS_STANDARD\"")
             ),
-            &["with cftenant_account_subscription.again", "Cloudflare error 1205", "already has a subscription to TEAMS_STANDARD"],
+            &["with cftenant_account_subscription.again", "Cloudflare error 1205", "already has a subscription to TEAMS_STANDARD", "terraform import cftenant_account_subscription.<name> "],
         ),
         // ---- data sources ----
         plan(
