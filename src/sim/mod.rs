@@ -306,6 +306,10 @@ impl Simulator {
             None => SimState::seed(&seed),
         };
         if let Some(file) = &state_file {
+            let removed = file.remove_stale_temp_files();
+            if removed > 0 {
+                tracing::info!(path = %file.path().display(), removed, "removed temporary files of earlier, killed simulators");
+            }
             file.save(&state)
                 .with_context(|| format!("writing state file {}", file.path().display()))?;
         }

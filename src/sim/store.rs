@@ -449,8 +449,9 @@ impl StateFile {
         Ok(Some(state))
     }
 
-    pub fn save(&self, state: &SimState) -> std::io::Result<()> {
-        let bytes = serde_json::to_vec_pretty(state).map_err(std::io::Error::other)?;
+    /// The directory of the file, and the prefix of its temporary files
+    /// (`.FILE.tmp-`, followed by the writer's pid).
+    fn dir_and_temp_prefix(&self) -> (PathBuf, String) {
         let dir = match self.path.parent() {
             Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
             _ => PathBuf::from("."),
@@ -460,7 +461,39 @@ impl StateFile {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "state".into());
-        let tmp = dir.join(format!(".{file_name}.tmp-{}", std::process::id()));
+        (dir, format!(".{file_name}.tmp-"))
+    }
+
+    /// Removes the temporary files of earlier simulators that were killed in the middle
+    /// of a write (`.FILE.tmp-<pid>` of another pid). They were never renamed, so they
+    /// are never read, and may be torn; left alone they would pile up, one per crash.
+    /// Returns how many were removed.
+    pub fn remove_stale_temp_files(&self) -> usize {
+        let (dir, prefix) = self.dir_and_temp_prefix();
+        let own = std::process::id().to_string();
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            return 0;
+        };
+        let mut removed = 0;
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let stale = name
+                .to_str()
+                .and_then(|n| n.strip_prefix(&prefix))
+                .is_some_and(|pid| {
+                    !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()) && pid != own
+                });
+            if stale && std::fs::remove_file(entry.path()).is_ok() {
+                removed += 1;
+            }
+        }
+        removed
+    }
+
+    pub fn save(&self, state: &SimState) -> std::io::Result<()> {
+        let bytes = serde_json::to_vec_pretty(state).map_err(std::io::Error::other)?;
+        let (dir, prefix) = self.dir_and_temp_prefix();
+        let tmp = dir.join(format!("{prefix}{}", std::process::id()));
         {
             let mut file = std::fs::File::create(&tmp)?;
             file.write_all(&bytes)?;
@@ -564,6 +597,31 @@ mod tests {
         assert_eq!(a, derive_hex(&["unit", "x", "1"]));
         assert_ne!(a, derive_hex(&["unit", "x", "2"]));
         assert!(crate::sim::input::is_cf_id(&a));
+    }
+
+    #[test]
+    fn stale_temp_files_of_other_writers_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = StateFile::new(dir.path().join("state.json"));
+        let own = dir
+            .path()
+            .join(format!(".state.json.tmp-{}", std::process::id()));
+        let stale = dir.path().join(".state.json.tmp-4194305");
+        let unrelated = [
+            ".other.json.tmp-12",
+            ".state.json.tmp-x",
+            "state.json.tmp-12",
+        ];
+        std::fs::write(&own, "{").unwrap();
+        std::fs::write(&stale, "{\"torn").unwrap();
+        for name in unrelated {
+            std::fs::write(dir.path().join(name), "").unwrap();
+        }
+        assert_eq!(file.remove_stale_temp_files(), 1);
+        assert!(!stale.exists() && own.exists());
+        for name in unrelated {
+            assert!(dir.path().join(name).exists(), "{name}");
+        }
     }
 
     #[test]

@@ -139,6 +139,20 @@ impl Sim {
     }
 }
 
+impl Sim {
+    /// Kills the simulator with SIGKILL (no clean shutdown, like a crash)
+    /// and reaps it; returns how it ended. Dropping it afterwards is harmless.
+    pub fn kill9(&mut self) -> std::process::ExitStatus {
+        let _ = self.child.kill(); // SIGKILL on Unix
+        self.child.wait().expect("reap cftenant-sim")
+    }
+
+    /// The simulator's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
 impl Drop for Sim {
     fn drop(&mut self) {
         let _ = self.child.kill();
