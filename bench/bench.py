@@ -29,6 +29,7 @@ import json
 import multiprocessing
 import os
 import platform
+import resource
 import shutil
 import signal
 import statistics
@@ -323,10 +324,16 @@ class Terraform:
         })
 
     def run(self, args, expect=(0,)) -> float:
+        """Runs terraform; returns its wall time and leaves in self.last_cpu the
+        CPU seconds of terraform and every process it waited for (the
+        provider processes included, the simulator not)."""
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
         r = subprocess.run(["terraform", *args, "-input=false", "-no-color"], cwd=self.work, env=self.env,
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         dt = time.perf_counter() - t0
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        self.last_cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         if r.returncode not in expect:
             sys.stderr.write(r.stdout.decode(errors="replace")[-4000:])
             raise SystemExit(f"terraform {' '.join(args)} in {self.work} exited {r.returncode}")
@@ -399,6 +406,7 @@ def bench_terraform(kind: str, n: int, reps: int, sim: Sim, work: Path, cli: Pat
     sim.admin("POST", "/__sim/reset")
     ops = ["apply", "plan", "update", "destroy"]
     times = {side: {op: [] for op in ops} for side in tf}
+    cpu = {side: {op: [] for op in ops} for side in tf}
     requests = {op: [] for op in ops}
     for rep in range(reps):
         # Alternate who goes first, so drift in machine load hits both.
@@ -417,6 +425,7 @@ def bench_terraform(kind: str, n: int, reps: int, sim: Sim, work: Path, cli: Pat
                 else:
                     dt = t.destroy()
                 times[side][op].append(dt)
+                cpu[side][op].append(t.last_cpu)
                 if side == "ours":
                     requests[op].append(sim.stats())
         state = sim.admin("GET", "/__sim/state")
@@ -432,6 +441,7 @@ def bench_terraform(kind: str, n: int, reps: int, sim: Sim, work: Path, cli: Pat
         same = all(r == requests[op][0] for r in requests[op])
         result["ops"][op] = {
             "ours_s": median(o), "floor_s": median(f), "ratio": median(o) / median(f),
+            "ours_cpu_s": median(cpu["ours"][op]), "floor_cpu_s": median(cpu["floor"][op]),
             "ours_all": o, "floor_all": f, "ours_spread": spread(o), "floor_spread": spread(f),
             "requests": requests[op][0], "requests_stable": same,
             "per_resource": per_resource(requests[op][0], counts),
@@ -451,8 +461,8 @@ def bench_rss(kind: str, n: int, sim: Sim, work: Path, provider: Path) -> dict:
     wrapper = wrap_dir / PROVIDER
     # exec: /usr/bin/time becomes the process Terraform talks to and waits
     # for; it passes stdout (the handshake) through and writes the child's
-    # maximum resident set size (kB) to its own file.
-    wrapper.write_text(f'#!/bin/sh\nexec {time_bin} -o "{rss_dir}/$$.$(date +%s%N)" -f "%M %e" {provider} "$@"\n')
+    # maximum resident set size (kB) and CPU seconds to its own file.
+    wrapper.write_text(f'#!/bin/sh\nexec {time_bin} -o "{rss_dir}/$$.$(date +%s%N)" -f "%M %e %U %S" {provider} "$@"\n')
     wrapper.chmod(0o755)
     cli = work / "wrapper.tfrc"
     cli_config(cli, wrap_dir)
@@ -465,13 +475,16 @@ def bench_rss(kind: str, n: int, sim: Sim, work: Path, provider: Path) -> dict:
         for f in rss_dir.iterdir():
             f.unlink()
         fn()
-        peaks = []
+        peaks, cpu = [], 0.0
         for f in sorted(rss_dir.iterdir()):
-            parts = f.read_text().split()
-            if parts:
-                peaks.append(int(parts[-2]))
-        out[op] = {"processes": len(peaks), "peak_rss_kb": max(peaks) if peaks else None, "all_kb": peaks}
-        log(f"RSS {kind} N={n} {op}: {len(peaks)} provider processes, peak {out[op]['peak_rss_kb']} kB")
+            lines = f.read_text().splitlines()
+            # The last line is ours ("Command exited with ..." may precede it).
+            parts = lines[-1].split() if lines else []
+            if len(parts) == 4:
+                peaks.append(int(parts[0]))
+                cpu += float(parts[2]) + float(parts[3])
+        out[op] = {"processes": len(peaks), "peak_rss_kb": max(peaks) if peaks else None, "all_kb": peaks, "cpu_s": cpu}
+        log(f"RSS {kind} N={n} {op}: {len(peaks)} provider processes, peak {out[op]['peak_rss_kb']} kB, CPU {cpu:.2f} s")
     return out
 
 
@@ -589,6 +602,17 @@ def report(res: dict) -> str:
         L.append(f"- {r['kind']} N={r['n']}: " + ", ".join(
             f"{op} {r['ops'][op]['ours_spread'] * 100:.0f}% / {r['ops'][op]['floor_spread'] * 100:.0f}%" for op in ("apply", "plan", "update", "destroy")))
     L.append("")
+    L.append("CPU seconds of terraform plus the provider processes it ran (medians; the simulator not included):")
+    L.append("")
+    L.append("| set | N | " + " | ".join(f"{op} ours | {op} floor" for op in ("apply", "plan", "update", "destroy")) + " |")
+    L.append("|---|---|" + "---|" * 8)
+    for r in res["terraform"]:
+        cells = [r["kind"], str(r["n"])]
+        for op in ("apply", "plan", "update", "destroy"):
+            o = r["ops"][op]
+            cells += [f"{o['ours_cpu_s']:.2f} s", f"{o['floor_cpu_s']:.2f} s"]
+        L.append("| " + " | ".join(cells) + " |")
+    L.append("")
     fit = res.get("scaling")
     if fit:
         L.append("### Scaling: least-squares fit t = a + b*N over the accounts sets")
@@ -614,14 +638,14 @@ def report(res: dict) -> str:
         L.append("")
     rss = res.get("rss")
     if rss:
-        L.append("### Provider peak RSS (untimed pass through /usr/bin/time)")
+        L.append("### Provider peak RSS and CPU time (untimed pass through /usr/bin/time)")
         L.append("")
-        L.append("| set | op | provider processes | peak RSS |")
-        L.append("|---|---|---|---|")
+        L.append("| set | op | provider processes | peak RSS | provider CPU (user + sys, all processes) |")
+        L.append("|---|---|---|---|---|")
         for key, ops in rss.items():
             for op, v in ops.items():
                 if isinstance(v, dict) and v.get("peak_rss_kb"):
-                    L.append(f"| {key} | {op} | {v['processes']} | {v['peak_rss_kb'] / 1024:.1f} MB |")
+                    L.append(f"| {key} | {op} | {v['processes']} | {v['peak_rss_kb'] / 1024:.1f} MB | {v['cpu_s']:.2f} s |")
         L.append("")
     thr = res.get("sim_throughput")
     if thr:

@@ -49,8 +49,7 @@ fn main() -> ExitCode {
 
 fn serve() -> ExitCode {
     cftenant::logging::init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+    let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
     {

@@ -74,6 +74,12 @@ impl Envelope {
     /// Parses a response body. `None` when the body is not an envelope at
     /// all (an HTML error page from a proxy, an empty body).
     pub fn parse(body: &[u8]) -> Option<Envelope> {
+        // Only a JSON object is an envelope. serde also reads a struct from
+        // an array (fields in order), which made a bare `[]` body a
+        // "successful" envelope with a null result.
+        if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+            return None;
+        }
         let raw: RawEnvelope = serde_json::from_slice(body).ok()?;
         let errors: Vec<CfMessage> = raw
             .errors
@@ -128,6 +134,9 @@ mod tests {
     fn rejects_non_envelopes() {
         assert!(Envelope::parse(b"<html>502 Bad Gateway</html>").is_none());
         assert!(Envelope::parse(b"").is_none());
+        assert!(Envelope::parse(b"[]").is_none());
+        assert!(Envelope::parse(b" [true, [], [], {\"id\": 1}]").is_none());
+        assert!(Envelope::parse(b" \n{\"result\": 1}").is_some());
     }
 
     #[test]

@@ -10,7 +10,7 @@
 
 use crate::client::{ApiError, Auth, Client, ErrorKind};
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::resource::{Context, OpResult, Resource};
+use crate::resource::{import_not_found, Context, OpResult, Resource};
 use crate::schema::{checks, Attribute, Schema};
 use crate::value::Type;
 use async_trait::async_trait;
@@ -21,6 +21,9 @@ pub struct ServiceUserResource;
 /// Import reads the key from here, never from the import id (which
 /// Terraform prints).
 pub const IMPORT_KEY_ENV: &str = "CFTENANT_SERVICE_USER_API_KEY";
+
+/// Cloudflare's code for an `X-Auth-Email` + `X-Auth-Key` pair it does not know.
+const UNKNOWN_KEY_PAIR: i64 = 9103;
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct ServiceUser {
@@ -121,6 +124,70 @@ async fn create_user(client: &Client, email: &str) -> Result<ApiUser, Diagnostic
     }
 }
 
+/// Where the key a read uses came from, which decides what a refusal means.
+#[derive(Clone, Copy, PartialEq)]
+enum KeyFrom {
+    /// The key in state: refused, the user was removed through Cloudflare.
+    State,
+    /// The key given to import: refused, it is simply wrong.
+    Import,
+}
+
+/// Reads the user with its own email and key: `GET /user` is the only read
+/// the API has for a service user.
+async fn read_with_own_key(
+    client: &Client,
+    mut state: ServiceUser,
+    key_from: KeyFrom,
+) -> OpResult<Option<ServiceUser>, ServiceUser> {
+    let Some(auth) = state.own_auth() else {
+        return Err(Diagnostic::error(
+            "Cannot read service user",
+            format!("The state has no API key for service user {:?}, so it cannot be read. Import it again with {IMPORT_KEY_ENV} set.", state.email),
+        )
+        .into());
+    };
+    match client.get_as::<ApiUser>("/user", &auth).await {
+        Ok(user) => {
+            state.merge(user);
+            Ok(Some(state))
+        }
+        // Cloudflare no longer knows the user's own email + key: the user
+        // was removed through Cloudflare. Gone: Terraform plans a create.
+        Err(e)
+            if key_from == KeyFrom::State
+                && e.kind == ErrorKind::Forbidden
+                && e.has_code(UNKNOWN_KEY_PAIR) =>
+        {
+            Ok(None)
+        }
+        Err(e) if matches!(e.kind, ErrorKind::Unauthorized | ErrorKind::Forbidden) => {
+            let advice = match key_from {
+                KeyFrom::State => format!(
+                    "The key in state no longer works: it was rotated, or the user was removed through Cloudflare. \
+                     If the user is gone, run `terraform state rm` on this resource; if the key changed, import it again with {IMPORT_KEY_ENV} set."
+                ),
+                KeyFrom::Import => format!(
+                    "Check the email and the key in {IMPORT_KEY_ENV}: it must be the key Cloudflare returned when the user was created."
+                ),
+            };
+            Err(Diagnostic::error(
+                format!(
+                    "Cannot read service user {:?} with its own API key",
+                    state.email
+                ),
+                format!("{e}\n\n{advice}"),
+            )
+            .into())
+        }
+        Err(e) => Err(crate::diag::api_error(
+            &format!("reading service user {:?}", state.email),
+            &e,
+        )
+        .into()),
+    }
+}
+
 #[async_trait]
 impl Resource for ServiceUserResource {
     type Model = ServiceUser;
@@ -144,30 +211,9 @@ impl Resource for ServiceUserResource {
     async fn read(
         &self,
         client: &Client,
-        mut state: ServiceUser,
+        state: ServiceUser,
     ) -> OpResult<Option<ServiceUser>, ServiceUser> {
-        let Some(auth) = state.own_auth() else {
-            return Err(Diagnostic::error(
-                "Cannot read service user",
-                format!("The state has no API key for service user {:?}, so it cannot be read. Import it again with {IMPORT_KEY_ENV} set.", state.email),
-            )
-            .into());
-        };
-        match client.get_as::<ApiUser>("/user", &auth).await {
-            Ok(user) => {
-                state.merge(user);
-                Ok(Some(state))
-            }
-            Err(e) if matches!(e.kind, ErrorKind::Unauthorized | ErrorKind::Forbidden) => Err(Diagnostic::error(
-                format!("Cannot read service user {:?} with its own API key", state.email),
-                format!(
-                    "{e}\n\nThe key in state no longer works: it was rotated, or the user was removed through Cloudflare. \
-                     If the user is gone, run `terraform state rm` on this resource; if the key changed, import it again with {IMPORT_KEY_ENV} set."
-                ),
-            )
-            .into()),
-            Err(e) => Err(crate::diag::api_error(&format!("reading service user {:?}", state.email), &e).into()),
-        }
+        read_with_own_key(client, state, KeyFrom::State).await
     }
 
     async fn update(
@@ -207,7 +253,11 @@ impl Resource for ServiceUserResource {
             api_key: Some(key),
             ..Default::default()
         };
-        Ok(self.read(client, state).await?.unwrap_or_default())
+        read_with_own_key(client, state, KeyFrom::Import)
+            .await?
+            .ok_or_else(|| {
+                import_not_found(Self::TYPE_NAME, &format!("service user {email:?}")).into()
+            })
     }
 }
 

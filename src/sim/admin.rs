@@ -1,5 +1,6 @@
 //! Admin endpoints under `/__sim` (no authentication, loopback peers only): state dump,
-//! reset, request statistics, fault injection, and a few test helpers.
+//! reset, request statistics, fault injection, and a few test helpers (zone activation,
+//! removing a service user, which the API itself cannot do).
 //!
 //! Successful admin responses are plain JSON (no API envelope); errors use the envelope.
 
@@ -8,14 +9,14 @@ use std::collections::BTreeMap;
 use axum::extract::{ConnectInfo, Path, Request, State};
 use axum::middleware::{from_fn, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use serde_json::{json, Value};
 
 use super::envelope::{codes, ApiError, ApiResult};
 use super::faults::FaultSet;
 use super::input::{opt_bool, JsonObject};
-use super::store::SimState;
+use super::store::{SimState, User};
 use super::{accounts, lock, members, subscriptions, tenants, users, zones, App, SimConn};
 
 /// Request counts by `"METHOD /template"`.
@@ -54,6 +55,7 @@ pub fn router() -> Router<App> {
             get(get_entitlements).patch(patch_entitlements),
         )
         .route("/zones/{zone_id}/activate", post(activate_zone))
+        .route("/users/{user_id}", delete(delete_user))
         .layer(from_fn(loopback_only))
 }
 
@@ -221,4 +223,88 @@ async fn activate_zone(State(app): State<App>, Path(zone_id): Path<String>) -> A
     let rendered = zones::render(state.zone(&zone_id)?, &state);
     app.commit(&state)?;
     Ok(Json(rendered).into_response())
+}
+
+/// Removes a service user, as Cloudflare support would: its API key stops working at
+/// once (403 / 9103). Its email keeps the user id it had, so members already made for
+/// that email still show it (as for any email without a user).
+fn remove_service_user(state: &mut SimState, user_id: &str) -> Result<User, ApiError> {
+    let at = state
+        .users
+        .iter()
+        .position(|u| u.id == user_id)
+        .ok_or_else(|| {
+            ApiError::not_found(
+                codes::USER_NOT_FOUND,
+                format!("No service user with id {user_id}"),
+            )
+        })?;
+    let user = state.users.remove(at);
+    state
+        .user_ids_by_email
+        .insert(user.email.to_ascii_lowercase(), user.id.clone());
+    Ok(user)
+}
+
+/// `DELETE /__sim/users/{user_id}`: removes a service user (the API has no such call),
+/// so tests can simulate a user deleted outside Terraform. Returns `{"id", "email"}`.
+async fn delete_user(State(app): State<App>, Path(user_id): Path<String>) -> ApiResult {
+    let mut state = app.state.lock().await;
+    let user = remove_service_user(&mut state, &user_id)?;
+    app.commit(&state)?;
+    Ok(Json(json!({ "id": user.id, "email": user.email })).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::auth::{authenticate, Caller, Credentials};
+    use crate::sim::store::SeedConfig;
+    use axum::http::HeaderMap;
+
+    #[test]
+    fn a_removed_service_user_can_no_longer_authenticate() {
+        let mut state = SimState::seed(&SeedConfig {
+            tenant_id: "t".into(),
+            tenant_name: "T".into(),
+            admin_email: "admin@example.com".into(),
+            allow_auto_accept_invites: false,
+            partial_setup_allowed: true,
+        });
+        let user = User {
+            id: "0123456789abcdef0123456789abcdef".into(),
+            email: "Svc@Example.com".into(),
+            username: "u".into(),
+            first_name: None,
+            last_name: None,
+            telephone: None,
+            country: None,
+            zipcode: None,
+            created_on: String::new(),
+            modified_on: String::new(),
+            api_key: Some("k3y".into()),
+        };
+        state.users.push(user.clone());
+        let credentials = Credentials {
+            api_tokens: vec!["t".into()],
+            auth_email: "admin@example.com".into(),
+            auth_key: "admin-key".into(),
+        };
+        let mut headers = HeaderMap::new();
+        headers.insert("x-auth-email", "svc@example.com".parse().unwrap());
+        headers.insert("x-auth-key", "k3y".parse().unwrap());
+        assert!(matches!(
+            authenticate(&headers, &credentials, &state),
+            Ok(Caller::ServiceUser { .. })
+        ));
+
+        let removed = remove_service_user(&mut state, &user.id).unwrap();
+        assert_eq!(removed.email, user.email);
+        assert!(state.users.is_empty());
+        let e = authenticate(&headers, &credentials, &state).unwrap_err();
+        assert_eq!(e.code, codes::UNKNOWN_KEY);
+        assert_eq!(state.user_id_for_email("svc@example.com"), user.id);
+        let e = remove_service_user(&mut state, &user.id).unwrap_err();
+        assert_eq!(e.code, codes::USER_NOT_FOUND);
+    }
 }

@@ -18,6 +18,9 @@ pub mod codes {
     pub const ZONE_NOT_FOUND: u32 = 1001;
     /// Account id well-formed but unknown, HTTP 404.
     pub const ACCOUNT_NOT_FOUND: u32 = 1002;
+    /// Service user id unknown (only from the admin endpoint `DELETE /__sim/users/{id}`:
+    /// the API itself has no `/users/{id}` route), HTTP 404.
+    pub const USER_NOT_FOUND: u32 = 1003;
     /// Member id well-formed but unknown, HTTP 404.
     pub const MEMBER_NOT_FOUND: u32 = 1004;
     /// Role id well-formed but unknown, HTTP 404.

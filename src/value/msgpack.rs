@@ -22,13 +22,35 @@ fn err(path: &AttrPath, message: impl Into<String>) -> DecodeError {
     }
 }
 
+/// How much deeper than its type a msgpack value may nest: room for
+/// attributes we ignore (e.g. from a newer schema).
+const EXTRA_NESTING: usize = 16;
+
+/// How many containers deep a value of this type can be.
+fn nesting(ty: &Type) -> usize {
+    match ty {
+        Type::Bool | Type::Number | Type::String => 0,
+        Type::List(el) | Type::Set(el) | Type::Map(el) => 1 + nesting(el),
+        Type::Object(attrs) => 1 + attrs.values().map(nesting).max().unwrap_or(0),
+    }
+}
+
+/// The depth limit handed to rmpv, in its units: a container costs 2 (the
+/// value and its contents), a leaf up to 3 (value, string or ext, bytes).
+/// rmpv's own default (1024) lets a few hundred nested arrays overflow a
+/// 2 MiB thread stack in a debug build; no value of our types needs more
+/// than its type's nesting.
+fn max_depth(ty: &Type) -> usize {
+    2 * (nesting(ty) + EXTRA_NESTING) + 3
+}
+
 /// Decodes msgpack bytes sent by Terraform. Empty bytes mean null.
 pub fn decode_msgpack(bytes: &[u8], ty: &Type) -> Result<Value, DecodeError> {
     if bytes.is_empty() {
         return Ok(Value::Null);
     }
     let mut rd = bytes;
-    let raw = rmpv::decode::read_value(&mut rd)
+    let raw = rmpv::decode::read_value_with_max_depth(&mut rd, max_depth(ty))
         .map_err(|e| err(&AttrPath::root(), format!("malformed msgpack: {e}")))?;
     if !rd.is_empty() {
         return Err(err(
@@ -360,6 +382,26 @@ mod tests {
     fn garbage_is_an_error_not_a_panic() {
         assert!(decode_msgpack(&[0xc1, 0xff, 0x00], &account_type()).is_err());
         assert!(decode_msgpack(&[0x92], &account_type()).is_err());
+    }
+
+    #[test]
+    fn nesting_deeper_than_the_type_is_refused_without_recursing() {
+        // 100k nested one-element arrays would overflow the stack in rmpv.
+        let mut bytes = vec![0x91u8; 100_000];
+        bytes.push(0xc0);
+        let e = decode_msgpack(&bytes, &account_type()).unwrap_err();
+        assert!(e.message.contains("depth"), "{e}");
+        // The deepest value the type allows, with every leaf unknown or a string.
+        let ty = Type::list(Type::map(Type::set(Type::String)));
+        let v = Value::List(vec![Value::Map(
+            [(
+                "k".to_string(),
+                Value::Set(vec![Value::String("x".into()), Value::Unknown]),
+            )]
+            .into(),
+        )]);
+        let back = decode_msgpack(&encode_msgpack(&v, &ty).unwrap(), &ty).unwrap();
+        assert_eq!(back, v);
     }
 
     #[test]

@@ -51,6 +51,47 @@ fn account_subscription_lifecycle() {
                 assert_eq!(ctx.ws.resource(ADDRESS)["price"], api["price"]);
             }),
         ),
+        // Changed outside Terraform (another plan, frequency and quantity):
+        // the next plan puts it back in place, without an error.
+        Step::OutOfBand(check(|ctx| {
+            let (account, id) = ids(ctx);
+            let changed = ctx.sim.api(
+                "PUT",
+                &format!("/accounts/{account}/subscriptions/{id}"),
+                Some(serde_json::json!({
+                    "rate_plan": {"id": "TEAMS_ACCESS"},
+                    "frequency": "monthly",
+                    "component_values": [{"name": "users", "value": 60}],
+                })),
+            );
+            assert_eq!(changed["rate_plan"]["id"], "TEAMS_ACCESS");
+            assert_eq!(changed["id"], id.as_str());
+        })),
+        Step::PlanShows(&[
+            "cftenant_account_subscription.zero_trust will be updated in-place",
+            "~ rate_plan_id",
+            "\"TEAMS_ACCESS\" -> \"TEAMS_STANDARD\"",
+            "~ frequency",
+            "\"monthly\" -> \"yearly\"",
+            "60 -> 100",
+            "0 to add, 1 to change, 0 to destroy",
+        ]),
+        Step::Apply(
+            "account_subscription/yearly.tf",
+            check(|ctx| {
+                assert_eq!(
+                    ctx.ws.vars["first_id"],
+                    ids(ctx).1,
+                    "drift is corrected in place"
+                );
+                let api = api(ctx);
+                assert_eq!(api["rate_plan"]["id"], "TEAMS_STANDARD");
+                assert_eq!(api["frequency"], "yearly");
+                assert_eq!(api["component_values"][0]["value"], 100);
+                assert_eq!(ctx.sim.objects("account_subscriptions").len(), 1);
+            }),
+        ),
+        // Deleted outside Terraform: the next plan creates it again.
         Step::OutOfBand(check(|ctx| {
             let (account, id) = ids(ctx);
             ctx.sim.api(

@@ -1,6 +1,7 @@
 //! `cftenant_service_user` end to end: created, read with its own key,
-//! secret never printed, imported with the key from the environment, and
-//! only forgotten (with a warning) on destroy.
+//! secret never printed, imported with the key from the environment, only
+//! forgotten (with a warning) on destroy, and created again when it was
+//! deleted outside Terraform.
 
 use crate::harness::*;
 
@@ -93,4 +94,51 @@ fn service_user_lifecycle() {
         1,
         "Cloudflare cannot delete users"
     );
+}
+
+/// Deleted outside Terraform (through Cloudflare; the API has no call for
+/// it, the simulator's admin endpoint stands in): the user's own key no
+/// longer works, and the next plan creates it again, without an error.
+///
+/// There is no "changed outside" case for a service user: `email` is its
+/// only configurable attribute and no API call changes it.
+#[test]
+fn service_user_deleted_outside_is_created_again() {
+    run(vec![
+        Step::Apply(
+            "service_user/basic.tf",
+            check(|ctx| {
+                let state = ctx.ws.resource(SVC);
+                ctx.set_var("first_id", state["id"].as_str().unwrap());
+                ctx.set_var("first_key", state["api_key"].as_str().unwrap());
+            }),
+        ),
+        Step::OutOfBand(check(|ctx| {
+            let id = ctx.ws.vars["first_id"].clone();
+            let removed = ctx.sim.admin("DELETE", &format!("/users/{id}"), None);
+            assert_eq!(removed["email"], "svc-customer-1@partner.example");
+            assert!(ctx.sim.objects("users").is_empty());
+        })),
+        Step::PlanShows(&[
+            "cftenant_service_user.svc will be created",
+            "1 to add, 0 to change, 0 to destroy",
+        ]),
+        Step::Apply(
+            "service_user/basic.tf",
+            check(|ctx| {
+                let state = ctx.ws.resource(SVC);
+                let users = ctx.sim.objects("users");
+                assert_eq!(users.len(), 1, "{users:?}");
+                assert_eq!(users[0]["email"], "svc-customer-1@partner.example");
+                assert_eq!(state["id"], users[0]["id"]);
+                assert_eq!(state["api_key"], users[0]["api_key"]);
+                assert_ne!(
+                    state["api_key"].as_str().unwrap(),
+                    ctx.ws.vars["first_key"],
+                    "the new user has a new key"
+                );
+            }),
+        ),
+        Step::Destroy(check(|ctx| assert_eq!(ctx.sim.objects("users").len(), 1))),
+    ]);
 }

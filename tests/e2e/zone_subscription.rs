@@ -73,7 +73,57 @@ fn zone_subscription_lifecycle() {
         ),
         Step::Apply(
             "zone_subscription/biz.tf",
-            check(|ctx| assert_eq!(subscription(ctx)["rate_plan"]["id"], "business")),
+            check(|ctx| {
+                assert_eq!(subscription(ctx)["rate_plan"]["id"], "business");
+                ctx.set_var("first_zone", &zone_id(ctx));
+            }),
+        ),
+        // "Deleted" outside Terraform: the API has no DELETE; the paid plan is
+        // removed by putting the zone back on PARTNERS_FREE. The next plan
+        // updates it in place, without an error.
+        Step::OutOfBand(check(|ctx| {
+            let free = ctx.sim.api(
+                "PUT",
+                &format!("/zones/{}/subscription", zone_id(ctx)),
+                Some(serde_json::json!({"rate_plan": {"id": "PARTNERS_FREE"}})),
+            );
+            assert_eq!(free["rate_plan"]["id"], "free");
+        })),
+        Step::PlanShows(&[
+            "cftenant_zone_subscription.main will be updated in-place",
+            "~ rate_plan_id",
+            "\"PARTNERS_FREE\" -> \"PARTNERS_BIZ\"",
+            "0 to add, 1 to change, 0 to destroy",
+        ]),
+        Step::Apply(
+            "zone_subscription/biz.tf",
+            check(|ctx| {
+                let api = subscription(ctx);
+                assert_eq!(api["rate_plan"]["id"], "business");
+                assert_eq!(api["component_values"][0]["value"], 60);
+            }),
+        ),
+        // The record really gone: the zone deleted outside Terraform takes its
+        // subscription with it. Both are planned as creates, without an error.
+        Step::OutOfBand(check(|ctx| {
+            ctx.sim
+                .api("DELETE", &format!("/zones/{}", zone_id(ctx)), None);
+            assert!(ctx.sim.objects("zone_subscriptions").is_empty());
+        })),
+        Step::PlanShows(&[
+            "cftenant_zone.main will be created",
+            "cftenant_zone_subscription.main will be created",
+            "2 to add, 0 to change, 0 to destroy",
+        ]),
+        Step::Apply(
+            "zone_subscription/biz.tf",
+            check(|ctx| {
+                assert_ne!(ctx.ws.vars["first_zone"], zone_id(ctx));
+                let api = subscription(ctx);
+                assert_eq!(api["rate_plan"]["id"], "business");
+                assert_eq!(api["component_values"][0]["value"], 60);
+                assert_eq!(ctx.sim.objects("zone_subscriptions").len(), 1);
+            }),
         ),
         Step::Import {
             address: "cftenant_zone_subscription.main",
