@@ -413,6 +413,13 @@ fn transport_error(request: &str, e: &reqwest::Error) -> ApiError {
 }
 
 /// Checks a base URL: HTTPS anywhere, plain HTTP only to a loopback host.
+/// One path segment from user input, percent-encoded so that a `/`, `?` or
+/// `..` in it cannot reach another endpoint. Ids the provider validates as
+/// hex need none of this; free-form ones (a tenant tag) do.
+pub fn path_segment(raw: &str) -> String {
+    percent_encoding::utf8_percent_encode(raw, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
 pub fn check_base_url(raw: &str) -> Result<(), String> {
     let url = url::Url::parse(raw).map_err(|e| format!("{raw:?} is not a URL: {e}"))?;
     match url.scheme() {
@@ -441,6 +448,16 @@ pub fn check_base_url(raw: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn path_segments_cannot_escape() {
+        assert_eq!(path_segment("7d0a0a5b2c1e4f3a"), "7d0a0a5b2c1e4f3a");
+        assert_eq!(
+            path_segment("../accounts?page=2"),
+            "%2E%2E%2Faccounts%3Fpage%3D2"
+        );
+        assert_eq!(path_segment("a b#c"), "a%20b%23c");
+    }
 
     #[test]
     fn base_url_rules() {

@@ -3,7 +3,7 @@
 //! API object (`tenant_network`, `unit_metadata`, `unit_memberships`) are
 //! given as JSON-encoded strings, so no information is lost.
 
-use crate::client::Client;
+use crate::client::{path_segment, Client};
 use crate::diag::Diagnostics;
 use crate::resource::{Context, DataSource};
 use crate::schema::{Attribute, Check, Nesting, Schema};
@@ -157,7 +157,7 @@ impl DataSource for TenantDataSource {
     async fn read(&self, client: &Client, config: Tenant) -> Result<Tenant, Diagnostics> {
         let id = config.tenant_id;
         let t: ApiTenant = client
-            .get(&format!("/tenants/{id}"))
+            .get(&format!("/tenants/{}", path_segment(&id)))
             .await
             .context(|| format!("reading tenant {id:?}"))?;
         Ok(Tenant {

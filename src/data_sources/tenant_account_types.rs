@@ -1,7 +1,7 @@
 //! `data "cftenant_tenant_account_types"`: the account types a tenant may
 //! create (`GET /tenants/{tenant_id}/account_types`).
 
-use crate::client::Client;
+use crate::client::{path_segment, Client};
 use crate::diag::Diagnostics;
 use crate::resource::{Context, DataSource};
 use crate::schema::{Attribute, Check, Schema};
@@ -49,7 +49,7 @@ impl DataSource for TenantAccountTypesDataSource {
     ) -> Result<TenantAccountTypes, Diagnostics> {
         let id = config.tenant_id;
         let account_types: Option<Vec<String>> = client
-            .get(&format!("/tenants/{id}/account_types"))
+            .get(&format!("/tenants/{}/account_types", path_segment(&id)))
             .await
             .context(|| format!("listing the account types of tenant {id:?}"))?;
         Ok(TenantAccountTypes {

@@ -1,7 +1,7 @@
 //! `data "cftenant_tenant_accounts"`: the accounts of a tenant
 //! (`GET /tenants/{tenant_id}/accounts`, every page).
 
-use crate::client::Client;
+use crate::client::{path_segment, Client};
 use crate::diag::Diagnostics;
 use crate::resource::{Context, DataSource};
 use crate::schema::{Attribute, Check, Nesting, Schema};
@@ -67,7 +67,11 @@ impl DataSource for TenantAccountsDataSource {
     ) -> Result<TenantAccounts, Diagnostics> {
         let id = config.tenant_id;
         let accounts: Vec<TenantAccount> = client
-            .list_all(&format!("/tenants/{id}/accounts"), &[], PER_PAGE)
+            .list_all(
+                &format!("/tenants/{}/accounts", path_segment(&id)),
+                &[],
+                PER_PAGE,
+            )
             .await
             .context(|| format!("listing the accounts of tenant {id:?}"))?;
         Ok(TenantAccounts {

@@ -9,7 +9,7 @@
 //! `….partial_setup_allowed.value`. Custom entitlements keep their type,
 //! because it tells how to read the value.
 
-use crate::client::Client;
+use crate::client::{path_segment, Client};
 use crate::data_sources::tenant::json_string;
 use crate::diag::Diagnostics;
 use crate::resource::{Context, DataSource};
@@ -175,7 +175,7 @@ impl DataSource for TenantEntitlementsDataSource {
     ) -> Result<TenantEntitlements, Diagnostics> {
         let id = config.tenant_id;
         let e: ApiEntitlements = client
-            .get(&format!("/tenants/{id}/entitlements"))
+            .get(&format!("/tenants/{}/entitlements", path_segment(&id)))
             .await
             .context(|| format!("reading the entitlements of tenant {id:?}"))?;
         Ok(TenantEntitlements {

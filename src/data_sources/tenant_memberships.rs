@@ -1,7 +1,7 @@
 //! `data "cftenant_tenant_memberships"`: the active users of a tenant
 //! (`GET /tenants/{tenant_id}/memberships`, a single-page list).
 
-use crate::client::Client;
+use crate::client::{path_segment, Client};
 use crate::diag::Diagnostics;
 use crate::resource::{Context, DataSource};
 use crate::schema::{Attribute, Check, Nesting, Schema};
@@ -66,7 +66,7 @@ impl DataSource for TenantMembershipsDataSource {
     ) -> Result<TenantMemberships, Diagnostics> {
         let id = config.tenant_id;
         let memberships: Option<Vec<Membership>> = client
-            .get(&format!("/tenants/{id}/memberships"))
+            .get(&format!("/tenants/{}/memberships", path_segment(&id)))
             .await
             .context(|| format!("listing the memberships of tenant {id:?}"))?;
         Ok(TenantMemberships {

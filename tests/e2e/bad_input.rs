@@ -384,6 +384,11 @@ fn cases() -> Vec<Case> {
             format!("data \"cftenant_tenant\" \"case\" {{\ntenant_id = \"{UNKNOWN_ID}\"\n}}\n"),
             &["Tenant not found: 0123456789abcdef0123456789abcdef"],
         ),
+        plan(
+            "tenant id with path characters (API)",
+            "data \"cftenant_tenant_entitlements\" \"case\" {\ntenant_id = \"../accounts?x=1\"\n}\n",
+            &["GET /tenants/%2E%2E%2Faccounts%3Fx%3D1/entitlements", "Tenant not found: ../accounts?x=1"],
+        ),
         plan("tenant id empty", "data \"cftenant_tenant\" \"case\" {\ntenant_id = \"\"\n}\n", &["`tenant_id` must not be empty"]),
         plan(
             "tenant accounts unknown tenant (API)",
