@@ -59,12 +59,14 @@ fn tenant_fields_match_the_api() {
 fn unknown_tenant_is_a_clear_error() {
     let mut ctx = Ctx::new();
     ctx.set_var("tenant_id", "00000000000000000000000000000000");
-    ctx.ws.use_config("tenant/read.tf");
-    let (code, text) = ctx.ws.plan();
-    assert_eq!(code, 1, "{text}");
-    assert!(
-        text.contains("Error reading tenant \"00000000000000000000000000000000\""),
-        "{text}"
+    run_with(
+        ctx,
+        vec![Step::PlanFails(
+            "tenant/read.tf",
+            &[
+                "Error reading tenant \"00000000000000000000000000000000\"",
+                "HTTP 404",
+            ],
+        )],
     );
-    assert!(text.contains("HTTP 404"), "{text}");
 }

@@ -126,14 +126,14 @@ fn entitlements_match_the_api() {
 fn unknown_tenant_is_a_clear_error() {
     let mut ctx = Ctx::new();
     ctx.set_var("tenant_id", "00000000000000000000000000000000");
-    ctx.ws.use_config("tenant_entitlements/read.tf");
-    let (code, text) = ctx.ws.plan();
-    assert_eq!(code, 1, "{text}");
-    assert!(
-        text.contains(
-            "Error reading the entitlements of tenant \"00000000000000000000000000000000\""
-        ),
-        "{text}"
+    run_with(
+        ctx,
+        vec![Step::PlanFails(
+            "tenant_entitlements/read.tf",
+            &[
+                "Error reading the entitlements of tenant \"00000000000000000000000000000000\"",
+                "HTTP 404",
+            ],
+        )],
     );
-    assert!(text.contains("HTTP 404"), "{text}");
 }

@@ -44,14 +44,14 @@ fn memberships_match_the_api() {
 fn unknown_tenant_is_a_clear_error() {
     let mut ctx = Ctx::new();
     ctx.set_var("tenant_id", "00000000000000000000000000000000");
-    ctx.ws.use_config("tenant_memberships/read.tf");
-    let (code, text) = ctx.ws.plan();
-    assert_eq!(code, 1, "{text}");
-    assert!(
-        text.contains(
-            "Error listing the memberships of tenant \"00000000000000000000000000000000\""
-        ),
-        "{text}"
+    run_with(
+        ctx,
+        vec![Step::PlanFails(
+            "tenant_memberships/read.tf",
+            &[
+                "Error listing the memberships of tenant \"00000000000000000000000000000000\"",
+                "HTTP 404",
+            ],
+        )],
     );
-    assert!(text.contains("HTTP 404"), "{text}");
 }
