@@ -94,7 +94,7 @@ pub fn api_error(action: &str, e: &ApiError) -> Diagnostic {
     let mut detail = e.to_string();
     if let Some(advice) = e.advice() {
         detail.push_str("\n\n");
-        detail.push_str(advice);
+        detail.push_str(&advice);
     }
     Diagnostic::error(format!("Error {action}"), detail)
 }

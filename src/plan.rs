@@ -39,6 +39,10 @@ pub fn plan(schema: &Schema, prior: &Value, proposed: &Value, config: &Value) ->
             requires_replace: Vec::new(),
         };
     }
+    // A configured value that means the same as the prior one (another case
+    // of an email, an alias of a plan) keeps the prior value: no change is
+    // planned, and Terraform accepts a planned value equal to the prior one.
+    keep_equivalent(schema, prior, &mut planned);
     let changed = |name: &str| !planned.attr(name).semantically_equal(prior.attr(name));
     let mut requires_replace = Vec::new();
     let mut recomputed = Vec::new();
@@ -59,6 +63,19 @@ pub fn plan(schema: &Schema, prior: &Value, proposed: &Value, config: &Value) ->
     PlannedChange {
         planned,
         requires_replace,
+    }
+}
+
+/// Gives `new` the spelling `kept` has for every attribute whose two values
+/// mean the same (see `Attribute::equivalent`). Used when planning (keep the
+/// prior spelling), after apply (keep the planned one) and after a read (keep
+/// the state's), so a spelling Cloudflare normalises never shows as a change.
+pub fn keep_equivalent(schema: &Schema, kept: &Value, new: &mut Value) {
+    for a in schema.attributes.iter().filter(|a| a.equivalent.is_some()) {
+        let (k, n) = (kept.attr(a.name), new.attr(a.name));
+        if !k.is_null() && !k.is_unknown() && !n.is_unknown() && k != n && a.same_value(k, n) {
+            new.set_attr(a.name, k.clone());
+        }
     }
 }
 

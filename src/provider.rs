@@ -53,6 +53,26 @@ fn non_empty(s: Option<String>) -> Option<String> {
     s.filter(|s| !s.trim().is_empty())
 }
 
+/// A credential attribute as validation sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Credential {
+    /// Null or blank: the same as leaving it out.
+    Unset,
+    /// Not known yet (a variable during `terraform validate`).
+    Unknown,
+    Set,
+}
+
+impl Credential {
+    fn of(v: &Value) -> Credential {
+        match v {
+            Value::Unknown => Credential::Unknown,
+            Value::String(s) if !s.trim().is_empty() => Credential::Set,
+            _ => Credential::Unset,
+        }
+    }
+}
+
 /// Resolves the configuration against the environment (`env` looks up a
 /// variable) into what the API client needs.
 pub fn resolve(
@@ -208,10 +228,20 @@ impl Provider {
         }
     }
 
+    /// Validation sees the provider block before its values are final: a
+    /// variable may still be unknown (`terraform validate`), and a null or
+    /// empty one means "not set". Only credentials that are certainly set
+    /// can conflict here; everything else is decided by `configure`, with
+    /// the final values and the environment.
     pub fn validate_config(&self, config: &Value) -> Diagnostics {
         let mut diags = self.schema.validate(config);
-        let set = |n: &str| !config.attr(n).is_null();
-        if set("api_token") && (set("email") || set("api_key")) {
+        let credential = |n: &str| Credential::of(config.attr(n));
+        let (token, email, key) = (
+            credential("api_token"),
+            credential("email"),
+            credential("api_key"),
+        );
+        if token == Credential::Set && (email == Credential::Set || key == Credential::Set) {
             diags.attr_error(
                 AttrPath::attr("api_token"),
                 "Conflicting credentials",

@@ -96,6 +96,18 @@ pub fn import_not_found(resource_type: &str, what: &str) -> Diagnostic {
     )
 }
 
+/// What a plan is about, beyond the values themselves.
+pub struct PlanContext<'a> {
+    /// The state before the change; null when creating.
+    pub prior: &'a Value,
+    pub config: &'a Value,
+    /// This plan creates the replacement of an object although the provider
+    /// planned no replacement for it: `terraform plan -replace`, or the
+    /// object is tainted. (Terraform plans a replacement's create half as a
+    /// create, so without this a resource could not tell.)
+    pub forced_replacement: bool,
+}
+
 #[async_trait]
 pub trait Resource: Send + Sync + 'static {
     type Model: Serialize + DeserializeOwned + Send + Sync;
@@ -107,14 +119,24 @@ pub trait Resource: Send + Sync + 'static {
     /// The configuration may hold unknown values.
     fn validate(_config: &Value, _diags: &mut Diagnostics) {}
 
-    /// Adjusts the generic plan (which already applied defaults, unknowns
-    /// and replacements from the schema).
-    fn modify_plan(
-        _prior: &Value,
-        _config: &Value,
-        _plan: &mut PlannedChange,
-        _diags: &mut Diagnostics,
-    ) {
+    /// Adjusts the generic plan (which already applied defaults, unknowns,
+    /// equivalent spellings and replacements from the schema), or refuses it.
+    fn modify_plan(_ctx: &PlanContext, _plan: &mut PlannedChange, _diags: &mut Diagnostics) {}
+
+    /// Warnings for a planned destroy (what cannot be undone).
+    fn plan_destroy(_prior: &Value, _diags: &mut Diagnostics) {}
+
+    /// Before a replacement is planned: asks the API whether the new object
+    /// can be created, so that a replacement is never planned towards
+    /// something the API is known to refuse after the old object is gone.
+    /// Values unknown at plan time are `None` in `planned`.
+    async fn check_replacement(
+        &self,
+        _client: &Client,
+        _prior: &Self::Model,
+        _planned: &Self::Model,
+    ) -> Diagnostics {
+        Diagnostics::default()
     }
 
     async fn create(
@@ -154,14 +176,40 @@ pub trait DataSource: Send + Sync + 'static {
     async fn read(&self, client: &Client, config: Self::Model) -> Result<Self::Model, Diagnostics>;
 }
 
+/// A plan request as the protocol gives it.
+pub struct PlanRequest<'a> {
+    pub prior: &'a Value,
+    pub proposed: &'a Value,
+    pub config: &'a Value,
+    /// The private data Terraform keeps with the object (or passes from the
+    /// first half of a replacement to its create half).
+    pub prior_private: &'a [u8],
+}
+
+/// A plan as the protocol takes it back.
+pub struct PlanResponse {
+    pub change: PlannedChange,
+    pub diags: Diagnostics,
+    pub planned_private: Vec<u8>,
+}
+
+/// The private data of an object whose last plan from a prior state planned
+/// no replacement. Terraform hands it to the create half of a replacement,
+/// which is how [`PlanContext::forced_replacement`] is known.
+const PLANNED_IN_PLACE: &str = "planned_in_place";
+
+fn planned_in_place(private: &[u8]) -> bool {
+    serde_json::from_slice::<serde_json::Value>(private)
+        .is_ok_and(|v| v[PLANNED_IN_PLACE] == serde_json::Value::Bool(true))
+}
+
 /// A resource as the protocol server sees it: untyped values in and out.
 #[async_trait]
 pub trait AnyResource: Send + Sync {
     fn type_name(&self) -> &'static str;
     fn schema(&self) -> &Schema;
     fn validate(&self, config: &Value) -> Diagnostics;
-    fn plan(&self, prior: &Value, proposed: &Value, config: &Value)
-        -> (PlannedChange, Diagnostics);
+    async fn plan(&self, client: Option<&Client>, request: PlanRequest<'_>) -> PlanResponse;
     async fn apply(&self, client: &Client, prior: &Value, planned: &Value) -> (Value, Diagnostics);
     async fn read(&self, client: &Client, state: &Value) -> (Value, Diagnostics);
     async fn import(&self, client: &Client, id: &str) -> (Value, Diagnostics);
@@ -260,18 +308,53 @@ impl<R: Resource> AnyResource for Registered<R> {
         diags
     }
 
-    fn plan(
-        &self,
-        prior: &Value,
-        proposed: &Value,
-        config: &Value,
-    ) -> (PlannedChange, Diagnostics) {
+    async fn plan(&self, client: Option<&Client>, request: PlanRequest<'_>) -> PlanResponse {
+        let PlanRequest {
+            prior,
+            proposed,
+            config,
+            prior_private,
+        } = request;
         let mut diags = Diagnostics::default();
         let mut change = plan::plan(&self.schema, prior, proposed, config);
-        if !proposed.is_null() {
-            R::modify_plan(prior, config, &mut change, &mut diags);
+        if proposed.is_null() {
+            R::plan_destroy(prior, &mut diags);
+            return PlanResponse {
+                change,
+                diags,
+                planned_private: prior_private.to_vec(),
+            };
         }
-        (change, diags)
+        let ctx = PlanContext {
+            prior,
+            config,
+            forced_replacement: prior.is_null() && planned_in_place(prior_private),
+        };
+        R::modify_plan(&ctx, &mut change, &mut diags);
+        let replacing = !prior.is_null() && !change.requires_replace.is_empty();
+        if let (true, false, Some(client)) = (replacing, diags.has_errors(), client) {
+            match (
+                decode::<R::Model>("state", prior),
+                decode::<R::Model>("plan", &change.planned),
+            ) {
+                (Ok(prior), Ok(planned)) => {
+                    diags.extend(self.inner.check_replacement(client, &prior, &planned).await)
+                }
+                (Err(d), _) | (_, Err(d)) => diags.extend(d),
+            }
+        }
+        let planned_private = if prior.is_null() || replacing {
+            Vec::new()
+        } else {
+            serde_json::json!({ PLANNED_IN_PLACE: true })
+                .to_string()
+                .into_bytes()
+        };
+        PlanResponse {
+            change,
+            diags,
+            planned_private,
+        }
     }
 
     async fn apply(&self, client: &Client, prior: &Value, planned: &Value) -> (Value, Diagnostics) {
@@ -299,7 +382,7 @@ impl<R: Resource> AnyResource for Registered<R> {
                 )
             }
         };
-        if prior.is_null() {
+        let (mut state, diags) = if prior.is_null() {
             let outcome = self.inner.create(client, planned_model).await;
             settle(&self.schema, outcome, Value::Null)
         } else {
@@ -309,7 +392,10 @@ impl<R: Resource> AnyResource for Registered<R> {
             };
             let outcome = self.inner.update(client, prior_model, planned_model).await;
             settle(&self.schema, outcome, prior.clone())
-        }
+        };
+        // What the API answers in its own words is what was planned.
+        plan::keep_equivalent(&self.schema, planned, &mut state);
+        (state, diags)
     }
 
     async fn read(&self, client: &Client, state: &Value) -> (Value, Diagnostics) {
@@ -318,7 +404,11 @@ impl<R: Resource> AnyResource for Registered<R> {
             Err(d) => return (state.clone(), d),
         };
         match self.inner.read(client, model).await {
-            Ok(Some(m)) => settle(&self.schema, Ok(m), state.clone()),
+            Ok(Some(m)) => {
+                let (mut new, diags) = settle(&self.schema, Ok(m), state.clone());
+                plan::keep_equivalent(&self.schema, state, &mut new);
+                (new, diags)
+            }
             // Gone: a null new state tells Terraform to plan a create.
             Ok(None) => (Value::Null, Diagnostics::default()),
             Err(f) => settle(&self.schema, Err(f), state.clone()),

@@ -6,13 +6,19 @@ use crate::proto::tfplugin6 as pb;
 use crate::value::{AttrPath, PathStep, Type, Value};
 
 /// A check on a configured (known, non-null) value. Strings are checked
-/// directly; lists and sets of strings element by element.
+/// directly; lists and sets of strings element by element, except for the
+/// checks on the collection itself (`MinItems`, `UniqueBy`).
 #[derive(Clone)]
 pub enum Check {
     MaxLen(usize),
     NotEmpty,
     OneOf(&'static [&'static str]),
+    /// A whole number in this range.
     Range(i64, i64),
+    /// A list or set with at least this many elements.
+    MinItems(usize),
+    /// A list of objects in which no two share this attribute's value.
+    UniqueBy(&'static str),
     /// A named check on a string: `allowed` says what is allowed, for the
     /// diagnostic and the docs.
     Custom {
@@ -22,6 +28,12 @@ pub enum Check {
 }
 
 impl Check {
+    /// Whether the check applies to a collection as a whole rather than to
+    /// each of its elements.
+    fn on_collection(&self) -> bool {
+        matches!(self, Check::MinItems(_) | Check::UniqueBy(_))
+    }
+
     fn run(&self, v: &Value) -> Result<(), String> {
         match (self, v) {
             (Check::MaxLen(n), Value::String(s)) if s.chars().count() > *n => Err(format!(
@@ -47,6 +59,33 @@ impl Check {
                     "{n} is out of range; expected a whole number from {lo} to {hi}"
                 )),
             },
+            (Check::MinItems(n), Value::List(items) | Value::Set(items)) if items.len() < *n => {
+                Err(format!(
+                    "has {} element{}; at least {n} {} required",
+                    items.len(),
+                    if items.len() == 1 { "" } else { "s" },
+                    if *n == 1 { "is" } else { "are" }
+                ))
+            }
+            (Check::UniqueBy(key), Value::List(items) | Value::Set(items)) => {
+                let mut seen: Vec<&Value> = Vec::new();
+                for item in items {
+                    let k = item.attr(key);
+                    if k.is_null() || k.is_unknown() {
+                        continue;
+                    }
+                    if seen.contains(&k) {
+                        let shown = k
+                            .as_str()
+                            .map_or_else(|| format!("{k:?}"), |s| format!("{s:?}"));
+                        return Err(format!(
+                            "lists {key} {shown} more than once; each {key} may appear once"
+                        ));
+                    }
+                    seen.push(k);
+                }
+                Ok(())
+            }
             (Check::Custom { check, .. }, Value::String(s)) => check(s),
             _ => Ok(()),
         }
@@ -65,6 +104,8 @@ impl Check {
                     .join(", ")
             ),
             Check::Range(lo, hi) => format!("from {lo} to {hi}"),
+            Check::MinItems(n) => format!("at least {n} element{}", if *n == 1 { "" } else { "s" }),
+            Check::UniqueBy(key) => format!("each `{key}` at most once"),
             Check::Custom { allowed, .. } => (*allowed).to_string(),
         }
     }
@@ -97,6 +138,10 @@ pub struct Attribute {
     /// unknown in the plan. Anything not listed keeps its prior value, so a
     /// plan never shows "(known after apply)" for values that cannot move.
     pub unknown_when_changed: &'static [&'static str],
+    /// Spellings of a string that mean the same to Cloudflare (an email in
+    /// another case, a plan's alias): a change between two of them is no
+    /// change, and the spelling in the configuration or state is kept.
+    pub equivalent: Option<fn(&str, &str) -> bool>,
 }
 
 impl Attribute {
@@ -114,6 +159,7 @@ impl Attribute {
             default: None,
             checks: Vec::new(),
             unknown_when_changed: &[],
+            equivalent: None,
         }
     }
 
@@ -192,6 +238,23 @@ impl Attribute {
         self
     }
 
+    pub fn equivalent(mut self, same: fn(&str, &str) -> bool) -> Self {
+        self.equivalent = Some(same);
+        self
+    }
+
+    /// Whether two values of this attribute mean the same: equal, or two
+    /// known strings its equivalence relates.
+    pub fn same_value(&self, a: &Value, b: &Value) -> bool {
+        if a.semantically_equal(b) {
+            return true;
+        }
+        match (self.equivalent, a, b) {
+            (Some(same), Value::String(x), Value::String(y)) => same(x, y),
+            _ => false,
+        }
+    }
+
     fn to_proto(&self) -> pb::schema::Attribute {
         let mut a = pb::schema::Attribute {
             name: self.name.to_string(),
@@ -223,32 +286,63 @@ impl Attribute {
         if v.is_null() || v.is_unknown() {
             return;
         }
-        let elements: Vec<(AttrPath, &Value)> = match v {
-            Value::List(items) | Value::Set(items) => items
-                .iter()
-                .enumerate()
-                .map(|(i, x)| (path.push(PathStep::Index(i as i64)), x))
-                .collect(),
-            other => vec![(path.clone(), other)],
+        for c in self.checks.iter().filter(|c| c.on_collection()) {
+            if let Err(msg) = c.run(v) {
+                diags.attr_error(
+                    path.clone(),
+                    format!("Invalid value for {path}"),
+                    format!("The value of `{path}` {msg}."),
+                );
+            }
+        }
+        let (elements, in_collection): (Vec<(AttrPath, &Value)>, bool) = match v {
+            Value::List(items) | Value::Set(items) => (
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, x)| (path.push(PathStep::Index(i as i64)), x))
+                    .collect(),
+                true,
+            ),
+            other => (vec![(path.clone(), other)], false),
         };
         for (p, x) in elements {
+            if x.is_unknown() {
+                continue;
+            }
+            if in_collection && x.is_null() {
+                diags.attr_error(
+                    p.clone(),
+                    format!("Invalid value for {path}"),
+                    format!("`{path}` must not contain null elements, but `{p}` is null: remove it or give it a value."),
+                );
+                continue;
+            }
             if let Some((_, attrs)) = &self.nested {
                 for a in attrs {
-                    a.validate(
-                        x.attr(a.name),
-                        &p.push(PathStep::Attribute(a.name.into())),
-                        diags,
-                    );
+                    let attr_path = p.push(PathStep::Attribute(a.name.into()));
+                    let value = x.attr(a.name);
+                    if a.required && value.is_null() {
+                        diags.attr_error(
+                            attr_path.clone(),
+                            format!("Missing value for {attr_path}"),
+                            format!("`{attr_path}` is required and must not be null."),
+                        );
+                        continue;
+                    }
+                    a.validate(value, &attr_path, diags);
                 }
                 continue;
             }
-            for c in &self.checks {
+            for c in self.checks.iter().filter(|c| !c.on_collection()) {
                 if let Err(msg) = c.run(x) {
-                    diags.attr_error(
-                        p.clone(),
-                        format!("Invalid value for {p}"),
-                        format!("The value of `{p}` {msg}."),
-                    );
+                    let mut detail = format!("The value of `{p}` {msg}.");
+                    if matches!(c, Check::NotEmpty) && self.optional && self.computed {
+                        detail.push_str(&format!(
+                            " To stop managing `{p}`, remove it from the configuration: Cloudflare then keeps its current value."
+                        ));
+                    }
+                    diags.attr_error(p.clone(), format!("Invalid value for {p}"), detail);
                 }
             }
         }
@@ -327,6 +421,11 @@ pub mod checks {
             }
         },
     };
+
+    /// Cloudflare compares email addresses case-insensitively.
+    pub fn same_email(a: &str, b: &str) -> bool {
+        a.eq_ignore_ascii_case(b)
+    }
 
     /// Cloudflare's object ids: 32 lowercase hexadecimal characters.
     pub const ID32: Check = Check::Custom {

@@ -6,6 +6,7 @@
 use cftenant::client::{Auth, Client, ClientConfig, ErrorKind, RetryPolicy, StopSignal};
 use cftenant::resource::Resource;
 use cftenant::resources::account::{Account, AccountResource};
+use cftenant::resources::account_member::{AccountMember, AccountMemberResource};
 use cftenant::sim::{SimOptions, Simulator};
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -135,7 +136,10 @@ async fn retries_are_bounded_and_the_error_names_request_and_code() {
         ),
         "{text}"
     );
-    assert!(text.ends_with("(after 3 attempts)"), "{text}");
+    assert!(
+        text.contains("(after 3 attempts, ") && text.ends_with(" s in all)"),
+        "the whole call's attempts and duration: {text}"
+    );
 }
 
 #[tokio::test]
@@ -214,6 +218,8 @@ async fn create_dropped_before_handling_is_sent_again() {
 async fn ambiguous_lost_create_says_what_to_import() {
     let sim = TestSim::start().await;
     let client = sim.client(4, StopSignal::default());
+    // Two accounts of the name made a moment before: within the clock
+    // tolerance, they cannot be told apart from the one the lost POST made.
     for _ in 0..2 {
         let _: Value = client
             .post("/accounts", &json!({"name": "Twin Co"}))
@@ -234,13 +240,112 @@ async fn ambiguous_lost_create_says_what_to_import() {
         "{}",
         d.summary
     );
-    for a in sim.accounts().await {
-        assert!(d.detail.contains(a["id"].as_str().unwrap()), "{}", d.detail);
+    let accounts = sim.accounts().await;
+    assert_eq!(accounts.len(), 3);
+    for a in accounts {
+        let id = a["id"].as_str().unwrap();
+        assert!(
+            d.detail
+                .contains(&format!("terraform import cftenant_account.<name> {id}")),
+            "{}",
+            d.detail
+        );
     }
-    assert!(
-        d.detail
-            .contains("terraform import cftenant_account.<name> <id>"),
-        "{}",
-        d.detail
+}
+
+/// Moves the simulated server's clock ahead: what exists now was made
+/// `seconds` ago, as far as the server (and so any `created_on`) can tell.
+async fn advance_server_clock(sim: &TestSim, seconds: i64) {
+    let resp = sim
+        .http
+        .post(format!("{}/__sim/clock", sim.root))
+        .json(&json!({ "offset_seconds": seconds }))
+        .send()
+        .await
+        .unwrap();
+    assert!(resp.status().is_success(), "{}", resp.text().await.unwrap());
+}
+
+#[tokio::test]
+async fn a_dropped_create_never_adopts_an_account_that_was_there_before() {
+    let sim = TestSim::start().await;
+    let client = sim.client(4, StopSignal::default());
+    let existing: Value = client
+        .post("/accounts", &json!({"name": "Adopt Co"}))
+        .await
+        .unwrap();
+    advance_server_clock(&sim, 3600).await;
+    sim.faults(json!([{"method": "POST", "path": "/accounts", "action": "drop", "count": 1}]))
+        .await;
+    let created = AccountResource
+        .create(&client, account("Adopt Co"))
+        .await
+        .unwrap_or_else(|f| panic!("{:?}", f.diags));
+    assert_ne!(
+        created.id.as_deref(),
+        existing["id"].as_str(),
+        "the account that existed before the create was adopted"
     );
+    let accounts = sim.accounts().await;
+    assert_eq!(accounts.len(), 2, "the POST is sent again: {accounts:?}");
+    assert!(accounts.iter().any(|a| a["id"] == existing["id"]));
+    assert_eq!(sim.requests("POST /accounts").await, 3);
+}
+
+#[tokio::test]
+async fn a_lost_answer_is_adopted_by_the_servers_clock_not_ours() {
+    // The server's clock is a day behind ours: judged on our clock, the
+    // account the lost POST made would look a day old and be refused.
+    let sim = TestSim::start().await;
+    advance_server_clock(&sim, -86_400).await;
+    let client = sim.client(4, StopSignal::default());
+    sim.faults(
+        json!([{"method": "POST", "path": "/accounts", "action": "commit_then_drop", "count": 1}]),
+    )
+    .await;
+    let created = AccountResource
+        .create(&client, account("Behind Ltd"))
+        .await
+        .unwrap_or_else(|f| panic!("{:?}", f.diags));
+    let accounts = sim.accounts().await;
+    assert_eq!(accounts.len(), 1, "{accounts:?}");
+    assert_eq!(created.id.as_deref(), accounts[0]["id"].as_str());
+    assert_eq!(sim.requests("POST /accounts").await, 1);
+}
+
+#[tokio::test]
+async fn a_member_without_creation_time_is_never_adopted() {
+    let sim = TestSim::start().await;
+    let client = sim.client(4, StopSignal::default());
+    let account: Value = client
+        .post("/accounts", &json!({"name": "Members Co"}))
+        .await
+        .unwrap();
+    let account_id = account["id"].as_str().unwrap().to_string();
+    let members_path = format!("/accounts/{account_id}/members");
+    let existing: Value = client
+        .post(
+            &members_path,
+            &json!({"email": "ada@example.com", "roles": ["05784afa30c1afe1440e79d9351c7430"]}),
+        )
+        .await
+        .unwrap();
+    sim.faults(json!([{"method": "POST", "path": "/accounts/{account_id}/members", "action": "drop", "count": 1}]))
+        .await;
+    let member = AccountMember {
+        account_id: account_id.clone(),
+        email: "Ada@Example.com".into(),
+        roles: vec!["05784afa30c1afe1440e79d9351c7430".into()],
+        ..Default::default()
+    };
+    let Err(failure) = AccountMemberResource.create(&client, member).await else {
+        panic!("a member that may have been there before must not be adopted");
+    };
+    let d = &failure.diags.0[0];
+    let import = format!(
+        "terraform import cftenant_account_member.<name> {account_id}/{}",
+        existing["id"].as_str().unwrap()
+    );
+    assert!(d.detail.contains(&import), "{}", d.detail);
+    assert!(d.detail.contains("no creation time"), "{}", d.detail);
 }

@@ -597,8 +597,8 @@ async fn deleting_an_account_cascades() {
     let sim = Sim::start(&[]);
     let keep = sim.create_account("keep").await;
     let gone = sim.create_account("gone").await;
-    let keep_zone = sim.create_zone(&keep, "keep.example").await;
-    let zone = sim.create_zone(&gone, "gone.example").await;
+    let keep_zone = sim.create_zone(&keep, "keep-example.com").await;
+    let zone = sim.create_zone(&gone, "gone-example.com").await;
     sim.api(
         "POST",
         &format!("/zones/{zone}/subscription"),
@@ -930,7 +930,7 @@ async fn service_users_and_current_user() {
             svc,
             "POST",
             "/zones",
-            Some(json!({ "name": "svc.example", "account": { "id": account } })),
+            Some(json!({ "name": "svc-example.com", "account": { "id": account } })),
         )
         .await;
     r.assert_ok();
@@ -938,7 +938,7 @@ async fn service_users_and_current_user() {
         svc,
         "POST",
         "/zones",
-        Some(json!({ "name": "svc.example", "account": { "id": other } })),
+        Some(json!({ "name": "svc-example.com", "account": { "id": other } })),
     )
     .await
     .assert_error(403, 9109);
@@ -1033,27 +1033,27 @@ async fn zones_create_patch_list_delete() {
             r.message()
         );
     }
-    sim.api("POST", "/zones", Some(json!({ "name": "ok.example" })))
+    sim.api("POST", "/zones", Some(json!({ "name": "ok-example.com" })))
         .await
         .assert_error(400, 1067);
     sim.api(
         "POST",
         "/zones",
-        Some(json!({ "name": "ok.example", "account": { "id": "0123456789abcdef0123456789abcdef" } })),
+        Some(json!({ "name": "ok-example.com", "account": { "id": "0123456789abcdef0123456789abcdef" } })),
     )
     .await
     .assert_error(400, 1067);
     sim.api(
         "POST",
         "/zones",
-        Some(json!({ "name": "ok.example", "account": { "id": account }, "type": "weird" })),
+        Some(json!({ "name": "ok-example.com", "account": { "id": account }, "type": "weird" })),
     )
     .await
     .assert_error(400, 1000);
 
     // Partial zones get a verification key.
     let r = sim
-        .api("POST", "/zones", Some(json!({ "name": "partial.example", "account": { "id": account }, "type": "partial" })))
+        .api("POST", "/zones", Some(json!({ "name": "partial-example.com", "account": { "id": account }, "type": "partial" })))
         .await;
     let partial = r.assert_ok();
     assert_eq!(partial["type"], json!("partial"));
@@ -1089,7 +1089,7 @@ async fn zones_create_patch_list_delete() {
     )
     .await
     .assert_error(400, 1015);
-    sim.api("PATCH", &path, Some(json!({ "name": "x.example" })))
+    sim.api("PATCH", &path, Some(json!({ "name": "x-example.com" })))
         .await
         .assert_error(400, 1000);
     sim.api(
@@ -1126,7 +1126,7 @@ async fn zones_create_patch_list_delete() {
         .as_str()
         .unwrap()
         .to_string();
-    let ent_zone = sim.create_zone(&ent, "ent.example").await;
+    let ent_zone = sim.create_zone(&ent, "ent-example.com").await;
     let r = sim
         .api(
             "PATCH",
@@ -1179,7 +1179,9 @@ async fn partial_zones_need_the_entitlement() {
         .api(
             "POST",
             "/zones",
-            Some(json!({ "name": "p.example", "account": { "id": account }, "type": "partial" })),
+            Some(
+                json!({ "name": "p-example.com", "account": { "id": account }, "type": "partial" }),
+            ),
         )
         .await;
     r.assert_error(400, 1104);
@@ -1196,7 +1198,7 @@ async fn partial_zones_need_the_entitlement() {
     sim.api(
         "POST",
         "/zones",
-        Some(json!({ "name": "p.example", "account": { "id": account }, "type": "partial" })),
+        Some(json!({ "name": "p-example.com", "account": { "id": account }, "type": "partial" })),
     )
     .await
     .assert_ok();
@@ -1206,7 +1208,7 @@ async fn partial_zones_need_the_entitlement() {
 async fn zone_subscription_quirks() {
     let sim = Sim::start(&[]);
     let account = sim.create_account("s").await;
-    let zone = sim.create_zone(&account, "sub.example").await;
+    let zone = sim.create_zone(&account, "sub-example.com").await;
     let path = format!("/zones/{zone}/subscription");
 
     // No record right after zone creation.
@@ -1304,10 +1306,34 @@ async fn zone_subscription_quirks() {
     assert_eq!(sub2["rate_plan"]["id"], json!("business"));
     assert_eq!(sub2["frequency"], json!("yearly"));
     assert_eq!(sub2["price"], json!(2520));
+    // Every component of the plan is reported, at its quantity and default.
     assert_eq!(
         sub2["component_values"],
-        json!([{ "name": "page_rules", "value": 60, "default": 50, "price": 120 }])
+        json!([
+            { "name": "page_rules", "value": 60, "default": 50, "price": 120 },
+            { "name": "zones", "value": 1, "default": 1, "price": 0 },
+            { "name": "dedicated_certificates", "value": 0, "default": 0, "price": 0 },
+            { "name": "dedicated_certificates_custom", "value": 0, "default": 0, "price": 0 },
+        ])
     );
+    // An empty list takes every component back to its default.
+    let reset = sim
+        .api(
+            "PUT",
+            &path,
+            Some(json!({ "rate_plan": { "id": "partners_biz" }, "frequency": "yearly", "component_values": [] })),
+        )
+        .await;
+    assert_eq!(reset.assert_ok()["component_values"][0]["value"], json!(50));
+    assert_eq!(reset.result()["price"], json!(2400));
+    let r = sim
+        .api(
+            "PUT",
+            &path,
+            Some(json!({ "component_values": [{ "name": "page_rules", "value": 60 }] })),
+        )
+        .await;
+    assert_eq!(r.assert_ok()["price"], json!(2520));
     let zone_view = sim.api("GET", &format!("/zones/{zone}"), None).await;
     assert_eq!(zone_view.assert_ok()["meta"]["page_rule_quota"], json!(60));
 
@@ -1597,7 +1623,7 @@ async fn state_file_survives_a_restart() {
     let (account, zone, api_key) = {
         let sim = Sim::start(&["--state", &file_arg]);
         let account = sim.create_account("persistent").await;
-        let zone = sim.create_zone(&account, "persist.example").await;
+        let zone = sim.create_zone(&account, "persist-example.com").await;
         sim.api(
             "POST",
             &format!("/zones/{zone}/subscription"),

@@ -2,7 +2,6 @@
 
 use super::envelope::CfMessage;
 use std::fmt;
-use std::time::Duration;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorKind {
@@ -16,6 +15,9 @@ pub enum ErrorKind {
     Server,
     /// No usable HTTP response: connection refused or reset, timeout.
     Transport,
+    /// The server's TLS certificate could not be verified. Not retried: it
+    /// will not verify the next time either.
+    Tls,
     /// A response we could not make sense of.
     Decode,
     /// Terraform asked the provider to stop while the request was waiting.
@@ -29,11 +31,17 @@ pub struct ApiError {
     pub kind: ErrorKind,
     pub status: Option<u16>,
     pub errors: Vec<CfMessage>,
-    pub retry_after: Option<Duration>,
+    /// The server's `Retry-After`, in seconds.
+    pub retry_after_secs: Option<u32>,
     pub detail: String,
     pub attempts: u32,
+    /// How long the call took in all (whole seconds), when it was retried
+    /// or stopped.
+    pub elapsed_secs: Option<u32>,
     /// For transport errors: the request surely never reached the server.
     pub not_sent: bool,
+    /// Advice that depends on the request (e.g. which base_url was used).
+    pub hint: Option<Box<str>>,
 }
 
 impl ApiError {
@@ -43,10 +51,12 @@ impl ApiError {
             kind,
             status: None,
             errors: Vec::new(),
-            retry_after: None,
+            retry_after_secs: None,
             detail: detail.into(),
             attempts: 1,
+            elapsed_secs: None,
             not_sent: false,
+            hint: None,
         }
     }
 
@@ -54,7 +64,7 @@ impl ApiError {
         request: String,
         status: u16,
         errors: Vec<CfMessage>,
-        retry_after: Option<Duration>,
+        retry_after_secs: Option<u32>,
     ) -> Self {
         let kind = match status {
             401 => ErrorKind::Unauthorized,
@@ -68,7 +78,7 @@ impl ApiError {
         ApiError {
             status: Some(status),
             errors,
-            retry_after,
+            retry_after_secs,
             ..ApiError::new(request, kind, "")
         }
     }
@@ -95,21 +105,43 @@ impl ApiError {
             .any(|e| e.code == code || e.chain.iter().any(|c| c.code == code))
     }
 
+    /// Whether the request timed out (as opposed to failing otherwise).
+    pub fn timed_out(&self) -> bool {
+        self.kind == ErrorKind::Transport && self.detail.starts_with("timed out")
+    }
+
     /// What the user can do about it, where we know.
-    pub fn advice(&self) -> Option<&'static str> {
+    pub fn advice(&self) -> Option<String> {
+        if let Some(hint) = &self.hint {
+            return Some(hint.to_string());
+        }
         match self.kind {
             ErrorKind::Unauthorized | ErrorKind::Forbidden => Some(
                 "Check the provider's credentials: `api_token`, or `email` + `api_key` (environment: \
                  CLOUDFLARE_API_TOKEN, or CLOUDFLARE_EMAIL + CLOUDFLARE_API_KEY), and that the user \
-                 administers this tenant and has the permission the request needs.",
+                 administers this tenant and has the permission the request needs."
+                    .into(),
             ),
             ErrorKind::RateLimited => Some(
                 "Cloudflare allows 1200 requests per 5 minutes per user. Run with a lower \
-                 -parallelism, raise the provider's `max_retries`, or spread customers over service users.",
+                 -parallelism, raise the provider's `max_retries`, or spread customers over service users."
+                    .into(),
+            ),
+            ErrorKind::Transport if self.timed_out() => Some(
+                "Cloudflare did not answer in time. Check `base_url` (environment: CLOUDFLARE_BASE_URL) \
+                 and the network; for a slow connection raise `request_timeout_seconds` (each attempt) \
+                 or `max_retries`."
+                    .into(),
             ),
             ErrorKind::Transport => Some(
-                "Check `base_url` (environment: CLOUDFLARE_BASE_URL) and the network, or raise \
-                 `request_timeout_seconds`.",
+                "Check `base_url` (environment: CLOUDFLARE_BASE_URL) and the network.".into(),
+            ),
+            ErrorKind::Tls => Some(
+                "Check that `base_url` (environment: CLOUDFLARE_BASE_URL) names the right host. If the \
+                 server's certificate comes from a private certificate authority (a proxy, a test \
+                 server), point the environment variable SSL_CERT_FILE at that authority's certificate \
+                 (PEM) when running terraform."
+                    .into(),
             ),
             _ => None,
         }
@@ -140,14 +172,26 @@ impl fmt::Display for ApiError {
         if !self.detail.is_empty() {
             write!(f, "; {}", self.detail)?;
         }
-        if self.attempts > 1 {
-            write!(f, " (after {} attempts)", self.attempts)?;
+        match (self.attempts, self.elapsed_secs) {
+            (1, None) => {}
+            (n, None) => write!(f, " (after {n} attempts)")?,
+            (1, Some(t)) => write!(f, " (after {})", seconds(t))?,
+            (n, Some(t)) => write!(f, " (after {n} attempts, {} in all)", seconds(t))?,
         }
         Ok(())
     }
 }
 
 impl std::error::Error for ApiError {}
+
+/// A duration as people read it: `42 s`, `2 min 34 s`.
+fn seconds(s: u32) -> String {
+    match (s / 60, s % 60) {
+        (0, s) => format!("{s} s"),
+        (m, 0) => format!("{m} min"),
+        (m, s) => format!("{m} min {s} s"),
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -2,10 +2,12 @@
 //! retry policy, one error type. Resources call the typed helpers below and
 //! never build HTTP requests themselves.
 
+mod clock;
 mod envelope;
 mod error;
 mod retry;
 
+pub use clock::{parse_stamp, ServerClock, Stamp};
 pub use envelope::{CfMessage, Envelope, ResultInfo};
 pub use error::{ApiError, ErrorKind};
 pub use retry::RetryPolicy;
@@ -13,7 +15,8 @@ pub use retry::RetryPolicy;
 use reqwest::Method;
 use serde::{de::DeserializeOwned, Serialize};
 use std::fmt;
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
 use tokio::sync::watch;
 
 pub const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
@@ -85,10 +88,38 @@ pub struct Client {
     base_url: String,
     auth: Auth,
     retry: RetryPolicy,
+    request_timeout: Duration,
     stop: StopSignal,
+    clock: Arc<ServerClock>,
 }
 
+/// Cloudflare's code for "No route for that URI".
+const NO_ROUTE: i64 = 7000;
+
 impl Client {
+    /// A request that got no usable answer, said in words a user can act on.
+    fn transport_error(&self, request: &str, e: &reqwest::Error) -> ApiError {
+        if let Some(why) = certificate_problem(e) {
+            return ApiError::new(
+                request.to_string(),
+                ErrorKind::Tls,
+                format!("the server's TLS certificate could not be verified: {why}"),
+            );
+        }
+        // reqwest's text can include the URL (never headers); keep it.
+        let detail = if e.is_timeout() {
+            format!(
+                "timed out after {} s (request_timeout_seconds): {e}",
+                self.request_timeout.as_secs()
+            )
+        } else {
+            e.to_string()
+        };
+        let mut err = ApiError::new(request.to_string(), ErrorKind::Transport, detail);
+        err.not_sent = e.is_connect();
+        err
+    }
+
     pub fn new(config: ClientConfig, stop: StopSignal) -> Result<Client, ApiError> {
         crate::install_crypto_provider();
         let http = reqwest::Client::builder()
@@ -110,12 +141,19 @@ impl Client {
             base_url: config.base_url.trim_end_matches('/').to_string(),
             auth: config.auth,
             retry: config.retry,
+            request_timeout: config.request_timeout,
             stop,
+            clock: Arc::default(),
         })
     }
 
     pub fn max_retries(&self) -> u32 {
         self.retry.max_retries
+    }
+
+    /// The API server's clock as its answers so far reveal it.
+    pub fn server_clock(&self) -> &ServerClock {
+        &self.clock
     }
 
     /// Waits before retry number `retries_done + 1` after `err`, as the
@@ -125,7 +163,8 @@ impl Client {
         retries_done: u32,
         err: &ApiError,
     ) -> Result<(), ApiError> {
-        let wait = self.retry.delay(retries_done, err.retry_after);
+        let retry_after = err.retry_after_secs.map(|s| Duration::from_secs(s.into()));
+        let wait = self.retry.delay(retries_done, retry_after);
         tracing::info!(request = %err.request, error = %err, wait_ms = wait.as_millis() as u64, "retrying API call");
         let mut stop = self.stop.subscribe();
         tokio::select! {
@@ -278,27 +317,35 @@ impl Client {
                 })?),
                 None => None,
             };
-        let stop = self.stop.subscribe();
+        let mut stop = self.stop.subscribe();
+        let call_started = Instant::now();
         let mut retries = 0;
         loop {
             if *stop.borrow() {
-                return Err(ApiError::new(
-                    request,
-                    ErrorKind::Stopped,
-                    "Terraform asked the provider to stop",
-                ));
+                return Err(self.stopped(&request, retries, call_started));
             }
             let started = Instant::now();
-            let outcome = self
-                .attempt(
-                    &method,
-                    path,
-                    query,
-                    body.as_deref(),
-                    auth.unwrap_or(&self.auth),
-                    &request,
-                )
-                .await;
+            let attempt = self.attempt(
+                &method,
+                path,
+                query,
+                body.as_deref(),
+                auth.unwrap_or(&self.auth),
+                &request,
+            );
+            let outcome = if method == Method::POST {
+                // A POST in flight is never abandoned: the server may act on
+                // it, and only its answer tells what it created. It is
+                // bounded by request_timeout_seconds.
+                attempt.await
+            } else {
+                tokio::select! {
+                    outcome = attempt => outcome,
+                    _ = stop.wait_for(|s| *s) => {
+                        return Err(self.stopped(&request, retries, call_started));
+                    }
+                }
+            };
             match &outcome {
                 Ok((status, _)) => {
                     tracing::debug!(method = %method, path, status, elapsed_ms = started.elapsed().as_millis() as u64, "API call")
@@ -327,11 +374,24 @@ impl Client {
             if !self.retry.should_retry(&method, &err, retries) {
                 return Err(ApiError {
                     attempts: retries + 1,
+                    elapsed_secs: (retries > 0).then(|| whole_seconds(call_started.elapsed())),
                     ..err
                 });
             }
             self.wait_before_retry(retries, &err).await?;
             retries += 1;
+        }
+    }
+
+    fn stopped(&self, request: &str, retries: u32, since: Instant) -> ApiError {
+        ApiError {
+            attempts: retries + 1,
+            elapsed_secs: Some(whole_seconds(since.elapsed())),
+            ..ApiError::new(
+                request.to_string(),
+                ErrorKind::Stopped,
+                "Terraform asked the provider to stop",
+            )
         }
     }
 
@@ -359,18 +419,24 @@ impl Client {
             .apply(req)
             .send()
             .await
-            .map_err(|e| transport_error(request, &e))?;
+            .map_err(|e| self.transport_error(request, &e))?;
+        if let Some(date) = resp
+            .headers()
+            .get(reqwest::header::DATE)
+            .and_then(|v| v.to_str().ok())
+        {
+            self.clock.observe_date_header(date, SystemTime::now());
+        }
         let status = resp.status().as_u16();
         let retry_after = resp
             .headers()
             .get(reqwest::header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(Duration::from_secs);
+            .and_then(|v| v.trim().parse::<u32>().ok());
         let bytes = resp
             .bytes()
             .await
-            .map_err(|e| transport_error(request, &e))?;
+            .map_err(|e| self.transport_error(request, &e))?;
         match Envelope::parse(&bytes) {
             Some(env) if (200..300).contains(&status) && env.success => Ok((status, env)),
             Some(env) => {
@@ -379,12 +445,18 @@ impl Client {
                 } else {
                     status
                 };
-                Err(ApiError::from_status(
-                    request.to_string(),
-                    status,
-                    env.errors,
-                    retry_after,
-                ))
+                let mut err =
+                    ApiError::from_status(request.to_string(), status, env.errors, retry_after);
+                if err.has_code(NO_ROUTE) {
+                    err.hint = Some(format!(
+                        "Cloudflare has no such path under base_url {:?}. The API lives under `/client/v4` \
+                         (e.g. https://api.cloudflare.com/client/v4): check that base_url (environment: \
+                         CLOUDFLARE_BASE_URL) ends with it.",
+                        self.base_url
+                    )
+                    .into());
+                }
+                Err(err)
             }
             None if (200..300).contains(&status) => Err(ApiError {
                 status: Some(status),
@@ -405,14 +477,41 @@ impl Client {
     }
 }
 
-fn transport_error(request: &str, e: &reqwest::Error) -> ApiError {
-    // reqwest error text can include the URL (never headers); keep it.
-    let mut err = ApiError::new(request.to_string(), ErrorKind::Transport, e.to_string());
-    err.not_sent = e.is_connect();
-    err
+fn whole_seconds(d: Duration) -> u32 {
+    u32::try_from(d.as_secs_f64().round() as u64).unwrap_or(u32::MAX)
 }
 
-/// Checks a base URL: HTTPS anywhere, plain HTTP only to a loopback host.
+/// Why the server's certificate was refused, if that is what failed: the
+/// rustls error sits a few sources down reqwest's error chain.
+fn certificate_problem(e: &reqwest::Error) -> Option<String> {
+    use rustls::CertificateError as C;
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = source {
+        let tls = err.downcast_ref::<rustls::Error>().or_else(|| {
+            err.downcast_ref::<std::io::Error>()
+                .and_then(|io| io.get_ref())
+                .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+        });
+        if let Some(rustls::Error::InvalidCertificate(cert)) = tls {
+            return Some(match cert {
+                C::UnknownIssuer => "it is signed by an unknown issuer (a self-signed certificate, or a private certificate authority this machine does not trust)".into(),
+                C::NotValidForName | C::NotValidForNameContext { .. } => {
+                    "it is not valid for the host name in base_url".into()
+                }
+                C::Expired | C::ExpiredContext { .. } => "it has expired".into(),
+                C::NotValidYet | C::NotValidYetContext { .. } => "it is not valid yet".into(),
+                C::Revoked => "it has been revoked".into(),
+                other => format!("{other:?}"),
+            });
+        }
+        if let Some(tls) = tls {
+            return Some(tls.to_string());
+        }
+        source = err.source();
+    }
+    None
+}
+
 /// One path segment from user input, percent-encoded so that a `/`, `?` or
 /// `..` in it cannot reach another endpoint. Ids the provider validates as
 /// hex need none of this; free-form ones (a tenant tag) do.
@@ -420,6 +519,7 @@ pub fn path_segment(raw: &str) -> String {
     percent_encoding::utf8_percent_encode(raw, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
 
+/// Checks a base URL: HTTPS anywhere, plain HTTP only to a loopback host.
 pub fn check_base_url(raw: &str) -> Result<(), String> {
     let url = url::Url::parse(raw).map_err(|e| format!("{raw:?} is not a URL: {e}"))?;
     match url.scheme() {

@@ -7,7 +7,7 @@
 //! Cloudflare's value, and no change to them ever replaces the account
 //! (which would delete the customer's account and everything in it).
 
-use crate::adopt::Creation;
+use crate::adopt::{Candidate, Creation, Origin};
 use crate::client::Client;
 use crate::diag::Diagnostics;
 use crate::resource::{import_not_found, parse_import_id, Context, Failure, OpResult, Resource};
@@ -42,7 +42,11 @@ fn kyc(name: &'static str, what: &'static str) -> Attribute {
         "phone" => "Business phone number of the customer (KYC). At most 120 characters. Removing it from the configuration keeps Cloudflare's value.",
         _ => "Free-form partner metadata stored with the account profile (e.g. your CRM id). At most 120 characters. Removing it from the configuration keeps Cloudflare's value.",
     };
-    Attribute::optional_computed(name, Type::String, description).check(Check::MaxLen(120))
+    // The profile endpoint cannot clear a field, so an empty value could
+    // never be applied: refused, with the way to stop managing the field.
+    Attribute::optional_computed(name, Type::String, description)
+        .check(Check::NotEmpty)
+        .check(Check::MaxLen(120))
 }
 
 impl AccountResource {
@@ -209,6 +213,7 @@ impl Resource for AccountResource {
             resource_type: Self::TYPE_NAME,
             import_id: Box::new(str::to_string),
             exists_codes: &[],
+            unique: "several accounts of a name",
         };
         let created: ApiAccount = creation
             .run(
@@ -220,9 +225,17 @@ impl Resource for AccountResource {
                     Ok(named
                         .into_iter()
                         .filter(|a| a.name == planned.name)
-                        .map(|a| (a.id.clone(), a))
+                        .map(|a| Candidate {
+                            id: a.id.clone(),
+                            origin: a
+                                .created_on
+                                .clone()
+                                .map_or(Origin::Unknown, Origin::CreatedOn),
+                            object: a,
+                        })
                         .collect())
                 },
+                |a| a.created_on.as_deref(),
             )
             .await?;
         let mut state = planned.clone();

@@ -4,12 +4,12 @@
 //! so it is never defaulted in the configuration. The POST response omits
 //! the roles (a known API bug), so they are taken from the plan, not from it.
 
-use crate::adopt::Creation;
+use crate::adopt::{Candidate, Creation, Origin};
 use crate::client::Client;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::resource::{import_not_found, parse_import_id, Context, OpResult, Resource};
 use crate::schema::{checks, Attribute, Check, Schema};
-use crate::value::Type;
+use crate::value::{AttrPath, Type};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
@@ -35,13 +35,17 @@ impl AccountMemberResource {
             vec![
                 Attribute::computed("id", Type::String, "Membership id."),
                 Attribute::required("account_id", Type::String, "The account.").check(checks::ID32).replaces(),
-                Attribute::required("email", Type::String, "Email of the member. The API cannot change it.").check(checks::EMAIL).replaces(),
+                Attribute::required("email", Type::String, "Email of the member. The API cannot change it: another address replaces the member; the same address in other letter case is no change (Cloudflare compares emails case-insensitively).")
+                    .check(checks::EMAIL)
+                    .equivalent(checks::same_email)
+                    .replaces(),
                 Attribute::required(
                     "roles",
                     Type::set(Type::String),
                     "Role ids granted to the member, e.g. the Administrator role `05784afa30c1afe1440e79d9351c7430`; look roles up by name with `data.cftenant_account_roles`. Updated in place.",
                 )
-                .check(checks::ID32),
+                .check(checks::ID32)
+                .check(Check::MinItems(1)),
                 Attribute::optional_computed(
                     "status",
                     Type::String,
@@ -94,14 +98,13 @@ struct UpdateBody {
 impl AccountMember {
     fn merge(&mut self, api: ApiMember) {
         self.id = Some(api.id);
+        // Cloudflare may report the address in another case; the adapter
+        // keeps the configured spelling of the same address.
         if let Some(email) = api
             .email
             .or_else(|| api.user.as_ref().and_then(|u| u.email.clone()))
         {
-            // Cloudflare may change the case of an address; the same address is no change.
-            if !email.eq_ignore_ascii_case(&self.email) {
-                self.email = email;
-            }
+            self.email = email;
         }
         if let Some(roles) = api.roles {
             self.roles = roles.into_iter().map(|r| r.id).collect();
@@ -142,6 +145,55 @@ impl Resource for AccountMemberResource {
         AccountMemberResource::schema()
     }
 
+    /// A replacement removes the member before inviting the new address:
+    /// refuse it at plan when the invitation would be refused.
+    async fn check_replacement(
+        &self,
+        client: &Client,
+        prior: &AccountMember,
+        planned: &AccountMember,
+    ) -> Diagnostics {
+        let mut diags = Diagnostics::default();
+        if planned.account_id.is_empty() || planned.email.is_empty() {
+            return diags;
+        }
+        let members_path = format!("/accounts/{}/members", planned.account_id);
+        match client.list_all::<ApiMember>(&members_path, &[], 50).await {
+            Ok(members) => {
+                if let Some(taken) = members.iter().find(|m| {
+                    Some(&m.id) != prior.id.as_ref()
+                        && m.email
+                            .as_deref()
+                            .or(m.user.as_ref().and_then(|u| u.email.as_deref()))
+                            .is_some_and(|e| checks::same_email(e, &planned.email))
+                }) {
+                    diags.attr_error(
+                        AttrPath::attr("email"),
+                        format!("{:?} is already a member of account {}", planned.email, planned.account_id),
+                        format!(
+                            "Replacing member {:?} would remove it and then fail to invite {:?}, which is member {} already. \
+                             Manage that member here with `terraform import cftenant_account_member.<name> {}/{}`, or choose another email.",
+                            prior.email, planned.email, taken.id, planned.account_id, taken.id
+                        ),
+                    );
+                }
+            }
+            Err(e) if e.is_not_found() => diags.attr_error(
+                AttrPath::attr("account_id"),
+                "Cannot move the member to an unknown account",
+                format!(
+                    "Account {} does not exist, or the credentials cannot see it.",
+                    planned.account_id
+                ),
+            ),
+            Err(e) => diags.0.push(crate::diag::api_error(
+                "checking the member's new address",
+                &e,
+            )),
+        }
+        diags
+    }
+
     async fn create(
         &self,
         client: &Client,
@@ -162,6 +214,7 @@ impl Resource for AccountMemberResource {
             resource_type: Self::TYPE_NAME,
             import_id: Box::new(|id| format!("{}/{id}", planned.account_id)),
             exists_codes: &[ALREADY_A_MEMBER],
+            unique: "one membership per email in an account",
         };
         let created: ApiMember = creation
             .run(
@@ -176,9 +229,15 @@ impl Resource for AccountMemberResource {
                                 .or(m.user.as_ref().and_then(|u| u.email.as_deref()))
                                 .is_some_and(|e| e.eq_ignore_ascii_case(&planned.email))
                         })
-                        .map(|m| (m.id.clone(), m))
+                        .map(|m| Candidate {
+                            id: m.id.clone(),
+                            // Members carry no creation time.
+                            origin: Origin::Unknown,
+                            object: m,
+                        })
                         .collect())
                 },
+                |_| None,
             )
             .await
             .map_err(|d| explain_create_error(&planned, d))?;
@@ -284,7 +343,7 @@ mod tests {
     }
 
     #[test]
-    fn accepted_invitation_is_no_change_and_email_case_is_kept() {
+    fn accepted_invitation_is_no_change_and_email_case_is_equivalent() {
         let mut m = AccountMember {
             email: "ada@example.com".into(),
             status: Some("pending".into()),
@@ -293,7 +352,7 @@ mod tests {
         };
         m.merge(api("accepted", Some(vec!["r1", "r2"])));
         assert_eq!(m.status.as_deref(), Some("pending"));
-        assert_eq!(m.email, "ada@example.com");
+        assert!(checks::same_email(&m.email, "ada@example.com"));
         assert_eq!(m.roles, vec!["r1", "r2"]);
         assert_eq!(m.user_id.as_deref(), Some("u"));
     }

@@ -2,11 +2,11 @@
 //! (Zero Trust seats, Workers, Stream, …) under `/accounts/{id}/subscriptions`.
 
 use super::subscription::{self, ApiSubscription, Plan};
-use crate::adopt::Creation;
+use crate::adopt::{Candidate, Creation, Origin};
 use crate::client::Client;
 use crate::diag::Diagnostics;
 use crate::resource::{import_not_found, parse_import_id, Context, OpResult, Resource};
-use crate::schema::{checks, Attribute, Check, Schema};
+use crate::schema::{checks, Attribute, Schema};
 use crate::value::Type;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -26,7 +26,7 @@ impl AccountSubscriptionResource {
         let mut attributes = vec![
             Attribute::computed("id", Type::String, "Subscription id."),
             Attribute::required("account_id", Type::String, "The account the subscription belongs to.").check(checks::ID32).replaces(),
-            Attribute::required("rate_plan_id", Type::String, "Rate plan, e.g. `TEAMS_STANDARD`, `PARTNERS_WORKERS_BASIC`, `PARTNERS_STREAM_BASIC`. Compared case-insensitively.").check(Check::NotEmpty),
+            subscription::rate_plan_attribute("Rate plan, e.g. `TEAMS_STANDARD`, `PARTNERS_WORKERS_BASIC`, `PARTNERS_STREAM_BASIC`. Compared case-insensitively."),
         ];
         attributes.extend(subscription::attributes());
         Schema::new(
@@ -81,6 +81,7 @@ impl Resource for AccountSubscriptionResource {
             resource_type: Self::TYPE_NAME,
             import_id: Box::new(|id| format!("{}/{id}", planned.account_id)),
             exists_codes: &[subscription::SUBSCRIPTION_EXISTS],
+            unique: "one subscription per rate plan in an account",
         };
         let api: ApiSubscription = creation
             .run(
@@ -90,9 +91,15 @@ impl Resource for AccountSubscriptionResource {
                     Ok(all
                         .into_iter()
                         .filter(|s| planned.plan.is_satisfied_by(s))
-                        .map(|s| (s.id.clone().unwrap_or_default(), s))
+                        .map(|s| Candidate {
+                            id: s.id.clone().unwrap_or_default(),
+                            // Subscriptions carry no creation time.
+                            origin: Origin::Unknown,
+                            object: s,
+                        })
                         .collect())
                 },
+                |_| None,
             )
             .await?;
         Ok(AccountSubscription::from_api(

@@ -10,9 +10,10 @@
 
 use crate::client::{ApiError, Auth, Client, ErrorKind};
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::resource::{import_not_found, Context, OpResult, Resource};
+use crate::plan::PlannedChange;
+use crate::resource::{import_not_found, Context, OpResult, PlanContext, Resource};
 use crate::schema::{checks, Attribute, Schema};
-use crate::value::Type;
+use crate::value::{Type, Value};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
@@ -24,6 +25,19 @@ pub const IMPORT_KEY_ENV: &str = "CFTENANT_SERVICE_USER_API_KEY";
 
 /// Cloudflare's code for an `X-Auth-Email` + `X-Auth-Key` pair it does not know.
 const UNKNOWN_KEY_PAIR: i64 = 9103;
+
+/// The simulator's code for `POST /users` with an email a user already has.
+const USER_EXISTS: i64 = 1012;
+
+/// What to do about a service user that still exists in Cloudflare but is
+/// no longer (or not yet) in this state.
+fn recovery(email: &str) -> String {
+    format!(
+        "Cloudflare cannot delete users, and returns a service user's API key only when it is created. To manage \
+         the existing user {email:?} again, get its API key through Cloudflare and import it: \
+         `{IMPORT_KEY_ENV}=<key> terraform import cftenant_service_user.<name> {email}`. Or use another email for a new user."
+    )
+}
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct ServiceUser {
@@ -38,10 +52,15 @@ impl ServiceUserResource {
     pub fn schema() -> Schema {
         Schema::new(
             "A tenant service user: a user without a login, created for one customer (`POST /users`; Cloudflare enables this per tenant). \
-             Grant it access with `cftenant_account_member`. Destroying this resource only forgets the user: Cloudflare has no API to delete users.",
+             Grant it access with `cftenant_account_member`. Destroying this resource only forgets the user: Cloudflare has no API to delete users, \
+             and the user's API key, which only this resource's state holds, is lost. Protect it with `lifecycle { prevent_destroy = true }`; \
+             a replacement that keeps the email is refused at plan, since the old user cannot be deleted.",
             vec![
                 Attribute::computed("id", Type::String, "User id."),
-                Attribute::required("email", Type::String, "A unique email address for the service user.").check(checks::EMAIL).replaces(),
+                Attribute::required("email", Type::String, "A unique email address for the service user. Another address replaces the user (the old one stays in Cloudflare); the same address in other letter case is no change.")
+                    .check(checks::EMAIL)
+                    .equivalent(checks::same_email)
+                    .replaces(),
                 Attribute::computed("username", Type::String, "The user's username."),
                 Attribute::computed("created_on", Type::String, "When the user was created (RFC 3339)."),
                 Attribute::computed("api_key", Type::String, "The user's global API key, returned only when the user is created. Kept in state; never shown.").sensitive(),
@@ -67,7 +86,7 @@ struct CreateBody<'a> {
 impl ServiceUser {
     fn merge(&mut self, api: ApiUser) {
         self.id = Some(api.id);
-        if let Some(email) = api.email.filter(|e| !e.eq_ignore_ascii_case(&self.email)) {
+        if let Some(email) = api.email {
             self.email = email;
         }
         self.username = api.username.or(self.username.take());
@@ -113,6 +132,14 @@ async fn create_user(client: &Client, email: &str) -> Result<ApiUser, Diagnostic
                         "A first attempt failed without an answer ({first}); the retry was refused ({e}). Cloudflare returns a service user's API key                          only in the response to its creation, so it cannot be recovered. Get a new key for the user through Cloudflare, then import it with                          `{IMPORT_KEY_ENV}=<key> terraform import cftenant_service_user.<name> {email}`, or use another email."
                     ),
                 ));
+            }
+            Err(e) if e.has_code(USER_EXISTS) => {
+                let mut d = crate::diag::api_error(&format!("creating service user {email:?}"), &e);
+                d.detail.push_str(&format!(
+                    "\n\nA user with this email already exists. {}",
+                    recovery(email)
+                ));
+                return Err(d);
             }
             Err(e) => {
                 return Err(crate::diag::api_error(
@@ -195,6 +222,49 @@ impl Resource for ServiceUserResource {
 
     fn schema() -> Schema {
         ServiceUserResource::schema()
+    }
+
+    fn modify_plan(ctx: &PlanContext, plan: &mut PlannedChange, diags: &mut Diagnostics) {
+        let email = plan
+            .planned
+            .attr("email")
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        if ctx.forced_replacement {
+            diags.attr_error(
+                crate::value::AttrPath::attr("email"),
+                "A service user cannot be replaced with itself",
+                format!(
+                    "This plan replaces cftenant_service_user {email:?} (`-replace`, or it is tainted), but Cloudflare cannot \
+                     delete users: the old user would stay, and creating one with the same email fails. Its API key, \
+                     which only the state holds, would be lost. Drop `-replace` (or `terraform untaint` it); to start \
+                     over with a new user, give it another email."
+                ),
+            );
+        } else if !plan.requires_replace.is_empty() {
+            let old = ctx.prior.attr("email").as_str().unwrap_or_default();
+            diags.warning(
+                format!("Service user {old:?} will be forgotten, not deleted"),
+                format!(
+                    "The new email replaces the service user: a new user {email:?} is created, and {old:?} stays in \
+                     Cloudflare (which cannot delete users) while its API key, held only in this state, is lost. {}",
+                    recovery(old)
+                ),
+            );
+        }
+    }
+
+    fn plan_destroy(prior: &Value, diags: &mut Diagnostics) {
+        let email = prior.attr("email").as_str().unwrap_or_default();
+        diags.warning(
+            format!("Destroying service user {email:?} loses its API key"),
+            format!(
+                "Cloudflare cannot delete users: the user stays, and its API key, held only in this state, is lost. \
+                 Prevent this with `lifecycle {{ prevent_destroy = true }}` on the resource. {}",
+                recovery(email)
+            ),
+        );
     }
 
     async fn create(
@@ -280,11 +350,11 @@ mod tests {
             api_key: None,
         });
         assert_eq!(u.api_key.as_deref(), Some("k"));
-        assert_eq!(u.email, "svc@example.com");
+        assert_eq!(u.email, "SVC@example.com");
         assert_eq!(
             u.own_auth(),
             Some(Auth::Key {
-                email: "svc@example.com".into(),
+                email: "SVC@example.com".into(),
                 key: "k".into()
             })
         );

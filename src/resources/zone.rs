@@ -1,11 +1,11 @@
 //! `cftenant_zone`: a customer's domain in an account (`/zones`).
 
-use crate::adopt::Creation;
+use crate::adopt::{Candidate, Creation, Origin};
 use crate::client::Client;
 use crate::diag::Diagnostics;
 use crate::resource::{import_not_found, parse_import_id, Context, Failure, OpResult, Resource};
 use crate::schema::{checks, Attribute, Check, Schema};
-use crate::value::{Type, Value};
+use crate::value::{AttrPath, Type, Value};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
@@ -28,46 +28,94 @@ pub struct Zone {
     pub activated_on: Option<String>,
 }
 
-/// A domain name as Cloudflare accepts it for a zone.
 /// Cloudflare's code for "a zone of this name already exists".
 const ZONE_EXISTS: i64 = 1061;
 
+/// A domain name as Cloudflare accepts it for a zone.
 pub const DOMAIN_NAME: Check = Check::Custom {
-    allowed: "a lowercase domain name such as `example.com`: at least two labels of letters, digits and hyphens",
+    allowed: "a lowercase domain name under a public suffix, such as `example.com` or `shop.example.co.uk` (internationalised names in their `xn--` form)",
     check: check_domain_name,
 };
 
-fn check_domain_name(s: &str) -> Result<(), String> {
-    let why = if s.len() > 253 {
-        Some("is longer than 253 characters".to_string())
-    } else if s != s.to_ascii_lowercase() {
-        Some(format!(
-            "must be lowercase (write {:?})",
-            s.to_ascii_lowercase()
-        ))
-    } else if s.ends_with('.') {
-        Some("must not end with a dot".into())
-    } else if s.split('.').count() < 2 {
-        Some("needs at least two labels, like `example.com`".into())
-    } else {
-        s.split('.').find_map(|label| {
-            if label.is_empty() {
-                Some("has an empty label (two dots in a row?)".into())
-            } else if label.len() > 63 {
-                Some(format!("has a label longer than 63 characters ({label:?})"))
-            } else if !label.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
-                Some(format!("has a label with characters other than letters, digits and hyphens ({label:?})"))
-            } else if label.starts_with('-') || label.ends_with('-') {
-                Some(format!("has a label starting or ending with a hyphen ({label:?})"))
-            } else {
-                None
-            }
-        })
-    };
+/// Checks a zone name the way Cloudflare does: a name of letters, digits
+/// and hyphens (internationalised names in punycode) under a suffix of the
+/// public suffix list, and not an IP address.
+pub fn check_domain_name(s: &str) -> Result<(), String> {
+    let why = domain_name_problem(s);
     match why {
         Some(w) => Err(format!("{s:?} is not a valid domain name: it {w}")),
         None => Ok(()),
     }
+}
+
+fn domain_name_problem(s: &str) -> Option<String> {
+    if s.parse::<std::net::IpAddr>().is_ok() {
+        return Some("is an IP address; a zone is a domain name such as `example.com`".into());
+    }
+    if !s.is_ascii() {
+        return Some(match idna::domain_to_ascii(s) {
+            Ok(ascii) if check_domain_name(&ascii).is_ok() => {
+                format!("is not ASCII: write it in its punycode form {ascii:?}")
+            }
+            _ => "is not ASCII, and not a valid internationalised domain name either".into(),
+        });
+    }
+    if s != s.to_ascii_lowercase() {
+        return Some(format!(
+            "must be lowercase (write {:?})",
+            s.to_ascii_lowercase()
+        ));
+    }
+    if s.ends_with('.') {
+        return Some("must not end with a dot".into());
+    }
+    if s.len() > 253 {
+        return Some("is longer than 253 characters".into());
+    }
+    if s.split('.').count() < 2 {
+        return Some("needs at least two labels, like `example.com`".into());
+    }
+    let label_problem = s.split('.').find_map(|label| {
+        if label.is_empty() {
+            Some("has an empty label (two dots in a row?)".to_string())
+        } else if label.len() > 63 {
+            Some(format!("has a label longer than 63 characters ({label:?})"))
+        } else if !label
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        {
+            Some(format!(
+                "has a label with characters other than letters, digits and hyphens ({label:?})"
+            ))
+        } else if label.starts_with('-') || label.ends_with('-') {
+            Some(format!(
+                "has a label starting or ending with a hyphen ({label:?})"
+            ))
+        } else {
+            None
+        }
+    });
+    if label_problem.is_some() {
+        return label_problem;
+    }
+    if idna::domain_to_unicode(s).1.is_err() {
+        return Some("has an `xn--` label that is not valid punycode".into());
+    }
+    match psl::suffix(s.as_bytes()) {
+        Some(suffix) if suffix.is_known() => {}
+        _ => {
+            let tld = s.rsplit('.').next().unwrap_or(s);
+            return Some(format!(
+                "ends in {tld:?}, which is not a top-level domain of the public suffix list"
+            ));
+        }
+    }
+    if psl::domain(s.as_bytes()).is_none() {
+        return Some(
+            "is itself a public suffix (like `co.uk`): a zone needs a name under it, such as `example.co.uk`".into(),
+        );
+    }
+    None
 }
 
 impl ZoneResource {
@@ -167,6 +215,74 @@ impl Resource for ZoneResource {
         ZoneResource::schema()
     }
 
+    /// A replacement destroys the zone before creating the new one: refuse
+    /// it at plan when the new one cannot be created.
+    async fn check_replacement(
+        &self,
+        client: &Client,
+        prior: &Zone,
+        planned: &Zone,
+    ) -> Diagnostics {
+        let mut diags = Diagnostics::default();
+        // Unknown at plan time (from another resource): nothing to check yet.
+        if planned.account_id.is_empty() || planned.name.is_empty() {
+            return diags;
+        }
+        if planned.account_id != prior.account_id {
+            match client
+                .get_if_exists::<serde_json::Value>(&format!("/accounts/{}", planned.account_id))
+                .await
+            {
+                Ok(Some(_)) => {}
+                Ok(None) => {
+                    diags.attr_error(
+                        AttrPath::attr("account_id"),
+                        "Cannot move the zone to an unknown account",
+                        format!(
+                            "Account {} does not exist, or the credentials cannot see it: replacing the zone would delete \
+                             {:?} and then fail to create it there.",
+                            planned.account_id, prior.name
+                        ),
+                    );
+                    return diags;
+                }
+                Err(e) => {
+                    diags.0.push(crate::diag::api_error(
+                        "checking the zone's new account",
+                        &e,
+                    ));
+                    return diags;
+                }
+            }
+        }
+        let query = [
+            ("name", planned.name.clone()),
+            ("account.id", planned.account_id.clone()),
+        ];
+        match client.list_all::<ApiZone>("/zones", &query, 50).await {
+            Ok(zones) => {
+                if let Some(taken) = zones
+                    .iter()
+                    .find(|z| z.name == planned.name && Some(&z.id) != prior.id.as_ref())
+                {
+                    diags.attr_error(
+                        AttrPath::attr("name"),
+                        format!("Zone {:?} already exists in account {}", planned.name, planned.account_id),
+                        format!(
+                            "Replacing zone {:?} with {:?} would delete the old zone and then fail: zone {} already has that \
+                             name. Choose another name, or manage that zone here with `terraform import cftenant_zone.<name> {}`.",
+                            prior.name, planned.name, taken.id, taken.id
+                        ),
+                    );
+                }
+            }
+            Err(e) => diags
+                .0
+                .push(crate::diag::api_error("checking the zone's new name", &e)),
+        }
+        diags
+    }
+
     async fn create(&self, client: &Client, planned: Zone) -> OpResult<Zone, Zone> {
         let body = CreateBody {
             name: &planned.name,
@@ -181,6 +297,7 @@ impl Resource for ZoneResource {
             resource_type: Self::TYPE_NAME,
             import_id: Box::new(str::to_string),
             exists_codes: &[ZONE_EXISTS],
+            unique: "one zone of a name per account",
         };
         let lookup_query = [
             ("name", planned.name.clone()),
@@ -194,9 +311,17 @@ impl Resource for ZoneResource {
                     Ok(zones
                         .into_iter()
                         .filter(|z| z.name == planned.name)
-                        .map(|z| (z.id.clone(), z))
+                        .map(|z| Candidate {
+                            id: z.id.clone(),
+                            origin: z
+                                .created_on
+                                .clone()
+                                .map_or(Origin::Unknown, Origin::CreatedOn),
+                            object: z,
+                        })
                         .collect())
                 },
+                |z| z.created_on.as_deref(),
             )
             .await?;
         let mut state = planned.clone();
@@ -276,10 +401,15 @@ mod tests {
         for ok in [
             "example.com",
             "a.b.c.example.co.uk",
-            "xn--bcher-kva.example",
+            "xn--bcher-kva.com",
+            "xn--mnchen-3ya.de",
             "my-shop1.io",
         ] {
-            assert!(check_domain_name(ok).is_ok(), "{ok}");
+            assert!(
+                check_domain_name(ok).is_ok(),
+                "{ok}: {:?}",
+                check_domain_name(ok)
+            );
         }
         for (bad, why) in [
             ("example", "at least two labels"),
@@ -289,6 +419,13 @@ mod tests {
             ("-shop.com", "hyphen"),
             ("a..com", "empty label"),
             ("", "at least two labels"),
+            ("example.123", "not a top-level domain"),
+            ("shop.example", "not a top-level domain"),
+            ("192.168.1.1", "IP address"),
+            ("::1", "IP address"),
+            ("co.uk", "itself a public suffix"),
+            ("münchen.de", "\"xn--mnchen-3ya.de\""),
+            ("xn--zz.com", "not valid punycode"),
         ] {
             let e = check_domain_name(bad).unwrap_err();
             assert!(e.contains(why), "{bad}: {e}");

@@ -6,11 +6,11 @@
 //! "deleted outside Terraform".
 
 use super::subscription::{self, ApiSubscription, Plan};
-use crate::adopt::Creation;
+use crate::adopt::{Candidate, Creation, Origin};
 use crate::client::{ApiError, Client};
 use crate::diag::Diagnostics;
 use crate::resource::{import_not_found, parse_import_id, Context, OpResult, Resource};
-use crate::schema::{checks, Attribute, Check, Schema};
+use crate::schema::{checks, Attribute, Schema};
 use crate::value::Type;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -34,13 +34,11 @@ impl ZoneSubscriptionResource {
         let mut attributes = vec![
             Attribute::computed("id", Type::String, "Same as `zone_id`."),
             Attribute::required("zone_id", Type::String, "The zone whose plan this is.").check(checks::ID32).replaces(),
-            Attribute::required(
-                "rate_plan_id",
-                Type::String,
+            subscription::rate_plan_attribute(
                 "Rate plan, e.g. `PARTNERS_FREE`, `PARTNERS_PRO`, `PARTNERS_BIZ`, `PARTNERS_ENT` (see `GET /zones/{id}/available_rate_plans`). \
-                 Cloudflare reads plans back normalised (`PARTNERS_BIZ` as `business`); that is not a change.",
-            )
-            .check(Check::NotEmpty),
+                 Cloudflare reads plans back normalised (`PARTNERS_BIZ` as `business`), and ids of one plan are the same to it \
+                 (`PARTNERS_BIZ`, `partners_biz`, `CF_BIZ`): neither is a change.",
+            ),
         ];
         attributes.extend(subscription::attributes());
         Schema::new(
@@ -120,6 +118,7 @@ impl Resource for ZoneSubscriptionResource {
             resource_type: Self::TYPE_NAME,
             import_id: Box::new(str::to_string),
             exists_codes: &[],
+            unique: "one plan per zone",
         };
         let api = creation
             .run(
@@ -129,10 +128,15 @@ impl Resource for ZoneSubscriptionResource {
                     let current = read_plan(client, &planned.zone_id).await?;
                     Ok(current
                         .filter(|s| planned.plan.is_satisfied_by(s))
-                        .map(|s| (planned.zone_id.clone(), s))
+                        .map(|s| Candidate {
+                            id: planned.zone_id.clone(),
+                            origin: Origin::Written,
+                            object: s,
+                        })
                         .into_iter()
                         .collect())
                 },
+                |_| None,
             )
             .await?;
         let mut state = planned;

@@ -5,6 +5,7 @@ use crate::diag::{Diagnostic, Diagnostics, Severity};
 use crate::proto::tfplugin6 as pb;
 use crate::proto::tfplugin6::provider_server::Provider as ProviderRpc;
 use crate::provider::Provider;
+use crate::resource::{PlanRequest, PlanResponse};
 use crate::schema::Schema;
 use crate::value::{self, AttrPath, PathStep, Type, Value};
 use std::sync::Arc;
@@ -293,11 +294,19 @@ impl ProviderRpc for ProviderService {
                 Value::Null
             }
         };
+        // An object that is gone takes nothing of its past with it: its
+        // private data must not make the create Terraform now plans look
+        // like a replacement.
+        let private = if new_state.is_null() {
+            Vec::new()
+        } else {
+            req.private
+        };
         let new_state = encode(&new_state, &ty, &mut diags);
         Ok(Response::new(pb::read_resource::Response {
             new_state,
             diagnostics: diags_to_pb(&diags),
-            private: req.private,
+            private,
             ..Default::default()
         }))
     }
@@ -330,12 +339,27 @@ impl ProviderRpc for ProviderService {
                 }))
             }
         };
-        let (change, mut diags) = r.plan(&prior, &proposed, &config);
+        let client = self.provider.client().ok();
+        let PlanResponse {
+            change,
+            mut diags,
+            planned_private,
+        } = r
+            .plan(
+                client.as_ref(),
+                PlanRequest {
+                    prior: &prior,
+                    proposed: &proposed,
+                    config: &config,
+                    prior_private: &req.prior_private,
+                },
+            )
+            .await;
         let planned_state = encode(&change.planned, &ty, &mut diags);
         Ok(Response::new(pb::plan_resource_change::Response {
             planned_state,
             requires_replace: change.requires_replace.iter().map(path_to_pb).collect(),
-            planned_private: req.prior_private,
+            planned_private,
             diagnostics: diags_to_pb(&diags),
             ..Default::default()
         }))
@@ -568,7 +592,9 @@ impl ProviderRpc for ProviderService {
 
 fn capabilities() -> pb::ServerCapabilities {
     pb::ServerCapabilities {
-        plan_destroy: false,
+        // Destroys are planned by the provider too, so that a resource can
+        // warn about what a destroy cannot undo.
+        plan_destroy: true,
         get_provider_schema_optional: true,
         move_resource_state: false,
     }

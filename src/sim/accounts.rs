@@ -7,7 +7,7 @@ use serde_json::{json, Map, Value};
 use super::auth::Caller;
 use super::envelope::{codes, ok, ok_page, ApiError, ApiResult};
 use super::input::{check_max_len, opt_bool, opt_object, opt_str, req_str, JsonObject, QueryPairs};
-use super::store::{now_rfc3339, random_id, Account, AccountProfile, AccountSettings, SimState};
+use super::store::{random_id, Account, AccountProfile, AccountSettings, SimState};
 use super::App;
 
 /// Maximum account name length.
@@ -160,7 +160,7 @@ pub async fn create(
         id: random_id(),
         name,
         account_type,
-        created_on: now_rfc3339(),
+        created_on: state.now_rfc3339(),
         unit_tag,
         settings,
         profile,

@@ -54,6 +54,7 @@ pub fn router() -> Router<App> {
             "/entitlements",
             get(get_entitlements).patch(patch_entitlements),
         )
+        .route("/clock", get(get_clock).post(set_clock))
         .route("/zones/{zone_id}/activate", post(activate_zone))
         .route("/users/{user_id}", delete(delete_user))
         .layer(from_fn(loopback_only))
@@ -171,6 +172,34 @@ async fn clear_faults(State(app): State<App>) -> Json<Value> {
     Json(faults.to_json())
 }
 
+fn clock_json(state: &SimState) -> Value {
+    json!({ "offset_seconds": state.clock_offset_seconds, "now": state.now_rfc3339() })
+}
+
+async fn get_clock(State(app): State<App>) -> Json<Value> {
+    Json(clock_json(&*app.state.lock().await))
+}
+
+/// Sets how far the simulated server's clock runs ahead of (or, negative, behind) this
+/// machine's: `{"offset_seconds": 3600}`. Stamps made from then on (`created_on`, the
+/// `Date` header) use it; earlier ones keep theirs.
+async fn set_clock(State(app): State<App>, JsonObject(body): JsonObject) -> ApiResult {
+    const TEN_YEARS: i64 = 10 * 366 * 86_400;
+    let offset = body
+        .get("offset_seconds")
+        .and_then(Value::as_i64)
+        .filter(|s| s.abs() <= TEN_YEARS)
+        .ok_or_else(|| {
+            ApiError::validation(format!(
+                "offset_seconds: is required, a whole number of seconds of at most {TEN_YEARS} either way"
+            ))
+        })?;
+    let mut state = app.state.lock().await;
+    state.clock_offset_seconds = offset;
+    app.commit(&state)?;
+    Ok(Json(clock_json(&state)).into_response())
+}
+
 async fn get_entitlements(State(app): State<App>) -> Json<Value> {
     let state = app.state.lock().await;
     Json(tenants::render_entitlements(&state.tenant.entitlements))
@@ -215,7 +244,7 @@ async fn patch_entitlements(State(app): State<App>, JsonObject(body): JsonObject
 /// Marks a zone active (what Cloudflare does once the nameservers point to it).
 async fn activate_zone(State(app): State<App>, Path(zone_id): Path<String>) -> ApiResult {
     let mut state = app.state.lock().await;
-    let now = super::store::now_rfc3339();
+    let now = state.now_rfc3339();
     let zone = state.zone_mut(&zone_id)?;
     zone.status = "active".into();
     zone.activated_on = Some(now.clone());

@@ -243,7 +243,8 @@ pub fn validate_email(field: &str, value: &str, max: usize) -> Result<(), ApiErr
 
 /// Normalises and validates a DNS name: lowercased, one trailing dot removed, labels of
 /// 1–63 characters from `[a-z0-9-]` not starting or ending with `-`, at least two labels,
-/// at most 253 characters, and a top-level label that is not all digits (rejects IPs).
+/// at most 253 characters, under a suffix of the public suffix list (which rejects IP
+/// addresses and made-up top-level domains such as `.example`) without being one itself.
 pub fn normalize_domain(raw: &str) -> Option<String> {
     let name = raw.strip_suffix('.').unwrap_or(raw).to_ascii_lowercase();
     if name.is_empty() || name.len() > 253 {
@@ -265,10 +266,8 @@ pub fn normalize_domain(raw: &str) -> Option<String> {
     if !labels.iter().all(label_ok) {
         return None;
     }
-    if labels
-        .last()
-        .is_some_and(|tld| tld.bytes().all(|b| b.is_ascii_digit()))
-    {
+    let known_suffix = psl::suffix(name.as_bytes()).is_some_and(|s| s.is_known());
+    if !known_suffix || psl::domain(name.as_bytes()).is_none() {
         return None;
     }
     Some(name)
@@ -290,6 +289,9 @@ mod tests {
         assert_eq!(normalize_domain("a..com"), None);
         assert_eq!(normalize_domain("exa_mple.com"), None);
         assert_eq!(normalize_domain("10.0.0.1"), None);
+        assert_eq!(normalize_domain("example.123"), None);
+        assert_eq!(normalize_domain("shop.example"), None);
+        assert_eq!(normalize_domain("co.uk"), None);
         assert_eq!(normalize_domain(&format!("{}.com", "a".repeat(64))), None);
     }
 

@@ -7,7 +7,7 @@ use serde_json::{json, Map, Value};
 use super::auth::Caller;
 use super::envelope::{codes, ok, ok_page, ApiError, ApiResult};
 use super::input::{opt_array, opt_str, type_name, validate_email, JsonObject, QueryPairs};
-use super::store::{derive_hex, now_rfc3339, random_id, Member, SimState};
+use super::store::{derive_hex, random_id, Member, SimState};
 use super::App;
 
 /// Maximum member email length.
@@ -387,7 +387,7 @@ pub async fn create(
         user_id,
         role_ids,
         policies,
-        created_on: now_rfc3339(),
+        created_on: state.now_rfc3339(),
     };
     let rendered = render(&member, &state, false);
     state.members.push(member);

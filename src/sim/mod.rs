@@ -621,9 +621,12 @@ async fn gate(
         return ApiError::bad_identifier(&full_path).into_response();
     }
 
-    let caller = {
+    let (caller, clock_offset) = {
         let state = app.state.lock().await;
-        auth::authenticate(req.headers(), &app.credentials, &state)
+        (
+            auth::authenticate(req.headers(), &app.credentials, &state),
+            state.clock_offset_seconds,
+        )
     };
     let caller = match caller {
         Ok(caller) => caller,
@@ -644,6 +647,18 @@ async fn gate(
             next.run(req).await
         }
     };
+    // The Date header follows the simulated server's clock, like `created_on`.
+    let offset = std::time::Duration::from_secs(clock_offset.unsigned_abs());
+    let server_now = if clock_offset >= 0 {
+        std::time::SystemTime::now() + offset
+    } else {
+        std::time::SystemTime::now() - offset
+    };
+    if let Ok(date) = HeaderValue::from_str(&httpdate::fmt_http_date(server_now)) {
+        response
+            .headers_mut()
+            .insert(axum::http::header::DATE, date);
+    }
     if let Some(v) = verdict {
         let headers = response.headers_mut();
         let ratelimit = format!("\"default\";r={};t={}", v.remaining, v.reset_after);

@@ -36,6 +36,11 @@ pub struct SimState {
     pub account_subscriptions: Vec<Subscription>,
     /// Stable `user.id` for member emails that are not service users (lowercased email).
     pub user_ids_by_email: BTreeMap<String, String>,
+    /// How far the simulated server's clock is ahead of this machine's, in seconds
+    /// (`POST /__sim/clock`). It stamps `created_on` and the `Date` header, so that
+    /// clients can be tested against a server whose clock is not theirs.
+    #[serde(default)]
+    pub clock_offset_seconds: i64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -327,7 +332,18 @@ impl SimState {
             zone_subscriptions: Vec::new(),
             account_subscriptions: Vec::new(),
             user_ids_by_email,
+            clock_offset_seconds: 0,
         }
+    }
+
+    /// The simulated server's current time.
+    pub fn now(&self) -> OffsetDateTime {
+        OffsetDateTime::now_utc() + time::Duration::seconds(self.clock_offset_seconds)
+    }
+
+    /// [`SimState::now`] as RFC 3339 with microseconds, like the real API.
+    pub fn now_rfc3339(&self) -> String {
+        format_time(self.now())
     }
 
     pub fn account(&self, id: &str) -> Result<&Account, ApiError> {
@@ -559,11 +575,6 @@ pub fn derive_hex(parts: &[&str]) -> String {
         hash ^ (hash >> 33)
     }
     format!("{:016x}{:016x}", fnv1a(1, parts), fnv1a(2, parts))
-}
-
-/// Current time as RFC 3339 with microseconds, like the real API.
-pub fn now_rfc3339() -> String {
-    format_time(OffsetDateTime::now_utc())
 }
 
 pub fn format_time(t: OffsetDateTime) -> String {

@@ -485,20 +485,23 @@ pub fn render(sub: &Subscription) -> Value {
     } else {
         plan.monthly_price * factor
     };
-    let components: Vec<Value> = sub
+    // Every component of the plan, at its stored quantity or the default.
+    let components: Vec<Value> = plan
         .components
         .iter()
-        .map(|cv| {
-            let component = plan.components.iter().find(|c| c.name == cv.name);
-            let default = component.map_or(0, |c| c.default);
-            let unit_price = component.map_or(0.0, |c| c.unit_price);
+        .map(|component| {
+            let value = sub
+                .components
+                .iter()
+                .find(|cv| cv.name == component.name)
+                .map_or(component.default, |cv| cv.value);
             let price = if plan.fixed_price {
                 0.0
             } else {
-                cv.value.saturating_sub(default) as f64 * unit_price * factor
+                value.saturating_sub(component.default) as f64 * component.unit_price * factor
             };
             total += price;
-            json!({ "name": cv.name, "value": cv.value, "default": default, "price": money(price) })
+            json!({ "name": component.name, "value": value, "default": component.default, "price": money(price) })
         })
         .collect();
     json!({
@@ -629,6 +632,7 @@ fn apply_request(
     request: SubscriptionRequest,
     previous: Option<&Subscription>,
     owner_id: &str,
+    now: OffsetDateTime,
 ) -> Result<Subscription, ApiError> {
     let previous_plan = previous.and_then(|p| plan_by_id(&p.plan_id));
     let plan = request
@@ -659,7 +663,6 @@ fn apply_request(
         .map_or(NOT_APPLICABLE, Frequency::as_str)
         .to_string();
 
-    let now = OffsetDateTime::now_utc();
     let (start, end) = match previous {
         // Same plan and frequency: the billing period carries on.
         Some(p) if p.plan_id == plan.id && p.frequency == frequency_text => {
@@ -725,7 +728,7 @@ pub async fn create_zone(
             "The zone already has a subscription; change it with PUT",
         ));
     }
-    let sub = apply_request(request, None, &zone_id)?;
+    let sub = apply_request(request, None, &zone_id, state.now())?;
     let rendered = render(&sub);
     state.zone_subscriptions.push(sub);
     app.commit(&state)?;
@@ -747,7 +750,12 @@ pub async fn update_zone(
         .iter()
         .position(|s| s.owner_id == zone_id)
         .ok_or_else(no_zone_subscription)?;
-    let updated = apply_request(request, Some(&state.zone_subscriptions[index]), &zone_id)?;
+    let updated = apply_request(
+        request,
+        Some(&state.zone_subscriptions[index]),
+        &zone_id,
+        state.now(),
+    )?;
     let rendered = render(&updated);
     state.zone_subscriptions[index] = updated;
     app.commit(&state)?;
@@ -859,7 +867,7 @@ pub async fn create_account(
     let request = parse_request(&body, Scope::Account, true)?;
     let mut state = app.state.lock().await;
     caller.check_account(&state, &account_id)?;
-    let sub = apply_request(request, None, &account_id)?;
+    let sub = apply_request(request, None, &account_id, state.now())?;
     check_plan_unique(&state, &account_id, &sub.plan_id, None)?;
     let rendered = render(&sub);
     state.account_subscriptions.push(sub);
@@ -878,7 +886,7 @@ pub async fn update_account(
     let mut state = app.state.lock().await;
     caller.check_account(&state, &account_id)?;
     let (index, previous) = find_account_subscription(&state, &account_id, &subscription_id)?;
-    let updated = apply_request(request, Some(previous), &account_id)?;
+    let updated = apply_request(request, Some(previous), &account_id, state.now())?;
     check_plan_unique(
         &state,
         &account_id,

@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use super::auth::Caller;
 use super::envelope::{codes, ok, ApiError, ApiResult};
 use super::input::{check_max_len, type_name, validate_email, JsonObject};
-use super::store::{now_rfc3339, random_hex, random_id, SimState, User};
+use super::store::{random_hex, random_id, SimState, User};
 use super::subscriptions::zone_plan_legacy_id;
 use super::App;
 
@@ -111,7 +111,7 @@ pub async fn create(
             format!("A user with email {email} already exists"),
         ));
     }
-    let now = now_rfc3339();
+    let now = state.now_rfc3339();
     // A member invited before the user existed keeps its (random) user id everywhere;
     // the new user gets that id so both views agree.
     let id = state
@@ -192,6 +192,7 @@ pub async fn update_current(
     }
     let mut state = app.state.lock().await;
     let user_id = caller_user(&state, &caller)?.id.clone();
+    let now = state.now_rfc3339();
     let user = if state.admin.id == user_id {
         &mut state.admin
     } else {
@@ -210,7 +211,7 @@ pub async fn update_current(
             _ => user.zipcode = value,
         }
     }
-    user.modified_on = now_rfc3339();
+    user.modified_on = now;
     let rendered = render_current(caller_user(&state, &caller)?, &state);
     app.commit(&state)?;
     Ok(ok(rendered))

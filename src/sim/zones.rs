@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use super::auth::{unauthorized_resource, Caller};
 use super::envelope::{codes, ok, ok_page, ApiError, ApiResult};
 use super::input::{normalize_domain, opt_object, opt_str, type_name, JsonObject, QueryPairs};
-use super::store::{derive_hex, now_rfc3339, random_digits, random_id, SimState, Zone};
+use super::store::{derive_hex, random_digits, random_id, SimState, Zone};
 use super::subscriptions::{plan_by_id, zone_plan_legacy_id};
 use super::App;
 
@@ -168,7 +168,7 @@ pub async fn create(
         .ok_or_else(|| ApiError::validation("name: is required"))?;
     let name = normalize_domain(raw_name.trim()).ok_or_else(|| {
         ApiError::validation(format!(
-            "name: '{raw_name}' is not a valid domain name (labels of 1-63 characters a-z, 0-9 and '-', at least two labels, at most 253 characters)"
+            "name: '{raw_name}' is not a valid domain name (labels of 1-63 characters a-z, 0-9 and '-', at least two labels, at most 253 characters, under a public suffix)"
         ))
     })?;
     // The old Go SDK sent the account as `organization`; the error text still names it.
@@ -209,7 +209,7 @@ pub async fn create(
             format!("{name} already exists"),
         ));
     }
-    let now = now_rfc3339();
+    let now = state.now_rfc3339();
     let zone = Zone {
         id: random_id(),
         name_servers: nameservers_for(&account_id),
@@ -322,7 +322,7 @@ pub async fn update(
             )))
         }
     }
-    updated.modified_on = now_rfc3339();
+    updated.modified_on = state.now_rfc3339();
     let index = state
         .zones
         .iter()

@@ -37,6 +37,21 @@ fn account_subscription_lifecycle() {
                 ctx.set_var("first_id", &ids(ctx).1);
             }),
         ),
+        // Removing component_values returns the seats to the plan's default
+        // on the API (and the price with them); the state says so too.
+        Step::Apply(
+            "account_subscription/standard_defaults.tf",
+            check(|ctx| {
+                let api = api(ctx);
+                let users = &api["component_values"][0];
+                assert_eq!(users["name"], "users");
+                assert_eq!(users["value"], users["default"], "{api}");
+                assert_eq!(api["price"], 7, "no extra seats paid for: {api}");
+                let state = ctx.ws.resource(ADDRESS);
+                assert!(state["component_values"].is_null(), "{state}");
+                assert_eq!(ctx.ws.vars["first_id"], ids(ctx).1, "changed in place");
+            }),
+        ),
         Step::Apply(
             "account_subscription/yearly.tf",
             check(|ctx| {

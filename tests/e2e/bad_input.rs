@@ -130,7 +130,7 @@ fn account_subscription(attrs: &str) -> String {
 /// only the API can reject.
 const CUSTOMER: &str =
     "resource \"cftenant_account\" \"customer\" {\n  name = \"Bad Input Customer\"\n}\n";
-const CUSTOMER_ZONE: &str = "resource \"cftenant_zone\" \"customer\" {\n  account_id = cftenant_account.customer.id\n  name = \"bad-input.example\"\n}\n";
+const CUSTOMER_ZONE: &str = "resource \"cftenant_zone\" \"customer\" {\n  account_id = cftenant_account.customer.id\n  name = \"bad-input-example.com\"\n}\n";
 
 fn quoted(s: String) -> String {
     format!("\"{s}\"")
@@ -217,6 +217,17 @@ fn cases() -> Vec<Case> {
             account_with(field, &long(121)),
             &[needle, "at most 120 are allowed"],
         ));
+        // Cloudflare cannot clear a KYC field: "" could never be applied.
+        let name: &'static str = Box::leak(format!("account {field} empty").into_boxed_str());
+        let needle: &'static str = Box::leak(
+            format!("The value of `{field}` must not be empty. To stop managing `{field}`, remove it from the configuration")
+                .into_boxed_str(),
+        );
+        cases.push(plan(
+            name,
+            account_with(field, "\"\""),
+            &[needle, "keeps its current value"],
+        ));
     }
     cases.extend([
         // ---- cftenant_account_member ----
@@ -253,10 +264,15 @@ fn cases() -> Vec<Case> {
             format!("{CUSTOMER}{}", member(&format!("account_id = cftenant_account.customer.id\nemail = \"ada@example.com\"\nroles = [\"{UNKNOWN_ID}\"]"))),
             &["with cftenant_account_member.case", "\"ada@example.com\"", "Cloudflare error 1009", UNKNOWN_ID, "is not a role of this account"],
         ),
-        apply(
-            "member without roles (API)",
-            format!("{CUSTOMER}{}", member("account_id = cftenant_account.customer.id\nemail = \"ada@example.com\"\nroles = []")),
-            &["with cftenant_account_member.case", "\"ada@example.com\"", "roles: must contain at least one role id"],
+        plan(
+            "member without roles",
+            member(&format!("account_id = \"{UNKNOWN_ID}\"\nemail = \"ada@example.com\"\nroles = []")),
+            &["with cftenant_account_member.case", "The value of `roles` has 0 elements; at least 1 is required"],
+        ),
+        plan(
+            "member role null",
+            member(&format!("account_id = \"{UNKNOWN_ID}\"\nemail = \"ada@example.com\"\nroles = [null]")),
+            &["with cftenant_account_member.case", "`roles` must not contain null elements"],
         ),
         apply(
             "member accepted without entitlement (API)",
@@ -287,9 +303,14 @@ fn cases() -> Vec<Case> {
         plan("zone name one label", zone_named("localhost"), &["`name`", "\"localhost\" is not a valid domain name", "at least two labels"]),
         plan("zone name trailing dot", zone_named("example.com."), &["`name`", "must not end with a dot"]),
         plan("zone name empty label", zone_named("shop..example.com"), &["`name`", "has an empty label"]),
-        plan("zone name leading hyphen", zone_named("-shop.example"), &["`name`", "starting or ending with a hyphen"]),
-        plan("zone name underscore", zone_named("my_shop.example"), &["`name`", "characters other than letters, digits and hyphens"]),
-        plan("zone name label over 63", zone_named(&format!("{}.example", "a".repeat(64))), &["`name`", "label longer than 63 characters"]),
+        plan("zone name leading hyphen", zone_named("-shop.example.com"), &["`name`", "starting or ending with a hyphen"]),
+        plan("zone name underscore", zone_named("my_shop.example.com"), &["`name`", "characters other than letters, digits and hyphens"]),
+        plan("zone name label over 63", zone_named(&format!("{}.example.com", "a".repeat(64))), &["`name`", "label longer than 63 characters"]),
+        plan("zone name numeric top-level domain", zone_named("example.123"), &["`name`", "\"example.123\" is not a valid domain name", "not a top-level domain of the public suffix list"]),
+        plan("zone name IP address", zone_named("192.168.1.1"), &["`name`", "is an IP address"]),
+        plan("zone name made-up top-level domain", zone_named("shop.example"), &["`name`", "ends in \"example\""]),
+        plan("zone name unicode", zone_named("münchen.de"), &["`name`", "write it in its punycode form \"xn--mnchen-3ya.de\""]),
+        plan("zone name public suffix", zone_named("co.uk"), &["`name`", "is itself a public suffix"]),
         plan("zone name over 253", zone_named(&format!("{}example", "abcdefghi.".repeat(25))), &["`name`", "longer than 253 characters"]),
         plan("zone name empty", zone_named(""), &["`name`", "\"\" is not a valid domain name"]),
         plan(
@@ -305,19 +326,44 @@ fn cases() -> Vec<Case> {
         plan("zone paused not bool", zone(&format!("account_id = \"{UNKNOWN_ID}\"\nname = \"example.com\"\npaused = \"maybe\"")), &["paused", "a bool is required"]),
         apply(
             "zone in unknown account (API)",
-            zone(&format!("account_id = \"{UNKNOWN_ID}\"\nname = \"orphan.example\"")),
-            &["with cftenant_zone.case", "\"orphan.example\"", UNKNOWN_ID, "Cloudflare error 1067", "Invalid account identifier"],
+            zone(&format!("account_id = \"{UNKNOWN_ID}\"\nname = \"orphan-example.com\"")),
+            &["with cftenant_zone.case", "\"orphan-example.com\"", UNKNOWN_ID, "Cloudflare error 1067", "Invalid account identifier"],
         ),
         apply(
             "zone duplicate (API)",
-            format!("{CUSTOMER}{CUSTOMER_ZONE}{}", zone("account_id = cftenant_account.customer.id\nname = \"bad-input.example\"\ndepends_on = [cftenant_zone.customer]")),
-            &["with cftenant_zone.case", "\"bad-input.example\"", "Cloudflare error 1061", "already exists", "terraform import cftenant_zone.<name> "],
+            format!("{CUSTOMER}{CUSTOMER_ZONE}{}", zone("account_id = cftenant_account.customer.id\nname = \"bad-input-example.com\"\ndepends_on = [cftenant_zone.customer]")),
+            &["with cftenant_zone.case", "\"bad-input-example.com\"", "Cloudflare error 1061", "already exists", "terraform import cftenant_zone.<name> "],
         ),
         // ---- cftenant_zone_subscription ----
         plan(
-            "zone plan frequency annual",
-            zone_subscription(&format!("zone_id = \"{UNKNOWN_ID}\"\nrate_plan_id = \"PARTNERS_BIZ\"\nfrequency = \"annual\"")),
-            &["`frequency`", "\"annual\" is not a frequency Cloudflare accepts", "did you mean \"yearly\"", "\"weekly\", \"monthly\", \"quarterly\", \"yearly\""],
+            "zone plan frequency Yearly",
+            zone_subscription(&format!("zone_id = \"{UNKNOWN_ID}\"\nrate_plan_id = \"PARTNERS_BIZ\"\nfrequency = \"Yearly\"")),
+            &["`frequency`", "did you mean \"yearly\"", "\"weekly\", \"monthly\", \"quarterly\", \"yearly\""],
+        ),
+        plan(
+            "zone plan component null",
+            zone_subscription(&format!("zone_id = \"{UNKNOWN_ID}\"\nrate_plan_id = \"PARTNERS_BIZ\"\ncomponent_values = [null]")),
+            &["`component_values` must not contain null elements", "`component_values[0]` is null"],
+        ),
+        plan(
+            "zone plan component value null",
+            zone_subscription(&format!("zone_id = \"{UNKNOWN_ID}\"\nrate_plan_id = \"PARTNERS_BIZ\"\ncomponent_values = [{{ name = \"page_rules\", value = null }}]")),
+            &["`component_values[0].value` is required and must not be null"],
+        ),
+        plan(
+            "zone plan component value negative",
+            zone_subscription(&format!("zone_id = \"{UNKNOWN_ID}\"\nrate_plan_id = \"PARTNERS_BIZ\"\ncomponent_values = [{{ name = \"page_rules\", value = -5 }}]")),
+            &["`component_values[0].value`", "-5 is out of range; expected a whole number from 0 to 1000000"],
+        ),
+        plan(
+            "zone plan component value fractional",
+            zone_subscription(&format!("zone_id = \"{UNKNOWN_ID}\"\nrate_plan_id = \"PARTNERS_BIZ\"\ncomponent_values = [{{ name = \"page_rules\", value = 2.5 }}]")),
+            &["`component_values[0].value`", "2.5 is out of range; expected a whole number"],
+        ),
+        plan(
+            "zone plan component twice",
+            zone_subscription(&format!("zone_id = \"{UNKNOWN_ID}\"\nrate_plan_id = \"PARTNERS_BIZ\"\ncomponent_values = [{{ name = \"page_rules\", value = 60 }}, {{ name = \"page_rules\", value = 70 }}]")),
+            &["`component_values` lists name \"page_rules\" more than once"],
         ),
         plan(
             "zone plan frequency daily",

@@ -214,6 +214,40 @@ pub fn reconcile(state: &BTreeMap<String, Json>, inventory: &Json) -> Reconcilia
     r
 }
 
+/// The imports the errors of a failed apply ask for: `(address, id)` for
+/// every error that names its resource (`with ADDRESS,`) and exactly one
+/// import id (`terraform import TYPE.<name> ID`). That is what a lost
+/// create the provider cannot prove is its own tells the user to run.
+pub fn imports_asked_for(errors: &str) -> Vec<(String, String)> {
+    let mut asked = Vec::new();
+    for chunk in errors.split("Error: ").skip(1) {
+        let Some(address) = chunk
+            .split_once(" with ")
+            .and_then(|(_, rest)| rest.split_once(','))
+            .map(|(address, _)| address.to_string())
+        else {
+            continue;
+        };
+        let mut ids: Vec<String> = chunk
+            .split("terraform import ")
+            .skip(1)
+            .filter_map(|cmd| cmd.split_once(".<name> "))
+            .map(|(_, rest)| {
+                rest.chars()
+                    .take_while(|c| c.is_ascii_hexdigit() || *c == '/')
+                    .collect::<String>()
+            })
+            .filter(|id| !id.is_empty())
+            .collect();
+        ids.sort();
+        ids.dedup();
+        if let [id] = ids.as_slice() {
+            asked.push((address, id.clone()));
+        }
+    }
+    asked
+}
+
 /// Lines of a Terraform log file that contain `needle`.
 pub fn count_log_lines(path: &Path, needle: &str) -> usize {
     std::fs::read_to_string(path)
@@ -251,6 +285,7 @@ fn apply_converges_under_injected_faults() {
     let mut last_errors = String::new();
     let mut retries = 0;
     let mut adoptions = 0;
+    let mut imports = 0;
     while applies < MAX_APPLIES && !converged {
         applies += 1;
         let log = log_dir.path().join(format!("apply-{applies}.log"));
@@ -290,11 +325,23 @@ fn apply_converges_under_injected_faults() {
             last_errors = text
                 .find("Error: ")
                 .map(|i| text[i..].chars().take(4000).collect())
-                .unwrap_or(text);
+                .unwrap_or_else(|| text.clone());
+            // What the errors ask for, done as the user would: import the
+            // objects a lost create may have made, then apply again.
+            let asked = imports_asked_for(&text);
             println!(
-                "faults: apply {applies} failed with {} error(s)",
-                last_errors.matches("Error: ").count()
+                "faults: apply {applies} failed with {} error(s); importing {} as they ask",
+                text.matches("Error: ").count(),
+                asked.len()
             );
+            for (address, id) in asked {
+                let out = ctx
+                    .ws
+                    .terraform(&["import", "-input=false", "-no-color", &address, &id]);
+                if out.status.success() {
+                    imports += 1;
+                }
+            }
         }
     }
     ctx.ws.extra_env.clear();
@@ -324,7 +371,7 @@ fn apply_converges_under_injected_faults() {
         })
         .collect();
     println!(
-        "faults summary: resources={} requests={requests} share_per_kind={:.0}% fired: {} retries={retries} adoptions={adoptions} applies={applies} orphans={} duplicates={} missing={} final_plan_exit={code} elapsed={}s",
+        "faults summary: resources={} requests={requests} share_per_kind={:.0}% fired: {} retries={retries} adoptions={adoptions} imports={imports} applies={applies} orphans={} duplicates={} missing={} final_plan_exit={code} elapsed={}s",
         r.resources,
         SHARE_PER_KIND * 100.0,
         fired_text.join(" "),

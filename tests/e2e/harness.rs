@@ -169,7 +169,7 @@ fn terraform_checked() -> &'static str {
     "terraform"
 }
 
-fn testdata(name: &str) -> PathBuf {
+pub fn testdata(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/e2e/testdata")
         .join(name)

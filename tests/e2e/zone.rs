@@ -115,7 +115,7 @@ fn zone_lifecycle() {
         Step::ApplyFails(
             "zone/duplicate.tf",
             &[
-                "Error creating zone \"twice.example\"",
+                "Error creating zone \"twice-example.com\"",
                 "Cloudflare error 1061",
                 "already exists",
             ],

@@ -10,6 +10,14 @@ fn zone_id(ctx: &Ctx) -> String {
         .to_string()
 }
 
+/// One component of a subscription as the API reports it.
+fn component<'a>(api: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    api["component_values"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["name"] == name))
+        .unwrap_or_else(|| panic!("no component {name}: {api}"))
+}
+
 fn subscription(ctx: &Ctx) -> serde_json::Value {
     let zid = zone_id(ctx);
     ctx.sim
@@ -38,13 +46,53 @@ fn zone_subscription_lifecycle() {
                 assert_eq!(state["state"], api["state"]);
                 assert_eq!(state["current_period_end"], api["current_period_end"]);
                 assert_eq!(state["component_values"][0]["value"], 60);
-                assert_eq!(api["component_values"][0]["value"], 60);
+                assert_eq!(component(&api, "page_rules")["value"], 60);
                 assert_eq!(state["id"], zone_id(ctx).as_str());
             }),
         ),
-        Step::PlanFails(
+        // Removing component_values returns the zone to the plan's default
+        // quantities on the API, and stops paying for the extra page rules.
+        Step::Apply(
+            "zone_subscription/biz_defaults.tf",
+            check(|ctx| {
+                let api = subscription(ctx);
+                let page_rules = component(&api, "page_rules");
+                assert_eq!(page_rules["value"], page_rules["default"], "{api}");
+                assert_eq!(api["price"], 200, "no extra page rules paid for: {api}");
+                let state = ctx.ws.resource("cftenant_zone_subscription.main");
+                assert!(state["component_values"].is_null(), "{state}");
+                assert_eq!(state["price"], 200);
+            }),
+        ),
+        // The extra bought outside Terraform shows, and goes again.
+        Step::OutOfBand(check(|ctx| {
+            ctx.sim.api(
+                "PUT",
+                &format!("/zones/{}/subscription", zone_id(ctx)),
+                Some(serde_json::json!({"rate_plan": {"id": "PARTNERS_BIZ"}, "component_values": [{"name": "page_rules", "value": 70}]})),
+            );
+        })),
+        Step::PlanShows(&[
+            "- component_values",
+            "- value = 70 -> null",
+            "0 to add, 1 to change, 0 to destroy",
+        ]),
+        // The Tenant guide's `annual` is `yearly`, and no diff between them.
+        Step::Apply(
             "zone_subscription/annual.tf",
-            &["frequency", "did you mean \"yearly\""],
+            check(|ctx| {
+                let api = subscription(ctx);
+                assert_eq!(api["frequency"], "yearly");
+                assert_eq!(component(&api, "page_rules")["value"], 60);
+                let state = ctx.ws.resource("cftenant_zone_subscription.main");
+                assert_eq!(state["frequency"], "annual");
+                ctx.ws.write_config(
+                    &std::fs::read_to_string(testdata("zone_subscription/annual.tf"))
+                        .unwrap()
+                        .replace("\"annual\"", "\"yearly\""),
+                );
+                ctx.ws.assert_plan_empty();
+            }),
         ),
         // Enterprise reads back as `enterprise` with frequency `not-applicable`: no diff.
         Step::Apply(
@@ -100,7 +148,7 @@ fn zone_subscription_lifecycle() {
             check(|ctx| {
                 let api = subscription(ctx);
                 assert_eq!(api["rate_plan"]["id"], "business");
-                assert_eq!(api["component_values"][0]["value"], 60);
+                assert_eq!(component(&api, "page_rules")["value"], 60);
             }),
         ),
         // The record really gone: the zone deleted outside Terraform takes its
@@ -121,7 +169,7 @@ fn zone_subscription_lifecycle() {
                 assert_ne!(ctx.ws.vars["first_zone"], zone_id(ctx));
                 let api = subscription(ctx);
                 assert_eq!(api["rate_plan"]["id"], "business");
-                assert_eq!(api["component_values"][0]["value"], 60);
+                assert_eq!(component(&api, "page_rules")["value"], 60);
                 assert_eq!(ctx.sim.objects("zone_subscriptions").len(), 1);
             }),
         ),
@@ -155,7 +203,7 @@ fn free_zone_without_subscription_record_is_no_drift() {
     let zone = ctx.sim.api(
         "POST",
         "/zones",
-        Some(serde_json::json!({"name": "fresh.example", "account": {"id": account["id"]}})),
+        Some(serde_json::json!({"name": "fresh-example.com", "account": {"id": account["id"]}})),
     );
     let zid = zone["id"].as_str().unwrap().to_string();
     let raw = reqwest::blocking::Client::new()

@@ -55,7 +55,7 @@ resource "cftenant_account_member" "ops" {
 resource "cftenant_zone" "www" {
   for_each   = local.customers
   account_id = cftenant_account.customer[each.key].id
-  name       = "${each.key}-shop.example"
+  name       = "${each.key}-shop.example.com"
   # Pausing is a second request after the create, for every third zone.
   paused = each.value % 3 == 0
 }
@@ -63,7 +63,7 @@ resource "cftenant_zone" "www" {
 resource "cftenant_zone" "api" {
   for_each   = local.customers
   account_id = cftenant_account.customer[each.key].id
-  name       = "${each.key}-api.example"
+  name       = "${each.key}-api.example.com"
 }
 
 resource "cftenant_zone_subscription" "www" {

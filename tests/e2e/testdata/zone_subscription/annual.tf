@@ -4,11 +4,15 @@ resource "cftenant_account" "customer" {
 
 resource "cftenant_zone" "main" {
   account_id = cftenant_account.customer.id
-  name       = "plans.example"
+  name       = "plans-example.com"
 }
 
+# The Tenant guide's own spelling: the same as "yearly".
 resource "cftenant_zone_subscription" "main" {
   zone_id      = cftenant_zone.main.id
-  rate_plan_id = "partners_ent"
+  rate_plan_id = "PARTNERS_BIZ"
   frequency    = "annual"
+  component_values = [
+    { name = "page_rules", value = 60 },
+  ]
 }

@@ -4,7 +4,7 @@ resource "cftenant_account" "customer" {
 
 resource "cftenant_zone" "main" {
   account_id = cftenant_account.customer.id
-  name       = "plans.example"
+  name       = "plans-example.com"
 }
 
 resource "cftenant_zone_subscription" "main" {
