@@ -317,6 +317,19 @@ impl<R: Resource> AnyResource for Registered<R> {
         } = request;
         let mut diags = Diagnostics::default();
         let mut change = plan::plan(&self.schema, prior, proposed, config);
+        if !proposed.is_null() {
+            // Values from variables and other resources are unknown while
+            // Terraform validates, and known now: check them again, so that
+            // nothing the checks refuse is ever planned.
+            diags.extend(self.validate(config));
+            if diags.has_errors() {
+                return PlanResponse {
+                    change,
+                    diags,
+                    planned_private: prior_private.to_vec(),
+                };
+            }
+        }
         if proposed.is_null() {
             R::plan_destroy(prior, &mut diags);
             return PlanResponse {
@@ -439,6 +452,11 @@ impl<D: DataSource> AnyDataSource for Registered<D> {
     }
 
     async fn read(&self, client: &Client, config: &Value) -> (Value, Diagnostics) {
+        // As for resources: values unknown at validation are known now.
+        let checked = self.schema.validate(config);
+        if checked.has_errors() {
+            return (Value::Null, checked);
+        }
         let model = match decode::<D::Model>("configuration", config) {
             Ok(m) => m,
             Err(d) => return (Value::Null, d),

@@ -389,10 +389,24 @@ impl Schema {
     }
 
     /// Runs every attribute's checks on the known parts of a configuration.
+    /// A required attribute given null (a variable left null) is refused too:
+    /// Terraform only insists that it is written.
     pub fn validate(&self, config: &Value) -> Diagnostics {
         let mut diags = Diagnostics::default();
+        if config.is_null() || config.is_unknown() {
+            return diags;
+        }
         for a in &self.attributes {
-            a.validate(config.attr(a.name), &AttrPath::attr(a.name), &mut diags);
+            let v = config.attr(a.name);
+            if a.required && v.is_null() {
+                diags.attr_error(
+                    AttrPath::attr(a.name),
+                    format!("Missing value for {}", a.name),
+                    format!("`{}` is required and must not be null.", a.name),
+                );
+                continue;
+            }
+            a.validate(v, &AttrPath::attr(a.name), &mut diags);
         }
         diags
     }

@@ -349,3 +349,74 @@ async fn a_member_without_creation_time_is_never_adopted() {
     assert!(d.detail.contains(&import), "{}", d.detail);
     assert!(d.detail.contains("no creation time"), "{}", d.detail);
 }
+
+/// An endpoint that accepts connections and never answers (a black hole
+/// behind a load balancer, a hung proxy).
+async fn black_hole() -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((stream, _)) = listener.accept().await {
+            held.push(stream);
+        }
+    });
+    format!("http://127.0.0.1:{port}/client/v4")
+}
+
+fn client_for(base_url: String, max_retries: u32, timeout: Duration, stop: StopSignal) -> Client {
+    Client::new(
+        ClientConfig {
+            base_url,
+            auth: Auth::Token("sim-token".into()),
+            retry: RetryPolicy {
+                max_retries,
+                base: Duration::from_millis(10),
+                cap: Duration::from_millis(50),
+            },
+            request_timeout: timeout,
+        },
+        stop,
+    )
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_black_holed_endpoint_says_it_timed_out_and_how_long_the_call_took() {
+    cftenant::install_crypto_provider();
+    let client = client_for(
+        black_hole().await,
+        2,
+        Duration::from_secs(1),
+        StopSignal::default(),
+    );
+    let err = client.get::<Value>("/accounts").await.unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("timed out after 1 s (request_timeout_seconds)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("(after 3 attempts, ") && text.ends_with(" s in all)"),
+        "the whole call is bounded in the message: {text}"
+    );
+    let advice = err.advice().unwrap();
+    assert!(advice.contains("request_timeout_seconds"), "{advice}");
+}
+
+#[tokio::test]
+async fn stop_cancels_a_request_in_flight() {
+    cftenant::install_crypto_provider();
+    let stop = StopSignal::default();
+    let client = client_for(black_hole().await, 4, Duration::from_secs(30), stop.clone());
+    let call = tokio::spawn(async move { client.get::<Value>("/accounts").await });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let stopped_at = std::time::Instant::now();
+    stop.stop();
+    let result = tokio::time::timeout(Duration::from_secs(5), call)
+        .await
+        .expect("stop must not wait for the 30 s request in flight")
+        .unwrap();
+    assert_eq!(result.unwrap_err().kind, ErrorKind::Stopped);
+    assert!(stopped_at.elapsed() < Duration::from_secs(1));
+}

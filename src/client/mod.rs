@@ -482,32 +482,37 @@ fn whole_seconds(d: Duration) -> u32 {
 }
 
 /// Why the server's certificate was refused, if that is what failed: the
-/// rustls error sits a few sources down reqwest's error chain.
+/// rustls error sits a few errors down reqwest's chain, inside `io::Error`s
+/// (whose inner error `source()` skips).
 fn certificate_problem(e: &reqwest::Error) -> Option<String> {
     use rustls::CertificateError as C;
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
-    while let Some(err) = source {
-        let tls = err.downcast_ref::<rustls::Error>().or_else(|| {
-            err.downcast_ref::<std::io::Error>()
-                .and_then(|io| io.get_ref())
-                .and_then(|inner| inner.downcast_ref::<rustls::Error>())
-        });
-        if let Some(rustls::Error::InvalidCertificate(cert)) = tls {
-            return Some(match cert {
-                C::UnknownIssuer => "it is signed by an unknown issuer (a self-signed certificate, or a private certificate authority this machine does not trust)".into(),
-                C::NotValidForName | C::NotValidForNameContext { .. } => {
-                    "it is not valid for the host name in base_url".into()
-                }
-                C::Expired | C::ExpiredContext { .. } => "it has expired".into(),
-                C::NotValidYet | C::NotValidYetContext { .. } => "it is not valid yet".into(),
-                C::Revoked => "it has been revoked".into(),
-                other => format!("{other:?}"),
-            });
+    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = next {
+        match err.downcast_ref::<rustls::Error>() {
+            Some(rustls::Error::InvalidCertificate(cert)) => {
+                return Some(match cert {
+                    C::UnknownIssuer => "it is signed by an unknown issuer (a self-signed certificate, or a private certificate authority this machine does not trust)".into(),
+                    C::NotValidForName | C::NotValidForNameContext { .. } => {
+                        "it is not valid for the host name in base_url".into()
+                    }
+                    C::Expired | C::ExpiredContext { .. } => "it has expired".into(),
+                    C::NotValidYet | C::NotValidYetContext { .. } => "it is not valid yet".into(),
+                    C::Revoked => "it has been revoked".into(),
+                    C::BadSignature => {
+                        "its signature does not match the certificate authority this machine trusts under that name".into()
+                    }
+                    other => format!("{other:?}"),
+                });
+            }
+            Some(other) => return Some(other.to_string()),
+            None => {}
         }
-        if let Some(tls) = tls {
-            return Some(tls.to_string());
-        }
-        source = err.source();
+        next = match err.downcast_ref::<std::io::Error>() {
+            Some(io) => io
+                .get_ref()
+                .map(|inner| inner as &(dyn std::error::Error + 'static)),
+            None => err.source(),
+        };
     }
     None
 }

@@ -12,7 +12,7 @@ use crate::client::Client;
 use crate::diag::Diagnostics;
 use crate::resource::{import_not_found, parse_import_id, Context, Failure, OpResult, Resource};
 use crate::schema::{Attribute, Check, Schema};
-use crate::value::{Type, Value};
+use crate::value::{AttrPath, Type, Value};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
@@ -198,6 +198,88 @@ impl Resource for AccountResource {
 
     fn schema() -> Schema {
         AccountResource::schema()
+    }
+
+    /// A replacement deletes the account, with everything in it, before
+    /// creating the new one: refuse it at plan when the tenant would refuse
+    /// the new one (a unit or an account type it does not have).
+    async fn check_replacement(
+        &self,
+        client: &Client,
+        prior: &Account,
+        planned: &Account,
+    ) -> Diagnostics {
+        let mut diags = Diagnostics::default();
+        let new_unit = planned
+            .unit_id
+            .as_deref()
+            .filter(|u| prior.unit_id.as_deref() != Some(*u));
+        let new_type = planned
+            .account_type
+            .as_deref()
+            .filter(|t| prior.account_type.as_deref() != Some(*t));
+        if new_unit.is_none() && new_type.is_none() {
+            return diags;
+        }
+        // What the caller administers. A credential that may not list its
+        // tenants leaves the check to the API.
+        let tenants: Vec<serde_json::Value> = match client.get("/user/tenants").await {
+            Ok(t) => t,
+            Err(e) => {
+                tracing::debug!(error = %e, "cannot list the tenants to check an account replacement");
+                return diags;
+            }
+        };
+        let unit_of = |t: &serde_json::Value| -> Vec<String> {
+            t["tenant_units"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|u| u["unit_tag"].as_str().map(str::to_string))
+                .collect()
+        };
+        let units: Vec<String> = tenants.iter().flat_map(unit_of).collect();
+        if let Some(unit) = new_unit.filter(|u| !units.is_empty() && !units.iter().any(|k| k == u))
+        {
+            diags.attr_error(
+                AttrPath::attr("unit_id"),
+                format!("{unit:?} is not a unit of your tenant"),
+                format!(
+                    "Replacing account {:?} would delete it, with everything in it, and then fail to create it in unit {unit:?}, \
+                     which none of your tenants has. Known units: {}.",
+                    prior.name,
+                    units.join(", ")
+                ),
+            );
+        }
+        if let Some(wanted) = new_type {
+            let unit = planned.unit_id.as_deref().or(prior.unit_id.as_deref());
+            let tenant = tenants
+                .iter()
+                .find(|t| unit.is_some_and(|u| unit_of(t).iter().any(|k| k == u)))
+                .and_then(|t| t["tenant_tag"].as_str());
+            if let Some(tenant) = tenant {
+                let path = format!(
+                    "/tenants/{}/account_types",
+                    crate::client::path_segment(tenant)
+                );
+                if let Ok(types) = client.get::<Vec<String>>(&path).await {
+                    if !types.iter().any(|t| t == wanted) {
+                        diags.attr_error(
+                            AttrPath::attr("type"),
+                            format!("Your tenant cannot create {wanted:?} accounts"),
+                            format!(
+                                "Replacing account {:?} would delete it, with everything in it, and then fail: tenant {tenant} \
+                                 may create {} accounts only.",
+                                prior.name,
+                                types.join(", ")
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+        diags
     }
 
     async fn create(&self, client: &Client, planned: Account) -> OpResult<Account, Account> {

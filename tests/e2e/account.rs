@@ -178,3 +178,29 @@ fn account_import_rejects_malformed_and_unknown_ids() {
         );
     }
 }
+
+#[test]
+fn emptying_a_kyc_field_is_refused_at_plan_with_the_way_out() {
+    let ctx = Ctx::new();
+    let config = |business_name: &str| {
+        format!("resource \"cftenant_account\" \"acme\" {{\n  name = \"Acme Corp\"\n  business_name = {business_name}\n}}\n")
+    };
+    ctx.ws.write_config(&config("\"Acme Ltd\""));
+    ctx.ws.apply();
+    ctx.ws.write_config(&config("\"\""));
+    let (code, text) = ctx.ws.plan();
+    assert_eq!(code, 1, "an empty value can never be applied:\n{text}");
+    for needle in [
+        "with cftenant_account.acme",
+        "The value of `business_name` must not be empty",
+        "To stop managing `business_name`, remove it from the configuration",
+    ] {
+        assert!(text.contains(needle), "no {needle:?} in:\n{text}");
+    }
+    // What it says works: null (or the line removed) keeps Cloudflare's value.
+    ctx.ws.write_config(&config("null"));
+    ctx.ws.assert_plan_empty();
+    let id = account_id(&ctx);
+    let profile = ctx.sim.api("GET", &format!("/accounts/{id}/profile"), None);
+    assert_eq!(profile["business_name"], "Acme Ltd");
+}

@@ -147,3 +147,50 @@ fn accepted_member_where_the_tenant_allows_it() {
         ],
     );
 }
+
+#[test]
+fn a_members_email_in_other_letter_case_is_no_change() {
+    let ctx = Ctx::new();
+    let config = |email: &str| {
+        format!(
+            "resource \"cftenant_account\" \"customer\" {{\n  name = \"Case Customer\"\n}}\n\
+             resource \"cftenant_account_member\" \"ada\" {{\n  account_id = cftenant_account.customer.id\n  email = \"{email}\"\n  roles = [\"{ADMIN_ROLE}\"]\n}}\n"
+        )
+    };
+    ctx.ws.write_config(&config("Ada@Customer-Example.com"));
+    ctx.ws.apply();
+    let id = ctx.ws.resource(ADA)["id"].clone();
+    for email in ["ada@customer-example.com", "ADA@CUSTOMER-EXAMPLE.COM"] {
+        ctx.ws.write_config(&config(email));
+        let (code, text) = ctx.ws.plan();
+        assert_eq!(
+            code, 0,
+            "{email}: Cloudflare compares emails case-insensitively:\n{text}"
+        );
+    }
+    ctx.ws.apply();
+    assert_eq!(ctx.ws.resource(ADA)["id"], id, "never re-invited");
+    assert_eq!(ctx.sim.objects("members").len(), 1);
+    // Another address is a replacement, and one the account already has is
+    // refused at plan, before the member is removed.
+    let account = ctx.ws.resource("cftenant_account.customer")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    ctx.sim.api(
+        "POST",
+        &format!("/accounts/{account}/members"),
+        Some(serde_json::json!({"email": "grace@customer-example.com", "roles": [ADMIN_ROLE]})),
+    );
+    ctx.ws.write_config(&config("Grace@customer-example.com"));
+    let (code, text) = ctx.ws.plan();
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains("\"Grace@customer-example.com\" is already a member of account"),
+        "{text}"
+    );
+    ctx.ws.write_config(&config("alan@customer-example.com"));
+    let (code, text) = ctx.ws.plan();
+    assert_eq!(code, 2, "{text}");
+    assert!(text.contains("must be replaced"), "{text}");
+}

@@ -266,6 +266,15 @@ impl Workspace {
         }
     }
 
+    /// Replaces the configuration with these files (name, content), without
+    /// the shared provider block: for configurations that declare their own.
+    pub fn write_files(&self, files: &[(&str, &str)]) {
+        self.clear_config();
+        for (name, content) in files {
+            std::fs::write(self.dir.path().join(name), content).unwrap();
+        }
+    }
+
     pub fn write_config(&self, hcl: &str) {
         self.clear_config();
         std::fs::write(

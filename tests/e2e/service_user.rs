@@ -142,3 +142,83 @@ fn service_user_deleted_outside_is_created_again() {
         Step::Destroy(check(|ctx| assert_eq!(ctx.sim.objects("users").len(), 1))),
     ]);
 }
+
+fn service_user(email: &str) -> String {
+    format!("resource \"cftenant_service_user\" \"svc\" {{\n  email = \"{email}\"\n}}\n")
+}
+
+#[test]
+fn losing_a_service_users_key_is_refused_or_warned_at_plan() {
+    let ctx = Ctx::new();
+    ctx.ws
+        .write_config(&service_user("svc-keep@partner-example.com"));
+    ctx.ws.apply();
+    let id = ctx.ws.resource(SVC)["id"].as_str().unwrap().to_string();
+
+    // `-replace` would forget the user (Cloudflare cannot delete it) and
+    // then fail to create the same email again: refused at plan.
+    let out = ctx.ws.terraform(&[
+        "plan",
+        "-input=false",
+        "-no-color",
+        &format!("-replace={SVC}"),
+    ]);
+    let text = output_text(&out);
+    assert!(!out.status.success(), "{text}");
+    for needle in [
+        "A service user cannot be replaced with itself",
+        "Cloudflare cannot delete users",
+        "Drop `-replace`",
+    ] {
+        assert!(text.contains(needle), "no {needle:?} in:\n{text}");
+    }
+
+    // The same email in other letter case is no change at all.
+    ctx.ws
+        .write_config(&service_user("SVC-Keep@Partner-Example.com"));
+    ctx.ws.assert_plan_empty();
+
+    // Another email replaces it, with a warning in the plan.
+    ctx.ws
+        .write_config(&service_user("svc-new@partner-example.com"));
+    let (code, text) = ctx.ws.plan();
+    assert_eq!(code, 2, "{text}");
+    for needle in [
+        "Warning: Service user \"svc-keep@partner-example.com\" will be forgotten, not deleted",
+        "CFTENANT_SERVICE_USER_API_KEY=<key> terraform import cftenant_service_user.<name> svc-keep@partner-example.com",
+    ] {
+        assert!(text.contains(needle), "no {needle:?} in:\n{text}");
+    }
+
+    // A destroy warns before it happens.
+    ctx.ws
+        .write_config(&service_user("svc-keep@partner-example.com"));
+    let out = ctx
+        .ws
+        .terraform(&["plan", "-destroy", "-input=false", "-no-color"]);
+    let text = output_text(&out);
+    assert!(out.status.success(), "{text}");
+    for needle in [
+        "Warning: Destroying service user \"svc-keep@partner-example.com\" loses its API key",
+        "prevent_destroy = true",
+    ] {
+        assert!(text.contains(needle), "no {needle:?} in:\n{text}");
+    }
+
+    // Forgotten, then created again: the refusal says how to recover.
+    ctx.ws.ok(&["state", "rm", "-no-color", SVC]);
+    let out = ctx
+        .ws
+        .terraform(&["apply", "-auto-approve", "-input=false", "-no-color"]);
+    let text = output_text(&out);
+    assert!(!out.status.success(), "{text}");
+    for needle in [
+        "Cloudflare error 1012",
+        "get its API key through Cloudflare and import it",
+        "terraform import cftenant_service_user.<name> svc-keep@partner-example.com",
+    ] {
+        assert!(text.contains(needle), "no {needle:?} in:\n{text}");
+    }
+    assert_eq!(ctx.sim.objects("users").len(), 1);
+    assert_eq!(ctx.sim.objects("users")[0]["id"], id.as_str());
+}

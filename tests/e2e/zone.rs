@@ -127,3 +127,108 @@ fn zone_lifecycle() {
         Step::Destroy(check(|ctx| assert!(ctx.sim.objects("zones").is_empty()))),
     ]);
 }
+
+/// An account and one zone in it, named `name`, with `lifecycle` (or any
+/// other lines) added to the zone.
+fn one_zone(name: &str, zone_type: &str, extra: &str) -> String {
+    format!(
+        "resource \"cftenant_account\" \"customer\" {{\n  name = \"Rename Customer\"\n}}\n\
+         resource \"cftenant_zone\" \"main\" {{\n  account_id = cftenant_account.customer.id\n  name = \"{name}\"\n  type = \"{zone_type}\"\n{extra}\n}}\n"
+    )
+}
+
+#[test]
+fn a_rename_towards_a_name_cloudflare_refuses_is_refused_at_plan() {
+    let ctx = Ctx::new();
+    ctx.ws.write_config(&one_zone("example.com", "full", ""));
+    ctx.ws.apply();
+    let id = zone(&ctx, "main")["id"].as_str().unwrap().to_string();
+    for (name, why) in [
+        (
+            "example.123",
+            "not a top-level domain of the public suffix list",
+        ),
+        ("192.168.1.1", "is an IP address"),
+        (
+            "münchen.de",
+            "write it in its punycode form \"xn--mnchen-3ya.de\"",
+        ),
+    ] {
+        ctx.ws.write_config(&one_zone(name, "full", ""));
+        let (code, text) = ctx.ws.plan();
+        assert_eq!(
+            code, 1,
+            "renaming to {name:?} must be refused at plan:\n{text}"
+        );
+        assert!(text.contains(why), "{name}: {text}");
+        assert!(!text.contains("must be replaced"), "{name}: {text}");
+    }
+    assert!(
+        ctx.sim.object("zones", &id).is_some(),
+        "the zone must survive"
+    );
+    // A name another zone of the account already has: the replacement
+    // would delete this zone and then fail, so the plan refuses it.
+    let account_id = zone(&ctx, "main")["account_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let taken = ctx.sim.api(
+        "POST",
+        "/zones",
+        Some(serde_json::json!({"name": "taken-example.com", "account": {"id": account_id}})),
+    );
+    ctx.ws
+        .write_config(&one_zone("taken-example.com", "full", ""));
+    let (code, text) = ctx.ws.plan();
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains("Zone \"taken-example.com\" already exists"),
+        "{text}"
+    );
+    assert!(text.contains(taken["id"].as_str().unwrap()), "{text}");
+    // The real thing: a valid, free name is a replacement.
+    ctx.ws.write_config(&one_zone("example.org", "full", ""));
+    let (code, text) = ctx.ws.plan();
+    assert_eq!(code, 2, "{text}");
+    assert!(text.contains("must be replaced"), "{text}");
+}
+
+#[test]
+fn create_before_destroy_of_a_zone_that_keeps_its_name_says_why_it_cannot() {
+    let ctx = Ctx::new();
+    let cbd = "  lifecycle {\n    create_before_destroy = true\n  }";
+    ctx.ws
+        .write_config(&one_zone("cbd-example.com", "full", cbd));
+    ctx.ws.apply();
+    let id = zone(&ctx, "main")["id"].as_str().unwrap().to_string();
+    // A new type replaces the zone; its new self would need the old name.
+    ctx.ws
+        .write_config(&one_zone("cbd-example.com", "partial", cbd));
+    let out = ctx
+        .ws
+        .terraform(&["apply", "-auto-approve", "-input=false", "-no-color"]);
+    let text = output_text(&out);
+    assert!(!out.status.success(), "{text}");
+    for needle in [
+        "Cloudflare error 1061",
+        "Cloudflare allows one zone of a name per account",
+        "create_before_destroy = true",
+        "this resource cannot be created before its old self is destroyed",
+        &id,
+    ] {
+        assert!(text.contains(needle), "no {needle:?} in:\n{text}");
+    }
+    assert_eq!(
+        zone(&ctx, "main")["id"],
+        id.as_str(),
+        "the old zone is still tracked"
+    );
+    assert!(ctx.sim.object("zones", &id).is_some());
+    // Without create_before_destroy the replacement goes through.
+    ctx.ws
+        .write_config(&one_zone("cbd-example.com", "partial", ""));
+    ctx.ws.apply();
+    assert_ne!(zone(&ctx, "main")["id"], id.as_str());
+    ctx.ws.assert_plan_empty();
+}

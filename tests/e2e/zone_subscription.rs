@@ -240,3 +240,30 @@ fn free_zone_without_subscription_record_is_no_drift() {
         ],
     );
 }
+
+#[test]
+fn spellings_of_one_plan_are_no_change() {
+    let ctx = Ctx::new();
+    let config = |plan: &str| {
+        format!(
+            "resource \"cftenant_account\" \"customer\" {{\n  name = \"Spelling Customer\"\n}}\n\
+             resource \"cftenant_zone\" \"main\" {{\n  account_id = cftenant_account.customer.id\n  name = \"spelling-example.com\"\n}}\n\
+             resource \"cftenant_zone_subscription\" \"main\" {{\n  zone_id = cftenant_zone.main.id\n  rate_plan_id = \"{plan}\"\n}}\n"
+        )
+    };
+    for (first, same) in [
+        ("PARTNERS_FREE", "partners_free"),
+        ("CF_PRO", "PARTNERS_PRO"),
+    ] {
+        ctx.ws.write_config(&config(first));
+        ctx.ws.apply();
+        ctx.ws.write_config(&config(same));
+        let (code, text) = ctx.ws.plan();
+        assert_eq!(code, 0, "{first} -> {same} is the same plan:\n{text}");
+    }
+    assert_eq!(subscription(&ctx)["rate_plan"]["id"], "pro");
+    // Another plan is a change.
+    ctx.ws.write_config(&config("PARTNERS_BIZ"));
+    let (code, text) = ctx.ws.plan();
+    assert_eq!(code, 2, "{text}");
+}
