@@ -9,5 +9,5 @@ command -v terraform >/dev/null || { echo "error: terraform is not on the PATH" 
 command -v python3 >/dev/null || { echo "error: python3 is needed to run bench/bench.py" >&2; exit 1; }
 unset TF_CLI_CONFIG_FILE TF_PLUGIN_CACHE_DIR TF_LOG TF_LOG_PROVIDER
 export CHECKPOINT_DISABLE=1
-cargo build --release --bins >&2
+cargo build --release --workspace --bins >&2
 exec python3 bench/bench.py "$@"

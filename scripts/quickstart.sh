@@ -10,7 +10,7 @@ repo=$(pwd)
 command -v terraform >/dev/null || { echo "error: terraform is not on the PATH" >&2; exit 1; }
 
 echo "==> building"
-cargo build --quiet --bins
+cargo build --quiet --workspace --bins
 bin="$repo/target/debug"
 
 work=$(mktemp -d)

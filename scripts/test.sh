@@ -6,4 +6,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 unset TF_CLI_CONFIG_FILE TF_PLUGIN_CACHE_DIR
 export CHECKPOINT_DISABLE=1
-cargo test --all-targets "$@"
+cargo test --workspace --all-targets "$@"

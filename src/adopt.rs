@@ -21,9 +21,10 @@
 //! import id of what is there.
 
 use crate::client::{parse_stamp, ApiError, Client};
-use crate::diag::{self, Diagnostic};
+use crate::diagnostics as diag;
 use std::future::Future;
 use std::time::{Duration, SystemTime};
+use tfplugin::diag::Diagnostic;
 
 /// How far apart the clock behind the API's `Date` header and the one
 /// behind its `created_on` may be. Together with the `Date` header's

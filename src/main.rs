@@ -1,11 +1,11 @@
 //! `terraform-provider-cftenant`: the provider binary Terraform starts, and
 //! the generator of the provider's registry documentation (`docs`).
 
-use cftenant::docs::{self, DifferenceKind, Examples};
-use cftenant::provider::Provider;
+use cftenant::provider::CftenantProvider;
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use tfplugin::docs::{self, DifferenceKind, Examples};
 
 /// Terraform / OpenTofu provider for Cloudflare's partner (Tenant) API.
 /// Without a command it serves the plugin: that is how Terraform starts it.
@@ -48,7 +48,7 @@ fn main() -> ExitCode {
 }
 
 fn serve() -> ExitCode {
-    cftenant::logging::init();
+    tfplugin::logging::init("cftenant", &["cftenant", "terraform_provider_cftenant"]);
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -59,7 +59,7 @@ fn serve() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(cftenant::server::serve(Provider::new())) {
+    match runtime.block_on(tfplugin::server::serve(CftenantProvider::default())) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("{e}");
@@ -69,7 +69,7 @@ fn serve() -> ExitCode {
 }
 
 fn generate_docs(dir: &Path, examples_dir: &Path, check: bool) -> ExitCode {
-    let provider = Provider::new();
+    let provider = CftenantProvider::plugin();
     let examples = match Examples::load(examples_dir, &provider) {
         Ok(examples) => examples,
         Err(e) => {

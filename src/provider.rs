@@ -1,18 +1,26 @@
 //! The provider itself: its configuration (credentials, endpoint, retry
-//! settings) and the registry of resources and data sources.
+//! settings), which resources and data sources it has, and what the
+//! framework calls to configure and stop it.
 
 use crate::client::{self, Auth, Client, ClientConfig, RetryPolicy, StopSignal};
-use crate::diag::Diagnostics;
-use crate::resource::{AnyDataSource, AnyResource, Registered};
-use crate::schema::{Attribute, Check, Schema};
-use crate::value::{self, AttrPath, Type, Value};
-use crate::{data_sources, resources};
+use crate::data_sources::{
+    account_roles::AccountRolesDataSource, tenant::TenantDataSource,
+    tenant_account_types::TenantAccountTypesDataSource, tenant_accounts::TenantAccountsDataSource,
+    tenant_entitlements::TenantEntitlementsDataSource,
+    tenant_memberships::TenantMembershipsDataSource,
+};
+use crate::resources::{
+    account::AccountResource, account_member::AccountMemberResource,
+    account_subscription::AccountSubscriptionResource, service_user::ServiceUserResource,
+    zone::ZoneResource, zone_subscription::ZoneSubscriptionResource,
+};
 use serde::Deserialize;
-use std::collections::BTreeMap;
-use std::sync::RwLock;
 use std::time::Duration;
-
-pub const TYPE_NAME: &str = "cftenant";
+use tfplugin::diag::Diagnostics;
+use tfplugin::provider::{Plugin, ProviderDefinition};
+use tfplugin::resource::{AnyDataSource, AnyResource, DataSourceAdapter, ResourceAdapter};
+use tfplugin::schema::{Attribute, Check, Schema};
+use tfplugin::value::{self, AttrPath, Type, Value};
 
 pub fn schema() -> Schema {
     Schema::new(
@@ -178,54 +186,48 @@ fn pick_auth(
     }
 }
 
-/// The provider: its schema, its resources and data sources, and (once
-/// Terraform has configured it) the API client.
-pub struct Provider {
-    pub schema: Schema,
-    pub resources: BTreeMap<&'static str, Box<dyn AnyResource>>,
-    pub data_sources: BTreeMap<&'static str, Box<dyn AnyDataSource>>,
-    client: RwLock<Option<Client>>,
-    pub stop: StopSignal,
+/// The cftenant provider, as the framework serves it.
+#[derive(Default)]
+pub struct CftenantProvider {
+    stop: StopSignal,
 }
 
-impl Default for Provider {
-    fn default() -> Self {
-        Self::new()
+impl CftenantProvider {
+    /// The provider with its schemas built, as Terraform sees it (for docs
+    /// and tests; the server builds its own).
+    pub fn plugin() -> Plugin<CftenantProvider> {
+        Plugin::new(CftenantProvider::default())
     }
 }
 
-impl Provider {
-    pub fn new() -> Self {
-        let resources: Vec<Box<dyn AnyResource>> = vec![
-            Registered::resource(resources::account::AccountResource),
-            Registered::resource(resources::account_member::AccountMemberResource),
-            Registered::resource(resources::service_user::ServiceUserResource),
-            Registered::resource(resources::zone::ZoneResource),
-            Registered::resource(resources::zone_subscription::ZoneSubscriptionResource),
-            Registered::resource(resources::account_subscription::AccountSubscriptionResource),
-        ];
-        let data_sources: Vec<Box<dyn AnyDataSource>> = vec![
-            Registered::data_source(data_sources::tenant::TenantDataSource),
-            Registered::data_source(
-                data_sources::tenant_entitlements::TenantEntitlementsDataSource,
-            ),
-            Registered::data_source(data_sources::tenant_memberships::TenantMembershipsDataSource),
-            Registered::data_source(data_sources::tenant_accounts::TenantAccountsDataSource),
-            Registered::data_source(
-                data_sources::tenant_account_types::TenantAccountTypesDataSource,
-            ),
-            Registered::data_source(data_sources::account_roles::AccountRolesDataSource),
-        ];
-        Provider {
-            schema: schema(),
-            resources: resources.into_iter().map(|r| (r.type_name(), r)).collect(),
-            data_sources: data_sources
-                .into_iter()
-                .map(|d| (d.type_name(), d))
-                .collect(),
-            client: RwLock::new(None),
-            stop: StopSignal::default(),
-        }
+impl ProviderDefinition for CftenantProvider {
+    type Client = Client;
+    const TYPE_NAME: &'static str = "cftenant";
+
+    fn schema(&self) -> Schema {
+        schema()
+    }
+
+    fn resources(&self) -> Vec<Box<dyn AnyResource<Client>>> {
+        vec![
+            ResourceAdapter::boxed(AccountResource),
+            ResourceAdapter::boxed(AccountMemberResource),
+            ResourceAdapter::boxed(ServiceUserResource),
+            ResourceAdapter::boxed(ZoneResource),
+            ResourceAdapter::boxed(ZoneSubscriptionResource),
+            ResourceAdapter::boxed(AccountSubscriptionResource),
+        ]
+    }
+
+    fn data_sources(&self) -> Vec<Box<dyn AnyDataSource<Client>>> {
+        vec![
+            DataSourceAdapter::boxed(TenantDataSource),
+            DataSourceAdapter::boxed(TenantEntitlementsDataSource),
+            DataSourceAdapter::boxed(TenantMembershipsDataSource),
+            DataSourceAdapter::boxed(TenantAccountsDataSource),
+            DataSourceAdapter::boxed(TenantAccountTypesDataSource),
+            DataSourceAdapter::boxed(AccountRolesDataSource),
+        ]
     }
 
     /// Validation sees the provider block before its values are final: a
@@ -233,8 +235,7 @@ impl Provider {
     /// empty one means "not set". Only credentials that are certainly set
     /// can conflict here; everything else is decided by `configure`, with
     /// the final values and the environment.
-    pub fn validate_config(&self, config: &Value) -> Diagnostics {
-        let mut diags = self.schema.validate(config);
+    fn validate_config(&self, config: &Value, diags: &mut Diagnostics) {
         let credential = |n: &str| Credential::of(config.attr(n));
         let (token, email, key) = (
             credential("api_token"),
@@ -248,61 +249,28 @@ impl Provider {
                 "Both `api_token` and `email`/`api_key` are set. Use exactly one authentication method.",
             );
         }
-        diags
     }
 
-    pub fn configure(&self, config: &Value) -> Diagnostics {
-        if !config.is_wholly_known() {
+    fn configure(&self, config: &Value) -> Result<Client, Diagnostics> {
+        let parsed: ProviderConfig = value::from_value(config).map_err(|e| {
             let mut d = Diagnostics::default();
-            d.error(
-                "Provider configuration not known yet",
-                "The provider \"cftenant\" block uses values that are only known after apply. Use values known at plan time (variables, literals, environment).",
+            d.attr_error(
+                e.path.clone(),
+                "Invalid provider configuration",
+                e.to_string(),
             );
-            return d;
-        }
-        let parsed: ProviderConfig = match value::from_value(config) {
-            Ok(c) => c,
-            Err(e) => {
-                let mut d = Diagnostics::default();
-                d.attr_error(
-                    e.path.clone(),
-                    "Invalid provider configuration",
-                    e.to_string(),
-                );
-                return d;
-            }
-        };
-        let resolved = match resolve(parsed, |k| std::env::var(k).ok()) {
-            Ok(c) => c,
-            Err(d) => return d,
-        };
-        match Client::new(resolved, self.stop.clone()) {
-            Ok(c) => {
-                *self.client.write().unwrap_or_else(|p| p.into_inner()) = Some(c);
-                Diagnostics::default()
-            }
-            Err(e) => {
-                let mut d = Diagnostics::default();
-                d.error("Cannot create the API client", e.to_string());
-                d
-            }
-        }
+            d
+        })?;
+        let resolved = resolve(parsed, |k| std::env::var(k).ok())?;
+        Client::new(resolved, self.stop.clone()).map_err(|e| {
+            let mut d = Diagnostics::default();
+            d.error("Cannot create the API client", e.to_string());
+            d
+        })
     }
 
-    /// The configured client, or a diagnostic if Terraform has not configured us.
-    pub fn client(&self) -> Result<Client, Diagnostics> {
-        self.client
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
-            .ok_or_else(|| {
-                let mut d = Diagnostics::default();
-                d.error(
-                    "Provider not configured",
-                    "The cftenant provider was used before Terraform configured it.",
-                );
-                d
-            })
+    fn stop(&self) {
+        self.stop.stop();
     }
 }
 

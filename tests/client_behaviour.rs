@@ -4,91 +4,21 @@
 //! duplicated.
 
 use cftenant::client::{Auth, Client, ClientConfig, ErrorKind, RetryPolicy, StopSignal};
-use cftenant::resource::Resource;
 use cftenant::resources::account::{Account, AccountResource};
 use cftenant::resources::account_member::{AccountMember, AccountMemberResource};
-use cftenant::sim::{SimOptions, Simulator};
+use cftenant_testing::Sim;
 use serde_json::{json, Value};
 use std::time::Duration;
+use tfplugin::resource::Resource;
 
-struct TestSim {
-    api: String,
-    root: String,
-    http: reqwest::Client,
-}
-
-impl TestSim {
-    async fn start() -> TestSim {
-        cftenant::install_crypto_provider();
-        let sim = Simulator::bind(SimOptions {
-            listen: "127.0.0.1:0".into(),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
-        let api = sim.base_url();
-        let root = api.trim_end_matches("/client/v4").to_string();
-        tokio::spawn(sim.serve(std::future::pending()));
-        TestSim {
-            api,
-            root,
-            http: reqwest::Client::new(),
-        }
-    }
-
-    async fn faults(&self, rules: Value) {
-        let resp = self
-            .http
-            .post(format!("{}/__sim/faults", self.root))
-            .json(&json!({"seed": 1, "rules": rules}))
-            .send()
-            .await
-            .unwrap();
-        assert!(resp.status().is_success(), "{}", resp.text().await.unwrap());
-    }
-
-    async fn requests(&self, template: &str) -> u64 {
-        let stats: Value = self
-            .http
-            .get(format!("{}/__sim/stats", self.root))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        stats["requests"][template].as_u64().unwrap_or(0)
-    }
-
-    async fn accounts(&self) -> Vec<Value> {
-        let state: Value = self
-            .http
-            .get(format!("{}/__sim/state", self.root))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        state["accounts"].as_array().cloned().unwrap_or_default()
-    }
-
-    fn client(&self, max_retries: u32, stop: StopSignal) -> Client {
-        Client::new(
-            ClientConfig {
-                base_url: self.api.clone(),
-                auth: Auth::Token("sim-token".into()),
-                retry: RetryPolicy {
-                    max_retries,
-                    base: Duration::from_millis(10),
-                    cap: Duration::from_millis(50),
-                },
-                request_timeout: Duration::from_secs(5),
-            },
-            stop,
-        )
-        .unwrap()
-    }
+/// A client of the simulator with quick retries.
+fn client(sim: &Sim, max_retries: u32, stop: StopSignal) -> Client {
+    client_for(
+        sim.base_url.clone(),
+        max_retries,
+        Duration::from_secs(5),
+        stop,
+    )
 }
 
 fn account(name: &str) -> Account {
@@ -101,16 +31,16 @@ fn account(name: &str) -> Account {
 
 #[tokio::test]
 async fn rate_limited_get_is_retried_honouring_retry_after() {
-    let sim = TestSim::start().await;
-    let client = sim.client(4, StopSignal::default());
-    sim.faults(json!([{"method": "GET", "path": "/tenants/{tenant_id}", "action": "status", "status": 429, "retry_after": 1, "count": 2}])).await;
+    let sim = Sim::start(&[]);
+    let client = client(&sim, 4, StopSignal::default());
+    sim.faults(1, json!([{"method": "GET", "path": "/tenants/{tenant_id}", "action": "status", "status": 429, "retry_after": 1, "count": 2}]));
     let started = std::time::Instant::now();
     let tenant: Value = client
         .get("/tenants/7d0a0a5b2c1e4f3a9b8c6d5e4f3a2b1c")
         .await
         .unwrap();
     assert_eq!(tenant["tenant_tag"], "7d0a0a5b2c1e4f3a9b8c6d5e4f3a2b1c");
-    assert_eq!(sim.requests("GET /tenants/{tenant_id}").await, 3);
+    assert_eq!(sim.requests("GET /tenants/{tenant_id}"), 3);
     assert!(
         started.elapsed() >= Duration::from_secs(2),
         "two Retry-After: 1 waits must be honoured"
@@ -119,16 +49,16 @@ async fn rate_limited_get_is_retried_honouring_retry_after() {
 
 #[tokio::test]
 async fn retries_are_bounded_and_the_error_names_request_and_code() {
-    let sim = TestSim::start().await;
-    let client = sim.client(2, StopSignal::default());
-    sim.faults(json!([{"method": "GET", "path": "/tenants/{tenant_id}", "action": "status", "status": 503, "count": 10}])).await;
+    let sim = Sim::start(&[]);
+    let client = client(&sim, 2, StopSignal::default());
+    sim.faults(1, json!([{"method": "GET", "path": "/tenants/{tenant_id}", "action": "status", "status": 503, "count": 10}]));
     let err = client
         .get::<Value>("/tenants/7d0a0a5b2c1e4f3a9b8c6d5e4f3a2b1c")
         .await
         .unwrap_err();
     assert_eq!(err.kind, ErrorKind::Server);
     assert_eq!(err.attempts, 3);
-    assert_eq!(sim.requests("GET /tenants/{tenant_id}").await, 3);
+    assert_eq!(sim.requests("GET /tenants/{tenant_id}"), 3);
     let text = err.to_string();
     assert!(
         text.starts_with(
@@ -144,24 +74,24 @@ async fn retries_are_bounded_and_the_error_names_request_and_code() {
 
 #[tokio::test]
 async fn post_is_not_blindly_retried_after_a_server_error() {
-    let sim = TestSim::start().await;
-    let client = sim.client(4, StopSignal::default());
-    sim.faults(json!([{"method": "POST", "path": "/accounts", "action": "status", "status": 500, "count": 1}])).await;
+    let sim = Sim::start(&[]);
+    let client = client(&sim, 4, StopSignal::default());
+    sim.faults(1, json!([{"method": "POST", "path": "/accounts", "action": "status", "status": 500, "count": 1}]));
     let err = client
         .post::<_, Value>("/accounts", &json!({"name": "x"}))
         .await
         .unwrap_err();
     assert_eq!(err.kind, ErrorKind::Server);
-    assert_eq!(sim.requests("POST /accounts").await, 1);
-    assert!(sim.accounts().await.is_empty());
+    assert_eq!(sim.requests("POST /accounts"), 1);
+    assert!(sim.objects("accounts").is_empty());
 }
 
 #[tokio::test]
 async fn stop_cancels_a_long_retry_wait() {
-    let sim = TestSim::start().await;
+    let sim = Sim::start(&[]);
     let stop = StopSignal::default();
-    let client = sim.client(4, stop.clone());
-    sim.faults(json!([{"method": "GET", "path": "/tenants/{tenant_id}", "action": "status", "status": 429, "retry_after": 600, "count": 5}])).await;
+    let client = client(&sim, 4, stop.clone());
+    sim.faults(1, json!([{"method": "GET", "path": "/tenants/{tenant_id}", "action": "status", "status": 429, "retry_after": 600, "count": 5}]));
     let call = tokio::spawn(async move {
         client
             .get::<Value>("/tenants/7d0a0a5b2c1e4f3a9b8c6d5e4f3a2b1c")
@@ -178,21 +108,21 @@ async fn stop_cancels_a_long_retry_wait() {
 
 #[tokio::test]
 async fn create_whose_response_was_lost_is_adopted_not_duplicated() {
-    let sim = TestSim::start().await;
-    let client = sim.client(4, StopSignal::default());
+    let sim = Sim::start(&[]);
+    let client = client(&sim, 4, StopSignal::default());
     sim.faults(
+        1,
         json!([{"method": "POST", "path": "/accounts", "action": "commit_then_drop", "count": 1}]),
-    )
-    .await;
+    );
     let created = AccountResource
         .create(&client, account("Lost Reply Ltd"))
         .await
         .unwrap_or_else(|f| panic!("{:?}", f.diags));
-    let accounts = sim.accounts().await;
+    let accounts = sim.objects("accounts");
     assert_eq!(accounts.len(), 1, "no duplicate: {accounts:?}");
     assert_eq!(created.id.as_deref(), accounts[0]["id"].as_str());
     assert_eq!(
-        sim.requests("POST /accounts").await,
+        sim.requests("POST /accounts"),
         1,
         "adopted without sending the POST again"
     );
@@ -200,24 +130,26 @@ async fn create_whose_response_was_lost_is_adopted_not_duplicated() {
 
 #[tokio::test]
 async fn create_dropped_before_handling_is_sent_again() {
-    let sim = TestSim::start().await;
-    let client = sim.client(4, StopSignal::default());
-    sim.faults(json!([{"method": "POST", "path": "/accounts", "action": "drop", "count": 1}]))
-        .await;
+    let sim = Sim::start(&[]);
+    let client = client(&sim, 4, StopSignal::default());
+    sim.faults(
+        1,
+        json!([{"method": "POST", "path": "/accounts", "action": "drop", "count": 1}]),
+    );
     let created = AccountResource
         .create(&client, account("Dropped Ltd"))
         .await
         .unwrap_or_else(|f| panic!("{:?}", f.diags));
-    let accounts = sim.accounts().await;
+    let accounts = sim.objects("accounts");
     assert_eq!(accounts.len(), 1);
     assert_eq!(created.id.as_deref(), accounts[0]["id"].as_str());
-    assert_eq!(sim.requests("POST /accounts").await, 2);
+    assert_eq!(sim.requests("POST /accounts"), 2);
 }
 
 #[tokio::test]
 async fn ambiguous_lost_create_says_what_to_import() {
-    let sim = TestSim::start().await;
-    let client = sim.client(4, StopSignal::default());
+    let sim = Sim::start(&[]);
+    let client = client(&sim, 4, StopSignal::default());
     // Two accounts of the name made a moment before: within the clock
     // tolerance, they cannot be told apart from the one the lost POST made.
     for _ in 0..2 {
@@ -227,9 +159,9 @@ async fn ambiguous_lost_create_says_what_to_import() {
             .unwrap();
     }
     sim.faults(
+        1,
         json!([{"method": "POST", "path": "/accounts", "action": "commit_then_drop", "count": 1}]),
-    )
-    .await;
+    );
     let Err(failure) = AccountResource.create(&client, account("Twin Co")).await else {
         panic!("an ambiguous lookup must not guess which account is ours");
     };
@@ -240,7 +172,7 @@ async fn ambiguous_lost_create_says_what_to_import() {
         "{}",
         d.summary
     );
-    let accounts = sim.accounts().await;
+    let accounts = sim.objects("accounts");
     assert_eq!(accounts.len(), 3);
     for a in accounts {
         let id = a["id"].as_str().unwrap();
@@ -255,28 +187,23 @@ async fn ambiguous_lost_create_says_what_to_import() {
 
 /// Moves the simulated server's clock ahead: what exists now was made
 /// `seconds` ago, as far as the server (and so any `created_on`) can tell.
-async fn advance_server_clock(sim: &TestSim, seconds: i64) {
-    let resp = sim
-        .http
-        .post(format!("{}/__sim/clock", sim.root))
-        .json(&json!({ "offset_seconds": seconds }))
-        .send()
-        .await
-        .unwrap();
-    assert!(resp.status().is_success(), "{}", resp.text().await.unwrap());
+fn advance_server_clock(sim: &Sim, seconds: i64) {
+    sim.admin("POST", "/clock", Some(json!({ "offset_seconds": seconds })));
 }
 
 #[tokio::test]
 async fn a_dropped_create_never_adopts_an_account_that_was_there_before() {
-    let sim = TestSim::start().await;
-    let client = sim.client(4, StopSignal::default());
+    let sim = Sim::start(&[]);
+    let client = client(&sim, 4, StopSignal::default());
     let existing: Value = client
         .post("/accounts", &json!({"name": "Adopt Co"}))
         .await
         .unwrap();
-    advance_server_clock(&sim, 3600).await;
-    sim.faults(json!([{"method": "POST", "path": "/accounts", "action": "drop", "count": 1}]))
-        .await;
+    advance_server_clock(&sim, 3600);
+    sim.faults(
+        1,
+        json!([{"method": "POST", "path": "/accounts", "action": "drop", "count": 1}]),
+    );
     let created = AccountResource
         .create(&client, account("Adopt Co"))
         .await
@@ -286,37 +213,37 @@ async fn a_dropped_create_never_adopts_an_account_that_was_there_before() {
         existing["id"].as_str(),
         "the account that existed before the create was adopted"
     );
-    let accounts = sim.accounts().await;
+    let accounts = sim.objects("accounts");
     assert_eq!(accounts.len(), 2, "the POST is sent again: {accounts:?}");
     assert!(accounts.iter().any(|a| a["id"] == existing["id"]));
-    assert_eq!(sim.requests("POST /accounts").await, 3);
+    assert_eq!(sim.requests("POST /accounts"), 3);
 }
 
 #[tokio::test]
 async fn a_lost_answer_is_adopted_by_the_servers_clock_not_ours() {
     // The server's clock is a day behind ours: judged on our clock, the
     // account the lost POST made would look a day old and be refused.
-    let sim = TestSim::start().await;
-    advance_server_clock(&sim, -86_400).await;
-    let client = sim.client(4, StopSignal::default());
+    let sim = Sim::start(&[]);
+    advance_server_clock(&sim, -86_400);
+    let client = client(&sim, 4, StopSignal::default());
     sim.faults(
+        1,
         json!([{"method": "POST", "path": "/accounts", "action": "commit_then_drop", "count": 1}]),
-    )
-    .await;
+    );
     let created = AccountResource
         .create(&client, account("Behind Ltd"))
         .await
         .unwrap_or_else(|f| panic!("{:?}", f.diags));
-    let accounts = sim.accounts().await;
+    let accounts = sim.objects("accounts");
     assert_eq!(accounts.len(), 1, "{accounts:?}");
     assert_eq!(created.id.as_deref(), accounts[0]["id"].as_str());
-    assert_eq!(sim.requests("POST /accounts").await, 1);
+    assert_eq!(sim.requests("POST /accounts"), 1);
 }
 
 #[tokio::test]
 async fn a_member_without_creation_time_is_never_adopted() {
-    let sim = TestSim::start().await;
-    let client = sim.client(4, StopSignal::default());
+    let sim = Sim::start(&[]);
+    let client = client(&sim, 4, StopSignal::default());
     let account: Value = client
         .post("/accounts", &json!({"name": "Members Co"}))
         .await
@@ -330,8 +257,7 @@ async fn a_member_without_creation_time_is_never_adopted() {
         )
         .await
         .unwrap();
-    sim.faults(json!([{"method": "POST", "path": "/accounts/{account_id}/members", "action": "drop", "count": 1}]))
-        .await;
+    sim.faults(1, json!([{"method": "POST", "path": "/accounts/{account_id}/members", "action": "drop", "count": 1}]));
     let member = AccountMember {
         account_id: account_id.clone(),
         email: "Ada@Example.com".into(),
@@ -383,7 +309,7 @@ fn client_for(base_url: String, max_retries: u32, timeout: Duration, stop: StopS
 
 #[tokio::test]
 async fn a_black_holed_endpoint_says_it_timed_out_and_how_long_the_call_took() {
-    cftenant::install_crypto_provider();
+    tfplugin::install_crypto_provider();
     let client = client_for(
         black_hole().await,
         2,
@@ -406,7 +332,7 @@ async fn a_black_holed_endpoint_says_it_timed_out_and_how_long_the_call_took() {
 
 #[tokio::test]
 async fn stop_cancels_a_request_in_flight() {
-    cftenant::install_crypto_provider();
+    tfplugin::install_crypto_provider();
     let stop = StopSignal::default();
     let client = client_for(black_hole().await, 4, Duration::from_secs(30), stop.clone());
     let call = tokio::spawn(async move { client.get::<Value>("/accounts").await });

@@ -2,15 +2,16 @@
 //! docs/data-sources/) match what the provider's schema generates, and the
 //! schema gives the docs something to say about every attribute.
 
-use cftenant::docs::{self, Examples};
-use cftenant::provider::Provider;
-use cftenant::schema::{Attribute, Schema};
+use cftenant::provider::CftenantProvider;
+use std::collections::BTreeMap;
 use std::path::Path;
+use tfplugin::docs::{self, Examples};
+use tfplugin::schema::{Attribute, Schema};
 
 #[test]
 fn committed_docs_are_up_to_date() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let provider = Provider::new();
+    let provider = CftenantProvider::plugin();
     let examples = Examples::load(&root.join("examples"), &provider).expect("reading examples/");
     let pages = docs::render(&provider, &examples);
     let differences = docs::differences(&root.join("docs"), &pages).expect("reading docs/");
@@ -25,7 +26,7 @@ fn committed_docs_are_up_to_date() {
 
 #[test]
 fn every_schema_and_attribute_has_a_description() {
-    let provider = Provider::new();
+    let provider = CftenantProvider::plugin();
     let mut schemas: Vec<(String, &Schema)> = vec![("provider".into(), &provider.schema)];
     for (type_name, resource) in &provider.resources {
         schemas.push((format!("resource {type_name}"), resource.schema()));
@@ -57,4 +58,22 @@ fn find_undocumented(owner: &str, prefix: &str, attributes: &[Attribute], found:
             find_undocumented(owner, &format!("{path}."), nested, found);
         }
     }
+}
+
+#[test]
+fn pages_of_the_provider() {
+    let provider = CftenantProvider::plugin();
+    let examples = Examples(BTreeMap::from([(
+        "provider/provider.tf".to_string(),
+        "provider \"cftenant\" {}\n".to_string(),
+    )]));
+    let pages = docs::render(&provider, &examples);
+    assert!(pages.contains_key("resources/account.md"));
+    assert!(pages.contains_key("data-sources/tenant.md"));
+    let index = &pages["index.md"];
+    assert!(index.contains("# cftenant Provider\n"));
+    assert!(index.contains("## Example Usage\n\n```terraform\nprovider \"cftenant\" {}\n```\n"));
+    assert!(index.contains("- `api_token` (String) Cloudflare API token."));
+    assert!(index.contains("`CLOUDFLARE_API_TOKEN`"));
+    assert!(index.contains("Sensitive."));
 }

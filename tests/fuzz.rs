@@ -11,9 +11,6 @@
 //! ```
 
 use cftenant::client::Envelope;
-use cftenant::value::{
-    decode_json_state, decode_msgpack, encode_msgpack, from_value, to_value, Type, Value,
-};
 use proptest::prelude::*;
 use proptest::sample::Index;
 use proptest::test_runner::RngSeed;
@@ -21,6 +18,9 @@ use rmpv::Value as Mp;
 use serde::Deserialize;
 use serde_json::{json, Number, Value as Json};
 use std::collections::BTreeMap;
+use tfplugin::value::{
+    decode_json_state, decode_msgpack, encode_msgpack, from_value, to_value, Type, Value,
+};
 
 /// `cases` cases from a fixed seed, unless `PROPTEST_CASES` /
 /// `PROPTEST_RNG_SEED` say otherwise. Failures are not persisted to files

@@ -121,7 +121,7 @@ impl Client {
     }
 
     pub fn new(config: ClientConfig, stop: StopSignal) -> Result<Client, ApiError> {
-        crate::install_crypto_provider();
+        tfplugin::install_crypto_provider();
         let http = reqwest::Client::builder()
             .user_agent(USER_AGENT)
             .timeout(config.request_timeout)

@@ -2,13 +2,15 @@
 //! given (`GET /accounts/{account_id}/roles`, paginated), so configurations
 //! can pick a role by name instead of hard-coding its id.
 
+use crate::checks;
 use crate::client::Client;
-use crate::diag::Diagnostics;
-use crate::resource::{Context, DataSource};
-use crate::schema::{checks, Attribute, Nesting, Schema};
-use crate::value::Type;
+use crate::diagnostics::Context;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
+use tfplugin::diag::Diagnostics;
+use tfplugin::resource::DataSource;
+use tfplugin::schema::{Attribute, Nesting, Schema};
+use tfplugin::value::Type;
 
 pub struct AccountRolesDataSource;
 
@@ -30,8 +32,13 @@ pub struct Role {
     pub description: Option<String>,
 }
 
-impl AccountRolesDataSource {
-    pub fn schema() -> Schema {
+#[async_trait]
+impl DataSource for AccountRolesDataSource {
+    type Client = Client;
+    type Model = AccountRoles;
+    const TYPE_NAME: &'static str = "cftenant_account_roles";
+
+    fn schema() -> Schema {
         Schema::new(
             "Lists the roles of an account (all pages). Pick one by name, e.g. \
              `one([for r in data.cftenant_account_roles.x.roles : r.id if r.name == \"Administrator\"])`. \
@@ -48,16 +55,6 @@ impl AccountRolesDataSource {
                 ),
             ],
         )
-    }
-}
-
-#[async_trait]
-impl DataSource for AccountRolesDataSource {
-    type Model = AccountRoles;
-    const TYPE_NAME: &'static str = "cftenant_account_roles";
-
-    fn schema() -> Schema {
-        AccountRolesDataSource::schema()
     }
 
     async fn read(

@@ -4,12 +4,13 @@
 //! given as JSON-encoded strings, so no information is lost.
 
 use crate::client::{path_segment, Client};
-use crate::diag::Diagnostics;
-use crate::resource::{Context, DataSource};
-use crate::schema::{Attribute, Check, Nesting, Schema};
-use crate::value::Type;
+use crate::diagnostics::Context;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
+use tfplugin::diag::Diagnostics;
+use tfplugin::resource::DataSource;
+use tfplugin::schema::{Attribute, Check, Nesting, Schema};
+use tfplugin::value::Type;
 
 pub struct TenantDataSource;
 
@@ -65,8 +66,48 @@ fn computed(name: &'static str, ty: Type, d: &'static str) -> Attribute {
     Attribute::computed(name, ty, d)
 }
 
-impl TenantDataSource {
-    pub fn schema() -> Schema {
+#[derive(Debug, Deserialize)]
+struct ApiTenant {
+    tenant_tag: Option<String>,
+    tenant_name: Option<String>,
+    tenant_type: Option<String>,
+    tenant_status: Option<String>,
+    #[serde(default)]
+    tenant_labels: Option<Vec<String>>,
+    tenant_contacts: Option<Contacts>,
+    tenant_metadata: Option<Metadata>,
+    #[serde(default)]
+    tenant_network: serde_json::Value,
+    #[serde(default)]
+    tenant_units: Vec<ApiUnit>,
+    customer_id: Option<String>,
+    cdate: Option<String>,
+    edate: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ApiUnit {
+    unit_tag: Option<String>,
+    unit_name: Option<String>,
+    unit_status: Option<String>,
+    #[serde(default)]
+    unit_metadata: serde_json::Value,
+    #[serde(default)]
+    unit_memberships: serde_json::Value,
+}
+
+/// Untyped API JSON as a string attribute; null stays null.
+pub(crate) fn json_string(v: serde_json::Value) -> Option<String> {
+    (!v.is_null()).then(|| v.to_string())
+}
+
+#[async_trait]
+impl DataSource for TenantDataSource {
+    type Client = Client;
+    type Model = Tenant;
+    const TYPE_NAME: &'static str = "cftenant_tenant";
+
+    fn schema() -> Schema {
         let ns_pool = computed("ns_pool", Type::String, "Nameserver pool of the tenant.").nested(
             Nesting::Single,
             vec![
@@ -107,51 +148,6 @@ impl TenantDataSource {
                 computed("edate", Type::String, "When the tenant was last edited."),
             ],
         )
-    }
-}
-
-#[derive(Debug, Deserialize)]
-struct ApiTenant {
-    tenant_tag: Option<String>,
-    tenant_name: Option<String>,
-    tenant_type: Option<String>,
-    tenant_status: Option<String>,
-    #[serde(default)]
-    tenant_labels: Option<Vec<String>>,
-    tenant_contacts: Option<Contacts>,
-    tenant_metadata: Option<Metadata>,
-    #[serde(default)]
-    tenant_network: serde_json::Value,
-    #[serde(default)]
-    tenant_units: Vec<ApiUnit>,
-    customer_id: Option<String>,
-    cdate: Option<String>,
-    edate: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-struct ApiUnit {
-    unit_tag: Option<String>,
-    unit_name: Option<String>,
-    unit_status: Option<String>,
-    #[serde(default)]
-    unit_metadata: serde_json::Value,
-    #[serde(default)]
-    unit_memberships: serde_json::Value,
-}
-
-/// Untyped API JSON as a string attribute; null stays null.
-pub(crate) fn json_string(v: serde_json::Value) -> Option<String> {
-    (!v.is_null()).then(|| v.to_string())
-}
-
-#[async_trait]
-impl DataSource for TenantDataSource {
-    type Model = Tenant;
-    const TYPE_NAME: &'static str = "cftenant_tenant";
-
-    fn schema() -> Schema {
-        TenantDataSource::schema()
     }
 
     async fn read(&self, client: &Client, config: Tenant) -> Result<Tenant, Diagnostics> {

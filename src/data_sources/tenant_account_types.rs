@@ -2,12 +2,13 @@
 //! create (`GET /tenants/{tenant_id}/account_types`).
 
 use crate::client::{path_segment, Client};
-use crate::diag::Diagnostics;
-use crate::resource::{Context, DataSource};
-use crate::schema::{Attribute, Check, Schema};
-use crate::value::Type;
+use crate::diagnostics::Context;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
+use tfplugin::diag::Diagnostics;
+use tfplugin::resource::DataSource;
+use tfplugin::schema::{Attribute, Check, Schema};
+use tfplugin::value::Type;
 
 pub struct TenantAccountTypesDataSource;
 
@@ -17,8 +18,13 @@ pub struct TenantAccountTypes {
     pub account_types: Option<Vec<String>>,
 }
 
-impl TenantAccountTypesDataSource {
-    pub fn schema() -> Schema {
+#[async_trait]
+impl DataSource for TenantAccountTypesDataSource {
+    type Client = Client;
+    type Model = TenantAccountTypes;
+    const TYPE_NAME: &'static str = "cftenant_tenant_account_types";
+
+    fn schema() -> Schema {
         Schema::new(
             "Lists the account types a tenant may create, i.e. the values `cftenant_account.type` accepts for this tenant.",
             vec![
@@ -30,16 +36,6 @@ impl TenantAccountTypesDataSource {
                 ),
             ],
         )
-    }
-}
-
-#[async_trait]
-impl DataSource for TenantAccountTypesDataSource {
-    type Model = TenantAccountTypes;
-    const TYPE_NAME: &'static str = "cftenant_tenant_account_types";
-
-    fn schema() -> Schema {
-        TenantAccountTypesDataSource::schema()
     }
 
     async fn read(

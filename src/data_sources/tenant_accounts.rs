@@ -2,12 +2,13 @@
 //! (`GET /tenants/{tenant_id}/accounts`, every page).
 
 use crate::client::{path_segment, Client};
-use crate::diag::Diagnostics;
-use crate::resource::{Context, DataSource};
-use crate::schema::{Attribute, Check, Nesting, Schema};
-use crate::value::Type;
+use crate::diagnostics::Context;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
+use tfplugin::diag::Diagnostics;
+use tfplugin::resource::DataSource;
+use tfplugin::schema::{Attribute, Check, Nesting, Schema};
+use tfplugin::value::Type;
 
 pub struct TenantAccountsDataSource;
 
@@ -31,8 +32,13 @@ pub struct TenantAccount {
     pub created_on: Option<String>,
 }
 
-impl TenantAccountsDataSource {
-    pub fn schema() -> Schema {
+#[async_trait]
+impl DataSource for TenantAccountsDataSource {
+    type Client = Client;
+    type Model = TenantAccounts;
+    const TYPE_NAME: &'static str = "cftenant_tenant_accounts";
+
+    fn schema() -> Schema {
         Schema::new(
             "Lists every account of a tenant (all pages): the accounts created under it, including those not managed by this configuration.",
             vec![
@@ -48,16 +54,6 @@ impl TenantAccountsDataSource {
                 ),
             ],
         )
-    }
-}
-
-#[async_trait]
-impl DataSource for TenantAccountsDataSource {
-    type Model = TenantAccounts;
-    const TYPE_NAME: &'static str = "cftenant_tenant_accounts";
-
-    fn schema() -> Schema {
-        TenantAccountsDataSource::schema()
     }
 
     async fn read(

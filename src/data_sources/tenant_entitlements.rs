@@ -11,12 +11,13 @@
 
 use crate::client::{path_segment, Client};
 use crate::data_sources::tenant::json_string;
-use crate::diag::Diagnostics;
-use crate::resource::{Context, DataSource};
-use crate::schema::{Attribute, Check, Nesting, Schema};
-use crate::value::Type;
+use crate::diagnostics::Context;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
+use tfplugin::diag::Diagnostics;
+use tfplugin::resource::DataSource;
+use tfplugin::schema::{Attribute, Check, Nesting, Schema};
+use tfplugin::value::Type;
 
 pub struct TenantEntitlementsDataSource;
 
@@ -45,8 +46,65 @@ macro_rules! flattened {
     };
 }
 
-impl TenantEntitlementsDataSource {
-    pub fn schema() -> Schema {
+/// An allocation whose type is fixed by the field it is in: only its value matters.
+#[derive(Debug, Deserialize)]
+struct FixedAllocation<T> {
+    value: Option<T>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ApiEntitlements {
+    allow_add_subdomain: Option<FixedAllocation<bool>>,
+    allow_auto_accept_invites: Option<FixedAllocation<bool>>,
+    cname_setup_allowed: Option<FixedAllocation<bool>>,
+    partial_setup_allowed: Option<FixedAllocation<bool>>,
+    mhs_certificate_count: Option<FixedAllocation<serde_json::Number>>,
+    custom_entitlements: Option<Vec<ApiCustomEntitlement>>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ApiCustomEntitlement {
+    feature: Option<ApiFeature>,
+    allocation: Option<ApiAllocation>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ApiFeature {
+    key: Option<String>,
+}
+
+/// An allocation of any type: its value is untyped JSON.
+#[derive(Debug, Deserialize)]
+struct ApiAllocation {
+    #[serde(rename = "type")]
+    allocation_type: Option<String>,
+    #[serde(default)]
+    value: serde_json::Value,
+}
+
+fn flatten<T>(allocation: Option<FixedAllocation<T>>) -> Option<T> {
+    allocation.and_then(|a| a.value)
+}
+
+fn custom_entitlement(api: ApiCustomEntitlement) -> CustomEntitlement {
+    let (allocation_type, value) = match api.allocation {
+        Some(a) => (a.allocation_type, a.value),
+        None => (None, serde_json::Value::Null),
+    };
+    CustomEntitlement {
+        feature_key: api.feature.and_then(|f| f.key),
+        allocation_type,
+        allocation_value: json_string(value),
+    }
+}
+
+#[async_trait]
+impl DataSource for TenantEntitlementsDataSource {
+    type Client = Client;
+    type Model = TenantEntitlements;
+    const TYPE_NAME: &'static str = "cftenant_tenant_entitlements";
+
+    fn schema() -> Schema {
         Schema::new(
             "Reads the entitlements of a tenant: whether accounts may add subdomains, auto-accept invitations, \
              use CNAME or partial zone setups, how many certificates they may hold, and any custom entitlements. \
@@ -104,68 +162,6 @@ impl TenantEntitlementsDataSource {
                 ),
             ],
         )
-    }
-}
-
-/// An allocation whose type is fixed by the field it is in: only its value matters.
-#[derive(Debug, Deserialize)]
-struct FixedAllocation<T> {
-    value: Option<T>,
-}
-
-#[derive(Debug, Deserialize)]
-struct ApiEntitlements {
-    allow_add_subdomain: Option<FixedAllocation<bool>>,
-    allow_auto_accept_invites: Option<FixedAllocation<bool>>,
-    cname_setup_allowed: Option<FixedAllocation<bool>>,
-    partial_setup_allowed: Option<FixedAllocation<bool>>,
-    mhs_certificate_count: Option<FixedAllocation<serde_json::Number>>,
-    custom_entitlements: Option<Vec<ApiCustomEntitlement>>,
-}
-
-#[derive(Debug, Deserialize)]
-struct ApiCustomEntitlement {
-    feature: Option<ApiFeature>,
-    allocation: Option<ApiAllocation>,
-}
-
-#[derive(Debug, Deserialize)]
-struct ApiFeature {
-    key: Option<String>,
-}
-
-/// An allocation of any type: its value is untyped JSON.
-#[derive(Debug, Deserialize)]
-struct ApiAllocation {
-    #[serde(rename = "type")]
-    allocation_type: Option<String>,
-    #[serde(default)]
-    value: serde_json::Value,
-}
-
-fn flatten<T>(allocation: Option<FixedAllocation<T>>) -> Option<T> {
-    allocation.and_then(|a| a.value)
-}
-
-fn custom_entitlement(api: ApiCustomEntitlement) -> CustomEntitlement {
-    let (allocation_type, value) = match api.allocation {
-        Some(a) => (a.allocation_type, a.value),
-        None => (None, serde_json::Value::Null),
-    };
-    CustomEntitlement {
-        feature_key: api.feature.and_then(|f| f.key),
-        allocation_type,
-        allocation_value: json_string(value),
-    }
-}
-
-#[async_trait]
-impl DataSource for TenantEntitlementsDataSource {
-    type Model = TenantEntitlements;
-    const TYPE_NAME: &'static str = "cftenant_tenant_entitlements";
-
-    fn schema() -> Schema {
-        TenantEntitlementsDataSource::schema()
     }
 
     async fn read(

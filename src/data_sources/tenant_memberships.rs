@@ -2,12 +2,13 @@
 //! (`GET /tenants/{tenant_id}/memberships`, a single-page list).
 
 use crate::client::{path_segment, Client};
-use crate::diag::Diagnostics;
-use crate::resource::{Context, DataSource};
-use crate::schema::{Attribute, Check, Nesting, Schema};
-use crate::value::Type;
+use crate::diagnostics::Context;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
+use tfplugin::diag::Diagnostics;
+use tfplugin::resource::DataSource;
+use tfplugin::schema::{Attribute, Check, Nesting, Schema};
+use tfplugin::value::Type;
 
 pub struct TenantMembershipsDataSource;
 
@@ -25,8 +26,13 @@ pub struct Membership {
     pub user_tag: Option<String>,
 }
 
-impl TenantMembershipsDataSource {
-    pub fn schema() -> Schema {
+#[async_trait]
+impl DataSource for TenantMembershipsDataSource {
+    type Client = Client;
+    type Model = TenantMemberships;
+    const TYPE_NAME: &'static str = "cftenant_tenant_memberships";
+
+    fn schema() -> Schema {
         Schema::new(
             "Lists the active members (Cloudflare users) of a tenant: its administrators.",
             vec![
@@ -47,16 +53,6 @@ impl TenantMembershipsDataSource {
                 ),
             ],
         )
-    }
-}
-
-#[async_trait]
-impl DataSource for TenantMembershipsDataSource {
-    type Model = TenantMemberships;
-    const TYPE_NAME: &'static str = "cftenant_tenant_memberships";
-
-    fn schema() -> Schema {
-        TenantMembershipsDataSource::schema()
     }
 
     async fn read(

@@ -9,12 +9,13 @@
 
 use crate::adopt::{Candidate, Creation, Origin};
 use crate::client::Client;
-use crate::diag::Diagnostics;
-use crate::resource::{import_not_found, parse_import_id, Context, Failure, OpResult, Resource};
-use crate::schema::{Attribute, Check, Schema};
-use crate::value::{AttrPath, Type, Value};
+use crate::diagnostics::{import_not_found, parse_import_id, Context};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
+use tfplugin::diag::Diagnostics;
+use tfplugin::resource::{Failure, OpResult, Resource};
+use tfplugin::schema::{Attribute, Check, Schema};
+use tfplugin::value::{AttrPath, Type, Value};
 
 pub struct AccountResource;
 
@@ -47,38 +48,6 @@ fn kyc(name: &'static str, what: &'static str) -> Attribute {
     Attribute::optional_computed(name, Type::String, description)
         .check(Check::NotEmpty)
         .check(Check::MaxLen(120))
-}
-
-impl AccountResource {
-    pub fn schema() -> Schema {
-        Schema::new(
-            "A customer account under the tenant (`POST /accounts`). Deleting it deletes everything in the account.",
-            vec![
-                Attribute::computed("id", Type::String, "Account id (32 hexadecimal characters)."),
-                Attribute::required("name", Type::String, "Account name, as shown in the dashboard. At most 100 characters.")
-                    .check(Check::NotEmpty)
-                    .check(Check::MaxLen(100)),
-                Attribute::optional("type", Type::String, "Account type, set at creation only.")
-                    .default(Value::String("standard".into()))
-                    .check(Check::OneOf(&["standard", "enterprise"]))
-                    .replaces(),
-                Attribute::optional_computed(
-                    "unit_id",
-                    Type::String,
-                    "Tenant unit (`unit_tag`) to create the account in. Defaults to the tenant's first unit.",
-                )
-                .check(Check::NotEmpty)
-                .replaces(),
-                kyc("business_name", "name"),
-                kyc("business_address", "address"),
-                kyc("business_email", "email"),
-                kyc("business_phone", "phone"),
-                kyc("external_metadata", "metadata"),
-                Attribute::optional_computed("enforce_twofactor", Type::Bool, "Whether members must use two-factor authentication."),
-                Attribute::computed("created_on", Type::String, "When the account was created (RFC 3339)."),
-            ],
-        )
-    }
 }
 
 // ---- API shapes ----
@@ -193,11 +162,38 @@ fn path(id: &str) -> String {
 
 #[async_trait]
 impl Resource for AccountResource {
+    type Client = Client;
     type Model = Account;
     const TYPE_NAME: &'static str = "cftenant_account";
 
     fn schema() -> Schema {
-        AccountResource::schema()
+        Schema::new(
+            "A customer account under the tenant (`POST /accounts`). Deleting it deletes everything in the account.",
+            vec![
+                Attribute::computed("id", Type::String, "Account id (32 hexadecimal characters)."),
+                Attribute::required("name", Type::String, "Account name, as shown in the dashboard. At most 100 characters.")
+                    .check(Check::NotEmpty)
+                    .check(Check::MaxLen(100)),
+                Attribute::optional("type", Type::String, "Account type, set at creation only.")
+                    .default(Value::String("standard".into()))
+                    .check(Check::OneOf(&["standard", "enterprise"]))
+                    .replaces(),
+                Attribute::optional_computed(
+                    "unit_id",
+                    Type::String,
+                    "Tenant unit (`unit_tag`) to create the account in. Defaults to the tenant's first unit.",
+                )
+                .check(Check::NotEmpty)
+                .replaces(),
+                kyc("business_name", "name"),
+                kyc("business_address", "address"),
+                kyc("business_email", "email"),
+                kyc("business_phone", "phone"),
+                kyc("external_metadata", "metadata"),
+                Attribute::optional_computed("enforce_twofactor", Type::Bool, "Whether members must use two-factor authentication."),
+                Attribute::computed("created_on", Type::String, "When the account was created (RFC 3339)."),
+            ],
+        )
     }
 
     /// A replacement deletes the account, with everything in it, before
@@ -475,7 +471,7 @@ mod tests {
 
     #[test]
     fn kyc_fields_are_never_replacing_and_are_computed() {
-        let s = AccountResource::schema();
+        let s = <AccountResource as Resource>::schema();
         for f in KYC_FIELDS {
             let a = s.attributes.iter().find(|a| a.name == f).unwrap();
             assert!(a.optional && a.computed && !a.requires_replace, "{f}");

@@ -5,13 +5,15 @@
 //! the roles (a known API bug), so they are taken from the plan, not from it.
 
 use crate::adopt::{Candidate, Creation, Origin};
+use crate::checks;
 use crate::client::Client;
-use crate::diag::{Diagnostic, Diagnostics};
-use crate::resource::{import_not_found, parse_import_id, Context, OpResult, Resource};
-use crate::schema::{checks, Attribute, Check, Schema};
-use crate::value::{AttrPath, Type};
+use crate::diagnostics::{import_not_found, parse_import_id, Context};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
+use tfplugin::diag::{Diagnostic, Diagnostics};
+use tfplugin::resource::{OpResult, Resource};
+use tfplugin::schema::{Attribute, Check, Schema};
+use tfplugin::value::{AttrPath, Type};
 
 /// The simulator's code for "this email is already a member of the account".
 const ALREADY_A_MEMBER: i64 = 1011;
@@ -26,38 +28,6 @@ pub struct AccountMember {
     pub roles: Vec<String>,
     pub status: Option<String>,
     pub user_id: Option<String>,
-}
-
-impl AccountMemberResource {
-    pub fn schema() -> Schema {
-        Schema::new(
-            "A member of an account: an invitation (or, where the tenant allows it, a direct grant) of roles to a person or service user.",
-            vec![
-                Attribute::computed("id", Type::String, "Membership id."),
-                Attribute::required("account_id", Type::String, "The account.").check(checks::ID32).replaces(),
-                Attribute::required("email", Type::String, "Email of the member. The API cannot change it: another address replaces the member; the same address in other letter case is no change (Cloudflare compares emails case-insensitively).")
-                    .check(checks::EMAIL)
-                    .equivalent(checks::same_email)
-                    .replaces(),
-                Attribute::required(
-                    "roles",
-                    Type::set(Type::String),
-                    "Role ids granted to the member, e.g. the Administrator role `05784afa30c1afe1440e79d9351c7430`; look roles up by name with `data.cftenant_account_roles`. Updated in place.",
-                )
-                .check(checks::ID32)
-                .check(Check::MinItems(1)),
-                Attribute::optional_computed(
-                    "status",
-                    Type::String,
-                    "`pending` sends an invitation; `accepted` adds the member directly, which Cloudflare allows only when the tenant's `allow_auto_accept_invites` entitlement is on. \
-                     Leave unset to let Cloudflare decide (an invitation). An invitation that is later accepted is not a change.",
-                )
-                .check(Check::OneOf(&["accepted", "pending"]))
-                .replaces(),
-                Attribute::computed("user_id", Type::String, "Id of the member's Cloudflare user."),
-            ],
-        )
-    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -138,11 +108,38 @@ fn explain_create_error(planned: &AccountMember, mut d: Diagnostic) -> Diagnosti
 
 #[async_trait]
 impl Resource for AccountMemberResource {
+    type Client = Client;
     type Model = AccountMember;
     const TYPE_NAME: &'static str = "cftenant_account_member";
 
     fn schema() -> Schema {
-        AccountMemberResource::schema()
+        Schema::new(
+            "A member of an account: an invitation (or, where the tenant allows it, a direct grant) of roles to a person or service user.",
+            vec![
+                Attribute::computed("id", Type::String, "Membership id."),
+                Attribute::required("account_id", Type::String, "The account.").check(checks::ID32).replaces(),
+                Attribute::required("email", Type::String, "Email of the member. The API cannot change it: another address replaces the member; the same address in other letter case is no change (Cloudflare compares emails case-insensitively).")
+                    .check(checks::EMAIL)
+                    .equivalent(checks::same_email)
+                    .replaces(),
+                Attribute::required(
+                    "roles",
+                    Type::set(Type::String),
+                    "Role ids granted to the member, e.g. the Administrator role `05784afa30c1afe1440e79d9351c7430`; look roles up by name with `data.cftenant_account_roles`. Updated in place.",
+                )
+                .check(checks::ID32)
+                .check(Check::MinItems(1)),
+                Attribute::optional_computed(
+                    "status",
+                    Type::String,
+                    "`pending` sends an invitation; `accepted` adds the member directly, which Cloudflare allows only when the tenant's `allow_auto_accept_invites` entitlement is on. \
+                     Leave unset to let Cloudflare decide (an invitation). An invitation that is later accepted is not a change.",
+                )
+                .check(Check::OneOf(&["accepted", "pending"]))
+                .replaces(),
+                Attribute::computed("user_id", Type::String, "Id of the member's Cloudflare user."),
+            ],
+        )
     }
 
     /// A replacement removes the member before inviting the new address:
@@ -186,7 +183,7 @@ impl Resource for AccountMemberResource {
                     planned.account_id
                 ),
             ),
-            Err(e) => diags.0.push(crate::diag::api_error(
+            Err(e) => diags.0.push(crate::diagnostics::api_error(
                 "checking the member's new address",
                 &e,
             )),

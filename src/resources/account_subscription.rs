@@ -3,13 +3,15 @@
 
 use super::subscription::{self, ApiSubscription, Plan};
 use crate::adopt::{Candidate, Creation, Origin};
+use crate::checks;
 use crate::client::Client;
-use crate::diag::Diagnostics;
-use crate::resource::{import_not_found, parse_import_id, Context, OpResult, Resource};
-use crate::schema::{checks, Attribute, Schema};
-use crate::value::Type;
+use crate::diagnostics::{import_not_found, parse_import_id, Context};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
+use tfplugin::diag::Diagnostics;
+use tfplugin::resource::{OpResult, Resource};
+use tfplugin::schema::{Attribute, Schema};
+use tfplugin::value::Type;
 
 pub struct AccountSubscriptionResource;
 
@@ -19,21 +21,6 @@ pub struct AccountSubscription {
     pub account_id: String,
     #[serde(flatten)]
     pub plan: Plan,
-}
-
-impl AccountSubscriptionResource {
-    pub fn schema() -> Schema {
-        let mut attributes = vec![
-            Attribute::computed("id", Type::String, "Subscription id."),
-            Attribute::required("account_id", Type::String, "The account the subscription belongs to.").check(checks::ID32).replaces(),
-            subscription::rate_plan_attribute("Rate plan, e.g. `TEAMS_STANDARD`, `PARTNERS_WORKERS_BASIC`, `PARTNERS_STREAM_BASIC`. Compared case-insensitively."),
-        ];
-        attributes.extend(subscription::attributes());
-        Schema::new(
-            "An account-level subscription (add-on). Destroying it cancels the subscription.",
-            attributes,
-        )
-    }
 }
 
 fn collection(account_id: &str) -> String {
@@ -58,11 +45,21 @@ impl AccountSubscription {
 
 #[async_trait]
 impl Resource for AccountSubscriptionResource {
+    type Client = Client;
     type Model = AccountSubscription;
     const TYPE_NAME: &'static str = "cftenant_account_subscription";
 
     fn schema() -> Schema {
-        AccountSubscriptionResource::schema()
+        let mut attributes = vec![
+            Attribute::computed("id", Type::String, "Subscription id."),
+            Attribute::required("account_id", Type::String, "The account the subscription belongs to.").check(checks::ID32).replaces(),
+            subscription::rate_plan_attribute("Rate plan, e.g. `TEAMS_STANDARD`, `PARTNERS_WORKERS_BASIC`, `PARTNERS_STREAM_BASIC`. Compared case-insensitively."),
+        ];
+        attributes.extend(subscription::attributes());
+        Schema::new(
+            "An account-level subscription (add-on). Destroying it cancels the subscription.",
+            attributes,
+        )
     }
 
     async fn create(

@@ -8,14 +8,16 @@
 //! user must be removed through Cloudflare, and its access is managed with
 //! `cftenant_account_member`.
 
+use crate::checks;
 use crate::client::{ApiError, Auth, Client, ErrorKind};
-use crate::diag::{Diagnostic, Diagnostics};
-use crate::plan::PlannedChange;
-use crate::resource::{import_not_found, Context, OpResult, PlanContext, Resource};
-use crate::schema::{checks, Attribute, Schema};
-use crate::value::{Type, Value};
+use crate::diagnostics::{import_not_found, Context};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
+use tfplugin::diag::{Diagnostic, Diagnostics};
+use tfplugin::plan::PlannedChange;
+use tfplugin::resource::{OpResult, PlanContext, Resource};
+use tfplugin::schema::{Attribute, Schema};
+use tfplugin::value::{Type, Value};
 
 pub struct ServiceUserResource;
 
@@ -46,27 +48,6 @@ pub struct ServiceUser {
     pub username: Option<String>,
     pub created_on: Option<String>,
     pub api_key: Option<String>,
-}
-
-impl ServiceUserResource {
-    pub fn schema() -> Schema {
-        Schema::new(
-            "A tenant service user: a user without a login, created for one customer (`POST /users`; Cloudflare enables this per tenant). \
-             Grant it access with `cftenant_account_member`. Destroying this resource only forgets the user: Cloudflare has no API to delete users, \
-             and the user's API key, which only this resource's state holds, is lost. Protect it with `lifecycle { prevent_destroy = true }`; \
-             a replacement that keeps the email is refused at plan, since the old user cannot be deleted.",
-            vec![
-                Attribute::computed("id", Type::String, "User id."),
-                Attribute::required("email", Type::String, "A unique email address for the service user. Another address replaces the user (the old one stays in Cloudflare); the same address in other letter case is no change.")
-                    .check(checks::EMAIL)
-                    .equivalent(checks::same_email)
-                    .replaces(),
-                Attribute::computed("username", Type::String, "The user's username."),
-                Attribute::computed("created_on", Type::String, "When the user was created (RFC 3339)."),
-                Attribute::computed("api_key", Type::String, "The user's global API key, returned only when the user is created. Kept in state; never shown.").sensitive(),
-            ],
-        )
-    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -134,7 +115,8 @@ async fn create_user(client: &Client, email: &str) -> Result<ApiUser, Diagnostic
                 ));
             }
             Err(e) if e.has_code(USER_EXISTS) => {
-                let mut d = crate::diag::api_error(&format!("creating service user {email:?}"), &e);
+                let mut d =
+                    crate::diagnostics::api_error(&format!("creating service user {email:?}"), &e);
                 d.detail.push_str(&format!(
                     "\n\nA user with this email already exists. {}",
                     recovery(email)
@@ -142,7 +124,7 @@ async fn create_user(client: &Client, email: &str) -> Result<ApiUser, Diagnostic
                 return Err(d);
             }
             Err(e) => {
-                return Err(crate::diag::api_error(
+                return Err(crate::diagnostics::api_error(
                     &format!("creating service user {email:?}"),
                     &e,
                 ))
@@ -207,7 +189,7 @@ async fn read_with_own_key(
             )
             .into())
         }
-        Err(e) => Err(crate::diag::api_error(
+        Err(e) => Err(crate::diagnostics::api_error(
             &format!("reading service user {:?}", state.email),
             &e,
         )
@@ -217,11 +199,27 @@ async fn read_with_own_key(
 
 #[async_trait]
 impl Resource for ServiceUserResource {
+    type Client = Client;
     type Model = ServiceUser;
     const TYPE_NAME: &'static str = "cftenant_service_user";
 
     fn schema() -> Schema {
-        ServiceUserResource::schema()
+        Schema::new(
+            "A tenant service user: a user without a login, created for one customer (`POST /users`; Cloudflare enables this per tenant). \
+             Grant it access with `cftenant_account_member`. Destroying this resource only forgets the user: Cloudflare has no API to delete users, \
+             and the user's API key, which only this resource's state holds, is lost. Protect it with `lifecycle { prevent_destroy = true }`; \
+             a replacement that keeps the email is refused at plan, since the old user cannot be deleted.",
+            vec![
+                Attribute::computed("id", Type::String, "User id."),
+                Attribute::required("email", Type::String, "A unique email address for the service user. Another address replaces the user (the old one stays in Cloudflare); the same address in other letter case is no change.")
+                    .check(checks::EMAIL)
+                    .equivalent(checks::same_email)
+                    .replaces(),
+                Attribute::computed("username", Type::String, "The user's username."),
+                Attribute::computed("created_on", Type::String, "When the user was created (RFC 3339)."),
+                Attribute::computed("api_key", Type::String, "The user's global API key, returned only when the user is created. Kept in state; never shown.").sensitive(),
+            ],
+        )
     }
 
     fn modify_plan(ctx: &PlanContext, plan: &mut PlannedChange, diags: &mut Diagnostics) {
@@ -233,7 +231,7 @@ impl Resource for ServiceUserResource {
             .to_string();
         if ctx.forced_replacement {
             diags.attr_error(
-                crate::value::AttrPath::attr("email"),
+                tfplugin::value::AttrPath::attr("email"),
                 "A service user cannot be replaced with itself",
                 format!(
                     "This plan replaces cftenant_service_user {email:?} (`-replace`, or it is tainted), but Cloudflare cannot \
@@ -362,7 +360,7 @@ mod tests {
 
     #[test]
     fn api_key_is_sensitive() {
-        let s = ServiceUserResource::schema();
+        let s = <ServiceUserResource as Resource>::schema();
         assert!(
             s.attributes
                 .iter()

@@ -7,9 +7,9 @@
 //! plans report `frequency = "not-applicable"`. Reads compare those
 //! normalised forms and keep the user's spelling when they mean the same.
 
-use crate::schema::{Attribute, Check, Nesting};
-use crate::value::{Type, Value};
 use serde::{Deserialize, Serialize};
+use tfplugin::schema::{Attribute, Check, Nesting};
+use tfplugin::value::{Type, Value};
 
 pub const FREQUENCIES: &[&str] = &["weekly", "monthly", "quarterly", "yearly"];
 /// The Tenant guide's own word for `yearly` (its example sends it); the API's

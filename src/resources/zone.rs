@@ -1,13 +1,15 @@
 //! `cftenant_zone`: a customer's domain in an account (`/zones`).
 
 use crate::adopt::{Candidate, Creation, Origin};
+use crate::checks;
 use crate::client::Client;
-use crate::diag::Diagnostics;
-use crate::resource::{import_not_found, parse_import_id, Context, Failure, OpResult, Resource};
-use crate::schema::{checks, Attribute, Check, Schema};
-use crate::value::{AttrPath, Type, Value};
+use crate::diagnostics::{import_not_found, parse_import_id, Context};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
+use tfplugin::diag::Diagnostics;
+use tfplugin::resource::{Failure, OpResult, Resource};
+use tfplugin::schema::{Attribute, Check, Schema};
+use tfplugin::value::{AttrPath, Type, Value};
 
 pub struct ZoneResource;
 
@@ -118,31 +120,6 @@ fn domain_name_problem(s: &str) -> Option<String> {
     None
 }
 
-impl ZoneResource {
-    pub fn schema() -> Schema {
-        Schema::new(
-            "A zone (domain) in a customer account. New zones are `pending` until their nameservers point to Cloudflare (`full`) or verification completes (`partial`).",
-            vec![
-                Attribute::computed("id", Type::String, "Zone id."),
-                Attribute::required("account_id", Type::String, "The account that owns the zone.").check(checks::ID32).replaces(),
-                Attribute::required("name", Type::String, "The domain, e.g. `example.com`.").check(DOMAIN_NAME).replaces(),
-                Attribute::optional("type", Type::String, "`full` (Cloudflare is the authoritative DNS), `partial` (CNAME setup) or `secondary`.")
-                    .default(Value::String("full".into()))
-                    .check(Check::OneOf(&["full", "partial", "secondary"]))
-                    .replaces(),
-                Attribute::optional_computed("paused", Type::Bool, "Whether Cloudflare only serves DNS for the zone (no proxying, no security). Updated in place."),
-                Attribute::computed("status", Type::String, "`initializing`, `pending`, `active` or `moved`."),
-                Attribute::computed("name_servers", Type::list(Type::String), "The Cloudflare nameservers assigned to the zone: set these at the registrar."),
-                Attribute::computed("original_name_servers", Type::list(Type::String), "The zone's nameservers before moving to Cloudflare."),
-                Attribute::computed("plan_id", Type::String, "Id of the zone's plan as the zone reports it (manage the plan with `cftenant_zone_subscription`)."),
-                Attribute::computed("verification_key", Type::String, "For `partial` zones: the TXT verification key."),
-                Attribute::computed("created_on", Type::String, "When the zone was created (RFC 3339)."),
-                Attribute::computed("activated_on", Type::String, "When the zone was activated (RFC 3339), if it has been."),
-            ],
-        )
-    }
-}
-
 #[derive(Debug, Deserialize)]
 struct ApiZone {
     id: String,
@@ -208,11 +185,31 @@ fn path(id: &str) -> String {
 
 #[async_trait]
 impl Resource for ZoneResource {
+    type Client = Client;
     type Model = Zone;
     const TYPE_NAME: &'static str = "cftenant_zone";
 
     fn schema() -> Schema {
-        ZoneResource::schema()
+        Schema::new(
+            "A zone (domain) in a customer account. New zones are `pending` until their nameservers point to Cloudflare (`full`) or verification completes (`partial`).",
+            vec![
+                Attribute::computed("id", Type::String, "Zone id."),
+                Attribute::required("account_id", Type::String, "The account that owns the zone.").check(checks::ID32).replaces(),
+                Attribute::required("name", Type::String, "The domain, e.g. `example.com`.").check(DOMAIN_NAME).replaces(),
+                Attribute::optional("type", Type::String, "`full` (Cloudflare is the authoritative DNS), `partial` (CNAME setup) or `secondary`.")
+                    .default(Value::String("full".into()))
+                    .check(Check::OneOf(&["full", "partial", "secondary"]))
+                    .replaces(),
+                Attribute::optional_computed("paused", Type::Bool, "Whether Cloudflare only serves DNS for the zone (no proxying, no security). Updated in place."),
+                Attribute::computed("status", Type::String, "`initializing`, `pending`, `active` or `moved`."),
+                Attribute::computed("name_servers", Type::list(Type::String), "The Cloudflare nameservers assigned to the zone: set these at the registrar."),
+                Attribute::computed("original_name_servers", Type::list(Type::String), "The zone's nameservers before moving to Cloudflare."),
+                Attribute::computed("plan_id", Type::String, "Id of the zone's plan as the zone reports it (manage the plan with `cftenant_zone_subscription`)."),
+                Attribute::computed("verification_key", Type::String, "For `partial` zones: the TXT verification key."),
+                Attribute::computed("created_on", Type::String, "When the zone was created (RFC 3339)."),
+                Attribute::computed("activated_on", Type::String, "When the zone was activated (RFC 3339), if it has been."),
+            ],
+        )
     }
 
     /// A replacement destroys the zone before creating the new one: refuse
@@ -247,7 +244,7 @@ impl Resource for ZoneResource {
                     return diags;
                 }
                 Err(e) => {
-                    diags.0.push(crate::diag::api_error(
+                    diags.0.push(crate::diagnostics::api_error(
                         "checking the zone's new account",
                         &e,
                     ));
@@ -276,9 +273,10 @@ impl Resource for ZoneResource {
                     );
                 }
             }
-            Err(e) => diags
-                .0
-                .push(crate::diag::api_error("checking the zone's new name", &e)),
+            Err(e) => diags.0.push(crate::diagnostics::api_error(
+                "checking the zone's new name",
+                &e,
+            )),
         }
         diags
     }

@@ -7,13 +7,15 @@
 
 use super::subscription::{self, ApiSubscription, Plan};
 use crate::adopt::{Candidate, Creation, Origin};
+use crate::checks;
 use crate::client::{ApiError, Client};
-use crate::diag::Diagnostics;
-use crate::resource::{import_not_found, parse_import_id, Context, OpResult, Resource};
-use crate::schema::{checks, Attribute, Schema};
-use crate::value::Type;
+use crate::diagnostics::{import_not_found, parse_import_id, Context};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
+use tfplugin::diag::Diagnostics;
+use tfplugin::resource::{OpResult, Resource};
+use tfplugin::schema::{Attribute, Schema};
+use tfplugin::value::Type;
 
 pub struct ZoneSubscriptionResource;
 
@@ -28,25 +30,6 @@ pub struct ZoneSubscription {
 /// Cloudflare's code for "this zone has no subscription record" (free zones).
 const NO_SUBSCRIPTION: i64 = 1207;
 const FREE_PLAN: &str = "PARTNERS_FREE";
-
-impl ZoneSubscriptionResource {
-    pub fn schema() -> Schema {
-        let mut attributes = vec![
-            Attribute::computed("id", Type::String, "Same as `zone_id`."),
-            Attribute::required("zone_id", Type::String, "The zone whose plan this is.").check(checks::ID32).replaces(),
-            subscription::rate_plan_attribute(
-                "Rate plan, e.g. `PARTNERS_FREE`, `PARTNERS_PRO`, `PARTNERS_BIZ`, `PARTNERS_ENT` (see `GET /zones/{id}/available_rate_plans`). \
-                 Cloudflare reads plans back normalised (`PARTNERS_BIZ` as `business`), and ids of one plan are the same to it \
-                 (`PARTNERS_BIZ`, `partners_biz`, `CF_BIZ`): neither is a change.",
-            ),
-        ];
-        attributes.extend(subscription::attributes());
-        Schema::new(
-            "The plan of a zone. Destroying it returns the zone to `PARTNERS_FREE` (the API has no DELETE): the paid plan stops.",
-            attributes,
-        )
-    }
-}
 
 fn path(zone_id: &str) -> String {
     format!("/zones/{zone_id}/subscription")
@@ -97,11 +80,25 @@ fn free_plan() -> ApiSubscription {
 
 #[async_trait]
 impl Resource for ZoneSubscriptionResource {
+    type Client = Client;
     type Model = ZoneSubscription;
     const TYPE_NAME: &'static str = "cftenant_zone_subscription";
 
     fn schema() -> Schema {
-        ZoneSubscriptionResource::schema()
+        let mut attributes = vec![
+            Attribute::computed("id", Type::String, "Same as `zone_id`."),
+            Attribute::required("zone_id", Type::String, "The zone whose plan this is.").check(checks::ID32).replaces(),
+            subscription::rate_plan_attribute(
+                "Rate plan, e.g. `PARTNERS_FREE`, `PARTNERS_PRO`, `PARTNERS_BIZ`, `PARTNERS_ENT` (see `GET /zones/{id}/available_rate_plans`). \
+                 Cloudflare reads plans back normalised (`PARTNERS_BIZ` as `business`), and ids of one plan are the same to it \
+                 (`PARTNERS_BIZ`, `partners_biz`, `CF_BIZ`): neither is a change.",
+            ),
+        ];
+        attributes.extend(subscription::attributes());
+        Schema::new(
+            "The plan of a zone. Destroying it returns the zone to `PARTNERS_FREE` (the API has no DELETE): the paid plan stops.",
+            attributes,
+        )
     }
 
     async fn create(

@@ -391,7 +391,7 @@ fn durability_state_file_is_whole_after_every_kill9_in_a_write_burst() {
         let before = acked.lock().unwrap().names.len();
 
         let stop = AtomicBool::new(false);
-        let api = sim.api.clone();
+        let api = sim.base_url.clone();
         std::thread::scope(|s| {
             for w in 0..WRITERS {
                 let (api, stop, acked) = (&api, &stop, &acked);

@@ -8,157 +8,11 @@
 
 use serde_json::Value as Json;
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::sync::OnceLock;
 
-pub const TOKEN: &str = "sim-token";
-pub const TENANT: &str = "7d0a0a5b2c1e4f3a9b8c6d5e4f3a2b1c";
-pub const ADMIN_ROLE: &str = "05784afa30c1afe1440e79d9351c7430";
-
-/// A running `cftenant-sim`, killed when dropped.
-pub struct Sim {
-    child: Child,
-    /// e.g. `http://127.0.0.1:40123/client/v4`
-    pub api: String,
-    /// e.g. `http://127.0.0.1:40123`
-    pub root: String,
-    http: reqwest::blocking::Client,
-}
-
-impl Sim {
-    pub fn start(extra_args: &[&str]) -> Sim {
-        Sim::start_on("127.0.0.1:0", extra_args)
-    }
-
-    /// Starts the simulator on a given address, e.g. to restart it on the
-    /// port an earlier one used (`Sim::port`).
-    pub fn start_on(listen: &str, extra_args: &[&str]) -> Sim {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_cftenant-sim"))
-            .args(["--listen", listen])
-            .args(extra_args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start cftenant-sim");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("sim stdout"))
-            .read_line(&mut line)
-            .expect("read sim banner");
-        let api = line
-            .trim()
-            .strip_prefix("cftenant-sim listening on ")
-            .unwrap_or_else(|| panic!("unexpected simulator banner: {line:?}"))
-            .to_string();
-        let root = api.trim_end_matches("/client/v4").to_string();
-        // reqwest is built without a default rustls crypto provider.
-        cftenant::install_crypto_provider();
-        Sim {
-            child,
-            api,
-            root,
-            http: reqwest::blocking::Client::new(),
-        }
-    }
-
-    /// The port the simulator listens on.
-    pub fn port(&self) -> u16 {
-        self.root
-            .rsplit(':')
-            .next()
-            .and_then(|p| p.parse().ok())
-            .unwrap_or_else(|| panic!("no port in {}", self.root))
-    }
-
-    /// Calls an admin endpoint (`/__sim/...`, e.g. `POST /__sim/faults`) and
-    /// returns its JSON. Panics unless it answers 2xx.
-    pub fn admin(&self, method: &str, path: &str, body: Option<Json>) -> Json {
-        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-        let mut req = self
-            .http
-            .request(method.clone(), format!("{}/__sim{}", self.root, path));
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let resp = req
-            .send()
-            .unwrap_or_else(|e| panic!("{method} /__sim{path}: {e}"));
-        let status = resp.status();
-        let json: Json = resp
-            .json()
-            .unwrap_or_else(|e| panic!("{method} /__sim{path}: {e}"));
-        assert!(
-            status.is_success(),
-            "{method} /__sim{path} answered {status}: {json}"
-        );
-        json
-    }
-
-    /// Everything the simulator stores (`GET /__sim/state`).
-    pub fn state(&self) -> Json {
-        self.http
-            .get(format!("{}/__sim/state", self.root))
-            .send()
-            .and_then(|r| r.json())
-            .expect("sim state")
-    }
-
-    /// Objects of one kind in the simulator (`accounts`, `zones`, …).
-    pub fn objects(&self, kind: &str) -> Vec<Json> {
-        self.state()[kind].as_array().cloned().unwrap_or_default()
-    }
-
-    pub fn object(&self, kind: &str, id: &str) -> Option<Json> {
-        self.objects(kind).into_iter().find(|o| o["id"] == id)
-    }
-
-    /// Request counts by method and path template (`GET /__sim/stats`).
-    pub fn stats(&self) -> Json {
-        self.http
-            .get(format!("{}/__sim/stats", self.root))
-            .send()
-            .and_then(|r| r.json())
-            .expect("sim stats")
-    }
-
-    /// Calls the simulated API directly, as something outside Terraform
-    /// would. Panics unless the API answers with success.
-    pub fn api(&self, method: &str, path: &str, body: Option<Json>) -> Json {
-        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-        let mut req = self
-            .http
-            .request(method.clone(), format!("{}{}", self.api, path))
-            .bearer_auth(TOKEN);
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let resp: Json = req.send().and_then(|r| r.json()).expect("sim API call");
-        assert_eq!(resp["success"], true, "{method} {path} failed: {resp}");
-        resp["result"].clone()
-    }
-}
-
-impl Sim {
-    /// Kills the simulator with SIGKILL (no clean shutdown, like a crash)
-    /// and reaps it; returns how it ended. Dropping it afterwards is harmless.
-    pub fn kill9(&mut self) -> std::process::ExitStatus {
-        let _ = self.child.kill(); // SIGKILL on Unix
-        self.child.wait().expect("reap cftenant-sim")
-    }
-
-    /// The simulator's process id.
-    pub fn pid(&self) -> u32 {
-        self.child.id()
-    }
-}
-
-impl Drop for Sim {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+pub use cftenant_testing::{Sim, ADMIN_ROLE, TENANT, TOKEN};
 
 fn terraform_checked() -> &'static str {
     static CHECK: OnceLock<()> = OnceLock::new();
@@ -209,7 +63,7 @@ impl Workspace {
         Workspace {
             dir,
             cli_config,
-            api: sim.api.clone(),
+            api: sim.base_url.clone(),
             vars: BTreeMap::new(),
             extra_env: Vec::new(),
             removed_env: Vec::new(),

@@ -27,12 +27,12 @@
 //! the figures quoted in docs/RELIABILITY.md.
 
 use crate::harness::*;
-use cftenant::provider::Provider;
-use cftenant::schema::{Attribute, Schema};
-use cftenant::value::{self, Type, Value};
+use cftenant::provider::CftenantProvider;
 use serde_json::{json, Value as Json};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use tfplugin::schema::{Attribute, Schema};
+use tfplugin::value::{self, Type, Value};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Transition {
@@ -597,7 +597,9 @@ resource "cftenant_account" "sub_component_values" {
 // ---- expectations from the schema ----
 
 fn schema_of(resource: &str) -> Schema {
-    Provider::new().resources[resource].schema().clone()
+    CftenantProvider::plugin().resources[resource]
+        .schema()
+        .clone()
 }
 
 fn attribute<'a>(schema: &'a Schema, name: &str) -> &'a Attribute {
@@ -1044,7 +1046,7 @@ fn group(resources: &[&str]) -> Vec<Lane> {
 fn every_configurable_attribute_has_a_lane() {
     let lanes = lanes();
     let mut missing = Vec::new();
-    let provider = Provider::new();
+    let provider = CftenantProvider::plugin();
     for (resource, r) in &provider.resources {
         for a in r
             .schema()

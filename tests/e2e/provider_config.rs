@@ -98,7 +98,7 @@ fn workspace(ctx: &mut Ctx) {
     // Only the variables may carry credentials here.
     ctx.ws.env_remove("CLOUDFLARE_API_TOKEN");
     ctx.ws.env_remove("CLOUDFLARE_BASE_URL");
-    let api = ctx.sim.api.clone();
+    let api = ctx.sim.base_url.clone();
     ctx.set_var("base_url", &api);
     ctx.ws.write_files(&[
         ("provider.tf", PROVIDER_FROM_VARIABLES),

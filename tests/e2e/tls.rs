@@ -21,7 +21,7 @@ struct TlsFront {
 
 impl TlsFront {
     fn start(sim: &Sim, cert_pem: &str, key_pem: &str) -> TlsFront {
-        cftenant::install_crypto_provider();
+        tfplugin::install_crypto_provider();
         let cert: rustls::pki_types::CertificateDer =
             rustls::pki_types::pem::PemObject::from_pem_slice(cert_pem.as_bytes()).unwrap();
         let certs = vec![cert.into_owned()];

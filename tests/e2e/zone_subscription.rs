@@ -207,7 +207,7 @@ fn free_zone_without_subscription_record_is_no_drift() {
     );
     let zid = zone["id"].as_str().unwrap().to_string();
     let raw = reqwest::blocking::Client::new()
-        .get(format!("{}/zones/{zid}/subscription", ctx.sim.api))
+        .get(format!("{}/zones/{zid}/subscription", ctx.sim.base_url))
         .bearer_auth(TOKEN)
         .send()
         .unwrap();

@@ -607,7 +607,7 @@ mod tests {
         let a = derive_hex(&["unit", "x", "1"]);
         assert_eq!(a, derive_hex(&["unit", "x", "1"]));
         assert_ne!(a, derive_hex(&["unit", "x", "2"]));
-        assert!(crate::sim::input::is_cf_id(&a));
+        assert!(crate::input::is_cf_id(&a));
     }
 
     #[test]

@@ -7,7 +7,7 @@ pub mod handshake;
 mod tls;
 
 use crate::proto::plugin as plugin_pb;
-use crate::provider::Provider;
+use crate::provider::{Plugin, ProviderDefinition};
 use futures::StreamExt;
 use std::io::Write;
 use std::pin::Pin;
@@ -21,21 +21,25 @@ use tonic::transport::server::Connected;
 use tonic::{Request, Response, Status};
 
 /// Runs the provider as a Terraform plugin until Terraform shuts it down.
-pub async fn serve(provider: Provider) -> anyhow::Result<()> {
+pub async fn serve<P: ProviderDefinition>(provider: P) -> anyhow::Result<()> {
     handshake::check_cookie(std::env::var(handshake::MAGIC_COOKIE_KEY).ok().as_deref())
         .map_err(anyhow::Error::msg)?;
     handshake::negotiate(std::env::var("PLUGIN_PROTOCOL_VERSIONS").ok().as_deref())
         .map_err(anyhow::Error::msg)?;
 
+    let prefix = format!("{}-", P::TYPE_NAME);
     let socket_dir = match std::env::var_os("PLUGIN_UNIX_SOCKET_DIR") {
-        Some(d) => tempfile::Builder::new().prefix("cftenant-").tempdir_in(d)?,
-        None => tempfile::Builder::new().prefix("cftenant-").tempdir()?,
+        Some(d) => tempfile::Builder::new().prefix(&prefix).tempdir_in(d)?,
+        None => tempfile::Builder::new().prefix(&prefix).tempdir()?,
     };
     let socket_path = socket_dir.path().join("plugin.sock");
     let listener = UnixListener::bind(&socket_path)?;
 
     let tls = match std::env::var("PLUGIN_CLIENT_CERT") {
-        Ok(pem) if !pem.trim().is_empty() => Some(tls::server_config(&pem)?),
+        Ok(pem) if !pem.trim().is_empty() => Some(tls::server_config(
+            &pem,
+            &format!("terraform-provider-{}", P::TYPE_NAME),
+        )?),
         _ => None,
     };
 
@@ -75,7 +79,7 @@ pub async fn serve(provider: Provider) -> anyhow::Result<()> {
         out.flush()?;
     }
 
-    let provider = Arc::new(provider);
+    let provider = Arc::new(Plugin::new(provider));
     let mut wait_shutdown = shutdown_rx.clone();
     tonic::transport::Server::builder()
         .tcp_nodelay(true)

@@ -138,7 +138,7 @@ pub struct Attribute {
     /// unknown in the plan. Anything not listed keeps its prior value, so a
     /// plan never shows "(known after apply)" for values that cannot move.
     pub unknown_when_changed: &'static [&'static str],
-    /// Spellings of a string that mean the same to Cloudflare (an email in
+    /// Spellings of a string that mean the same to the API (an email in
     /// another case, a plan's alias): a change between two of them is no
     /// change, and the spelling in the configuration or state is kept.
     pub equivalent: Option<fn(&str, &str) -> bool>,
@@ -339,7 +339,7 @@ impl Attribute {
                     let mut detail = format!("The value of `{p}` {msg}.");
                     if matches!(c, Check::NotEmpty) && self.optional && self.computed {
                         detail.push_str(&format!(
-                            " To stop managing `{p}`, remove it from the configuration: Cloudflare then keeps its current value."
+                            " To stop managing `{p}`, remove it from the configuration: the API then keeps its current value."
                         ));
                     }
                     diags.attr_error(p.clone(), format!("Invalid value for {p}"), detail);
@@ -412,59 +412,20 @@ impl Schema {
     }
 }
 
-/// Checks shared by several resources.
-pub mod checks {
-    use super::Check;
-
-    pub const EMAIL: Check = Check::Custom {
-        allowed: "an email address such as `name@example.com`",
-        check: |s| {
-            let ok = s.len() <= 90
-                && s.split_once('@').is_some_and(|(local, domain)| {
-                    !local.is_empty()
-                        && !s.contains(char::is_whitespace)
-                        && domain.contains('.')
-                        && !domain.starts_with('.')
-                        && !domain.ends_with('.')
-                        && !domain.contains('@')
-                });
-            if ok {
-                Ok(())
-            } else {
-                Err(format!("{s:?} is not an email address (expected `name@example.com`, at most 90 characters)"))
-            }
-        },
-    };
-
-    /// Cloudflare compares email addresses case-insensitively.
-    pub fn same_email(a: &str, b: &str) -> bool {
-        a.eq_ignore_ascii_case(b)
-    }
-
-    /// Cloudflare's object ids: 32 lowercase hexadecimal characters.
-    pub const ID32: Check = Check::Custom {
-        allowed: "a Cloudflare id: 32 lowercase hexadecimal characters",
-        check: |s| {
-            if is_id32(s) {
-                Ok(())
-            } else {
-                Err(format!(
-                    "{s:?} is not a Cloudflare id (expected 32 lowercase hexadecimal characters)"
-                ))
-            }
-        },
-    };
-
-    pub fn is_id32(s: &str) -> bool {
-        s.len() == 32
-            && s.bytes()
-                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const AT_SIGN: Check = Check::Custom {
+        allowed: "something with an @",
+        check: |s| {
+            if s.contains('@') {
+                Ok(())
+            } else {
+                Err(format!("{s:?} has no @"))
+            }
+        },
+    };
 
     fn schema() -> Schema {
         Schema::new(
@@ -474,7 +435,7 @@ mod tests {
                     .check(Check::MaxLen(5))
                     .check(Check::NotEmpty),
                 Attribute::optional("kind", Type::String, "k").check(Check::OneOf(&["a", "b"])),
-                Attribute::optional("emails", Type::set(Type::String), "e").check(checks::EMAIL),
+                Attribute::optional("emails", Type::set(Type::String), "e").check(AT_SIGN),
                 Attribute::optional("items", Type::String, "i").nested(
                     Nesting::List,
                     vec![Attribute::required("name", Type::String, "n")
@@ -532,19 +493,6 @@ mod tests {
     fn empty_name_rejected() {
         let d = schema().validate(&config(&[("name", Value::String("  ".into()))]));
         assert!(d.0[0].detail.contains("must not be empty"));
-    }
-
-    #[test]
-    fn ids_and_emails() {
-        assert!(checks::is_id32("05784afa30c1afe1440e79d9351c7430"));
-        assert!(!checks::is_id32("05784AFA30C1AFE1440E79D9351C7430"));
-        assert!(!checks::is_id32("abc"));
-        let Check::Custom { check, .. } = checks::EMAIL else {
-            unreachable!()
-        };
-        assert!(check("a@b.co").is_ok());
-        assert!(check("a@b").is_err());
-        assert!(check("a b@c.de").is_err());
     }
 
     #[test]

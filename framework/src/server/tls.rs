@@ -21,7 +21,8 @@ pub struct ServerTls {
 }
 
 /// Builds the TLS configuration from Terraform's client certificate.
-pub fn server_config(client_cert_pem: &str) -> anyhow::Result<ServerTls> {
+/// `organization` names the plugin in the certificate it presents.
+pub fn server_config(client_cert_pem: &str, organization: &str) -> anyhow::Result<ServerTls> {
     crate::install_crypto_provider();
     let client_cert = CertificateDer::from_pem_slice(client_cert_pem.as_bytes())
         .map_err(|e| anyhow::anyhow!("PLUGIN_CLIENT_CERT is not a PEM certificate: {e}"))?;
@@ -31,10 +32,9 @@ pub fn server_config(client_cert_pem: &str) -> anyhow::Result<ServerTls> {
     params
         .distinguished_name
         .push(rcgen::DnType::CommonName, "localhost");
-    params.distinguished_name.push(
-        rcgen::DnType::OrganizationName,
-        "terraform-provider-cftenant",
-    );
+    params
+        .distinguished_name
+        .push(rcgen::DnType::OrganizationName, organization);
     params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
     params.key_usages = vec![
         rcgen::KeyUsagePurpose::DigitalSignature,
@@ -193,14 +193,14 @@ mod tests {
 
     #[test]
     fn builds_config_with_h2_and_a_server_cert() {
-        let tls = server_config(&client_cert_pem()).unwrap();
+        let tls = server_config(&client_cert_pem(), "terraform-provider-example").unwrap();
         assert_eq!(tls.config.alpn_protocols, vec![b"h2".to_vec()]);
         assert!(tls.cert_der.len() > 100);
     }
 
     #[test]
     fn rejects_garbage_client_cert() {
-        assert!(server_config("not a pem").is_err());
+        assert!(server_config("not a pem", "terraform-provider-example").is_err());
     }
 
     #[test]

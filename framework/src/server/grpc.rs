@@ -4,19 +4,19 @@
 use crate::diag::{Diagnostic, Diagnostics, Severity};
 use crate::proto::tfplugin6 as pb;
 use crate::proto::tfplugin6::provider_server::Provider as ProviderRpc;
-use crate::provider::Provider;
+use crate::provider::{Plugin, ProviderDefinition};
 use crate::resource::{PlanRequest, PlanResponse};
 use crate::schema::Schema;
 use crate::value::{self, AttrPath, PathStep, Type, Value};
 use std::sync::Arc;
 use tonic::{Request, Response, Status};
 
-pub struct ProviderService {
-    provider: Arc<Provider>,
+pub struct ProviderService<P: ProviderDefinition> {
+    provider: Arc<Plugin<P>>,
 }
 
-impl ProviderService {
-    pub fn new(provider: Arc<Provider>) -> Self {
+impl<P: ProviderDefinition> ProviderService<P> {
+    pub fn new(provider: Arc<Plugin<P>>) -> Self {
         ProviderService { provider }
     }
 }
@@ -54,7 +54,9 @@ fn diags_to_pb(d: &Diagnostics) -> Vec<pb::Diagnostic> {
     d.0.iter().map(diag_to_pb).collect()
 }
 
-fn decode(v: Option<&pb::DynamicValue>, ty: &Type) -> Result<Value, Diagnostics> {
+/// A `DynamicValue` Terraform sent (msgpack, or JSON for stored state) as a
+/// value of `ty`.
+fn decode_dynamic_value(v: Option<&pb::DynamicValue>, ty: &Type) -> Result<Value, Diagnostics> {
     let result = match v {
         None => Ok(Value::Null),
         Some(dv) if !dv.msgpack.is_empty() => value::decode_msgpack(&dv.msgpack, ty),
@@ -68,7 +70,7 @@ fn decode(v: Option<&pb::DynamicValue>, ty: &Type) -> Result<Value, Diagnostics>
     })
 }
 
-fn encode(v: &Value, ty: &Type, diags: &mut Diagnostics) -> Option<pb::DynamicValue> {
+fn encode_dynamic_value(v: &Value, ty: &Type, diags: &mut Diagnostics) -> Option<pb::DynamicValue> {
     match value::encode_msgpack(v, ty) {
         Ok(msgpack) => Some(pb::DynamicValue {
             msgpack,
@@ -96,7 +98,7 @@ fn unknown_type(kind: &str, name: &str) -> Diagnostics {
 type RpcResult<T> = Result<Response<T>, Status>;
 
 #[tonic::async_trait]
-impl ProviderRpc for ProviderService {
+impl<P: ProviderDefinition> ProviderRpc for ProviderService<P> {
     async fn get_metadata(
         &self,
         _: Request<pb::get_metadata::Request>,
@@ -150,7 +152,7 @@ impl ProviderRpc for ProviderService {
         req: Request<pb::validate_provider_config::Request>,
     ) -> RpcResult<pb::validate_provider_config::Response> {
         let req = req.into_inner();
-        let diags = match decode(req.config.as_ref(), &self.provider.schema.ty()) {
+        let diags = match decode_dynamic_value(req.config.as_ref(), &self.provider.schema.ty()) {
             Ok(config) => self.provider.validate_config(&config),
             Err(d) => d,
         };
@@ -166,7 +168,7 @@ impl ProviderRpc for ProviderService {
         let req = req.into_inner();
         let diags = match self.provider.resources.get(req.type_name.as_str()) {
             None => unknown_type("resource", &req.type_name),
-            Some(r) => match decode(req.config.as_ref(), &r.schema().ty()) {
+            Some(r) => match decode_dynamic_value(req.config.as_ref(), &r.schema().ty()) {
                 Ok(config) => r.validate(&config),
                 Err(d) => d,
             },
@@ -183,7 +185,7 @@ impl ProviderRpc for ProviderService {
         let req = req.into_inner();
         let diags = match self.provider.data_sources.get(req.type_name.as_str()) {
             None => unknown_type("data source", &req.type_name),
-            Some(d) => match decode(req.config.as_ref(), &d.schema().ty()) {
+            Some(d) => match decode_dynamic_value(req.config.as_ref(), &d.schema().ty()) {
                 Ok(config) => d.validate(&config),
                 Err(d) => d,
             },
@@ -215,7 +217,7 @@ impl ProviderRpc for ProviderService {
             value::decode_json_state(&json, &ty)
         };
         let upgraded = match state {
-            Ok(v) => encode(&v, &ty, &mut diags),
+            Ok(v) => encode_dynamic_value(&v, &ty, &mut diags),
             Err(e) => {
                 diags.error("Cannot read the stored state", format!("{e}"));
                 None
@@ -254,7 +256,7 @@ impl ProviderRpc for ProviderService {
         req: Request<pb::configure_provider::Request>,
     ) -> RpcResult<pb::configure_provider::Response> {
         let req = req.into_inner();
-        let diags = match decode(req.config.as_ref(), &self.provider.schema.ty()) {
+        let diags = match decode_dynamic_value(req.config.as_ref(), &self.provider.schema.ty()) {
             Ok(config) => self.provider.configure(&config),
             Err(d) => d,
         };
@@ -276,7 +278,7 @@ impl ProviderRpc for ProviderService {
         };
         let ty = r.schema().ty();
         let mut diags = Diagnostics::default();
-        let new_state = match decode(req.current_state.as_ref(), &ty) {
+        let new_state = match decode_dynamic_value(req.current_state.as_ref(), &ty) {
             Ok(state) if state.is_null() => Value::Null,
             Ok(state) => match self.provider.client() {
                 Ok(client) => {
@@ -302,7 +304,7 @@ impl ProviderRpc for ProviderService {
         } else {
             req.private
         };
-        let new_state = encode(&new_state, &ty, &mut diags);
+        let new_state = encode_dynamic_value(&new_state, &ty, &mut diags);
         Ok(Response::new(pb::read_resource::Response {
             new_state,
             diagnostics: diags_to_pb(&diags),
@@ -325,9 +327,9 @@ impl ProviderRpc for ProviderService {
         let ty = r.schema().ty();
         let decoded = (|| {
             Ok::<_, Diagnostics>((
-                decode(req.prior_state.as_ref(), &ty)?,
-                decode(req.proposed_new_state.as_ref(), &ty)?,
-                decode(req.config.as_ref(), &ty)?,
+                decode_dynamic_value(req.prior_state.as_ref(), &ty)?,
+                decode_dynamic_value(req.proposed_new_state.as_ref(), &ty)?,
+                decode_dynamic_value(req.config.as_ref(), &ty)?,
             ))
         })();
         let (prior, proposed, config) = match decoded {
@@ -355,7 +357,7 @@ impl ProviderRpc for ProviderService {
                 },
             )
             .await;
-        let planned_state = encode(&change.planned, &ty, &mut diags);
+        let planned_state = encode_dynamic_value(&change.planned, &ty, &mut diags);
         Ok(Response::new(pb::plan_resource_change::Response {
             planned_state,
             requires_replace: change.requires_replace.iter().map(path_to_pb).collect(),
@@ -379,8 +381,8 @@ impl ProviderRpc for ProviderService {
         let ty = r.schema().ty();
         let mut diags = Diagnostics::default();
         let (prior, planned) = match (
-            decode(req.prior_state.as_ref(), &ty),
-            decode(req.planned_state.as_ref(), &ty),
+            decode_dynamic_value(req.prior_state.as_ref(), &ty),
+            decode_dynamic_value(req.planned_state.as_ref(), &ty),
         ) {
             (Ok(a), Ok(b)) => (a, b),
             (Err(d), _) | (_, Err(d)) => {
@@ -402,7 +404,7 @@ impl ProviderRpc for ProviderService {
                 prior
             }
         };
-        let new_state = encode(&new_state, &ty, &mut diags);
+        let new_state = encode_dynamic_value(&new_state, &ty, &mut diags);
         Ok(Response::new(pb::apply_resource_change::Response {
             new_state,
             private: req.planned_private,
@@ -440,7 +442,7 @@ impl ProviderRpc for ProviderService {
         } else {
             vec![pb::import_resource_state::ImportedResource {
                 type_name: req.type_name.clone(),
-                state: encode(&state, &ty, &mut diags),
+                state: encode_dynamic_value(&state, &ty, &mut diags),
                 ..Default::default()
             }]
         };
@@ -460,8 +462,10 @@ impl ProviderRpc for ProviderService {
         d.error(
             "Moving resource state is not supported",
             format!(
-                "cftenant cannot move state from {:?} to {:?}.",
-                req.source_type_name, req.target_type_name
+                "{} cannot move state from {:?} to {:?}.",
+                P::TYPE_NAME,
+                req.source_type_name,
+                req.target_type_name
             ),
         );
         Ok(Response::new(pb::move_resource_state::Response {
@@ -483,7 +487,10 @@ impl ProviderRpc for ProviderService {
         };
         let ty = ds.schema().ty();
         let mut diags = Diagnostics::default();
-        let state = match (decode(req.config.as_ref(), &ty), self.provider.client()) {
+        let state = match (
+            decode_dynamic_value(req.config.as_ref(), &ty),
+            self.provider.client(),
+        ) {
             (Ok(config), Ok(client)) => {
                 let (v, d) = ds.read(&client, &config).await;
                 diags.extend(d);
@@ -497,7 +504,7 @@ impl ProviderRpc for ProviderService {
         let state = if diags.has_errors() {
             None
         } else {
-            encode(&state, &ty, &mut diags)
+            encode_dynamic_value(&state, &ty, &mut diags)
         };
         Ok(Response::new(pb::read_data_source::Response {
             state,
@@ -571,7 +578,11 @@ impl ProviderRpc for ProviderService {
     ) -> RpcResult<pb::call_function::Response> {
         Ok(Response::new(pb::call_function::Response {
             error: Some(pb::FunctionError {
-                text: format!("cftenant has no function {:?}", req.into_inner().name),
+                text: format!(
+                    "{} has no function {:?}",
+                    P::TYPE_NAME,
+                    req.into_inner().name
+                ),
                 function_argument: None,
             }),
             ..Default::default()
@@ -583,7 +594,7 @@ impl ProviderRpc for ProviderService {
         _: Request<pb::stop_provider::Request>,
     ) -> RpcResult<pb::stop_provider::Response> {
         tracing::info!("Terraform asked the provider to stop: cancelling waits and retries");
-        self.provider.stop.stop();
+        self.provider.definition.stop();
         Ok(Response::new(pb::stop_provider::Response {
             error: String::new(),
         }))

@@ -9,7 +9,9 @@ use tracing_subscriber::fmt::format::Writer;
 use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields};
 use tracing_subscriber::registry::LookupSpan;
 
-struct HclogJson;
+struct HclogJson {
+    module: &'static str,
+}
 
 #[derive(Default)]
 struct JsonFields(serde_json::Map<String, serde_json::Value>);
@@ -62,7 +64,7 @@ where
         };
         let mut line = serde_json::Map::new();
         line.insert("@level".into(), level.into());
-        line.insert("@module".into(), "cftenant".into());
+        line.insert("@module".into(), self.module.into());
         line.insert(
             "@timestamp".into(),
             hclog_timestamp(time::OffsetDateTime::now_utc()).into(),
@@ -90,22 +92,27 @@ fn hclog_timestamp(t: time::OffsetDateTime) -> String {
     )
 }
 
-/// Installs the stderr logger. The level comes from `TF_LOG_PROVIDER` or
-/// `TF_LOG` (as Terraform users set them), defaulting to warnings only.
-pub fn init() {
+/// Installs the stderr logger for the provider `module` (the `@module` of
+/// every line), logging the framework's and `targets`' events. The level
+/// comes from `TF_LOG_PROVIDER` or `TF_LOG` (as Terraform users set them),
+/// defaulting to warnings only.
+pub fn init(module: &'static str, targets: &[&str]) {
     let level = std::env::var("TF_LOG_PROVIDER")
         .or_else(|_| std::env::var("TF_LOG"))
         .map(|l| l.to_ascii_lowercase())
         .ok()
         .filter(|l| ["trace", "debug", "info", "warn", "error"].contains(&l.as_str()))
         .unwrap_or_else(|| "warn".into());
-    let filter = tracing_subscriber::EnvFilter::new(format!(
-        "cftenant={level},terraform_provider_cftenant={level},warn"
-    ));
+    let mut directives: Vec<String> = std::iter::once("tfplugin")
+        .chain(targets.iter().copied())
+        .map(|t| format!("{t}={level}"))
+        .collect();
+    directives.push("warn".into());
+    let filter = tracing_subscriber::EnvFilter::new(directives.join(","));
     let _ = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_env_filter(filter)
-        .event_format(HclogJson)
+        .event_format(HclogJson { module })
         .try_init();
 }
 

@@ -1,7 +1,6 @@
 //! Diagnostics: what the user sees when something is wrong, pointed at the
 //! attribute at fault wherever there is one.
 
-use crate::client::ApiError;
 use crate::value::AttrPath;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -85,16 +84,4 @@ impl From<Diagnostic> for Diagnostics {
     fn from(d: Diagnostic) -> Self {
         Diagnostics(vec![d])
     }
-}
-
-/// The one place an API error becomes a diagnostic. `action` says what we
-/// were doing ("creating account \"acme\""); the detail carries the request
-/// and Cloudflare's own codes and messages, and advice where we have some.
-pub fn api_error(action: &str, e: &ApiError) -> Diagnostic {
-    let mut detail = e.to_string();
-    if let Some(advice) = e.advice() {
-        detail.push_str("\n\n");
-        detail.push_str(&advice);
-    }
-    Diagnostic::error(format!("Error {action}"), detail)
 }

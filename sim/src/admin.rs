@@ -287,8 +287,8 @@ async fn delete_user(State(app): State<App>, Path(user_id): Path<String>) -> Api
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::auth::{authenticate, Caller, Credentials};
-    use crate::sim::store::SeedConfig;
+    use crate::auth::{authenticate, Caller, Credentials};
+    use crate::store::SeedConfig;
     use axum::http::HeaderMap;
 
     #[test]

@@ -69,7 +69,7 @@ pub fn plan(schema: &Schema, prior: &Value, proposed: &Value, config: &Value) ->
 /// Gives `new` the spelling `kept` has for every attribute whose two values
 /// mean the same (see `Attribute::equivalent`). Used when planning (keep the
 /// prior spelling), after apply (keep the planned one) and after a read (keep
-/// the state's), so a spelling Cloudflare normalises never shows as a change.
+/// the state's), so a spelling the API normalises never shows as a change.
 pub fn keep_equivalent(schema: &Schema, kept: &Value, new: &mut Value) {
     for a in schema.attributes.iter().filter(|a| a.equivalent.is_some()) {
         let (k, n) = (kept.attr(a.name), new.attr(a.name));

@@ -1,0 +1,649 @@
+//! What a resource and a data source implement, and the adapters that turn
+//! Terraform's untyped requests into calls on them.
+//!
+//! A resource works with its typed model; everything generic (decoding,
+//! validation, planning, the "gone" convention, keeping partially created
+//! objects in state, keeping equivalent spellings) happens here once.
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::plan::{self, PlannedChange};
+use crate::schema::Schema;
+use crate::value::{self, Value};
+use async_trait::async_trait;
+use serde::{de::DeserializeOwned, Serialize};
+
+/// A failed operation. `state` is set when the object exists despite the
+/// failure, so that Terraform records it (tainted) instead of losing track
+/// of it.
+pub struct Failure<M> {
+    pub diags: Diagnostics,
+    pub state: Option<M>,
+}
+
+impl<M> From<Diagnostic> for Failure<M> {
+    fn from(d: Diagnostic) -> Self {
+        Failure {
+            diags: d.into(),
+            state: None,
+        }
+    }
+}
+
+impl<M> From<Diagnostics> for Failure<M> {
+    fn from(diags: Diagnostics) -> Self {
+        Failure { diags, state: None }
+    }
+}
+
+pub type OpResult<T, M> = Result<T, Failure<M>>;
+
+/// What a plan is about, beyond the values themselves.
+pub struct PlanContext<'a> {
+    /// The state before the change; null when creating.
+    pub prior: &'a Value,
+    pub config: &'a Value,
+    /// This plan creates the replacement of an object although the provider
+    /// planned no replacement for it: `terraform plan -replace`, or the
+    /// object is tainted. (Terraform plans a replacement's create half as a
+    /// create, so without this a resource could not tell.)
+    pub forced_replacement: bool,
+}
+
+#[async_trait]
+pub trait Resource: Send + Sync + 'static {
+    /// What the provider hands every call once configured (an API client).
+    type Client: Send + Sync + 'static;
+    /// The state as a typed struct, its fields named as the schema's
+    /// attributes (`Option<T>` for anything that may be null).
+    type Model: Serialize + DeserializeOwned + Send + Sync;
+    const TYPE_NAME: &'static str;
+
+    fn schema() -> Schema;
+
+    /// Adjusts the generic plan (which already applied defaults, unknowns,
+    /// equivalent spellings and replacements from the schema), or refuses it.
+    fn modify_plan(_ctx: &PlanContext, _plan: &mut PlannedChange, _diags: &mut Diagnostics) {}
+
+    /// Warnings for a planned destroy (what cannot be undone).
+    fn plan_destroy(_prior: &Value, _diags: &mut Diagnostics) {}
+
+    /// Before a replacement is planned: asks whether the new object can be
+    /// created, so that a replacement is never planned towards something
+    /// known to be refused once the old object is gone. Values unknown at
+    /// plan time are `None` (or empty) in `planned`.
+    async fn check_replacement(
+        &self,
+        _client: &Self::Client,
+        _prior: &Self::Model,
+        _planned: &Self::Model,
+    ) -> Diagnostics {
+        Diagnostics::default()
+    }
+
+    async fn create(
+        &self,
+        client: &Self::Client,
+        planned: Self::Model,
+    ) -> OpResult<Self::Model, Self::Model>;
+    /// `Ok(None)` when the object is gone: it was deleted outside Terraform.
+    async fn read(
+        &self,
+        client: &Self::Client,
+        state: Self::Model,
+    ) -> OpResult<Option<Self::Model>, Self::Model>;
+    async fn update(
+        &self,
+        client: &Self::Client,
+        prior: Self::Model,
+        planned: Self::Model,
+    ) -> OpResult<Self::Model, Self::Model>;
+    /// Returns warnings to show (e.g. for objects that cannot be deleted).
+    async fn delete(
+        &self,
+        client: &Self::Client,
+        state: Self::Model,
+    ) -> OpResult<Diagnostics, Self::Model>;
+    /// Builds the full state of an existing object from the user's import id.
+    async fn import(&self, client: &Self::Client, id: &str) -> OpResult<Self::Model, Self::Model>;
+}
+
+#[async_trait]
+pub trait DataSource: Send + Sync + 'static {
+    type Client: Send + Sync + 'static;
+    type Model: Serialize + DeserializeOwned + Send + Sync;
+    const TYPE_NAME: &'static str;
+
+    fn schema() -> Schema;
+
+    async fn read(
+        &self,
+        client: &Self::Client,
+        config: Self::Model,
+    ) -> Result<Self::Model, Diagnostics>;
+}
+
+/// A plan request as the protocol gives it.
+pub struct PlanRequest<'a> {
+    pub prior: &'a Value,
+    pub proposed: &'a Value,
+    pub config: &'a Value,
+    /// The private data Terraform keeps with the object (or passes from the
+    /// first half of a replacement to its create half).
+    pub prior_private: &'a [u8],
+}
+
+/// A plan as the protocol takes it back.
+pub struct PlanResponse {
+    pub change: PlannedChange,
+    pub diags: Diagnostics,
+    pub planned_private: Vec<u8>,
+}
+
+/// The private data of an object whose last plan from a prior state planned
+/// no replacement. Terraform hands it to the create half of a replacement,
+/// which is how [`PlanContext::forced_replacement`] is known.
+const PLANNED_IN_PLACE: &str = "planned_in_place";
+
+fn planned_in_place(private: &[u8]) -> bool {
+    serde_json::from_slice::<serde_json::Value>(private)
+        .is_ok_and(|v| v[PLANNED_IN_PLACE] == serde_json::Value::Bool(true))
+}
+
+/// A resource as the protocol server sees it: untyped values in and out.
+#[async_trait]
+pub trait AnyResource<C>: Send + Sync {
+    fn type_name(&self) -> &'static str;
+    fn schema(&self) -> &Schema;
+    fn validate(&self, config: &Value) -> Diagnostics;
+    async fn plan(&self, client: Option<&C>, request: PlanRequest<'_>) -> PlanResponse;
+    async fn apply(&self, client: &C, prior: &Value, planned: &Value) -> (Value, Diagnostics);
+    async fn read(&self, client: &C, state: &Value) -> (Value, Diagnostics);
+    async fn import(&self, client: &C, id: &str) -> (Value, Diagnostics);
+}
+
+#[async_trait]
+pub trait AnyDataSource<C>: Send + Sync {
+    fn type_name(&self) -> &'static str;
+    fn schema(&self) -> &Schema;
+    fn validate(&self, config: &Value) -> Diagnostics;
+    async fn read(&self, client: &C, config: &Value) -> (Value, Diagnostics);
+}
+
+/// Adapts a typed resource to [`AnyResource`], with its schema built once.
+pub struct ResourceAdapter<R> {
+    inner: R,
+    schema: Schema,
+}
+
+impl<R: Resource> ResourceAdapter<R> {
+    pub fn boxed(inner: R) -> Box<dyn AnyResource<R::Client>> {
+        Box::new(ResourceAdapter {
+            inner,
+            schema: R::schema(),
+        })
+    }
+}
+
+/// Adapts a typed data source to [`AnyDataSource`], with its schema built once.
+pub struct DataSourceAdapter<D> {
+    inner: D,
+    schema: Schema,
+}
+
+impl<D: DataSource> DataSourceAdapter<D> {
+    pub fn boxed(inner: D) -> Box<dyn AnyDataSource<D::Client>> {
+        Box::new(DataSourceAdapter {
+            inner,
+            schema: D::schema(),
+        })
+    }
+}
+
+/// A value as the typed model, or a diagnostic at the attribute that does
+/// not fit (`what` says which value: state, plan, configuration).
+fn to_model<M: DeserializeOwned>(what: &str, v: &Value) -> Result<M, Diagnostics> {
+    value::from_value(v).map_err(|e| {
+        let mut d = Diagnostics::default();
+        d.attr_error(e.path.clone(), format!("Invalid {what}"), format!("{e}"));
+        d
+    })
+}
+
+/// A typed model as a value of the schema's type.
+fn from_model<M: Serialize>(schema: &Schema, m: &M, diags: &mut Diagnostics) -> Value {
+    match value::to_value(m, &schema.ty()) {
+        Ok(v) => v,
+        Err(e) => {
+            diags.error(
+                "Internal error encoding state",
+                format!("{e}. Please report this as a provider bug."),
+            );
+            Value::Null
+        }
+    }
+}
+
+/// The new state an operation's outcome leaves: its model, the partially
+/// created object a failure reports, or `unchanged` when there is neither.
+fn state_after<M: Serialize>(
+    schema: &Schema,
+    outcome: OpResult<M, M>,
+    unchanged: Value,
+) -> (Value, Diagnostics) {
+    let mut diags = Diagnostics::default();
+    match outcome {
+        Ok(m) => {
+            let v = from_model(schema, &m, &mut diags);
+            (v, diags)
+        }
+        Err(f) => {
+            diags.extend(f.diags);
+            let v = match f.state {
+                Some(m) => from_model(schema, &m, &mut diags),
+                None => unchanged,
+            };
+            (v, diags)
+        }
+    }
+}
+
+#[async_trait]
+impl<R: Resource> AnyResource<R::Client> for ResourceAdapter<R> {
+    fn type_name(&self) -> &'static str {
+        R::TYPE_NAME
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    fn validate(&self, config: &Value) -> Diagnostics {
+        self.schema.validate(config)
+    }
+
+    async fn plan(&self, client: Option<&R::Client>, request: PlanRequest<'_>) -> PlanResponse {
+        let PlanRequest {
+            prior,
+            proposed,
+            config,
+            prior_private,
+        } = request;
+        let mut diags = Diagnostics::default();
+        let mut change = plan::plan(&self.schema, prior, proposed, config);
+        if proposed.is_null() {
+            R::plan_destroy(prior, &mut diags);
+            return PlanResponse {
+                change,
+                diags,
+                planned_private: prior_private.to_vec(),
+            };
+        }
+        // Values from variables and other resources are unknown while
+        // Terraform validates, and known now: check them again, so that
+        // nothing the checks refuse is ever planned.
+        diags.extend(self.validate(config));
+        if diags.has_errors() {
+            return PlanResponse {
+                change,
+                diags,
+                planned_private: prior_private.to_vec(),
+            };
+        }
+        let ctx = PlanContext {
+            prior,
+            config,
+            forced_replacement: prior.is_null() && planned_in_place(prior_private),
+        };
+        R::modify_plan(&ctx, &mut change, &mut diags);
+        let replacing = !prior.is_null() && !change.requires_replace.is_empty();
+        if let (true, false, Some(client)) = (replacing, diags.has_errors(), client) {
+            match (
+                to_model::<R::Model>("state", prior),
+                to_model::<R::Model>("plan", &change.planned),
+            ) {
+                (Ok(prior), Ok(planned)) => {
+                    diags.extend(self.inner.check_replacement(client, &prior, &planned).await)
+                }
+                (Err(d), _) | (_, Err(d)) => diags.extend(d),
+            }
+        }
+        let planned_private = if prior.is_null() || replacing {
+            Vec::new()
+        } else {
+            serde_json::json!({ PLANNED_IN_PLACE: true })
+                .to_string()
+                .into_bytes()
+        };
+        PlanResponse {
+            change,
+            diags,
+            planned_private,
+        }
+    }
+
+    async fn apply(
+        &self,
+        client: &R::Client,
+        prior: &Value,
+        planned: &Value,
+    ) -> (Value, Diagnostics) {
+        if planned.is_null() {
+            // Destroy. On failure the object is still there: keep its state.
+            let state = match to_model::<R::Model>("state", prior) {
+                Ok(m) => m,
+                Err(d) => return (prior.clone(), d),
+            };
+            return match self.inner.delete(client, state).await {
+                Ok(warnings) => (Value::Null, warnings),
+                Err(f) => (prior.clone(), f.diags),
+            };
+        }
+        let planned_model = match to_model::<R::Model>("plan", planned) {
+            Ok(m) => m,
+            Err(d) => return (prior.clone(), d),
+        };
+        let (mut state, diags) = if prior.is_null() {
+            let outcome = self.inner.create(client, planned_model).await;
+            state_after(&self.schema, outcome, Value::Null)
+        } else {
+            let prior_model = match to_model::<R::Model>("state", prior) {
+                Ok(m) => m,
+                Err(d) => return (prior.clone(), d),
+            };
+            let outcome = self.inner.update(client, prior_model, planned_model).await;
+            state_after(&self.schema, outcome, prior.clone())
+        };
+        // What the API answers in its own words is what was planned.
+        plan::keep_equivalent(&self.schema, planned, &mut state);
+        (state, diags)
+    }
+
+    async fn read(&self, client: &R::Client, state: &Value) -> (Value, Diagnostics) {
+        let model = match to_model::<R::Model>("state", state) {
+            Ok(m) => m,
+            Err(d) => return (state.clone(), d),
+        };
+        match self.inner.read(client, model).await {
+            Ok(Some(m)) => {
+                let (mut new, diags) = state_after(&self.schema, Ok(m), state.clone());
+                plan::keep_equivalent(&self.schema, state, &mut new);
+                (new, diags)
+            }
+            // Gone: a null new state tells Terraform to plan a create.
+            Ok(None) => (Value::Null, Diagnostics::default()),
+            Err(f) => state_after(&self.schema, Err(f), state.clone()),
+        }
+    }
+
+    async fn import(&self, client: &R::Client, id: &str) -> (Value, Diagnostics) {
+        state_after(
+            &self.schema,
+            self.inner.import(client, id).await,
+            Value::Null,
+        )
+    }
+}
+
+#[async_trait]
+impl<D: DataSource> AnyDataSource<D::Client> for DataSourceAdapter<D> {
+    fn type_name(&self) -> &'static str {
+        D::TYPE_NAME
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    fn validate(&self, config: &Value) -> Diagnostics {
+        self.schema.validate(config)
+    }
+
+    async fn read(&self, client: &D::Client, config: &Value) -> (Value, Diagnostics) {
+        // As for resources: values unknown at validation are known now.
+        let checked = self.schema.validate(config);
+        if checked.has_errors() {
+            return (Value::Null, checked);
+        }
+        let model = match to_model::<D::Model>("configuration", config) {
+            Ok(m) => m,
+            Err(d) => return (Value::Null, d),
+        };
+        match self.inner.read(client, model).await {
+            Ok(m) => {
+                let mut diags = Diagnostics::default();
+                let v = from_model(&self.schema, &m, &mut diags);
+                (v, diags)
+            }
+            Err(d) => (Value::Null, d),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::Attribute;
+    use crate::value::Type;
+    use serde::Deserialize;
+    use std::sync::Mutex;
+
+    /// A resource over an in-memory store, to test the adapter alone.
+    struct Widgets {
+        store: Mutex<Vec<Widget>>,
+    }
+
+    #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+    struct Widget {
+        id: Option<String>,
+        name: String,
+        size: Option<i64>,
+    }
+
+    /// Sizes above this fail the create after the object exists.
+    const BREAKS_AFTER_CREATE: i64 = 100;
+
+    #[async_trait]
+    impl Resource for Widgets {
+        type Client = ();
+        type Model = Widget;
+        const TYPE_NAME: &'static str = "test_widget";
+
+        fn schema() -> Schema {
+            Schema::new(
+                "Widgets.",
+                vec![
+                    Attribute::computed("id", Type::String, "Id."),
+                    Attribute::required("name", Type::String, "Name.")
+                        .equivalent(|a, b| a.eq_ignore_ascii_case(b)),
+                    Attribute::optional("size", Type::Number, "Size."),
+                ],
+            )
+        }
+
+        async fn create(&self, _: &(), mut planned: Widget) -> OpResult<Widget, Widget> {
+            let mut store = self.store.lock().unwrap();
+            planned.id = Some(format!("w{}", store.len()));
+            // The API reports names in lower case.
+            planned.name = planned.name.to_lowercase();
+            store.push(planned.clone());
+            if planned.size.unwrap_or(0) > BREAKS_AFTER_CREATE {
+                return Err(Failure {
+                    diags: Diagnostic::error("second step failed", "").into(),
+                    state: Some(planned),
+                });
+            }
+            Ok(planned)
+        }
+
+        async fn read(&self, _: &(), state: Widget) -> OpResult<Option<Widget>, Widget> {
+            Ok(self
+                .store
+                .lock()
+                .unwrap()
+                .iter()
+                .find(|w| w.id == state.id)
+                .cloned())
+        }
+
+        async fn update(&self, _: &(), _: Widget, planned: Widget) -> OpResult<Widget, Widget> {
+            Ok(planned)
+        }
+
+        async fn delete(&self, _: &(), state: Widget) -> OpResult<Diagnostics, Widget> {
+            self.store.lock().unwrap().retain(|w| w.id != state.id);
+            Ok(Diagnostics::default())
+        }
+
+        async fn import(&self, c: &(), id: &str) -> OpResult<Widget, Widget> {
+            let state = Widget {
+                id: Some(id.into()),
+                ..Default::default()
+            };
+            self.read(c, state)
+                .await?
+                .ok_or_else(|| Diagnostic::error("no such widget", id).into())
+        }
+    }
+
+    fn adapter() -> Box<dyn AnyResource<()>> {
+        ResourceAdapter::boxed(Widgets {
+            store: Mutex::new(Vec::new()),
+        })
+    }
+
+    fn widget(name: &str, size: Option<i64>) -> Value {
+        let w = Widget {
+            id: None,
+            name: name.into(),
+            size,
+        };
+        value::to_value(&w, &Widgets::schema().ty()).unwrap()
+    }
+
+    async fn create(a: &dyn AnyResource<()>, config: &Value) -> (Value, Diagnostics) {
+        let planned = a
+            .plan(
+                Some(&()),
+                PlanRequest {
+                    prior: &Value::Null,
+                    proposed: config,
+                    config,
+                    prior_private: &[],
+                },
+            )
+            .await
+            .change
+            .planned;
+        a.apply(&(), &Value::Null, &planned).await
+    }
+
+    #[tokio::test]
+    async fn an_object_gone_reads_as_null_state() {
+        let a = adapter();
+        let (state, diags) = create(a.as_ref(), &widget("one", None)).await;
+        assert!(!diags.has_errors());
+        let (read, _) = a.read(&(), &state).await;
+        assert_eq!(read.attr("id"), state.attr("id"));
+        a.apply(&(), &state, &Value::Null).await;
+        let (gone, diags) = a.read(&(), &state).await;
+        assert!(
+            gone.is_null(),
+            "a deleted object must plan a create: {gone:?}"
+        );
+        assert!(diags.0.is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_failed_create_keeps_what_exists_in_state() {
+        let a = adapter();
+        let (state, diags) =
+            create(a.as_ref(), &widget("big", Some(BREAKS_AFTER_CREATE + 1))).await;
+        assert!(diags.has_errors());
+        assert_eq!(state.attr("id"), &Value::String("w0".into()), "{state:?}");
+    }
+
+    #[tokio::test]
+    async fn the_planned_spelling_survives_the_apis_own() {
+        let a = adapter();
+        let (state, _) = create(a.as_ref(), &widget("Mixed Case", None)).await;
+        assert_eq!(state.attr("name"), &Value::String("Mixed Case".into()));
+        let (read, _) = a.read(&(), &state).await;
+        assert_eq!(read.attr("name"), &Value::String("Mixed Case".into()));
+    }
+
+    #[tokio::test]
+    async fn a_replacement_the_provider_did_not_plan_is_flagged_to_its_create_half() {
+        let a = adapter();
+        let (state, _) = create(a.as_ref(), &widget("w", None)).await;
+        let config = widget("w", None);
+        let first = a
+            .plan(
+                Some(&()),
+                PlanRequest {
+                    prior: &state,
+                    proposed: &state,
+                    config: &config,
+                    prior_private: &[],
+                },
+            )
+            .await;
+        assert!(first.change.requires_replace.is_empty());
+        assert!(planned_in_place(&first.planned_private));
+        // With a size: an in-place change; a plain create knows no prior.
+        assert!(!planned_in_place(b""));
+    }
+
+    #[tokio::test]
+    async fn values_known_only_at_plan_are_checked_then() {
+        struct Checked;
+        #[async_trait]
+        impl Resource for Checked {
+            type Client = ();
+            type Model = Widget;
+            const TYPE_NAME: &'static str = "test_checked";
+            fn schema() -> Schema {
+                Schema::new(
+                    "",
+                    vec![
+                        Attribute::computed("id", Type::String, ""),
+                        Attribute::required("name", Type::String, "")
+                            .check(crate::schema::Check::MaxLen(3)),
+                        Attribute::optional("size", Type::Number, ""),
+                    ],
+                )
+            }
+            async fn create(&self, _: &(), p: Widget) -> OpResult<Widget, Widget> {
+                Ok(p)
+            }
+            async fn read(&self, _: &(), s: Widget) -> OpResult<Option<Widget>, Widget> {
+                Ok(Some(s))
+            }
+            async fn update(&self, _: &(), _: Widget, p: Widget) -> OpResult<Widget, Widget> {
+                Ok(p)
+            }
+            async fn delete(&self, _: &(), _: Widget) -> OpResult<Diagnostics, Widget> {
+                Ok(Diagnostics::default())
+            }
+            async fn import(&self, _: &(), _: &str) -> OpResult<Widget, Widget> {
+                Err(Diagnostic::error("", "").into())
+            }
+        }
+        let a = ResourceAdapter::boxed(Checked);
+        let config = widget("too long", None);
+        let mut unknown = config.clone();
+        unknown.set_attr("name", Value::Unknown);
+        assert!(!a.validate(&unknown).has_errors(), "unknown at validation");
+        let plan = a
+            .plan(
+                Some(&()),
+                PlanRequest {
+                    prior: &Value::Null,
+                    proposed: &config,
+                    config: &config,
+                    prior_private: &[],
+                },
+            )
+            .await;
+        assert!(plan.diags.has_errors(), "refused once known");
+    }
+}

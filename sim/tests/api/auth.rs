@@ -1,0 +1,104 @@
+//! The banner, authentication and its failures, unknown routes and malformed bodies.
+
+use crate::*;
+#[test]
+fn first_line_announces_a_free_port() {
+    let sim = Sim::start(&[]);
+    let rest = sim
+        .first_line
+        .strip_prefix("cftenant-sim listening on http://127.0.0.1:")
+        .expect("prefix");
+    let port: u16 = rest
+        .strip_suffix("/client/v4")
+        .expect("suffix")
+        .parse()
+        .expect("port");
+    assert_ne!(port, 0);
+    // The announced URL answers.
+    let r = sim.call("GET", "/accounts", None);
+    r.assert_ok();
+    assert_eq!(r.body["result_info"]["total_count"], json!(0));
+}
+
+#[test]
+fn authentication_failures_use_real_envelopes() {
+    let sim = Sim::start(&["--api-token", "alpha", "--api-token", "beta"]);
+
+    sim.call_as(Auth::None, "GET", "/accounts", None)
+        .assert_error(400, 9106);
+    sim.call_as(Auth::Token("sim-token"), "GET", "/accounts", None)
+        .assert_error(403, 9109);
+    sim.call_as(Auth::Token("alpha"), "GET", "/accounts", None)
+        .assert_ok();
+    sim.call_as(Auth::Token("beta"), "GET", "/accounts", None)
+        .assert_ok();
+    sim.call_as(Auth::Key(ADMIN_EMAIL, ADMIN_KEY), "GET", "/accounts", None)
+        .assert_ok();
+    sim.call_as(
+        Auth::Key(ADMIN_EMAIL, "wrong-key"),
+        "GET",
+        "/accounts",
+        None,
+    )
+    .assert_error(403, 9103);
+    sim.call_as(
+        Auth::Key("other@example.com", ADMIN_KEY),
+        "GET",
+        "/accounts",
+        None,
+    )
+    .assert_error(403, 9103);
+
+    // Malformed headers: 6003, with the reason in the error chain.
+    for (auth, chained) in [
+        (Auth::Header("Authorization", "Basic abc"), 6111),
+        (Auth::Key("not-an-email", ADMIN_KEY), 6102),
+        (Auth::Header("X-Auth-Email", ADMIN_EMAIL), 6103),
+    ] {
+        let r = sim.call_as(auth, "GET", "/accounts", None);
+        r.assert_error(400, 6003);
+        assert_eq!(
+            r.body["errors"][0]["error_chain"][0]["code"],
+            json!(chained)
+        );
+    }
+}
+
+#[test]
+fn unknown_routes_methods_and_bodies() {
+    let sim = Sim::start(&[]);
+    sim.call("GET", "/nope", None).assert_error(404, 7000);
+    sim.call("GET", "/users/0123456789abcdef0123456789abcdef", None)
+        .assert_error(404, 7000);
+    sim.call("DELETE", "/users/0123456789abcdef0123456789abcdef", None)
+        .assert_error(404, 7000);
+
+    // Malformed JSON, non-object JSON and wrong field types are clean 400s.
+    let raw = sim
+        .send(
+            Auth::Token(TOKEN),
+            "POST",
+            &format!("{}/accounts", sim.base_url),
+            Body::Raw("{\"name\": "),
+        )
+        .unwrap();
+    assert_eq!(raw.status, 400);
+    assert_eq!(raw.body["errors"][0]["code"], json!(6007));
+    sim.call("POST", "/accounts", Some(json!([1, 2])))
+        .assert_error(400, 6007);
+    let r = sim.call("POST", "/accounts", Some(json!({ "name": 12 })));
+    r.assert_error(400, 1000);
+    assert!(r.message().contains("name"), "{}", r.message());
+    let r = sim.call(
+        "POST",
+        "/accounts",
+        Some(json!({ "name": "x", "type": 1e300 })),
+    );
+    r.assert_error(400, 1000);
+    let r = sim.call(
+        "GET",
+        "/accounts?page=99999999999999999999999&per_page=5",
+        None,
+    );
+    r.assert_error(400, 1000);
+}
