@@ -42,6 +42,10 @@ pub enum Origin {
     /// The create is a write of a singleton (a zone's plan): finding the
     /// wanted value means the write took effect, whoever made it so.
     Written,
+    /// Under the same key but not what we asked for: never ours (our create
+    /// would have made it as asked). Named when the API refuses the create
+    /// because it exists.
+    Differs,
 }
 
 /// An object a lookup by natural key found.
@@ -164,6 +168,7 @@ impl Creation<'_> {
                     judged.ours.push(c);
                     continue;
                 }
+                Origin::Differs => continue,
                 Origin::CreatedOn(stamp) => parse_stamp(stamp),
                 Origin::Unknown => None,
             };

@@ -420,6 +420,9 @@ fn notes(a: &Attribute) -> Vec<String> {
     // Checks on a list or set of strings apply to each element.
     let per_element = a.nested.is_none() && matches!(a.ty, Type::List(_) | Type::Set(_));
     let mut notes = Vec::new();
+    if a.deprecated {
+        notes.push("Deprecated.".to_string());
+    }
     if a.sensitive {
         notes.push("Sensitive.".to_string());
     }

@@ -67,15 +67,18 @@ pub trait Resource: Send + Sync + 'static {
     /// Warnings for a planned destroy (what cannot be undone).
     fn plan_destroy(_prior: &Value, _diags: &mut Diagnostics) {}
 
-    /// Before a replacement is planned: asks whether the new object can be
-    /// created, so that a replacement is never planned towards something
-    /// known to be refused once the old object is gone. Values unknown at
-    /// plan time are `None` (or empty) in `planned`.
-    async fn check_replacement(
+    /// Before a change is planned (a create, an update or a replacement,
+    /// with every value known): asks whether it can be made, so that what
+    /// would fail at apply is refused at plan, and a replacement is never
+    /// planned towards something refused once the old object is gone.
+    /// `prior` is `None` for a create; `replacing` says whether the plan
+    /// destroys the prior object. Called only when something changes.
+    async fn check_change(
         &self,
         _client: &Self::Client,
-        _prior: &Self::Model,
+        _prior: Option<&Self::Model>,
         _planned: &Self::Model,
+        _replacing: bool,
     ) -> Diagnostics {
         Diagnostics::default()
     }
@@ -296,14 +299,22 @@ impl<R: Resource> AnyResource<R::Client> for ResourceAdapter<R> {
         };
         R::modify_plan(&ctx, &mut change, &mut diags);
         let replacing = !prior.is_null() && !change.requires_replace.is_empty();
-        if let (true, false, Some(client)) = (replacing, diags.has_errors(), client) {
-            match (
-                to_model::<R::Model>("state", prior),
-                to_model::<R::Model>("plan", &change.planned),
-            ) {
-                (Ok(prior), Ok(planned)) => {
-                    diags.extend(self.inner.check_replacement(client, &prior, &planned).await)
-                }
+        // Only what is known can be checked: a change towards a value another
+        // resource's apply decides is checked when it is planned again.
+        // (Computed values unknown until apply read as `None` in the model.)
+        let changes = !change.planned.semantically_equal(prior);
+        let checkable = changes && config.is_wholly_known();
+        if let (true, false, Some(client)) = (checkable, diags.has_errors(), client) {
+            let prior_model = match prior.is_null() {
+                true => Ok(None),
+                false => to_model::<R::Model>("state", prior).map(Some),
+            };
+            match (prior_model, to_model::<R::Model>("plan", &change.planned)) {
+                (Ok(prior), Ok(planned)) => diags.extend(
+                    self.inner
+                        .check_change(client, prior.as_ref(), &planned, replacing)
+                        .await,
+                ),
                 (Err(d), _) | (_, Err(d)) => diags.extend(d),
             }
         }
@@ -591,6 +602,72 @@ mod tests {
         assert!(planned_in_place(&first.planned_private));
         // With a size: an in-place change; a plain create knows no prior.
         assert!(!planned_in_place(b""));
+    }
+
+    #[tokio::test]
+    async fn a_replacement_towards_values_unknown_at_plan_is_planned() {
+        struct Replaced;
+        #[async_trait]
+        impl Resource for Replaced {
+            type Client = ();
+            type Model = Widget;
+            const TYPE_NAME: &'static str = "test_replaced";
+            fn schema() -> Schema {
+                Schema::new(
+                    "",
+                    vec![
+                        Attribute::computed("id", Type::String, ""),
+                        Attribute::required("name", Type::String, "").replaces(),
+                        Attribute::optional("size", Type::Number, ""),
+                    ],
+                )
+            }
+            async fn check_change(
+                &self,
+                _: &(),
+                _: Option<&Widget>,
+                _: &Widget,
+                _: bool,
+            ) -> Diagnostics {
+                panic!("nothing to check while the new name is unknown")
+            }
+            async fn create(&self, _: &(), p: Widget) -> OpResult<Widget, Widget> {
+                Ok(p)
+            }
+            async fn read(&self, _: &(), s: Widget) -> OpResult<Option<Widget>, Widget> {
+                Ok(Some(s))
+            }
+            async fn update(&self, _: &(), _: Widget, p: Widget) -> OpResult<Widget, Widget> {
+                Ok(p)
+            }
+            async fn delete(&self, _: &(), _: Widget) -> OpResult<Diagnostics, Widget> {
+                Ok(Diagnostics::default())
+            }
+            async fn import(&self, _: &(), _: &str) -> OpResult<Widget, Widget> {
+                Err(Diagnostic::error("", "").into())
+            }
+        }
+        let a = ResourceAdapter::boxed(Replaced);
+        let mut prior = widget("old", None);
+        prior.set_attr("id", Value::String("w0".into()));
+        // The name comes from a resource being replaced: unknown.
+        let mut config = widget("x", None);
+        config.set_attr("name", Value::Unknown);
+        let mut proposed = prior.clone();
+        proposed.set_attr("name", Value::Unknown);
+        let plan = a
+            .plan(
+                Some(&()),
+                PlanRequest {
+                    prior: &prior,
+                    proposed: &proposed,
+                    config: &config,
+                    prior_private: &[],
+                },
+            )
+            .await;
+        assert!(!plan.diags.has_errors(), "{:?}", plan.diags);
+        assert_eq!(plan.change.requires_replace.len(), 1);
     }
 
     #[tokio::test]

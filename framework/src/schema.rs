@@ -129,6 +129,9 @@ pub struct Attribute {
     pub optional: bool,
     pub computed: bool,
     pub sensitive: bool,
+    /// Kept so that states written before read, but going away: Terraform
+    /// warns where a configuration refers to it.
+    pub deprecated: bool,
     /// A change of this attribute replaces the object.
     pub requires_replace: bool,
     /// Value planned when the configuration leaves the attribute unset.
@@ -155,6 +158,7 @@ impl Attribute {
             optional: false,
             computed: false,
             sensitive: false,
+            deprecated: false,
             requires_replace: false,
             default: None,
             checks: Vec::new(),
@@ -215,6 +219,11 @@ impl Attribute {
         self
     }
 
+    pub fn deprecated(mut self) -> Self {
+        self.deprecated = true;
+        self
+    }
+
     pub fn replaces(mut self) -> Self {
         self.requires_replace = true;
         self
@@ -264,6 +273,7 @@ impl Attribute {
             optional: self.optional,
             computed: self.computed,
             sensitive: self.sensitive,
+            deprecated: self.deprecated,
             ..Default::default()
         };
         match &self.nested {

@@ -372,14 +372,6 @@ pub const CATALOG: &[RatePlan] = &[
     account_plan("MAGIC_WAN", "Magic WAN", 0.0, true, &[]),
 ];
 
-/// The zone rate plans offered by `GET /zones/{id}/available_rate_plans` (the partner ids).
-const PARTNER_ZONE_PLAN_IDS: [&str; 4] = [
-    "PARTNERS_FREE",
-    "PARTNERS_PRO",
-    "PARTNERS_BIZ",
-    "PARTNERS_ENT",
-];
-
 /// The catalog entry with read-back id `id`.
 pub fn plan_by_id(id: &str) -> Option<&'static RatePlan> {
     CATALOG.iter().find(|p| p.id == id)
@@ -762,7 +754,9 @@ pub async fn update_zone(
     Ok(ok(rendered))
 }
 
-/// `GET /zones/{zone_id}/available_rate_plans` — the partner zone plans.
+/// `GET /zones/{zone_id}/available_rate_plans` — every zone plan a subscription can be
+/// put on, each under its first request id (`PARTNERS_FREE`, `CF_LITE`, `PARTNERS_PRO`,
+/// `CF_PRO_PLUS`, `PARTNERS_BIZ`, `PARTNERS_ENT`): what the subscription endpoints accept.
 pub async fn available_rate_plans(
     State(app): State<App>,
     Extension(caller): Extension<Caller>,
@@ -770,9 +764,10 @@ pub async fn available_rate_plans(
 ) -> ApiResult {
     let state = app.state.lock().await;
     caller.check_zone(&state, &zone_id)?;
-    let plans = PARTNER_ZONE_PLAN_IDS
+    let plans = CATALOG
         .iter()
-        .filter_map(|id| resolve_plan(id, Scope::Zone).ok().map(|plan| (*id, plan)))
+        .filter(|plan| plan.scope == Scope::Zone)
+        .map(|plan| (plan.aliases.first().copied().unwrap_or(plan.id), plan))
         .map(|(id, plan)| {
             json!({
                 "id": id,

@@ -14,10 +14,12 @@ pub use retry::RetryPolicy;
 
 use reqwest::Method;
 use serde::{de::DeserializeOwned, Serialize};
+use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 use tokio::sync::watch;
+use tokio::sync::OnceCell;
 
 pub const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
 const USER_AGENT: &str = concat!("terraform-provider-cftenant/", env!("CARGO_PKG_VERSION"));
@@ -91,6 +93,8 @@ pub struct Client {
     request_timeout: Duration,
     stop: StopSignal,
     clock: Arc<ServerClock>,
+    /// Answers that do not change while the provider runs (see `get_cached`).
+    cached: Arc<std::sync::Mutex<HashMap<String, Arc<OnceCell<serde_json::Value>>>>>,
 }
 
 /// Cloudflare's code for "No route for that URI".
@@ -144,6 +148,7 @@ impl Client {
             request_timeout: config.request_timeout,
             stop,
             clock: Arc::default(),
+            cached: Arc::default(),
         })
     }
 
@@ -238,6 +243,30 @@ impl Client {
             .call(Method::PATCH, path, &[], Some(body), None)
             .await?
             .result)
+    }
+
+    /// A GET of something that does not change while the provider runs
+    /// (the caller's tenants and their units, a tenant's account types):
+    /// asked once per process however many plans need it. Failures are not
+    /// kept, so a later call asks again.
+    pub async fn get_cached<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
+        let cell = self
+            .cached
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry(path.to_string())
+            .or_default()
+            .clone();
+        let value = cell
+            .get_or_try_init(|| self.get::<serde_json::Value>(path))
+            .await?;
+        serde_json::from_value(value.clone()).map_err(|e| {
+            ApiError::new(
+                format!("GET {path}"),
+                ErrorKind::Decode,
+                format!("unexpected response shape: {e}"),
+            )
+        })
     }
 
     /// GET an object; `None` when the API says it does not exist (404).

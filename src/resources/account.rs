@@ -196,37 +196,46 @@ impl Resource for AccountResource {
         )
     }
 
-    /// A replacement deletes the account, with everything in it, before
-    /// creating the new one: refuse it at plan when the tenant would refuse
-    /// the new one (a unit or an account type it does not have).
-    async fn check_replacement(
+    /// A create or replacement in a unit the tenant does not have, or of a
+    /// type it may not create, fails at apply (a replacement after deleting
+    /// the account, with everything in it): refused at plan instead.
+    async fn check_change(
         &self,
         client: &Client,
-        prior: &Account,
+        prior: Option<&Account>,
         planned: &Account,
+        replacing: bool,
     ) -> Diagnostics {
         let mut diags = Diagnostics::default();
+        let creating = prior.is_none() || replacing;
         let new_unit = planned
             .unit_id
             .as_deref()
-            .filter(|u| prior.unit_id.as_deref() != Some(*u));
+            .filter(|u| creating && prior.and_then(|p| p.unit_id.as_deref()) != Some(*u));
         let new_type = planned
             .account_type
             .as_deref()
-            .filter(|t| prior.account_type.as_deref() != Some(*t));
+            .filter(|t| creating && prior.and_then(|p| p.account_type.as_deref()) != Some(*t));
         if new_unit.is_none() && new_type.is_none() {
             return diags;
         }
+        let consequence = match prior {
+            Some(p) if replacing => format!(
+                "Replacing account {:?} would delete it, with everything in it, and then fail",
+                p.name
+            ),
+            _ => format!("Creating account {:?} would fail", planned.name),
+        };
         // What the caller administers. A credential that may not list its
         // tenants leaves the check to the API.
-        let tenants: Vec<serde_json::Value> = match client.get("/user/tenants").await {
+        let tenants: Vec<serde_json::Value> = match client.get_cached("/user/tenants").await {
             Ok(t) => t,
             Err(e) => {
-                tracing::debug!(error = %e, "cannot list the tenants to check an account replacement");
+                tracing::debug!(error = %e, "cannot list the tenants to check an account at plan");
                 return diags;
             }
         };
-        let unit_of = |t: &serde_json::Value| -> Vec<String> {
+        let units_of = |t: &serde_json::Value| -> Vec<String> {
             t["tenant_units"]
                 .as_array()
                 .into_iter()
@@ -234,40 +243,38 @@ impl Resource for AccountResource {
                 .filter_map(|u| u["unit_tag"].as_str().map(str::to_string))
                 .collect()
         };
-        let units: Vec<String> = tenants.iter().flat_map(unit_of).collect();
+        let units: Vec<String> = tenants.iter().flat_map(units_of).collect();
         if let Some(unit) = new_unit.filter(|u| !units.is_empty() && !units.iter().any(|k| k == u))
         {
             diags.attr_error(
                 AttrPath::attr("unit_id"),
                 format!("{unit:?} is not a unit of your tenant"),
                 format!(
-                    "Replacing account {:?} would delete it, with everything in it, and then fail to create it in unit {unit:?}, \
-                     which none of your tenants has. Known units: {}.",
-                    prior.name,
+                    "{consequence}: no tenant of these credentials has unit {unit:?}. Known units: {}.",
                     units.join(", ")
                 ),
             );
         }
         if let Some(wanted) = new_type {
-            let unit = planned.unit_id.as_deref().or(prior.unit_id.as_deref());
+            // The unit's tenant; without a unit, the first tenant (whose first
+            // unit Cloudflare then uses).
+            let unit = planned.unit_id.as_deref();
             let tenant = tenants
                 .iter()
-                .find(|t| unit.is_some_and(|u| unit_of(t).iter().any(|k| k == u)))
+                .find(|t| unit.is_none_or(|u| units_of(t).iter().any(|k| k == u)))
                 .and_then(|t| t["tenant_tag"].as_str());
             if let Some(tenant) = tenant {
                 let path = format!(
                     "/tenants/{}/account_types",
                     crate::client::path_segment(tenant)
                 );
-                if let Ok(types) = client.get::<Vec<String>>(&path).await {
+                if let Ok(types) = client.get_cached::<Vec<String>>(&path).await {
                     if !types.iter().any(|t| t == wanted) {
                         diags.attr_error(
                             AttrPath::attr("type"),
                             format!("Your tenant cannot create {wanted:?} accounts"),
                             format!(
-                                "Replacing account {:?} would delete it, with everything in it, and then fail: tenant {tenant} \
-                                 may create {} accounts only.",
-                                prior.name,
+                                "{consequence}: tenant {tenant} may create {} accounts only.",
                                 types.join(", ")
                             ),
                         );

@@ -142,18 +142,42 @@ impl Resource for AccountMemberResource {
         )
     }
 
-    /// A replacement removes the member before inviting the new address:
-    /// refuse it at plan when the invitation would be refused.
-    async fn check_replacement(
+    /// What would fail at apply, refused at plan: `status = "accepted"`
+    /// without the tenant entitlement that allows it, and a replacement
+    /// (which removes the member before inviting the new address) towards an
+    /// address the account already has.
+    async fn check_change(
         &self,
         client: &Client,
-        prior: &AccountMember,
+        prior: Option<&AccountMember>,
         planned: &AccountMember,
+        replacing: bool,
     ) -> Diagnostics {
         let mut diags = Diagnostics::default();
-        if planned.account_id.is_empty() || planned.email.is_empty() {
-            return diags;
+        let creating = prior.is_none() || replacing;
+        if creating && planned.status.as_deref() == Some("accepted") {
+            if let Ok(tenants) = client
+                .get_cached::<Vec<serde_json::Value>>("/user/tenants")
+                .await
+            {
+                let allowed = |t: &serde_json::Value| {
+                    t["entitlements"]["allow_auto_accept_invites"]["value"].as_bool()
+                };
+                let known: Vec<bool> = tenants.iter().filter_map(allowed).collect();
+                if !known.is_empty() && known.iter().all(|a| !a) {
+                    diags.attr_error(
+                        AttrPath::attr("status"),
+                        "Members cannot be added as accepted in this tenant",
+                        "`status = \"accepted\"` adds a member without an invitation, which Cloudflare allows only when the \
+                         tenant's `allow_auto_accept_invites` entitlement is on, and it is off (see data.cftenant_tenant_entitlements). \
+                         Use `status = \"pending\"`, or leave it unset, to send an invitation.",
+                    );
+                }
+            }
         }
+        let Some(prior) = prior.filter(|_| replacing) else {
+            return diags;
+        };
         let members_path = format!("/accounts/{}/members", planned.account_id);
         match client.list_all::<ApiMember>(&members_path, &[], 50).await {
             Ok(members) => {

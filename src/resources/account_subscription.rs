@@ -1,7 +1,7 @@
 //! `cftenant_account_subscription`: an account-level add-on subscription
 //! (Zero Trust seats, Workers, Stream, …) under `/accounts/{id}/subscriptions`.
 
-use super::subscription::{self, ApiSubscription, Plan};
+use super::subscription::{self, ApiSubscription, Terms};
 use crate::adopt::{Candidate, Creation, Origin};
 use crate::checks;
 use crate::client::Client;
@@ -20,7 +20,7 @@ pub struct AccountSubscription {
     pub id: Option<String>,
     pub account_id: String,
     #[serde(flatten)]
-    pub plan: Plan,
+    pub terms: Terms,
 }
 
 fn collection(account_id: &str) -> String {
@@ -32,13 +32,13 @@ fn item(account_id: &str, id: &str) -> String {
 }
 
 impl AccountSubscription {
-    fn from_api(account_id: &str, mut plan: Plan, api: ApiSubscription) -> AccountSubscription {
+    fn from_api(account_id: &str, mut terms: Terms, api: ApiSubscription) -> AccountSubscription {
         let id = api.id.clone();
-        plan.merge(api);
+        terms.merge(api);
         AccountSubscription {
             id,
             account_id: account_id.to_string(),
-            plan,
+            terms,
         }
     }
 }
@@ -68,12 +68,12 @@ impl Resource for AccountSubscriptionResource {
         planned: AccountSubscription,
     ) -> OpResult<AccountSubscription, AccountSubscription> {
         let path = collection(&planned.account_id);
-        let body = planned.plan.body();
+        let body = planned.terms.body();
         let creation = Creation {
             client,
             what: format!(
                 "subscription {} of account {}",
-                planned.plan.rate_plan_id, planned.account_id
+                planned.terms.rate_plan_id, planned.account_id
             ),
             resource_type: Self::TYPE_NAME,
             import_id: Box::new(|id| format!("{}/{id}", planned.account_id)),
@@ -87,7 +87,7 @@ impl Resource for AccountSubscriptionResource {
                     let all: Vec<ApiSubscription> = client.get(&path).await?;
                     Ok(all
                         .into_iter()
-                        .filter(|s| planned.plan.is_satisfied_by(s))
+                        .filter(|s| planned.terms.is_satisfied_by(s))
                         .map(|s| Candidate {
                             id: s.id.clone().unwrap_or_default(),
                             // Subscriptions carry no creation time.
@@ -101,7 +101,7 @@ impl Resource for AccountSubscriptionResource {
             .await?;
         Ok(AccountSubscription::from_api(
             &planned.account_id,
-            planned.plan,
+            planned.terms,
             api,
         ))
     }
@@ -116,7 +116,7 @@ impl Resource for AccountSubscriptionResource {
             .get_if_exists::<ApiSubscription>(&item(&state.account_id, &id))
             .await
             .context(|| format!("reading subscription {id} of account {}", state.account_id))?;
-        Ok(found.map(|api| AccountSubscription::from_api(&state.account_id, state.plan, api)))
+        Ok(found.map(|api| AccountSubscription::from_api(&state.account_id, state.terms, api)))
     }
 
     async fn update(
@@ -127,7 +127,7 @@ impl Resource for AccountSubscriptionResource {
     ) -> OpResult<AccountSubscription, AccountSubscription> {
         let id = prior.id.clone().unwrap_or_default();
         let api: ApiSubscription = client
-            .put(&item(&planned.account_id, &id), &planned.plan.body())
+            .put(&item(&planned.account_id, &id), &planned.terms.body())
             .await
             .context(|| {
                 format!(
@@ -137,7 +137,7 @@ impl Resource for AccountSubscriptionResource {
             })?;
         Ok(AccountSubscription::from_api(
             &planned.account_id,
-            planned.plan,
+            planned.terms,
             api,
         ))
     }
@@ -184,7 +184,7 @@ impl Resource for AccountSubscriptionResource {
         Ok(AccountSubscription {
             id: api.id.clone(),
             account_id: account_id.to_string(),
-            plan: Plan::imported(api),
+            terms: Terms::imported(api),
         })
     }
 }

@@ -1,5 +1,5 @@
-//! What zone and account subscriptions share: the rate plan / frequency /
-//! component values model, its schema attributes, the API shapes, and the
+//! What zone and account subscriptions share: their terms (rate plan,
+//! frequency, component values), its schema attributes, the API shapes, and the
 //! read-back normalisation that keeps plans free of perpetual diffs.
 //!
 //! Cloudflare reads plans back in its own words: `PARTNERS_BIZ` comes back
@@ -107,7 +107,7 @@ pub fn attributes() -> Vec<Attribute> {
 
 /// The part of the model both resources share (flattened into theirs).
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
-pub struct Plan {
+pub struct Terms {
     pub rate_plan_id: String,
     pub frequency: Option<String>,
     pub component_values: Option<Vec<ComponentValue>>,
@@ -177,7 +177,7 @@ pub struct RatePlanRef<'a> {
     pub id: &'a str,
 }
 
-impl Plan {
+impl Terms {
     pub fn body(&self) -> Body<'_> {
         Body {
             rate_plan: RatePlanRef {
@@ -188,18 +188,18 @@ impl Plan {
         }
     }
 
-    /// The plan of an object being imported: there is no configured spelling
+    /// The terms of an object being imported: there is no configured spelling
     /// to keep, so plans read back normalised take their partner id, and
     /// the components are those not at the plan's default.
-    pub fn imported(api: ApiSubscription) -> Plan {
-        let mut plan = Plan {
+    pub fn imported(api: ApiSubscription) -> Terms {
+        let mut terms = Terms {
             rate_plan_id: canonical_plan_id(
                 api.rate_plan.as_ref().map_or("free", |r| r.id.as_str()),
             ),
             ..Default::default()
         };
-        plan.merge(api);
-        plan
+        terms.merge(api);
+        terms
     }
 
     /// Whether a subscription the API reports is this plan: same plan (in
@@ -349,7 +349,7 @@ mod tests {
             ("pro", "PARTNERS_PRO"),
             ("TEAMS_ENT", "TEAMS_ENT"),
         ] {
-            let mut p = Plan {
+            let mut p = Terms {
                 rate_plan_id: "anything".into(),
                 frequency: Some("monthly".into()),
                 ..Default::default()
@@ -370,14 +370,14 @@ mod tests {
 
     #[test]
     fn not_applicable_frequency_keeps_the_configured_one() {
-        let mut p = Plan {
+        let mut p = Terms {
             rate_plan_id: "PARTNERS_ENT".into(),
             frequency: Some("yearly".into()),
             ..Default::default()
         };
         p.merge(api("enterprise", "not-applicable"));
         assert_eq!(p.frequency.as_deref(), Some("yearly"));
-        let mut p = Plan {
+        let mut p = Terms {
             rate_plan_id: "PARTNERS_BIZ".into(),
             frequency: Some("monthly".into()),
             ..Default::default()
@@ -394,7 +394,7 @@ mod tests {
     fn annual_is_yearly() {
         assert!(same_frequency("annual", "yearly"));
         assert!(!same_frequency("annual", "monthly"));
-        let p = Plan {
+        let p = Terms {
             rate_plan_id: "PARTNERS_BIZ".into(),
             frequency: Some("annual".into()),
             ..Default::default()
@@ -404,7 +404,7 @@ mod tests {
 
     #[test]
     fn listed_components_take_the_apis_quantities_and_extras_show() {
-        let mut p = Plan {
+        let mut p = Terms {
             rate_plan_id: "PARTNERS_BIZ".into(),
             component_values: listed(&[("page_rules", 20)]),
             ..Default::default()
@@ -412,7 +412,7 @@ mod tests {
         p.merge(api("business", "monthly"));
         assert_eq!(p.component_values, listed(&[("page_rules", 60)]));
         // Not configured: the extra page rules are still paid for, so they show.
-        let mut p = Plan {
+        let mut p = Terms {
             rate_plan_id: "PARTNERS_BIZ".into(),
             ..Default::default()
         };
@@ -421,7 +421,7 @@ mod tests {
         // Everything at its default: nothing to show, and `[]` stays `[]`.
         let mut defaults = api("business", "monthly");
         defaults.component_values = vec![component("page_rules", 50, 50), component("zones", 1, 1)];
-        let mut p = Plan {
+        let mut p = Terms {
             rate_plan_id: "PARTNERS_BIZ".into(),
             ..Default::default()
         };
@@ -429,7 +429,7 @@ mod tests {
         assert_eq!(p.component_values, None);
         let mut defaults = api("business", "monthly");
         defaults.component_values = vec![component("page_rules", 50, 50)];
-        let mut p = Plan {
+        let mut p = Terms {
             rate_plan_id: "PARTNERS_BIZ".into(),
             component_values: Some(Vec::new()),
             ..Default::default()
@@ -440,7 +440,7 @@ mod tests {
 
     #[test]
     fn the_body_always_carries_the_components() {
-        let p = Plan {
+        let p = Terms {
             rate_plan_id: "PARTNERS_BIZ".into(),
             ..Default::default()
         };
@@ -453,7 +453,7 @@ mod tests {
 
     #[test]
     fn satisfied_by_compares_plan_frequency_and_components() {
-        let p = Plan {
+        let p = Terms {
             rate_plan_id: "PARTNERS_BIZ".into(),
             frequency: Some("monthly".into()),
             component_values: listed(&[("page_rules", 60)]),
@@ -462,12 +462,12 @@ mod tests {
         assert!(p.is_satisfied_by(&api("business", "monthly")));
         assert!(!p.is_satisfied_by(&api("business", "yearly")));
         assert!(!p.is_satisfied_by(&api("pro", "monthly")));
-        let more = Plan {
+        let more = Terms {
             component_values: listed(&[("page_rules", 70)]),
             ..p.clone()
         };
         assert!(!more.is_satisfied_by(&api("business", "monthly")));
-        let defaults_only = Plan {
+        let defaults_only = Terms {
             component_values: None,
             ..p.clone()
         };
@@ -475,7 +475,7 @@ mod tests {
             !defaults_only.is_satisfied_by(&api("business", "monthly")),
             "extra page rules are not the plan's defaults"
         );
-        let ent = Plan {
+        let ent = Terms {
             rate_plan_id: "PARTNERS_ENT".into(),
             frequency: Some("monthly".into()),
             ..Default::default()
@@ -487,18 +487,18 @@ mod tests {
 
     #[test]
     fn imported_plans_take_partner_ids_and_the_extras() {
-        let p = Plan::imported(api("business", "monthly"));
+        let p = Terms::imported(api("business", "monthly"));
         assert_eq!(p.rate_plan_id, "PARTNERS_BIZ");
         assert_eq!(p.frequency.as_deref(), Some("monthly"));
         assert_eq!(p.component_values, listed(&[("page_rules", 60)]));
         assert_eq!(
-            Plan::imported(api("enterprise", "not-applicable"))
+            Terms::imported(api("enterprise", "not-applicable"))
                 .frequency
                 .as_deref(),
             Some("monthly")
         );
         assert_eq!(
-            Plan::imported(api("TEAMS_ENT", "yearly")).rate_plan_id,
+            Terms::imported(api("TEAMS_ENT", "yearly")).rate_plan_id,
             "TEAMS_ENT"
         );
     }

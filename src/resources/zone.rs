@@ -132,7 +132,6 @@ struct ApiZone {
     #[serde(default)]
     name_servers: Vec<String>,
     original_name_servers: Option<Vec<String>>,
-    plan: Option<IdRef>,
     verification_key: Option<String>,
     created_on: Option<String>,
     activated_on: Option<String>,
@@ -172,7 +171,7 @@ impl Zone {
         self.status = api.status;
         self.name_servers = Some(api.name_servers);
         self.original_name_servers = api.original_name_servers;
-        self.plan_id = api.plan.map(|p| p.id);
+        self.plan_id = None;
         self.verification_key = api.verification_key;
         self.created_on = api.created_on;
         self.activated_on = api.activated_on;
@@ -204,7 +203,14 @@ impl Resource for ZoneResource {
                 Attribute::computed("status", Type::String, "`initializing`, `pending`, `active` or `moved`."),
                 Attribute::computed("name_servers", Type::list(Type::String), "The Cloudflare nameservers assigned to the zone: set these at the registrar."),
                 Attribute::computed("original_name_servers", Type::list(Type::String), "The zone's nameservers before moving to Cloudflare."),
-                Attribute::computed("plan_id", Type::String, "Id of the zone's plan as the zone reports it (manage the plan with `cftenant_zone_subscription`)."),
+                Attribute::computed(
+                    "plan_id",
+                    Type::String,
+                    "Always null. It was the zone's plan as the zone reported it, which lagged behind every change made with \
+                     `cftenant_zone_subscription` (and Cloudflare deprecates it): read the plan from `cftenant_zone_subscription`. \
+                     It stays so that states written before read; it goes away in 1.0.",
+                )
+                .deprecated(),
                 Attribute::computed("verification_key", Type::String, "For `partial` zones: the TXT verification key."),
                 Attribute::computed("created_on", Type::String, "When the zone was created (RFC 3339)."),
                 Attribute::computed("activated_on", Type::String, "When the zone was activated (RFC 3339), if it has been."),
@@ -214,17 +220,20 @@ impl Resource for ZoneResource {
 
     /// A replacement destroys the zone before creating the new one: refuse
     /// it at plan when the new one cannot be created.
-    async fn check_replacement(
+    async fn check_change(
         &self,
         client: &Client,
-        prior: &Zone,
+        prior: Option<&Zone>,
         planned: &Zone,
+        replacing: bool,
     ) -> Diagnostics {
         let mut diags = Diagnostics::default();
-        // Unknown at plan time (from another resource): nothing to check yet.
-        if planned.account_id.is_empty() || planned.name.is_empty() {
+        // A create that finds the name taken fails cleanly at apply (and
+        // checking every create would cost a request each): only what a
+        // replacement would destroy first is checked.
+        let Some(prior) = prior.filter(|_| replacing) else {
             return diags;
-        }
+        };
         if planned.account_id != prior.account_id {
             match client
                 .get_if_exists::<serde_json::Value>(&format!("/accounts/{}", planned.account_id))

@@ -1,11 +1,15 @@
 //! `cftenant_zone_subscription`: the zone's plan (`/zones/{zone_id}/subscription`).
 //!
-//! There is no DELETE: destroying this resource puts the zone back on
-//! `PARTNERS_FREE`, which stops the paid plan. A zone without a paid
+//! A zone has one plan. Creating this resource puts a free zone on the
+//! configured plan; a zone already on a paid plan (made outside this
+//! configuration, or the plan a `create_before_destroy` replacement is
+//! about to destroy) is refused with the import that takes it over, never
+//! silently overwritten. Destroying it puts the zone back on
+//! `PARTNERS_FREE`, which stops the paid plan. A zone without a
 //! subscription record answers 404 with code 1207; that means "free", not
 //! "deleted outside Terraform".
 
-use super::subscription::{self, ApiSubscription, Plan};
+use super::subscription::{self, ApiSubscription, Terms};
 use crate::adopt::{Candidate, Creation, Origin};
 use crate::checks;
 use crate::client::{ApiError, Client};
@@ -24,7 +28,7 @@ pub struct ZoneSubscription {
     pub id: Option<String>,
     pub zone_id: String,
     #[serde(flatten)]
-    pub plan: Plan,
+    pub terms: Terms,
 }
 
 /// Cloudflare's code for "this zone has no subscription record" (free zones).
@@ -39,32 +43,58 @@ fn no_record(e: &ApiError) -> bool {
     e.is_not_found() && e.has_code(NO_SUBSCRIPTION)
 }
 
-/// Sends the plan: POST when the zone has no subscription record, PUT when it has one.
-async fn write_plan(
+/// Puts a free zone on new terms: POST when the zone has no subscription
+/// record, PUT over the free plan a record holds (what a destroy leaves).
+/// A paid plan is someone's: the POST's refusal (1205) is returned.
+async fn write_new_terms(
     client: &Client,
     zone_id: &str,
-    plan: &Plan,
+    terms: &Terms,
 ) -> Result<ApiSubscription, ApiError> {
-    match client.post(&path(zone_id), &plan.body()).await {
+    match client.post(&path(zone_id), &terms.body()).await {
         Err(e) if e.has_code(subscription::SUBSCRIPTION_EXISTS) => {
-            client.put(&path(zone_id), &plan.body()).await
+            match read_terms(client, zone_id).await? {
+                Some(current) if is_free(&current) => {
+                    client.put(&path(zone_id), &terms.body()).await
+                }
+                _ => Err(e),
+            }
         }
         other => other,
     }
 }
 
+/// A plan `GET /zones/{id}/available_rate_plans` offers.
+#[derive(Deserialize)]
+struct OfferedPlan {
+    id: String,
+    #[serde(default)]
+    components: Vec<OfferedComponent>,
+}
+
+#[derive(Deserialize)]
+struct OfferedComponent {
+    name: String,
+}
+
+fn is_free(s: &ApiSubscription) -> bool {
+    s.rate_plan
+        .as_ref()
+        .is_none_or(|r| subscription::plan_family(&r.id) == "free")
+}
+
 /// The zone's current plan; `Ok(None)` when the zone itself is gone.
-async fn read_plan(client: &Client, zone_id: &str) -> Result<Option<ApiSubscription>, ApiError> {
+async fn read_terms(client: &Client, zone_id: &str) -> Result<Option<ApiSubscription>, ApiError> {
     match client.get::<ApiSubscription>(&path(zone_id)).await {
         Ok(s) => Ok(Some(s)),
         // No record: the zone is on the free plan.
-        Err(e) if no_record(&e) => Ok(Some(free_plan())),
+        Err(e) if no_record(&e) => Ok(Some(free_terms())),
         Err(e) if e.is_not_found() => Ok(None),
         Err(e) => Err(e),
     }
 }
 
-fn free_plan() -> ApiSubscription {
+fn free_terms() -> ApiSubscription {
     ApiSubscription {
         id: None,
         rate_plan: Some(subscription::ApiRatePlan { id: "free".into() }),
@@ -101,6 +131,72 @@ impl Resource for ZoneSubscriptionResource {
         )
     }
 
+    /// A plan the zone cannot have, or a component its plan does not have,
+    /// fails at apply: refused at plan, from the plans the zone offers.
+    async fn check_change(
+        &self,
+        client: &Client,
+        prior: Option<&ZoneSubscription>,
+        planned: &ZoneSubscription,
+        _replacing: bool,
+    ) -> Diagnostics {
+        let mut diags = Diagnostics::default();
+        let same_terms = prior.is_some_and(|p| {
+            p.terms.rate_plan_id == planned.terms.rate_plan_id
+                && p.terms.component_values == planned.terms.component_values
+        });
+        if same_terms {
+            return diags;
+        }
+        let path = format!("/zones/{}/available_rate_plans", planned.zone_id);
+        let offered: Vec<OfferedPlan> = match client.get(&path).await {
+            Ok(plans) => plans,
+            // A zone that does not exist yet, or credentials that may not
+            // list plans: the API decides at apply.
+            Err(e) => {
+                tracing::debug!(error = %e, "cannot list the zone's plans to check them at plan");
+                return diags;
+            }
+        };
+        let wanted = &planned.terms.rate_plan_id;
+        let Some(plan) = offered
+            .iter()
+            .find(|p| subscription::plan_family(&p.id) == subscription::plan_family(wanted))
+        else {
+            let ids: Vec<&str> = offered.iter().map(|p| p.id.as_str()).collect();
+            diags.attr_error(
+                tfplugin::value::AttrPath::attr("rate_plan_id"),
+                format!("Zone {} cannot have the plan {wanted:?}", planned.zone_id),
+                format!(
+                    "The zone offers {} (GET /zones/{{id}}/available_rate_plans); other plans fail to resolve (Cloudflare error 1204).",
+                    ids.join(", ")
+                ),
+            );
+            return diags;
+        };
+        let names: Vec<&str> = plan.components.iter().map(|c| c.name.as_str()).collect();
+        for (i, c) in planned.terms.component_values.iter().flatten().enumerate() {
+            if !names.contains(&c.name.as_str()) {
+                diags.attr_error(
+                    tfplugin::value::AttrPath::attr("component_values")
+                        .push(tfplugin::value::PathStep::Index(i as i64))
+                        .push(tfplugin::value::PathStep::Attribute("name".into())),
+                    format!("{:?} is not a component of {wanted}", c.name),
+                    format!(
+                        "The components of {} are {}.",
+                        plan.id,
+                        if names.is_empty() {
+                            "none".to_string()
+                        } else {
+                            names.join(", ")
+                        }
+                    ),
+                );
+            }
+        }
+        diags
+    }
+
     async fn create(
         &self,
         client: &Client,
@@ -110,24 +206,29 @@ impl Resource for ZoneSubscriptionResource {
             client,
             what: format!(
                 "the {} plan of zone {}",
-                planned.plan.rate_plan_id, planned.zone_id
+                planned.terms.rate_plan_id, planned.zone_id
             ),
             resource_type: Self::TYPE_NAME,
             import_id: Box::new(str::to_string),
-            exists_codes: &[],
+            exists_codes: &[subscription::SUBSCRIPTION_EXISTS],
             unique: "one plan per zone",
         };
         let api = creation
             .run(
-                || write_plan(client, &planned.zone_id, &planned.plan),
+                || write_new_terms(client, &planned.zone_id, &planned.terms),
                 || async {
-                    // The zone already on the wanted plan means the write went through.
-                    let current = read_plan(client, &planned.zone_id).await?;
+                    // The zone on the wanted plan means the write went
+                    // through; on another paid plan, it is not ours.
+                    let current = read_terms(client, &planned.zone_id).await?;
                     Ok(current
-                        .filter(|s| planned.plan.is_satisfied_by(s))
+                        .filter(|s| !is_free(s))
                         .map(|s| Candidate {
                             id: planned.zone_id.clone(),
-                            origin: Origin::Written,
+                            origin: if planned.terms.is_satisfied_by(&s) {
+                                Origin::Written
+                            } else {
+                                Origin::Differs
+                            },
                             object: s,
                         })
                         .into_iter()
@@ -138,7 +239,7 @@ impl Resource for ZoneSubscriptionResource {
             .await?;
         let mut state = planned;
         state.id = Some(state.zone_id.clone());
-        state.plan.merge(api);
+        state.terms.merge(api);
         Ok(state)
     }
 
@@ -148,12 +249,12 @@ impl Resource for ZoneSubscriptionResource {
         mut state: ZoneSubscription,
     ) -> OpResult<Option<ZoneSubscription>, ZoneSubscription> {
         let zone_id = state.zone_id.clone();
-        match read_plan(client, &zone_id)
+        match read_terms(client, &zone_id)
             .await
             .context(|| format!("reading the plan of zone {zone_id}"))?
         {
             Some(api) => {
-                state.plan.merge(api);
+                state.terms.merge(api);
                 Ok(Some(state))
             }
             None => Ok(None),
@@ -169,19 +270,19 @@ impl Resource for ZoneSubscriptionResource {
         // A zone in state usually has its record already: change it with one
         // PUT. A zone on the free plan has none (1207), and gets a create.
         let api = match client
-            .put(&path(&planned.zone_id), &planned.plan.body())
+            .put(&path(&planned.zone_id), &planned.terms.body())
             .await
         {
             Err(e) if no_record(&e) => return self.create(client, planned).await,
             other => other.context(|| {
                 format!(
                     "changing zone {} to the {} plan",
-                    planned.zone_id, planned.plan.rate_plan_id
+                    planned.zone_id, planned.terms.rate_plan_id
                 )
             })?,
         };
         let mut state = planned;
-        state.plan.merge(api);
+        state.terms.merge(api);
         Ok(state)
     }
 
@@ -190,7 +291,7 @@ impl Resource for ZoneSubscriptionResource {
         client: &Client,
         state: ZoneSubscription,
     ) -> OpResult<Diagnostics, ZoneSubscription> {
-        let free = Plan {
+        let free = Terms {
             rate_plan_id: FREE_PLAN.into(),
             frequency: Some("monthly".into()),
             ..Default::default()
@@ -214,7 +315,7 @@ impl Resource for ZoneSubscriptionResource {
         id: &str,
     ) -> OpResult<ZoneSubscription, ZoneSubscription> {
         let [id] = parse_import_id(Self::TYPE_NAME, id, ["zone_id"])?;
-        let Some(api) = read_plan(client, id)
+        let Some(api) = read_terms(client, id)
             .await
             .context(|| format!("reading the plan of zone {id}"))?
         else {
@@ -223,7 +324,7 @@ impl Resource for ZoneSubscriptionResource {
         Ok(ZoneSubscription {
             id: Some(id.to_string()),
             zone_id: id.to_string(),
-            plan: Plan::imported(api),
+            terms: Terms::imported(api),
         })
     }
 }

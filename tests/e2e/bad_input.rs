@@ -189,15 +189,14 @@ fn cases() -> Vec<Case> {
             account_with("enforce_twofactor", "\"sometimes\""),
             &["enforce_twofactor", "a bool is required"],
         ),
-        apply(
-            "account unknown unit (API)",
+        plan(
+            "account unknown unit (checked with the API at plan)",
             account_with("unit_id", &quoted(UNKNOWN_ID.into())),
             &[
                 "with cftenant_account.case",
-                "Cloudflare error 1007",
-                "unit.id",
+                "is not a unit of your tenant",
                 UNKNOWN_ID,
-                "known units",
+                "Known units",
                 DEFAULT_UNIT,
             ],
         ),
@@ -274,10 +273,16 @@ fn cases() -> Vec<Case> {
             member(&format!("account_id = \"{UNKNOWN_ID}\"\nemail = \"ada@example.com\"\nroles = [null]")),
             &["with cftenant_account_member.case", "`roles` must not contain null elements"],
         ),
+        plan(
+            "member accepted without entitlement (checked with the API at plan)",
+            member(&format!("account_id = \"{UNKNOWN_ID}\"\nemail = \"ada@example.com\"\nroles = [\"{ADMIN}\"]\nstatus = \"accepted\"")),
+            &["with cftenant_account_member.case", "`allow_auto_accept_invites` entitlement is on, and it is off"],
+        ),
         apply(
             "member accepted without entitlement (API)",
             format!("{CUSTOMER}{}", member(&format!("account_id = cftenant_account.customer.id\nemail = \"ada@example.com\"\nroles = [\"{ADMIN}\"]\nstatus = \"accepted\""))),
-            &["with cftenant_account_member.case", "Cloudflare error 1010", "allow_auto_accept_invites", "status = \"pending\""],
+            // Planned again during the apply, once the account's id is known.
+            &["with cftenant_account_member.case", "Members cannot be added as accepted in this tenant", "allow_auto_accept_invites", "status = \"pending\""],
         ),
         apply(
             "member duplicate email (API)",
@@ -389,7 +394,8 @@ fn cases() -> Vec<Case> {
         apply(
             "zone plan unknown rate plan (API)",
             format!("{CUSTOMER}{CUSTOMER_ZONE}{}", zone_subscription("zone_id = cftenant_zone.customer.id\nrate_plan_id = \"PARTNERS_GOLD\"")),
-            &["with cftenant_zone_subscription.case", "PARTNERS_GOLD", "Cloudflare error 1204", "failed to resolve provided rate plan"],
+            // Planned again during the apply, once the zone's id is known.
+            &["with cftenant_zone_subscription.case", "cannot have the plan \"PARTNERS_GOLD\"", "The zone offers PARTNERS_FREE", "Cloudflare error 1204"],
         ),
         apply(
             "zone plan unknown component (API)",
@@ -397,7 +403,7 @@ fn cases() -> Vec<Case> {
                 "{CUSTOMER}{CUSTOMER_ZONE}{}",
                 zone_subscription("zone_id = cftenant_zone.customer.id\nrate_plan_id = \"PARTNERS_BIZ\"\ncomponent_values = [{ name = \"bananas\", value = 3 }]")
             ),
-            &["component_values[0].name: 'bananas' is not a component of rate plan business", "valid: page_rules"],
+            &["\"bananas\" is not a component of PARTNERS_BIZ", "The components of PARTNERS_BIZ are page_rules"],
         ),
         // ---- cftenant_account_subscription ----
         plan(

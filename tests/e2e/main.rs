@@ -29,5 +29,6 @@ mod tenant_accounts;
 mod tenant_entitlements;
 mod tenant_memberships;
 mod tls;
+mod upgrade;
 mod zone;
 mod zone_subscription;

@@ -267,3 +267,141 @@ fn spellings_of_one_plan_are_no_change() {
     let (code, text) = ctx.ws.plan();
     assert_eq!(code, 2, "{text}");
 }
+
+/// An account, a zone, and the zone's plan with `lines` added to it.
+fn planned_zone(plan: &str, lines: &str) -> String {
+    format!(
+        "resource \"cftenant_account\" \"customer\" {{\n  name = \"One Plan Customer\"\n}}\n\
+         resource \"cftenant_zone\" \"main\" {{\n  account_id = cftenant_account.customer.id\n  name = \"one-plan-example.com\"\n}}\n\
+         resource \"cftenant_zone_subscription\" \"main\" {{\n  zone_id = cftenant_zone.main.id\n  rate_plan_id = \"{plan}\"\n{lines}\n}}\n"
+    )
+}
+
+#[test]
+fn create_before_destroy_never_leaves_the_zone_on_the_free_plan() {
+    let ctx = Ctx::new();
+    let cbd = "  lifecycle {\n    create_before_destroy = true\n  }";
+    ctx.ws.write_config(&planned_zone("PARTNERS_BIZ", cbd));
+    ctx.ws.apply();
+    let out = ctx.ws.terraform(&[
+        "apply",
+        "-auto-approve",
+        "-input=false",
+        "-no-color",
+        "-replace=cftenant_zone_subscription.main",
+    ]);
+    let text = output_text(&out);
+    assert!(!out.status.success(), "{text}");
+    for needle in [
+        "Cloudflare error 1205",
+        "Cloudflare allows one plan per zone",
+        "this resource cannot be created before its old self is destroyed",
+    ] {
+        assert!(text.contains(needle), "no {needle:?} in:\n{text}");
+    }
+    assert_eq!(
+        subscription(&ctx)["rate_plan"]["id"],
+        "business",
+        "the zone must keep its plan"
+    );
+    // Without create_before_destroy the replacement goes through, and the
+    // zone ends on its plan.
+    ctx.ws.write_config(&planned_zone("PARTNERS_BIZ", ""));
+    ctx.ws.ok(&[
+        "apply",
+        "-auto-approve",
+        "-input=false",
+        "-no-color",
+        "-replace=cftenant_zone_subscription.main",
+    ]);
+    assert_eq!(subscription(&ctx)["rate_plan"]["id"], "business");
+    ctx.ws.assert_plan_empty();
+}
+
+#[test]
+fn a_paid_plan_made_outside_terraform_is_not_taken_over() {
+    let mut ctx = Ctx::new();
+    let account = ctx.sim.api(
+        "POST",
+        "/accounts",
+        Some(serde_json::json!({"name": "Outside Co"})),
+    );
+    let zone = ctx.sim.api(
+        "POST",
+        "/zones",
+        Some(serde_json::json!({"name": "outside-plan.org", "account": {"id": account["id"]}})),
+    );
+    let zone_id = zone["id"].as_str().unwrap().to_string();
+    ctx.sim.api(
+        "POST",
+        &format!("/zones/{zone_id}/subscription"),
+        Some(serde_json::json!({"rate_plan": {"id": "PARTNERS_ENT"}})),
+    );
+    ctx.set_var("zone_id", &zone_id);
+    ctx.ws.write_config(
+        "variable \"zone_id\" {}\nresource \"cftenant_zone_subscription\" \"main\" {\n  zone_id = var.zone_id\n  rate_plan_id = \"PARTNERS_BIZ\"\n}\n",
+    );
+    let out = ctx
+        .ws
+        .terraform(&["apply", "-auto-approve", "-input=false", "-no-color"]);
+    let text = output_text(&out);
+    assert!(!out.status.success(), "{text}");
+    assert!(
+        text.contains(&format!(
+            "terraform import cftenant_zone_subscription.<name> {zone_id}"
+        )),
+        "{text}"
+    );
+    let api = ctx
+        .sim
+        .api("GET", &format!("/zones/{zone_id}/subscription"), None);
+    assert_eq!(
+        api["rate_plan"]["id"], "enterprise",
+        "the plan made outside stays"
+    );
+    assert!(ctx.ws.state().is_empty());
+    // Imported, it is managed: the configured plan is then a planned change.
+    ctx.ws.ok(&[
+        "import",
+        "-input=false",
+        "-no-color",
+        "cftenant_zone_subscription.main",
+        &zone_id,
+    ]);
+    let (code, text) = ctx.ws.plan();
+    assert_eq!(code, 2, "{text}");
+    assert!(
+        text.contains("\"PARTNERS_ENT\" -> \"PARTNERS_BIZ\""),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_plan_or_component_the_zone_does_not_offer_is_refused_at_plan() {
+    let ctx = Ctx::new();
+    ctx.ws.write_config(&planned_zone("PARTNERS_PRO", ""));
+    ctx.ws.apply();
+    for (lines, plan, needle) in [
+        (
+            "",
+            "PARTNERS_GOLD",
+            "cannot have the plan \"PARTNERS_GOLD\"",
+        ),
+        (
+            "",
+            "TEAMS_STANDARD",
+            "cannot have the plan \"TEAMS_STANDARD\"",
+        ),
+        (
+            "  component_values = [{ name = \"seats\", value = 3 }]",
+            "PARTNERS_BIZ",
+            "\"seats\" is not a component of PARTNERS_BIZ",
+        ),
+    ] {
+        ctx.ws.write_config(&planned_zone(plan, lines));
+        let (code, text) = ctx.ws.plan();
+        assert_eq!(code, 1, "{plan}: {text}");
+        assert!(text.contains(needle), "{plan}: {text}");
+    }
+    assert_eq!(subscription(&ctx)["rate_plan"]["id"], "pro");
+}
