@@ -13,11 +13,14 @@ use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use serde_json::{json, Value};
 
-use super::envelope::{codes, ApiError, ApiResult};
-use super::faults::FaultSet;
-use super::input::{opt_bool, JsonObject};
-use super::store::{SimState, User};
-use super::{accounts, lock, members, subscriptions, tenants, users, zones, App, SimConn};
+use crate::app::{lock, App};
+use crate::errors::{codes, ApiError, ApiResult};
+use crate::faults::FaultSet;
+use crate::input::{opt_bool, JsonObject};
+use crate::server::SimConn;
+use crate::store::SimState;
+use crate::users::models::User;
+use crate::{accounts, members, subscriptions, tenants, users, zones};
 
 /// Request counts by `"METHOD /template"`.
 #[derive(Debug, Default)]
@@ -129,19 +132,25 @@ pub fn dump(state: &SimState) -> Value {
     })
 }
 
-async fn state(State(app): State<App>) -> Json<Value> {
-    let state = app.state.lock().await;
-    Json(dump(&state))
+async fn state(State(app): State<App>) -> ApiResult {
+    app.read(|state| Ok(dump(state))).await.map(plain)
+}
+
+/// Admin answers are plain JSON, without the API envelope.
+fn plain(v: Value) -> Response {
+    Json(v).into_response()
 }
 
 /// Back to the seeded state (from the command-line flags). Also forgets rate-limit
 /// windows; statistics and fault rules are kept (they have their own endpoints).
 async fn reset(State(app): State<App>) -> ApiResult {
-    let mut state = app.state.lock().await;
-    *state = SimState::seed(&app.seed);
-    app.commit(&state)?;
+    app.write(|state| {
+        *state = SimState::seed(&app.seed);
+        Ok(())
+    })
+    .await?;
     lock(&app.limiter).reset();
-    Ok(Json(json!({ "reset": true })).into_response())
+    Ok(plain(json!({ "reset": true })))
 }
 
 async fn stats(State(app): State<App>) -> Json<Value> {
@@ -176,8 +185,8 @@ fn clock_json(state: &SimState) -> Value {
     json!({ "offset_seconds": state.clock_offset_seconds, "now": state.now_rfc3339() })
 }
 
-async fn get_clock(State(app): State<App>) -> Json<Value> {
-    Json(clock_json(&*app.state.lock().await))
+async fn get_clock(State(app): State<App>) -> ApiResult {
+    app.read(|state| Ok(clock_json(state))).await.map(plain)
 }
 
 /// Sets how far the simulated server's clock runs ahead of (or, negative, behind) this
@@ -194,15 +203,18 @@ async fn set_clock(State(app): State<App>, JsonObject(body): JsonObject) -> ApiR
                 "offset_seconds: is required, a whole number of seconds of at most {TEN_YEARS} either way"
             ))
         })?;
-    let mut state = app.state.lock().await;
-    state.clock_offset_seconds = offset;
-    app.commit(&state)?;
-    Ok(Json(clock_json(&state)).into_response())
+    app.write(|state| {
+        state.clock_offset_seconds = offset;
+        Ok(clock_json(state))
+    })
+    .await
+    .map(plain)
 }
 
-async fn get_entitlements(State(app): State<App>) -> Json<Value> {
-    let state = app.state.lock().await;
-    Json(tenants::render_entitlements(&state.tenant.entitlements))
+async fn get_entitlements(State(app): State<App>) -> ApiResult {
+    app.read(|state| Ok(tenants::render_entitlements(&state.tenant.entitlements)))
+        .await
+        .map(plain)
 }
 
 /// Changes the boolean entitlements, e.g. `{"partial_setup_allowed": false}`; values may
@@ -220,7 +232,7 @@ async fn patch_entitlements(State(app): State<App>, JsonObject(body): JsonObject
         };
         wanted.push((key.clone(), flag));
     }
-    let mut state = app.state.lock().await;
+    app.write(|state| {
     let mut updated = state.tenant.entitlements.clone();
     for (key, flag) in wanted {
         let slot = match key.as_str() {
@@ -237,21 +249,24 @@ async fn patch_entitlements(State(app): State<App>, JsonObject(body): JsonObject
         *slot = flag;
     }
     state.tenant.entitlements = updated;
-    app.commit(&state)?;
-    Ok(Json(tenants::render_entitlements(&state.tenant.entitlements)).into_response())
+    Ok(tenants::render_entitlements(&state.tenant.entitlements))
+    })
+    .await
+    .map(plain)
 }
 
 /// Marks a zone active (what Cloudflare does once the nameservers point to it).
 async fn activate_zone(State(app): State<App>, Path(zone_id): Path<String>) -> ApiResult {
-    let mut state = app.state.lock().await;
-    let now = state.now_rfc3339();
-    let zone = state.zone_mut(&zone_id)?;
-    zone.status = "active".into();
-    zone.activated_on = Some(now.clone());
-    zone.modified_on = now;
-    let rendered = zones::render(state.zone(&zone_id)?, &state);
-    app.commit(&state)?;
-    Ok(Json(rendered).into_response())
+    app.write(|state| {
+        let now = state.now_rfc3339();
+        let zone = state.zone_mut(&zone_id)?;
+        zone.status = "active".into();
+        zone.activated_on = Some(now.clone());
+        zone.modified_on = now;
+        Ok(zones::render(state.zone(&zone_id)?, state))
+    })
+    .await
+    .map(plain)
 }
 
 /// Removes a service user, as Cloudflare support would: its API key stops working at
@@ -278,10 +293,9 @@ fn remove_service_user(state: &mut SimState, user_id: &str) -> Result<User, ApiE
 /// `DELETE /__sim/users/{user_id}`: removes a service user (the API has no such call),
 /// so tests can simulate a user deleted outside Terraform. Returns `{"id", "email"}`.
 async fn delete_user(State(app): State<App>, Path(user_id): Path<String>) -> ApiResult {
-    let mut state = app.state.lock().await;
-    let user = remove_service_user(&mut state, &user_id)?;
-    app.commit(&state)?;
-    Ok(Json(json!({ "id": user.id, "email": user.email })).into_response())
+    app.write(|state| remove_service_user(state, &user_id))
+        .await
+        .map(|user| plain(json!({ "id": user.id, "email": user.email })))
 }
 
 #[cfg(test)]

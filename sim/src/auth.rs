@@ -12,8 +12,8 @@
 
 use axum::http::{HeaderMap, StatusCode};
 
-use super::envelope::{codes, ApiError};
-use super::store::SimState;
+use crate::errors::{codes, ApiError};
+use crate::store::SimState;
 
 /// The credentials that authenticate the tenant admin (from the command line).
 #[derive(Debug, Clone)]
@@ -158,7 +158,7 @@ pub fn authenticate(
         ));
     }
     let email = match email {
-        Some(Ok(email)) if super::input::is_valid_email(email) => email,
+        Some(Ok(email)) if crate::input::is_valid_email(email) => email,
         _ => {
             return Err(invalid_headers(
                 codes::CHAIN_BAD_EMAIL,

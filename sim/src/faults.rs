@@ -14,8 +14,8 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::{json, Map, Value};
 
-use super::envelope::{codes, ApiError};
-use super::input::{opt_str, type_name};
+use crate::errors::{codes, ApiError};
+use crate::input::{opt_str, type_name};
 
 /// What a fired rule does to the request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

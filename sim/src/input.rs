@@ -11,7 +11,8 @@ use axum::http::request::Parts;
 use axum::http::StatusCode;
 use serde_json::{Map, Value};
 
-use super::envelope::{codes, ApiError, PageRequest};
+use crate::envelope::PageRequest;
+use crate::errors::{codes, ApiError};
 
 /// Largest accepted request body.
 const MAX_BODY_BYTES: usize = 1024 * 1024;

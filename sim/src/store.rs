@@ -1,8 +1,9 @@
 //! The simulator's stored state, its seed, and its persistence to a JSON file.
 //!
-//! Records are stored in a compact internal form (ids, references, raw settings) and
-//! turned into API-shaped JSON by the `render` functions of each resource module, so that
-//! derived fields (an account's name inside a zone, a zone's plan) are always current.
+//! Records (defined by each area's `models`) are stored in a compact internal form (ids,
+//! references, raw settings) and turned into API-shaped JSON by the areas' `render`
+//! functions, so that derived fields (an account's name inside a zone, a zone's plan) are
+//! always current.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -11,11 +12,17 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::json;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-use super::envelope::{codes, ApiError};
+use crate::accounts::models::Account;
+use crate::errors::{codes, ApiError};
+use crate::members::models::Member;
+use crate::subscriptions::models::Subscription;
+use crate::tenants::models::{Entitlements, Tenant, TenantMembership, TenantUnit};
+use crate::users::models::User;
+use crate::zones::models::Zone;
 
 /// Bumped when the file layout changes incompatibly.
 const STATE_FORMAT_VERSION: u32 = 1;
@@ -41,183 +48,6 @@ pub struct SimState {
     /// clients can be tested against a server whose clock is not theirs.
     #[serde(default)]
     pub clock_offset_seconds: i64,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Tenant {
-    pub tenant_tag: String,
-    pub tenant_name: String,
-    pub tenant_type: String,
-    pub tenant_status: String,
-    pub tenant_labels: Vec<String>,
-    pub tenant_contacts: Value,
-    pub tenant_metadata: Value,
-    pub tenant_network: Value,
-    pub customer_id: String,
-    pub cdate: String,
-    pub edate: String,
-    pub units: Vec<TenantUnit>,
-    pub entitlements: Entitlements,
-    pub memberships: Vec<TenantMembership>,
-    pub account_types: Vec<String>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct TenantUnit {
-    pub unit_tag: String,
-    pub unit_name: String,
-    pub unit_status: String,
-    pub unit_metadata: Value,
-    pub unit_memberships: Vec<Value>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Entitlements {
-    pub allow_add_subdomain: bool,
-    pub allow_auto_accept_invites: bool,
-    pub cname_setup_allowed: bool,
-    pub partial_setup_allowed: bool,
-    pub mhs_certificate_count: u64,
-    /// Rendered verbatim: `[{feature: {key}, allocation: {type, value}}]`.
-    pub custom_entitlements: Vec<Value>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct TenantMembership {
-    pub user_email: String,
-    pub user_name: String,
-    pub user_tag: String,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Account {
-    pub id: String,
-    pub name: String,
-    #[serde(rename = "type")]
-    pub account_type: String,
-    pub created_on: String,
-    /// The tenant unit the account was created on (`managed_by.parent_org_id`).
-    pub unit_tag: String,
-    pub settings: AccountSettings,
-    pub profile: AccountProfile,
-}
-
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct AccountSettings {
-    pub abuse_contact_email: Option<String>,
-    pub enforce_twofactor: bool,
-}
-
-/// KYC data (`/accounts/{id}/profile`). Unset fields are empty strings.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct AccountProfile {
-    pub business_name: String,
-    pub business_address: String,
-    pub business_email: String,
-    pub business_phone: String,
-    pub external_metadata: String,
-}
-
-impl AccountProfile {
-    pub const FIELDS: [&'static str; 5] = [
-        "business_name",
-        "business_address",
-        "business_email",
-        "business_phone",
-        "external_metadata",
-    ];
-
-    pub fn field_mut(&mut self, name: &str) -> Option<&mut String> {
-        match name {
-            "business_name" => Some(&mut self.business_name),
-            "business_address" => Some(&mut self.business_address),
-            "business_email" => Some(&mut self.business_email),
-            "business_phone" => Some(&mut self.business_phone),
-            "external_metadata" => Some(&mut self.external_metadata),
-            _ => None,
-        }
-    }
-
-    pub fn to_json(&self) -> Value {
-        json!({
-            "business_name": self.business_name,
-            "business_address": self.business_address,
-            "business_email": self.business_email,
-            "business_phone": self.business_phone,
-            "external_metadata": self.external_metadata,
-        })
-    }
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Member {
-    pub id: String,
-    pub account_id: String,
-    pub email: String,
-    pub status: String,
-    pub user_id: String,
-    /// Role ids (roles form). Empty when the member was created with policies.
-    pub role_ids: Vec<String>,
-    /// Policies as given (policies form); `None` means "derived from roles".
-    pub policies: Option<Vec<Value>>,
-    pub created_on: String,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct User {
-    pub id: String,
-    pub email: String,
-    pub username: String,
-    pub first_name: Option<String>,
-    pub last_name: Option<String>,
-    pub telephone: Option<String>,
-    pub country: Option<String>,
-    pub zipcode: Option<String>,
-    pub created_on: String,
-    pub modified_on: String,
-    /// The service user's global API key; `None` for the tenant admin, whose credentials
-    /// come from the command line.
-    pub api_key: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Zone {
-    pub id: String,
-    pub account_id: String,
-    pub name: String,
-    #[serde(rename = "type")]
-    pub zone_type: String,
-    pub status: String,
-    pub paused: bool,
-    pub name_servers: Vec<String>,
-    pub vanity_name_servers: Vec<String>,
-    /// Only partial zones have one.
-    pub verification_key: Option<String>,
-    pub created_on: String,
-    pub modified_on: String,
-    pub activated_on: Option<String>,
-}
-
-/// A zone plan subscription or an account add-on subscription.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Subscription {
-    pub id: String,
-    /// The zone id (zone subscriptions) or account id (account subscriptions).
-    pub owner_id: String,
-    /// Catalog id of the resolved rate plan (see `subscriptions::catalog`).
-    pub plan_id: String,
-    /// The frequency as read back (`not-applicable` for fixed-price plans).
-    pub frequency: String,
-    pub components: Vec<ComponentValue>,
-    pub current_period_start: String,
-    pub current_period_end: String,
-    pub created_on: String,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ComponentValue {
-    pub name: String,
-    pub value: u64,
 }
 
 /// Inputs of the seeded state, taken from the command line.

@@ -1,20 +1,35 @@
-//! Zones (reference §5): create, read, one-property PATCH, delete, list.
+//! Zones (reference §5): the records, their rendering, and the operations:
+//! create, read, one-property PATCH, delete, list.
 
 use std::cmp::Ordering;
 
-use axum::extract::{Path, State};
-use axum::Extension;
+use crate::auth::{unauthorized_resource, Caller};
+use crate::errors::{codes, ApiError};
+use crate::store::{derive_hex, random_digits, random_id, SimState};
+use crate::subscriptions::{plan_by_id, zone_plan_legacy_id};
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::auth::{unauthorized_resource, Caller};
-use super::envelope::{codes, ok, ok_page, ApiError, ApiResult};
-use super::input::{normalize_domain, opt_object, opt_str, type_name, JsonObject, QueryPairs};
-use super::store::{derive_hex, random_digits, random_id, SimState, Zone};
-use super::subscriptions::{plan_by_id, zone_plan_legacy_id};
-use super::App;
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Zone {
+    pub id: String,
+    pub account_id: String,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub zone_type: String,
+    pub status: String,
+    pub paused: bool,
+    pub name_servers: Vec<String>,
+    pub vanity_name_servers: Vec<String>,
+    /// Only partial zones have one.
+    pub verification_key: Option<String>,
+    pub created_on: String,
+    pub modified_on: String,
+    pub activated_on: Option<String>,
+}
 
-const ZONE_TYPES: [&str; 3] = ["full", "partial", "secondary"];
-const ZONE_STATUSES: [&str; 4] = ["initializing", "pending", "active", "moved"];
+pub const ZONE_TYPES: [&str; 3] = ["full", "partial", "secondary"];
+pub const ZONE_STATUSES: [&str; 4] = ["initializing", "pending", "active", "moved"];
 
 /// Cloudflare-style nameserver names; each account gets a fixed pair from this pool.
 const NAMESERVER_POOL: [&str; 12] = [
@@ -134,19 +149,7 @@ pub fn render(zone: &Zone, state: &SimState) -> Value {
     value
 }
 
-fn parse_zone_type(raw: &str) -> Result<&'static str, ApiError> {
-    ZONE_TYPES
-        .iter()
-        .find(|t| **t == raw)
-        .copied()
-        .ok_or_else(|| {
-            ApiError::validation(format!(
-                "type: must be full, partial or secondary, got '{raw}'"
-            ))
-        })
-}
-
-fn partial_not_allowed() -> ApiError {
+pub fn partial_not_allowed() -> ApiError {
     ApiError::bad_request(
         codes::PARTIAL_NOT_ALLOWED,
         "Partial zone signup not allowed",
@@ -157,137 +160,90 @@ fn new_verification_key() -> String {
     format!("{}-{}", random_digits(9), random_digits(10))
 }
 
-/// `POST /zones`
-pub async fn create(
-    State(app): State<App>,
-    Extension(caller): Extension<Caller>,
-    JsonObject(body): JsonObject,
-) -> ApiResult {
-    let raw_name = opt_str(&body, "name")?
-        .filter(|n| !n.trim().is_empty())
-        .ok_or_else(|| ApiError::validation("name: is required"))?;
-    let name = normalize_domain(raw_name.trim()).ok_or_else(|| {
-        ApiError::validation(format!(
-            "name: '{raw_name}' is not a valid domain name (labels of 1-63 characters a-z, 0-9 and '-', at least two labels, at most 253 characters, under a public suffix)"
-        ))
-    })?;
-    // The old Go SDK sent the account as `organization`; the error text still names it.
-    let bad_account = || {
-        ApiError::bad_request(
-            codes::ZONE_BAD_ACCOUNT,
-            "Invalid account identifier passed in your organization variable",
-        )
-    };
-    let account_obj = match opt_object(&body, "account")? {
-        Some(obj) => Some(obj),
-        None => opt_object(&body, "organization")?,
-    };
-    let account_id = account_obj
-        .and_then(|obj| obj.get("id"))
-        .and_then(Value::as_str)
-        .map(str::to_string)
-        .ok_or_else(bad_account)?;
-    let zone_type = parse_zone_type(opt_str(&body, "type")?.unwrap_or("full"))?;
+/// A validated `POST /zones` body.
+pub struct NewZone {
+    pub name: String,
+    pub account_id: String,
+    pub zone_type: &'static str,
+}
 
-    let mut state = app.state.lock().await;
-    if state.account(&account_id).is_err() {
+/// The one property a PATCH changes.
+pub enum ZonePatch {
+    Paused(bool),
+    Type(&'static str),
+    VanityNameServers(Vec<String>),
+}
+
+/// The old Go SDK sent the account as `organization`; the error text still names it.
+pub fn bad_account() -> ApiError {
+    ApiError::bad_request(
+        codes::ZONE_BAD_ACCOUNT,
+        "Invalid account identifier passed in your organization variable",
+    )
+}
+
+pub fn create(state: &mut SimState, caller: &Caller, new: NewZone) -> Result<Value, ApiError> {
+    if state.account(&new.account_id).is_err() {
         return Err(bad_account());
     }
-    if !caller.may_access_account(&state, &account_id) {
+    if !caller.may_access_account(state, &new.account_id) {
         return Err(unauthorized_resource());
     }
-    if zone_type == "partial" && !state.tenant.entitlements.partial_setup_allowed {
+    if new.zone_type == "partial" && !state.tenant.entitlements.partial_setup_allowed {
         return Err(partial_not_allowed());
     }
     if state
         .zones
         .iter()
-        .any(|z| z.account_id == account_id && z.name == name)
+        .any(|z| z.account_id == new.account_id && z.name == new.name)
     {
         return Err(ApiError::bad_request(
             codes::ZONE_EXISTS,
-            format!("{name} already exists"),
+            format!("{} already exists", new.name),
         ));
     }
     let now = state.now_rfc3339();
     let zone = Zone {
         id: random_id(),
-        name_servers: nameservers_for(&account_id),
-        account_id,
-        name,
-        zone_type: zone_type.to_string(),
+        name_servers: nameservers_for(&new.account_id),
+        account_id: new.account_id,
+        name: new.name,
+        zone_type: new.zone_type.to_string(),
         status: "pending".into(),
         paused: false,
         vanity_name_servers: Vec::new(),
-        verification_key: (zone_type == "partial").then(new_verification_key),
+        verification_key: (new.zone_type == "partial").then(new_verification_key),
         created_on: now.clone(),
         modified_on: now,
         activated_on: None,
     };
-    let rendered = render(&zone, &state);
+    let rendered = render(&zone, state);
     state.zones.push(zone);
-    app.commit(&state)?;
-    Ok(ok(rendered))
+    Ok(rendered)
 }
 
-/// `GET /zones/{zone_id}`
-pub async fn get_one(
-    State(app): State<App>,
-    Extension(caller): Extension<Caller>,
-    Path(zone_id): Path<String>,
-) -> ApiResult {
-    let state = app.state.lock().await;
-    caller.check_zone(&state, &zone_id)?;
-    Ok(ok(render(state.zone(&zone_id)?, &state)))
+pub fn get(state: &SimState, caller: &Caller, zone_id: &str) -> Result<Value, ApiError> {
+    caller.check_zone(state, zone_id)?;
+    Ok(render(state.zone(zone_id)?, state))
 }
 
-/// `PATCH /zones/{zone_id}` — exactly one of `paused`, `type`, `vanity_name_servers`.
-pub async fn update(
-    State(app): State<App>,
-    Extension(caller): Extension<Caller>,
-    Path(zone_id): Path<String>,
-    JsonObject(body): JsonObject,
-) -> ApiResult {
-    if body.len() != 1 {
-        let keys: Vec<&str> = body.keys().map(String::as_str).collect();
-        return Err(ApiError::bad_request(
-            codes::ZONE_PATCH_ONE_PROPERTY,
-            format!(
-                "PATCH /zones/{{zone_id}} changes exactly one property per request; got {} ({})",
-                keys.len(),
-                if keys.is_empty() {
-                    "none".to_string()
-                } else {
-                    keys.join(", ")
-                }
-            ),
-        ));
-    }
-    let mut state = app.state.lock().await;
-    caller.check_zone(&state, &zone_id)?;
-    let zone = state.zone(&zone_id)?;
-    let plan = zone_plan_legacy_id(&state, &zone_id);
+pub fn update(
+    state: &mut SimState,
+    caller: &Caller,
+    zone_id: &str,
+    patch: ZonePatch,
+) -> Result<Value, ApiError> {
+    caller.check_zone(state, zone_id)?;
+    let zone = state.zone(zone_id)?;
+    let plan = zone_plan_legacy_id(state, zone_id);
     let account_is_enterprise = state
         .accounts
         .iter()
         .any(|a| a.id == zone.account_id && a.account_type == "enterprise");
-
     let mut updated = zone.clone();
-    let Some((key, value)) = body.iter().next() else {
-        return Err(ApiError::internal("empty PATCH body"));
-    };
-    match key.as_str() {
-        "paused" => {
-            let Value::Bool(paused) = value else {
-                return Err(ApiError::validation(format!("paused: expected a boolean, got {}", type_name(value))));
-            };
-            updated.paused = *paused;
-        }
-        "type" => {
-            let Value::String(raw) = value else {
-                return Err(ApiError::validation(format!("type: expected a string, got {}", type_name(value))));
-            };
-            let wanted = parse_zone_type(raw)?;
+    match patch {
+        ZonePatch::Paused(paused) => updated.paused = paused,
+        ZonePatch::Type(wanted) => {
             if wanted != updated.zone_type {
                 if !(account_is_enterprise || plan == "enterprise") {
                     return Err(ApiError::bad_request(
@@ -302,24 +258,14 @@ pub async fn update(
                 updated.zone_type = wanted.to_string();
             }
         }
-        "vanity_name_servers" => {
-            updated.vanity_name_servers = parse_vanity(value)?;
-            if !updated.vanity_name_servers.is_empty() && !matches!(plan, "business" | "enterprise") {
+        ZonePatch::VanityNameServers(names) => {
+            if !names.is_empty() && !matches!(plan, "business" | "enterprise") {
                 return Err(ApiError::bad_request(
                     codes::VANITY_NS_NOT_ALLOWED,
                     "vanity_name_servers requires a Business or Enterprise plan",
                 ));
             }
-        }
-        "plan" => {
-            return Err(ApiError::validation(
-                "plan: changing the plan with PATCH is deprecated and not simulated; use /zones/{zone_id}/subscription",
-            ))
-        }
-        _ => {
-            return Err(ApiError::validation(format!(
-                "{key}: cannot be changed with PATCH (supported: paused, type, vanity_name_servers)"
-            )))
+            updated.vanity_name_servers = names;
         }
     }
     updated.modified_on = state.now_rfc3339();
@@ -329,65 +275,26 @@ pub async fn update(
         .position(|z| z.id == zone_id)
         .ok_or_else(|| ApiError::not_found(codes::ZONE_NOT_FOUND, "Invalid zone identifier"))?;
     state.zones[index] = updated;
-    let rendered = render(&state.zones[index], &state);
-    app.commit(&state)?;
-    Ok(ok(rendered))
+    Ok(render(&state.zones[index], state))
 }
 
-fn parse_vanity(value: &Value) -> Result<Vec<String>, ApiError> {
-    let Value::Array(items) = value else {
-        return Err(ApiError::validation(format!(
-            "vanity_name_servers: expected an array of hostnames, got {}",
-            type_name(value)
-        )));
-    };
-    if items.len() > 5 {
-        return Err(ApiError::validation(
-            "vanity_name_servers: at most 5 hostnames",
-        ));
-    }
-    items
-        .iter()
-        .enumerate()
-        .map(|(i, item)| match item {
-            Value::String(s) => normalize_domain(s).ok_or_else(|| {
-                ApiError::validation(format!(
-                    "vanity_name_servers[{i}]: '{s}' is not a valid hostname"
-                ))
-            }),
-            other => Err(ApiError::validation(format!(
-                "vanity_name_servers[{i}]: expected a string, got {}",
-                type_name(other)
-            ))),
-        })
-        .collect()
-}
-
-/// `DELETE /zones/{zone_id}` — also removes its subscription.
-pub async fn delete_one(
-    State(app): State<App>,
-    Extension(caller): Extension<Caller>,
-    Path(zone_id): Path<String>,
-    body: axum::body::Body,
-) -> ApiResult {
-    super::input::discard_body(body).await;
-    let mut state = app.state.lock().await;
-    caller.check_zone(&state, &zone_id)?;
-    state.delete_zone_cascade(&zone_id);
-    app.commit(&state)?;
-    Ok(ok(json!({ "id": zone_id })))
+/// Also removes the zone's subscription.
+pub fn delete(state: &mut SimState, caller: &Caller, zone_id: &str) -> Result<Value, ApiError> {
+    caller.check_zone(state, zone_id)?;
+    state.delete_zone_cascade(zone_id);
+    Ok(json!({ "id": zone_id }))
 }
 
 /// A `name` / `account.name` filter: `[operator:]value` with operators `equal` (default),
 /// `not_equal`, `starts_with`, `ends_with`, `contains` and their `_case_sensitive` forms.
-struct TextFilter {
+pub struct TextFilter {
     op: &'static str,
     case_sensitive: bool,
     needle: String,
 }
 
 impl TextFilter {
-    fn parse(raw: &str) -> TextFilter {
+    pub fn parse(raw: &str) -> TextFilter {
         const OPS: [&str; 5] = ["not_equal", "starts_with", "ends_with", "contains", "equal"];
         if let Some((prefix, rest)) = raw.split_once(':') {
             let (base, case_sensitive) = match prefix.strip_suffix("_case_sensitive") {
@@ -409,7 +316,7 @@ impl TextFilter {
         }
     }
 
-    fn matches(&self, value: &str) -> bool {
+    pub fn matches(&self, value: &str) -> bool {
         let (value, needle) = if self.case_sensitive {
             (value.to_string(), self.needle.clone())
         } else {
@@ -425,47 +332,21 @@ impl TextFilter {
     }
 }
 
-/// `GET /zones` — filters `name`, `account.id`, `account.name`, `status`, `type`
-/// (combined with `match=all|any`), `order`, `direction`, `page`, `per_page` (5–50).
-pub async fn list(
-    State(app): State<App>,
-    Extension(caller): Extension<Caller>,
-    query: QueryPairs,
-) -> ApiResult {
-    let page = query.page_request(20, 5, 50)?;
-    let descending = query.descending()?;
-    let match_any = match query.get("match") {
-        None | Some("all") => false,
-        Some("any") => true,
-        Some(other) => {
-            return Err(ApiError::validation(format!(
-                "match: must be 'all' or 'any', got '{other}'"
-            )))
-        }
-    };
-    if let Some(status) = query.get("status") {
-        if !ZONE_STATUSES.contains(&status) {
-            return Err(ApiError::validation(format!(
-                "status: must be one of {}, got '{status}'",
-                ZONE_STATUSES.join(", ")
-            )));
-        }
-    }
-    let order = query.get("order").unwrap_or("name");
-    if !["name", "status", "account.id", "account.name", "plan.id"].contains(&order) {
-        return Err(ApiError::validation(format!(
-            "order: must be name, status, account.id, account.name or plan.id, got '{order}'"
-        )));
-    }
-    let name_filter = query.get("name").map(TextFilter::parse);
-    let account_name_filter = query.get("account.name").map(TextFilter::parse);
-    let account_id = query.get("account.id");
-    let status = query.get("status");
-    let types: Option<Vec<&str>> = query
-        .get("type")
-        .map(|t| t.split(',').map(str::trim).collect());
+/// What `GET /zones` asks for.
+pub struct ZoneQuery {
+    pub name: Option<TextFilter>,
+    pub account_name: Option<TextFilter>,
+    pub account_id: Option<String>,
+    pub status: Option<String>,
+    /// A scope, not a search term: it always applies.
+    pub types: Option<Vec<String>>,
+    pub match_any: bool,
+    pub order: String,
+    pub descending: bool,
+}
 
-    let state = app.state.lock().await;
+/// The zones the caller may see that match the query, in its order.
+pub fn list(state: &SimState, caller: &Caller, query: &ZoneQuery) -> Vec<Value> {
     let account_name = |zone: &Zone| {
         state
             .accounts
@@ -477,37 +358,39 @@ pub async fn list(
     let mut zones: Vec<&Zone> = state
         .zones
         .iter()
-        .filter(|z| caller.may_access_account(&state, &z.account_id))
+        .filter(|z| caller.may_access_account(state, &z.account_id))
         .filter(|z| {
             let checks = [
-                name_filter.as_ref().map(|f| f.matches(&z.name)),
-                account_name_filter
+                query.name.as_ref().map(|f| f.matches(&z.name)),
+                query
+                    .account_name
                     .as_ref()
                     .map(|f| f.matches(&account_name(z))),
-                account_id.map(|id| z.account_id == id),
-                status.map(|s| z.status == s),
+                query.account_id.as_deref().map(|id| z.account_id == id),
+                query.status.as_deref().map(|s| z.status == s),
             ];
             let mut given = checks.iter().flatten().peekable();
             let field_match = if given.peek().is_none() {
                 true
-            } else if match_any {
+            } else if query.match_any {
                 given.any(|b| *b)
             } else {
                 given.all(|b| *b)
             };
             // `type` is a scope, not a search term: it always applies.
             field_match
-                && types
+                && query
+                    .types
                     .as_ref()
-                    .is_none_or(|t| t.contains(&z.zone_type.as_str()))
+                    .is_none_or(|t| t.contains(&z.zone_type))
         })
         .collect();
     let key = |z: &Zone| -> String {
-        match order {
+        match query.order.as_str() {
             "status" => z.status.clone(),
             "account.id" => z.account_id.clone(),
             "account.name" => account_name(z).to_lowercase(),
-            "plan.id" => zone_plan_legacy_id(&state, &z.id).to_string(),
+            "plan.id" => zone_plan_legacy_id(state, &z.id).to_string(),
             _ => z.name.clone(),
         }
     };
@@ -515,11 +398,10 @@ pub async fn list(
         Ordering::Equal => a.name.cmp(&b.name),
         other => other,
     });
-    if descending {
+    if query.descending {
         zones.reverse();
     }
-    let items = zones.into_iter().map(|z| render(z, &state)).collect();
-    Ok(ok_page(items, page))
+    zones.into_iter().map(|z| render(z, state)).collect()
 }
 
 #[cfg(test)]

@@ -1,21 +1,32 @@
-//! Users (reference §4): tenant service users (`POST /users`) and the authenticated
-//! user (`GET`/`PATCH /user`). There is deliberately no `/users/{id}` route.
+//! Users (reference §4): the records, and the operations on tenant service
+//! users and the authenticated user.
 
-use axum::extract::State;
-use axum::Extension;
+use crate::auth::{unauthorized_resource, Caller};
+use crate::errors::{codes, ApiError};
+use crate::store::{random_hex, random_id, SimState};
+use crate::subscriptions::zone_plan_legacy_id;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::auth::Caller;
-use super::envelope::{codes, ok, ApiError, ApiResult};
-use super::input::{check_max_len, type_name, validate_email, JsonObject};
-use super::store::{random_hex, random_id, SimState, User};
-use super::subscriptions::zone_plan_legacy_id;
-use super::App;
-
-/// Maximum service user email length (same as member emails).
-const MAX_EMAIL: usize = 90;
 /// Length of a generated global API key (Cloudflare's are 37 hex characters).
 const API_KEY_LEN: usize = 37;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct User {
+    pub id: String,
+    pub email: String,
+    pub username: String,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub telephone: Option<String>,
+    pub country: Option<String>,
+    pub zipcode: Option<String>,
+    pub created_on: String,
+    pub modified_on: String,
+    /// The service user's global API key; `None` for the tenant admin, whose credentials
+    /// come from the command line.
+    pub api_key: Option<String>,
+}
 
 /// The `POST /users` result: the only response that contains the `api_key`.
 pub fn render_created(user: &User) -> Value {
@@ -82,27 +93,21 @@ pub fn render_current(user: &User, state: &SimState) -> Value {
     })
 }
 
-/// `POST /users` — tenant admins only; `{"email"}`.
-pub async fn create(
-    State(app): State<App>,
-    Extension(caller): Extension<Caller>,
-    JsonObject(body): JsonObject,
-) -> ApiResult {
+pub fn caller_user<'a>(state: &'a SimState, caller: &Caller) -> Result<&'a User, ApiError> {
+    match caller {
+        Caller::TenantAdmin { .. } => Ok(&state.admin),
+        Caller::ServiceUser { user_id, .. } => state
+            .users
+            .iter()
+            .find(|u| &u.id == user_id)
+            .ok_or_else(unauthorized_resource),
+    }
+}
+
+/// A tenant service user. A member invited before the user existed keeps its (random)
+/// user id everywhere: the new user gets that id so both views agree.
+pub fn create(state: &mut SimState, caller: &Caller, email: String) -> Result<Value, ApiError> {
     caller.require_tenant_admin()?;
-    let email = match body.get("email") {
-        Some(Value::String(e)) if !e.trim().is_empty() => e.trim().to_string(),
-        None | Some(Value::Null) | Some(Value::String(_)) => {
-            return Err(ApiError::validation("email: is required"))
-        }
-        Some(other) => {
-            return Err(ApiError::validation(format!(
-                "email: expected a string, got {}",
-                type_name(other)
-            )))
-        }
-    };
-    validate_email("email", &email, MAX_EMAIL)?;
-    let mut state = app.state.lock().await;
     if state.service_user_by_email(&email).is_some()
         || state.admin.email.eq_ignore_ascii_case(&email)
     {
@@ -112,8 +117,6 @@ pub async fn create(
         ));
     }
     let now = state.now_rfc3339();
-    // A member invited before the user existed keeps its (random) user id everywhere;
-    // the new user gets that id so both views agree.
     let id = state
         .user_ids_by_email
         .remove(&email.to_ascii_lowercase())
@@ -133,65 +136,20 @@ pub async fn create(
     };
     let rendered = render_created(&user);
     state.users.push(user);
-    app.commit(&state)?;
-    Ok(ok(rendered))
+    Ok(rendered)
 }
 
-fn caller_user<'a>(state: &'a SimState, caller: &Caller) -> Result<&'a User, ApiError> {
-    match caller {
-        Caller::TenantAdmin { .. } => Ok(&state.admin),
-        Caller::ServiceUser { user_id, .. } => state
-            .users
-            .iter()
-            .find(|u| &u.id == user_id)
-            .ok_or_else(super::auth::unauthorized_resource),
-    }
+pub fn current(state: &SimState, caller: &Caller) -> Result<Value, ApiError> {
+    Ok(render_current(caller_user(state, caller)?, state))
 }
 
-/// `GET /user` — the authenticated user.
-pub async fn current(State(app): State<App>, Extension(caller): Extension<Caller>) -> ApiResult {
-    let state = app.state.lock().await;
-    Ok(ok(render_current(caller_user(&state, &caller)?, &state)))
-}
-
-/// `PATCH /user` — `first_name` (≤60), `last_name` (≤60), `telephone` (≤20),
-/// `country` (≤30), `zipcode` (≤20); `null` or `""` clears a field.
-pub async fn update_current(
-    State(app): State<App>,
-    Extension(caller): Extension<Caller>,
-    JsonObject(body): JsonObject,
-) -> ApiResult {
-    const FIELDS: [(&str, usize); 5] = [
-        ("first_name", 60),
-        ("last_name", 60),
-        ("telephone", 20),
-        ("country", 30),
-        ("zipcode", 20),
-    ];
-    let mut changes: Vec<(&str, Option<String>)> = Vec::new();
-    for (key, value) in &body {
-        let Some((field, max)) = FIELDS.iter().find(|(f, _)| f == key) else {
-            return Err(ApiError::validation(format!(
-                "{key}: cannot be changed (PATCH /user accepts first_name, last_name, telephone, country, zipcode)"
-            )));
-        };
-        match value {
-            Value::Null => changes.push((field, None)),
-            Value::String(s) if s.is_empty() => changes.push((field, None)),
-            Value::String(s) => {
-                check_max_len(field, s, *max)?;
-                changes.push((field, Some(s.clone())));
-            }
-            other => {
-                return Err(ApiError::validation(format!(
-                    "{field}: expected a string, got {}",
-                    type_name(other)
-                )))
-            }
-        }
-    }
-    let mut state = app.state.lock().await;
-    let user_id = caller_user(&state, &caller)?.id.clone();
+/// Sets (or, with `None`, clears) profile fields of the authenticated user.
+pub fn update_current(
+    state: &mut SimState,
+    caller: &Caller,
+    changes: Vec<(&'static str, Option<String>)>,
+) -> Result<Value, ApiError> {
+    let user_id = caller_user(state, caller)?.id.clone();
     let now = state.now_rfc3339();
     let user = if state.admin.id == user_id {
         &mut state.admin
@@ -200,7 +158,7 @@ pub async fn update_current(
             .users
             .iter_mut()
             .find(|u| u.id == user_id)
-            .ok_or_else(super::auth::unauthorized_resource)?
+            .ok_or_else(unauthorized_resource)?
     };
     for (field, value) in changes {
         match field {
@@ -212,7 +170,5 @@ pub async fn update_current(
         }
     }
     user.modified_on = now;
-    let rendered = render_current(caller_user(&state, &caller)?, &state);
-    app.commit(&state)?;
-    Ok(ok(rendered))
+    Ok(render_current(caller_user(state, caller)?, state))
 }

@@ -1,15 +1,59 @@
-//! Tenants (reference §7.2–§7.6): the seeded tenant, its units, entitlements,
-//! memberships and accounts, plus `GET /user/tenants`. Tenant-admin only.
+//! Tenants (reference §7.2–§7.6): the seeded tenant, its units,
+//! entitlements, memberships and accounts, and `GET /user/tenants`. Tenant
+//! admins only.
 
-use axum::extract::{Path, State};
-use axum::Extension;
+use crate::accounts::models::Account;
+use crate::auth::Caller;
+use crate::errors::{codes, ApiError};
+use crate::store::SimState;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::auth::Caller;
-use super::envelope::{codes, ok, ok_list, ok_page, ApiError, ApiResult, PageRequest};
-use super::input::QueryPairs;
-use super::store::{Account, Entitlements, SimState, Tenant};
-use super::App;
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Tenant {
+    pub tenant_tag: String,
+    pub tenant_name: String,
+    pub tenant_type: String,
+    pub tenant_status: String,
+    pub tenant_labels: Vec<String>,
+    pub tenant_contacts: Value,
+    pub tenant_metadata: Value,
+    pub tenant_network: Value,
+    pub customer_id: String,
+    pub cdate: String,
+    pub edate: String,
+    pub units: Vec<TenantUnit>,
+    pub entitlements: Entitlements,
+    pub memberships: Vec<TenantMembership>,
+    pub account_types: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TenantUnit {
+    pub unit_tag: String,
+    pub unit_name: String,
+    pub unit_status: String,
+    pub unit_metadata: Value,
+    pub unit_memberships: Vec<Value>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Entitlements {
+    pub allow_add_subdomain: bool,
+    pub allow_auto_accept_invites: bool,
+    pub cname_setup_allowed: bool,
+    pub partial_setup_allowed: bool,
+    pub mhs_certificate_count: u64,
+    /// Rendered verbatim: `[{feature: {key}, allocation: {type, value}}]`.
+    pub custom_entitlements: Vec<Value>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TenantMembership {
+    pub user_email: String,
+    pub user_name: String,
+    pub user_tag: String,
+}
 
 pub fn render_tenant(tenant: &Tenant) -> Value {
     json!({
@@ -46,7 +90,7 @@ pub fn render_entitlements(e: &Entitlements) -> Value {
     })
 }
 
-fn render_memberships(tenant: &Tenant) -> Vec<Value> {
+pub fn render_memberships(tenant: &Tenant) -> Vec<Value> {
     tenant
         .memberships
         .iter()
@@ -77,7 +121,7 @@ fn render_tenant_account(account: &Account, include_tags: bool) -> Value {
 }
 
 /// Tenant-admin only, and the tenant must be the simulated one (404 / 1006 otherwise).
-fn check_tenant<'a>(
+pub fn check_tenant<'a>(
     state: &'a SimState,
     caller: &Caller,
     tenant_id: &str,
@@ -92,122 +136,48 @@ fn check_tenant<'a>(
     Ok(&state.tenant)
 }
 
-/// `GET /tenants/{tenant_id}`
-pub async fn get_one(
-    State(app): State<App>,
-    Extension(caller): Extension<Caller>,
-    Path(tenant_id): Path<String>,
-) -> ApiResult {
-    let state = app.state.lock().await;
-    Ok(ok(render_tenant(check_tenant(
-        &state, &caller, &tenant_id,
-    )?)))
+/// How `GET /tenants/{id}/accounts` lists.
+pub struct AccountsQuery<'a> {
+    pub order: &'a str,
+    pub descending: bool,
+    pub include_tags: bool,
 }
 
-/// `GET /tenants/{tenant_id}/account_types`
-pub async fn account_types(
-    State(app): State<App>,
-    Extension(caller): Extension<Caller>,
-    Path(tenant_id): Path<String>,
-) -> ApiResult {
-    let state = app.state.lock().await;
-    let tenant = check_tenant(&state, &caller, &tenant_id)?;
-    Ok(ok(json!(tenant.account_types)))
-}
-
-/// `GET /tenants/{tenant_id}/entitlements`
-pub async fn entitlements(
-    State(app): State<App>,
-    Extension(caller): Extension<Caller>,
-    Path(tenant_id): Path<String>,
-) -> ApiResult {
-    let state = app.state.lock().await;
-    let tenant = check_tenant(&state, &caller, &tenant_id)?;
-    Ok(ok(render_entitlements(&tenant.entitlements)))
-}
-
-/// `GET /tenants/{tenant_id}/memberships` — single page.
-pub async fn memberships(
-    State(app): State<App>,
-    Extension(caller): Extension<Caller>,
-    Path(tenant_id): Path<String>,
-) -> ApiResult {
-    let state = app.state.lock().await;
-    let tenant = check_tenant(&state, &caller, &tenant_id)?;
-    Ok(ok_list(render_memberships(tenant)))
-}
-
-/// `GET /tenants/{tenant_id}/accounts` — every account created in the tenant, in creation
-/// order. Without `page`/`per_page` the whole list is one page; with either, pages of
-/// `per_page` (1–100, default 20). `direction` is `0`/`asc` (default) or `1`/`desc`;
-/// `order` may be `created_on` (default), `name`, `id` or `type`; `include_tags=true`
-/// adds an (empty) `tags` map.
-pub async fn accounts(
-    State(app): State<App>,
-    Extension(caller): Extension<Caller>,
-    Path(tenant_id): Path<String>,
-    query: QueryPairs,
-) -> ApiResult {
-    let descending = match query.get("direction") {
-        None | Some("0") | Some("asc") => false,
-        Some("1") | Some("desc") => true,
-        Some(other) => {
-            return Err(ApiError::validation(format!(
-                "direction: must be 0 (ascending) or 1 (descending), got '{other}'"
-            )))
-        }
-    };
-    let order = query.get("order").unwrap_or("created_on");
-    if !["created_on", "name", "id", "type"].contains(&order) {
-        return Err(ApiError::validation(format!(
-            "order: must be created_on, name, id or type, got '{order}'"
-        )));
-    }
-    let include_tags = query.get("include_tags") == Some("true");
-    let paged = query.get("page").is_some() || query.get("per_page").is_some();
-    let page = if paged {
-        Some(query.page_request(20, 1, 100)?)
-    } else {
-        None
-    };
-
-    let state = app.state.lock().await;
-    let tenant = check_tenant(&state, &caller, &tenant_id)?;
+/// Every account created in the tenant, in creation order unless ordered.
+pub fn accounts(
+    state: &SimState,
+    caller: &Caller,
+    tenant_id: &str,
+    query: &AccountsQuery,
+) -> Result<Vec<Value>, ApiError> {
+    let tenant = check_tenant(state, caller, tenant_id)?;
     let mut accounts: Vec<&Account> = state
         .accounts
         .iter()
         .filter(|a| tenant.units.iter().any(|u| u.unit_tag == a.unit_tag))
         .collect();
-    match order {
+    match query.order {
         "name" => accounts.sort_by_key(|a| a.name.to_lowercase()),
         "id" => accounts.sort_by(|a, b| a.id.cmp(&b.id)),
         "type" => accounts.sort_by(|a, b| a.account_type.cmp(&b.account_type)),
         _ => {}
     }
-    if descending {
+    if query.descending {
         accounts.reverse();
     }
-    let items: Vec<Value> = accounts
+    Ok(accounts
         .into_iter()
-        .map(|a| render_tenant_account(a, include_tags))
-        .collect();
-    let page = page.unwrap_or(PageRequest {
-        page: 1,
-        per_page: (items.len() as u64).max(1),
-    });
-    Ok(ok_page(items, page))
+        .map(|a| render_tenant_account(a, query.include_tags))
+        .collect())
 }
 
-/// `GET /user/tenants` — for the tenant admin, one entry that carries both documented
-/// shapes: the Organization fields (`id`, `name`, `create_time`, `meta`) and the Tenant
-/// guide fields (`tenant_tag`, units, memberships, entitlements). Service users: `[]`.
-pub async fn user_tenants(
-    State(app): State<App>,
-    Extension(caller): Extension<Caller>,
-) -> ApiResult {
-    let state = app.state.lock().await;
+/// For the tenant admin, one entry that carries both documented shapes: the
+/// Organization fields (`id`, `name`, `create_time`, `meta`) and the Tenant
+/// guide fields (`tenant_tag`, units, memberships, entitlements). Service
+/// users: `[]`.
+pub fn user_tenants(state: &SimState, caller: &Caller) -> Result<Vec<Value>, ApiError> {
     if !caller.is_tenant_admin() {
-        return Ok(ok_list(Vec::new()));
+        return Ok(Vec::new());
     }
     let tenant = &state.tenant;
     let mut entry = render_tenant(tenant);
@@ -235,5 +205,5 @@ pub async fn user_tenants(
     if let (Value::Object(target), Value::Object(source)) = (&mut entry, extra) {
         target.extend(source);
     }
-    Ok(ok_list(vec![entry]))
+    Ok(vec![entry])
 }

@@ -1,0 +1,7 @@
+//! Account members and roles (reference §3).
+
+pub mod models;
+pub mod responses;
+pub mod urls;
+
+pub use models::render;

@@ -1,0 +1,407 @@
+//! Account members and roles (reference §3): the records, the role catalog,
+//! and the operations.
+
+use crate::auth::Caller;
+use crate::errors::{codes, ApiError};
+use crate::store::{derive_hex, random_id, SimState};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Member {
+    pub id: String,
+    pub account_id: String,
+    pub email: String,
+    pub status: String,
+    pub user_id: String,
+    /// Role ids (roles form). Empty when the member was created with policies.
+    pub role_ids: Vec<String>,
+    /// Policies as given (policies form); `None` means "derived from roles".
+    pub policies: Option<Vec<Value>>,
+    pub created_on: String,
+}
+
+/// The permission keys of a role, in the order the API lists them.
+const PERMISSION_KEYS: [&str; 12] = [
+    "analytics",
+    "billing",
+    "cache_purge",
+    "dns",
+    "dns_records",
+    "lb",
+    "logs",
+    "organization",
+    "ssl",
+    "waf",
+    "zone_settings",
+    "zones",
+];
+
+/// A role every account has. Ids are the same in every account (the Administrator id is
+/// the documented constant; the others are fixed simulator values).
+pub struct Role {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub description: &'static str,
+    /// Permission keys with read access.
+    pub read: &'static [&'static str],
+    /// Permission keys with write access.
+    pub write: &'static [&'static str],
+}
+
+/// The documented constant id of the Administrator role.
+pub const ADMINISTRATOR_ROLE_ID: &str = "05784afa30c1afe1440e79d9351c7430";
+
+pub const ROLES: &[Role] = &[
+    Role {
+        id: "1bdae932431dce82aa4498b71c2d9e1a",
+        name: "Super Administrator - All Privileges",
+        description: "Can edit any Cloudflare setting, make purchases, update billing, and manage memberships. Super Administrators can revoke the access of other Super Administrators.",
+        read: &PERMISSION_KEYS,
+        write: &PERMISSION_KEYS,
+    },
+    Role {
+        id: ADMINISTRATOR_ROLE_ID,
+        name: "Administrator",
+        description: "Can access the full account, except for membership management and billing.",
+        read: &PERMISSION_KEYS,
+        write: &[
+            "analytics", "cache_purge", "dns", "dns_records", "lb", "logs", "ssl", "waf", "zone_settings", "zones",
+        ],
+    },
+    Role {
+        id: "783ce15b5beb95f6060b56ece9263396",
+        name: "Administrator Read Only",
+        description: "Can access the full account in read-only mode.",
+        read: &PERMISSION_KEYS,
+        write: &[],
+    },
+    Role {
+        id: "99a3585b4327afcd08d79f2217c7d2b2",
+        name: "Billing",
+        description: "Can edit the account's billing profile and subscriptions.",
+        read: &["billing", "organization", "zones"],
+        write: &["billing"],
+    },
+    Role {
+        id: "df735363451cb44a10ef3ce444c0dc3f",
+        name: "DNS",
+        description: "Can edit DNS records.",
+        read: &["dns", "dns_records", "zones"],
+        write: &["dns", "dns_records"],
+    },
+    Role {
+        id: "9f201e5991c4848f1824d9f41287b278",
+        name: "Analytics",
+        description: "Can read Analytics.",
+        read: &["analytics", "logs", "zones"],
+        write: &[],
+    },
+    Role {
+        id: "6639aeb9b6757cd07e472910fe9006bc",
+        name: "Cache Purge",
+        description: "Can purge the edge cache.",
+        read: &["cache_purge", "zones"],
+        write: &["cache_purge"],
+    },
+];
+
+pub fn role(id: &str) -> Option<&'static Role> {
+    ROLES.iter().find(|r| r.id == id)
+}
+
+pub fn render_role(role: &Role) -> Value {
+    let permissions: Map<String, Value> = PERMISSION_KEYS
+        .iter()
+        .map(|key| {
+            (
+                key.to_string(),
+                json!({ "read": role.read.contains(key), "write": role.write.contains(key) }),
+            )
+        })
+        .collect();
+    json!({
+        "id": role.id,
+        "name": role.name,
+        "description": role.description,
+        "permissions": permissions,
+    })
+}
+
+/// Policies derived from roles (the API derives policies from roles; ids are
+/// deterministic so repeated reads agree).
+fn derived_policies(member: &Member) -> Vec<Value> {
+    let scope = format!("com.cloudflare.api.account.{}", member.account_id);
+    member
+        .role_ids
+        .iter()
+        .filter_map(|id| role(id))
+        .map(|role| {
+            json!({
+                "id": derive_hex(&["policy", &member.id, role.id]),
+                "access": "allow",
+                "permission_groups": [{
+                    "id": derive_hex(&["permission_group", role.id]),
+                    "name": role.name,
+                    "meta": { "key": "role", "value": role.id },
+                }],
+                "resource_groups": [{
+                    "id": derive_hex(&["resource_group", &member.account_id]),
+                    "name": scope,
+                    "scope": { "key": scope, "objects": [{ "key": "*" }] },
+                    "meta": { "key": "", "value": "" },
+                }],
+            })
+        })
+        .collect()
+}
+
+/// The member object of §3.1. `include_roles = false` reproduces the real POST bug:
+/// the response has no `roles` key at all.
+pub fn render(member: &Member, state: &SimState, include_roles: bool) -> Value {
+    let mut value = json!({
+        "id": member.id,
+        "email": member.email,
+        "status": member.status,
+        "user": {
+            "id": member.user_id,
+            "email": member.email,
+            "first_name": null,
+            "last_name": null,
+            "two_factor_authentication_enabled": false,
+        },
+        "policies": member.policies.clone().unwrap_or_else(|| derived_policies(member)),
+    });
+    // A service user created after the invitation still shows up as the member's user.
+    if let Some(user) = state.service_user_by_email(&member.email) {
+        value["user"]["id"] = json!(user.id);
+        value["user"]["first_name"] = json!(user.first_name);
+        value["user"]["last_name"] = json!(user.last_name);
+    }
+    if include_roles {
+        value["roles"] = member
+            .role_ids
+            .iter()
+            .filter_map(|id| role(id))
+            .map(render_role)
+            .collect();
+    }
+    value
+}
+
+pub fn unknown_role(id: &str) -> ApiError {
+    ApiError::bad_request(
+        codes::UNKNOWN_ROLE,
+        format!(
+            "Role '{id}' is not a role of this account (see GET /accounts/{{account_id}}/roles)"
+        ),
+    )
+}
+
+/// What a member is granted: exactly one of a non-empty `roles` or
+/// `policies` array.
+pub enum Grant {
+    Roles(Vec<String>),
+    Policies(Vec<Value>),
+}
+
+/// A validated `POST /accounts/{account_id}/members` body.
+pub struct NewMember {
+    pub email: String,
+    pub grant: Grant,
+    pub status: &'static str,
+}
+
+/// A validated `PUT` body: a new grant; email and status may be repeated,
+/// not changed.
+pub struct MemberChange {
+    pub grant: Grant,
+    pub email: Option<String>,
+    pub status: Option<String>,
+}
+
+pub fn find_member<'a>(
+    state: &'a SimState,
+    account_id: &str,
+    member_id: &str,
+) -> Result<&'a Member, ApiError> {
+    state
+        .members
+        .iter()
+        .find(|m| m.account_id == account_id && m.id == member_id)
+        .ok_or_else(|| {
+            ApiError::not_found(
+                codes::MEMBER_NOT_FOUND,
+                format!("Member not found: {member_id}"),
+            )
+        })
+}
+
+pub fn create(
+    state: &mut SimState,
+    caller: &Caller,
+    account_id: &str,
+    new: NewMember,
+) -> Result<Value, ApiError> {
+    caller.check_account(state, account_id)?;
+    if new.status == "accepted" && !state.tenant.entitlements.allow_auto_accept_invites {
+        return Err(ApiError::bad_request(
+            codes::AUTO_ACCEPT_NOT_ALLOWED,
+            "status 'accepted' requires the tenant entitlement allow_auto_accept_invites; invite with status 'pending' instead",
+        ));
+    }
+    if state
+        .members
+        .iter()
+        .any(|m| m.account_id == account_id && m.email.eq_ignore_ascii_case(&new.email))
+    {
+        return Err(ApiError::bad_request(
+            codes::DUPLICATE_MEMBER,
+            format!("{} is already a member of this account", new.email),
+        ));
+    }
+    let user_id = state.user_id_for_email(&new.email);
+    let (role_ids, policies) = match new.grant {
+        Grant::Roles(ids) => (ids, None),
+        Grant::Policies(policies) => (Vec::new(), Some(policies)),
+    };
+    let member = Member {
+        id: random_id(),
+        account_id: account_id.to_string(),
+        email: new.email,
+        status: new.status.to_string(),
+        user_id,
+        role_ids,
+        policies,
+        created_on: state.now_rfc3339(),
+    };
+    // The real POST answers without the roles (a known bug).
+    let rendered = render(&member, state, false);
+    state.members.push(member);
+    Ok(rendered)
+}
+
+/// `status` filter; `order` by email or status (members have no names in
+/// the simulator: otherwise creation order).
+pub fn list(
+    state: &SimState,
+    caller: &Caller,
+    account_id: &str,
+    status: Option<&str>,
+    order: Option<&str>,
+    descending: bool,
+) -> Result<Vec<Value>, ApiError> {
+    caller.check_account(state, account_id)?;
+    let mut members: Vec<&Member> = state
+        .members
+        .iter()
+        .filter(|m| m.account_id == account_id)
+        .filter(|m| status.is_none_or(|s| m.status == s))
+        .collect();
+    match order {
+        Some("user.email") => members.sort_by_key(|m| m.email.to_lowercase()),
+        Some("status") => members.sort_by(|a, b| a.status.cmp(&b.status)),
+        _ => {}
+    }
+    if descending {
+        members.reverse();
+    }
+    Ok(members
+        .into_iter()
+        .map(|m| render(m, state, true))
+        .collect())
+}
+
+pub fn get(
+    state: &SimState,
+    caller: &Caller,
+    account_id: &str,
+    member_id: &str,
+) -> Result<Value, ApiError> {
+    caller.check_account(state, account_id)?;
+    Ok(render(
+        find_member(state, account_id, member_id)?,
+        state,
+        true,
+    ))
+}
+
+pub fn update(
+    state: &mut SimState,
+    caller: &Caller,
+    account_id: &str,
+    member_id: &str,
+    change: MemberChange,
+) -> Result<Value, ApiError> {
+    caller.check_account(state, account_id)?;
+    let member = find_member(state, account_id, member_id)?;
+    if let Some(email) = &change.email {
+        if !email.eq_ignore_ascii_case(&member.email) {
+            return Err(ApiError::validation(
+                "email: cannot be changed; delete the member and add the new email",
+            ));
+        }
+    }
+    if let Some(status) = &change.status {
+        if *status != member.status {
+            return Err(ApiError::validation("status: cannot be changed with PUT"));
+        }
+    }
+    let member = state
+        .members
+        .iter_mut()
+        .find(|m| m.account_id == account_id && m.id == member_id)
+        .ok_or_else(|| {
+            ApiError::not_found(
+                codes::MEMBER_NOT_FOUND,
+                format!("Member not found: {member_id}"),
+            )
+        })?;
+    match change.grant {
+        Grant::Roles(ids) => {
+            member.role_ids = ids;
+            member.policies = None;
+        }
+        Grant::Policies(policies) => {
+            member.role_ids = Vec::new();
+            member.policies = Some(policies);
+        }
+    }
+    Ok(render(
+        find_member(state, account_id, member_id)?,
+        state,
+        true,
+    ))
+}
+
+pub fn delete(
+    state: &mut SimState,
+    caller: &Caller,
+    account_id: &str,
+    member_id: &str,
+) -> Result<Value, ApiError> {
+    caller.check_account(state, account_id)?;
+    find_member(state, account_id, member_id)?;
+    state
+        .members
+        .retain(|m| !(m.account_id == account_id && m.id == member_id));
+    Ok(json!({ "id": member_id }))
+}
+
+pub fn roles(state: &SimState, caller: &Caller, account_id: &str) -> Result<Vec<Value>, ApiError> {
+    caller.check_account(state, account_id)?;
+    Ok(ROLES.iter().map(render_role).collect())
+}
+
+pub fn get_role(
+    state: &SimState,
+    caller: &Caller,
+    account_id: &str,
+    role_id: &str,
+) -> Result<Value, ApiError> {
+    caller.check_account(state, account_id)?;
+    let role = role(role_id).ok_or_else(|| {
+        ApiError::not_found(codes::ROLE_NOT_FOUND, format!("Role not found: {role_id}"))
+    })?;
+    Ok(render_role(role))
+}

@@ -1,0 +1,259 @@
+//! Members and roles over HTTP: the roles form (ids as strings on POST,
+//! `{"id"}` objects on PUT) and the policies form, read into a grant.
+
+use super::models::{self, role, unknown_role, Grant, MemberChange, NewMember};
+use crate::app::Call;
+use crate::envelope::{ok, ok_page};
+use crate::errors::{ApiError, ApiResult};
+use crate::input::{
+    discard_body, opt_array, opt_str, type_name, validate_email, JsonObject, QueryPairs,
+};
+use crate::store::random_id;
+use axum::extract::Path;
+use serde_json::{json, Map, Value};
+
+/// Maximum member email length.
+const MAX_EMAIL: usize = 90;
+
+/// The roles form of POST: an array of role id strings.
+fn parse_role_id_strings(raw: &[Value]) -> Result<Vec<String>, ApiError> {
+    let mut ids = Vec::new();
+    for (i, item) in raw.iter().enumerate() {
+        let Value::String(id) = item else {
+            return Err(ApiError::validation(format!(
+                "roles[{i}]: expected a role id string, got {}",
+                type_name(item)
+            )));
+        };
+        if role(id).is_none() {
+            return Err(unknown_role(id));
+        }
+        if !ids.contains(id) {
+            ids.push(id.clone());
+        }
+    }
+    Ok(ids)
+}
+
+/// The roles form of PUT: an array of `{"id": role_id}` objects — plain strings are
+/// rejected, as the real API does.
+fn parse_role_objects(raw: &[Value]) -> Result<Vec<String>, ApiError> {
+    let mut ids = Vec::new();
+    for (i, item) in raw.iter().enumerate() {
+        let id = match item {
+            Value::Object(obj) => match obj.get("id") {
+                Some(Value::String(id)) => id,
+                _ => return Err(ApiError::validation(format!("roles[{i}].id: is required and must be a string"))),
+            },
+            Value::String(_) => {
+                return Err(ApiError::validation(format!(
+                    "roles[{i}]: expected an object {{\"id\": \"<role_id>\"}}, got a string (PUT takes role objects, unlike POST)"
+                )))
+            }
+            other => {
+                return Err(ApiError::validation(format!(
+                    "roles[{i}]: expected an object {{\"id\": \"<role_id>\"}}, got {}",
+                    type_name(other)
+                )))
+            }
+        };
+        if role(id).is_none() {
+            return Err(unknown_role(id));
+        }
+        if !ids.contains(id) {
+            ids.push(id.clone());
+        }
+    }
+    Ok(ids)
+}
+
+/// The policies form: `[{access, permission_groups: [{id}], resource_groups: [{id}]}]`,
+/// stored normalised with a generated policy id.
+fn parse_policies(raw: &[Value]) -> Result<Vec<Value>, ApiError> {
+    let id_list =
+        |obj: &Map<String, Value>, field: &str, at: &str| -> Result<Vec<Value>, ApiError> {
+            let items = opt_array(obj, field)
+                .map_err(|e| ApiError::validation(format!("{at}.{}", e.message)))?;
+            let items = items.filter(|a| !a.is_empty()).ok_or_else(|| {
+                ApiError::validation(format!("{at}.{field}: must be a non-empty array"))
+            })?;
+            items
+                .iter()
+                .enumerate()
+                .map(|(j, item)| match item.get("id") {
+                    Some(Value::String(id)) if !id.is_empty() => Ok(json!({ "id": id })),
+                    _ => Err(ApiError::validation(format!(
+                        "{at}.{field}[{j}].id: is required and must be a string"
+                    ))),
+                })
+                .collect()
+        };
+    let mut policies = Vec::new();
+    for (i, item) in raw.iter().enumerate() {
+        let at = format!("policies[{i}]");
+        let Value::Object(obj) = item else {
+            return Err(ApiError::validation(format!("{at}: expected an object")));
+        };
+        let access = match obj.get("access") {
+            Some(Value::String(a)) if a == "allow" || a == "deny" => a.clone(),
+            _ => {
+                return Err(ApiError::validation(format!(
+                    "{at}.access: must be 'allow' or 'deny'"
+                )))
+            }
+        };
+        policies.push(json!({
+            "id": random_id(),
+            "access": access,
+            "permission_groups": id_list(obj, "permission_groups", &at)?,
+            "resource_groups": id_list(obj, "resource_groups", &at)?,
+        }));
+    }
+    Ok(policies)
+}
+
+fn parse_grant(
+    body: &Map<String, Value>,
+    role_parser: fn(&[Value]) -> Result<Vec<String>, ApiError>,
+) -> Result<Grant, ApiError> {
+    match (opt_array(body, "roles")?, opt_array(body, "policies")?) {
+        (Some(_), Some(_)) => Err(ApiError::validation(
+            "roles, policies: send exactly one of them, not both",
+        )),
+        (Some(roles), None) if !roles.is_empty() => Ok(Grant::Roles(role_parser(roles)?)),
+        (None, Some(policies)) if !policies.is_empty() => {
+            Ok(Grant::Policies(parse_policies(policies)?))
+        }
+        (Some(_), None) => Err(ApiError::validation(
+            "roles: must contain at least one role id",
+        )),
+        (None, Some(_)) => Err(ApiError::validation(
+            "policies: must contain at least one policy",
+        )),
+        (None, None) => Err(ApiError::validation("roles: is required (or policies)")),
+    }
+}
+
+/// `POST /accounts/{account_id}/members`
+pub async fn create(
+    call: Call,
+    Path(account_id): Path<String>,
+    JsonObject(body): JsonObject,
+) -> ApiResult {
+    let email = opt_str(&body, "email")?
+        .filter(|e| !e.trim().is_empty())
+        .ok_or_else(|| ApiError::validation("email: is required"))?
+        .trim()
+        .to_string();
+    validate_email("email", &email, MAX_EMAIL)?;
+    let grant = parse_grant(&body, parse_role_id_strings)?;
+    let status = match opt_str(&body, "status")? {
+        None | Some("pending") => "pending",
+        Some("accepted") => "accepted",
+        Some(other) => {
+            return Err(ApiError::validation(format!(
+                "status: must be 'accepted' or 'pending', got '{other}'"
+            )))
+        }
+    };
+    let new = NewMember {
+        email,
+        grant,
+        status,
+    };
+    call.write(|state, caller| models::create(state, caller, &account_id, new))
+        .await
+        .map(ok)
+}
+
+/// `GET /accounts/{account_id}/members` — `status` filter, `order`
+/// (`user.email|status|user.first_name|user.last_name`; default creation order),
+/// `direction`, `page`, `per_page` (5–50).
+pub async fn list(call: Call, Path(account_id): Path<String>, query: QueryPairs) -> ApiResult {
+    let page = query.page_request(20, 5, 50)?;
+    let descending = query.descending()?;
+    let status = match query.get("status") {
+        None => None,
+        Some(s @ ("accepted" | "pending" | "rejected")) => Some(s),
+        Some(other) => {
+            return Err(ApiError::validation(format!(
+                "status: must be accepted, pending or rejected, got '{other}'"
+            )))
+        }
+    };
+    let order = query.get("order");
+    if let Some(order) = order {
+        if !["user.email", "status", "user.first_name", "user.last_name"].contains(&order) {
+            return Err(ApiError::validation(format!(
+                "order: must be user.first_name, user.last_name, user.email or status, got '{order}'"
+            )));
+        }
+    }
+    let items = call
+        .read(|state, caller| models::list(state, caller, &account_id, status, order, descending))
+        .await?;
+    Ok(ok_page(items, page))
+}
+
+/// `GET /accounts/{account_id}/members/{member_id}`
+pub async fn get_one(
+    call: Call,
+    Path((account_id, member_id)): Path<(String, String)>,
+) -> ApiResult {
+    call.read(|state, caller| models::get(state, caller, &account_id, &member_id))
+        .await
+        .map(ok)
+}
+
+/// `PUT /accounts/{account_id}/members/{member_id}` — `{"roles": [{"id": …}]}` or
+/// `{"policies": […]}`; email and status cannot change (sending the current value is
+/// accepted).
+pub async fn update(
+    call: Call,
+    Path((account_id, member_id)): Path<(String, String)>,
+    JsonObject(body): JsonObject,
+) -> ApiResult {
+    let change = MemberChange {
+        grant: parse_grant(&body, parse_role_objects)?,
+        email: opt_str(&body, "email")?.map(str::to_string),
+        status: opt_str(&body, "status")?.map(str::to_string),
+    };
+    call.write(|state, caller| models::update(state, caller, &account_id, &member_id, change))
+        .await
+        .map(ok)
+}
+
+/// `DELETE /accounts/{account_id}/members/{member_id}`
+pub async fn delete_one(
+    call: Call,
+    Path((account_id, member_id)): Path<(String, String)>,
+    body: axum::body::Body,
+) -> ApiResult {
+    discard_body(body).await;
+    call.write(|state, caller| models::delete(state, caller, &account_id, &member_id))
+        .await
+        .map(ok)
+}
+
+/// `GET /accounts/{account_id}/roles` — paginated (`per_page` 5–50, default 20).
+pub async fn list_roles(
+    call: Call,
+    Path(account_id): Path<String>,
+    query: QueryPairs,
+) -> ApiResult {
+    let page = query.page_request(20, 5, 50)?;
+    let items = call
+        .read(|state, caller| models::roles(state, caller, &account_id))
+        .await?;
+    Ok(ok_page(items, page))
+}
+
+/// `GET /accounts/{account_id}/roles/{role_id}`
+pub async fn get_role(
+    call: Call,
+    Path((account_id, role_id)): Path<(String, String)>,
+) -> ApiResult {
+    call.read(|state, caller| models::get_role(state, caller, &account_id, &role_id))
+        .await
+        .map(ok)
+}

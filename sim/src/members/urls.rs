@@ -1,0 +1,17 @@
+//! The members area's routes (members and roles).
+
+use super::responses::*;
+use crate::app::App;
+use axum::routing::{get, MethodRouter};
+
+pub fn routes() -> Vec<(&'static str, MethodRouter<App>)> {
+    vec![
+        ("/accounts/{account_id}/roles", get(list_roles)),
+        ("/accounts/{account_id}/roles/{role_id}", get(get_role)),
+        ("/accounts/{account_id}/members", get(list).post(create)),
+        (
+            "/accounts/{account_id}/members/{member_id}",
+            get(get_one).put(update).delete(delete_one),
+        ),
+    ]
+}

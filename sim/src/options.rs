@@ -1,0 +1,158 @@
+//! The command line of `cftenant-sim`, which also configures an embedded simulator.
+
+use crate::input;
+use crate::ratelimit::RateLimit;
+use crate::store::SeedConfig;
+use std::path::PathBuf;
+
+/// Default tenant id (`--tenant-id`).
+pub const DEFAULT_TENANT_ID: &str = "7d0a0a5b2c1e4f3a9b8c6d5e4f3a2b1c";
+
+/// Command-line options of `cftenant-sim`.
+#[derive(Debug, Clone, clap::Parser)]
+#[command(
+    name = "cftenant-sim",
+    version,
+    about = "Stateful simulator of Cloudflare's partner (Tenant) provisioning API",
+    long_about = "Stateful simulator of Cloudflare's partner (Tenant) provisioning API.\n\n\
+                  Prints `cftenant-sim listening on http://HOST:PORT/client/v4` as the first \
+                  stdout line; logs go to stderr (RUST_LOG controls verbosity). See docs/SIMULATOR.md."
+)]
+pub struct SimOptions {
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(long, env = "CFTENANT_SIM_LISTEN", default_value = "127.0.0.1:8787")]
+    pub listen: String,
+
+    /// Accepted API token (`Authorization: Bearer TOKEN`); repeatable.
+    #[arg(long = "api-token", value_name = "TOKEN", default_values_t = [String::from("sim-token")])]
+    pub api_tokens: Vec<String>,
+
+    /// Tenant admin email for `X-Auth-Email` + `X-Auth-Key` authentication.
+    #[arg(long, value_name = "EMAIL", default_value = "sim@example.com")]
+    pub auth_email: String,
+
+    /// Tenant admin global API key for `X-Auth-Key`.
+    #[arg(long, value_name = "KEY", default_value = "sim-key")]
+    pub auth_key: String,
+
+    /// Tag of the seeded tenant; its unit tags are derived from it.
+    #[arg(long, value_name = "ID", default_value = DEFAULT_TENANT_ID)]
+    pub tenant_id: String,
+
+    /// Name of the seeded tenant.
+    #[arg(long, value_name = "NAME", default_value = "Simulated Partner Tenant")]
+    pub tenant_name: String,
+
+    /// Seed the tenant entitlement `allow_auto_accept_invites` = true (members may be
+    /// created with `status: accepted`).
+    #[arg(long)]
+    pub allow_auto_accept_invites: bool,
+
+    /// Seed the tenant entitlement `partial_setup_allowed` = false (partial zones are
+    /// rejected with 1104).
+    #[arg(long)]
+    pub deny_partial_setup: bool,
+
+    /// Persist the whole state to this JSON file (atomically, after every change) and
+    /// reload it on start. Without it, state lives in memory only.
+    #[arg(long, env = "CFTENANT_SIM_STATE", value_name = "FILE")]
+    pub state: Option<PathBuf>,
+
+    /// Per-credential request budget, e.g. `1200/300` (1200 requests per 300 seconds);
+    /// beyond it requests get 429 / 971 with `Retry-After`.
+    #[arg(long, value_name = "N/SECONDS")]
+    pub rate_limit: Option<RateLimit>,
+}
+
+impl Default for SimOptions {
+    /// The command-line defaults, for embedding the simulator (see [`Simulator::bind`]).
+    fn default() -> Self {
+        SimOptions {
+            listen: "127.0.0.1:8787".into(),
+            api_tokens: vec!["sim-token".into()],
+            auth_email: "sim@example.com".into(),
+            auth_key: "sim-key".into(),
+            tenant_id: DEFAULT_TENANT_ID.into(),
+            tenant_name: "Simulated Partner Tenant".into(),
+            allow_auto_accept_invites: false,
+            deny_partial_setup: false,
+            state: None,
+            rate_limit: None,
+        }
+    }
+}
+
+impl SimOptions {
+    pub(crate) fn seed_config(&self) -> SeedConfig {
+        SeedConfig {
+            tenant_id: self.tenant_id.clone(),
+            tenant_name: self.tenant_name.clone(),
+            admin_email: self.auth_email.clone(),
+            allow_auto_accept_invites: self.allow_auto_accept_invites,
+            partial_setup_allowed: !self.deny_partial_setup,
+        }
+    }
+
+    pub(crate) fn validate(&self) -> anyhow::Result<()> {
+        let tenant_ok = !self.tenant_id.is_empty()
+            && self.tenant_id.len() <= 64
+            && self
+                .tenant_id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        anyhow::ensure!(
+            tenant_ok,
+            "--tenant-id must be 1-64 characters of [A-Za-z0-9_-], got '{}'",
+            self.tenant_id
+        );
+        anyhow::ensure!(
+            input::is_valid_email(&self.auth_email),
+            "--auth-email '{}' is not a valid email address",
+            self.auth_email
+        );
+        anyhow::ensure!(!self.auth_key.is_empty(), "--auth-key must not be empty");
+        anyhow::ensure!(
+            self.api_tokens
+                .iter()
+                .all(|t| !t.is_empty() && t.bytes().all(|b| b.is_ascii_graphic())),
+            "--api-token values must be non-empty printable ASCII without spaces"
+        );
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[test]
+    fn default_options_match_the_command_line_defaults() {
+        let parsed = SimOptions::try_parse_from(["cftenant-sim"]).expect("defaults parse");
+        let built = SimOptions::default();
+        assert_eq!(parsed.api_tokens, built.api_tokens);
+        assert_eq!(parsed.auth_email, built.auth_email);
+        assert_eq!(parsed.auth_key, built.auth_key);
+        assert_eq!(parsed.tenant_id, built.tenant_id);
+        assert_eq!(parsed.tenant_name, built.tenant_name);
+        assert_eq!(parsed.rate_limit, built.rate_limit);
+        assert!(built.validate().is_ok());
+    }
+
+    #[test]
+    fn repeated_tokens_and_rate_limit_parse() {
+        let parsed = SimOptions::try_parse_from([
+            "cftenant-sim",
+            "--api-token",
+            "a",
+            "--api-token",
+            "b",
+            "--rate-limit",
+            "1200/300",
+        ])
+        .expect("parse");
+        assert_eq!(parsed.api_tokens, ["a", "b"]);
+        assert_eq!(parsed.rate_limit.map(|r| r.limit), Some(1200));
+        assert!(SimOptions::try_parse_from(["cftenant-sim", "--rate-limit", "lots"]).is_err());
+    }
+}
