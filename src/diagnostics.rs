@@ -16,6 +16,21 @@ pub fn api_error(action: &str, e: &ApiError) -> Diagnostic {
     Diagnostic::error(format!("Error {action}"), detail)
 }
 
+/// The id of an object in state. Every object Terraform holds has one; a
+/// state without (edited by hand, say) must not build a path such as
+/// `/accounts/`, which would reach another endpoint.
+pub fn state_id<'a>(resource_type: &str, id: &'a Option<String>) -> Result<&'a str, Diagnostic> {
+    id.as_deref().filter(|id| !id.is_empty()).ok_or_else(|| {
+        Diagnostic::error(
+            format!("{resource_type} has no id in state"),
+            format!(
+                "The state of this {resource_type} has no `id`, so the object it stands for cannot be found. \
+                 Remove it from the state (`terraform state rm`) and import it again."
+            ),
+        )
+    })
+}
+
 /// Turns an API error into a diagnostic saying what we were doing.
 pub trait Context<T> {
     fn context(self, action: impl FnOnce() -> String) -> Result<T, Diagnostic>;
@@ -80,6 +95,19 @@ mod tests {
 
     const A: &str = "023e105f4ecef8ad9ca31a8372d0c353";
     const B: &str = "4536bcfad5faccb111b47003c79917fa";
+
+    #[test]
+    fn an_object_without_an_id_is_refused_not_sent() {
+        assert_eq!(state_id("t", &Some(A.into())).unwrap(), A);
+        for missing in [None, Some(String::new())] {
+            let d = state_id("cftenant_zone", &missing).unwrap_err();
+            assert!(
+                d.summary.contains("cftenant_zone has no id in state"),
+                "{}",
+                d.summary
+            );
+        }
+    }
 
     #[test]
     fn import_ids_are_split_and_checked() {

@@ -157,6 +157,10 @@ fn planned_in_place(private: &[u8]) -> bool {
 pub trait AnyResource<C>: Send + Sync {
     fn type_name(&self) -> &'static str;
     fn schema(&self) -> &Schema;
+    /// Checks that the typed model has a field for every attribute of the
+    /// schema and nothing else, so that no attribute is silently dropped
+    /// or left null (for a test over every registered resource).
+    fn check_model(&self) -> Result<(), String>;
     fn validate(&self, config: &Value) -> Diagnostics;
     async fn plan(&self, client: Option<&C>, request: PlanRequest<'_>) -> PlanResponse;
     async fn apply(&self, client: &C, prior: &Value, planned: &Value) -> (Value, Diagnostics);
@@ -168,6 +172,8 @@ pub trait AnyResource<C>: Send + Sync {
 pub trait AnyDataSource<C>: Send + Sync {
     fn type_name(&self) -> &'static str;
     fn schema(&self) -> &Schema;
+    /// See [`AnyResource::check_model`].
+    fn check_model(&self) -> Result<(), String>;
     fn validate(&self, config: &Value) -> Diagnostics;
     async fn read(&self, client: &C, config: &Value) -> (Value, Diagnostics);
 }
@@ -226,6 +232,45 @@ fn from_model<M: Serialize>(schema: &Schema, m: &M, diags: &mut Diagnostics) -> 
     }
 }
 
+/// A value of `ty` in which nothing is null and every collection has an
+/// element: what a model must carry through unchanged.
+fn full_sample(ty: &crate::value::Type) -> Value {
+    use crate::value::Type;
+    match ty {
+        Type::Bool => Value::Bool(true),
+        Type::Number => Value::Number(7.into()),
+        Type::String => Value::String("sample".into()),
+        Type::List(t) => Value::List(vec![full_sample(t)]),
+        Type::Set(t) => Value::Set(vec![full_sample(t)]),
+        Type::Map(t) => Value::Map([("key".to_string(), full_sample(t))].into()),
+        Type::Object(attrs) => Value::Object(
+            attrs
+                .iter()
+                .map(|(name, t)| (name.clone(), full_sample(t)))
+                .collect(),
+        ),
+    }
+}
+
+/// Round-trips a full sample of the schema's type through the model `M`.
+fn check_model_of<M: Serialize + DeserializeOwned>(schema: &Schema) -> Result<(), String> {
+    let sample = full_sample(&schema.ty());
+    let model: M = value::from_value(&sample)
+        .map_err(|e| format!("the model cannot hold the schema's values: {e}"))?;
+    let back = value::to_value(&model, &schema.ty())
+        .map_err(|e| format!("the model does not fit the schema: {e}"))?;
+    for a in &schema.attributes {
+        let (sent, kept) = (sample.attr(a.name), back.attr(a.name));
+        if !kept.semantically_equal(sent) {
+            return Err(format!(
+                "attribute `{}` does not survive the model: {sent:?} became {kept:?} (no field, another name, or another shape)",
+                a.name
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// The new state an operation's outcome leaves: its model, the partially
 /// created object a failure reports, or `unchanged` when there is neither.
 fn state_after<M: Serialize>(
@@ -258,6 +303,10 @@ impl<R: Resource> AnyResource<R::Client> for ResourceAdapter<R> {
 
     fn schema(&self) -> &Schema {
         &self.schema
+    }
+
+    fn check_model(&self) -> Result<(), String> {
+        check_model_of::<R::Model>(&self.schema)
     }
 
     fn validate(&self, config: &Value) -> Diagnostics {
@@ -405,6 +454,10 @@ impl<D: DataSource> AnyDataSource<D::Client> for DataSourceAdapter<D> {
         &self.schema
     }
 
+    fn check_model(&self) -> Result<(), String> {
+        check_model_of::<D::Model>(&self.schema)
+    }
+
     fn validate(&self, config: &Value) -> Diagnostics {
         self.schema.validate(config)
     }
@@ -546,6 +599,26 @@ mod tests {
             .change
             .planned;
         a.apply(&(), &Value::Null, &planned).await
+    }
+
+    #[test]
+    fn a_model_without_a_field_of_the_schema_is_found_out() {
+        assert_eq!(adapter().check_model(), Ok(()));
+        #[derive(Serialize, Deserialize)]
+        struct Short {
+            id: Option<String>,
+            name: String,
+        }
+        let e = check_model_of::<Short>(&Widgets::schema()).unwrap_err();
+        assert!(e.contains("`size`"), "{e}");
+        #[derive(Serialize, Deserialize)]
+        struct Renamed {
+            id: Option<String>,
+            name: String,
+            #[serde(rename = "sizes")]
+            size: Option<i64>,
+        }
+        assert!(check_model_of::<Renamed>(&Widgets::schema()).is_err());
     }
 
     #[tokio::test]

@@ -9,7 +9,7 @@
 
 use crate::adopt::{Candidate, Creation, Origin};
 use crate::client::Client;
-use crate::diagnostics::{import_not_found, parse_import_id, Context};
+use crate::diagnostics::{import_not_found, parse_import_id, state_id, Context};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tfplugin::diag::Diagnostics;
@@ -327,7 +327,7 @@ impl Resource for AccountResource {
         state.merge(created);
         // Two-factor enforcement is a setting, only changeable after creation.
         if planned.enforce_twofactor == Some(true) && state.enforce_twofactor != Some(true) {
-            let id = state.id.clone().unwrap_or_default();
+            let id = state_id(Self::TYPE_NAME, &state.id)?.to_string();
             let body = UpdateBody {
                 id: &id,
                 name: &state.name,
@@ -358,7 +358,7 @@ impl Resource for AccountResource {
         client: &Client,
         mut state: Account,
     ) -> OpResult<Option<Account>, Account> {
-        let id = state.id.clone().unwrap_or_default();
+        let id = state_id(Self::TYPE_NAME, &state.id)?.to_string();
         let Some(api) = client
             .get_if_exists::<ApiAccount>(&path(&id))
             .await
@@ -385,7 +385,7 @@ impl Resource for AccountResource {
         prior: Account,
         planned: Account,
     ) -> OpResult<Account, Account> {
-        let id = prior.id.clone().unwrap_or_default();
+        let id = state_id(Self::TYPE_NAME, &prior.id)?.to_string();
         let mut state = planned.clone();
         state.id = Some(id.clone());
         if planned.name != prior.name
@@ -430,7 +430,7 @@ impl Resource for AccountResource {
     }
 
     async fn delete(&self, client: &Client, state: Account) -> OpResult<Diagnostics, Account> {
-        let id = state.id.unwrap_or_default();
+        let id = state_id(Self::TYPE_NAME, &state.id)?.to_string();
         client
             .delete_if_exists(&path(&id))
             .await

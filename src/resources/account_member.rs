@@ -7,7 +7,7 @@
 use crate::adopt::{Candidate, Creation, Origin};
 use crate::checks;
 use crate::client::Client;
-use crate::diagnostics::{import_not_found, parse_import_id, Context};
+use crate::diagnostics::{import_not_found, parse_import_id, state_id, Context};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tfplugin::diag::{Diagnostic, Diagnostics};
@@ -275,7 +275,7 @@ impl Resource for AccountMemberResource {
         client: &Client,
         mut state: AccountMember,
     ) -> OpResult<Option<AccountMember>, AccountMember> {
-        let id = state.id.clone().unwrap_or_default();
+        let id = state_id(Self::TYPE_NAME, &state.id)?.to_string();
         let found = client
             .get_if_exists::<ApiMember>(&path(&state.account_id, &id))
             .await
@@ -292,7 +292,7 @@ impl Resource for AccountMemberResource {
         prior: AccountMember,
         planned: AccountMember,
     ) -> OpResult<AccountMember, AccountMember> {
-        let id = prior.id.clone().unwrap_or_default();
+        let id = state_id(Self::TYPE_NAME, &prior.id)?.to_string();
         let body = UpdateBody {
             roles: planned
                 .roles
@@ -316,7 +316,7 @@ impl Resource for AccountMemberResource {
         client: &Client,
         state: AccountMember,
     ) -> OpResult<Diagnostics, AccountMember> {
-        let id = state.id.clone().unwrap_or_default();
+        let id = state_id(Self::TYPE_NAME, &state.id)?.to_string();
         client
             .delete_if_exists(&path(&state.account_id, &id))
             .await

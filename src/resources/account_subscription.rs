@@ -5,7 +5,7 @@ use super::subscription::{self, ApiSubscription, Terms};
 use crate::adopt::{Candidate, Creation, Origin};
 use crate::checks;
 use crate::client::Client;
-use crate::diagnostics::{import_not_found, parse_import_id, Context};
+use crate::diagnostics::{import_not_found, parse_import_id, state_id, Context};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tfplugin::diag::Diagnostics;
@@ -111,7 +111,7 @@ impl Resource for AccountSubscriptionResource {
         client: &Client,
         state: AccountSubscription,
     ) -> OpResult<Option<AccountSubscription>, AccountSubscription> {
-        let id = state.id.clone().unwrap_or_default();
+        let id = state_id(Self::TYPE_NAME, &state.id)?.to_string();
         let found = client
             .get_if_exists::<ApiSubscription>(&item(&state.account_id, &id))
             .await
@@ -125,7 +125,7 @@ impl Resource for AccountSubscriptionResource {
         prior: AccountSubscription,
         planned: AccountSubscription,
     ) -> OpResult<AccountSubscription, AccountSubscription> {
-        let id = prior.id.clone().unwrap_or_default();
+        let id = state_id(Self::TYPE_NAME, &prior.id)?.to_string();
         let api: ApiSubscription = client
             .put(&item(&planned.account_id, &id), &planned.terms.body())
             .await
@@ -147,7 +147,7 @@ impl Resource for AccountSubscriptionResource {
         client: &Client,
         state: AccountSubscription,
     ) -> OpResult<Diagnostics, AccountSubscription> {
-        let id = state.id.clone().unwrap_or_default();
+        let id = state_id(Self::TYPE_NAME, &state.id)?.to_string();
         client
             .delete_if_exists(&item(&state.account_id, &id))
             .await

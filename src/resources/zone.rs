@@ -3,7 +3,7 @@
 use crate::adopt::{Candidate, Creation, Origin};
 use crate::checks;
 use crate::client::Client;
-use crate::diagnostics::{import_not_found, parse_import_id, Context};
+use crate::diagnostics::{import_not_found, parse_import_id, state_id, Context};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tfplugin::diag::Diagnostics;
@@ -334,7 +334,7 @@ impl Resource for ZoneResource {
         let mut state = planned.clone();
         state.merge(created);
         if planned.paused == Some(true) {
-            let id = state.id.clone().unwrap_or_default();
+            let id = state_id(Self::TYPE_NAME, &state.id)?.to_string();
             match client
                 .patch::<_, ApiZone>(&path(&id), &PausedBody { paused: true })
                 .await
@@ -354,7 +354,7 @@ impl Resource for ZoneResource {
     }
 
     async fn read(&self, client: &Client, mut state: Zone) -> OpResult<Option<Zone>, Zone> {
-        let id = state.id.clone().unwrap_or_default();
+        let id = state_id(Self::TYPE_NAME, &state.id)?.to_string();
         let found = client
             .get_if_exists::<ApiZone>(&path(&id))
             .await
@@ -366,7 +366,7 @@ impl Resource for ZoneResource {
     }
 
     async fn update(&self, client: &Client, prior: Zone, planned: Zone) -> OpResult<Zone, Zone> {
-        let id = prior.id.clone().unwrap_or_default();
+        let id = state_id(Self::TYPE_NAME, &prior.id)?.to_string();
         let mut state = prior.clone();
         if let Some(paused) = planned.paused.filter(|p| Some(*p) != prior.paused) {
             let z: ApiZone = client
@@ -379,7 +379,7 @@ impl Resource for ZoneResource {
     }
 
     async fn delete(&self, client: &Client, state: Zone) -> OpResult<Diagnostics, Zone> {
-        let id = state.id.unwrap_or_default();
+        let id = state_id(Self::TYPE_NAME, &state.id)?.to_string();
         client
             .delete_if_exists(&path(&id))
             .await

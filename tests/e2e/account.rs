@@ -2,6 +2,7 @@
 //! KYC fields left alone when removed, drift, replacement, import, destroy.
 
 use crate::harness::*;
+use serde_json::json;
 
 fn account_id(ctx: &Ctx) -> String {
     ctx.ws.resource("cftenant_account.acme")["id"]
@@ -80,11 +81,14 @@ fn account_lifecycle() {
                 Some(serde_json::json!({"id": id, "name": "Renamed Elsewhere"})),
             );
         })),
-        Step::PlanShows(&[
-            "~ name",
-            "\"Renamed Elsewhere\" -> \"Acme Corporation\"",
-            "1 to change, 0 to destroy",
-        ]),
+        Step::Plans(
+            vec![planned("cftenant_account.acme", "update").attr(
+                "name",
+                json!("Renamed Elsewhere"),
+                json!("Acme Corporation"),
+            )],
+            (0, 1, 0),
+        ),
         Step::Apply(
             "account/kyc_removed.tf",
             check(|ctx| {
@@ -97,18 +101,17 @@ fn account_lifecycle() {
         ),
         // The type is create-only: changing it replaces the account.
         Step::UseConfig("account/enterprise.tf"),
-        Step::PlanShows(&[
-            "must be replaced",
-            "forces replacement",
-            "1 to add, 0 to change, 1 to destroy",
-        ]),
+        Step::Plans(
+            vec![planned("cftenant_account.acme", "replace").forced_by("type")],
+            (1, 0, 1),
+        ),
         Step::UseConfig("account/kyc_removed.tf"),
         // Deleted outside Terraform: the next plan creates it again, no error.
         Step::OutOfBand(check(|ctx| {
             let id = account_id(ctx);
             ctx.sim.api("DELETE", &format!("/accounts/{id}"), None);
         })),
-        Step::PlanShows(&["will be created", "1 to add, 0 to change, 0 to destroy"]),
+        Step::Plans(vec![planned("cftenant_account.acme", "create")], (1, 0, 0)),
         Step::Apply(
             "account/kyc_removed.tf",
             check(|ctx| {
@@ -203,4 +206,5 @@ fn emptying_a_kyc_field_is_refused_at_plan_with_the_way_out() {
     let id = account_id(&ctx);
     let profile = ctx.sim.api("GET", &format!("/accounts/{id}/profile"), None);
     assert_eq!(profile["business_name"], "Acme Ltd");
+    ctx.destroy();
 }

@@ -1,6 +1,7 @@
 //! `cftenant_account_subscription` end to end.
 
 use crate::harness::*;
+use serde_json::json;
 
 const ADDRESS: &str = "cftenant_account_subscription.zero_trust";
 
@@ -82,15 +83,17 @@ fn account_subscription_lifecycle() {
             assert_eq!(changed["rate_plan"]["id"], "TEAMS_ACCESS");
             assert_eq!(changed["id"], id.as_str());
         })),
-        Step::PlanShows(&[
-            "cftenant_account_subscription.zero_trust will be updated in-place",
-            "~ rate_plan_id",
-            "\"TEAMS_ACCESS\" -> \"TEAMS_STANDARD\"",
-            "~ frequency",
-            "\"monthly\" -> \"yearly\"",
-            "60 -> 100",
-            "0 to add, 1 to change, 0 to destroy",
-        ]),
+        Step::Plans(
+            vec![planned(ADDRESS, "update")
+                .attr(
+                    "rate_plan_id",
+                    json!("TEAMS_ACCESS"),
+                    json!("TEAMS_STANDARD"),
+                )
+                .attr("frequency", json!("monthly"), json!("yearly"))
+                .attr("component_values.0.value", json!(60), json!(100))],
+            (0, 1, 0),
+        ),
         Step::Apply(
             "account_subscription/yearly.tf",
             check(|ctx| {
@@ -115,10 +118,7 @@ fn account_subscription_lifecycle() {
                 None,
             );
         })),
-        Step::PlanShows(&[
-            "cftenant_account_subscription.zero_trust will be created",
-            "1 to add, 0 to change, 0 to destroy",
-        ]),
+        Step::Plans(vec![planned(ADDRESS, "create")], (1, 0, 0)),
         Step::Apply(
             "account_subscription/yearly.tf",
             check(|ctx| assert_eq!(ctx.sim.objects("account_subscriptions").len(), 1)),

@@ -95,6 +95,7 @@ fn a_lost_zone_create_is_refused_as_existing_not_adopted() {
         "the zone that was there before entered the state"
     );
     assert_eq!(ctx.sim.objects("zones").len(), 1);
+    ctx.destroy();
 }
 
 #[test]
@@ -137,6 +138,7 @@ fn a_lost_member_create_names_the_import_instead_of_guessing() {
     ]);
     ctx.ws.assert_plan_empty();
     assert_eq!(ctx.sim.objects("members").len(), 1);
+    ctx.destroy();
 }
 
 #[test]
@@ -175,4 +177,5 @@ fn a_member_create_committed_then_lost_converges_with_the_import_it_names() {
     ctx.ws.apply();
     ctx.ws.assert_plan_empty();
     assert_eq!(ctx.sim.objects("members").len(), 1);
+    ctx.destroy();
 }

@@ -279,6 +279,7 @@ fn durability_kill9_mid_apply_then_restart_converges() {
             "{kind}: the state file and the running simulator differ"
         );
     }
+    destroy_and_check(&ws, &sim);
     println!(
         "durability: resources={expected} killed_with={killed_with} polls={polls} first_apply_ok={first_ok} applies={applies} retries={retries} adoptions={adoptions} elapsed={:.1}s",
         started.elapsed().as_secs_f64()

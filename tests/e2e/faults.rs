@@ -404,4 +404,5 @@ fn apply_converges_under_injected_faults() {
         retries >= 1,
         "the provider logged no \"retrying API call\" although {fired:?} faults fired"
     );
+    ctx.destroy();
 }

@@ -192,9 +192,52 @@ impl Workspace {
         (out.status.code().unwrap_or(-1), text)
     }
 
+    /// `plan -refresh=false` (what create/update returned equals what was
+    /// planned) and `plan` (what a read returns equals it too) are both empty.
     pub fn assert_plan_empty(&self) {
-        let (code, text) = self.plan();
-        assert_eq!(code, 0, "expected an empty plan, got:\n{text}");
+        for refresh in ["-refresh=false", "-refresh=true"] {
+            let out = self.terraform(&[
+                "plan",
+                refresh,
+                "-detailed-exitcode",
+                "-input=false",
+                "-no-color",
+            ]);
+            let text = output_text(&out);
+            assert!(!text.contains("panicked"), "the provider panicked:\n{text}");
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "expected an empty plan ({refresh}), got:\n{text}"
+            );
+        }
+    }
+
+    /// The planned changes, from `terraform show -json` of a saved plan.
+    pub fn planned_changes(&self) -> PlannedChanges {
+        let out = self.terraform(&["plan", "-input=false", "-no-color", "-out=harness.tfplan"]);
+        assert!(
+            out.status.success(),
+            "terraform plan failed:\n{}",
+            output_text(&out)
+        );
+        let plan = self.json(&["show", "-json", "-no-color", "harness.tfplan"]);
+        let _ = std::fs::remove_file(self.dir.path().join("harness.tfplan"));
+        PlannedChanges(
+            plan["resource_changes"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|rc| rc["mode"] == "managed")
+                .map(|rc| {
+                    (
+                        rc["address"].as_str().unwrap().to_string(),
+                        rc["change"].clone(),
+                    )
+                })
+                .collect(),
+        )
     }
 
     /// The state's resources, by address, as `terraform show -json` gives them.
@@ -275,6 +318,50 @@ impl Ctx {
     pub fn set_var(&mut self, k: &str, v: &str) {
         self.ws.vars.insert(k.to_string(), v.to_string());
     }
+
+    /// Destroys everything and checks the API no longer holds it
+    /// ([`destroy_and_check`]).
+    pub fn destroy(&self) {
+        destroy_and_check(&self.ws, &self.sim);
+    }
+}
+
+/// `terraform destroy`, then: the state is empty and nothing the state
+/// held is left on the API (a zone subscription is back on the free plan).
+/// Service users are not checked: the API cannot delete them.
+pub fn destroy_and_check(ws: &Workspace, sim: &Sim) {
+    let before = ws.state();
+    ws.ok(&["destroy", "-auto-approve", "-input=false", "-no-color"]);
+    assert!(ws.state().is_empty(), "state not empty after destroy");
+    let inventory = sim.state();
+    let has = |kind: &str, field: &str, id: &Json| {
+        inventory[kind]
+            .as_array()
+            .is_some_and(|objects| objects.iter().any(|o| &o[field] == id))
+    };
+    for (address, values) in &before {
+        let resource_type = address
+            .split('.')
+            .find(|s| s.starts_with("cftenant_"))
+            .unwrap_or_default();
+        let left = match resource_type {
+            "cftenant_account" => has("accounts", "id", &values["id"]),
+            "cftenant_account_member" => has("members", "id", &values["id"]),
+            "cftenant_zone" => has("zones", "id", &values["id"]),
+            "cftenant_account_subscription" => has("account_subscriptions", "id", &values["id"]),
+            "cftenant_zone_subscription" => inventory["zone_subscriptions"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|s| s["zone_id"] == values["zone_id"] && s["rate_plan"]["id"] != "free"),
+            _ => false,
+        };
+        assert!(
+            !left,
+            "{address} ({}) is still on the API after destroy",
+            values["id"]
+        );
+    }
 }
 
 pub type Check = Box<dyn Fn(&mut Ctx)>;
@@ -286,9 +373,10 @@ pub enum Step {
     Apply(&'static str, Check),
     /// Switch to this configuration without applying it.
     UseConfig(&'static str),
-    /// With the current configuration, the next plan must propose changes
-    /// whose text contains all of these (e.g. "will be created").
-    PlanShows(&'static [&'static str]),
+    /// With the current configuration, the next plan must propose exactly
+    /// these changes (by resource, from the JSON plan), with these totals
+    /// (to add, to change, to destroy).
+    Plans(Vec<Planned>, (usize, usize, usize)),
     /// With this configuration, plan must fail naming all of these.
     PlanFails(&'static str, &'static [&'static str]),
     /// With this configuration, apply must fail naming all of these.
@@ -307,6 +395,126 @@ pub enum Step {
     Destroy(Check),
 }
 
+/// The changes of a saved plan: each managed resource's `change` object of
+/// `terraform show -json`, by address.
+#[derive(Debug)]
+pub struct PlannedChanges(pub BTreeMap<String, Json>);
+
+/// What a resource's actions amount to.
+fn action_of(change: &Json) -> &'static str {
+    let actions: Vec<&str> = change["actions"]
+        .as_array()
+        .map(|a| a.iter().filter_map(Json::as_str).collect())
+        .unwrap_or_default();
+    match actions.as_slice() {
+        ["create"] => "create",
+        ["update"] => "update",
+        ["delete"] => "delete",
+        ["delete", "create"] | ["create", "delete"] => "replace",
+        ["no-op"] => "no-op",
+        ["read"] => "read",
+        _ => "unexpected",
+    }
+}
+
+impl PlannedChanges {
+    /// (to add, to change, to destroy), as Terraform counts them.
+    pub fn totals(&self) -> (usize, usize, usize) {
+        let mut t = (0, 0, 0);
+        for change in self.0.values() {
+            match action_of(change) {
+                "create" => t.0 += 1,
+                "update" => t.1 += 1,
+                "delete" => t.2 += 1,
+                "replace" => {
+                    t.0 += 1;
+                    t.2 += 1
+                }
+                _ => {}
+            }
+        }
+        t
+    }
+}
+
+/// One expected change: an action on a resource, and attribute values
+/// before and after it (a path such as `component_values.0.value`).
+pub struct Planned {
+    address: &'static str,
+    action: &'static str,
+    attributes: Vec<(&'static str, Json, Json)>,
+    replaced_by: Vec<&'static str>,
+}
+
+/// `action` is `create`, `update`, `replace` or `delete`.
+pub fn planned(address: &'static str, action: &'static str) -> Planned {
+    Planned {
+        address,
+        action,
+        attributes: Vec::new(),
+        replaced_by: Vec::new(),
+    }
+}
+
+fn at<'a>(v: &'a Json, path: &str) -> &'a Json {
+    path.split('.')
+        .fold(v, |v, step| match step.parse::<usize>() {
+            Ok(i) => &v[i],
+            Err(_) => &v[step],
+        })
+}
+
+impl Planned {
+    /// The attribute goes from `before` to `after`.
+    pub fn attr(mut self, path: &'static str, before: Json, after: Json) -> Planned {
+        self.attributes.push((path, before, after));
+        self
+    }
+
+    /// A replacement that this attribute forces.
+    pub fn forced_by(mut self, attribute: &'static str) -> Planned {
+        self.replaced_by.push(attribute);
+        self
+    }
+
+    fn check(&self, n: usize, changes: &PlannedChanges) {
+        let change = changes.0.get(self.address).unwrap_or_else(|| {
+            panic!(
+                "step {n}: {} is not in the plan: {changes:#?}",
+                self.address
+            )
+        });
+        assert_eq!(
+            action_of(change),
+            self.action,
+            "step {n}: {}: {change:#}",
+            self.address
+        );
+        for (path, before, after) in &self.attributes {
+            assert_eq!(
+                at(&change["before"], path),
+                before,
+                "step {n}: {}.{path} before",
+                self.address
+            );
+            assert_eq!(
+                at(&change["after"], path),
+                after,
+                "step {n}: {}.{path} after",
+                self.address
+            );
+        }
+        for attribute in &self.replaced_by {
+            let paths = change["replace_paths"].to_string();
+            assert!(
+                paths.contains(&format!("\"{attribute}\"")),
+                "step {n}: {} is not replaced because of {attribute}: {paths}",
+                self.address
+            );
+        }
+    }
+}
+
 pub fn check(f: impl Fn(&mut Ctx) + 'static) -> Check {
     Box::new(f)
 }
@@ -323,25 +531,33 @@ pub fn run_with(mut ctx: Ctx, steps: Vec<Step>) {
             Step::Apply(config, check) => {
                 ctx.ws.use_config(config);
                 ctx.ws.apply();
-                let (code, text) = ctx.ws.plan();
-                assert_eq!(
-                    code, 0,
-                    "step {n}: plan after applying {config} is not empty:\n{text}"
-                );
+                for refresh in ["-refresh=false", "-refresh=true"] {
+                    let out = ctx.ws.terraform(&[
+                        "plan",
+                        refresh,
+                        "-detailed-exitcode",
+                        "-input=false",
+                        "-no-color",
+                    ]);
+                    assert_eq!(
+                        out.status.code(),
+                        Some(0),
+                        "step {n}: plan {refresh} after applying {config} is not empty:\n{}",
+                        output_text(&out)
+                    );
+                }
                 check(&mut ctx);
             }
             Step::UseConfig(config) => ctx.ws.use_config(config),
-            Step::PlanShows(needles) => {
-                let (code, text) = ctx.ws.plan();
+            Step::Plans(expected, totals) => {
+                let changes = ctx.ws.planned_changes();
                 assert_eq!(
-                    code, 2,
-                    "step {n}: expected changes, got exit code {code}:\n{text}"
+                    changes.totals(),
+                    totals,
+                    "step {n}: planned (add, change, destroy) differs: {changes:#?}"
                 );
-                for needle in needles {
-                    assert!(
-                        text.contains(needle),
-                        "step {n}: plan does not mention {needle:?}:\n{text}"
-                    );
+                for e in &expected {
+                    e.check(n, &changes);
                 }
             }
             Step::PlanFails(config, needles) => {
@@ -402,14 +618,13 @@ pub fn run_with(mut ctx: Ctx, steps: Vec<Step>) {
                 check(&mut ctx);
             }
             Step::Destroy(check) => {
-                ctx.ws
-                    .ok(&["destroy", "-auto-approve", "-input=false", "-no-color"]);
-                assert!(
-                    ctx.ws.state().is_empty(),
-                    "step {n}: state not empty after destroy"
-                );
+                ctx.destroy();
                 check(&mut ctx);
             }
         }
+    }
+    // Every test ends destroyed, and checked.
+    if !ctx.ws.state().is_empty() {
+        ctx.destroy();
     }
 }

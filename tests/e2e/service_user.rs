@@ -119,10 +119,7 @@ fn service_user_deleted_outside_is_created_again() {
             assert_eq!(removed["email"], "svc-customer-1@partner.example");
             assert!(ctx.sim.objects("users").is_empty());
         })),
-        Step::PlanShows(&[
-            "cftenant_service_user.svc will be created",
-            "1 to add, 0 to change, 0 to destroy",
-        ]),
+        Step::Plans(vec![planned(SVC, "create")], (1, 0, 0)),
         Step::Apply(
             "service_user/basic.tf",
             check(|ctx| {
@@ -221,4 +218,5 @@ fn losing_a_service_users_key_is_refused_or_warned_at_plan() {
     }
     assert_eq!(ctx.sim.objects("users").len(), 1);
     assert_eq!(ctx.sim.objects("users")[0]["id"], id.as_str());
+    ctx.destroy();
 }

@@ -1,6 +1,7 @@
 //! `cftenant_zone` end to end.
 
 use crate::harness::*;
+use serde_json::json;
 
 fn zone(ctx: &Ctx, name: &str) -> serde_json::Value {
     ctx.ws.resource(&format!("cftenant_zone.{name}"))
@@ -73,7 +74,10 @@ fn zone_lifecycle() {
                 Some(serde_json::json!({"paused": false})),
             );
         })),
-        Step::PlanShows(&["~ paused", "false -> true", "1 to change, 0 to destroy"]),
+        Step::Plans(
+            vec![planned("cftenant_zone.main", "update").attr("paused", json!(false), json!(true))],
+            (0, 1, 0),
+        ),
         Step::Apply(
             "zone/paused.tf",
             check(|ctx| {
@@ -85,20 +89,16 @@ fn zone_lifecycle() {
             }),
         ),
         Step::UseConfig("zone/renamed.tf"),
-        Step::PlanShows(&[
-            "must be replaced",
-            "forces replacement",
-            "1 to add, 0 to change, 1 to destroy",
-        ]),
+        Step::Plans(
+            vec![planned("cftenant_zone.main", "replace").forced_by("name")],
+            (1, 0, 1),
+        ),
         Step::UseConfig("zone/paused.tf"),
         Step::OutOfBand(check(|ctx| {
             ctx.sim
                 .api("DELETE", &format!("/zones/{}", zone_id(ctx)), None);
         })),
-        Step::PlanShows(&[
-            "cftenant_zone.main will be created",
-            "1 to add, 0 to change, 0 to destroy",
-        ]),
+        Step::Plans(vec![planned("cftenant_zone.main", "create")], (1, 0, 0)),
         Step::Apply(
             "zone/paused.tf",
             check(|ctx| assert_eq!(ctx.sim.objects("zones").len(), 2)),
@@ -194,6 +194,7 @@ fn a_rename_towards_a_name_cloudflare_refuses_is_refused_at_plan() {
     let (code, text) = ctx.ws.plan();
     assert_eq!(code, 2, "{text}");
     assert!(text.contains("must be replaced"), "{text}");
+    ctx.destroy();
 }
 
 #[test]
@@ -233,6 +234,7 @@ fn create_before_destroy_of_a_zone_that_keeps_its_name_says_why_it_cannot() {
     ctx.ws.apply();
     assert_ne!(zone(&ctx, "main")["id"], id.as_str());
     ctx.ws.assert_plan_empty();
+    ctx.destroy();
 }
 
 #[test]
@@ -275,6 +277,7 @@ fn replacing_a_parent_plans_its_dependents_with_ids_known_after_apply() {
     let sub = ctx.ws.resource("cftenant_zone_subscription.z");
     assert_eq!(sub["zone_id"], zone["id"]);
     assert_eq!(zone["name"], "replace-co.org");
+    ctx.destroy();
 }
 
 #[test]
@@ -300,4 +303,5 @@ fn a_zone_and_its_plan_applied_together_read_back_unchanged() {
         !refreshed.contains("changed outside of Terraform"),
         "{refreshed}"
     );
+    ctx.destroy();
 }

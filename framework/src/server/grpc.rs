@@ -610,3 +610,248 @@ fn capabilities() -> pb::ServerCapabilities {
         move_resource_state: false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The protocol layer over a fake provider: requests in Terraform's
+    //! wire form (msgpack dynamic values), answers decoded back.
+
+    use super::*;
+    use crate::resource::{AnyDataSource, AnyResource, OpResult, Resource, ResourceAdapter};
+    use crate::schema::{Attribute, Check};
+    use async_trait::async_trait;
+    use serde::{Deserialize, Serialize};
+    use std::sync::Mutex;
+
+    #[derive(Clone, Debug, Default, Serialize, Deserialize)]
+    struct Note {
+        id: Option<String>,
+        text: String,
+    }
+
+    /// Notes kept in memory; a note's text changes in place.
+    struct Notes(Mutex<Vec<Note>>);
+
+    #[async_trait]
+    impl Resource for Notes {
+        type Client = ();
+        type Model = Note;
+        const TYPE_NAME: &'static str = "fake_note";
+
+        fn schema() -> Schema {
+            Schema::new(
+                "A note.",
+                vec![
+                    Attribute::computed("id", Type::String, "Id."),
+                    Attribute::required("text", Type::String, "Text.").check(Check::MaxLen(10)),
+                ],
+            )
+        }
+
+        async fn create(&self, _: &(), mut n: Note) -> OpResult<Note, Note> {
+            let mut notes = self.0.lock().unwrap();
+            n.id = Some(format!("n{}", notes.len()));
+            notes.push(n.clone());
+            Ok(n)
+        }
+        async fn read(&self, _: &(), n: Note) -> OpResult<Option<Note>, Note> {
+            Ok(self
+                .0
+                .lock()
+                .unwrap()
+                .iter()
+                .find(|x| x.id == n.id)
+                .cloned())
+        }
+        async fn update(&self, _: &(), _: Note, n: Note) -> OpResult<Note, Note> {
+            Ok(n)
+        }
+        async fn delete(&self, _: &(), n: Note) -> OpResult<Diagnostics, Note> {
+            self.0.lock().unwrap().retain(|x| x.id != n.id);
+            Ok(Diagnostics::default())
+        }
+        async fn import(&self, c: &(), id: &str) -> OpResult<Note, Note> {
+            let probe = Note {
+                id: Some(id.into()),
+                ..Default::default()
+            };
+            self.read(c, probe)
+                .await?
+                .ok_or_else(|| Diagnostic::error("no such note", id).into())
+        }
+    }
+
+    struct Fake;
+
+    impl ProviderDefinition for Fake {
+        type Client = ();
+        const TYPE_NAME: &'static str = "fake";
+        fn schema(&self) -> Schema {
+            Schema::new("Fake.", vec![])
+        }
+        fn resources(&self) -> Vec<Box<dyn AnyResource<()>>> {
+            vec![ResourceAdapter::boxed(Notes(Mutex::new(Vec::new())))]
+        }
+        fn data_sources(&self) -> Vec<Box<dyn AnyDataSource<()>>> {
+            Vec::new()
+        }
+        fn configure(&self, _: &Value) -> Result<(), Diagnostics> {
+            Ok(())
+        }
+    }
+
+    fn service() -> ProviderService<Fake> {
+        ProviderService::new(Arc::new(Plugin::new(Fake)))
+    }
+
+    fn ty() -> Type {
+        Notes::schema().ty()
+    }
+
+    fn note(id: Option<&str>, text: &str) -> Option<pb::DynamicValue> {
+        let mut v = Value::Object(Default::default());
+        v.set_attr("id", id.map_or(Value::Unknown, |i| Value::String(i.into())));
+        v.set_attr("text", Value::String(text.into()));
+        Some(pb::DynamicValue {
+            msgpack: value::encode_msgpack(&v, &ty()).unwrap(),
+            json: Vec::new(),
+        })
+    }
+
+    fn null() -> Option<pb::DynamicValue> {
+        Some(pb::DynamicValue {
+            msgpack: value::encode_msgpack(&Value::Null, &ty()).unwrap(),
+            json: Vec::new(),
+        })
+    }
+
+    fn decoded(v: Option<pb::DynamicValue>) -> Value {
+        value::decode_msgpack(&v.expect("a value").msgpack, &ty()).unwrap()
+    }
+
+    async fn configure(s: &ProviderService<Fake>) {
+        let config = Some(pb::DynamicValue {
+            msgpack: value::encode_msgpack(
+                &Value::Object(Default::default()),
+                &Schema::new("", vec![]).ty(),
+            )
+            .unwrap(),
+            json: Vec::new(),
+        });
+        let r = s
+            .configure_provider(Request::new(pb::configure_provider::Request {
+                config,
+                ..Default::default()
+            }))
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+    }
+
+    #[tokio::test]
+    async fn the_schema_lists_the_resource() {
+        let r = service()
+            .get_provider_schema(Request::new(Default::default()))
+            .await
+            .unwrap()
+            .into_inner();
+        let note = &r.resource_schemas["fake_note"];
+        let names: Vec<&str> = note
+            .block
+            .as_ref()
+            .unwrap()
+            .attributes
+            .iter()
+            .map(|a| a.name.as_str())
+            .collect();
+        assert_eq!(names, ["id", "text"]);
+        assert!(r.server_capabilities.unwrap().plan_destroy);
+    }
+
+    #[tokio::test]
+    async fn a_bad_value_is_a_diagnostic_at_its_attribute() {
+        let r = service()
+            .validate_resource_config(Request::new(pb::validate_resource_config::Request {
+                type_name: "fake_note".into(),
+                config: note(None, "far too long a note"),
+                ..Default::default()
+            }))
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!(r.diagnostics.len(), 1);
+        let step = &r.diagnostics[0].attribute.as_ref().unwrap().steps[0];
+        assert_eq!(
+            step.selector,
+            Some(pb::attribute_path::step::Selector::AttributeName(
+                "text".into()
+            ))
+        );
+        let unknown = service()
+            .validate_resource_config(Request::new(pb::validate_resource_config::Request {
+                type_name: "fake_nope".into(),
+                config: note(None, "x"),
+                ..Default::default()
+            }))
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(unknown.diagnostics[0]
+            .summary
+            .contains("Unknown resource type"));
+    }
+
+    #[tokio::test]
+    async fn create_read_and_delete_through_the_protocol() {
+        let s = service();
+        configure(&s).await;
+        let plan = s
+            .plan_resource_change(Request::new(pb::plan_resource_change::Request {
+                type_name: "fake_note".into(),
+                prior_state: null(),
+                proposed_new_state: note(None, "hello"),
+                config: note(None, "hello"),
+                ..Default::default()
+            }))
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(plan.diagnostics.is_empty(), "{:?}", plan.diagnostics);
+        assert!(decoded(plan.planned_state.clone()).attr("id").is_unknown());
+        let applied = s
+            .apply_resource_change(Request::new(pb::apply_resource_change::Request {
+                type_name: "fake_note".into(),
+                prior_state: null(),
+                planned_state: plan.planned_state,
+                ..Default::default()
+            }))
+            .await
+            .unwrap()
+            .into_inner();
+        let state = decoded(applied.new_state.clone());
+        assert_eq!(state.attr("id"), &Value::String("n0".into()));
+        // Deleted behind Terraform's back: the read answers a null state and
+        // no private data to carry into the create Terraform then plans.
+        s.apply_resource_change(Request::new(pb::apply_resource_change::Request {
+            type_name: "fake_note".into(),
+            prior_state: applied.new_state.clone(),
+            planned_state: null(),
+            ..Default::default()
+        }))
+        .await
+        .unwrap();
+        let read = s
+            .read_resource(Request::new(pb::read_resource::Request {
+                type_name: "fake_note".into(),
+                current_state: applied.new_state,
+                private: b"{\"planned_in_place\":true}".to_vec(),
+                ..Default::default()
+            }))
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(decoded(read.new_state).is_null());
+        assert!(read.private.is_empty());
+    }
+}
