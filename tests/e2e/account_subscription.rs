@@ -5,6 +5,22 @@ use serde_json::json;
 
 const ADDRESS: &str = "cftenant_account_subscription.zero_trust";
 
+/// `testdata/account_subscription/main.tf`: TEAMS_STANDARD, on the terms
+/// set by the variables.
+const CONFIG: &str = "account_subscription/main.tf";
+
+/// 75 seats, monthly (the frequency left to its default).
+const SEATS_75: &[(&str, &str)] = &[
+    ("frequency", "null"),
+    ("component_values", r#"[{ name = "users", value = 75 }]"#),
+];
+/// No component_values: the plan's default seats.
+const DEFAULT_SEATS: &[(&str, &str)] = &[("frequency", "null"), ("component_values", "null")];
+const YEARLY_100: &[(&str, &str)] = &[
+    ("frequency", "yearly"),
+    ("component_values", r#"[{ name = "users", value = 100 }]"#),
+];
+
 fn ids(ctx: &Ctx) -> (String, String) {
     let s = ctx.ws.resource(ADDRESS);
     (
@@ -25,8 +41,9 @@ fn api(ctx: &Ctx) -> serde_json::Value {
 #[test]
 fn account_subscription_lifecycle() {
     run(vec![
+        Step::Vars(SEATS_75),
         Step::Apply(
-            "account_subscription/standard.tf",
+            CONFIG,
             check(|ctx| {
                 let api = api(ctx);
                 let state = ctx.ws.resource(ADDRESS);
@@ -40,8 +57,9 @@ fn account_subscription_lifecycle() {
         ),
         // Removing component_values returns the seats to the plan's default
         // on the API (and the price with them); the state says so too.
+        Step::Vars(DEFAULT_SEATS),
         Step::Apply(
-            "account_subscription/standard_defaults.tf",
+            CONFIG,
             check(|ctx| {
                 let api = api(ctx);
                 let users = &api["component_values"][0];
@@ -53,8 +71,9 @@ fn account_subscription_lifecycle() {
                 assert_eq!(ctx.ws.vars["first_id"], ids(ctx).1, "changed in place");
             }),
         ),
+        Step::Vars(YEARLY_100),
         Step::Apply(
-            "account_subscription/yearly.tf",
+            CONFIG,
             check(|ctx| {
                 assert_eq!(
                     ctx.ws.vars["first_id"],
@@ -94,8 +113,9 @@ fn account_subscription_lifecycle() {
                 .attr("component_values.0.value", json!(60), json!(100))],
             (0, 1, 0),
         ),
+        Step::Vars(YEARLY_100),
         Step::Apply(
-            "account_subscription/yearly.tf",
+            CONFIG,
             check(|ctx| {
                 assert_eq!(
                     ctx.ws.vars["first_id"],
@@ -119,8 +139,9 @@ fn account_subscription_lifecycle() {
             );
         })),
         Step::Plans(vec![planned(ADDRESS, "create")], (1, 0, 0)),
+        Step::Vars(YEARLY_100),
         Step::Apply(
-            "account_subscription/yearly.tf",
+            CONFIG,
             check(|ctx| assert_eq!(ctx.sim.objects("account_subscriptions").len(), 1)),
         ),
         Step::Import {
@@ -141,7 +162,7 @@ fn account_subscription_lifecycle() {
 #[test]
 fn account_subscription_import_id_is_checked() {
     let ctx = Ctx::new();
-    ctx.ws.use_config("account_subscription/standard.tf");
+    ctx.ws.use_config(CONFIG);
     let out = ctx.ws.terraform(&[
         "import",
         "-input=false",

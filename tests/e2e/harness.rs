@@ -319,6 +319,16 @@ impl Ctx {
         self.ws.vars.insert(k.to_string(), v.to_string());
     }
 
+    /// [`Step::Vars`]: sets each, or unsets it where the value is `"null"`.
+    pub fn set_vars(&mut self, vars: &[(&str, &str)]) {
+        for (k, v) in vars {
+            match *v {
+                "null" => self.ws.vars.remove(*k),
+                v => self.ws.vars.insert(k.to_string(), v.to_string()),
+            };
+        }
+    }
+
     /// Destroys everything and checks the API no longer holds it
     /// ([`destroy_and_check`]).
     pub fn destroy(&self) {
@@ -373,6 +383,9 @@ pub enum Step {
     Apply(&'static str, Check),
     /// Switch to this configuration without applying it.
     UseConfig(&'static str),
+    /// Set these input variables (as `TF_VAR_*`) for the steps that
+    /// follow; `"null"` unsets one, so that its default applies.
+    Vars(&'static [(&'static str, &'static str)]),
     /// With the current configuration, the next plan must propose exactly
     /// these changes (by resource, from the JSON plan), with these totals
     /// (to add, to change, to destroy).
@@ -549,6 +562,7 @@ pub fn run_with(mut ctx: Ctx, steps: Vec<Step>) {
                 check(&mut ctx);
             }
             Step::UseConfig(config) => ctx.ws.use_config(config),
+            Step::Vars(vars) => ctx.set_vars(vars),
             Step::Plans(expected, totals) => {
                 let changes = ctx.ws.planned_changes();
                 assert_eq!(

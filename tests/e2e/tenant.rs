@@ -55,18 +55,50 @@ fn tenant_fields_match_the_api() {
     );
 }
 
+/// Every data source that reads a tenant says which tenant it could not
+/// find, and what it was reading.
 #[test]
 fn unknown_tenant_is_a_clear_error() {
     let mut ctx = Ctx::new();
     ctx.set_var("tenant_id", "00000000000000000000000000000000");
     run_with(
         ctx,
-        vec![Step::PlanFails(
-            "tenant/read.tf",
-            &[
-                "Error reading tenant \"00000000000000000000000000000000\"",
-                "HTTP 404",
-            ],
-        )],
+        vec![
+            Step::PlanFails(
+                "tenant/read.tf",
+                &[
+                    "Error reading tenant \"00000000000000000000000000000000\"",
+                    "HTTP 404",
+                ],
+            ),
+            Step::PlanFails(
+                "tenant_account_types/read.tf",
+                &[
+                    "Error listing the account types of tenant \"00000000000000000000000000000000\"",
+                    "HTTP 404",
+                ],
+            ),
+            Step::PlanFails(
+                "tenant_accounts/read.tf",
+                &[
+                    "Error listing the accounts of tenant \"00000000000000000000000000000000\"",
+                    "HTTP 404",
+                ],
+            ),
+            Step::PlanFails(
+                "tenant_entitlements/read.tf",
+                &[
+                    "Error reading the entitlements of tenant \"00000000000000000000000000000000\"",
+                    "HTTP 404",
+                ],
+            ),
+            Step::PlanFails(
+                "tenant_memberships/read.tf",
+                &[
+                    "Error listing the memberships of tenant \"00000000000000000000000000000000\"",
+                    "HTTP 404",
+                ],
+            ),
+        ],
     );
 }

@@ -27,19 +27,3 @@ fn account_types_match_the_api() {
         ],
     );
 }
-
-#[test]
-fn unknown_tenant_is_a_clear_error() {
-    let mut ctx = Ctx::new();
-    ctx.set_var("tenant_id", "00000000000000000000000000000000");
-    run_with(
-        ctx,
-        vec![Step::PlanFails(
-            "tenant_account_types/read.tf",
-            &[
-                "Error listing the account types of tenant \"00000000000000000000000000000000\"",
-                "HTTP 404",
-            ],
-        )],
-    );
-}

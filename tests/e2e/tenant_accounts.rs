@@ -78,19 +78,3 @@ fn every_account_is_listed_across_pages() {
         ],
     );
 }
-
-#[test]
-fn unknown_tenant_is_a_clear_error() {
-    let mut ctx = Ctx::new();
-    ctx.set_var("tenant_id", "00000000000000000000000000000000");
-    run_with(
-        ctx,
-        vec![Step::PlanFails(
-            "tenant_accounts/read.tf",
-            &[
-                "Error listing the accounts of tenant \"00000000000000000000000000000000\"",
-                "HTTP 404",
-            ],
-        )],
-    );
-}

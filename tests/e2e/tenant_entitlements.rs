@@ -121,19 +121,3 @@ fn entitlements_match_the_api() {
         ],
     );
 }
-
-#[test]
-fn unknown_tenant_is_a_clear_error() {
-    let mut ctx = Ctx::new();
-    ctx.set_var("tenant_id", "00000000000000000000000000000000");
-    run_with(
-        ctx,
-        vec![Step::PlanFails(
-            "tenant_entitlements/read.tf",
-            &[
-                "Error reading the entitlements of tenant \"00000000000000000000000000000000\"",
-                "HTTP 404",
-            ],
-        )],
-    );
-}

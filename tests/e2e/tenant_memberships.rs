@@ -39,19 +39,3 @@ fn memberships_match_the_api() {
         ],
     );
 }
-
-#[test]
-fn unknown_tenant_is_a_clear_error() {
-    let mut ctx = Ctx::new();
-    ctx.set_var("tenant_id", "00000000000000000000000000000000");
-    run_with(
-        ctx,
-        vec![Step::PlanFails(
-            "tenant_memberships/read.tf",
-            &[
-                "Error listing the memberships of tenant \"00000000000000000000000000000000\"",
-                "HTTP 404",
-            ],
-        )],
-    );
-}

@@ -3,6 +3,13 @@
 use crate::harness::*;
 use serde_json::json;
 
+/// `testdata/zone/main.tf`: the zone `main` named and paused by the
+/// variables, and a partial zone.
+const CONFIG: &str = "zone/main.tf";
+const PAUSED: &[(&str, &str)] = &[("paused", "true")];
+const RENAMED: &[(&str, &str)] = &[("name", "example.org")];
+const NOT_RENAMED: &[(&str, &str)] = &[("name", "null")];
+
 fn zone(ctx: &Ctx, name: &str) -> serde_json::Value {
     ctx.ws.resource(&format!("cftenant_zone.{name}"))
 }
@@ -24,7 +31,7 @@ fn zone_lifecycle() {
             ],
         ),
         Step::Apply(
-            "zone/basic.tf",
+            CONFIG,
             check(|ctx| {
                 let id = zone_id(ctx);
                 let api = ctx.sim.api("GET", &format!("/zones/{id}"), None);
@@ -52,8 +59,9 @@ fn zone_lifecycle() {
                 ctx.set_var("first_id", &id);
             }),
         ),
+        Step::Vars(PAUSED),
         Step::Apply(
-            "zone/paused.tf",
+            CONFIG,
             check(|ctx| {
                 let id = zone_id(ctx);
                 assert_eq!(
@@ -79,7 +87,7 @@ fn zone_lifecycle() {
             (0, 1, 0),
         ),
         Step::Apply(
-            "zone/paused.tf",
+            CONFIG,
             check(|ctx| {
                 assert_eq!(
                     ctx.sim
@@ -88,19 +96,19 @@ fn zone_lifecycle() {
                 )
             }),
         ),
-        Step::UseConfig("zone/renamed.tf"),
+        Step::Vars(RENAMED),
         Step::Plans(
             vec![planned("cftenant_zone.main", "replace").forced_by("name")],
             (1, 0, 1),
         ),
-        Step::UseConfig("zone/paused.tf"),
+        Step::Vars(NOT_RENAMED),
         Step::OutOfBand(check(|ctx| {
             ctx.sim
                 .api("DELETE", &format!("/zones/{}", zone_id(ctx)), None);
         })),
         Step::Plans(vec![planned("cftenant_zone.main", "create")], (1, 0, 0)),
         Step::Apply(
-            "zone/paused.tf",
+            CONFIG,
             check(|ctx| assert_eq!(ctx.sim.objects("zones").len(), 2)),
         ),
         Step::Import {

@@ -6,6 +6,44 @@ use serde_json::json;
 
 const MAIN: &str = "cftenant_zone_subscription.main";
 
+/// `testdata/zone_subscription/main.tf`, on the terms set by the variables.
+const CONFIG: &str = "zone_subscription/main.tf";
+
+/// Business with 60 page rules, monthly (the frequency left to its default).
+const BIZ: &[(&str, &str)] = &[
+    ("rate_plan_id", "PARTNERS_BIZ"),
+    ("frequency", "null"),
+    (
+        "component_values",
+        r#"[{ name = "page_rules", value = 60 }]"#,
+    ),
+];
+/// No component_values: the plan's default quantities.
+const BIZ_DEFAULTS: &[(&str, &str)] = &[
+    ("rate_plan_id", "PARTNERS_BIZ"),
+    ("frequency", "null"),
+    ("component_values", "null"),
+];
+/// The Tenant guide's own spelling of "yearly".
+const BIZ_ANNUAL: &[(&str, &str)] = &[
+    ("rate_plan_id", "PARTNERS_BIZ"),
+    ("frequency", "annual"),
+    (
+        "component_values",
+        r#"[{ name = "page_rules", value = 60 }]"#,
+    ),
+];
+const ENT: &[(&str, &str)] = &[
+    ("rate_plan_id", "partners_ent"),
+    ("frequency", "monthly"),
+    ("component_values", "null"),
+];
+const FREE: &[(&str, &str)] = &[
+    ("rate_plan_id", "PARTNERS_FREE"),
+    ("frequency", "monthly"),
+    ("component_values", "null"),
+];
+
 fn zone_id(ctx: &Ctx) -> String {
     ctx.ws.resource("cftenant_zone.main")["id"]
         .as_str()
@@ -33,8 +71,9 @@ fn subscription(ctx: &Ctx) -> serde_json::Value {
 #[test]
 fn zone_subscription_lifecycle() {
     run(vec![
+        Step::Vars(BIZ),
         Step::Apply(
-            "zone_subscription/biz.tf",
+            CONFIG,
             check(|ctx| {
                 let api = subscription(ctx);
                 assert_eq!(
@@ -55,8 +94,9 @@ fn zone_subscription_lifecycle() {
         ),
         // Removing component_values returns the zone to the plan's default
         // quantities on the API, and stops paying for the extra page rules.
+        Step::Vars(BIZ_DEFAULTS),
         Step::Apply(
-            "zone_subscription/biz_defaults.tf",
+            CONFIG,
             check(|ctx| {
                 let api = subscription(ctx);
                 let page_rules = component(&api, "page_rules");
@@ -84,25 +124,23 @@ fn zone_subscription_lifecycle() {
             (0, 1, 0),
         ),
         // The Tenant guide's `annual` is `yearly`, and no diff between them.
+        Step::Vars(BIZ_ANNUAL),
         Step::Apply(
-            "zone_subscription/annual.tf",
+            CONFIG,
             check(|ctx| {
                 let api = subscription(ctx);
                 assert_eq!(api["frequency"], "yearly");
                 assert_eq!(component(&api, "page_rules")["value"], 60);
                 let state = ctx.ws.resource("cftenant_zone_subscription.main");
                 assert_eq!(state["frequency"], "annual");
-                ctx.ws.write_config(
-                    &std::fs::read_to_string(testdata("zone_subscription/annual.tf"))
-                        .unwrap()
-                        .replace("\"annual\"", "\"yearly\""),
-                );
+                ctx.set_var("frequency", "yearly");
                 ctx.ws.assert_plan_empty();
             }),
         ),
         // Enterprise reads back as `enterprise` with frequency `not-applicable`: no diff.
+        Step::Vars(ENT),
         Step::Apply(
-            "zone_subscription/ent.tf",
+            CONFIG,
             check(|ctx| {
                 let api = subscription(ctx);
                 assert_eq!(api["rate_plan"]["id"], "enterprise");
@@ -124,12 +162,14 @@ fn zone_subscription_lifecycle() {
             )],
             (0, 1, 0),
         ),
+        Step::Vars(FREE),
         Step::Apply(
-            "zone_subscription/free.tf",
+            CONFIG,
             check(|ctx| assert_eq!(subscription(ctx)["rate_plan"]["id"], "free")),
         ),
+        Step::Vars(BIZ),
         Step::Apply(
-            "zone_subscription/biz.tf",
+            CONFIG,
             check(|ctx| {
                 assert_eq!(subscription(ctx)["rate_plan"]["id"], "business");
                 ctx.set_var("first_zone", &zone_id(ctx));
@@ -154,8 +194,9 @@ fn zone_subscription_lifecycle() {
             )],
             (0, 1, 0),
         ),
+        Step::Vars(BIZ),
         Step::Apply(
-            "zone_subscription/biz.tf",
+            CONFIG,
             check(|ctx| {
                 let api = subscription(ctx);
                 assert_eq!(api["rate_plan"]["id"], "business");
@@ -176,8 +217,9 @@ fn zone_subscription_lifecycle() {
             ],
             (2, 0, 0),
         ),
+        Step::Vars(BIZ),
         Step::Apply(
-            "zone_subscription/biz.tf",
+            CONFIG,
             check(|ctx| {
                 assert_ne!(ctx.ws.vars["first_zone"], zone_id(ctx));
                 let api = subscription(ctx);
