@@ -4,8 +4,6 @@
 //!
 //! Successful admin responses are plain JSON (no API envelope); errors use the envelope.
 
-use std::collections::BTreeMap;
-
 use axum::extract::{ConnectInfo, Path, Request, State};
 use axum::middleware::{from_fn, Next};
 use axum::response::{IntoResponse, Response};
@@ -14,34 +12,14 @@ use axum::{Json, Router};
 use serde_json::{json, Value};
 
 use crate::app::{lock, App};
+use crate::conn::SimConn;
 use crate::errors::{codes, ApiError, ApiResult};
 use crate::faults::FaultSet;
 use crate::input::{opt_bool, JsonObject};
-use crate::server::SimConn;
+use crate::stats::Stats;
 use crate::store::SimState;
 use crate::users::models::User;
 use crate::{accounts, members, subscriptions, tenants, users, zones};
-
-/// Request counts by `"METHOD /template"`.
-#[derive(Debug, Default)]
-pub struct Stats {
-    requests: BTreeMap<String, u64>,
-    total: u64,
-}
-
-impl Stats {
-    pub fn record(&mut self, method: &str, template: &str) {
-        *self
-            .requests
-            .entry(format!("{method} {template}"))
-            .or_insert(0) += 1;
-        self.total += 1;
-    }
-
-    fn to_json(&self) -> Value {
-        json!({ "requests": self.requests, "total": self.total })
-    }
-}
 
 pub fn router() -> Router<App> {
     Router::new()

@@ -2,11 +2,11 @@
 //! [`Call::read`], and [`Call::write`], which persists the change before the
 //! state is unlocked, so that no handler can forget to.
 
-use crate::admin::Stats;
 use crate::auth::{Caller, Credentials};
 use crate::errors::ApiError;
 use crate::faults::FaultSet;
 use crate::ratelimit::RateLimiter;
+use crate::stats::Stats;
 use crate::store::{SeedConfig, SimState, StateFile};
 use axum::extract::{FromRef, FromRequestParts};
 use axum::http::request::Parts;

@@ -4,9 +4,10 @@
 //! rate-limit headers).
 
 use crate::app::{lock, App};
+use crate::conn::SimConn;
 use crate::errors::{codes, ApiError};
 use crate::faults::FaultAction;
-use crate::server::{SimConn, API_PREFIX};
+use crate::urls::API_PREFIX;
 use crate::{auth, input};
 use axum::extract::connect_info::ConnectInfo;
 use axum::extract::path::RawPathParams;

@@ -1,73 +1,25 @@
 //! The simulator as a server: bound to its socket, its router, run until a
 //! signal.
 
-use crate::admin::{self, Stats};
+use crate::admin;
 use crate::app::{App, AppInner};
 use crate::auth::Credentials;
+use crate::conn::SimConn;
 use crate::faults::FaultSet;
 use crate::gate::{self, RouteGate};
 use crate::options::SimOptions;
 use crate::ratelimit::RateLimiter;
+use crate::stats::Stats;
 use crate::store::{SimState, StateFile};
-use crate::urls;
+use crate::urls::{self, API_PREFIX};
 use anyhow::Context;
-use axum::extract::connect_info::Connected;
 use axum::middleware::from_fn_with_state;
 use axum::routing::MethodRouter;
-use axum::serve::IncomingStream;
 use axum::Router;
 use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex as StdMutex};
+use std::sync::Mutex as StdMutex;
 use tokio::net::TcpListener;
-
-/// Path prefix of every API route.
-pub const API_PREFIX: &str = "/client/v4";
-
-/// Connection information given to every request: the peer address (admin endpoints are
-/// loopback-only) and a duplicate handle of the TCP socket, used by fault injection to
-/// close the connection without answering.
-#[derive(Clone, Debug)]
-pub struct SimConn {
-    pub peer: SocketAddr,
-    socket: Option<Arc<std::net::TcpStream>>,
-}
-
-impl SimConn {
-    /// Shuts the connection down in both directions. The client sees the connection
-    /// close (FIN) with no response bytes; hyper's later attempt to write the response
-    /// fails with EPIPE and it drops the connection.
-    pub fn abort(&self) {
-        if let Some(socket) = &self.socket {
-            let _ = socket.shutdown(std::net::Shutdown::Both);
-        }
-    }
-
-    pub fn is_loopback(&self) -> bool {
-        self.peer.ip().to_canonical().is_loopback()
-    }
-}
-
-impl Connected<IncomingStream<'_, TcpListener>> for SimConn {
-    fn connect_info(stream: IncomingStream<'_, TcpListener>) -> Self {
-        #[cfg(unix)]
-        let socket = {
-            use std::os::fd::AsFd;
-            stream
-                .io()
-                .as_fd()
-                .try_clone_to_owned()
-                .ok()
-                .map(|fd| Arc::new(std::net::TcpStream::from(fd)))
-        };
-        #[cfg(not(unix))]
-        let socket = None;
-        SimConn {
-            peer: *stream.remote_addr(),
-            socket,
-        }
-    }
-}
 
 /// A simulator bound to its listening socket, ready to serve.
 pub struct Simulator {

@@ -4,6 +4,9 @@ use crate::app::App;
 use crate::{accounts, members, subscriptions, tenants, users, zones};
 use axum::routing::MethodRouter;
 
+/// Path prefix of every API route.
+pub const API_PREFIX: &str = "/client/v4";
+
 /// Path templates (relative to `/client/v4`) and their handlers.
 pub fn api_routes() -> Vec<(&'static str, MethodRouter<App>)> {
     [
