@@ -27,6 +27,7 @@ pub fn router() -> Router<App> {
         .route("/reset", post(reset))
         .route("/stats", get(stats))
         .route("/stats/reset", post(reset_stats))
+        .route("/exchanges", get(exchanges))
         .route(
             "/faults",
             get(list_faults).post(set_faults).delete(clear_faults),
@@ -139,6 +140,17 @@ async fn reset_stats(State(app): State<App>) -> Json<Value> {
     let mut stats = lock(&app.stats);
     *stats = Stats::default();
     Json(stats.to_json())
+}
+
+/// The recorded exchanges; 404 unless started with `--record-exchanges`.
+async fn exchanges(State(app): State<App>) -> ApiResult {
+    match app.exchanges.as_ref() {
+        Some(exchanges) => Ok(plain(lock(exchanges).to_json())),
+        None => Err(ApiError::not_found(
+            codes::NO_ROUTE,
+            "Start the simulator with --record-exchanges to record exchanges",
+        )),
+    }
 }
 
 async fn list_faults(State(app): State<App>) -> Json<Value> {

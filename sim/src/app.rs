@@ -4,6 +4,7 @@
 
 use crate::auth::{Caller, Credentials};
 use crate::errors::ApiError;
+use crate::exchanges::Exchanges;
 use crate::faults::FaultSet;
 use crate::ratelimit::RateLimiter;
 use crate::stats::Stats;
@@ -25,6 +26,8 @@ pub struct AppInner {
     pub stats: StdMutex<Stats>,
     pub faults: StdMutex<FaultSet>,
     pub limiter: StdMutex<RateLimiter>,
+    /// With `--record-exchanges`: every API request and answer.
+    pub exchanges: Option<StdMutex<Exchanges>>,
     /// Every API path template (without the `/client/v4` prefix).
     pub templates: Vec<&'static str>,
 }

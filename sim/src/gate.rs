@@ -6,6 +6,7 @@
 use crate::app::{lock, App};
 use crate::conn::SimConn;
 use crate::errors::{codes, ApiError};
+use crate::exchanges::Injected;
 use crate::faults::FaultAction;
 use crate::urls::API_PREFIX;
 use crate::{auth, input};
@@ -98,13 +99,23 @@ async fn inject_faults(
             if let Some(conn) = conn {
                 conn.abort();
             }
-            Err(ApiError::internal("connection dropped by fault injection").into_response())
+            Err(injected(ApiError::internal(
+                "connection dropped by fault injection",
+            )))
         }
-        FaultAction::Status => Err(decision
-            .error
-            .unwrap_or_else(|| ApiError::internal("injected fault"))
-            .into_response()),
+        FaultAction::Status => Err(injected(
+            decision
+                .error
+                .unwrap_or_else(|| ApiError::internal("injected fault")),
+        )),
     }
+}
+
+/// The response of an injected fault, marked so that it is recorded as one.
+fn injected(error: ApiError) -> Response {
+    let mut response = error.into_response();
+    response.extensions_mut().insert(Injected);
+    response
 }
 
 /// The front door of every API route; see the module documentation for the order.

@@ -20,6 +20,7 @@ pub mod auth;
 pub mod conn;
 pub mod envelope;
 pub mod errors;
+pub mod exchanges;
 pub mod faults;
 pub mod gate;
 pub mod input;

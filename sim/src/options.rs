@@ -62,6 +62,12 @@ pub struct SimOptions {
     /// beyond it requests get 429 / 971 with `Retry-After`.
     #[arg(long, value_name = "N/SECONDS")]
     pub rate_limit: Option<RateLimit>,
+
+    /// Keep every API request and answer, bodies included, in memory for
+    /// `GET /__sim/exchanges` (for tests that check them against the API's
+    /// definition).
+    #[arg(long)]
+    pub record_exchanges: bool,
 }
 
 impl Default for SimOptions {
@@ -78,6 +84,7 @@ impl Default for SimOptions {
             deny_partial_setup: false,
             state: None,
             rate_limit: None,
+            record_exchanges: false,
         }
     }
 }

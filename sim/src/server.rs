@@ -5,6 +5,7 @@ use crate::admin;
 use crate::app::{App, AppInner};
 use crate::auth::Credentials;
 use crate::conn::SimConn;
+use crate::exchanges::{self, Exchanges};
 use crate::faults::FaultSet;
 use crate::gate::{self, RouteGate};
 use crate::options::SimOptions;
@@ -80,6 +81,9 @@ impl Simulator {
             stats: StdMutex::new(Stats::default()),
             faults: StdMutex::new(FaultSet::default()),
             limiter: StdMutex::new(RateLimiter::new(options.rate_limit)),
+            exchanges: options
+                .record_exchanges
+                .then(|| StdMutex::new(Exchanges::default())),
             templates: routes.iter().map(|(template, _)| *template).collect(),
         });
         let router = build_router(app, routes);
@@ -184,5 +188,6 @@ fn build_router(app: App, routes: Vec<(&'static str, MethodRouter<App>)>) -> Rou
         .nest(API_PREFIX, api)
         .nest("/__sim", admin::router())
         .fallback(gate::unmatched)
+        .layer(from_fn_with_state(app.clone(), exchanges::record))
         .with_state(app)
 }

@@ -130,7 +130,7 @@ impl SimState {
                 custom_entitlements: vec![
                     json!({ "feature": { "key": "workers_enabled" }, "allocation": { "type": "bool", "value": true } }),
                     json!({ "feature": { "key": "max_accounts" }, "allocation": { "type": "max_count", "value": 500 } }),
-                    json!({ "feature": { "key": "legacy_feature" }, "allocation": { "type": "", "value": null } }),
+                    json!({ "feature": { "key": "legacy_feature" }, "allocation": { "type": "" } }),
                 ],
             },
             memberships: vec![

@@ -468,6 +468,14 @@ impl Client {
             .map_err(|e| self.transport_error(request, &e))?;
         match Envelope::parse(&bytes) {
             Some(env) if (200..300).contains(&status) && env.success => Ok((status, env)),
+            // No content: a success with nothing to say (the profile's PUT).
+            None if status == 204 => Ok((
+                status,
+                Envelope {
+                    success: true,
+                    ..Envelope::default()
+                },
+            )),
             Some(env) => {
                 let status = if (200..300).contains(&status) {
                     400

@@ -108,7 +108,21 @@ struct UnitRef<'a> {
 struct UpdateBody<'a> {
     id: &'a str,
     name: &'a str,
+    /// Cannot change, but the definition requires it.
+    #[serde(rename = "type")]
+    account_type: &'a str,
     settings: Settings,
+}
+
+/// The profile's PUT: every field, as the definition requires; an empty
+/// one leaves the field as it is.
+#[derive(Serialize)]
+struct ProfileUpdate {
+    business_name: String,
+    business_address: String,
+    business_email: String,
+    business_phone: String,
+    external_metadata: String,
 }
 
 impl Account {
@@ -331,6 +345,7 @@ impl Resource for AccountResource {
             let body = UpdateBody {
                 id: &id,
                 name: &state.name,
+                account_type: state.account_type.as_deref().unwrap_or("standard"),
                 settings: Settings {
                     enforce_twofactor: Some(true),
                 },
@@ -395,6 +410,11 @@ impl Resource for AccountResource {
             let body = UpdateBody {
                 id: &id,
                 name: &planned.name,
+                account_type: planned
+                    .account_type
+                    .as_deref()
+                    .or(prior.account_type.as_deref())
+                    .unwrap_or("standard"),
                 settings: Settings {
                     enforce_twofactor: planned.enforce_twofactor,
                 },
@@ -405,18 +425,31 @@ impl Resource for AccountResource {
                 .context(|| format!("updating account {id}"))?;
             state.merge(updated);
         }
-        // Only changed, non-empty fields: the profile endpoint cannot clear one.
+        // Only changed, non-empty fields: the profile endpoint cannot clear
+        // one, and leaves those sent empty as they are.
         let (old, new) = (prior.profile(), planned.profile());
-        let changed =
-            |o: &Option<String>, n: &Option<String>| n.clone().filter(|v| Some(v) != o.as_ref());
-        let delta = Profile {
+        let changed = |o: &Option<String>, n: &Option<String>| {
+            n.clone()
+                .filter(|v| Some(v) != o.as_ref())
+                .unwrap_or_default()
+        };
+        let delta = ProfileUpdate {
             business_name: changed(&old.business_name, &new.business_name),
             business_address: changed(&old.business_address, &new.business_address),
             business_email: changed(&old.business_email, &new.business_email),
             business_phone: changed(&old.business_phone, &new.business_phone),
             external_metadata: changed(&old.external_metadata, &new.external_metadata),
         };
-        if delta != Profile::default() {
+        if [
+            &delta.business_name,
+            &delta.business_address,
+            &delta.business_email,
+            &delta.business_phone,
+            &delta.external_metadata,
+        ]
+        .iter()
+        .any(|v| !v.is_empty())
+        {
             client
                 .put::<_, serde_json::Value>(&format!("/accounts/{id}/profile"), &delta)
                 .await

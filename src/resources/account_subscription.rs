@@ -8,7 +8,7 @@ use crate::client::Client;
 use crate::diagnostics::{import_not_found, parse_import_id, state_id, Context};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tfplugin::diag::Diagnostics;
+use tfplugin::diag::{Diagnostic, Diagnostics};
 use tfplugin::resource::{OpResult, Resource};
 use tfplugin::schema::{Attribute, Schema};
 use tfplugin::value::Type;
@@ -29,6 +29,24 @@ fn collection(account_id: &str) -> String {
 
 fn item(account_id: &str, id: &str) -> String {
     format!("/accounts/{account_id}/subscriptions/{id}")
+}
+
+/// One subscription, from the account's list: the read both Cloudflare's
+/// definition and our reference document (the single GET is only in the
+/// latter). `None` when it, or its account, is gone.
+async fn find(
+    client: &Client,
+    account_id: &str,
+    id: &str,
+) -> Result<Option<ApiSubscription>, Diagnostic> {
+    let all = client
+        .get_if_exists::<Vec<ApiSubscription>>(&collection(account_id))
+        .await
+        .context(|| format!("reading subscription {id} of account {account_id}"))?;
+    Ok(all
+        .unwrap_or_default()
+        .into_iter()
+        .find(|s| s.id.as_deref() == Some(id)))
 }
 
 impl AccountSubscription {
@@ -112,10 +130,7 @@ impl Resource for AccountSubscriptionResource {
         state: AccountSubscription,
     ) -> OpResult<Option<AccountSubscription>, AccountSubscription> {
         let id = state_id(Self::TYPE_NAME, &state.id)?.to_string();
-        let found = client
-            .get_if_exists::<ApiSubscription>(&item(&state.account_id, &id))
-            .await
-            .context(|| format!("reading subscription {id} of account {}", state.account_id))?;
+        let found = find(client, &state.account_id, &id).await?;
         Ok(found.map(|api| AccountSubscription::from_api(&state.account_id, state.terms, api)))
     }
 
@@ -170,11 +185,7 @@ impl Resource for AccountSubscriptionResource {
             import_id,
             ["account_id", "subscription_id"],
         )?;
-        let Some(api) = client
-            .get_if_exists::<ApiSubscription>(&item(account_id, id))
-            .await
-            .context(|| format!("reading subscription {id} of account {account_id}"))?
-        else {
+        let Some(api) = find(client, account_id, id).await? else {
             return Err(import_not_found(
                 Self::TYPE_NAME,
                 &format!("subscription with id {id} in account {account_id}"),

@@ -6,6 +6,8 @@
 //! Calls run on a thread of their own, so they work from synchronous tests
 //! and from inside an async runtime alike.
 
+pub mod conformance;
+
 use reqwest::header::HeaderMap;
 use reqwest::Method;
 use serde_json::Value as Json;
@@ -134,7 +136,10 @@ impl Sim {
         if !extra_args.contains(&"--listen") {
             command.args(["--listen", listen]);
         }
+        // Every exchange is kept, and checked against Cloudflare's definition
+        // when the simulator is dropped.
         let mut child = command
+            .arg("--record-exchanges")
             .args(extra_args)
             .env_remove("CFTENANT_SIM_LISTEN")
             .env_remove("CFTENANT_SIM_STATE")
@@ -230,8 +235,12 @@ impl Sim {
                 let status = resp.status().as_u16();
                 let headers = resp.headers().clone();
                 let text = resp.text().map_err(|e| e.to_string())?;
-                let body = serde_json::from_str(&text)
-                    .map_err(|_| format!("non-JSON body ({status}): {text:?}"))?;
+                // No body (204) reads as null.
+                let body = match text.as_str() {
+                    "" => Json::Null,
+                    text => serde_json::from_str(text)
+                        .map_err(|_| format!("non-JSON body ({status}): {text:?}"))?,
+                };
                 Ok(Response {
                     status,
                     headers,
@@ -334,9 +343,40 @@ impl Sim {
     }
 }
 
+impl Sim {
+    /// What the provider sent and the simulator answered so far, checked
+    /// against Cloudflare's definition ([`conformance`]).
+    pub fn conformance(&self) -> conformance::Report {
+        // Over loopback: the admin endpoints answer nothing else, and a
+        // test may have pointed `root` at another address.
+        let url = format!("http://127.0.0.1:{}/__sim/exchanges", self.port());
+        let r = self.request(Auth::None, "GET", &url, None);
+        assert_eq!(r.status, 200, "GET {url}: {}", r.body);
+        let exchanges = r.body;
+        conformance::definition()
+            .check(exchanges["exchanges"].as_array().map_or(&[], Vec::as_slice))
+    }
+}
+
 impl Drop for Sim {
+    /// Checks the exchanges (unless the test failed already or the
+    /// simulator is gone), then kills it. A violation fails the test.
     fn drop(&mut self) {
+        let running = matches!(self.child.try_wait(), Ok(None));
+        let report = (running && !std::thread::panicking()).then(|| self.conformance());
         let _ = self.child.kill();
         let _ = self.child.wait();
+        if let Some(report) = report {
+            println!("conformance: {}", report.summary());
+            if !report.violations.is_empty() {
+                let list: Vec<String> =
+                    report.violations.iter().map(|v| format!("- {v}")).collect();
+                panic!(
+                    "what the provider sent or the simulator answered does not conform to Cloudflare's API definition \
+                     (testing/openapi/; deliberate deviations go in conformance::DEVIATIONS and docs/SIMULATOR.md):\n{}",
+                    list.join("\n")
+                );
+            }
+        }
     }
 }

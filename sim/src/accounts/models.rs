@@ -81,11 +81,18 @@ pub fn render(account: &Account, state: &SimState) -> Value {
             "parent_org_id": account.unit_tag,
             "parent_org_name": unit_name,
         },
-        "settings": {
-            "abuse_contact_email": account.settings.abuse_contact_email,
-            "enforce_twofactor": account.settings.enforce_twofactor,
-        },
+        "settings": render_settings(&account.settings),
     })
+}
+
+/// `settings`; an abuse contact never set is left out (the definition types
+/// it as a string, never null).
+pub fn render_settings(settings: &AccountSettings) -> Value {
+    let mut value = json!({ "enforce_twofactor": settings.enforce_twofactor });
+    if let Some(email) = &settings.abuse_contact_email {
+        value["abuse_contact_email"] = json!(email);
+    }
+    value
 }
 
 /// A change to the settings: `None` leaves a setting as it is;
@@ -254,7 +261,7 @@ pub fn update_profile(
     caller: &Caller,
     id: &str,
     kyc: Vec<(&'static str, String)>,
-) -> Result<Value, ApiError> {
+) -> Result<(), ApiError> {
     caller.check_account(state, id)?;
     let account = state.account_mut(id)?;
     for (field, value) in kyc {
@@ -265,6 +272,5 @@ pub fn update_profile(
             *slot = value;
         }
     }
-    // The real endpoint documents no response body.
-    Ok(Value::Null)
+    Ok(())
 }

@@ -9,6 +9,7 @@ use crate::input::{
     JsonObject, QueryPairs,
 };
 use axum::extract::Path;
+use axum::http::StatusCode;
 use serde_json::{Map, Value};
 
 /// Maximum account name length.
@@ -148,15 +149,15 @@ pub async fn get_profile(call: Call, Path(account_id): Path<String>) -> ApiResul
         .map(ok)
 }
 
-/// `PUT /accounts/{account_id}/profile` — answers `result: null` like the
-/// real endpoint, which documents no response body.
+/// `PUT /accounts/{account_id}/profile` — 204 without a body, as the
+/// definition says.
 pub async fn update_profile(
     call: Call,
     Path(account_id): Path<String>,
     JsonObject(body): JsonObject,
-) -> ApiResult {
+) -> Result<StatusCode, ApiError> {
     let kyc = parse_kyc(&body)?;
     call.write(|state, caller| models::update_profile(state, caller, &account_id, kyc))
         .await
-        .map(ok)
+        .map(|_| StatusCode::NO_CONTENT)
 }

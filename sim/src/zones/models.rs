@@ -130,7 +130,13 @@ pub fn render(zone: &Zone, state: &SimState) -> Value {
             "dns_only": false,
             "foundation_dns": false,
         },
-        "owner": { "id": null, "name": null, "type": "user" },
+        // The account owns the zone: an organization (the definition types
+        // the owner's id and name as strings).
+        "owner": {
+            "id": zone.account_id,
+            "name": account.map(|a| a.name.clone()).unwrap_or_default(),
+            "type": "organization",
+        },
         "account": {
             "id": zone.account_id,
             "name": account.map(|a| a.name.clone()),
