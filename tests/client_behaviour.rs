@@ -261,7 +261,7 @@ async fn a_member_without_creation_time_is_never_adopted() {
     let member = AccountMember {
         account_id: account_id.clone(),
         email: "Ada@Example.com".into(),
-        roles: vec!["05784afa30c1afe1440e79d9351c7430".into()],
+        roles: Some(vec!["05784afa30c1afe1440e79d9351c7430".into()]),
         ..Default::default()
     };
     let Err(failure) = AccountMemberResource.create(&client, member).await else {

@@ -177,6 +177,10 @@ fn type_page(
     );
     blocks.extend(example_usage(example));
     blocks.extend(schema_blocks(&schema.attributes));
+    for group in &schema.exactly_one_of {
+        let names: Vec<String> = group.iter().map(|n| format!("`{n}`")).collect();
+        blocks.push(format!("Exactly one of {} must be set.", names.join(", ")));
+    }
     if let Some(import) = import {
         blocks.push("## Import".into());
         blocks.push("Import is supported using the following syntax:".into());

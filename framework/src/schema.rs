@@ -364,6 +364,8 @@ pub struct Schema {
     pub version: i64,
     pub description: &'static str,
     pub attributes: Vec<Attribute>,
+    /// Groups of attributes of which a configuration sets exactly one.
+    pub exactly_one_of: Vec<&'static [&'static str]>,
 }
 
 impl Schema {
@@ -372,7 +374,14 @@ impl Schema {
             version: 0,
             description,
             attributes,
+            exactly_one_of: Vec::new(),
         }
+    }
+
+    /// A configuration must set exactly one of these attributes.
+    pub fn exactly_one_of(mut self, names: &'static [&'static str]) -> Self {
+        self.exactly_one_of.push(names);
+        self
     }
 
     /// The object type of a whole configuration or state.
@@ -417,6 +426,32 @@ impl Schema {
                 continue;
             }
             a.validate(v, &AttrPath::attr(a.name), &mut diags);
+        }
+        for group in &self.exactly_one_of {
+            let values: Vec<&Value> = group.iter().map(|name| config.attr(name)).collect();
+            // A value not known yet may be either; it is checked again at plan.
+            if values.iter().any(|v| v.is_unknown()) {
+                continue;
+            }
+            let set: Vec<&str> = group
+                .iter()
+                .zip(&values)
+                .filter(|(_, v)| !v.is_null())
+                .map(|(name, _)| *name)
+                .collect();
+            if set.len() != 1 {
+                let names: Vec<String> = group.iter().map(|n| format!("`{n}`")).collect();
+                let (at, what) = match set.as_slice() {
+                    [] => (group[0], "none is set".to_string()),
+                    [_, second, ..] => (*second, format!("{} are set", set.join(" and "))),
+                    [_] => unreachable!(),
+                };
+                diags.attr_error(
+                    AttrPath::attr(at),
+                    format!("Exactly one of {} must be set", names.join(", ")),
+                    format!("Set exactly one of {}: {what}.", names.join(", ")),
+                );
+            }
         }
         diags
     }
@@ -497,6 +532,31 @@ mod tests {
         assert!(!s
             .validate(&config(&[("name", Value::Unknown), ("kind", Value::Null)]))
             .has_errors());
+    }
+
+    #[test]
+    fn exactly_one_of_a_group() {
+        let s = Schema::new(
+            "test",
+            vec![
+                Attribute::optional("roles", Type::String, "r"),
+                Attribute::optional("policies", Type::String, "p"),
+            ],
+        )
+        .exactly_one_of(&["roles", "policies"]);
+        let one = |r: Value, p: Value| s.validate(&config(&[("roles", r), ("policies", p)]));
+        let text = |v: Value| Value::String(v.as_str().unwrap_or("x").into());
+        assert!(!one(text(Value::Null), Value::Null).has_errors());
+        assert!(!one(Value::Null, text(Value::Null)).has_errors());
+        assert!(
+            !one(Value::Unknown, Value::Null).has_errors(),
+            "checked again when known"
+        );
+        let both = one(text(Value::Null), text(Value::Null));
+        assert_eq!(both.0[0].path.as_ref().unwrap().to_string(), "policies");
+        assert!(both.0[0].detail.contains("roles and policies are set"));
+        let none = one(Value::Null, Value::Null);
+        assert!(none.0[0].detail.contains("none is set"), "{:?}", none.0[0]);
     }
 
     #[test]

@@ -1,8 +1,13 @@
-//! `cftenant_account_member`: a person's access to an account, by role.
+//! `cftenant_account_member`: a person's access to an account, by roles or
+//! by policies (permission groups over resource groups), exactly one of the
+//! two, as the API takes them.
 //!
 //! `status` belongs to the server (an invite is `pending` until accepted),
 //! so it is never defaulted in the configuration. The POST response omits
 //! the roles (a known API bug), so they are taken from the plan, not from it.
+//! The API shows policies for every member (derived from roles for a member
+//! with roles), so which form a member has is read from its roles: none
+//! means policies.
 
 use crate::adopt::{Candidate, Creation, Origin};
 use crate::checks;
@@ -12,7 +17,7 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tfplugin::diag::{Diagnostic, Diagnostics};
 use tfplugin::resource::{OpResult, Resource};
-use tfplugin::schema::{Attribute, Check, Schema};
+use tfplugin::schema::{Attribute, Check, Nesting, Schema};
 use tfplugin::value::{AttrPath, Type};
 
 /// The simulator's code for "this email is already a member of the account".
@@ -25,9 +30,18 @@ pub struct AccountMember {
     pub id: Option<String>,
     pub account_id: String,
     pub email: String,
-    pub roles: Vec<String>,
+    pub roles: Option<Vec<String>>,
+    pub policies: Option<Vec<Policy>>,
     pub status: Option<String>,
     pub user_id: Option<String>,
+}
+
+/// One policy: what it allows (or denies), over which resources.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct Policy {
+    pub access: String,
+    pub permission_group_ids: Vec<String>,
+    pub resource_group_ids: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -37,6 +51,37 @@ struct ApiMember {
     status: Option<String>,
     user: Option<ApiUser>,
     roles: Option<Vec<ApiRole>>,
+    policies: Option<Vec<ApiPolicy>>,
+}
+
+/// A policy as the API writes and reads it; groups are `{id, …}` objects.
+#[derive(Debug, Deserialize, Serialize)]
+struct ApiPolicy {
+    access: String,
+    permission_groups: Vec<ApiRole>,
+    resource_groups: Vec<ApiRole>,
+}
+
+impl From<&Policy> for ApiPolicy {
+    fn from(p: &Policy) -> ApiPolicy {
+        let ids = |ids: &[String]| ids.iter().map(|id| ApiRole { id: id.clone() }).collect();
+        ApiPolicy {
+            access: p.access.clone(),
+            permission_groups: ids(&p.permission_group_ids),
+            resource_groups: ids(&p.resource_group_ids),
+        }
+    }
+}
+
+impl From<ApiPolicy> for Policy {
+    fn from(p: ApiPolicy) -> Policy {
+        let ids = |groups: Vec<ApiRole>| groups.into_iter().map(|g| g.id).collect();
+        Policy {
+            access: p.access,
+            permission_group_ids: ids(p.permission_groups),
+            resource_group_ids: ids(p.resource_groups),
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -45,6 +90,7 @@ struct ApiUser {
     email: Option<String>,
 }
 
+/// A role, permission group or resource group, by id.
 #[derive(Debug, Deserialize, Serialize)]
 struct ApiRole {
     id: String,
@@ -54,7 +100,10 @@ struct ApiRole {
 struct CreateBody<'a> {
     email: &'a str,
     /// POST takes role ids as plain strings…
-    roles: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    roles: Option<&'a [String]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    policies: Option<Vec<ApiPolicy>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     status: Option<&'a str>,
 }
@@ -62,7 +111,25 @@ struct CreateBody<'a> {
 #[derive(Serialize)]
 struct UpdateBody {
     /// …while PUT takes them as `{"id": …}` objects.
-    roles: Vec<ApiRole>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    roles: Option<Vec<ApiRole>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    policies: Option<Vec<ApiPolicy>>,
+}
+
+impl UpdateBody {
+    fn of(planned: &AccountMember) -> UpdateBody {
+        UpdateBody {
+            roles: planned
+                .roles
+                .as_ref()
+                .map(|roles| roles.iter().map(|r| ApiRole { id: r.clone() }).collect()),
+            policies: planned
+                .policies
+                .as_ref()
+                .map(|p| p.iter().map(ApiPolicy::from).collect()),
+        }
+    }
 }
 
 impl AccountMember {
@@ -76,8 +143,19 @@ impl AccountMember {
         {
             self.email = email;
         }
-        if let Some(roles) = api.roles {
-            self.roles = roles.into_iter().map(|r| r.id).collect();
+        // Roles when it has any; else its policies (for a member with roles,
+        // the API's policies are derived from them).
+        match (api.roles, api.policies) {
+            (Some(roles), _) if !roles.is_empty() => {
+                self.roles = Some(roles.into_iter().map(|r| r.id).collect());
+                self.policies = None;
+            }
+            (Some(_), Some(policies)) => {
+                self.roles = None;
+                self.policies = Some(policies.into_iter().map(Policy::from).collect());
+            }
+            // The POST answer lists neither: what was planned stands.
+            _ => {}
         }
         self.status = match (self.status.as_deref(), api.status) {
             // An accepted invitation still satisfies a configured `pending`.
@@ -122,12 +200,40 @@ impl Resource for AccountMemberResource {
                     .check(checks::EMAIL)
                     .equivalent(checks::same_email)
                     .replaces(),
-                Attribute::required(
+                Attribute::optional(
                     "roles",
                     Type::set(Type::String),
-                    "Role ids granted to the member, e.g. the Administrator role `05784afa30c1afe1440e79d9351c7430`; look roles up by name with `data.cftenant_account_roles`. Updated in place.",
+                    "Role ids granted to the member, e.g. the Administrator role `05784afa30c1afe1440e79d9351c7430`; look roles up by name with `data.cftenant_account_roles`. Updated in place. \
+                     Exactly one of `roles` and `policies`; changing from one to the other is an update too.",
                 )
                 .check(checks::ID32)
+                .check(Check::MinItems(1)),
+                Attribute::optional(
+                    "policies",
+                    Type::String,
+                    "Policies granted to the member instead of roles: each allows (or denies) the permission groups it names over the resource groups it names. Updated in place.",
+                )
+                .nested(
+                    Nesting::List,
+                    vec![
+                        Attribute::required("access", Type::String, "`allow` or `deny`.")
+                            .check(Check::OneOf(&["allow", "deny"])),
+                        Attribute::required(
+                            "permission_group_ids",
+                            Type::set(Type::String),
+                            "Ids of the permission groups the policy grants (or denies).",
+                        )
+                        .check(checks::ID32)
+                        .check(Check::MinItems(1)),
+                        Attribute::required(
+                            "resource_group_ids",
+                            Type::set(Type::String),
+                            "Ids of the resource groups (the account, or some of its zones) the policy applies to.",
+                        )
+                        .check(checks::ID32)
+                        .check(Check::MinItems(1)),
+                    ],
+                )
                 .check(Check::MinItems(1)),
                 Attribute::optional_computed(
                     "status",
@@ -140,6 +246,7 @@ impl Resource for AccountMemberResource {
                 Attribute::computed("user_id", Type::String, "Id of the member's Cloudflare user."),
             ],
         )
+        .exactly_one_of(&["roles", "policies"])
     }
 
     /// What would fail at apply, refused at plan: `status = "accepted"`
@@ -222,7 +329,11 @@ impl Resource for AccountMemberResource {
     ) -> OpResult<AccountMember, AccountMember> {
         let body = CreateBody {
             email: &planned.email,
-            roles: &planned.roles,
+            roles: planned.roles.as_deref(),
+            policies: planned
+                .policies
+                .as_ref()
+                .map(|p| p.iter().map(ApiPolicy::from).collect()),
             status: planned.status.as_deref(),
         };
         let members_path = format!("/accounts/{}/members", planned.account_id);
@@ -265,6 +376,7 @@ impl Resource for AccountMemberResource {
         let mut state = planned.clone();
         state.merge(ApiMember {
             roles: None,
+            policies: None,
             ..created
         });
         Ok(state)
@@ -293,17 +405,10 @@ impl Resource for AccountMemberResource {
         planned: AccountMember,
     ) -> OpResult<AccountMember, AccountMember> {
         let id = state_id(Self::TYPE_NAME, &prior.id)?.to_string();
-        let body = UpdateBody {
-            roles: planned
-                .roles
-                .iter()
-                .map(|r| ApiRole { id: r.clone() })
-                .collect(),
-        };
         let updated: ApiMember = client
-            .put(&path(&planned.account_id, &id), &body)
+            .put(&path(&planned.account_id, &id), &UpdateBody::of(&planned))
             .await
-            .context(|| format!("updating the roles of member {id}"))?;
+            .context(|| format!("updating the access of member {id}"))?;
         let mut state = planned;
         state.id = Some(id);
         state.user_id = prior.user_id;
@@ -360,6 +465,7 @@ mod tests {
                 email: None,
             }),
             roles: roles.map(|r| r.into_iter().map(|id| ApiRole { id: id.into() }).collect()),
+            policies: None,
         }
     }
 
@@ -368,13 +474,13 @@ mod tests {
         let mut m = AccountMember {
             email: "ada@example.com".into(),
             status: Some("pending".into()),
-            roles: vec!["r1".into()],
+            roles: Some(vec!["r1".into()]),
             ..Default::default()
         };
         m.merge(api("accepted", Some(vec!["r1", "r2"])));
         assert_eq!(m.status.as_deref(), Some("pending"));
         assert!(checks::same_email(&m.email, "ada@example.com"));
-        assert_eq!(m.roles, vec!["r1", "r2"]);
+        assert_eq!(m.roles, Some(vec!["r1".to_string(), "r2".to_string()]));
         assert_eq!(m.user_id.as_deref(), Some("u"));
     }
 
@@ -393,7 +499,8 @@ mod tests {
         let roles = vec!["05784afa30c1afe1440e79d9351c7430".to_string()];
         let post = serde_json::to_value(CreateBody {
             email: "a@b.co",
-            roles: &roles,
+            roles: Some(&roles),
+            policies: None,
             status: None,
         })
         .unwrap();
@@ -401,15 +508,43 @@ mod tests {
             post,
             serde_json::json!({"email": "a@b.co", "roles": ["05784afa30c1afe1440e79d9351c7430"]})
         );
-        let put = serde_json::to_value(UpdateBody {
-            roles: vec![ApiRole {
-                id: roles[0].clone(),
-            }],
-        })
+        let put = serde_json::to_value(UpdateBody::of(&AccountMember {
+            roles: Some(roles.clone()),
+            ..Default::default()
+        }))
         .unwrap();
         assert_eq!(
             put,
             serde_json::json!({"roles": [{"id": "05784afa30c1afe1440e79d9351c7430"}]})
+        );
+    }
+
+    /// A member with policies has no roles: the API's roles list is empty,
+    /// and its policies are what it has (read on import too).
+    #[test]
+    fn a_member_without_roles_reads_as_its_policies() {
+        let api: ApiMember = serde_json::from_value(serde_json::json!({
+            "id": "m", "email": "a@b.co", "status": "accepted", "roles": [],
+            "policies": [{"id": "p", "access": "allow",
+                          "permission_groups": [{"id": "g", "meta": {}}],
+                          "resource_groups": [{"id": "r", "scope": []}]}],
+        }))
+        .unwrap();
+        let mut m = AccountMember::default();
+        m.merge(api);
+        assert_eq!(m.roles, None);
+        assert_eq!(
+            m.policies,
+            Some(vec![Policy {
+                access: "allow".into(),
+                permission_group_ids: vec!["g".into()],
+                resource_group_ids: vec!["r".into()],
+            }])
+        );
+        let put = serde_json::to_value(UpdateBody::of(&m)).unwrap();
+        assert_eq!(
+            put,
+            serde_json::json!({"policies": [{"access": "allow", "permission_groups": [{"id": "g"}], "resource_groups": [{"id": "r"}]}]})
         );
     }
 }

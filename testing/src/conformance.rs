@@ -10,9 +10,8 @@
 //! not validated. Where we deviate on purpose, [`DEVIATIONS`] says where
 //! and why (docs/SIMULATOR.md lists the same, with the evidence).
 //!
-//! OpenAPI 3.0 schemas are not quite JSON Schema: `nullable: true` (and an
-//! `enum` that lists null) become a `"null"` type before validation, and
-//! the names a merged schema repeats in `required` are listed once.
+//! OpenAPI 3.0 schemas are not quite JSON Schema; [`translate`] says what
+//! changes before validation.
 
 use jsonschema::Validator;
 use serde_json::{json, Map, Value as Json};
@@ -187,12 +186,38 @@ pub fn definition() -> &'static Definition {
     DEFINITION_COMPILED.get_or_init(|| Definition::parse(DEFINITION))
 }
 
-/// OpenAPI 3.0 → JSON Schema: `nullable` and null in an `enum` become a
-/// `"null"` type; everything else is JSON Schema already (draft 4 family)
-/// or a keyword validators ignore.
-pub fn translate(schema: &Json) -> Json {
+/// Which way a body goes: OpenAPI's `readOnly` properties are required in
+/// answers only, and `writeOnly` ones in requests only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Request,
+    Response,
+}
+
+/// Is this property schema (or the component it refers to) marked with
+/// `keyword` (`readOnly`, `writeOnly`)?
+fn marked(property: &Json, keyword: &str, components: &Json) -> bool {
+    property[keyword] == true
+        || property["$ref"]
+            .as_str()
+            .and_then(|r| r.strip_prefix("#/components/schemas/"))
+            .is_some_and(|name| components["schemas"][name][keyword] == true)
+}
+
+/// OpenAPI 3.0 → JSON Schema, for one direction: `nullable` and null in an
+/// `enum` become a `"null"` type; a property read-only (in a request) or
+/// write-only (in an answer) is not required; names a merged schema repeats
+/// in `required` are listed once. Everything else is JSON Schema already
+/// (draft 4 family) or a keyword validators ignore. `components` are the
+/// untranslated ones, to see what a `$ref` is marked.
+pub fn translate(schema: &Json, direction: Direction, components: &Json) -> Json {
+    let not_required = match direction {
+        Direction::Request => "readOnly",
+        Direction::Response => "writeOnly",
+    };
+    let translated = |s: &Json| translate(s, direction, components);
     match schema {
-        Json::Array(items) => Json::Array(items.iter().map(translate).collect()),
+        Json::Array(items) => Json::Array(items.iter().map(translated).collect()),
         Json::Object(map) => {
             let mut out: Map<String, Json> = map
                 .iter()
@@ -204,24 +229,31 @@ pub fn translate(schema: &Json) -> Json {
                             Json::Object(
                                 named
                                     .iter()
-                                    .map(|(n, s)| (n.clone(), translate(s)))
+                                    .map(|(n, s)| (n.clone(), translated(s)))
                                     .collect(),
                             )
                         }
-                        // Merged schemas repeat names; JSON Schema wants each once.
                         ("required", Json::Array(names)) => {
                             let mut seen = BTreeSet::new();
                             Json::Array(
                                 names
                                     .iter()
                                     .filter(|n| seen.insert(n.to_string()))
+                                    .filter(|n| {
+                                        let property = &map
+                                            .get("properties")
+                                            .and_then(|p| p.get(n.as_str().unwrap_or_default()))
+                                            .cloned()
+                                            .unwrap_or_default();
+                                        !marked(property, not_required, components)
+                                    })
                                     .cloned()
                                     .collect(),
                             )
                         }
                         // Data, not schemas.
                         ("enum" | "example" | "default", _) => v.clone(),
-                        _ => translate(v),
+                        _ => translated(v),
                     };
                     (k.clone(), v)
                 })
@@ -301,9 +333,15 @@ fn pointer_matches(pattern: &str, pointer: &str) -> bool {
 impl Definition {
     pub fn parse(text: &str) -> Definition {
         let document: Json = serde_json::from_str(text).expect("the OpenAPI definition is JSON");
-        let components = translate(&document["components"]);
-        let compile = |schema: &Json, what: &str| -> Validator {
-            let wrapped = json!({ "allOf": [translate(schema)], "components": components });
+        let raw = &document["components"];
+        let components = [Direction::Request, Direction::Response]
+            .map(|direction| (direction, translate(raw, direction, raw)));
+        let compile = |schema: &Json, direction: Direction, what: &str| -> Validator {
+            let components = &components.iter().find(|(d, _)| *d == direction).unwrap().1;
+            let wrapped = json!({
+                "allOf": [translate(schema, direction, raw)],
+                "components": components,
+            });
             jsonschema::options()
                 .with_draft(jsonschema::Draft::Draft4)
                 .should_validate_formats(true)
@@ -325,15 +363,20 @@ impl Definition {
                         .get("schema")
                         .cloned()
                 };
-                let request =
-                    json_schema(&op["requestBody"]).map(|s| compile(&s, &format!("{id} request")));
+                let request = json_schema(&op["requestBody"])
+                    .map(|s| compile(&s, Direction::Request, &format!("{id} request")));
                 let responses = op["responses"]
                     .as_object()
                     .map(|r| {
                         r.iter()
                             .map(|(key, response)| {
-                                let validator = json_schema(response)
-                                    .map(|s| compile(&s, &format!("{id} response {key}")));
+                                let validator = json_schema(response).map(|s| {
+                                    compile(
+                                        &s,
+                                        Direction::Response,
+                                        &format!("{id} response {key}"),
+                                    )
+                                });
                                 (key.clone(), validator)
                             })
                             .collect()
@@ -482,23 +525,41 @@ mod tests {
 
     #[test]
     fn nullable_becomes_a_null_type() {
+        let t = |s: Json| translate(&s, Direction::Response, &json!({}));
         assert_eq!(
-            translate(&json!({"type": "string", "nullable": true})),
+            t(json!({"type": "string", "nullable": true})),
             json!({"type": ["string", "null"]})
         );
         assert_eq!(
-            translate(&json!({"enum": ["a", null], "type": "string"})),
+            t(json!({"enum": ["a", null], "type": "string"})),
             json!({"enum": ["a", null], "type": ["string", "null"]})
         );
         assert_eq!(
-            translate(&json!({"$ref": "#/x", "nullable": true})),
+            t(json!({"$ref": "#/x", "nullable": true})),
             json!({"anyOf": [{"$ref": "#/x"}, {"type": "null"}]})
         );
         assert_eq!(
-            translate(
-                &json!({"properties": {"required": {"type": "string", "nullable": true}}, "required": ["required"]})
+            t(
+                json!({"properties": {"required": {"type": "string", "nullable": true}}, "required": ["required"]})
             ),
             json!({"properties": {"required": {"type": ["string", "null"]}}, "required": ["required"]})
+        );
+    }
+
+    #[test]
+    fn read_only_properties_are_required_in_answers_only() {
+        let components = json!({"schemas": {"id": {"type": "string", "readOnly": true}}});
+        let schema = json!({
+            "properties": {"id": {"$ref": "#/components/schemas/id"}, "name": {"type": "string", "readOnly": true}, "email": {}},
+            "required": ["id", "name", "email", "email"],
+        });
+        assert_eq!(
+            translate(&schema, Direction::Request, &components)["required"],
+            json!(["email"])
+        );
+        assert_eq!(
+            translate(&schema, Direction::Response, &components)["required"],
+            json!(["id", "name", "email"])
         );
     }
 

@@ -200,3 +200,91 @@ fn a_members_email_in_other_letter_case_is_no_change() {
     assert!(text.contains("must be replaced"), "{text}");
     ctx.destroy();
 }
+
+/// Policies instead of roles: created, changed and swapped for roles in
+/// place, imported as policies (never as an empty set of roles), and exactly
+/// one of the two is refused at plan otherwise.
+#[test]
+fn a_member_with_policies_instead_of_roles() {
+    const GROUP_A: &str = "c8fed203ed3043cba015a93ad1616f1f";
+    const GROUP_B: &str = "82e64a83756745bbbb1c9c2701bf816b";
+    let ctx = Ctx::new();
+    let config = |grant: &str| {
+        format!(
+            "resource \"cftenant_account\" \"customer\" {{\n  name = \"Policy Customer\"\n}}\n\
+             resource \"cftenant_account_member\" \"ada\" {{\n  account_id = cftenant_account.customer.id\n  email = \"ada@policy-example.com\"\n{grant}\n}}\n"
+        )
+    };
+    let policies = |access: &str, group: &str| {
+        format!(
+            "  policies = [{{\n    access = \"{access}\"\n    permission_group_ids = [\"{group}\"]\n    resource_group_ids = [cftenant_account.customer.id]\n  }}]"
+        )
+    };
+    let api_member = |ctx: &Ctx| ctx.sim.api("GET", &member_path(ctx), None);
+    ctx.ws.write_config(&config(&policies("allow", GROUP_A)));
+    ctx.ws.apply();
+    ctx.ws.assert_plan_empty();
+    let id = ctx.ws.resource(ADA)["id"].clone();
+    let member = api_member(&ctx);
+    assert_eq!(member["roles"], json!([]), "{member}");
+    assert_eq!(member["policies"][0]["access"], "allow");
+    assert_eq!(member["policies"][0]["permission_groups"][0]["id"], GROUP_A);
+    let account = ctx.ws.resource("cftenant_account.customer")["id"].clone();
+    assert_eq!(member["policies"][0]["resource_groups"][0]["id"], account);
+
+    // Changed in place.
+    ctx.ws.write_config(&config(&policies("deny", GROUP_B)));
+    ctx.ws.apply();
+    ctx.ws.assert_plan_empty();
+    let member = api_member(&ctx);
+    assert_eq!(ctx.ws.resource(ADA)["id"], id, "not replaced");
+    assert_eq!(member["policies"][0]["access"], "deny");
+    assert_eq!(member["policies"][0]["permission_groups"][0]["id"], GROUP_B);
+
+    // Imported as what it is: policies, and no roles.
+    ctx.ws.ok(&["state", "rm", "-no-color", ADA]);
+    let import_id = format!("{}/{}", account.as_str().unwrap(), id.as_str().unwrap());
+    ctx.ws
+        .ok(&["import", "-input=false", "-no-color", ADA, &import_id]);
+    let imported = ctx.ws.resource(ADA);
+    assert!(imported["roles"].is_null(), "{imported}");
+    assert_eq!(imported["policies"][0]["access"], "deny", "{imported}");
+    ctx.ws.assert_plan_empty();
+
+    // From policies to roles, in place; the API then has the roles only.
+    ctx.ws
+        .write_config(&config(&format!("  roles = [\"{ADMIN_ROLE}\"]")));
+    let changes = ctx.ws.planned_changes();
+    assert_eq!(changes.totals(), (0, 1, 0), "{changes:#?}");
+    ctx.ws.apply();
+    ctx.ws.assert_plan_empty();
+    assert_eq!(ctx.ws.resource(ADA)["id"], id, "not replaced");
+    assert_eq!(
+        api_role_ids(&api_member(&ctx)),
+        vec![ADMIN_ROLE.to_string()]
+    );
+
+    // Both, or neither: refused at plan, pointing at the attribute.
+    for (grant, needle) in [
+        (
+            format!(
+                "  roles = [\"{ADMIN_ROLE}\"]\n{}",
+                policies("allow", GROUP_A)
+            ),
+            "roles and policies are set",
+        ),
+        (String::new(), "none is set"),
+    ] {
+        ctx.ws.write_config(&config(&grant));
+        let (code, text) = ctx.ws.plan();
+        assert_eq!(code, 1, "{text}");
+        assert!(
+            text.contains("Exactly one of `roles`, `policies` must be set"),
+            "{text}"
+        );
+        assert!(text.contains(needle), "{text}");
+    }
+    ctx.ws
+        .write_config(&config(&format!("  roles = [\"{ADMIN_ROLE}\"]")));
+    ctx.destroy();
+}

@@ -257,7 +257,7 @@ fn cases() -> Vec<Case> {
             member(&format!("account_id = \"acme\"\nemail = \"ada@example.com\"\nroles = [\"{ADMIN}\"]")),
             &["`account_id`", "\"acme\" is not a Cloudflare id", "32 lowercase hexadecimal"],
         ),
-        plan("member roles missing", member(&format!("account_id = \"{UNKNOWN_ID}\"\nemail = \"ada@example.com\"")), &["\"roles\" is required"]),
+        plan("member roles missing", member(&format!("account_id = \"{UNKNOWN_ID}\"\nemail = \"ada@example.com\"")), &["Exactly one of `roles`, `policies` must be set", "none is set"]),
         apply(
             "member unknown role id (API)",
             format!("{CUSTOMER}{}", member(&format!("account_id = cftenant_account.customer.id\nemail = \"ada@example.com\"\nroles = [\"{UNKNOWN_ID}\"]"))),

@@ -228,6 +228,9 @@ fn uppercase(v: &Json) -> Option<Json> {
 
 const ADMIN: &str = "05784afa30c1afe1440e79d9351c7430";
 const OTHER_ROLE: &str = "1bdae932431dce82aa4498b71c2d9e1a";
+const PERMISSION_GROUP_A: &str = "c8fed203ed3043cba015a93ad1616f1f";
+const PERMISSION_GROUP_B: &str = "82e64a83756745bbbb1c9c2701bf816b";
+const RESOURCE_GROUP: &str = "6d7f2f5f5b1d4a0c8b6e3f0a9c1d2e3f";
 const ZONE_DEFAULTS: &[(&str, u64)] = &[
     ("page_rules", 50),
     ("zones", 1),
@@ -405,6 +408,62 @@ fn lanes() -> Vec<Lane> {
                 sorted(&Json::Array(roles)).unwrap()
             },
             meaning: sorted,
+        },
+        Lane {
+            resource: "cftenant_account_member",
+            attribute: "policies",
+            others: "account_id = cftenant_account.parent_a.id\nemail = \"{lane}@matrix-example.com\"",
+            set: Sample::Fixed(json!([{
+                "access": "allow",
+                "permission_group_ids": [PERMISSION_GROUP_A],
+                "resource_group_ids": [RESOURCE_GROUP],
+            }])),
+            other: Sample::Fixed(json!([{
+                "access": "deny",
+                "permission_group_ids": [PERMISSION_GROUP_A, PERMISSION_GROUP_B],
+                "resource_group_ids": [RESOURCE_GROUP],
+            }])),
+            again: None,
+            equivalent: None,
+            decided_by_api: &[],
+            api: |i, s| {
+                let policies: Vec<Json> = member(i, s)["policies"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|p| {
+                        let ids = |groups: &Json| {
+                            let ids: Vec<Json> = groups
+                                .as_array()
+                                .into_iter()
+                                .flatten()
+                                .map(|g| g["id"].clone())
+                                .collect();
+                            sorted(&Json::Array(ids)).unwrap()
+                        };
+                        json!({
+                            "access": p["access"],
+                            "permission_group_ids": ids(&p["permission_groups"]),
+                            "resource_group_ids": ids(&p["resource_groups"]),
+                        })
+                    })
+                    .collect();
+                Json::Array(policies)
+            },
+            meaning: |v| {
+                let policies: Vec<Json> = v
+                    .as_array()?
+                    .iter()
+                    .map(|p| {
+                        json!({
+                            "access": p["access"],
+                            "permission_group_ids": sorted(&p["permission_group_ids"]).unwrap(),
+                            "resource_group_ids": sorted(&p["resource_group_ids"]).unwrap(),
+                        })
+                    })
+                    .collect();
+                Some(Json::Array(policies))
+            },
         },
         Lane {
             resource: "cftenant_account_member",
@@ -664,7 +723,7 @@ fn expected(schema: &Schema, attr: &Attribute, prior: &Value, given: &Given) -> 
         }
         // Null, or no line.
         _ => {
-            if attr.required {
+            if must_be_set(schema, attr) {
                 return Outcome::RefusedAtPlan;
             }
             match (&attr.default, attr.computed) {
@@ -684,18 +743,37 @@ fn expected(schema: &Schema, attr: &Attribute, prior: &Value, given: &Given) -> 
     }
 }
 
+/// Whether the schema refuses the attribute null in the lane: it is
+/// required, or the one of a group that must have one (the lane's other
+/// lines set no other member).
+fn must_be_set(schema: &Schema, attr: &Attribute) -> bool {
+    attr.required
+        || schema
+            .validate(&Value::Object(Default::default()))
+            .0
+            .iter()
+            .any(|d| d.summary.contains(&format!("`{}`", attr.name)))
+}
+
 /// What the lane's attribute is configured as at a transition, or `None`
 /// when the transition does not apply to it (it keeps its configuration).
-fn given_at(lane: &Lane, attr: &Attribute, t: Transition, ids: &Ids) -> Option<Given> {
+fn given_at(
+    lane: &Lane,
+    schema: &Schema,
+    attr: &Attribute,
+    t: Transition,
+    ids: &Ids,
+) -> Option<Given> {
     let other = lane.other.resolve(ids);
     let set = lane.set.resolve(ids);
+    let required = must_be_set(schema, attr);
     match t {
-        Transition::Unset => Some(if attr.required {
+        Transition::Unset => Some(if required {
             Given::Value(set)
         } else {
             Given::NoLine
         }),
-        Transition::Set => (!attr.required).then_some(Given::Value(set)),
+        Transition::Set => (!required).then_some(Given::Value(set)),
         Transition::Other => Some(Given::Value(other)),
         Transition::Case => other_case(&other).map(Given::Value),
         Transition::Equivalent => lane
@@ -839,7 +917,7 @@ fn run_matrix(lanes: Vec<Lane>, group: &str) -> Figures {
         for lane in &lanes {
             let schema = &schemas[lane.resource];
             let attr = attribute(schema, lane.attribute);
-            let Some(given) = given_at(lane, attr, t, &ids) else {
+            let Some(given) = given_at(lane, schema, attr, t, &ids) else {
                 continue;
             };
             let outcome = if current.is_empty() {
@@ -870,8 +948,9 @@ fn run_matrix(lanes: Vec<Lane>, group: &str) -> Figures {
         if !refused.is_empty() {
             let mut tried = current.clone();
             for lane in &refused {
-                let attr = attribute(&schemas[lane.resource], lane.attribute);
-                tried.insert(lane.name(), given_at(lane, attr, t, &ids).unwrap());
+                let schema = &schemas[lane.resource];
+                let attr = attribute(schema, lane.attribute);
+                tried.insert(lane.name(), given_at(lane, schema, attr, t, &ids).unwrap());
             }
             write(&ctx, &lanes, &tried);
             let (code, text) = ctx.ws.plan();

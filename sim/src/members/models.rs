@@ -156,6 +156,24 @@ fn derived_policies(member: &Member) -> Vec<Value> {
         .collect()
 }
 
+/// Policies as given, their resource groups with a scope. The simulator
+/// knows no resource groups: each one named reads as the whole account.
+fn given_policies(member: &Member, policies: &[Value]) -> Vec<Value> {
+    let scope = format!("com.cloudflare.api.account.{}", member.account_id);
+    policies
+        .iter()
+        .map(|policy| {
+            let mut policy = policy.clone();
+            if let Some(groups) = policy["resource_groups"].as_array_mut() {
+                for group in groups {
+                    group["scope"] = json!({ "key": scope, "objects": [{ "key": "*" }] });
+                }
+            }
+            policy
+        })
+        .collect()
+}
+
 /// The member object of §3.1. `include_roles = false` reproduces the real POST bug:
 /// the response has no `roles` key at all.
 pub fn render(member: &Member, state: &SimState, include_roles: bool) -> Value {
@@ -170,7 +188,10 @@ pub fn render(member: &Member, state: &SimState, include_roles: bool) -> Value {
             "last_name": null,
             "two_factor_authentication_enabled": false,
         },
-        "policies": member.policies.clone().unwrap_or_else(|| derived_policies(member)),
+        "policies": member
+            .policies
+            .as_ref()
+            .map_or_else(|| derived_policies(member), |p| given_policies(member, p)),
     });
     // A service user created after the invitation still shows up as the member's user.
     if let Some(user) = state.service_user_by_email(&member.email) {
