@@ -450,7 +450,7 @@ fn check_note(check: &Check, per_element: bool) -> String {
     let allowed = allowed.trim_end_matches('.');
     match (check, per_element) {
         // Checks on the collection as a whole.
-        (Check::MinItems(_), _) => format!("Must have {allowed}."),
+        (Check::MinItems(_) | Check::MaxItems(_), _) => format!("Must have {allowed}."),
         (Check::UniqueBy(_), _) => format!("Must list {allowed}."),
         // "at most 120 characters" and "must not be empty" are sentences of
         // their own.

@@ -17,6 +17,8 @@ pub enum Check {
     Range(i64, i64),
     /// A list or set with at least this many elements.
     MinItems(usize),
+    /// A list or set with at most this many elements.
+    MaxItems(usize),
     /// A list of objects in which no two share this attribute's value.
     UniqueBy(&'static str),
     /// A named check on a string: `allowed` says what is allowed, for the
@@ -31,7 +33,10 @@ impl Check {
     /// Whether the check applies to a collection as a whole rather than to
     /// each of its elements.
     fn on_collection(&self) -> bool {
-        matches!(self, Check::MinItems(_) | Check::UniqueBy(_))
+        matches!(
+            self,
+            Check::MinItems(_) | Check::MaxItems(_) | Check::UniqueBy(_)
+        )
     }
 
     fn run(&self, v: &Value) -> Result<(), String> {
@@ -64,6 +69,13 @@ impl Check {
                     "has {} element{}; at least {n} {} required",
                     items.len(),
                     if items.len() == 1 { "" } else { "s" },
+                    if *n == 1 { "is" } else { "are" }
+                ))
+            }
+            (Check::MaxItems(n), Value::List(items) | Value::Set(items)) if items.len() > *n => {
+                Err(format!(
+                    "has {} elements; at most {n} {} allowed",
+                    items.len(),
                     if *n == 1 { "is" } else { "are" }
                 ))
             }
@@ -105,6 +117,7 @@ impl Check {
             ),
             Check::Range(lo, hi) => format!("from {lo} to {hi}"),
             Check::MinItems(n) => format!("at least {n} element{}", if *n == 1 { "" } else { "s" }),
+            Check::MaxItems(n) => format!("at most {n} element{}", if *n == 1 { "" } else { "s" }),
             Check::UniqueBy(key) => format!("each `{key}` at most once"),
             Check::Custom { allowed, .. } => (*allowed).to_string(),
         }

@@ -8,6 +8,7 @@
 //! (which would delete the customer's account and everything in it).
 
 use crate::adopt::{Candidate, Creation, Origin};
+use crate::checks;
 use crate::client::Client;
 use crate::diagnostics::{import_not_found, parse_import_id, state_id, Context};
 use async_trait::async_trait;
@@ -32,6 +33,7 @@ pub struct Account {
     pub business_phone: Option<String>,
     pub external_metadata: Option<String>,
     pub enforce_twofactor: Option<bool>,
+    pub abuse_contact_email: Option<String>,
     pub created_on: Option<String>,
 }
 
@@ -72,6 +74,21 @@ struct ManagedBy {
 struct Settings {
     #[serde(skip_serializing_if = "Option::is_none")]
     enforce_twofactor: Option<bool>,
+    /// Written: `""` clears it (the definition types it as a string, so
+    /// not null); not sent, it stays as it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    abuse_contact_email: Option<String>,
+}
+
+impl Settings {
+    /// The settings to PUT for `planned`, given what the API has.
+    fn to_write(prior: &Account, planned: &Account) -> Settings {
+        Settings {
+            enforce_twofactor: planned.enforce_twofactor,
+            abuse_contact_email: (planned.abuse_contact_email != prior.abuse_contact_email)
+                .then(|| planned.abuse_contact_email.clone().unwrap_or_default()),
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize, Serialize, PartialEq)]
@@ -161,11 +178,11 @@ impl Account {
         if let Some(unit) = api.managed_by.and_then(|m| m.parent_org_id) {
             self.unit_id = Some(unit);
         }
-        self.enforce_twofactor = Some(
-            api.settings
-                .and_then(|s| s.enforce_twofactor)
-                .unwrap_or(false),
-        );
+        let settings = api.settings.unwrap_or_default();
+        self.enforce_twofactor = Some(settings.enforce_twofactor.unwrap_or(false));
+        // Cloudflare may report the address in another case; the adapter
+        // keeps the configured spelling of the same address.
+        self.abuse_contact_email = settings.abuse_contact_email.filter(|e| !e.is_empty());
         self.created_on = api.created_on;
     }
 }
@@ -205,6 +222,14 @@ impl Resource for AccountResource {
                 kyc("business_phone", "phone"),
                 kyc("external_metadata", "metadata"),
                 Attribute::optional_computed("enforce_twofactor", Type::Bool, "Whether members must use two-factor authentication."),
+                Attribute::optional(
+                    "abuse_contact_email",
+                    Type::String,
+                    "Where Cloudflare sends abuse reports about the account (`settings.abuse_contact_email`). Removing it clears it. \
+                     The same address in other letter case is no change.",
+                )
+                .check(checks::EMAIL)
+                .equivalent(checks::same_email),
                 Attribute::computed("created_on", Type::String, "When the account was created (RFC 3339)."),
             ],
         )
@@ -339,21 +364,26 @@ impl Resource for AccountResource {
             .await?;
         let mut state = planned.clone();
         state.merge(created);
-        // Two-factor enforcement is a setting, only changeable after creation.
-        if planned.enforce_twofactor == Some(true) && state.enforce_twofactor != Some(true) {
+        // Settings are only changeable after creation.
+        let created_settings = Account {
+            abuse_contact_email: state.abuse_contact_email.clone(),
+            ..Account::default()
+        };
+        let settings = Settings::to_write(&created_settings, &planned);
+        if (planned.enforce_twofactor == Some(true) && state.enforce_twofactor != Some(true))
+            || settings.abuse_contact_email.is_some()
+        {
             let id = state_id(Self::TYPE_NAME, &state.id)?.to_string();
             let body = UpdateBody {
                 id: &id,
                 name: &state.name,
                 account_type: state.account_type.as_deref().unwrap_or("standard"),
-                settings: Settings {
-                    enforce_twofactor: Some(true),
-                },
+                settings,
             };
             match client
                 .put::<_, ApiAccount>(&path(&id), &body)
                 .await
-                .context(|| format!("enabling two-factor enforcement on account {id}"))
+                .context(|| format!("applying the settings (two-factor enforcement, abuse contact) of account {id}"))
             {
                 Ok(updated) => state.merge(updated),
                 // The account exists: keep it in state (tainted) rather than lose it.
@@ -403,9 +433,11 @@ impl Resource for AccountResource {
         let id = state_id(Self::TYPE_NAME, &prior.id)?.to_string();
         let mut state = planned.clone();
         state.id = Some(id.clone());
+        let settings = Settings::to_write(&prior, &planned);
         if planned.name != prior.name
             || (planned.enforce_twofactor.is_some()
                 && planned.enforce_twofactor != prior.enforce_twofactor)
+            || settings.abuse_contact_email.is_some()
         {
             let body = UpdateBody {
                 id: &id,
@@ -415,9 +447,7 @@ impl Resource for AccountResource {
                     .as_deref()
                     .or(prior.account_type.as_deref())
                     .unwrap_or("standard"),
-                settings: Settings {
-                    enforce_twofactor: planned.enforce_twofactor,
-                },
+                settings,
             };
             let updated: ApiAccount = client
                 .put(&path(&id), &body)

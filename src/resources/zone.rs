@@ -4,10 +4,12 @@ use crate::adopt::{Candidate, Creation, Origin};
 use crate::checks;
 use crate::client::Client;
 use crate::diagnostics::{import_not_found, parse_import_id, state_id, Context};
+use crate::resources::zone_subscription::plan_family_of;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tfplugin::diag::Diagnostics;
-use tfplugin::resource::{Failure, OpResult, Resource};
+use tfplugin::plan::PlannedChange;
+use tfplugin::resource::{Failure, OpResult, PlanContext, Resource};
 use tfplugin::schema::{Attribute, Check, Schema};
 use tfplugin::value::{AttrPath, Type, Value};
 
@@ -21,6 +23,7 @@ pub struct Zone {
     #[serde(rename = "type")]
     pub zone_type: Option<String>,
     pub paused: Option<bool>,
+    pub vanity_name_servers: Option<Vec<String>>,
     pub status: Option<String>,
     pub name_servers: Option<Vec<String>>,
     pub original_name_servers: Option<Vec<String>>,
@@ -131,6 +134,8 @@ struct ApiZone {
     status: Option<String>,
     #[serde(default)]
     name_servers: Vec<String>,
+    #[serde(default)]
+    vanity_name_servers: Vec<String>,
     original_name_servers: Option<Vec<String>>,
     verification_key: Option<String>,
     created_on: Option<String>,
@@ -156,6 +161,15 @@ struct PausedBody {
     paused: bool,
 }
 
+#[derive(Serialize)]
+struct VanityBody<'a> {
+    /// `[]` removes them.
+    vanity_name_servers: &'a [String],
+}
+
+/// The plans on which Cloudflare allows vanity nameservers.
+const VANITY_PLANS: [&str; 2] = ["business", "enterprise"];
+
 impl Zone {
     fn merge(&mut self, api: ApiZone) {
         self.id = Some(api.id);
@@ -168,6 +182,7 @@ impl Zone {
             .or(self.zone_type.take())
             .or(Some("full".into()));
         self.paused = Some(api.paused.unwrap_or(false));
+        self.vanity_name_servers = Some(api.vanity_name_servers).filter(|names| !names.is_empty());
         self.status = api.status;
         self.name_servers = Some(api.name_servers);
         self.original_name_servers = api.original_name_servers;
@@ -195,11 +210,20 @@ impl Resource for ZoneResource {
                 Attribute::computed("id", Type::String, "Zone id."),
                 Attribute::required("account_id", Type::String, "The account that owns the zone.").check(checks::ID32).replaces(),
                 Attribute::required("name", Type::String, "The domain, e.g. `example.com`.").check(DOMAIN_NAME).replaces(),
-                Attribute::optional("type", Type::String, "`full` (Cloudflare is the authoritative DNS), `partial` (CNAME setup) or `secondary`.")
+                Attribute::optional("type", Type::String, "`full` (Cloudflare is the authoritative DNS), `partial` (CNAME setup), `secondary`, or `internal` (resolvable only inside the account).")
                     .default(Value::String("full".into()))
-                    .check(Check::OneOf(&["full", "partial", "secondary"]))
+                    .check(Check::OneOf(&["full", "partial", "secondary", "internal"]))
                     .replaces(),
                 Attribute::optional_computed("paused", Type::Bool, "Whether Cloudflare only serves DNS for the zone (no proxying, no security). Updated in place."),
+                Attribute::optional(
+                    "vanity_name_servers",
+                    Type::list(Type::String),
+                    "Your own hostnames for the zone's nameservers, in order, instead of Cloudflare's. Cloudflare allows them on the Business and Enterprise plans only, \
+                     so a zone gets them once its `cftenant_zone_subscription` is on one of those: set them in a later apply than the plan. Updated in place; removing them returns to Cloudflare's nameservers.",
+                )
+                .check(DOMAIN_NAME)
+                .check(Check::MinItems(1))
+                .check(Check::MaxItems(5)),
                 Attribute::computed("status", Type::String, "`initializing`, `pending`, `active` or `moved`."),
                 Attribute::computed("name_servers", Type::list(Type::String), "The Cloudflare nameservers assigned to the zone: set these at the registrar."),
                 Attribute::computed("original_name_servers", Type::list(Type::String), "The zone's nameservers before moving to Cloudflare."),
@@ -218,6 +242,19 @@ impl Resource for ZoneResource {
         )
     }
 
+    /// A new zone is on the free plan, which has no vanity nameservers:
+    /// known without asking the API, even before the zone's account exists.
+    fn modify_plan(ctx: &PlanContext, plan: &mut PlannedChange, diags: &mut Diagnostics) {
+        let creating = ctx.prior.is_null() || !plan.requires_replace.is_empty();
+        let vanity = ctx.config.attr("vanity_name_servers");
+        if creating && !vanity.is_null() && !vanity.is_unknown() {
+            vanity_refused(
+                diags,
+                "a new zone is on the free plan until its subscription is applied, after it",
+            );
+        }
+    }
+
     /// A replacement destroys the zone before creating the new one: refuse
     /// it at plan when the new one cannot be created.
     async fn check_change(
@@ -228,6 +265,11 @@ impl Resource for ZoneResource {
         replacing: bool,
     ) -> Diagnostics {
         let mut diags = Diagnostics::default();
+        let vanity_changes = planned.vanity_name_servers.is_some()
+            && planned.vanity_name_servers != prior.and_then(|p| p.vanity_name_servers.clone());
+        if let (true, Some(zone), false) = (vanity_changes, prior, replacing) {
+            check_vanity_plan(client, zone, &mut diags).await;
+        }
         // A create that finds the name taken fails cleanly at apply (and
         // checking every create would cost a request each): only what a
         // replacement would destroy first is checked.
@@ -350,6 +392,28 @@ impl Resource for ZoneResource {
                 }
             }
         }
+        // Refused at plan when known then; a value known only now is tried.
+        if let Some(names) = &planned.vanity_name_servers {
+            let id = state_id(Self::TYPE_NAME, &state.id)?.to_string();
+            match client
+                .patch::<_, ApiZone>(
+                    &path(&id),
+                    &VanityBody {
+                        vanity_name_servers: names,
+                    },
+                )
+                .await
+                .context(|| format!("setting the vanity nameservers of zone {id}"))
+            {
+                Ok(z) => state.merge(z),
+                Err(d) => {
+                    return Err(Failure {
+                        diags: d.into(),
+                        state: Some(state),
+                    })
+                }
+            }
+        }
         Ok(state)
     }
 
@@ -375,6 +439,28 @@ impl Resource for ZoneResource {
                 .context(|| format!("updating zone {id}"))?;
             state.merge(z);
         }
+        if planned.vanity_name_servers != prior.vanity_name_servers {
+            let names = planned.vanity_name_servers.as_deref().unwrap_or_default();
+            match client
+                .patch::<_, ApiZone>(
+                    &path(&id),
+                    &VanityBody {
+                        vanity_name_servers: names,
+                    },
+                )
+                .await
+                .context(|| format!("setting the vanity nameservers of zone {id}"))
+            {
+                Ok(z) => state.merge(z),
+                // What the first PATCH changed is kept.
+                Err(d) => {
+                    return Err(Failure {
+                        diags: d.into(),
+                        state: Some(state),
+                    })
+                }
+            }
+        }
         Ok(state)
     }
 
@@ -397,6 +483,33 @@ impl Resource for ZoneResource {
             .await?
             .ok_or_else(|| import_not_found(Self::TYPE_NAME, &format!("zone with id {id}")).into())
     }
+}
+
+/// Vanity nameservers need the zone on Business or Enterprise.
+async fn check_vanity_plan(client: &Client, zone: &Zone, diags: &mut Diagnostics) {
+    let Some(id) = zone.id.as_deref() else {
+        return;
+    };
+    match plan_family_of(client, id).await {
+        Ok(Some(family)) if !VANITY_PLANS.contains(&family.as_str()) => {
+            vanity_refused(diags, &format!("zone {id} is on the {family} plan"));
+        }
+        Ok(_) => {}
+        Err(e) => diags
+            .0
+            .push(crate::diagnostics::api_error("reading the zone's plan", &e)),
+    }
+}
+
+fn vanity_refused(diags: &mut Diagnostics, problem: &str) {
+    diags.attr_error(
+        AttrPath::attr("vanity_name_servers"),
+        "Vanity nameservers need the Business or Enterprise plan",
+        format!(
+            "Cloudflare allows vanity_name_servers on Business and Enterprise zones only, and {problem}. \
+             Put the zone on one of those plans first (cftenant_zone_subscription, applied on its own), then set vanity_name_servers."
+        ),
+    );
 }
 
 #[cfg(test)]

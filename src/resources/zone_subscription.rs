@@ -94,6 +94,18 @@ async fn read_terms(client: &Client, zone_id: &str) -> Result<Option<ApiSubscrip
     }
 }
 
+/// The plan family (`free`, `business`, …) a zone is on now; `Ok(None)`
+/// when the zone is gone.
+pub(crate) async fn plan_family_of(
+    client: &Client,
+    zone_id: &str,
+) -> Result<Option<String>, ApiError> {
+    Ok(read_terms(client, zone_id).await?.map(|s| {
+        s.rate_plan
+            .map_or_else(|| "free".into(), |r| subscription::plan_family(&r.id))
+    }))
+}
+
 fn free_terms() -> ApiSubscription {
     ApiSubscription {
         id: None,
@@ -126,7 +138,7 @@ impl Resource for ZoneSubscriptionResource {
         ];
         attributes.extend(subscription::attributes());
         Schema::new(
-            "The plan of a zone. Destroying it returns the zone to `PARTNERS_FREE` (the API has no DELETE): the paid plan stops.",
+            "The plan of a zone. Destroying it puts the zone on `PARTNERS_FREE` at once (with PUT, as the Tenant guide does; Cloudflare's newer DELETE does not say whether it cancels now or at the end of the billing period): the paid plan stops.",
             attributes,
         )
     }

@@ -208,3 +208,74 @@ fn emptying_a_kyc_field_is_refused_at_plan_with_the_way_out() {
     assert_eq!(profile["business_name"], "Acme Ltd");
     ctx.destroy();
 }
+
+/// `abuse_contact_email`: set after creation, changed in place, the same
+/// address in other case is no change, removing it clears it on the API,
+/// and import reads it.
+#[test]
+fn the_abuse_contact_is_set_changed_and_cleared() {
+    let ctx = Ctx::new();
+    let config = |line: &str| {
+        format!("resource \"cftenant_account\" \"customer\" {{\n  name = \"Abuse Customer\"\n  {line}\n}}\n")
+    };
+    let on_api = |ctx: &Ctx| {
+        let id = ctx.ws.resource("cftenant_account.customer")["id"].clone();
+        let account = ctx
+            .sim
+            .api("GET", &format!("/accounts/{}", id.as_str().unwrap()), None);
+        account["settings"]["abuse_contact_email"].clone()
+    };
+    ctx.ws.write_config(&config(
+        "abuse_contact_email = \"abuse@customer-example.com\"",
+    ));
+    ctx.ws.apply();
+    ctx.ws.assert_plan_empty();
+    assert_eq!(on_api(&ctx), "abuse@customer-example.com");
+
+    ctx.ws.write_config(&config(
+        "abuse_contact_email = \"Abuse@Customer-Example.com\"",
+    ));
+    let (code, text) = ctx.ws.plan();
+    assert_eq!(code, 0, "another case is the same address:\n{text}");
+
+    ctx.ws.write_config(&config(
+        "abuse_contact_email = \"security@customer-example.com\"",
+    ));
+    let changes = ctx.ws.planned_changes();
+    assert_eq!(changes.totals(), (0, 1, 0), "{changes:#?}");
+    ctx.ws.apply();
+    ctx.ws.assert_plan_empty();
+    assert_eq!(on_api(&ctx), "security@customer-example.com");
+
+    let id = ctx.ws.resource("cftenant_account.customer")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    ctx.ws
+        .ok(&["state", "rm", "-no-color", "cftenant_account.customer"]);
+    ctx.ws.ok(&[
+        "import",
+        "-input=false",
+        "-no-color",
+        "cftenant_account.customer",
+        &id,
+    ]);
+    assert_eq!(
+        ctx.ws.resource("cftenant_account.customer")["abuse_contact_email"],
+        "security@customer-example.com"
+    );
+    ctx.ws.assert_plan_empty();
+
+    ctx.ws.write_config(&config(""));
+    ctx.ws.apply();
+    ctx.ws.assert_plan_empty();
+    assert!(on_api(&ctx).is_null(), "cleared: {}", on_api(&ctx));
+
+    ctx.ws
+        .write_config(&config("abuse_contact_email = \"not-an-email\""));
+    let (code, text) = ctx.ws.plan();
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("abuse_contact_email"), "{text}");
+    ctx.ws.write_config(&config(""));
+    ctx.destroy();
+}

@@ -228,6 +228,8 @@ fn uppercase(v: &Json) -> Option<Json> {
 
 const ADMIN: &str = "05784afa30c1afe1440e79d9351c7430";
 const OTHER_ROLE: &str = "1bdae932431dce82aa4498b71c2d9e1a";
+const VANITY_ON_FREE: &str =
+    "Cloudflare allows vanity nameservers on Business and Enterprise zones only";
 const PERMISSION_GROUP_A: &str = "c8fed203ed3043cba015a93ad1616f1f";
 const PERMISSION_GROUP_B: &str = "82e64a83756745bbbb1c9c2701bf816b";
 const RESOURCE_GROUP: &str = "6d7f2f5f5b1d4a0c8b6e3f0a9c1d2e3f";
@@ -315,6 +317,21 @@ fn lanes() -> Vec<Lane> {
             api: |i, s| account(i, s)["settings"]["enforce_twofactor"].clone(),
             meaning: same,
         },
+        Lane {
+            resource: "cftenant_account",
+            attribute: "abuse_contact_email",
+            others: "name = \"Matrix {lane}\"",
+            set: Sample::Fixed(json!("abuse@matrix-example.com")),
+            other: Sample::Fixed(json!("security@matrix-example.com")),
+            again: None,
+            equivalent: fixed(json!("Security@Matrix-Example.com")),
+            decided_by_api: &[],
+            api: |i, s| {
+                let email = &account(i, s)["settings"]["abuse_contact_email"];
+                lowercase(email).unwrap_or(Json::Null)
+            },
+            meaning: |v| Some(lowercase(v).unwrap_or(Json::Null)),
+        },
         // ---- cftenant_zone ----
         Lane {
             resource: "cftenant_zone",
@@ -362,6 +379,24 @@ fn lanes() -> Vec<Lane> {
             equivalent: None,
             decided_by_api: &[],
             api: |i, s| zone(i, s)["paused"].clone(),
+            meaning: same,
+        },
+        Lane {
+            resource: "cftenant_zone",
+            attribute: "vanity_name_servers",
+            others: "account_id = cftenant_account.parent_a.id\nname = \"{lane}-matrix.com\"",
+            set: Sample::Fixed(json!(["ns1.vanity-matrix.com", "ns2.vanity-matrix.com"])),
+            other: Sample::Fixed(json!(["ns2.vanity-matrix.com", "ns1.vanity-matrix.com"])),
+            again: None,
+            equivalent: None,
+            // The lane's zone stays on the free plan (tests/e2e/zone.rs
+            // takes a zone on Business through them).
+            decided_by_api: &[
+                (Transition::Set, Outcome::RefusedAtPlan, VANITY_ON_FREE),
+                (Transition::Other, Outcome::RefusedAtPlan, VANITY_ON_FREE),
+                (Transition::SetAgain, Outcome::RefusedAtPlan, VANITY_ON_FREE),
+            ],
+            api: |i, s| zone(i, s)["vanity_name_servers"].clone(),
             meaning: same,
         },
         // ---- cftenant_account_member ----

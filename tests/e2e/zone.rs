@@ -313,3 +313,89 @@ fn a_zone_and_its_plan_applied_together_read_back_unchanged() {
     );
     ctx.destroy();
 }
+
+/// Vanity nameservers: refused at plan where the zone's plan does not allow
+/// them (a new zone, a free one), set in place once the zone is on
+/// Business, reordered, and removed; an `internal` zone is created as one.
+#[test]
+fn vanity_name_servers_follow_the_zones_plan() {
+    let ctx = Ctx::new();
+    let config = |plan: &str, vanity: &str| {
+        format!(
+            "resource \"cftenant_account\" \"customer\" {{\n  name = \"Vanity Customer\"\n}}\n\
+             resource \"cftenant_zone\" \"main\" {{\n  account_id = cftenant_account.customer.id\n  name = \"vanity-example.com\"\n  {vanity}\n}}\n\
+             resource \"cftenant_zone_subscription\" \"main\" {{\n  zone_id = cftenant_zone.main.id\n  rate_plan_id = \"{plan}\"\n}}\n\
+             resource \"cftenant_zone\" \"internal\" {{\n  account_id = cftenant_account.customer.id\n  name = \"internal-example.com\"\n  type = \"internal\"\n}}\n"
+        )
+    };
+    let vanity = |names: &str| format!("vanity_name_servers = [{names}]");
+    let on_api = |ctx: &Ctx| {
+        let id = ctx.ws.resource("cftenant_zone.main")["id"].clone();
+        ctx.sim
+            .api("GET", &format!("/zones/{}", id.as_str().unwrap()), None)["vanity_name_servers"]
+            .clone()
+    };
+    let refused = |ctx: &Ctx, config: String, needle: &str| {
+        ctx.ws.write_config(&config);
+        let (code, text) = ctx.ws.plan();
+        assert_eq!(code, 1, "{text}");
+        assert!(
+            text.contains("Vanity nameservers need the Business or Enterprise plan"),
+            "{text}"
+        );
+        assert!(text.contains("vanity_name_servers"), "{text}");
+        assert!(text.contains(needle), "{text}");
+    };
+    let names = "\"ns1.vanity-example.com\", \"ns2.vanity-example.com\"";
+    refused(
+        &ctx,
+        config("PARTNERS_BIZ", &vanity(names)),
+        "a new zone is on the free plan",
+    );
+    ctx.ws.write_config(&config("PARTNERS_FREE", ""));
+    ctx.ws.apply();
+    let internal = ctx.ws.resource("cftenant_zone.internal");
+    let api = ctx.sim.api(
+        "GET",
+        &format!("/zones/{}", internal["id"].as_str().unwrap()),
+        None,
+    );
+    assert_eq!(
+        (internal["type"].clone(), api["type"].clone()),
+        (json!("internal"), json!("internal"))
+    );
+    refused(
+        &ctx,
+        config("PARTNERS_FREE", &vanity(names)),
+        "is on the free plan",
+    );
+
+    ctx.ws.write_config(&config("PARTNERS_BIZ", ""));
+    ctx.ws.apply();
+    ctx.ws.write_config(&config("PARTNERS_BIZ", &vanity(names)));
+    ctx.ws.apply();
+    ctx.ws.assert_plan_empty();
+    assert_eq!(
+        on_api(&ctx),
+        json!(["ns1.vanity-example.com", "ns2.vanity-example.com"])
+    );
+
+    ctx.ws.write_config(&config(
+        "PARTNERS_BIZ",
+        &vanity("\"ns2.vanity-example.com\", \"ns1.vanity-example.com\""),
+    ));
+    let changes = ctx.ws.planned_changes();
+    assert_eq!(changes.totals(), (0, 1, 0), "{changes:#?}");
+    ctx.ws.apply();
+    ctx.ws.assert_plan_empty();
+    assert_eq!(
+        on_api(&ctx),
+        json!(["ns2.vanity-example.com", "ns1.vanity-example.com"])
+    );
+
+    ctx.ws.write_config(&config("PARTNERS_BIZ", ""));
+    ctx.ws.apply();
+    ctx.ws.assert_plan_empty();
+    assert_eq!(on_api(&ctx), json!([]));
+    ctx.destroy();
+}

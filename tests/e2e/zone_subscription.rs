@@ -175,16 +175,13 @@ fn zone_subscription_lifecycle() {
                 ctx.set_var("first_zone", &zone_id(ctx));
             }),
         ),
-        // "Deleted" outside Terraform: the API has no DELETE; the paid plan is
-        // removed by putting the zone back on PARTNERS_FREE. The next plan
-        // updates it in place, without an error.
+        // Cancelled outside Terraform (DELETE, in Cloudflare's definition):
+        // the zone is back on the free plan, and the next plan updates it in
+        // place, without an error.
         Step::OutOfBand(check(|ctx| {
-            let free = ctx.sim.api(
-                "PUT",
-                &format!("/zones/{}/subscription", zone_id(ctx)),
-                Some(serde_json::json!({"rate_plan": {"id": "PARTNERS_FREE"}})),
-            );
-            assert_eq!(free["rate_plan"]["id"], "free");
+            let path = format!("/zones/{}/subscription", zone_id(ctx));
+            ctx.sim.api("DELETE", &path, None);
+            ctx.sim.call("GET", &path, None).assert_error(404, 1207);
         })),
         Step::Plans(
             vec![planned(MAIN, "update").attr(

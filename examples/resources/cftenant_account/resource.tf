@@ -12,4 +12,7 @@ resource "cftenant_account" "customer" {
   business_address  = "1 Example Street, London"
   business_phone    = "+44 20 0000 0000"
   external_metadata = "crm-0001"
+
+  # Where Cloudflare sends abuse reports; removing it clears it.
+  abuse_contact_email = "abuse@example.com"
 }

@@ -428,6 +428,23 @@ pub fn update_account_subscription(
     Ok(rendered)
 }
 
+/// Cancels the zone's subscription at once: the record goes, and the zone
+/// is on the free plan (its GET answers 404 / 1207); 404 / 1207 if none.
+pub fn delete_zone_subscription(
+    state: &mut SimState,
+    caller: &Caller,
+    zone_id: &str,
+) -> Result<Value, ApiError> {
+    caller.check_zone(state, zone_id)?;
+    let index = state
+        .zone_subscriptions
+        .iter()
+        .position(|s| s.owner_id == zone_id)
+        .ok_or_else(no_zone_subscription)?;
+    let removed = state.zone_subscriptions.remove(index);
+    Ok(json!({ "subscription_id": removed.id }))
+}
+
 pub fn delete_account_subscription(
     state: &mut SimState,
     caller: &Caller,

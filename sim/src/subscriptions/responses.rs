@@ -172,6 +172,19 @@ pub async fn update_account(
 }
 
 /// `DELETE /accounts/{account_id}/subscriptions/{subscription_id}` → `{subscription_id}`.
+/// `DELETE /zones/{zone_id}/subscription` (in Cloudflare's definition; our
+/// reference has none).
+pub async fn delete_zone(
+    call: Call,
+    Path(zone_id): Path<String>,
+    body: axum::body::Body,
+) -> ApiResult {
+    discard_body(body).await;
+    call.write(|state, caller| models::delete_zone_subscription(state, caller, &zone_id))
+        .await
+        .map(ok)
+}
+
 pub async fn delete_account(
     call: Call,
     Path((account_id, subscription_id)): Path<(String, String)>,

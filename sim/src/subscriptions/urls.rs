@@ -9,7 +9,10 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<App>)> {
     vec![
         (
             "/zones/{zone_id}/subscription",
-            get(get_zone).post(create_zone).put(update_zone),
+            get(get_zone)
+                .post(create_zone)
+                .put(update_zone)
+                .delete(delete_zone),
         ),
         (
             "/zones/{zone_id}/available_rate_plans",

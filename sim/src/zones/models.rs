@@ -28,7 +28,7 @@ pub struct Zone {
     pub activated_on: Option<String>,
 }
 
-pub const ZONE_TYPES: [&str; 3] = ["full", "partial", "secondary"];
+pub const ZONE_TYPES: [&str; 4] = ["full", "partial", "secondary", "internal"];
 pub const ZONE_STATUSES: [&str; 4] = ["initializing", "pending", "active", "moved"];
 
 /// Cloudflare-style nameserver names; each account gets a fixed pair from this pool.

@@ -136,8 +136,25 @@ fn zone_subscription_quirks() {
     assert_eq!(r.assert_ok()["rate_plan"]["id"], json!("pro"));
     assert_eq!(r.result()["price"], json!(20));
 
-    // No DELETE on the zone subscription.
-    sim.call("DELETE", &path, None).assert_error(405, 7001);
+    // DELETE cancels the record: the zone is free (no record), and a second
+    // DELETE has nothing to cancel.
+    let id = sim.call("GET", &path, None).assert_ok()["id"].clone();
+    let r = sim.call("DELETE", &path, None);
+    assert_eq!(r.assert_ok(), &json!({ "subscription_id": id }));
+    sim.call("GET", &path, None).assert_error(404, 1207);
+    sim.call("DELETE", &path, None).assert_error(404, 1207);
+    sim.call(
+        "PUT",
+        &path,
+        Some(json!({ "rate_plan": { "id": "cf_pro_20_20" }, "frequency": "monthly" })),
+    )
+    .assert_error(404, 1207);
+    sim.call(
+        "POST",
+        &path,
+        Some(json!({ "rate_plan": { "id": "cf_pro_20_20" }, "frequency": "monthly" })),
+    )
+    .assert_ok();
 
     let r = sim.call("GET", &format!("/zones/{zone}/available_rate_plans"), None);
     let plans = r.assert_ok().as_array().unwrap().clone();
