@@ -6,13 +6,15 @@ use crate::client::{self, Auth, Client, ClientConfig, RetryPolicy, StopSignal};
 use crate::data_sources::{
     account_roles::AccountRolesDataSource, tenant::TenantDataSource,
     tenant_account_types::TenantAccountTypesDataSource, tenant_accounts::TenantAccountsDataSource,
+    tenant_custom_nameservers::TenantCustomNameserversDataSource,
     tenant_entitlements::TenantEntitlementsDataSource,
     tenant_memberships::TenantMembershipsDataSource,
 };
 use crate::resources::{
     account::AccountResource, account_member::AccountMemberResource,
     account_subscription::AccountSubscriptionResource, service_user::ServiceUserResource,
-    zone::ZoneResource, zone_subscription::ZoneSubscriptionResource,
+    tenant_custom_nameserver::TenantCustomNameserverResource, zone::ZoneResource,
+    zone_subscription::ZoneSubscriptionResource,
 };
 use serde::Deserialize;
 use std::time::Duration;
@@ -216,6 +218,7 @@ impl ProviderDefinition for CftenantProvider {
             ResourceAdapter::boxed(ZoneResource),
             ResourceAdapter::boxed(ZoneSubscriptionResource),
             ResourceAdapter::boxed(AccountSubscriptionResource),
+            ResourceAdapter::boxed(TenantCustomNameserverResource),
         ]
     }
 
@@ -227,6 +230,7 @@ impl ProviderDefinition for CftenantProvider {
             DataSourceAdapter::boxed(TenantAccountsDataSource),
             DataSourceAdapter::boxed(TenantAccountTypesDataSource),
             DataSourceAdapter::boxed(AccountRolesDataSource),
+            DataSourceAdapter::boxed(TenantCustomNameserversDataSource),
         ]
     }
 

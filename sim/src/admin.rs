@@ -19,7 +19,7 @@ use crate::input::{opt_bool, JsonObject};
 use crate::stats::Stats;
 use crate::store::SimState;
 use crate::users::models::User;
-use crate::{accounts, members, subscriptions, tenants, users, zones};
+use crate::{accounts, custom_ns, members, subscriptions, tenants, users, zones};
 
 pub fn router() -> Router<App> {
     Router::new()
@@ -108,6 +108,15 @@ pub fn dump(state: &SimState) -> Value {
         "zones": state.zones.iter().map(|z| zones::render(z, state)).collect::<Vec<_>>(),
         "zone_subscriptions": zone_subscriptions,
         "account_subscriptions": account_subscriptions,
+        "custom_nameservers": state
+            .custom_nameservers
+            .iter()
+            .map(|ns| {
+                let mut v = custom_ns::render(ns, state);
+                v["tenant_tag"] = json!(ns.tenant_tag);
+                v
+            })
+            .collect::<Vec<_>>(),
     })
 }
 

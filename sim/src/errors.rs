@@ -46,6 +46,10 @@ pub mod codes {
     pub const VANITY_NS_NOT_ALLOWED: u32 = 1015;
     /// POST /zones: "<name> already exists" (reference).
     pub const ZONE_EXISTS: u32 = 1061;
+    /// A tenant custom nameserver of this name exists (the simulator's choice).
+    pub const CUSTOM_NS_EXISTS: u32 = 1062;
+    /// No tenant custom nameserver of this name (the simulator's choice).
+    pub const CUSTOM_NS_NOT_FOUND: u32 = 1063;
     /// POST /zones: account missing or unknown (reference).
     pub const ZONE_BAD_ACCOUNT: u32 = 1067;
     /// POST /zones type=partial without entitlement (reference).

@@ -18,6 +18,7 @@ pub mod admin;
 pub mod app;
 pub mod auth;
 pub mod conn;
+pub mod custom_ns;
 pub mod envelope;
 pub mod errors;
 pub mod exchanges;

@@ -17,6 +17,7 @@ use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 use crate::accounts::models::Account;
+use crate::custom_ns::models::CustomNameserver;
 use crate::errors::{codes, ApiError};
 use crate::members::models::Member;
 use crate::subscriptions::models::Subscription;
@@ -41,6 +42,9 @@ pub struct SimState {
     pub zones: Vec<Zone>,
     pub zone_subscriptions: Vec<Subscription>,
     pub account_subscriptions: Vec<Subscription>,
+    /// Tenant custom nameservers (absent from files of earlier versions).
+    #[serde(default)]
+    pub custom_nameservers: Vec<CustomNameserver>,
     /// Stable `user.id` for member emails that are not service users (lowercased email).
     pub user_ids_by_email: BTreeMap<String, String>,
     /// How far the simulated server's clock is ahead of this machine's, in seconds
@@ -161,6 +165,7 @@ impl SimState {
             zones: Vec::new(),
             zone_subscriptions: Vec::new(),
             account_subscriptions: Vec::new(),
+            custom_nameservers: Vec::new(),
             user_ids_by_email,
             clock_offset_seconds: 0,
         }

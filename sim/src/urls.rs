@@ -1,7 +1,7 @@
 //! Every API route: each area declares its own (`<area>/urls.rs`).
 
 use crate::app::App;
-use crate::{accounts, members, subscriptions, tenants, users, zones};
+use crate::{accounts, custom_ns, members, subscriptions, tenants, users, zones};
 use axum::routing::MethodRouter;
 
 /// Path prefix of every API route.
@@ -16,6 +16,7 @@ pub fn api_routes() -> Vec<(&'static str, MethodRouter<App>)> {
         zones::urls::routes(),
         subscriptions::urls::routes(),
         tenants::urls::routes(),
+        custom_ns::urls::routes(),
     ]
     .into_iter()
     .flatten()

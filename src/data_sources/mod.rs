@@ -4,5 +4,6 @@ pub mod account_roles;
 pub mod tenant;
 pub mod tenant_account_types;
 pub mod tenant_accounts;
+pub mod tenant_custom_nameservers;
 pub mod tenant_entitlements;
 pub mod tenant_memberships;

@@ -6,5 +6,6 @@ pub mod account_member;
 pub mod account_subscription;
 pub mod service_user;
 mod subscription;
+pub mod tenant_custom_nameserver;
 pub mod zone;
 pub mod zone_subscription;

@@ -20,21 +20,24 @@ fn example_dirs() -> Vec<PathBuf> {
 fn every_example_validates() {
     let ctx = Ctx::new();
     let dirs = example_dirs();
-    let registered = [
-        "cftenant_account",
-        "cftenant_account_member",
-        "cftenant_service_user",
-        "cftenant_zone",
-        "cftenant_zone_subscription",
-        "cftenant_account_subscription",
-    ];
-    for r in registered {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("examples/resources")
-            .join(r);
+    // Every resource and data source the provider registers has its examples.
+    let plugin = cftenant::provider::CftenantProvider::plugin();
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    for r in plugin.resources.keys() {
+        let dir = examples.join("resources").join(r);
         assert!(
             dir.join("resource.tf").is_file() && dir.join("import.sh").is_file(),
-            "{r} needs resource.tf and import.sh"
+            "{r} needs examples/resources/{r}/resource.tf and import.sh"
+        );
+    }
+    for d in plugin.data_sources.keys() {
+        assert!(
+            examples
+                .join("data-sources")
+                .join(d)
+                .join("data-source.tf")
+                .is_file(),
+            "{d} needs examples/data-sources/{d}/data-source.tf"
         );
     }
     for dir in &dirs {

@@ -359,6 +359,9 @@ pub fn destroy_and_check(ws: &Workspace, sim: &Sim) {
             "cftenant_account_member" => has("members", "id", &values["id"]),
             "cftenant_zone" => has("zones", "id", &values["id"]),
             "cftenant_account_subscription" => has("account_subscriptions", "id", &values["id"]),
+            "cftenant_tenant_custom_nameserver" => {
+                has("custom_nameservers", "ns_name", &values["ns_name"])
+            }
             "cftenant_zone_subscription" => inventory["zone_subscriptions"]
                 .as_array()
                 .into_iter()

@@ -26,6 +26,7 @@ mod teams;
 mod tenant;
 mod tenant_account_types;
 mod tenant_accounts;
+mod tenant_custom_nameserver;
 mod tenant_entitlements;
 mod tenant_memberships;
 mod tls;

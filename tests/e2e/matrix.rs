@@ -152,6 +152,9 @@ fn zone(inv: &Json, state: &Json) -> Json {
 fn member(inv: &Json, state: &Json) -> Json {
     find(inv, "members", "id", &state["id"]).clone()
 }
+fn custom_ns(inv: &Json, state: &Json) -> Json {
+    find(inv, "custom_nameservers", "ns_name", &state["ns_name"]).clone()
+}
 fn zone_subscription(inv: &Json, state: &Json) -> Json {
     find(inv, "zone_subscriptions", "zone_id", &state["zone_id"]).clone()
 }
@@ -228,6 +231,7 @@ fn uppercase(v: &Json) -> Option<Json> {
 
 const ADMIN: &str = "05784afa30c1afe1440e79d9351c7430";
 const OTHER_ROLE: &str = "1bdae932431dce82aa4498b71c2d9e1a";
+const NOT_A_TENANT: &str = "not a tenant of these credentials: the create would fail";
 const VANITY_ON_FREE: &str =
     "Cloudflare allows vanity nameservers on Business and Enterprise zones only";
 const PERMISSION_GROUP_A: &str = "c8fed203ed3043cba015a93ad1616f1f";
@@ -397,6 +401,46 @@ fn lanes() -> Vec<Lane> {
                 (Transition::SetAgain, Outcome::RefusedAtPlan, VANITY_ON_FREE),
             ],
             api: |i, s| zone(i, s)["vanity_name_servers"].clone(),
+            meaning: same,
+        },
+        // ---- cftenant_tenant_custom_nameserver ----
+        Lane {
+            resource: "cftenant_tenant_custom_nameserver",
+            attribute: "tenant_id",
+            others: "ns_name = \"ns-{lane}.zone-a-matrix.com\"",
+            set: Sample::Fixed(json!(TENANT)),
+            other: Sample::Fixed(json!("0a1b2c3d4e5f60718293a4b5c6d7e8f9")),
+            again: None,
+            equivalent: None,
+            decided_by_api: &[
+                (Transition::Other, Outcome::RefusedAtPlan, NOT_A_TENANT),
+                (Transition::Case, Outcome::RefusedAtPlan, NOT_A_TENANT),
+            ],
+            api: |i, s| custom_ns(i, s)["tenant_tag"].clone(),
+            meaning: same,
+        },
+        Lane {
+            resource: "cftenant_tenant_custom_nameserver",
+            attribute: "ns_name",
+            others: "tenant_id = \"7d0a0a5b2c1e4f3a9b8c6d5e4f3a2b1c\"",
+            set: Sample::Fixed(json!("ns1.zone-a-matrix.com")),
+            other: Sample::Fixed(json!("ns1.zone-b-matrix.com")),
+            again: None,
+            equivalent: None,
+            decided_by_api: &[],
+            api: |i, s| custom_ns(i, s)["ns_name"].clone(),
+            meaning: same,
+        },
+        Lane {
+            resource: "cftenant_tenant_custom_nameserver",
+            attribute: "ns_set",
+            others: "tenant_id = \"7d0a0a5b2c1e4f3a9b8c6d5e4f3a2b1c\"\nns_name = \"ns-{lane}.zone-a-matrix.com\"",
+            set: Sample::Fixed(json!(2)),
+            other: Sample::Fixed(json!(3)),
+            again: None,
+            equivalent: None,
+            decided_by_api: &[],
+            api: |i, s| custom_ns(i, s)["ns_set"].clone(),
             meaning: same,
         },
         // ---- cftenant_account_member ----
@@ -1209,6 +1253,7 @@ fn matrix_zones_and_subscriptions() {
             "cftenant_zone",
             "cftenant_zone_subscription",
             "cftenant_account_subscription",
+            "cftenant_tenant_custom_nameserver",
         ]),
         "zones, subscriptions",
     );

@@ -5,6 +5,7 @@
 mod accounts;
 mod admin;
 mod auth;
+mod custom_ns;
 mod faults;
 mod members;
 mod subscriptions;

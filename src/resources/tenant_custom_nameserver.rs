@@ -1,0 +1,292 @@
+//! `cftenant_tenant_custom_nameserver`: a nameserver hostname of the tenant
+//! (`/tenants/{tenant_tag}/custom_ns`), under a zone of one of its accounts,
+//! which Cloudflare gives addresses. The API cannot change one: every
+//! configurable attribute replaces it. It is named by its hostname, and
+//! carries no creation time.
+
+use crate::adopt::{Candidate, Creation, Origin};
+use crate::client::{path_segment, Client};
+use crate::diagnostics::{import_not_found, Context};
+use crate::resources::zone::DOMAIN_NAME;
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use tfplugin::diag::{Diagnostic, Diagnostics};
+use tfplugin::resource::{OpResult, Resource};
+use tfplugin::schema::{Attribute, Check, Nesting, Schema};
+use tfplugin::value::{AttrPath, Type, Value};
+
+pub struct TenantCustomNameserverResource;
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct TenantCustomNameserver {
+    pub id: Option<String>,
+    pub tenant_id: String,
+    pub ns_name: String,
+    pub ns_set: Option<i64>,
+    pub zone_tag: Option<String>,
+    pub status: Option<String>,
+    pub dns_records: Option<Vec<DnsRecord>>,
+}
+
+/// An address Cloudflare gives the nameserver.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct DnsRecord {
+    #[serde(rename = "type")]
+    pub record_type: Option<String>,
+    pub value: Option<String>,
+}
+
+/// The API's object (and the data source's element).
+#[derive(Clone, Debug, Deserialize)]
+pub struct ApiNameserver {
+    pub ns_name: String,
+    pub ns_set: Option<i64>,
+    pub zone_tag: Option<String>,
+    pub status: Option<String>,
+    #[serde(default)]
+    pub dns_records: Vec<DnsRecord>,
+}
+
+#[derive(Serialize)]
+struct CreateBody<'a> {
+    ns_name: &'a str,
+    ns_set: i64,
+}
+
+pub fn collection(tenant_id: &str) -> String {
+    format!("/tenants/{}/custom_ns", path_segment(tenant_id))
+}
+
+impl TenantCustomNameserver {
+    fn merge(&mut self, api: ApiNameserver) {
+        self.id = Some(format!("{}/{}", self.tenant_id, api.ns_name));
+        self.ns_name = api.ns_name;
+        self.ns_set = api.ns_set.or(self.ns_set).or(Some(1));
+        self.zone_tag = api.zone_tag;
+        self.status = api.status;
+        self.dns_records = Some(api.dns_records);
+    }
+}
+
+/// The tenant's nameserver of this name; `None` when it (or the tenant,
+/// to these credentials) is not there.
+async fn find(
+    client: &Client,
+    tenant_id: &str,
+    ns_name: &str,
+) -> Result<Option<ApiNameserver>, Diagnostic> {
+    let all = client
+        .get_if_exists::<Vec<ApiNameserver>>(&collection(tenant_id))
+        .await
+        .context(|| format!("reading custom nameserver {ns_name:?} of tenant {tenant_id:?}"))?;
+    Ok(all
+        .unwrap_or_default()
+        .into_iter()
+        .find(|ns| ns.ns_name == ns_name))
+}
+
+#[async_trait]
+impl Resource for TenantCustomNameserverResource {
+    type Client = Client;
+    type Model = TenantCustomNameserver;
+    const TYPE_NAME: &'static str = "cftenant_tenant_custom_nameserver";
+
+    fn schema() -> Schema {
+        Schema::new(
+            "A custom nameserver of the tenant: a hostname under a zone of one of its accounts, which Cloudflare gives addresses, so that the accounts' zones can use the partner's own nameserver names. \
+             The API cannot change one: a new name or set replaces it.",
+            vec![
+                Attribute::computed("id", Type::String, "`<tenant_id>/<ns_name>`."),
+                Attribute::required("tenant_id", Type::String, "The tenant's id (`tenant_tag`).")
+                    .check(Check::NotEmpty)
+                    .replaces(),
+                Attribute::required(
+                    "ns_name",
+                    Type::String,
+                    "The nameserver's hostname, e.g. `ns1.partner-example.com`: under a zone of one of the tenant's accounts.",
+                )
+                .check(DOMAIN_NAME)
+                .replaces(),
+                Attribute::optional("ns_set", Type::Number, "Which set of nameservers (1 to 5) it belongs to.")
+                    .default(Value::Number(1.into()))
+                    .check(Check::Range(1, 5))
+                    .replaces(),
+                Attribute::computed("zone_tag", Type::String, "Id of the zone the hostname lies under."),
+                Attribute::computed("status", Type::String, "`pending`, `verified` or `moved` (deprecated by Cloudflare)."),
+                Attribute::computed("dns_records", Type::String, "The addresses Cloudflare gives the nameserver: publish these as its A and AAAA records.")
+                    .nested(
+                        Nesting::List,
+                        vec![
+                            Attribute::computed("type", Type::String, "`A` or `AAAA`."),
+                            Attribute::computed("value", Type::String, "The address."),
+                        ],
+                    ),
+            ],
+        )
+    }
+
+    /// A create (or a replacement, which deletes the old one first) in a
+    /// tenant these credentials do not have would fail at apply.
+    async fn check_change(
+        &self,
+        client: &Client,
+        prior: Option<&TenantCustomNameserver>,
+        planned: &TenantCustomNameserver,
+        _replacing: bool,
+    ) -> Diagnostics {
+        let mut diags = Diagnostics::default();
+        if prior.is_some_and(|p| p.tenant_id == planned.tenant_id) {
+            return diags;
+        }
+        if let Ok(tenants) = client
+            .get_cached::<Vec<serde_json::Value>>("/user/tenants")
+            .await
+        {
+            let tags: Vec<&str> = tenants
+                .iter()
+                .filter_map(|t| t["tenant_tag"].as_str())
+                .collect();
+            if !tags.is_empty() && !tags.contains(&planned.tenant_id.as_str()) {
+                let consequence = match prior {
+                    Some(p) => format!(
+                        "Replacing custom nameserver {:?} would delete it and then fail",
+                        p.ns_name
+                    ),
+                    None => "Creating it would fail".to_string(),
+                };
+                diags.attr_error(
+                    AttrPath::attr("tenant_id"),
+                    format!(
+                        "{:?} is not a tenant of these credentials",
+                        planned.tenant_id
+                    ),
+                    format!(
+                        "{consequence}: the credentials' tenants are {}.",
+                        tags.join(", ")
+                    ),
+                );
+            }
+        }
+        diags
+    }
+
+    async fn create(
+        &self,
+        client: &Client,
+        planned: TenantCustomNameserver,
+    ) -> OpResult<TenantCustomNameserver, TenantCustomNameserver> {
+        let body = CreateBody {
+            ns_name: &planned.ns_name,
+            ns_set: planned.ns_set.unwrap_or(1),
+        };
+        let path = collection(&planned.tenant_id);
+        let creation = Creation {
+            client,
+            what: format!(
+                "custom nameserver {:?} of tenant {:?}",
+                planned.ns_name, planned.tenant_id
+            ),
+            resource_type: Self::TYPE_NAME,
+            import_id: Box::new(|name| format!("{}/{name}", planned.tenant_id)),
+            exists_codes: &[],
+            unique: "one nameserver of a name per tenant",
+        };
+        let created: ApiNameserver = creation
+            .run(
+                || client.post(&path, &body),
+                || async {
+                    let all: Vec<ApiNameserver> = client.get(&path).await?;
+                    Ok(all
+                        .into_iter()
+                        .filter(|ns| ns.ns_name == planned.ns_name)
+                        .map(|ns| Candidate {
+                            id: ns.ns_name.clone(),
+                            // Custom nameservers carry no creation time.
+                            origin: Origin::Unknown,
+                            object: ns,
+                        })
+                        .collect())
+                },
+                |_| None,
+            )
+            .await?;
+        let mut state = planned.clone();
+        state.merge(created);
+        Ok(state)
+    }
+
+    async fn read(
+        &self,
+        client: &Client,
+        mut state: TenantCustomNameserver,
+    ) -> OpResult<Option<TenantCustomNameserver>, TenantCustomNameserver> {
+        let found = find(client, &state.tenant_id, &state.ns_name).await?;
+        Ok(found.map(|api| {
+            state.merge(api);
+            state
+        }))
+    }
+
+    async fn update(
+        &self,
+        _client: &Client,
+        prior: TenantCustomNameserver,
+        _planned: TenantCustomNameserver,
+    ) -> OpResult<TenantCustomNameserver, TenantCustomNameserver> {
+        // Every configurable attribute replaces it: nothing to update.
+        Ok(prior)
+    }
+
+    async fn delete(
+        &self,
+        client: &Client,
+        state: TenantCustomNameserver,
+    ) -> OpResult<Diagnostics, TenantCustomNameserver> {
+        let path = format!(
+            "{}/{}",
+            collection(&state.tenant_id),
+            path_segment(&state.ns_name)
+        );
+        client.delete_if_exists(&path).await.context(|| {
+            format!(
+                "deleting custom nameserver {:?} of tenant {:?}",
+                state.ns_name, state.tenant_id
+            )
+        })?;
+        Ok(Diagnostics::default())
+    }
+
+    async fn import(
+        &self,
+        client: &Client,
+        import_id: &str,
+    ) -> OpResult<TenantCustomNameserver, TenantCustomNameserver> {
+        let (tenant_id, ns_name) = import_id
+            .split_once('/')
+            .filter(|(tenant, name)| {
+                !tenant.is_empty() && crate::resources::zone::check_domain_name(name).is_ok()
+            })
+            .ok_or_else(|| {
+                Diagnostic::error(
+                    format!("Invalid import id for {}", Self::TYPE_NAME),
+                    format!(
+                        "{import_id:?} is not `<tenant_id>/<ns_name>`: the tenant's id, `/`, and the nameserver's hostname, \
+                         e.g. `terraform import {}.example 7d0a0a5b2c1e4f3a9b8c6d5e4f3a2b1c/ns1.partner-example.com`.",
+                        Self::TYPE_NAME
+                    ),
+                )
+            })?;
+        let state = TenantCustomNameserver {
+            tenant_id: tenant_id.to_string(),
+            ns_name: ns_name.to_string(),
+            ..Default::default()
+        };
+        self.read(client, state).await?.ok_or_else(|| {
+            import_not_found(
+                Self::TYPE_NAME,
+                &format!("custom nameserver {ns_name:?} in tenant {tenant_id:?}"),
+            )
+            .into()
+        })
+    }
+}

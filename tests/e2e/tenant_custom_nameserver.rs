@@ -1,0 +1,143 @@
+//! `cftenant_tenant_custom_nameserver` and the data source that lists them.
+
+use crate::harness::*;
+use serde_json::json;
+
+const NS1: &str = "cftenant_tenant_custom_nameserver.ns1";
+
+fn on_api(ctx: &Ctx) -> serde_json::Value {
+    ctx.sim
+        .objects("custom_nameservers")
+        .into_iter()
+        .find(|ns| ns["ns_name"] == "ns1.partner-example.com")
+        .unwrap_or(serde_json::Value::Null)
+}
+
+#[test]
+fn tenant_custom_nameserver_lifecycle() {
+    let mut ctx = Ctx::new();
+    ctx.set_var("tenant_id", TENANT);
+    run_with(
+        ctx,
+        vec![
+            Step::Apply(
+                "tenant_custom_nameserver/main.tf",
+                check(|ctx| {
+                    let api = on_api(ctx);
+                    let state = ctx.ws.resource(NS1);
+                    let zone = ctx.ws.resource("cftenant_zone.partner");
+                    assert_eq!(api["tenant_tag"], TENANT);
+                    assert_eq!(state["id"], format!("{TENANT}/ns1.partner-example.com"));
+                    assert_eq!(state["zone_tag"], zone["id"]);
+                    assert_eq!(api["zone_tag"], zone["id"]);
+                    assert_eq!(state["ns_set"], 1);
+                    assert_eq!(state["status"], "pending");
+                    assert_eq!(state["dns_records"], api["dns_records"]);
+                    assert_eq!(state["dns_records"].as_array().unwrap().len(), 2);
+                    assert_eq!(
+                        ctx.ws.outputs()["listed"]["value"],
+                        json!(["ns1.partner-example.com"])
+                    );
+                }),
+            ),
+            // Another set is a replacement (the API cannot change one).
+            Step::Vars(&[("ns_set", "2")]),
+            Step::Plans(vec![planned(NS1, "replace").forced_by("ns_set")], (1, 0, 1)),
+            Step::Apply(
+                "tenant_custom_nameserver/main.tf",
+                check(|ctx| assert_eq!(on_api(ctx)["ns_set"], 2)),
+            ),
+            // Deleted outside Terraform: planned as a create, without an error.
+            Step::OutOfBand(check(|ctx| {
+                ctx.sim.api(
+                    "DELETE",
+                    &format!("/tenants/{TENANT}/custom_ns/ns1.partner-example.com"),
+                    None,
+                );
+            })),
+            Step::Plans(vec![planned(NS1, "create")], (1, 0, 0)),
+            Step::Apply(
+                "tenant_custom_nameserver/main.tf",
+                check(|ctx| assert_eq!(ctx.sim.objects("custom_nameservers").len(), 1)),
+            ),
+            Step::Import {
+                address: NS1,
+                id: Box::new(|_: &Ctx| format!("{TENANT}/ns1.partner-example.com")),
+                check: check(|ctx| assert_eq!(ctx.ws.resource(NS1)["ns_set"], 2)),
+            },
+            Step::Destroy(check(|ctx| {
+                assert!(ctx.sim.objects("custom_nameservers").is_empty());
+            })),
+        ],
+    );
+}
+
+#[test]
+fn custom_nameserver_errors_name_what_is_wrong() {
+    let ctx = Ctx::new();
+    let config = |tenant: &str, name: &str| {
+        format!(
+            "resource \"cftenant_tenant_custom_nameserver\" \"ns\" {{\n  tenant_id = \"{tenant}\"\n  ns_name = \"{name}\"\n}}\n"
+        )
+    };
+    // Known at plan: a tenant the credentials do not have, a bad hostname.
+    for (tenant, name, needles) in [
+        (
+            "0a1b2c3d4e5f60718293a4b5c6d7e8f9",
+            "ns1.partner-example.com",
+            &["tenant_id", "is not a tenant of these credentials", TENANT][..],
+        ),
+        (
+            TENANT,
+            "NS1.Partner-Example.com",
+            &["ns_name", "lowercase"][..],
+        ),
+    ] {
+        ctx.ws.write_config(&config(tenant, name));
+        let (code, text) = ctx.ws.plan();
+        assert_eq!(code, 1, "{text}");
+        for needle in needles {
+            assert!(text.contains(needle), "{needle}: {text}");
+        }
+    }
+    // Known only to the API: no zone of the tenant holds the name.
+    ctx.ws
+        .write_config(&config(TENANT, "ns1.nowhere-example.com"));
+    let out = ctx
+        .ws
+        .terraform(&["apply", "-auto-approve", "-input=false", "-no-color"]);
+    let text = output_text(&out);
+    assert!(!out.status.success(), "{text}");
+    assert!(text.contains("must be a subdomain of a zone"), "{text}");
+    assert!(ctx.ws.state().is_empty());
+    // Import ids.
+    for id in [
+        "ns1.partner-example.com",
+        "/ns1.partner-example.com",
+        "tenant/not a host",
+    ] {
+        let out = ctx.ws.terraform(&[
+            "import",
+            "-input=false",
+            "-no-color",
+            "cftenant_tenant_custom_nameserver.ns",
+            id,
+        ]);
+        let text = output_text(&out);
+        assert!(!out.status.success(), "{id}: {text}");
+        assert!(text.contains("<tenant_id>/<ns_name>"), "{id}: {text}");
+    }
+    let out = ctx.ws.terraform(&[
+        "import",
+        "-input=false",
+        "-no-color",
+        "cftenant_tenant_custom_nameserver.ns",
+        &format!("{TENANT}/ns9.partner-example.com"),
+    ]);
+    let text = output_text(&out);
+    assert!(
+        text.contains("Cannot import cftenant_tenant_custom_nameserver"),
+        "{text}"
+    );
+    ctx.ws.write_config("");
+}
