@@ -22,7 +22,7 @@ cleanup() {
 trap cleanup EXIT
 
 echo "==> starting the simulator"
-"$bin/cftenant-sim" --listen 127.0.0.1:0 >"$work/sim.out" 2>"$work/sim.log" &
+"$bin/cftenant-sim" --listen 127.0.0.1:0 --strict-auth >"$work/sim.out" 2>"$work/sim.log" &
 sim_pid=$!
 for _ in $(seq 1 100); do
   [ -s "$work/sim.out" ] && break
@@ -42,8 +42,10 @@ provider_installation {
 disable_checkpoint = true
 TFRC
 export TF_CLI_CONFIG_FILE="$work/terraform.tfrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
-export CLOUDFLARE_BASE_URL="$api" CLOUDFLARE_API_TOKEN=sim-token
-unset CLOUDFLARE_EMAIL CLOUDFLARE_API_KEY
+# The tenant administrator's email and global API key, as for real tenant
+# provisioning (the simulator's defaults).
+export CLOUDFLARE_BASE_URL="$api" CLOUDFLARE_EMAIL=sim@example.com CLOUDFLARE_API_KEY=sim-key
+unset CLOUDFLARE_API_TOKEN
 
 cp examples/quickstart/*.tf "$work/"
 cd "$work"

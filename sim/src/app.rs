@@ -20,6 +20,8 @@ pub struct App(Arc<AppInner>);
 
 pub struct AppInner {
     pub credentials: Credentials,
+    /// `--strict-auth`: the authentication schemes of Cloudflare's definition.
+    pub strict_auth: bool,
     pub seed: SeedConfig,
     pub state: tokio::sync::Mutex<SimState>,
     pub state_file: Option<StateFile>,

@@ -163,6 +163,11 @@ pub async fn gate(
         Ok(caller) => caller,
         Err(err) => return err.into_response(),
     };
+    if app.strict_auth {
+        if let Some(refusal) = auth::strict_refusal(&caller, &method, route.template) {
+            return refusal.into_response();
+        }
+    }
 
     let verdict = lock(&app.limiter).check(caller.rate_limit_key(), Instant::now());
     let mut response = match verdict {

@@ -68,6 +68,13 @@ pub struct SimOptions {
     /// definition).
     #[arg(long)]
     pub record_exchanges: bool,
+
+    /// Enforce the authentication schemes of Cloudflare's API definition: an
+    /// API token on an endpoint documented for the global API key only
+    /// (accounts, members, roles, profiles, tenants, `GET /user`) gets
+    /// 403 / 10000. Without it, a token works everywhere.
+    #[arg(long)]
+    pub strict_auth: bool,
 }
 
 impl Default for SimOptions {
@@ -85,6 +92,7 @@ impl Default for SimOptions {
             state: None,
             rate_limit: None,
             record_exchanges: false,
+            strict_auth: false,
         }
     }
 }

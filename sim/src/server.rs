@@ -75,6 +75,7 @@ impl Simulator {
                 auth_email: options.auth_email.clone(),
                 auth_key: options.auth_key.clone(),
             },
+            strict_auth: options.strict_auth,
             seed,
             state: tokio::sync::Mutex::new(state),
             state_file,

@@ -51,6 +51,42 @@ impl Auth {
     }
 }
 
+/// The operations Cloudflare's API definition documents for the global API
+/// key (`X-Auth-Email` + `X-Auth-Key`) only, as `(method, path template)`
+/// (`*`: every method). An API token may be refused there; a 403 then says
+/// how to configure the key. (tests/conformance.rs holds it to the
+/// definition.)
+pub const GLOBAL_KEY_ONLY: &[(&str, &str)] = &[
+    ("*", "/accounts"),
+    ("*", "/accounts/{account_id}"),
+    ("*", "/accounts/{account_id}/members"),
+    ("*", "/accounts/{account_id}/members/{member_id}"),
+    ("*", "/accounts/{account_id}/profile"),
+    ("*", "/accounts/{account_id}/roles"),
+    ("*", "/accounts/{account_id}/roles/{role_id}"),
+    ("*", "/tenants/{tenant_id}"),
+    ("*", "/tenants/{tenant_id}/account_types"),
+    ("*", "/tenants/{tenant_id}/accounts"),
+    ("*", "/tenants/{tenant_id}/entitlements"),
+    ("*", "/tenants/{tenant_id}/memberships"),
+    ("*", "/user/tenants"),
+    ("GET", "/user"),
+];
+
+/// Is this request one of [`GLOBAL_KEY_ONLY`]?
+fn documented_for_global_key(method: &Method, path: &str) -> bool {
+    let path: Vec<&str> = path.trim_matches('/').split('/').collect();
+    GLOBAL_KEY_ONLY.iter().any(|(m, template)| {
+        let template: Vec<&str> = template.trim_matches('/').split('/').collect();
+        (*m == "*" || *m == method.as_str())
+            && template.len() == path.len()
+            && template
+                .iter()
+                .zip(&path)
+                .all(|(t, p)| t.starts_with('{') || t == p)
+    })
+}
+
 #[derive(Clone, Debug)]
 pub struct ClientConfig {
     pub base_url: String,
@@ -484,6 +520,18 @@ impl Client {
                 };
                 let mut err =
                     ApiError::from_status(request.to_string(), status, env.errors, retry_after);
+                if status == 403
+                    && matches!(auth, Auth::Token(_))
+                    && documented_for_global_key(method, path)
+                {
+                    err.hint = Some(
+                        "Cloudflare documents this endpoint for the global API key, not for API tokens: \
+                         configure `email` and `api_key` in the provider block (or CLOUDFLARE_EMAIL and \
+                         CLOUDFLARE_API_KEY) instead of `api_token`. Tenant provisioning is done with the \
+                         tenant administrator's global key."
+                            .into(),
+                    );
+                }
                 if err.has_code(NO_ROUTE) {
                     err.hint = Some(format!(
                         "Cloudflare has no such path under base_url {:?}. The API lives under `/client/v4` \
@@ -590,6 +638,25 @@ pub fn check_base_url(raw: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn requests_documented_for_the_global_key() {
+        let get = Method::GET;
+        assert!(documented_for_global_key(&get, "/accounts"));
+        assert!(documented_for_global_key(
+            &Method::PUT,
+            "/accounts/023e105f4ecef8ad9ca31a8372d0c353/members/4536bcfad5faccb111b47003c79917fa"
+        ));
+        assert!(documented_for_global_key(&get, "/tenants/t/entitlements"));
+        assert!(documented_for_global_key(&get, "/user"));
+        assert!(!documented_for_global_key(&Method::PATCH, "/user"));
+        assert!(!documented_for_global_key(&get, "/zones"));
+        assert!(!documented_for_global_key(
+            &get,
+            "/accounts/a/subscriptions"
+        ));
+        assert!(!documented_for_global_key(&get, "/tenants/t/custom_ns"));
+    }
 
     #[test]
     fn path_segments_cannot_escape() {

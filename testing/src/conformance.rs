@@ -127,6 +127,8 @@ pub const UNDOCUMENTED: &[(&str, &str)] = &[
 /// One operation of the definition, its schemas compiled.
 struct Operation {
     id: String,
+    /// No API token among its security schemes: the global API key only.
+    key_only: bool,
     method: String,
     segments: Vec<String>,
     request: Option<Validator>,
@@ -382,8 +384,14 @@ impl Definition {
                             .collect()
                     })
                     .unwrap_or_default();
+                let key_only = op["security"].as_array().is_some_and(|schemes| {
+                    !schemes
+                        .iter()
+                        .any(|scheme| scheme.get("api_token").is_some())
+                });
                 operations.push(Operation {
                     id,
+                    key_only,
                     method: method.to_uppercase(),
                     segments: segments(path),
                     request,
@@ -392,6 +400,16 @@ impl Definition {
             }
         }
         Definition { operations }
+    }
+
+    /// The operations documented for the global API key only, as
+    /// `(METHOD, /template)`.
+    pub fn key_only(&self) -> BTreeSet<(String, String)> {
+        self.operations
+            .iter()
+            .filter(|op| op.key_only)
+            .map(|op| (op.method.clone(), format!("/{}", op.segments.join("/"))))
+            .collect()
     }
 
     fn operation(&self, method: &str, path: &str) -> Option<&Operation> {

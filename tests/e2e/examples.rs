@@ -114,3 +114,41 @@ fn quickstart_onboards_a_customer_end_to_end() {
         );
     }
 }
+
+/// The quickstart as the README recommends running it for tenant
+/// provisioning: with the tenant administrator's email and global API key,
+/// against a simulator that enforces the definition's authentication
+/// schemes. With an API token instead, the refusal says what to configure.
+#[test]
+fn quickstart_with_the_global_key_under_strict_authentication() {
+    let mut ctx = Ctx::with_sim_args(&["--strict-auth"]);
+    ctx.ws
+        .use_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/quickstart"));
+    let (code, text) = ctx.ws.plan();
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains("documents this endpoint for the global API key"),
+        "{text}"
+    );
+    assert!(
+        text.contains("CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY"),
+        "{text}"
+    );
+    ctx.ws.env_remove("CLOUDFLARE_API_TOKEN");
+    ctx.ws.extra_env = vec![
+        (
+            "CLOUDFLARE_EMAIL".into(),
+            cftenant_testing::ADMIN_EMAIL.into(),
+        ),
+        (
+            "CLOUDFLARE_API_KEY".into(),
+            cftenant_testing::ADMIN_KEY.into(),
+        ),
+    ];
+    ctx.ws.apply();
+    ctx.ws.assert_plan_empty();
+    assert_eq!(ctx.sim.objects("accounts").len(), 1);
+    assert_eq!(ctx.sim.objects("members").len(), 2);
+    assert_eq!(ctx.sim.objects("zones").len(), 1);
+    ctx.destroy();
+}

@@ -102,3 +102,59 @@ fn unknown_routes_methods_and_bodies() {
     );
     r.assert_error(400, 1000);
 }
+
+/// `--strict-auth` enforces the definition's schemes: an API token on an
+/// endpoint documented for the global key only is refused, the key works
+/// there, and tokens keep working where the definition allows them.
+#[test]
+fn strict_auth_follows_the_definitions_schemes() {
+    let sim = Sim::start(&["--strict-auth"]);
+    let r = sim.call("GET", "/accounts", None);
+    r.assert_error(403, 10000);
+    assert!(r.message().contains("global API key"), "{}", r.message());
+    sim.call("GET", &format!("/tenants/{TENANT}"), None)
+        .assert_error(403, 10000);
+    let key = Auth::Key(ADMIN_EMAIL, ADMIN_KEY);
+    let account = sim
+        .call_as(key, "POST", "/accounts", Some(json!({ "name": "Strict" })))
+        .assert_ok()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    sim.call_as(key, "GET", &format!("/tenants/{TENANT}"), None)
+        .assert_ok();
+    // Zones take tokens in the definition.
+    sim.call(
+        "POST",
+        "/zones",
+        Some(json!({ "name": "strict-example.com", "account": { "id": account } })),
+    )
+    .assert_ok();
+    sim.call("PATCH", "/user", Some(json!({ "first_name": "Ada" })))
+        .assert_ok();
+    // Without the flag, tokens work everywhere.
+    Sim::start(&[]).call("GET", "/accounts", None).assert_ok();
+}
+
+/// The key-only list is the definition's, for every path the simulator
+/// serves (and `POST /users`, which only the Tenant guide documents).
+#[test]
+fn the_key_only_list_is_the_definitions() {
+    let documented = cftenant_testing::conformance::definition().key_only();
+    let ours: std::collections::BTreeSet<(String, String)> = cftenant_sim::auth::KEY_ONLY
+        .iter()
+        .filter(|(_, template)| *template != "/users")
+        .flat_map(|(method, template)| {
+            let methods: Vec<String> = match *method {
+                "*" => documented
+                    .iter()
+                    .filter(|(_, t)| t == template)
+                    .map(|(m, _)| m.clone())
+                    .collect(),
+                m => vec![m.to_string()],
+            };
+            methods.into_iter().map(|m| (m, template.to_string()))
+        })
+        .collect();
+    assert_eq!(ours, documented);
+}
