@@ -27,8 +27,9 @@ use tfplugin::value::{self, AttrPath, Type, Value};
 pub fn schema() -> Schema {
     Schema::new(
         "The `cftenant` provider manages customer accounts, members, service users, zones and subscriptions \
-         under a Cloudflare tenant, through Cloudflare's partner (Tenant) API. Authenticate with an API token \
-         (`api_token`) or with the tenant admin's email and global API key (`email` + `api_key`).",
+         under a Cloudflare tenant, through Cloudflare's partner (Tenant) API. Authenticate with the tenant \
+         administrator's email and global API key (`email` + `api_key`), which Cloudflare documents for the \
+         account, member and tenant endpoints, or with an API token (`api_token`).",
         vec![
             Attribute::optional("api_token", Type::String, "Cloudflare API token. Environment: `CLOUDFLARE_API_TOKEN`. Conflicts with `email`/`api_key`.")
                 .sensitive(),

@@ -9,13 +9,14 @@ terraform {
 # Every setting can come from the environment instead; leaving credentials
 # out of the configuration keeps them out of version control.
 provider "cftenant" {
-  # An API token (or CLOUDFLARE_API_TOKEN) ...
-  api_token = var.cloudflare_api_token
+  # The tenant admin's email and global API key (or CLOUDFLARE_EMAIL and
+  # CLOUDFLARE_API_KEY): Cloudflare documents the account, member and tenant
+  # endpoints for the global key ...
+  email   = "admin@partner.example"
+  api_key = var.cloudflare_api_key
 
-  # ... or the tenant admin's email and global API key
-  # (or CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY), not both.
-  # email   = "admin@partner.example"
-  # api_key = var.cloudflare_api_key
+  # ... or an API token (or CLOUDFLARE_API_TOKEN), not both.
+  # api_token = var.cloudflare_api_token
 
   # Optional. Defaults to https://api.cloudflare.com/client/v4
   # (or CLOUDFLARE_BASE_URL). Plain http:// only to loopback hosts, e.g. the
@@ -28,7 +29,7 @@ provider "cftenant" {
   # request_timeout_seconds = 30
 }
 
-variable "cloudflare_api_token" {
+variable "cloudflare_api_key" {
   type      = string
   sensitive = true
 }

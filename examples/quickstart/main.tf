@@ -13,8 +13,9 @@ terraform {
   }
 }
 
-# Credentials and endpoint from the environment: CLOUDFLARE_API_TOKEN (or
-# CLOUDFLARE_EMAIL + CLOUDFLARE_API_KEY) and, for the simulator, CLOUDFLARE_BASE_URL.
+# Credentials and endpoint from the environment: CLOUDFLARE_EMAIL +
+# CLOUDFLARE_API_KEY (the tenant admin's global key; or CLOUDFLARE_API_TOKEN)
+# and, for the simulator, CLOUDFLARE_BASE_URL.
 provider "cftenant" {}
 
 variable "tenant_id" {

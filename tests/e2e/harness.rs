@@ -129,13 +129,17 @@ impl Workspace {
         }
     }
 
+    /// Replaces the configuration with this HCL, adding the shared provider
+    /// block only when it declares none.
     pub fn write_config(&self, hcl: &str) {
         self.clear_config();
-        std::fs::write(
-            self.dir.path().join("provider.tf"),
-            std::fs::read_to_string(testdata("provider.tf")).unwrap(),
-        )
-        .unwrap();
+        if !hcl.contains("required_providers") {
+            std::fs::write(
+                self.dir.path().join("provider.tf"),
+                std::fs::read_to_string(testdata("provider.tf")).unwrap(),
+            )
+            .unwrap();
+        }
         std::fs::write(self.dir.path().join("main.tf"), hcl).unwrap();
     }
 

@@ -13,6 +13,7 @@ mod bad_input;
 mod durability;
 mod examples;
 mod faults;
+mod guides;
 mod logs;
 mod matrix;
 mod mirror;

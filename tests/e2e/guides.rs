@@ -1,0 +1,263 @@
+//! The guides in docs/guides/ run as users would run them: their
+//! `terraform` blocks, in order, are one configuration, applied against the
+//! simulator (or, for the `cloudflare` provider's half of the migration,
+//! which cannot be installed offline, checked as formatted HCL).
+
+use crate::harness::*;
+use serde_json::json;
+use std::path::Path;
+
+/// The `terraform` code blocks of a guide.
+fn blocks(guide: &str) -> Vec<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("docs/guides")
+        .join(guide);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut blocks = Vec::new();
+    let mut current: Option<String> = None;
+    for line in text.lines() {
+        match (&mut current, line.trim_end()) {
+            (None, "```terraform") => current = Some(String::new()),
+            (Some(block), "```") => {
+                blocks.push(std::mem::take(block));
+                current = None;
+            }
+            (Some(block), line) => {
+                block.push_str(line);
+                block.push('\n');
+            }
+            (None, _) => {}
+        }
+    }
+    assert!(current.is_none(), "{guide}: a code block is not closed");
+    assert!(!blocks.is_empty(), "{guide}: no terraform blocks");
+    blocks
+}
+
+/// Runs with the tenant administrator's email and global key against a
+/// simulator enforcing the definition's schemes, as the guides advise.
+fn with_global_key() -> Ctx {
+    let mut ctx = Ctx::with_sim_args(&["--strict-auth", "--allow-auto-accept-invites"]);
+    ctx.ws.env_remove("CLOUDFLARE_API_TOKEN");
+    ctx.ws.extra_env = vec![
+        (
+            "CLOUDFLARE_EMAIL".into(),
+            cftenant_testing::ADMIN_EMAIL.into(),
+        ),
+        (
+            "CLOUDFLARE_API_KEY".into(),
+            cftenant_testing::ADMIN_KEY.into(),
+        ),
+    ];
+    ctx
+}
+
+fn plan_summary(text: &str) -> &str {
+    text.find("Plan: ")
+        .map(|i| text[i..].split('.').next().unwrap_or_default())
+        .unwrap_or("no plan line")
+}
+
+#[test]
+fn the_onboarding_guide_onboards_a_customer() {
+    let mut ctx = with_global_key();
+    ctx.set_var("tenant_id", TENANT);
+    ctx.set_var(
+        "customer",
+        r#"{ name = "Guide Customer", domain = "guide-customer.com", admins = ["ada@guide-customer.com", "grace@guide-customer.com"] }"#,
+    );
+    ctx.ws.write_config(&blocks("onboarding.md").concat());
+    ctx.ws.apply();
+    ctx.ws.assert_plan_empty();
+
+    let account = &ctx.sim.objects("accounts")[0];
+    assert_eq!(account["name"], "Guide Customer");
+    assert_eq!(account["profile"]["business_name"], "Guide Customer Ltd");
+    assert_eq!(
+        account["settings"]["abuse_contact_email"],
+        "ada@guide-customer.com"
+    );
+    let members = ctx.sim.objects("members");
+    assert_eq!(
+        members.len(),
+        3,
+        "two administrators and the automation user"
+    );
+    assert!(members.iter().all(|m| m["roles"][0]["id"] == ADMIN_ROLE));
+    let automation = members
+        .iter()
+        .find(|m| m["email"].as_str().unwrap().starts_with("automation-"))
+        .unwrap();
+    assert_eq!(automation["status"], "accepted", "the tenant allows it");
+    let sub = &ctx.sim.objects("zone_subscriptions")[0];
+    assert_eq!(sub["rate_plan"]["id"], "business");
+    assert!(sub["component_values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["name"] == "page_rules" && c["value"] == 60));
+    let addon = &ctx.sim.objects("account_subscriptions")[0];
+    assert_eq!(addon["rate_plan"]["id"], "TEAMS_STANDARD");
+    assert_eq!(addon["component_values"][0]["value"], 75);
+    let outputs = ctx.ws.outputs();
+    assert!(!outputs["name_servers"]["value"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    assert_eq!(outputs["automation_api_key"]["sensitive"], true);
+    ctx.destroy();
+}
+
+#[test]
+fn the_adoption_guide_imports_every_account_and_changes_nothing() {
+    let mut ctx = with_global_key();
+    let key =
+        cftenant_testing::Auth::Key(cftenant_testing::ADMIN_EMAIL, cftenant_testing::ADMIN_KEY);
+    let mut made = Vec::new();
+    for (name, account_type) in [
+        ("Legacy One", "standard"),
+        ("Legacy Two", "enterprise"),
+        ("Legacy Three", "standard"),
+    ] {
+        let r = ctx.sim.call_as(
+            key,
+            "POST",
+            "/accounts",
+            Some(json!({ "name": name, "type": account_type, "business_name": format!("{name} Ltd") })),
+        );
+        made.push(r.assert_ok()["id"].as_str().unwrap().to_string());
+    }
+    ctx.set_var("tenant_id", TENANT);
+    ctx.ws
+        .write_config(&blocks("adopting-a-tenant.md").concat());
+    let (code, text) = ctx.ws.plan();
+    assert_eq!(code, 2, "{text}");
+    assert_eq!(
+        plan_summary(&text),
+        "Plan: 3 to import, 0 to add, 0 to change, 0 to destroy",
+        "{text}"
+    );
+    ctx.ws.apply();
+    ctx.ws.assert_plan_empty();
+    let state = ctx.ws.state();
+    for id in &made {
+        let address = format!("cftenant_account.customer[\"{id}\"]");
+        let account = &state[&address];
+        assert_eq!(account["id"], id.as_str());
+        assert!(
+            account["business_name"].as_str().unwrap().ends_with("Ltd"),
+            "{account}"
+        );
+    }
+    assert_eq!(ctx.sim.objects("accounts").len(), 3, "nothing created");
+
+    // The guide's -generate-config-out for what has no resource block yet.
+    let zone = ctx.sim.call_as(
+        key,
+        "POST",
+        "/zones",
+        Some(json!({ "name": "legacy-example.com", "account": { "id": made[0] } })),
+    );
+    let zone_id = zone.assert_ok()["id"].as_str().unwrap().to_string();
+    let config = format!(
+        "{}\nimport {{\n  to = cftenant_zone.legacy\n  id = \"{zone_id}\"\n}}\n",
+        blocks("adopting-a-tenant.md").concat()
+    );
+    ctx.ws.write_config(&config);
+    ctx.ws.ok(&[
+        "plan",
+        "-input=false",
+        "-no-color",
+        "-generate-config-out=generated.tf",
+    ]);
+    let generated = std::fs::read_to_string(ctx.ws.dir.path().join("generated.tf")).unwrap();
+    assert!(
+        generated.contains("resource \"cftenant_zone\" \"legacy\""),
+        "{generated}"
+    );
+    let (code, text) = ctx.ws.plan();
+    assert_eq!(code, 2, "{text}");
+    assert_eq!(
+        plan_summary(&text),
+        "Plan: 1 to import, 0 to add, 0 to change, 0 to destroy",
+        "the generated block describes the zone as it is:\n{text}"
+    );
+    ctx.ws.apply();
+    ctx.ws.assert_plan_empty();
+    assert_eq!(ctx.sim.objects("zones").len(), 1);
+    ctx.destroy();
+}
+
+#[test]
+fn the_migration_guide_imports_what_the_cloudflare_provider_made() {
+    let blocks = blocks("migrating-from-cloudflare.md");
+    let (forget, import): (Vec<&String>, Vec<&String>) =
+        blocks.iter().partition(|b| b.contains("removed {"));
+    // The `cloudflare` half: well-formed, as terraform fmt writes it.
+    assert!(!forget.is_empty());
+    let ctx = with_global_key();
+    for block in &forget {
+        ctx.ws.write_config(block);
+        let out = ctx.ws.terraform(&["fmt", "-check", "-no-color"]);
+        assert!(
+            out.status.success(),
+            "not formatted as terraform fmt would:\n{block}"
+        );
+    }
+    // What the cloudflare provider had made, on the API.
+    let key =
+        cftenant_testing::Auth::Key(cftenant_testing::ADMIN_EMAIL, cftenant_testing::ADMIN_KEY);
+    let account = ctx.sim.call_as(
+        key,
+        "POST",
+        "/accounts",
+        Some(json!({ "name": "Moved Customer" })),
+    );
+    let account = account.assert_ok()["id"].as_str().unwrap().to_string();
+    let member = ctx.sim.call_as(
+        key,
+        "POST",
+        &format!("/accounts/{account}/members"),
+        Some(json!({ "email": "admin@moved-customer.com", "roles": [ADMIN_ROLE] })),
+    );
+    let member = member.assert_ok()["id"].as_str().unwrap().to_string();
+    let zone = ctx.sim.call_as(
+        key,
+        "POST",
+        "/zones",
+        Some(json!({ "name": "moved-customer.com", "account": { "id": account } })),
+    );
+    let zone = zone.assert_ok()["id"].as_str().unwrap().to_string();
+    ctx.sim
+        .call_as(
+            key,
+            "POST",
+            &format!("/zones/{zone}/subscription"),
+            Some(json!({ "rate_plan": { "id": "PARTNERS_BIZ" } })),
+        )
+        .assert_ok();
+    let mut ctx = ctx;
+    ctx.set_var("account_id", &account);
+    ctx.set_var("member_id", &member);
+    ctx.set_var("zone_id", &zone);
+    ctx.ws
+        .write_config(&import.iter().map(|b| b.as_str()).collect::<String>());
+    let (code, text) = ctx.ws.plan();
+    assert_eq!(code, 2, "{text}");
+    assert_eq!(
+        plan_summary(&text),
+        "Plan: 4 to import, 0 to add, 0 to change, 0 to destroy",
+        "{text}"
+    );
+    ctx.ws.apply();
+    ctx.ws.assert_plan_empty();
+    assert_eq!(
+        ctx.ws.resource("cftenant_account.customer")["id"],
+        account.as_str()
+    );
+    assert_eq!(
+        ctx.ws.resource("cftenant_zone.customer")["id"],
+        zone.as_str()
+    );
+    ctx.destroy();
+}
