@@ -14,6 +14,9 @@ and lays out, in $DIST_DIR (default: dist/):
       the binary, named terraform-provider-cftenant_v<VERSION>
   terraform-provider-cftenant_<VERSION>_SHA256SUMS
       sha256 of the zip and the manifest, as a registry publishes them
+  terraform-provider-cftenant_<VERSION>_SHA256SUMS.sig
+      a detached GPG signature of the SHA256SUMS, as the public registry
+      requires (when GPG_FINGERPRINT is set)
   terraform-provider-cftenant_<VERSION>_manifest.json
       {"version":1,"metadata":{"protocol_versions":["6.0"]}}
   mirror/registry.terraform.io/cftenant/cftenant/terraform-provider-cftenant_<VERSION>_<os>_<arch>.zip
@@ -30,6 +33,10 @@ VERSION defaults to the version in Cargo.toml.
 Environment:
   DIST_DIR                   where to write (default: dist/ in the repository);
                              the artifacts of VERSION in it are replaced.
+  GPG_FINGERPRINT            sign the SHA256SUMS with this key of the gpg
+                             keyring ($GNUPGHOME, or ~/.gnupg). Without it the
+                             release is unsigned, and the script says so.
+  GPG_PASSPHRASE             the key's passphrase, if it has one.
   CFTENANT_PROVIDER_BINARY   package this binary instead of building one. The
                              tests use it to package the debug binary cargo
                              has already built, which keeps them fast; a
@@ -64,6 +71,10 @@ case "$(uname -m)" in
 esac
 
 name=terraform-provider-cftenant
+if [ -n "${GPG_FINGERPRINT:-}" ] && ! command -v gpg >/dev/null 2>&1; then
+  echo "error: GPG_FINGERPRINT is set but gpg is not installed (Debian: apt-get install gnupg)" >&2
+  exit 1
+fi
 if [ -n "${CFTENANT_PROVIDER_BINARY:-}" ]; then
   binary=$CFTENANT_PROVIDER_BINARY
   [ -x "$binary" ] || { echo "error: CFTENANT_PROVIDER_BINARY=$binary is not an executable file" >&2; exit 1; }
@@ -89,7 +100,7 @@ trap 'rm -rf "$stage"' EXIT
 cp "$binary" "$stage/${name}_v${version}"
 chmod 0755 "$stage/${name}_v${version}"
 
-rm -f "$dist/$zip_name" "$dist/$sums_name" "$dist/$manifest_name"
+rm -f "$dist/$zip_name" "$dist/$sums_name" "$dist/$sums_name.sig" "$dist/$manifest_name"
 if command -v zip >/dev/null 2>&1; then
   # -X: no extra attributes beyond the Unix mode, which must stay executable.
   (cd "$stage" && zip -q -X "$dist/$zip_name" "${name}_v${version}")
@@ -120,11 +131,31 @@ sha256() {
   done | sort -k2
 ) >"$dist/$sums_name"
 
+# The registry verifies a binary (not armored) detached signature of the
+# SHA256SUMS against the public key published with the provider.
+signed=""
+if [ -n "${GPG_FINGERPRINT:-}" ]; then
+  sign=(gpg --batch --yes --local-user "$GPG_FINGERPRINT" --detach-sign
+    --output "$dist/$sums_name.sig")
+  if [ -n "${GPG_PASSPHRASE:-}" ]; then
+    printf '%s' "$GPG_PASSPHRASE" |
+      "${sign[@]}" --pinentry-mode loopback --passphrase-fd 0 "$dist/$sums_name"
+  else
+    "${sign[@]}" "$dist/$sums_name"
+  fi
+  signed="    $sums_name.sig"
+fi
+
 mkdir -p "$mirror_dir"
 cp "$dist/$zip_name" "$mirror_dir/$zip_name"
 
 echo "==> $dist"
 echo "    $zip_name"
 echo "    $sums_name"
+if [ -n "$signed" ]; then
+  echo "$signed"
+else
+  echo "    (unsigned: set GPG_FINGERPRINT to sign the SHA256SUMS, as the public registry requires)"
+fi
 echo "    $manifest_name"
 echo "    mirror/registry.terraform.io/cftenant/cftenant/$zip_name"

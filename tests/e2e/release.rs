@@ -82,6 +82,7 @@ fn release_artifacts_install_offline_from_a_filesystem_mirror() {
     let out = Command::new(&script)
         .env("DIST_DIR", dist.path())
         .env("CFTENANT_PROVIDER_BINARY", debug_binary)
+        .env_remove("GPG_FINGERPRINT")
         .output()
         .unwrap();
     assert!(
@@ -210,4 +211,127 @@ fn release_artifacts_install_offline_from_a_filesystem_mirror() {
         stats["requests"]["GET /tenants/{tenant_id}"].as_u64() >= Some(1),
         "the plan did not read the tenant: {stats}"
     );
+}
+
+/// Runs gpg in a keyring of its own.
+fn gpg(home: &Path, args: &[&str]) -> std::process::Output {
+    Command::new("gpg")
+        .env("GNUPGHOME", home)
+        .args(["--batch", "--no-tty"])
+        .args(args)
+        .output()
+        .expect("the signing test needs gpg (GnuPG; Debian: apt-get install gnupg)")
+}
+
+/// With a key, the release signs its SHA256SUMS as the public registry
+/// requires: a binary detached signature that verifies with the key, and
+/// fails once the sums change. The key is a throwaway one.
+#[test]
+fn release_signs_its_checksums_with_the_given_key() {
+    let version = env!("CARGO_PKG_VERSION");
+    let home = tempfile::Builder::new()
+        .prefix("gpg-")
+        .tempdir_in("/tmp")
+        .unwrap();
+    let made = gpg(
+        home.path(),
+        &[
+            "--passphrase",
+            "",
+            "--quick-generate-key",
+            "Release Test <release-test@example.com>",
+            "ed25519",
+            "sign",
+            "never",
+        ],
+    );
+    assert!(
+        made.status.success(),
+        "gpg could not make a key:\n{}",
+        output_text(&made)
+    );
+    let listed = gpg(home.path(), &["--with-colons", "--list-secret-keys"]);
+    let fingerprint = String::from_utf8_lossy(&listed.stdout)
+        .lines()
+        .find(|l| l.starts_with("fpr:"))
+        .and_then(|l| l.split(':').nth(9))
+        .expect("the key's fingerprint")
+        .to_string();
+
+    let dist = tempfile::Builder::new()
+        .prefix("cftenant-dist-")
+        .tempdir()
+        .unwrap();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/release.sh");
+    let out = Command::new(&script)
+        .env("DIST_DIR", dist.path())
+        .env(
+            "CFTENANT_PROVIDER_BINARY",
+            env!("CARGO_BIN_EXE_terraform-provider-cftenant"),
+        )
+        .env("GNUPGHOME", home.path())
+        .env("GPG_FINGERPRINT", &fingerprint)
+        .output()
+        .unwrap();
+    let text = output_text(&out);
+    assert!(out.status.success(), "scripts/release.sh failed:\n{text}");
+    let sums = dist.path().join(format!("{NAME}_{version}_SHA256SUMS"));
+    let sig = dist.path().join(format!("{NAME}_{version}_SHA256SUMS.sig"));
+    assert!(
+        text.contains(&format!("{NAME}_{version}_SHA256SUMS.sig")),
+        "{text}"
+    );
+    let signature = std::fs::read(&sig).unwrap_or_else(|e| panic!("{}: {e}", sig.display()));
+    assert!(
+        !signature.starts_with(b"-----BEGIN"),
+        "the registry wants a binary signature, not an armored one"
+    );
+
+    let verify = |home: &Path| {
+        gpg(
+            home,
+            &["--verify", sig.to_str().unwrap(), sums.to_str().unwrap()],
+        )
+    };
+    let good = verify(home.path());
+    assert!(
+        good.status.success(),
+        "the signature does not verify:\n{}",
+        output_text(&good)
+    );
+    assert!(
+        output_text(&good).contains(&fingerprint),
+        "{}",
+        output_text(&good)
+    );
+    let mut tampered = std::fs::read(&sums).unwrap();
+    tampered[0] = if tampered[0] == b'0' { b'1' } else { b'0' };
+    std::fs::write(&sums, tampered).unwrap();
+    assert!(
+        !verify(home.path()).status.success(),
+        "a changed SHA256SUMS still verifies"
+    );
+    // Stop the agent gpg started for the throwaway keyring.
+    let _ = Command::new("gpgconf")
+        .env("GNUPGHOME", home.path())
+        .args(["--kill", "gpg-agent"])
+        .output();
+
+    // Without a key: unsigned, and said so.
+    let out = Command::new(&script)
+        .env("DIST_DIR", dist.path())
+        .env(
+            "CFTENANT_PROVIDER_BINARY",
+            env!("CARGO_BIN_EXE_terraform-provider-cftenant"),
+        )
+        .env_remove("GPG_FINGERPRINT")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", output_text(&out));
+    assert!(
+        output_text(&out).contains("unsigned: set GPG_FINGERPRINT"),
+        "{}",
+        output_text(&out)
+    );
+    assert!(!sig.exists(), "a stale signature was left beside new sums");
 }
