@@ -24,6 +24,12 @@ pub enum ErrorKind {
     Stopped,
 }
 
+/// What to check when Cloudflare refuses the credentials.
+pub const CREDENTIALS_ADVICE: &str =
+    "Check the provider's credentials: `api_token`, or `email` + `api_key` (environment: \
+     CLOUDFLARE_API_TOKEN, or CLOUDFLARE_EMAIL + CLOUDFLARE_API_KEY), and that the user \
+     administers this tenant and has the permission the request needs.";
+
 #[derive(Clone, Debug)]
 pub struct ApiError {
     /// `METHOD /path` of the request, without the query (never credentials).
@@ -116,12 +122,7 @@ impl ApiError {
             return Some(hint.to_string());
         }
         match self.kind {
-            ErrorKind::Unauthorized | ErrorKind::Forbidden => Some(
-                "Check the provider's credentials: `api_token`, or `email` + `api_key` (environment: \
-                 CLOUDFLARE_API_TOKEN, or CLOUDFLARE_EMAIL + CLOUDFLARE_API_KEY), and that the user \
-                 administers this tenant and has the permission the request needs."
-                    .into(),
-            ),
+            ErrorKind::Unauthorized | ErrorKind::Forbidden => Some(CREDENTIALS_ADVICE.into()),
             ErrorKind::RateLimited => Some(
                 "Cloudflare allows 1200 requests per 5 minutes per user. Run with a lower \
                  -parallelism, raise the provider's `max_retries`, or spread customers over service users."

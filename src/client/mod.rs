@@ -9,7 +9,7 @@ mod retry;
 
 pub use clock::{parse_stamp, ServerClock, Stamp};
 pub use envelope::{CfMessage, Envelope, ResultInfo};
-pub use error::{ApiError, ErrorKind};
+pub use error::{ApiError, ErrorKind, CREDENTIALS_ADVICE};
 pub use retry::RetryPolicy;
 
 use reqwest::Method;
@@ -525,11 +525,13 @@ impl Client {
                     && documented_for_global_key(method, path)
                 {
                     err.hint = Some(
-                        "Cloudflare documents this endpoint for the global API key, not for API tokens: \
-                         configure `email` and `api_key` in the provider block (or CLOUDFLARE_EMAIL and \
-                         CLOUDFLARE_API_KEY) instead of `api_token`. Tenant provisioning is done with the \
-                         tenant administrator's global key."
-                            .into(),
+                        format!(
+                            "{CREDENTIALS_ADVICE} Cloudflare documents this endpoint for the global API key, \
+                             not for API tokens: configure `email` and `api_key` in the provider block (or \
+                             CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY) instead of `api_token`; tenant \
+                             provisioning is done with the tenant administrator's global key."
+                        )
+                        .into(),
                     );
                 }
                 if err.has_code(NO_ROUTE) {
