@@ -12,6 +12,15 @@ each as a median of several runs:
   the floor), for N = 10, 100, 500, plus a mixed set at N = 500 (accounts,
   zones, zone subscriptions, account subscriptions) against a terraform_data
   graph of the same shape;
+- the same operations through the protocol floor: a provider that does
+  nothing (bench/floor), on the same plugin framework with the same schemas,
+  so the cost splits into what any plugin pays Terraform (floor vs
+  terraform_data) and what our work costs (ours vs floor);
+- a partner's estate: N customers of an account, a member, a zone and a
+  zone subscription each, and a no-change plan with latency added to every
+  request, with and without Cloudflare's budget (--rate-limit 1200/300), and
+  reading one by one (CFTENANT_COALESCE_READS=0) for comparison: wall time,
+  requests, 429s, and the floor requests x latency / parallelism;
 - the provider's peak RSS during each operation at N = 500 (a separate,
   untimed pass through a /usr/bin/time wrapper);
 - API requests per resource per operation, from the simulator's /__sim/stats;
@@ -66,9 +75,9 @@ def spread(xs):
 
 
 class Sim:
-    def __init__(self, binary: Path, logfile: Path):
+    def __init__(self, binary: Path, logfile: Path, extra=()):
         self.proc = subprocess.Popen(
-            [str(binary), "--listen", "127.0.0.1:0"],
+            [str(binary), "--listen", "127.0.0.1:0", *extra],
             stdout=subprocess.PIPE,
             stderr=open(logfile, "wb"),
             env={**os.environ, "RUST_LOG": "warn"},
@@ -103,6 +112,11 @@ class Sim:
 
     def stats(self) -> dict:
         return self.admin("GET", "/__sim/stats")["requests"]
+
+    def totals(self) -> tuple[int, int]:
+        """(requests answered, of which 429) since the last reset."""
+        s = self.admin("GET", "/__sim/stats")
+        return s["total"], s.get("statuses", {}).get("429", 0)
 
     def cpu_seconds(self) -> float:
         fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -312,7 +326,7 @@ UPDATE_VARS = ["-var", "suffix=-renamed", "-var", "paused=true", "-var", "zone_p
 
 
 class Terraform:
-    def __init__(self, work: Path, cli_config: Path, sim: Sim):
+    def __init__(self, work: Path, cli_config: Path, sim: Sim, extra_env=None):
         self.work = work
         self.env = {k: v for k, v in os.environ.items() if not k.startswith(("TF_", "CLOUDFLARE_", "PLUGIN_"))}
         self.env.update({
@@ -322,6 +336,7 @@ class Terraform:
             "CLOUDFLARE_API_TOKEN": TOKEN,
             "CLOUDFLARE_BASE_URL": sim.api,
         })
+        self.env.update(extra_env or {})
 
     def run(self, args, expect=(0,)) -> float:
         """Runs terraform; returns its wall time and leaves in self.last_cpu the
@@ -393,11 +408,15 @@ def per_resource(stats: dict, counts: dict) -> dict:
     return out
 
 
-def bench_terraform(kind: str, n: int, reps: int, sim: Sim, work: Path, cli: Path) -> dict:
-    ours_dir, floor_dir = work / f"{kind}-{n}-ours", work / f"{kind}-{n}-floor"
+def bench_terraform(kind: str, n: int, reps: int, sim: Sim, work: Path, cli: Path, protocol_cli: Path) -> dict:
+    """ours: the provider; protocol: the do-nothing provider with the same
+    schemas and configuration; floor: terraform_data, no provider at all."""
+    ours_dir, protocol_dir, floor_dir = (work / f"{kind}-{n}-{side}" for side in ("ours", "protocol", "floor"))
     write_dir(ours_dir, config(kind, n, True))
+    write_dir(protocol_dir, config(kind, n, True))
     write_dir(floor_dir, config(kind, n, False))
-    tf = {"ours": Terraform(ours_dir, cli, sim), "floor": Terraform(floor_dir, cli, sim)}
+    tf = {"ours": Terraform(ours_dir, cli, sim), "protocol": Terraform(protocol_dir, protocol_cli, sim),
+          "floor": Terraform(floor_dir, cli, sim)}
     if kind == "accounts":
         counts = {"cftenant_account": n}
     else:
@@ -409,8 +428,9 @@ def bench_terraform(kind: str, n: int, reps: int, sim: Sim, work: Path, cli: Pat
     cpu = {side: {op: [] for op in ops} for side in tf}
     requests = {op: [] for op in ops}
     for rep in range(reps):
-        # Alternate who goes first, so drift in machine load hits both.
-        order = ["ours", "floor"] if rep % 2 == 0 else ["floor", "ours"]
+        # Rotate who goes first, so drift in machine load hits all three.
+        sides = ["ours", "protocol", "floor"]
+        order = sides[rep % 3:] + sides[:rep % 3]
         for op in ops:
             for side in order:
                 t = tf[side]
@@ -432,15 +452,17 @@ def bench_terraform(kind: str, n: int, reps: int, sim: Sim, work: Path, cli: Pat
         left = sum(len(v) for k, v in state.items() if isinstance(v, list) and k != "users")
         if left:
             raise SystemExit(f"{left} objects left in the simulator after destroy ({kind}, N={n})")
-        log(f"{kind} N={n} rep {rep + 1}/{reps}: " + ", ".join(
-            f"{op} {times['ours'][op][-1]:.2f}/{times['floor'][op][-1]:.2f}s" for op in ops))
+        log(f"{kind} N={n} rep {rep + 1}/{reps} (ours/protocol/terraform_data): " + ", ".join(
+            f"{op} {times['ours'][op][-1]:.2f}/{times['protocol'][op][-1]:.2f}/{times['floor'][op][-1]:.2f}s" for op in ops))
     result = {"kind": kind, "n": n, "reps": reps, "counts": counts, "ops": {}}
     for op in ops:
-        o, f = times["ours"][op], times["floor"][op]
+        o, p, f = times["ours"][op], times["protocol"][op], times["floor"][op]
         # Request counts are deterministic; take the first rep's, check the rest agree.
         same = all(r == requests[op][0] for r in requests[op])
         result["ops"][op] = {
             "ours_s": median(o), "floor_s": median(f), "ratio": median(o) / median(f),
+            "protocol_s": median(p), "ours_vs_protocol": median(o) / median(p),
+            "protocol_vs_floor": median(p) / median(f), "protocol_all": p, "protocol_spread": spread(p),
             "ours_cpu_s": median(cpu["ours"][op]), "floor_cpu_s": median(cpu["floor"][op]),
             "ours_all": o, "floor_all": f, "ours_spread": spread(o), "floor_spread": spread(f),
             "requests": requests[op][0], "requests_stable": same,
@@ -487,6 +509,98 @@ def bench_rss(kind: str, n: int, sim: Sim, work: Path, provider: Path) -> dict:
         log(f"RSS {kind} N={n} {op}: {len(peaks)} provider processes, peak {out[op]['peak_rss_kb']} kB, CPU {cpu:.2f} s")
     return out
 
+
+
+# --------------------------------------------------------------------------
+# A partner's estate under Cloudflare's budget
+
+
+def estate_config(n: int) -> str:
+    return PROVIDER_TF + f"""
+locals {{
+  customers = {{ for i in range({n}) : format("c%04d", i) => i }}
+}}
+
+resource "cftenant_account" "c" {{
+  for_each = local.customers
+  name     = "estate-${{each.key}}"
+}}
+
+resource "cftenant_account_member" "m" {{
+  for_each   = local.customers
+  account_id = cftenant_account.c[each.key].id
+  email      = "admin-${{each.key}}@estate-example.com"
+  roles      = ["05784afa30c1afe1440e79d9351c7430"]
+}}
+
+resource "cftenant_zone" "z" {{
+  for_each   = local.customers
+  account_id = cftenant_account.c[each.key].id
+  name       = "${{each.key}}-estate-example.com"
+}}
+
+resource "cftenant_zone_subscription" "s" {{
+  for_each     = local.customers
+  zone_id      = cftenant_zone.z[each.key].id
+  rate_plan_id = "PARTNERS_PRO"
+}}
+"""
+
+
+ESTATE_VARIANTS = [
+    # (name, simulator flags, provider environment)
+    ("one by one, no budget", [], {"CFTENANT_COALESCE_READS": "0"}),
+    ("coalesced, no budget", [], {}),
+    ("coalesced, budget 1200/300", ["--rate-limit", "1200/300"], {}),
+]
+SLOW_VARIANT = ("one by one, budget 1200/300", ["--rate-limit", "1200/300"], {"CFTENANT_COALESCE_READS": "0"})
+
+
+def bench_estate(n: int, latency_ms: int, reps: int, parallelism: int, slow: bool,
+                 sim_bin: Path, work: Path, cli: Path) -> dict:
+    """Creates the estate once (no latency, no budget), then times a
+    no-change plan of it per variant, each against a simulator started
+    afresh on the estate's state file (a fresh rate-limit window) with
+    `latency_ms` added to every request."""
+    d = work / f"estate-{n}"
+    write_dir(d, estate_config(n))
+    state_file = work / f"estate-{n}.json"
+    sim = Sim(sim_bin, work / "estate-sim.log", ["--state", str(state_file)])
+    try:
+        t = Terraform(d, cli, sim)
+        dt = t.run(["apply", "-auto-approve", f"-parallelism={parallelism}"])
+        log(f"estate N={n}: created {4 * n} resources in {dt:.1f} s")
+    finally:
+        sim.stop()
+    variants = ESTATE_VARIANTS + ([SLOW_VARIANT] if slow else [])
+    runs = {name: [] for name, _, _ in variants}
+    for rep in range(reps):
+        order = variants if rep % 2 == 0 else list(reversed(variants))
+        for name, flags, env in order:
+            sim = Sim(sim_bin, work / "estate-sim.log", ["--state", str(state_file), *flags])
+            try:
+                sim.admin("POST", "/__sim/faults", {"seed": 1, "rules": [
+                    {"method": "*", "path": "*", "action": "delay", "delay_ms": latency_ms}]})
+                sim.reset_stats()
+                t = Terraform(d, cli, sim, env)
+                wall = t.run(["plan", "-detailed-exitcode", f"-parallelism={parallelism}"], expect=(0,))
+                requests, turned_away = sim.totals()
+            finally:
+                sim.stop()
+            floor = requests * latency_ms / 1000 / parallelism
+            runs[name].append({"wall_s": wall, "requests": requests, "429": turned_away, "floor_s": floor})
+            log(f"estate N={n} {name}: {wall:.1f} s, {requests} requests ({turned_away} answered 429), "
+                f"floor {floor:.1f} s")
+    out = {"n": n, "resources": 4 * n, "latency_ms": latency_ms, "parallelism": parallelism, "reps": reps, "variants": {}}
+    for name, rs in runs.items():
+        walls = [r["wall_s"] for r in rs]
+        out["variants"][name] = {
+            "wall_s": median(walls), "wall_all": walls,
+            "requests": rs[0]["requests"], "requests_all": [r["requests"] for r in rs],
+            "429": max(r["429"] for r in rs), "floor_s": rs[0]["floor_s"],
+            "wall_vs_floor": median(walls) / rs[0]["floor_s"] if rs[0]["floor_s"] else None,
+        }
+    return out
 
 # --------------------------------------------------------------------------
 # Simulator throughput
@@ -585,7 +699,22 @@ def report(res: dict) -> str:
                 L.append(f"| {name} | {v['median_ms']:.2f} ms | {v['min_ms']:.2f} ms | {v['p90_ms']:.2f} ms | {v['idle_peak_rss_kb'] / 1024:.1f} MB |")
         L.append(f"| (spawning /bin/echo from the harness) | {s['spawn_floor_ms']:.2f} ms | | | |")
         L.append("")
-    L.append("### Terraform wall time, ours vs the terraform_data floor (medians)")
+    L.append("### Terraform wall time: ours, the protocol floor, and terraform_data (medians)")
+    L.append("")
+    L.append("The protocol floor is a provider that does nothing (bench/floor) on the same plugin framework with the same")
+    L.append("schemas: ours ÷ protocol is what our work costs, protocol ÷ terraform_data what any plugin pays Terraform.")
+    L.append("")
+    L.append("| set | N | reps | " + " | ".join(f"{op} ours | {op} protocol | {op} terraform_data | ours ÷ protocol | protocol ÷ terraform_data" for op in ("apply", "plan")) + " |")
+    L.append("|---|---|---|" + "---|" * 10)
+    for r in res["terraform"]:
+        cells = [r["kind"], str(r["n"]), str(r["reps"])]
+        for op in ("apply", "plan"):
+            o = r["ops"][op]
+            cells += [f"{o['ours_s']:.2f} s", f"{o['protocol_s']:.2f} s", f"{o['floor_s']:.2f} s",
+                      f"{o['ours_vs_protocol']:.2f}", f"{o['protocol_vs_floor']:.2f}"]
+        L.append("| " + " | ".join(cells) + " |")
+    L.append("")
+    L.append("All four operations, ours vs terraform_data (medians):")
     L.append("")
     L.append("| set | N | reps | apply ours | apply floor | ratio | plan ours | plan floor | ratio | update ours | update floor | ratio | destroy ours | destroy floor | ratio |")
     L.append("|---|---|---|" + "---|" * 12)
@@ -636,6 +765,20 @@ def report(res: dict) -> str:
             extra = f" (+ other: {other['by']})" if other else ""
             L.append(f"| {op} | " + fmt_requests(o["per_resource"], types) + f" | {'yes' if o['requests_stable'] else 'NO'}{extra} |")
         L.append("")
+    est = res.get("estate")
+    if est:
+        L.append(f"### A partner's estate: a no-change plan of {est['n']} customers ({est['resources']} resources), "
+                 f"{est['latency_ms']} ms added to every request, -parallelism={est['parallelism']}")
+        L.append("")
+        L.append("Each customer is an account, a member, a zone and a zone subscription. The floor is requests × latency ÷ parallelism.")
+        L.append(f"Medians of {est['reps']} runs, each against a simulator started afresh (a fresh rate-limit window).")
+        L.append("")
+        L.append("| reads | wall time | requests | answered 429 | floor for those requests | wall ÷ floor |")
+        L.append("|---|---|---|---|---|---|")
+        for name, v in est["variants"].items():
+            ratio = f"{v['wall_vs_floor']:.2f}" if v["wall_vs_floor"] else "-"
+            L.append(f"| {name} | {v['wall_s']:.1f} s | {v['requests']} | {v['429']} | {v['floor_s']:.1f} s | {ratio} |")
+        L.append("")
     rss = res.get("rss")
     if rss:
         L.append("### Provider peak RSS and CPU time (untimed pass through /usr/bin/time)")
@@ -685,7 +828,12 @@ def main():
     ap.add_argument("--reps-large", type=int, default=3, help="repetitions for N >= 500")
     ap.add_argument("--startup-runs", type=int, default=50)
     ap.add_argument("--sim-seconds", type=float, default=3.0)
-    ap.add_argument("--skip", default="", help="comma list of: startup,terraform,rss,sim")
+    ap.add_argument("--estate", type=int, default=400, help="customers in the estate (0 = skip)")
+    ap.add_argument("--estate-latency-ms", type=int, default=150)
+    ap.add_argument("--estate-reps", type=int, default=2)
+    ap.add_argument("--estate-slow", action="store_true",
+                    help="also plan the estate one by one under the budget (about 5 minutes a run)")
+    ap.add_argument("--skip", default="", help="comma list of: startup,terraform,estate,rss,sim")
     ap.add_argument("--json", type=Path, help="also write the raw results here")
     ap.add_argument("--keep", action="store_true", help="keep the working directory")
     args = ap.parse_args()
@@ -693,7 +841,8 @@ def main():
 
     release = args.repo / "target" / "release"
     provider, sim_bin = release / PROVIDER, release / "cftenant-sim"
-    for b in (provider, sim_bin):
+    floor_bin = release / "terraform-provider-cftenant-floor"
+    for b in (provider, sim_bin, floor_bin):
         if not b.exists():
             raise SystemExit(f"{b} is missing: run bench/run.sh (it builds the release binaries)")
     if not shutil.which("terraform"):
@@ -709,6 +858,13 @@ def main():
             res["startup"] = bench_startup(provider, make_client_cert(work), args.startup_runs)
         cli = work / "terraform.tfrc"
         cli_config(cli, release)
+        # Terraform runs the override directory's terraform-provider-cftenant:
+        # there, that is the do-nothing provider.
+        protocol_dir = work / "protocol-floor"
+        protocol_dir.mkdir()
+        (protocol_dir / PROVIDER).symlink_to(floor_bin)
+        protocol_cli = work / "protocol.tfrc"
+        cli_config(protocol_cli, protocol_dir)
         if "terraform" not in skip:
             res["terraform"] = []
             sets = [("accounts", int(n)) for n in args.sizes.split(",") if n]
@@ -716,8 +872,11 @@ def main():
                 sets.append(("mixed", args.mixed))
             for kind, n in sets:
                 reps = args.reps_large if n >= 500 else args.reps_small
-                res["terraform"].append(bench_terraform(kind, n, reps, sim, work, cli))
+                res["terraform"].append(bench_terraform(kind, n, reps, sim, work, cli, protocol_cli))
             res["scaling"] = fit_scaling(res["terraform"])
+        if "estate" not in skip and args.estate:
+            res["estate"] = bench_estate(args.estate, args.estate_latency_ms, args.estate_reps, 10,
+                                         args.estate_slow, sim_bin, work, cli)
         if "rss" not in skip:
             res["rss"] = {}
             big = max([int(n) for n in args.sizes.split(",") if n] or [500])

@@ -123,6 +123,9 @@ pub fn resolve(
                 ..RetryPolicy::default()
             },
             request_timeout: Duration::from_secs(config.request_timeout_seconds.unwrap_or(30)),
+            // A way out, should reading through lists ever disagree with
+            // reading one by one (README, troubleshooting).
+            coalesce_reads: env("CFTENANT_COALESCE_READS").as_deref() != Some("0"),
         }),
         _ => Err(diags),
     }

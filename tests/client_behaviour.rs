@@ -91,7 +91,7 @@ async fn stop_cancels_a_long_retry_wait() {
     let sim = Sim::start(&[]);
     let stop = StopSignal::default();
     let client = client(&sim, 4, stop.clone());
-    sim.faults(1, json!([{"method": "GET", "path": "/tenants/{tenant_id}", "action": "status", "status": 429, "retry_after": 600, "count": 5}]));
+    sim.faults(1, json!([{"method": "GET", "path": "/tenants/{tenant_id}", "action": "status", "status": 429, "retry_after": 200, "count": 5}]));
     let call = tokio::spawn(async move {
         client
             .get::<Value>("/tenants/7d0a0a5b2c1e4f3a9b8c6d5e4f3a2b1c")
@@ -101,7 +101,7 @@ async fn stop_cancels_a_long_retry_wait() {
     stop.stop();
     let result = tokio::time::timeout(Duration::from_secs(10), call)
         .await
-        .expect("stop must end a 600 s wait")
+        .expect("stop must end a 200 s wait")
         .unwrap();
     assert_eq!(result.unwrap_err().kind, ErrorKind::Stopped);
 }
@@ -299,8 +299,10 @@ fn client_for(base_url: String, max_retries: u32, timeout: Duration, stop: StopS
                 max_retries,
                 base: Duration::from_millis(10),
                 cap: Duration::from_millis(50),
+                max_wait: Duration::from_secs(300),
             },
             request_timeout: timeout,
+            coalesce_reads: true,
         },
         stop,
     )
@@ -345,4 +347,93 @@ async fn stop_cancels_a_request_in_flight() {
         .unwrap();
     assert_eq!(result.unwrap_err().kind, ErrorKind::Stopped);
     assert!(stopped_at.elapsed() < Duration::from_secs(1));
+}
+
+/// One request turned away (429) holds back every other request for its
+/// `Retry-After`, once: the others are not refused, and burn no retries.
+#[tokio::test]
+async fn a_429_holds_back_every_request_once() {
+    let sim = Sim::start(&[]);
+    let client = client(&sim, 4, StopSignal::default());
+    // Warm up the connection pool, then the first GET is turned away.
+    client.get::<Value>("/user").await.unwrap();
+    sim.faults(1, json!([{"method": "GET", "path": "/user", "action": "status", "status": 429, "retry_after": 2, "count": 1}]));
+    let first = {
+        let client = client.clone();
+        tokio::spawn(async move { client.get::<Value>("/user").await })
+    };
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let started = std::time::Instant::now();
+    let others: Vec<_> = (0..5)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { client.get::<Value>("/user").await })
+        })
+        .collect();
+    for other in others {
+        other.await.unwrap().expect("held back, then answered");
+    }
+    assert!(
+        started.elapsed() >= Duration::from_millis(1500),
+        "the others waited for the Retry-After: {:?}",
+        started.elapsed()
+    );
+    first.await.unwrap().expect("retried after the wait");
+    let fired = sim.admin("GET", "/faults", None)["rules"][0]["fired"].clone();
+    assert_eq!(fired, 1, "only the first request was turned away");
+    assert_eq!(sim.requests("GET /user"), 1 + 1 + 1 + 5);
+}
+
+/// A `Retry-After` beyond what the provider waits fails at once, saying so.
+#[tokio::test]
+async fn a_retry_after_beyond_the_longest_wait_is_an_error_that_says_so() {
+    let sim = Sim::start(&[]);
+    let client = client(&sim, 4, StopSignal::default());
+    sim.faults(1, json!([{"method": "GET", "path": "/user", "action": "status", "status": 429, "retry_after": 600, "count": 1}]));
+    let err = client.get::<Value>("/user").await.unwrap_err();
+    assert_eq!(err.kind, ErrorKind::RateLimited);
+    assert_eq!(err.attempts, 1, "not retried");
+    // The next request is held back by the same 600 s: refused unsent.
+    let next = client.get::<Value>("/user").await.unwrap_err();
+    assert_eq!(next.kind, ErrorKind::RateLimited);
+    assert!(
+        next.to_string()
+            .contains("longer than the provider waits (300 s)"),
+        "{next}"
+    );
+    assert_eq!(sim.requests("GET /user"), 1);
+}
+
+/// The `Ratelimit` header paces requests: once what is left of the window
+/// is in flight, the next waits for the window to reset instead of being
+/// turned away.
+#[tokio::test]
+async fn the_announced_budget_is_not_overrun() {
+    let sim = Sim::start(&["--rate-limit", "4/2"]);
+    let client = client(&sim, 0, StopSignal::default());
+    let started = std::time::Instant::now();
+    for _ in 0..3 {
+        let batch: Vec<_> = (0..3)
+            .map(|_| {
+                let client = client.clone();
+                tokio::spawn(async move { client.get::<Value>("/user").await })
+            })
+            .collect();
+        for call in batch {
+            call.await.unwrap().expect("paced, never turned away");
+        }
+    }
+    let exchanges = sim.admin("GET", "/exchanges", None);
+    let turned_away = exchanges["exchanges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["status"] == 429)
+        .count();
+    assert_eq!(turned_away, 0, "no request was turned away");
+    assert!(
+        started.elapsed() >= Duration::from_secs(2),
+        "nine requests at four per two seconds wait for a reset: {:?}",
+        started.elapsed()
+    );
 }

@@ -10,7 +10,7 @@ use crate::faults::FaultSet;
 use crate::gate::{self, RouteGate};
 use crate::options::SimOptions;
 use crate::ratelimit::RateLimiter;
-use crate::stats::Stats;
+use crate::stats::{self, Stats};
 use crate::store::{SimState, StateFile};
 use crate::urls::{self, API_PREFIX};
 use anyhow::Context;
@@ -190,5 +190,6 @@ fn build_router(app: App, routes: Vec<(&'static str, MethodRouter<App>)>) -> Rou
         .nest("/__sim", admin::router())
         .fallback(gate::unmatched)
         .layer(from_fn_with_state(app.clone(), exchanges::record))
+        .layer(from_fn_with_state(app.clone(), stats::count_statuses))
         .with_state(app)
 }

@@ -1,13 +1,20 @@
-//! Request counts, by method and path template (`GET /__sim/stats`).
+//! Request counts, by method and path template, and answers by status
+//! (`GET /__sim/stats`).
 
+use crate::app::{lock, App};
+use crate::urls::API_PREFIX;
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
-/// Request counts by `"METHOD /template"`.
+/// Request counts by `"METHOD /template"`, and API answers by status.
 #[derive(Debug, Default)]
 pub struct Stats {
     requests: BTreeMap<String, u64>,
     total: u64,
+    statuses: BTreeMap<u16, u64>,
 }
 
 impl Stats {
@@ -20,6 +27,25 @@ impl Stats {
     }
 
     pub fn to_json(&self) -> Value {
-        json!({ "requests": self.requests, "total": self.total })
+        let statuses: BTreeMap<String, u64> = self
+            .statuses
+            .iter()
+            .map(|(status, n)| (status.to_string(), *n))
+            .collect();
+        json!({ "requests": self.requests, "total": self.total, "statuses": statuses })
     }
+}
+
+/// Middleware over the whole router: counts the API's answers by status
+/// (429s included, faults too).
+pub async fn count_statuses(State(app): State<App>, req: Request, next: Next) -> Response {
+    let api = req.uri().path().starts_with(API_PREFIX);
+    let response = next.run(req).await;
+    if api {
+        *lock(&app.stats)
+            .statuses
+            .entry(response.status().as_u16())
+            .or_insert(0) += 1;
+    }
+    response
 }

@@ -3,11 +3,14 @@
 //! never build HTTP requests themselves.
 
 mod clock;
+mod coalesce;
 mod envelope;
 mod error;
+mod ratelimit;
 mod retry;
 
 pub use clock::{parse_stamp, ServerClock, Stamp};
+pub use coalesce::Collection;
 pub use envelope::{CfMessage, Envelope, ResultInfo};
 pub use error::{ApiError, ErrorKind, CREDENTIALS_ADVICE};
 pub use retry::RetryPolicy;
@@ -20,6 +23,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 use tokio::sync::watch;
 use tokio::sync::OnceCell;
+
+use coalesce::Coalescer;
+use ratelimit::RateGate;
 
 pub const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
 const USER_AGENT: &str = concat!("terraform-provider-cftenant/", env!("CARGO_PKG_VERSION"));
@@ -93,6 +99,9 @@ pub struct ClientConfig {
     pub auth: Auth,
     pub retry: RetryPolicy,
     pub request_timeout: Duration,
+    /// Answer many reads of one kind from its list when cheaper
+    /// ([`coalesce`]); off only to compare, or as a way out.
+    pub coalesce_reads: bool,
 }
 
 /// Tells waiting requests that Terraform asked the provider to stop.
@@ -131,6 +140,10 @@ pub struct Client {
     clock: Arc<ServerClock>,
     /// Answers that do not change while the provider runs (see `get_cached`).
     cached: Arc<std::sync::Mutex<HashMap<String, Arc<OnceCell<serde_json::Value>>>>>,
+    /// Lists read this run, answering single reads (see `read_one`).
+    coalescer: Arc<Coalescer>,
+    /// Cloudflare's rate limit, for every request in flight.
+    gate: Arc<RateGate>,
 }
 
 /// Cloudflare's code for "No route for that URI".
@@ -185,6 +198,8 @@ impl Client {
             stop,
             clock: Arc::default(),
             cached: Arc::default(),
+            coalescer: Arc::new(Coalescer::new(config.coalesce_reads)),
+            gate: Arc::default(),
         })
     }
 
@@ -382,23 +397,57 @@ impl Client {
                 })?),
                 None => None,
             };
+        // Nothing read after a write may predate it.
+        let writes = method != Method::GET;
+        if writes {
+            self.coalescer.forget();
+        }
+        let outcome = self
+            .call_with_retries(&method, path, query, body.as_deref(), auth, &request)
+            .await;
+        if writes {
+            self.coalescer.forget();
+        }
+        outcome
+    }
+
+    async fn call_with_retries<T: DeserializeOwned>(
+        &self,
+        method: &Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<&[u8]>,
+        auth: Option<&Auth>,
+        request: &str,
+    ) -> Result<Page<T>, ApiError> {
         let mut stop = self.stop.subscribe();
         let call_started = Instant::now();
         let mut retries = 0;
         loop {
             if *stop.borrow() {
-                return Err(self.stopped(&request, retries, call_started));
+                return Err(self.stopped(request, retries, call_started));
             }
+            let max_wait = self.retry.max_wait;
+            let admitted = tokio::select! {
+                admitted = self.gate.admit(request, |wait| wait > max_wait) => admitted,
+                _ = stop.wait_for(|s| *s) => {
+                    return Err(self.stopped(request, retries, call_started));
+                }
+            };
+            let _admitted = match admitted {
+                Ok(admitted) => admitted,
+                Err(wait) => return Err(self.held_too_long(request, wait, retries, call_started)),
+            };
             let started = Instant::now();
             let attempt = self.attempt(
-                &method,
+                method,
                 path,
                 query,
-                body.as_deref(),
+                body,
                 auth.unwrap_or(&self.auth),
-                &request,
+                request,
             );
-            let outcome = if method == Method::POST {
+            let outcome = if *method == Method::POST {
                 // A POST in flight is never abandoned: the server may act on
                 // it, and only its answer tells what it created. It is
                 // bounded by request_timeout_seconds.
@@ -407,7 +456,7 @@ impl Client {
                 tokio::select! {
                     outcome = attempt => outcome,
                     _ = stop.wait_for(|s| *s) => {
-                        return Err(self.stopped(&request, retries, call_started));
+                        return Err(self.stopped(request, retries, call_started));
                     }
                 }
             };
@@ -424,7 +473,7 @@ impl Client {
                     let result = serde_json::from_value(envelope.result).map_err(|e| ApiError {
                         status: Some(status),
                         ..ApiError::new(
-                            request.clone(),
+                            request.to_string(),
                             ErrorKind::Decode,
                             format!("unexpected response shape: {e}"),
                         )
@@ -436,7 +485,7 @@ impl Client {
                 }
                 Err(e) => e,
             };
-            if !self.retry.should_retry(&method, &err, retries) {
+            if !self.retry.should_retry(method, &err, retries) {
                 return Err(ApiError {
                     attempts: retries + 1,
                     elapsed_secs: (retries > 0).then(|| whole_seconds(call_started.elapsed())),
@@ -445,6 +494,31 @@ impl Client {
             }
             self.wait_before_retry(retries, &err).await?;
             retries += 1;
+        }
+    }
+
+    /// Cloudflare's rate limit would hold the request back longer than
+    /// `max_wait`.
+    fn held_too_long(
+        &self,
+        request: &str,
+        wait: Duration,
+        retries: u32,
+        since: Instant,
+    ) -> ApiError {
+        ApiError {
+            attempts: retries + 1,
+            elapsed_secs: (retries > 0).then(|| whole_seconds(since.elapsed())),
+            retry_after_secs: Some(whole_seconds(wait)),
+            ..ApiError::new(
+                request.to_string(),
+                ErrorKind::RateLimited,
+                format!(
+                    "not sent: Cloudflare's rate limit holds requests back for {} s more, longer than the provider waits ({} s)",
+                    whole_seconds(wait),
+                    self.retry.max_wait.as_secs()
+                ),
+            )
         }
     }
 
@@ -485,6 +559,7 @@ impl Client {
             .send()
             .await
             .map_err(|e| self.transport_error(request, &e))?;
+        self.gate.observe(resp.headers(), Instant::now());
         if let Some(date) = resp
             .headers()
             .get(reqwest::header::DATE)
@@ -498,6 +573,12 @@ impl Client {
             .get(reqwest::header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u32>().ok());
+        if status == 429 {
+            if let Some(secs) = retry_after {
+                self.gate
+                    .turned_away(Duration::from_secs(secs.into()), Instant::now());
+            }
+        }
         let bytes = resp
             .bytes()
             .await

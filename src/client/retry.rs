@@ -11,6 +11,9 @@ pub struct RetryPolicy {
     /// First backoff step; doubled on every retry, up to `cap`.
     pub base: Duration,
     pub cap: Duration,
+    /// The longest a request waits for Cloudflare's rate limit (its window
+    /// is 5 minutes); a longer `Retry-After` fails the request, saying so.
+    pub max_wait: Duration,
 }
 
 impl Default for RetryPolicy {
@@ -19,6 +22,7 @@ impl Default for RetryPolicy {
             max_retries: 4,
             base: Duration::from_millis(500),
             cap: Duration::from_secs(8),
+            max_wait: Duration::from_secs(300),
         }
     }
 }
@@ -37,7 +41,9 @@ impl RetryPolicy {
         }
         let idempotent = *method != Method::POST;
         match err.kind {
-            ErrorKind::RateLimited => true,
+            ErrorKind::RateLimited => err
+                .retry_after_secs
+                .is_none_or(|s| Duration::from_secs(s.into()) <= self.max_wait),
             ErrorKind::Server => idempotent,
             ErrorKind::Transport => idempotent || err.not_sent,
             _ => false,
@@ -111,6 +117,7 @@ mod tests {
             max_retries: 10,
             base: Duration::from_millis(100),
             cap: Duration::from_secs(1),
+            max_wait: Duration::from_secs(300),
         };
         for n in 0..10 {
             let d = p.delay(n, None);

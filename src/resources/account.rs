@@ -9,7 +9,7 @@
 
 use crate::adopt::{Candidate, Creation, Origin};
 use crate::checks;
-use crate::client::Client;
+use crate::client::{Client, Collection};
 use crate::diagnostics::{import_not_found, parse_import_id, state_id, Context};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -405,7 +405,7 @@ impl Resource for AccountResource {
     ) -> OpResult<Option<Account>, Account> {
         let id = state_id(Self::TYPE_NAME, &state.id)?.to_string();
         let Some(api) = client
-            .get_if_exists::<ApiAccount>(&path(&id))
+            .read_one::<ApiAccount>(Some(&path(&id)), &id, Collection::paged("/accounts", 50))
             .await
             .context(|| format!("reading account {id}"))?
         else {

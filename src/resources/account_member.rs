@@ -11,7 +11,7 @@
 
 use crate::adopt::{Candidate, Creation, Origin};
 use crate::checks;
-use crate::client::Client;
+use crate::client::{Client, Collection};
 use crate::diagnostics::{import_not_found, parse_import_id, state_id, Context};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -388,8 +388,9 @@ impl Resource for AccountMemberResource {
         mut state: AccountMember,
     ) -> OpResult<Option<AccountMember>, AccountMember> {
         let id = state_id(Self::TYPE_NAME, &state.id)?.to_string();
+        let members = Collection::paged(format!("/accounts/{}/members", state.account_id), 50);
         let found = client
-            .get_if_exists::<ApiMember>(&path(&state.account_id, &id))
+            .read_one::<ApiMember>(Some(&path(&state.account_id, &id)), &id, members)
             .await
             .context(|| format!("reading member {id} of account {}", state.account_id))?;
         Ok(found.map(|api| {

@@ -4,7 +4,7 @@
 use super::subscription::{self, ApiSubscription, Terms};
 use crate::adopt::{Candidate, Creation, Origin};
 use crate::checks;
-use crate::client::Client;
+use crate::client::{Client, Collection};
 use crate::diagnostics::{import_not_found, parse_import_id, state_id, Context};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -39,14 +39,10 @@ async fn find(
     account_id: &str,
     id: &str,
 ) -> Result<Option<ApiSubscription>, Diagnostic> {
-    let all = client
-        .get_if_exists::<Vec<ApiSubscription>>(&collection(account_id))
+    client
+        .read_one(None, id, Collection::single_page(collection(account_id)))
         .await
-        .context(|| format!("reading subscription {id} of account {account_id}"))?;
-    Ok(all
-        .unwrap_or_default()
-        .into_iter()
-        .find(|s| s.id.as_deref() == Some(id)))
+        .context(|| format!("reading subscription {id} of account {account_id}"))
 }
 
 impl AccountSubscription {

@@ -5,7 +5,7 @@
 //! carries no creation time.
 
 use crate::adopt::{Candidate, Creation, Origin};
-use crate::client::{path_segment, Client};
+use crate::client::{path_segment, Client, Collection};
 use crate::diagnostics::{import_not_found, Context};
 use crate::resources::zone::DOMAIN_NAME;
 use async_trait::async_trait;
@@ -75,14 +75,11 @@ async fn find(
     tenant_id: &str,
     ns_name: &str,
 ) -> Result<Option<ApiNameserver>, Diagnostic> {
-    let all = client
-        .get_if_exists::<Vec<ApiNameserver>>(&collection(tenant_id))
+    let listed = Collection::single_page(collection(tenant_id)).keyed_by("ns_name");
+    client
+        .read_one(None, ns_name, listed)
         .await
-        .context(|| format!("reading custom nameserver {ns_name:?} of tenant {tenant_id:?}"))?;
-    Ok(all
-        .unwrap_or_default()
-        .into_iter()
-        .find(|ns| ns.ns_name == ns_name))
+        .context(|| format!("reading custom nameserver {ns_name:?} of tenant {tenant_id:?}"))
 }
 
 #[async_trait]

@@ -2,7 +2,7 @@
 
 use crate::adopt::{Candidate, Creation, Origin};
 use crate::checks;
-use crate::client::Client;
+use crate::client::{Client, Collection};
 use crate::diagnostics::{import_not_found, parse_import_id, state_id, Context};
 use crate::resources::zone_subscription::plan_family_of;
 use async_trait::async_trait;
@@ -420,7 +420,7 @@ impl Resource for ZoneResource {
     async fn read(&self, client: &Client, mut state: Zone) -> OpResult<Option<Zone>, Zone> {
         let id = state_id(Self::TYPE_NAME, &state.id)?.to_string();
         let found = client
-            .get_if_exists::<ApiZone>(&path(&id))
+            .read_one::<ApiZone>(Some(&path(&id)), &id, Collection::paged("/zones", 50))
             .await
             .context(|| format!("reading zone {id}"))?;
         Ok(found.map(|api| {

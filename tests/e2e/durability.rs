@@ -5,8 +5,9 @@
 //!   the new one, never half of one), and every write the simulator
 //!   acknowledged before the kill is in it;
 //! - a simulator restarted on the same port with the same file loads it,
-//!   and an apply cut off by the kill converges: re-applied (at most twice),
-//!   every object in the simulator is tracked by exactly one resource in
+//!   and an apply cut off by the kill converges: re-applied (at most twice,
+//!   running the import the provider advises where a create that lost its
+//!   answer cannot tell whether it made its object), every object in the simulator is tracked by exactly one resource in
 //!   state, nothing is missing or duplicated, and a final plan is empty.
 
 use crate::faults::reconcile;
@@ -212,7 +213,22 @@ fn durability_kill9_mid_apply_then_restart_converges() {
     let mut applies = 1;
     let mut converged = first_ok;
     let mut last = text;
+    let mut imported = Vec::new();
+    let errors_of = |text: &str| -> String {
+        text.find("Error: ")
+            .map(|i| text[i..].chars().take(4000).collect())
+            .unwrap_or_default()
+    };
+    let mut errors = Vec::new();
     while !converged && applies <= MAX_REAPPLIES {
+        // What a user does next: where the provider could not tell whether
+        // a create that lost its answer made the object (members and
+        // account subscriptions carry no creation time), it names the
+        // import that settles it.
+        for (address, id) in imports_advised(&last) {
+            ws.ok(&["import", "-input=false", "-no-color", &address, &id]);
+            imported.push(address);
+        }
         ws.extra_env = vec![
             ("TF_LOG_PROVIDER".into(), "debug".into()),
             ("TF_LOG_PATH".into(), log(applies).display().to_string()),
@@ -225,11 +241,17 @@ fn durability_kill9_mid_apply_then_restart_converges() {
             "-parallelism=10",
         ]);
         applies += 1;
+        errors.push(errors_of(&last));
         last = output_text(&out);
         assert!(!last.contains("panicked"), "the provider panicked:\n{last}");
         converged = out.status.success();
     }
     ws.extra_env.clear();
+    // Only requests in flight at the kill can have lost their answers.
+    assert!(
+        imported.len() <= 10,
+        "more imports advised than requests in flight: {imported:?}"
+    );
     let adoptions: usize = (0..applies)
         .map(|n| crate::faults::count_log_lines(&log(n), "adopted"))
         .sum();
@@ -244,10 +266,9 @@ fn durability_kill9_mid_apply_then_restart_converges() {
     );
     assert!(
         converged,
-        "not converged after {applies} applies; the last one said:\n{}",
-        last.find("Error: ")
-            .map(|i| last[i..].chars().take(4000).collect())
-            .unwrap_or(last.clone())
+        "not converged after {applies} applies (imported {imported:?}); the earlier ones said:\n{}\nthe last one said:\n{}",
+        errors.join("\n---\n"),
+        errors_of(&last)
     );
 
     let state = ws.state();
@@ -281,9 +302,29 @@ fn durability_kill9_mid_apply_then_restart_converges() {
     }
     destroy_and_check(&ws, &sim);
     println!(
-        "durability: resources={expected} killed_with={killed_with} polls={polls} first_apply_ok={first_ok} applies={applies} retries={retries} adoptions={adoptions} elapsed={:.1}s",
+        "durability: resources={expected} killed_with={killed_with} polls={polls} first_apply_ok={first_ok} applies={applies} retries={retries} adoptions={adoptions} imported={imported:?} elapsed={:.1}s",
         started.elapsed().as_secs_f64()
     );
+}
+
+/// The imports an apply's output says would settle a create that could not
+/// tell whether it made its object: (address, import id) for every
+/// "Cannot tell whether" error naming one candidate.
+fn imports_advised(output: &str) -> Vec<(String, String)> {
+    output
+        .split("Error: ")
+        .filter(|error| error.starts_with("Cannot tell whether"))
+        .filter_map(|error| {
+            let address = error.split(" with ").nth(1)?.split(',').next()?;
+            let command = error
+                .split("`terraform import ")
+                .nth(1)?
+                .split('`')
+                .next()?;
+            let (_, id) = command.split_once(' ')?;
+            (!error.contains("` or `")).then(|| (address.to_string(), id.to_string()))
+        })
+        .collect()
 }
 
 /// One writer's view of the accounts it created: what the simulator

@@ -273,7 +273,7 @@ impl Workspace {
     }
 
     /// Runs a terraform command that prints JSON on stdout, and parses it.
-    fn json(&self, args: &[&str]) -> Json {
+    pub fn json(&self, args: &[&str]) -> Json {
         let out = self.terraform(args);
         assert!(
             out.status.success(),

@@ -10,6 +10,7 @@ mod account_roles;
 mod account_subscription;
 mod adoption;
 mod bad_input;
+mod coalesced_reads;
 mod durability;
 mod examples;
 mod faults;

@@ -1,0 +1,214 @@
+//! One gate for every request in flight, so that Cloudflare's budget
+//! (1,200 requests per 5 minutes per user) is spent knowingly.
+//!
+//! Every answer carries `Ratelimit: "default";r=<left>;t=<seconds>`: when
+//! the requests already in flight would use what is left, the next one
+//! waits for the window to reset instead of being turned away. When one is
+//! turned away anyway (429), its `Retry-After` holds back every request,
+//! once, rather than each one being refused and burning its own retries.
+//! A wait is logged at info, once, with how long and why.
+
+use reqwest::header::HeaderMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+#[derive(Default)]
+struct State {
+    /// Cloudflare turned requests away until then (429 `Retry-After`).
+    blocked_until: Option<Instant>,
+    /// From the latest `Ratelimit` header: requests left in the window, and
+    /// when it resets.
+    left: Option<u64>,
+    resets_at: Option<Instant>,
+    in_flight: u64,
+    /// The end of the last wait logged: each wait is logged once.
+    logged_until: Option<Instant>,
+}
+
+#[derive(Default)]
+pub struct RateGate {
+    state: Mutex<State>,
+}
+
+/// Why a request waits.
+#[derive(Debug, PartialEq)]
+pub enum Hold {
+    /// A 429's `Retry-After`.
+    TurnedAway(Duration),
+    /// The requests in flight would use what is left of the window.
+    BudgetSpent { left: u64, wait: Duration },
+}
+
+impl Hold {
+    fn wait(&self) -> Duration {
+        match self {
+            Hold::TurnedAway(wait) | Hold::BudgetSpent { wait, .. } => *wait,
+        }
+    }
+}
+
+/// A request admitted; leaving the gate when dropped.
+pub struct Admitted(Arc<RateGate>);
+
+impl Drop for Admitted {
+    fn drop(&mut self) {
+        let mut s = self.0.lock();
+        s.in_flight = s.in_flight.saturating_sub(1);
+    }
+}
+
+/// `"default";r=50;t=30` (several policies: the one with least left).
+fn parse_ratelimit(value: &str) -> Option<(u64, u64)> {
+    value
+        .split(',')
+        .filter_map(|policy| {
+            let mut left = None;
+            let mut reset = None;
+            for param in policy.split(';').skip(1) {
+                match param.trim().split_once('=') {
+                    Some(("r", v)) => left = v.trim().parse().ok(),
+                    Some(("t", v)) => reset = v.trim().parse().ok(),
+                    _ => {}
+                }
+            }
+            Some((left?, reset?))
+        })
+        .min_by_key(|(left, _)| *left)
+}
+
+impl RateGate {
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// What a request sent now would have to wait for, if anything; else
+    /// it is counted as in flight.
+    fn hold(&self, now: Instant) -> Option<Hold> {
+        let mut s = self.lock();
+        if let Some(until) = s.blocked_until.filter(|u| *u > now) {
+            return Some(Hold::TurnedAway(until - now));
+        }
+        if let (Some(left), Some(resets_at)) = (s.left, s.resets_at) {
+            if s.in_flight >= left && resets_at > now {
+                return Some(Hold::BudgetSpent {
+                    left,
+                    wait: resets_at - now,
+                });
+            }
+        }
+        s.in_flight += 1;
+        None
+    }
+
+    /// Waits until a request may be sent. Returns `Err` with how long it
+    /// would still wait when `give_up` says stop waiting.
+    pub async fn admit(
+        self: &Arc<Self>,
+        request: &str,
+        mut give_up: impl FnMut(Duration) -> bool,
+    ) -> Result<Admitted, Duration> {
+        loop {
+            let now = Instant::now();
+            let Some(hold) = self.hold(now) else {
+                return Ok(Admitted(self.clone()));
+            };
+            let wait = hold.wait();
+            if give_up(wait) {
+                return Err(wait);
+            }
+            let until = now + wait;
+            let first = {
+                let mut s = self.lock();
+                let first = s
+                    .logged_until
+                    .is_none_or(|l| until > l + Duration::from_secs(1));
+                if first {
+                    s.logged_until = Some(until);
+                }
+                first
+            };
+            if first {
+                match &hold {
+                    Hold::TurnedAway(_) => tracing::info!(
+                        request,
+                        wait_s = wait.as_secs_f64(),
+                        "waiting for Cloudflare's rate limit: it turned a request away (429) and asked to wait (Retry-After)"
+                    ),
+                    Hold::BudgetSpent { left, .. } => tracing::info!(
+                        request,
+                        wait_s = wait.as_secs_f64(),
+                        left,
+                        "waiting for Cloudflare's rate-limit window to reset: the requests in flight use what is left of it"
+                    ),
+                }
+            }
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// Takes note of an answer's `Ratelimit` header.
+    pub fn observe(&self, headers: &HeaderMap, now: Instant) {
+        let Some((left, reset)) = headers
+            .get("ratelimit")
+            .and_then(|v| v.to_str().ok())
+            .and_then(parse_ratelimit)
+        else {
+            return;
+        };
+        let mut s = self.lock();
+        s.left = Some(left);
+        s.resets_at = Some(now + Duration::from_secs(reset));
+    }
+
+    /// A request was turned away (429): every request waits `retry_after`.
+    pub fn turned_away(&self, retry_after: Duration, now: Instant) {
+        let mut s = self.lock();
+        let until = now + retry_after;
+        s.blocked_until = Some(s.blocked_until.map_or(until, |b| b.max(until)));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_ratelimit_header() {
+        assert_eq!(parse_ratelimit("\"default\";r=50;t=30"), Some((50, 30)));
+        assert_eq!(
+            parse_ratelimit("\"burst\";r=9;t=1, \"default\";r=50;t=30"),
+            Some((9, 1))
+        );
+        assert_eq!(parse_ratelimit("garbage"), None);
+    }
+
+    #[test]
+    fn holds_what_the_budget_or_a_429_does_not_allow() {
+        let gate = Arc::new(RateGate::default());
+        let now = Instant::now();
+        let mut headers = HeaderMap::new();
+        headers.insert("ratelimit", "\"default\";r=2;t=10".parse().unwrap());
+        gate.observe(&headers, now);
+        assert_eq!(gate.hold(now), None);
+        assert_eq!(gate.hold(now), None);
+        assert_eq!(
+            gate.hold(now),
+            Some(Hold::BudgetSpent {
+                left: 2,
+                wait: Duration::from_secs(10)
+            }),
+            "two in flight use the two left"
+        );
+        gate.lock().in_flight = 0;
+        gate.turned_away(Duration::from_secs(3), now);
+        assert_eq!(
+            gate.hold(now),
+            Some(Hold::TurnedAway(Duration::from_secs(3)))
+        );
+        assert_eq!(
+            gate.hold(now + Duration::from_secs(4)),
+            None,
+            "after the wait"
+        );
+    }
+}

@@ -1,0 +1,151 @@
+//! Reads answered from list endpoints give exactly what single reads give:
+//! the same plan, the same refreshed state, drift and deletions seen alike,
+//! for far fewer requests.
+
+use crate::harness::*;
+use serde_json::{json, Value as Json};
+
+/// A plan's JSON, without what differs between any two runs, and the
+/// requests it took.
+fn plan_json(ctx: &mut Ctx, single_reads: bool) -> (Json, u64) {
+    if single_reads {
+        ctx.ws
+            .extra_env
+            .push(("CFTENANT_COALESCE_READS".into(), "0".into()));
+    }
+    let before = ctx.sim.stats()["total"].as_u64().unwrap();
+    let out = ctx
+        .ws
+        .terraform(&["plan", "-input=false", "-no-color", "-out=compare.tfplan"]);
+    ctx.ws
+        .extra_env
+        .retain(|(k, _)| k != "CFTENANT_COALESCE_READS");
+    assert!(out.status.success(), "{}", output_text(&out));
+    let requests = ctx.sim.stats()["total"].as_u64().unwrap() - before;
+    let mut plan = ctx
+        .ws
+        .json(&["show", "-json", "-no-color", "compare.tfplan"]);
+    for key in ["timestamp", "terraform_version"] {
+        plan.as_object_mut().unwrap().remove(key);
+    }
+    (plan, requests)
+}
+
+#[test]
+fn reads_through_lists_equal_single_reads_drift_and_deletion_included() {
+    let mut ctx = Ctx::new();
+    ctx.ws.use_config("coalesced_reads.tf");
+    ctx.ws.apply();
+
+    // Drift and deletions made outside Terraform.
+    let state = ctx.ws.state();
+    let id = |address: &str| state[address]["id"].as_str().unwrap().to_string();
+    let account = |key: &str| id(&format!("cftenant_account.customer[\"{key}\"]"));
+    let zone = |key: &str| id(&format!("cftenant_zone.customer[\"{key}\"]"));
+    ctx.sim.api(
+        "PUT",
+        &format!("/accounts/{}", account("c07")),
+        Some(json!({"name": "Renamed elsewhere"})),
+    );
+    ctx.sim.api(
+        "PUT",
+        &format!("/accounts/{}", account("c41")),
+        Some(json!({"name": "Renamed too"})),
+    );
+    ctx.sim
+        .api("DELETE", &format!("/accounts/{}", account("c13")), None);
+    ctx.sim
+        .api("DELETE", &format!("/accounts/{}", account("c59")), None);
+    ctx.sim
+        .api("DELETE", &format!("/zones/{}", zone("c22")), None);
+    ctx.sim.api(
+        "PATCH",
+        &format!("/zones/{}", zone("c30")),
+        Some(json!({"paused": true})),
+    );
+    let c00 = account("c00");
+    let member = id("cftenant_account_member.team[\"grace\"]");
+    ctx.sim
+        .api("DELETE", &format!("/accounts/{c00}/members/{member}"), None);
+    let member = id("cftenant_account_member.team[\"alan\"]");
+    ctx.sim.api(
+        "PUT",
+        &format!("/accounts/{c00}/members/{member}"),
+        Some(json!({"roles": [{"id": "1bdae932431dce82aa4498b71c2d9e1a"}]})),
+    );
+    let addon = id("cftenant_account_subscription.addon[\"TEAMS_STANDARD\"]");
+    ctx.sim.api(
+        "DELETE",
+        &format!("/accounts/{c00}/subscriptions/{addon}"),
+        None,
+    );
+
+    let (single, single_requests) = plan_json(&mut ctx, true);
+    let (coalesced, coalesced_requests) = plan_json(&mut ctx, false);
+    for part in [
+        "resource_changes",
+        "resource_drift",
+        "prior_state",
+        "planned_values",
+    ] {
+        assert_eq!(
+            coalesced[part], single[part],
+            "{part} differs between reads through lists and single reads"
+        );
+    }
+    // The drift is seen, as it should be: the deleted recreated, the changed
+    // put back, nothing else.
+    let actions: std::collections::BTreeMap<String, Json> = coalesced["resource_changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["change"]["actions"] != json!(["no-op"]))
+        .map(|c| {
+            (
+                c["address"].as_str().unwrap().to_string(),
+                c["change"]["actions"].clone(),
+            )
+        })
+        .collect();
+    let create = json!(["create"]);
+    let update = json!(["update"]);
+    let expected: std::collections::BTreeMap<String, Json> = [
+        ("cftenant_account.customer[\"c07\"]", &update),
+        ("cftenant_account.customer[\"c41\"]", &update),
+        ("cftenant_account.customer[\"c13\"]", &create),
+        ("cftenant_account.customer[\"c59\"]", &create),
+        ("cftenant_zone.customer[\"c13\"]", &create),
+        ("cftenant_zone.customer[\"c59\"]", &create),
+        ("cftenant_zone.customer[\"c22\"]", &create),
+        ("cftenant_account_member.team[\"grace\"]", &create),
+        ("cftenant_account_member.team[\"alan\"]", &update),
+        (
+            "cftenant_account_subscription.addon[\"TEAMS_STANDARD\"]",
+            &create,
+        ),
+    ]
+    .into_iter()
+    .map(|(a, v)| (a.to_string(), v.clone()))
+    .collect();
+    assert_eq!(actions, expected);
+    // A zone paused elsewhere, which the configuration leaves to Cloudflare,
+    // is drift noted, not a change.
+    assert!(
+        coalesced["resource_drift"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["address"] == "cftenant_zone.customer[\"c30\"]"
+                && d["change"]["after"]["paused"] == true),
+        "{}",
+        coalesced["resource_drift"]
+    );
+    println!("coalesced reads: {single_requests} requests one by one, {coalesced_requests} through lists");
+    assert!(
+        coalesced_requests * 3 < single_requests,
+        "reads through lists should cost far fewer requests: {coalesced_requests} vs {single_requests}"
+    );
+    ctx.ws.apply();
+    ctx.ws.assert_plan_empty();
+    ctx.destroy();
+}
