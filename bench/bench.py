@@ -280,7 +280,7 @@ resource "cftenant_account" "a" {{
 resource "cftenant_zone" "z" {{
   count      = {z}
   account_id = cftenant_account.a[count.index % {a}].id
-  name       = "z${{count.index}}.bench.example"
+  name       = "z${{count.index}}.bench-example.com"
   paused     = var.paused
 }}
 
@@ -307,7 +307,7 @@ resource "terraform_data" "a" {{
 
 resource "terraform_data" "z" {{
   count = {z}
-  input = {{ account = terraform_data.a[count.index % {a}].id, name = "z${{count.index}}.bench.example", paused = var.paused }}
+  input = {{ account = terraform_data.a[count.index % {a}].id, name = "z${{count.index}}.bench-example.com", paused = var.paused }}
 }}
 
 resource "terraform_data" "zs" {{

@@ -103,16 +103,25 @@ pub fn init(module: &'static str, targets: &[&str]) {
         .ok()
         .filter(|l| ["trace", "debug", "info", "warn", "error"].contains(&l.as_str()))
         .unwrap_or_else(|| "warn".into());
-    let mut directives: Vec<String> = std::iter::once("tfplugin")
-        .chain(targets.iter().copied())
-        .map(|t| format!("{t}={level}"))
-        .collect();
-    directives.push("warn".into());
-    let filter = tracing_subscriber::EnvFilter::new(directives.join(","));
-    let _ = tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_env_filter(filter)
-        .event_format(HclogJson { module })
+    let level: tracing::Level = level.parse().unwrap_or(tracing::Level::WARN);
+    // Targets, not EnvFilter: the same target=level rules without a regex
+    // engine in the binary.
+    let filter = tracing_subscriber::filter::Targets::new()
+        .with_default(tracing::Level::WARN)
+        .with_targets(
+            std::iter::once("tfplugin")
+                .chain(targets.iter().copied())
+                .map(|t| (t.to_string(), level)),
+        );
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    let _ = tracing_subscriber::registry()
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(std::io::stderr)
+                .event_format(HclogJson { module }),
+        )
+        .with(filter)
         .try_init();
 }
 

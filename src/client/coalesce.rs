@@ -23,7 +23,7 @@
 //! GET (a page that shifted while it was read must not make an object look
 //! deleted); only its 404 reads as gone.
 
-use super::{ApiError, Client, ErrorKind, Page};
+use super::{ApiError, Client, ErrorKind};
 use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -72,8 +72,9 @@ struct Known {
     /// From the first page's `result_info`.
     total_pages: Option<u64>,
     pages: BTreeSet<u64>,
-    /// Objects by id, from the pages fetched.
-    objects: HashMap<String, Value>,
+    /// Objects by id, from the pages fetched, as compact JSON: a fifth of
+    /// the memory of a parsed `Value`, and parsed again only when read.
+    objects: HashMap<String, Box<str>>,
     complete: bool,
     /// The list failed (e.g. the credentials may not list): singles only.
     unusable: bool,
@@ -88,7 +89,7 @@ pub struct Coalescer {
 
 /// Where a read is answered from.
 enum Answer {
-    Found(Value),
+    Found(Box<str>),
     /// Not in the complete list: confirm with a single GET.
     Missing,
     Single,
@@ -132,9 +133,9 @@ impl Client {
         id: &str,
         collection: Collection,
     ) -> Result<Option<T>, ApiError> {
-        let decode = |v: Value| {
+        let decode = |json: Box<str>| {
             let request = format!("GET {}", single.unwrap_or(&collection.path));
-            serde_json::from_value(v).map(Some).map_err(|e| {
+            serde_json::from_str(&json).map(Some).map_err(|e| {
                 ApiError::new(
                     request,
                     ErrorKind::Decode,
@@ -231,23 +232,31 @@ impl Client {
                 ],
                 None => Vec::new(),
             };
+            // Each page is made compact as soon as it arrives, so that the
+            // pages fetched at once are never all held parsed.
             self.call::<(), Vec<Value>>(Method::GET, &collection.path, &query, None, None)
                 .await
-                .map(|got| (page, got))
+                .map(|got| {
+                    let objects: Vec<(String, Box<str>)> = got
+                        .result
+                        .into_iter()
+                        .filter_map(|object| {
+                            let id = object.get(collection.key)?.as_str()?.to_string();
+                            Some((id, object.to_string().into_boxed_str()))
+                        })
+                        .collect();
+                    (page, got.info, objects)
+                })
         };
         let got = futures::future::try_join_all(pages.iter().map(|&page| fetch(page))).await?;
-        for (page, Page { result, info }) in got {
+        for (page, info, objects) in got {
             let total = match (collection.per_page, &info) {
                 (Some(_), Some(info)) => info.total_pages.unwrap_or(1).max(1),
                 _ => 1,
             };
             known.total_pages = Some(total);
             known.pages.insert(page);
-            for object in result {
-                if let Some(id) = object.get(collection.key).and_then(Value::as_str) {
-                    known.objects.insert(id.to_string(), object.clone());
-                }
-            }
+            known.objects.extend(objects);
             known.complete = (1..=total).all(|p| known.pages.contains(&p));
         }
         tracing::debug!(list = %collection.path, pages = ?pages, objects = known.objects.len(), complete = known.complete, "read through the list");
