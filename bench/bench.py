@@ -626,7 +626,7 @@ def _load_worker(args):
 def bench_sim(sim: Sim, seconds: float, clients: int) -> dict:
     sim.admin("POST", "/__sim/reset")
     account = sim.api_call("POST", "/accounts", {"name": "throughput", "type": "standard"})
-    zone = sim.api_call("POST", "/zones", {"name": "throughput.example", "account": {"id": account["id"]}, "type": "full"})
+    zone = sim.api_call("POST", "/zones", {"name": "throughput-bench.com", "account": {"id": account["id"]}, "type": "full"})
     path = f"/client/v4/zones/{zone['id']}"
     out = {}
     for c in sorted({1, clients}):
@@ -889,6 +889,9 @@ def main():
         sim.stop()
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
+        if args.json:
+            # Also when a later part failed: what was measured is kept.
+            args.json.write_text(json.dumps(res, indent=2))
     res["load_after"] = loadavg()
     res["wall_s"] = time.perf_counter() - started
     res.setdefault("terraform", [])
