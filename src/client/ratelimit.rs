@@ -155,9 +155,25 @@ impl RateGate {
         else {
             return;
         };
+        let resets_at = now + Duration::from_secs(reset);
         let mut s = self.lock();
-        s.left = Some(left);
-        s.resets_at = Some(now + Duration::from_secs(reset));
+        // Answers arrive out of order: within one window, what is left only
+        // shrinks, so a late answer must not restore what others used. A
+        // reading is of the same window when its reset is not clearly later
+        // (`t` is in whole seconds, rounded up).
+        let same_window = s
+            .resets_at
+            .is_some_and(|old| old > now && resets_at <= old + Duration::from_secs(1));
+        match (same_window, s.left, s.resets_at) {
+            (true, Some(old_left), Some(old_reset)) => {
+                s.left = Some(old_left.min(left));
+                s.resets_at = Some(old_reset.max(resets_at));
+            }
+            _ => {
+                s.left = Some(left);
+                s.resets_at = Some(resets_at);
+            }
+        }
     }
 
     /// A request was turned away (429): every request waits `retry_after`.
@@ -180,6 +196,25 @@ mod tests {
             Some((9, 1))
         );
         assert_eq!(parse_ratelimit("garbage"), None);
+    }
+
+    #[test]
+    fn a_late_answer_does_not_give_back_what_others_used() {
+        let gate = Arc::new(RateGate::default());
+        let now = Instant::now();
+        let reading = |r: u64, t: u64| {
+            let mut headers = HeaderMap::new();
+            let value = format!("\"default\";r={r};t={t}");
+            headers.insert("ratelimit", value.parse().unwrap());
+            headers
+        };
+        gate.observe(&reading(1, 2), now);
+        // The answer to the window's first request, observed last.
+        gate.observe(&reading(3, 2), now + Duration::from_millis(5));
+        assert_eq!(gate.lock().left, Some(1));
+        // The next window's first answer starts afresh.
+        gate.observe(&reading(3, 2), now + Duration::from_millis(2100));
+        assert_eq!(gate.lock().left, Some(3));
     }
 
     #[test]
