@@ -161,6 +161,32 @@ struct PausedBody {
     paused: bool,
 }
 
+/// A PATCH of a zone that exists, its answer merged into `state`. When it
+/// fails, `state` goes back with the error: Terraform keeps the zone
+/// (tainted) with what earlier steps changed, rather than lose it.
+async fn patch_keeping(
+    client: &Client,
+    id: &str,
+    body: &impl Serialize,
+    doing: &str,
+    mut state: Zone,
+) -> OpResult<Zone, Zone> {
+    match client
+        .patch::<_, ApiZone>(&path(id), body)
+        .await
+        .context(|| format!("{doing} zone {id}"))
+    {
+        Ok(z) => {
+            state.merge(z);
+            Ok(state)
+        }
+        Err(d) => Err(Failure {
+            diags: d.into(),
+            state: Some(state),
+        }),
+    }
+}
+
 #[derive(Serialize)]
 struct VanityBody<'a> {
     /// `[]` removes them.
@@ -377,42 +403,23 @@ impl Resource for ZoneResource {
         state.merge(created);
         if planned.paused == Some(true) {
             let id = state_id(Self::TYPE_NAME, &state.id)?.to_string();
-            match client
-                .patch::<_, ApiZone>(&path(&id), &PausedBody { paused: true })
-                .await
-                .context(|| format!("pausing zone {id}"))
-            {
-                Ok(z) => state.merge(z),
-                // The zone exists: keep it in state (tainted) rather than lose it.
-                Err(d) => {
-                    return Err(Failure {
-                        diags: d.into(),
-                        state: Some(state),
-                    })
-                }
-            }
+            state =
+                patch_keeping(client, &id, &PausedBody { paused: true }, "pausing", state).await?;
         }
         // Refused at plan when known then; a value known only now is tried.
         if let Some(names) = &planned.vanity_name_servers {
             let id = state_id(Self::TYPE_NAME, &state.id)?.to_string();
-            match client
-                .patch::<_, ApiZone>(
-                    &path(&id),
-                    &VanityBody {
-                        vanity_name_servers: names,
-                    },
-                )
-                .await
-                .context(|| format!("setting the vanity nameservers of zone {id}"))
-            {
-                Ok(z) => state.merge(z),
-                Err(d) => {
-                    return Err(Failure {
-                        diags: d.into(),
-                        state: Some(state),
-                    })
-                }
-            }
+            let body = VanityBody {
+                vanity_name_servers: names,
+            };
+            state = patch_keeping(
+                client,
+                &id,
+                &body,
+                "setting the vanity nameservers of",
+                state,
+            )
+            .await?;
         }
         Ok(state)
     }
@@ -440,26 +447,18 @@ impl Resource for ZoneResource {
             state.merge(z);
         }
         if planned.vanity_name_servers != prior.vanity_name_servers {
-            let names = planned.vanity_name_servers.as_deref().unwrap_or_default();
-            match client
-                .patch::<_, ApiZone>(
-                    &path(&id),
-                    &VanityBody {
-                        vanity_name_servers: names,
-                    },
-                )
-                .await
-                .context(|| format!("setting the vanity nameservers of zone {id}"))
-            {
-                Ok(z) => state.merge(z),
-                // What the first PATCH changed is kept.
-                Err(d) => {
-                    return Err(Failure {
-                        diags: d.into(),
-                        state: Some(state),
-                    })
-                }
-            }
+            let body = VanityBody {
+                vanity_name_servers: planned.vanity_name_servers.as_deref().unwrap_or_default(),
+            };
+            // What the first PATCH changed is kept.
+            state = patch_keeping(
+                client,
+                &id,
+                &body,
+                "setting the vanity nameservers of",
+                state,
+            )
+            .await?;
         }
         Ok(state)
     }
