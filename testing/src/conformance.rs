@@ -412,6 +412,29 @@ impl Definition {
             .collect()
     }
 
+    /// A list of key-only operations as the provider and the simulator
+    /// write them, `(method, /template)` with `*` for every method, in the
+    /// terms of [`Definition::key_only`]: `*` stands for the methods the
+    /// definition documents for the key only on that path. Panics on a
+    /// path for which it documents none.
+    pub fn expand_key_only(&self, list: &[(&str, &str)]) -> BTreeSet<(String, String)> {
+        let documented = self.key_only();
+        list.iter()
+            .flat_map(|(method, template)| {
+                let methods: Vec<String> = match *method {
+                    "*" => documented
+                        .iter()
+                        .filter(|(_, t)| t == template)
+                        .map(|(m, _)| m.clone())
+                        .collect(),
+                    m => vec![m.to_string()],
+                };
+                assert!(!methods.is_empty(), "{template} is not in the definition");
+                methods.into_iter().map(|m| (m, template.to_string()))
+            })
+            .collect()
+    }
+
     fn operation(&self, method: &str, path: &str) -> Option<&Operation> {
         let path = segments(path);
         self.operations
