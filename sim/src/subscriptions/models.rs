@@ -241,6 +241,15 @@ fn no_zone_subscription() -> ApiError {
     )
 }
 
+/// The index of the zone's subscription record; 404 / 1207 if none.
+fn find_zone_subscription(state: &SimState, zone_id: &str) -> Result<usize, ApiError> {
+    state
+        .zone_subscriptions
+        .iter()
+        .position(|s| s.owner_id == zone_id)
+        .ok_or_else(no_zone_subscription)
+}
+
 fn find_account_subscription<'a>(
     state: &'a SimState,
     account_id: &str,
@@ -285,12 +294,8 @@ pub fn zone_subscription(
     zone_id: &str,
 ) -> Result<Value, ApiError> {
     caller.check_zone(state, zone_id)?;
-    let sub = state
-        .zone_subscriptions
-        .iter()
-        .find(|s| s.owner_id == zone_id)
-        .ok_or_else(no_zone_subscription)?;
-    Ok(render(sub))
+    let index = find_zone_subscription(state, zone_id)?;
+    Ok(render(&state.zone_subscriptions[index]))
 }
 
 /// Creates the record; 400 / 1205 if one exists.
@@ -325,11 +330,7 @@ pub fn update_zone_subscription(
     request: SubscriptionRequest,
 ) -> Result<Value, ApiError> {
     caller.check_zone(state, zone_id)?;
-    let index = state
-        .zone_subscriptions
-        .iter()
-        .position(|s| s.owner_id == zone_id)
-        .ok_or_else(no_zone_subscription)?;
+    let index = find_zone_subscription(state, zone_id)?;
     let updated = apply_request(
         request,
         Some(&state.zone_subscriptions[index]),
@@ -436,11 +437,7 @@ pub fn delete_zone_subscription(
     zone_id: &str,
 ) -> Result<Value, ApiError> {
     caller.check_zone(state, zone_id)?;
-    let index = state
-        .zone_subscriptions
-        .iter()
-        .position(|s| s.owner_id == zone_id)
-        .ok_or_else(no_zone_subscription)?;
+    let index = find_zone_subscription(state, zone_id)?;
     let removed = state.zone_subscriptions.remove(index);
     Ok(json!({ "subscription_id": removed.id }))
 }
