@@ -49,23 +49,7 @@ fn main() -> ExitCode {
 
 fn serve() -> ExitCode {
     tfplugin::logging::init("cftenant", &["cftenant", "terraform_provider_cftenant"]);
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("cannot start the async runtime: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    match runtime.block_on(tfplugin::server::serve(CftenantProvider::default())) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("{e}");
-            ExitCode::FAILURE
-        }
-    }
+    tfplugin::server::run(CftenantProvider::default())
 }
 
 fn generate_docs(dir: &Path, examples_dir: &Path, check: bool) -> ExitCode {

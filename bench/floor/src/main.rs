@@ -154,21 +154,5 @@ impl ProviderDefinition for Floor {
 
 fn main() -> ExitCode {
     tfplugin::logging::init("cftenant", &["terraform_provider_cftenant_floor"]);
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("cannot start the async runtime: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    match runtime.block_on(tfplugin::server::serve(Floor(CftenantProvider::plugin()))) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("{e}");
-            ExitCode::FAILURE
-        }
-    }
+    tfplugin::server::run(Floor(CftenantProvider::plugin()))
 }

@@ -20,6 +20,29 @@ use tokio::sync::{mpsc, watch};
 use tonic::transport::server::Connected;
 use tonic::{Request, Response, Status};
 
+/// A provider binary's `main`: serves `provider` on a single-threaded
+/// runtime (a plugin waits on I/O; threads would only add wake-ups), and
+/// says on stderr why it could not.
+pub fn run<P: ProviderDefinition>(provider: P) -> std::process::ExitCode {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("cannot start the async runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(serve(provider)) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
 /// Runs the provider as a Terraform plugin until Terraform shuts it down.
 pub async fn serve<P: ProviderDefinition>(provider: P) -> anyhow::Result<()> {
     handshake::check_cookie(std::env::var(handshake::MAGIC_COOKIE_KEY).ok().as_deref())
