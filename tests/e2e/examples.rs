@@ -134,17 +134,7 @@ fn quickstart_with_the_global_key_under_strict_authentication() {
         text.contains("CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY"),
         "{text}"
     );
-    ctx.ws.env_remove("CLOUDFLARE_API_TOKEN");
-    ctx.ws.extra_env = vec![
-        (
-            "CLOUDFLARE_EMAIL".into(),
-            cftenant_testing::ADMIN_EMAIL.into(),
-        ),
-        (
-            "CLOUDFLARE_API_KEY".into(),
-            cftenant_testing::ADMIN_KEY.into(),
-        ),
-    ];
+    ctx.ws.use_global_key();
     ctx.ws.apply();
     ctx.ws.assert_plan_empty();
     assert_eq!(ctx.sim.objects("accounts").len(), 1);

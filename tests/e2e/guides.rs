@@ -38,17 +38,7 @@ fn blocks(guide: &str) -> Vec<String> {
 /// simulator enforcing the definition's schemes, as the guides advise.
 fn with_global_key() -> Ctx {
     let mut ctx = Ctx::with_sim_args(&["--strict-auth", "--allow-auto-accept-invites"]);
-    ctx.ws.env_remove("CLOUDFLARE_API_TOKEN");
-    ctx.ws.extra_env = vec![
-        (
-            "CLOUDFLARE_EMAIL".into(),
-            cftenant_testing::ADMIN_EMAIL.into(),
-        ),
-        (
-            "CLOUDFLARE_API_KEY".into(),
-            cftenant_testing::ADMIN_KEY.into(),
-        ),
-    ];
+    ctx.ws.use_global_key();
     ctx
 }
 

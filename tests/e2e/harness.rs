@@ -80,6 +80,23 @@ impl Workspace {
         self.removed_env.retain(|n| n != name);
     }
 
+    /// Authenticates as the tenant administrator with email and global
+    /// API key (`CLOUDFLARE_EMAIL`, `CLOUDFLARE_API_KEY`) instead of the
+    /// harness's API token.
+    pub fn use_global_key(&mut self) {
+        self.env_remove("CLOUDFLARE_API_TOKEN");
+        self.extra_env = vec![
+            (
+                "CLOUDFLARE_EMAIL".into(),
+                cftenant_testing::ADMIN_EMAIL.into(),
+            ),
+            (
+                "CLOUDFLARE_API_KEY".into(),
+                cftenant_testing::ADMIN_KEY.into(),
+            ),
+        ];
+    }
+
     /// Replaces the configuration with a file from tests/e2e/testdata (plus
     /// the shared provider block).
     pub fn use_config(&self, name: &str) {
