@@ -291,22 +291,22 @@ async fn black_hole() -> String {
 }
 
 fn client_for(base_url: String, max_retries: u32, timeout: Duration, stop: StopSignal) -> Client {
-    Client::new(
-        ClientConfig {
-            base_url,
-            auth: Auth::Token("sim-token".into()),
-            retry: RetryPolicy {
-                max_retries,
-                base: Duration::from_millis(10),
-                cap: Duration::from_millis(50),
-                max_wait: Duration::from_secs(300),
-            },
-            request_timeout: timeout,
-            coalesce_reads: true,
+    Client::new(config_for(base_url, max_retries, timeout), stop).unwrap()
+}
+
+fn config_for(base_url: String, max_retries: u32, timeout: Duration) -> ClientConfig {
+    ClientConfig {
+        base_url,
+        auth: Auth::Token("sim-token".into()),
+        retry: RetryPolicy {
+            max_retries,
+            base: Duration::from_millis(10),
+            cap: Duration::from_millis(50),
+            max_wait: Duration::from_secs(300),
         },
-        stop,
-    )
-    .unwrap()
+        request_timeout: timeout,
+        coalesce_reads: true,
+    }
 }
 
 #[tokio::test]
@@ -436,4 +436,149 @@ async fn the_announced_budget_is_not_overrun() {
         "nine requests at four per two seconds wait for a reset: {:?}",
         started.elapsed()
     );
+}
+
+const ADMIN_ROLE: &str = "05784afa30c1afe1440e79d9351c7430";
+
+/// `n` accounts with one member each, made through the API: `(account id,
+/// member id)`.
+async fn accounts_with_a_member(client: &Client, n: usize) -> Vec<(String, String)> {
+    let mut estate = Vec::new();
+    for i in 0..n {
+        let account: Value = client
+            .post("/accounts", &json!({"name": format!("Ahead {i}")}))
+            .await
+            .unwrap();
+        let account_id = account["id"].as_str().unwrap().to_string();
+        let member: Value = client
+            .post(
+                &format!("/accounts/{account_id}/members"),
+                &json!({"email": format!("ops{i}@example.com"), "roles": [ADMIN_ROLE]}),
+            )
+            .await
+            .unwrap();
+        estate.push((account_id, member["id"].as_str().unwrap().to_string()));
+    }
+    estate
+}
+
+/// A client of a new provider process (nothing read yet).
+fn fresh_client(sim: &Sim, coalesce_reads: bool) -> Client {
+    let mut config = config_for(sim.base_url.clone(), 4, Duration::from_secs(5));
+    config.coalesce_reads = coalesce_reads;
+    Client::new(config, StopSignal::default()).unwrap()
+}
+
+async fn read_account(client: &Client, id: &str) {
+    let state = Account {
+        id: Some(id.into()),
+        ..account("Ahead")
+    };
+    let read = AccountResource.read(client, state).await;
+    assert!(matches!(read, Ok(Some(_))), "account {id} reads");
+}
+
+async fn read_member(client: &Client, account_id: &str, id: &str) -> Option<AccountMember> {
+    let state = AccountMember {
+        id: Some(id.into()),
+        account_id: account_id.into(),
+        email: "ops@example.com".into(),
+        roles: Some(vec![ADMIN_ROLE.into()]),
+        ..Default::default()
+    };
+    match AccountMemberResource.read(client, state).await {
+        Ok(read) => read,
+        Err(e) => panic!("member {id} reads: {:?}", e.diags),
+    }
+}
+
+/// Member reads made by the simulator: (one by one, whole lists).
+fn member_requests(sim: &Sim) -> (u64, u64) {
+    (
+        sim.requests("GET /accounts/{account_id}/members/{member_id}"),
+        sim.requests("GET /accounts/{account_id}/members"),
+    )
+}
+
+/// Once the members of one account are read, the members of the next
+/// account read are fetched ahead, and answer its read exactly as a single
+/// GET would: one request per account either way.
+#[tokio::test]
+async fn members_read_ahead_answer_their_reads_as_single_reads_do() {
+    let sim = Sim::start(&[]);
+    let estate = accounts_with_a_member(&client(&sim, 4, StopSignal::default()), 8).await;
+    let one_by_one = fresh_client(&sim, false);
+    let mut expected = Vec::new();
+    for (account, member) in &estate {
+        expected.push(read_member(&one_by_one, account, member).await);
+    }
+    let (singles, lists) = member_requests(&sim);
+    assert_eq!((singles, lists), (8, 0));
+
+    let client = fresh_client(&sim, true);
+    for (account, _) in &estate {
+        read_account(&client, account).await;
+    }
+    let mut got = Vec::new();
+    for (account, member) in &estate {
+        got.push(read_member(&client, account, member).await);
+    }
+    assert_eq!(got, expected);
+    let (singles_now, lists_now) = member_requests(&sim);
+    assert_eq!(
+        (singles_now - singles, lists_now - lists),
+        (3, 5),
+        "one request per account: the first alone, then two read ahead, then one more per two reads"
+    );
+}
+
+/// Reads ahead are bounded by the reads they follow: two, plus one for
+/// every two reads. With two accounts' members read, three more accounts'
+/// lists were fetched (for nothing, here), no more.
+#[tokio::test]
+async fn reads_ahead_are_two_plus_one_per_two_reads() {
+    let sim = Sim::start(&[]);
+    let estate = accounts_with_a_member(&client(&sim, 4, StopSignal::default()), 8).await;
+    let client = fresh_client(&sim, true);
+    for (account, _) in &estate {
+        read_account(&client, account).await;
+    }
+    for (account, member) in [&estate[0], &estate[7]] {
+        assert!(read_member(&client, account, member).await.is_some());
+    }
+    // What was started in the background has long finished on loopback.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(member_requests(&sim), (2, 3));
+}
+
+/// A write forgets what was read ahead: the read after it asks again and
+/// sees the write.
+#[tokio::test]
+async fn a_write_forgets_what_was_read_ahead() {
+    let sim = Sim::start(&[]);
+    let estate = accounts_with_a_member(&client(&sim, 4, StopSignal::default()), 3).await;
+    let client = fresh_client(&sim, true);
+    for (account, _) in &estate {
+        read_account(&client, account).await;
+    }
+    let (first_account, first_member) = &estate[0];
+    read_member(&client, first_account, first_member).await;
+    // The members of the second account are being read ahead; now a write.
+    let (account, member) = &estate[1];
+    let other_role = "1bdae932431dce82aa4498b71c2d9e1a";
+    let _: Value = client
+        .put(
+            &format!("/accounts/{account}/members/{member}"),
+            &json!({"roles": [{"id": other_role}]}),
+        )
+        .await
+        .unwrap();
+    let singles = member_requests(&sim).0;
+    let got = read_member(&client, account, member).await;
+    assert_eq!(member_requests(&sim).0, singles + 1, "asked again");
+    assert_eq!(
+        got,
+        read_member(&fresh_client(&sim, false), account, member).await
+    );
+    assert_eq!(got.unwrap().roles, Some(vec![other_role.to_string()]));
 }

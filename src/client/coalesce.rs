@@ -1,5 +1,5 @@
 //! Many reads of one kind answered by its list endpoint, when that is
-//! cheaper.
+//! cheaper; and reads made ahead of Terraform, when they are sure to come.
 //!
 //! Terraform reads every resource on its own (`ReadResource`), so an estate
 //! of 400 accounts costs 400 `GET /accounts/{id}`: past Cloudflare's budget
@@ -22,14 +22,40 @@
 //! write. An object missing from a complete list is confirmed with a single
 //! GET (a page that shifted while it was read must not make an object look
 //! deleted); only its 404 reads as gone.
+//!
+//! Some reads cannot be coalesced: the members of an account are one list
+//! per account, and a zone's plan has no list at all. Each waits for its
+//! parent (the account, the zone) and then holds one of Terraform's
+//! `-parallelism` slots for a round trip, so they set the pace of a large
+//! plan. Those are read ahead ([`Children`]): once this run reads the
+//! children of some parent, the children of the other parents it has read
+//! are fetched in the background, at most [`AHEAD_IN_FLIGHT`] at a time, and
+//! answer Terraform's reads when they come. Which parents have children in
+//! the configuration is unknown until the end (Terraform waits for every
+//! instance of a parent resource, then reaches the children in no
+//! particular order), so a read ahead may be a request spent for nothing.
+//! The cost is bounded: the reads ahead of one kind number at most
+//! [`AHEAD_START`] plus one for every [`READS_PER_READ_AHEAD`] reads of that
+//! kind. An estate whose parents all have children then plans in about the
+//! time its requests take (BENCHMARKS.md); one where few have pays at most
+//! half as many requests again as its reads of children. A read arriving
+//! while its own read ahead is in flight waits for it rather than asking
+//! twice; a read ahead that fails is dropped, and the read asks for itself.
 
 use super::{ApiError, Client, ErrorKind};
 use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
-use tokio::sync::Mutex;
+use tokio::sync::{Mutex, OwnedMutexGuard};
+
+/// Reads made ahead of Terraform in flight at once, beside Terraform's own.
+pub const AHEAD_IN_FLIGHT: usize = 16;
+/// Reads ahead of one kind, at most: this many,
+pub const AHEAD_START: usize = 2;
+/// plus one for every this many reads of that kind.
+pub const READS_PER_READ_AHEAD: usize = 2;
 
 /// A list endpoint that answers single reads.
 pub struct Collection {
@@ -64,6 +90,41 @@ impl Collection {
     }
 }
 
+/// Reads of one kind, each of the children of one parent that Terraform
+/// reads first: the members of an account, the plan of a zone. `F` is what
+/// the read of one parent's children fetches first: a [`Collection`] (its
+/// list; read with [`Client::read_child`]) or the path of one object (read
+/// with [`Client::get_child`]).
+pub struct Children<F: 'static> {
+    /// What they are, for the log: e.g. `member lists`.
+    pub name: &'static str,
+    /// The collection whose reads name the parents: `/accounts`, `/zones`.
+    pub parents: &'static str,
+    pub of: fn(&str) -> F,
+}
+
+/// A kind of children, whatever they are fetched as.
+#[derive(Clone, Copy)]
+enum Kind {
+    Lists(&'static Children<Collection>),
+    Objects(&'static Children<String>),
+}
+
+impl Kind {
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Lists(c) => c.name,
+            Kind::Objects(c) => c.name,
+        }
+    }
+    fn parents(self) -> &'static str {
+        match self {
+            Kind::Lists(c) => c.parents,
+            Kind::Objects(c) => c.parents,
+        }
+    }
+}
+
 /// What this run knows of one collection.
 #[derive(Default)]
 struct Known {
@@ -80,11 +141,56 @@ struct Known {
     unusable: bool,
 }
 
-/// The collections of this run; forgotten on every write.
+impl Known {
+    fn untouched(&self) -> bool {
+        self.singles == 0 && self.pages.is_empty() && !self.unusable
+    }
+}
+
+/// A GET made ahead: its result as compact JSON, or the API's "not found"
+/// (which the read interprets: a zone without a plan record, say). Taken
+/// by the first read of it.
+type Slot = Option<Result<Box<str>, ApiError>>;
+
+/// How far the reads of one kind have been read ahead.
+struct Ahead {
+    kind: Kind,
+    /// Parents whose children were read.
+    seen: HashSet<String>,
+    /// Parents whose children were read ahead.
+    fetched: HashSet<String>,
+    /// How many of the parents (in the order they were read) were looked at.
+    cursor: usize,
+}
+
+/// What one run knows; replaced on every write.
+#[derive(Default)]
+struct Run {
+    collections: HashMap<String, Arc<Mutex<Known>>>,
+    slots: HashMap<String, Arc<Mutex<Slot>>>,
+    /// Ids found through each collection, in the order they were read.
+    found: HashMap<String, Vec<String>>,
+    ahead: HashMap<&'static str, Ahead>,
+    in_flight: usize,
+}
+
+type SharedRun = Arc<std::sync::Mutex<Run>>;
+
+fn lock(run: &SharedRun) -> std::sync::MutexGuard<'_, Run> {
+    run.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// A read ahead, started: it holds the lock its own read would wait on.
+enum Started {
+    List(Collection, OwnedMutexGuard<Known>),
+    Object(String, OwnedMutexGuard<Slot>),
+}
+
+/// The lists and reads ahead of this run; forgotten on every write.
 #[derive(Default)]
 pub struct Coalescer {
     enabled: bool,
-    collections: std::sync::Mutex<HashMap<String, Arc<Mutex<Known>>>>,
+    run: std::sync::Mutex<SharedRun>,
 }
 
 /// Where a read is answered from.
@@ -103,22 +209,80 @@ impl Coalescer {
         }
     }
 
-    /// Forgets every list: called around every write, so that nothing
-    /// read afterwards predates it.
+    /// Forgets every list and read ahead: called around every write, so
+    /// that nothing read afterwards predates it. Reads ahead still in
+    /// flight finish into the run they were started in.
     pub fn forget(&self) {
-        self.collections
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clear();
+        *self.run.lock().unwrap_or_else(|p| p.into_inner()) = SharedRun::default();
+    }
+
+    fn run(&self) -> SharedRun {
+        self.run.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
     fn known(&self, path: &str) -> Arc<Mutex<Known>> {
-        self.collections
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
+        lock(&self.run())
+            .collections
             .entry(path.to_string())
             .or_default()
             .clone()
+    }
+}
+
+impl Run {
+    /// Reads ahead to start now: for each kind, the next parents read
+    /// whose children were neither read nor read ahead, within the
+    /// allowance of its kind and while fewer than [`AHEAD_IN_FLIGHT`] are in
+    /// flight.
+    fn next_reads_ahead(&mut self) -> Vec<Started> {
+        let mut started = Vec::new();
+        let Run {
+            collections,
+            slots,
+            found,
+            ahead,
+            in_flight,
+        } = self;
+        for ahead in ahead.values_mut() {
+            let Some(parents) = found.get(ahead.kind.parents()) else {
+                continue;
+            };
+            while *in_flight < AHEAD_IN_FLIGHT
+                && ahead.fetched.len() < AHEAD_START + ahead.seen.len() / READS_PER_READ_AHEAD
+                && ahead.cursor < parents.len()
+            {
+                let parent = &parents[ahead.cursor];
+                ahead.cursor += 1;
+                if ahead.seen.contains(parent) || !ahead.fetched.insert(parent.clone()) {
+                    continue;
+                }
+                // The lock is taken here, so that a read arriving before the
+                // task runs waits for it; one already being read is left.
+                let read = match ahead.kind {
+                    Kind::Lists(children) => {
+                        let list = (children.of)(parent);
+                        let known = collections.entry(list.path.clone()).or_default();
+                        match known.clone().try_lock_owned() {
+                            Ok(known) if known.untouched() => Some(Started::List(list, known)),
+                            _ => None,
+                        }
+                    }
+                    Kind::Objects(children) => {
+                        let path = (children.of)(parent);
+                        let slot = slots.entry(path.clone()).or_default();
+                        match slot.clone().try_lock_owned() {
+                            Ok(slot) if slot.is_none() => Some(Started::Object(path, slot)),
+                            _ => None,
+                        }
+                    }
+                };
+                if let Some(read) = read {
+                    *in_flight += 1;
+                    started.push(read);
+                }
+            }
+        }
+        started
     }
 }
 
@@ -133,28 +297,146 @@ impl Client {
         id: &str,
         collection: Collection,
     ) -> Result<Option<T>, ApiError> {
-        let decode = |json: Box<str>| {
-            let request = format!("GET {}", single.unwrap_or(&collection.path));
-            serde_json::from_str(&json).map(Some).map_err(|e| {
-                ApiError::new(
-                    request,
-                    ErrorKind::Decode,
-                    format!("unexpected response shape: {e}"),
-                )
-            })
+        let found = self.read_json(single, id, &collection).await?;
+        if found.is_some() && self.coalescer.enabled {
+            self.note_found(&collection.path, id);
+        }
+        let request = format!("GET {}", single.unwrap_or(&collection.path));
+        found.map(|json| decode(&request, &json)).transpose()
+    }
+
+    /// [`read_one`](Self::read_one) of a child of `parent`, read ahead when
+    /// the children of other parents were read.
+    pub async fn read_child<T: DeserializeOwned>(
+        &self,
+        children: &'static Children<Collection>,
+        parent: &str,
+        single: Option<&str>,
+        id: &str,
+    ) -> Result<Option<T>, ApiError> {
+        self.note_child_read(Kind::Lists(children), parent);
+        self.read_one(single, id, (children.of)(parent)).await
+    }
+
+    /// GET the one child of `parent`, answered by its read ahead when one
+    /// was made.
+    pub async fn get_child<T: DeserializeOwned>(
+        &self,
+        children: &'static Children<String>,
+        parent: &str,
+    ) -> Result<T, ApiError> {
+        let path = (children.of)(parent);
+        if !self.coalescer.enabled {
+            return self.get(&path).await;
+        }
+        self.note_child_read(Kind::Objects(children), parent);
+        let slot = lock(&self.coalescer.run()).slots.get(&path).cloned();
+        let made_ahead = match slot {
+            Some(slot) => slot.lock().await.take(),
+            None => None,
         };
+        match made_ahead {
+            Some(Ok(json)) => decode(&format!("GET {path}"), &json),
+            Some(Err(not_found)) => Err(not_found),
+            None => self.get(&path).await,
+        }
+    }
+
+    async fn read_json(
+        &self,
+        single: Option<&str>,
+        id: &str,
+        collection: &Collection,
+    ) -> Result<Option<Box<str>>, ApiError> {
         let Some(single) = single else {
-            return match self.answer_through_list(&collection, id, true).await? {
-                Answer::Found(v) => decode(v),
+            return match self.answer_through_list(collection, id, true).await? {
+                Answer::Found(v) => Ok(Some(v)),
                 Answer::Missing | Answer::Single => Ok(None),
             };
         };
-        if !self.coalescer.enabled {
-            return self.get_if_exists(single).await;
+        let answer = if self.coalescer.enabled {
+            self.answer_through_list(collection, id, false).await?
+        } else {
+            Answer::Single
+        };
+        match answer {
+            Answer::Found(v) => Ok(Some(v)),
+            Answer::Missing | Answer::Single => Ok(self
+                .get_if_exists::<Value>(single)
+                .await?
+                .map(|v| v.to_string().into_boxed_str())),
         }
-        match self.answer_through_list(&collection, id, false).await? {
-            Answer::Found(v) => decode(v),
-            Answer::Missing | Answer::Single => self.get_if_exists(single).await,
+    }
+
+    /// `id` exists: the children of it may be read ahead.
+    fn note_found(&self, collection: &str, id: &str) {
+        let run = self.coalescer.run();
+        let started = {
+            let mut state = lock(&run);
+            state
+                .found
+                .entry(collection.to_string())
+                .or_default()
+                .push(id.to_string());
+            state.next_reads_ahead()
+        };
+        self.start_reads_ahead(&run, started);
+    }
+
+    fn note_child_read(&self, kind: Kind, parent: &str) {
+        if !self.coalescer.enabled {
+            return;
+        }
+        let run = self.coalescer.run();
+        let started = {
+            let mut state = lock(&run);
+            let ahead = state.ahead.entry(kind.name()).or_insert_with(|| Ahead {
+                kind,
+                seen: HashSet::new(),
+                fetched: HashSet::new(),
+                cursor: 0,
+            });
+            ahead.seen.insert(parent.to_string());
+            state.next_reads_ahead()
+        };
+        self.start_reads_ahead(&run, started);
+    }
+
+    fn start_reads_ahead(&self, run: &SharedRun, started: Vec<Started>) {
+        for read in started {
+            let client = self.clone();
+            let run = run.clone();
+            tokio::spawn(async move {
+                client.read_ahead(read).await;
+                let started = {
+                    let mut state = lock(&run);
+                    state.in_flight -= 1;
+                    state.next_reads_ahead()
+                };
+                client.start_reads_ahead(&run, started);
+            });
+        }
+    }
+
+    async fn read_ahead(&self, read: Started) {
+        match read {
+            Started::List(list, mut known) => {
+                tracing::debug!(list = %list.path, "reading ahead of Terraform");
+                if let Err(e) = self.fetch_pages(&list, &[1], &mut known).await {
+                    tracing::debug!(list = %list.path, error = %e, "read ahead failed; the read will ask itself");
+                }
+            }
+            Started::Object(path, mut slot) => {
+                tracing::debug!(path, "reading ahead of Terraform");
+                *slot = match self.get::<Value>(&path).await {
+                    Ok(v) => Some(Ok(v.to_string().into_boxed_str())),
+                    Err(e) if e.is_not_found() => Some(Err(e)),
+                    Err(e) => {
+                        tracing::debug!(path, error = %e, "read ahead failed; the read will ask itself");
+                        None
+                    }
+                };
+            }
         }
     }
 
@@ -262,4 +544,14 @@ impl Client {
         tracing::debug!(list = %collection.path, pages = ?pages, objects = known.objects.len(), complete = known.complete, "read through the list");
         Ok(())
     }
+}
+
+fn decode<T: DeserializeOwned>(request: &str, json: &str) -> Result<T, ApiError> {
+    serde_json::from_str(json).map_err(|e| {
+        ApiError::new(
+            request.to_string(),
+            ErrorKind::Decode,
+            format!("unexpected response shape: {e}"),
+        )
+    })
 }

@@ -10,7 +10,7 @@ mod ratelimit;
 mod retry;
 
 pub use clock::{parse_stamp, ServerClock, Stamp};
-pub use coalesce::Collection;
+pub use coalesce::{Children, Collection};
 pub use envelope::{CfMessage, Envelope, ResultInfo};
 pub use error::{ApiError, ErrorKind, CREDENTIALS_ADVICE};
 pub use retry::RetryPolicy;

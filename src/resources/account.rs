@@ -187,8 +187,12 @@ impl Account {
     }
 }
 
+/// The accounts' list, which answers their reads (and names the parents of
+/// the reads made ahead of members and add-ons).
+pub(crate) const ACCOUNTS: &str = "/accounts";
+
 fn path(id: &str) -> String {
-    format!("/accounts/{id}")
+    format!("{ACCOUNTS}/{id}")
 }
 
 #[async_trait]
@@ -405,7 +409,7 @@ impl Resource for AccountResource {
     ) -> OpResult<Option<Account>, Account> {
         let id = state_id(Self::TYPE_NAME, &state.id)?.to_string();
         let Some(api) = client
-            .read_one::<ApiAccount>(Some(&path(&id)), &id, Collection::paged("/accounts", 50))
+            .read_one::<ApiAccount>(Some(&path(&id)), &id, Collection::paged(ACCOUNTS, 50))
             .await
             .context(|| format!("reading account {id}"))?
         else {

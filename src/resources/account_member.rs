@@ -11,8 +11,9 @@
 
 use crate::adopt::{Candidate, Creation, Origin};
 use crate::checks;
-use crate::client::{Client, Collection};
+use crate::client::{Children, Client, Collection};
 use crate::diagnostics::{import_not_found, parse_import_id, state_id, Context};
+use crate::resources::account::ACCOUNTS;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tfplugin::diag::{Diagnostic, Diagnostics};
@@ -172,6 +173,14 @@ impl AccountMember {
 fn path(account_id: &str, id: &str) -> String {
     format!("/accounts/{account_id}/members/{id}")
 }
+
+/// An account's members, one list per account: read ahead once the
+/// members of other accounts are read.
+static MEMBER_LISTS: Children<Collection> = Children {
+    name: "member lists",
+    parents: ACCOUNTS,
+    of: |account_id| Collection::paged(format!("/accounts/{account_id}/members"), 50),
+};
 
 /// Adds advice for the one refusal a user can act on from here.
 fn explain_create_error(planned: &AccountMember, mut d: Diagnostic) -> Diagnostic {
@@ -388,9 +397,9 @@ impl Resource for AccountMemberResource {
         mut state: AccountMember,
     ) -> OpResult<Option<AccountMember>, AccountMember> {
         let id = state_id(Self::TYPE_NAME, &state.id)?.to_string();
-        let members = Collection::paged(format!("/accounts/{}/members", state.account_id), 50);
+        let single = path(&state.account_id, &id);
         let found = client
-            .read_one::<ApiMember>(Some(&path(&state.account_id, &id)), &id, members)
+            .read_child::<ApiMember>(&MEMBER_LISTS, &state.account_id, Some(&single), &id)
             .await
             .context(|| format!("reading member {id} of account {}", state.account_id))?;
         Ok(found.map(|api| {

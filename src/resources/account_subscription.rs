@@ -4,8 +4,9 @@
 use super::subscription::{self, ApiSubscription, Terms};
 use crate::adopt::{Candidate, Creation, Origin};
 use crate::checks;
-use crate::client::{Client, Collection};
+use crate::client::{Children, Client, Collection};
 use crate::diagnostics::{import_not_found, parse_import_id, state_id, Context};
+use crate::resources::account::ACCOUNTS;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tfplugin::diag::{Diagnostic, Diagnostics};
@@ -27,6 +28,14 @@ fn collection(account_id: &str) -> String {
     format!("/accounts/{account_id}/subscriptions")
 }
 
+/// An account's add-ons, one list per account: read ahead once the add-ons
+/// of other accounts are read.
+static ADD_ON_LISTS: Children<Collection> = Children {
+    name: "add-on lists",
+    parents: ACCOUNTS,
+    of: |account_id| Collection::single_page(collection(account_id)),
+};
+
 fn item(account_id: &str, id: &str) -> String {
     format!("/accounts/{account_id}/subscriptions/{id}")
 }
@@ -40,7 +49,7 @@ async fn find(
     id: &str,
 ) -> Result<Option<ApiSubscription>, Diagnostic> {
     client
-        .read_one(None, id, Collection::single_page(collection(account_id)))
+        .read_child(&ADD_ON_LISTS, account_id, None, id)
         .await
         .context(|| format!("reading subscription {id} of account {account_id}"))
 }

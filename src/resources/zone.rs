@@ -219,8 +219,12 @@ impl Zone {
     }
 }
 
+/// The zones' list, which answers their reads (and names the parents of
+/// the reads made ahead of their plans).
+pub(crate) const ZONES: &str = "/zones";
+
 fn path(id: &str) -> String {
-    format!("/zones/{id}")
+    format!("{ZONES}/{id}")
 }
 
 #[async_trait]
@@ -427,7 +431,7 @@ impl Resource for ZoneResource {
     async fn read(&self, client: &Client, mut state: Zone) -> OpResult<Option<Zone>, Zone> {
         let id = state_id(Self::TYPE_NAME, &state.id)?.to_string();
         let found = client
-            .read_one::<ApiZone>(Some(&path(&id)), &id, Collection::paged("/zones", 50))
+            .read_one::<ApiZone>(Some(&path(&id)), &id, Collection::paged(ZONES, 50))
             .await
             .context(|| format!("reading zone {id}"))?;
         Ok(found.map(|api| {

@@ -12,8 +12,9 @@
 use super::subscription::{self, ApiSubscription, Terms};
 use crate::adopt::{Candidate, Creation, Origin};
 use crate::checks;
-use crate::client::{ApiError, Client};
+use crate::client::{ApiError, Children, Client};
 use crate::diagnostics::{import_not_found, parse_import_id, Context};
+use crate::resources::zone::ZONES;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tfplugin::diag::Diagnostics;
@@ -38,6 +39,14 @@ const FREE_PLAN: &str = "PARTNERS_FREE";
 fn path(zone_id: &str) -> String {
     format!("/zones/{zone_id}/subscription")
 }
+
+/// A zone's plan, one GET per zone: read ahead once the plans of other
+/// zones are read.
+static ZONE_PLANS: Children<String> = Children {
+    name: "zone plans",
+    parents: ZONES,
+    of: path,
+};
 
 fn no_record(e: &ApiError) -> bool {
     e.is_not_found() && e.has_code(NO_SUBSCRIPTION)
@@ -85,7 +94,10 @@ fn is_free(s: &ApiSubscription) -> bool {
 
 /// The zone's current plan; `Ok(None)` when the zone itself is gone.
 async fn read_terms(client: &Client, zone_id: &str) -> Result<Option<ApiSubscription>, ApiError> {
-    match client.get::<ApiSubscription>(&path(zone_id)).await {
+    match client
+        .get_child::<ApiSubscription>(&ZONE_PLANS, zone_id)
+        .await
+    {
         Ok(s) => Ok(Some(s)),
         // No record: the zone is on the free plan.
         Err(e) if no_record(&e) => Ok(Some(free_terms())),

@@ -1,19 +1,30 @@
-//! Reads answered from list endpoints give exactly what single reads give:
-//! the same plan, the same refreshed state, drift and deletions seen alike,
-//! for far fewer requests.
+//! Reads answered from list endpoints, or read ahead of Terraform, give
+//! exactly what single reads give: the same plan, the same refreshed state,
+//! drift and deletions seen alike, for far fewer requests.
 
 use crate::harness::*;
 use serde_json::{json, Value as Json};
+use std::collections::BTreeMap;
+
+/// Requests the simulator answered so far, by `METHOD /template`.
+fn requests(ctx: &Ctx) -> BTreeMap<String, u64> {
+    ctx.sim.stats()["requests"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_u64().unwrap()))
+        .collect()
+}
 
 /// A plan's JSON, without what differs between any two runs, and the
-/// requests it took.
-fn plan_json(ctx: &mut Ctx, single_reads: bool) -> (Json, u64) {
+/// requests it took, by `METHOD /template`.
+fn plan_json(ctx: &mut Ctx, single_reads: bool) -> (Json, BTreeMap<String, u64>) {
     if single_reads {
         ctx.ws
             .extra_env
             .push(("CFTENANT_COALESCE_READS".into(), "0".into()));
     }
-    let before = ctx.sim.stats()["total"].as_u64().unwrap();
+    let before = requests(ctx);
     let out = ctx
         .ws
         .terraform(&["plan", "-input=false", "-no-color", "-out=compare.tfplan"]);
@@ -21,14 +32,17 @@ fn plan_json(ctx: &mut Ctx, single_reads: bool) -> (Json, u64) {
         .extra_env
         .retain(|(k, _)| k != "CFTENANT_COALESCE_READS");
     assert!(out.status.success(), "{}", output_text(&out));
-    let requests = ctx.sim.stats()["total"].as_u64().unwrap() - before;
+    let mut made = requests(ctx);
+    for (template, count) in &mut made {
+        *count -= before.get(template).copied().unwrap_or(0);
+    }
     let mut plan = ctx
         .ws
         .json(&["show", "-json", "-no-color", "compare.tfplan"]);
     for key in ["timestamp", "terraform_version"] {
         plan.as_object_mut().unwrap().remove(key);
     }
-    (plan, requests)
+    (plan, made)
 }
 
 #[test]
@@ -72,6 +86,23 @@ fn reads_through_lists_equal_single_reads_drift_and_deletion_included() {
         "PUT",
         &format!("/accounts/{c00}/members/{member}"),
         Some(json!({"roles": [{"id": "1bdae932431dce82aa4498b71c2d9e1a"}]})),
+    );
+    let owner = id("cftenant_account_member.owner[\"c10\"]");
+    ctx.sim.api(
+        "DELETE",
+        &format!("/accounts/{}/members/{owner}", account("c10")),
+        None,
+    );
+    let owner = id("cftenant_account_member.owner[\"c11\"]");
+    ctx.sim.api(
+        "PUT",
+        &format!("/accounts/{}/members/{owner}", account("c11")),
+        Some(json!({"roles": [{"id": "1bdae932431dce82aa4498b71c2d9e1a"}]})),
+    );
+    ctx.sim.api(
+        "PUT",
+        &format!("/zones/{}/subscription", zone("c05")),
+        Some(json!({"rate_plan": {"id": "PARTNERS_BIZ"}})),
     );
     let addon = id("cftenant_account_subscription.addon[\"TEAMS_STANDARD\"]");
     ctx.sim.api(
@@ -119,6 +150,12 @@ fn reads_through_lists_equal_single_reads_drift_and_deletion_included() {
         ("cftenant_zone.customer[\"c22\"]", &create),
         ("cftenant_account_member.team[\"grace\"]", &create),
         ("cftenant_account_member.team[\"alan\"]", &update),
+        ("cftenant_account_member.owner[\"c10\"]", &create),
+        ("cftenant_account_member.owner[\"c11\"]", &update),
+        ("cftenant_account_member.owner[\"c13\"]", &create),
+        ("cftenant_zone_subscription.customer[\"c05\"]", &update),
+        ("cftenant_zone_subscription.customer[\"c13\"]", &create),
+        ("cftenant_zone_subscription.customer[\"c22\"]", &create),
         (
             "cftenant_account_subscription.addon[\"TEAMS_STANDARD\"]",
             &create,
@@ -140,11 +177,49 @@ fn reads_through_lists_equal_single_reads_drift_and_deletion_included() {
         "{}",
         coalesced["resource_drift"]
     );
-    println!("coalesced reads: {single_requests} requests one by one, {coalesced_requests} through lists");
-    assert!(
-        coalesced_requests * 3 < single_requests,
-        "reads through lists should cost far fewer requests: {coalesced_requests} vs {single_requests}"
+    let count = |made: &BTreeMap<String, u64>, templates: &[&str]| -> u64 {
+        templates
+            .iter()
+            .map(|t| made.get(*t).copied().unwrap_or(0))
+            .sum()
+    };
+    let total = |made: &BTreeMap<String, u64>| made.values().sum::<u64>();
+    println!(
+        "coalesced reads: {} requests one by one, {} through lists and read ahead; {:?}",
+        total(&single_requests),
+        total(&coalesced_requests),
+        coalesced_requests
     );
+    // Accounts and zones are read through their lists: a few pages, the
+    // reads before the lists pay off, and a GET confirming each deletion.
+    for templates in [
+        &["GET /accounts/{account_id}", "GET /accounts"][..],
+        &["GET /zones/{zone_id}", "GET /zones"],
+    ] {
+        assert_eq!(count(&single_requests, templates), 60);
+        let coalesced = count(&coalesced_requests, templates);
+        assert!(
+            coalesced <= 10,
+            "{templates:?}: {coalesced} requests for 60 reads"
+        );
+    }
+    // Members, zone plans and add-ons are read ahead: what nobody used costs at
+    // most two requests plus one per two reads.
+    for templates in [
+        &[
+            "GET /accounts/{account_id}/members/{member_id}",
+            "GET /accounts/{account_id}/members",
+        ][..],
+        &["GET /zones/{zone_id}/subscription"],
+        &["GET /accounts/{account_id}/subscriptions"],
+    ] {
+        let single = count(&single_requests, templates);
+        let coalesced = count(&coalesced_requests, templates);
+        assert!(
+            coalesced <= single + 2 + single / 2,
+            "{templates:?}: {coalesced} requests read ahead for {single} reads"
+        );
+    }
     ctx.ws.apply();
     ctx.ws.assert_plan_empty();
     ctx.destroy();
