@@ -546,8 +546,13 @@ async fn reads_ahead_are_two_plus_one_per_two_reads() {
     for (account, member) in [&estate[0], &estate[7]] {
         assert!(read_member(&client, account, member).await.is_some());
     }
-    // What was started in the background has long finished on loopback.
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // Reads ahead run in the background: wait for the three, then a while
+    // longer for any beyond them.
+    let waited = std::time::Instant::now();
+    while member_requests(&sim) != (2, 3) && waited.elapsed() < Duration::from_secs(10) {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(member_requests(&sim), (2, 3));
 }
 
