@@ -492,6 +492,19 @@ async fn read_member(client: &Client, account_id: &str, id: &str) -> Option<Acco
     }
 }
 
+/// A simulator with `n` accounts of one member each, and the client of a new
+/// provider process that has read the accounts (as a plan reads them before
+/// their members).
+async fn accounts_read(n: usize) -> (Sim, Vec<(String, String)>, Client) {
+    let sim = Sim::start(&[]);
+    let estate = accounts_with_a_member(&client(&sim, 4, StopSignal::default()), n).await;
+    let client = fresh_client(&sim, true);
+    for (account, _) in &estate {
+        read_account(&client, account).await;
+    }
+    (sim, estate, client)
+}
+
 /// Member reads made by the simulator: (one by one, whole lists).
 fn member_requests(sim: &Sim) -> (u64, u64) {
     (
@@ -505,8 +518,7 @@ fn member_requests(sim: &Sim) -> (u64, u64) {
 /// GET would: one request per account either way.
 #[tokio::test]
 async fn members_read_ahead_answer_their_reads_as_single_reads_do() {
-    let sim = Sim::start(&[]);
-    let estate = accounts_with_a_member(&client(&sim, 4, StopSignal::default()), 8).await;
+    let (sim, estate, client) = accounts_read(8).await;
     let one_by_one = fresh_client(&sim, false);
     let mut expected = Vec::new();
     for (account, member) in &estate {
@@ -515,10 +527,6 @@ async fn members_read_ahead_answer_their_reads_as_single_reads_do() {
     let (singles, lists) = member_requests(&sim);
     assert_eq!((singles, lists), (8, 0));
 
-    let client = fresh_client(&sim, true);
-    for (account, _) in &estate {
-        read_account(&client, account).await;
-    }
     let mut got = Vec::new();
     for (account, member) in &estate {
         got.push(read_member(&client, account, member).await);
@@ -537,12 +545,7 @@ async fn members_read_ahead_answer_their_reads_as_single_reads_do() {
 /// lists were fetched (for nothing, here), no more.
 #[tokio::test]
 async fn reads_ahead_are_two_plus_one_per_two_reads() {
-    let sim = Sim::start(&[]);
-    let estate = accounts_with_a_member(&client(&sim, 4, StopSignal::default()), 8).await;
-    let client = fresh_client(&sim, true);
-    for (account, _) in &estate {
-        read_account(&client, account).await;
-    }
+    let (sim, estate, client) = accounts_read(8).await;
     for (account, member) in [&estate[0], &estate[7]] {
         assert!(read_member(&client, account, member).await.is_some());
     }
@@ -560,12 +563,7 @@ async fn reads_ahead_are_two_plus_one_per_two_reads() {
 /// sees the write.
 #[tokio::test]
 async fn a_write_forgets_what_was_read_ahead() {
-    let sim = Sim::start(&[]);
-    let estate = accounts_with_a_member(&client(&sim, 4, StopSignal::default()), 3).await;
-    let client = fresh_client(&sim, true);
-    for (account, _) in &estate {
-        read_account(&client, account).await;
-    }
+    let (sim, estate, client) = accounts_read(3).await;
     let (first_account, first_member) = &estate[0];
     read_member(&client, first_account, first_member).await;
     // The members of the second account are being read ahead; now a write.
