@@ -297,12 +297,25 @@ impl Client {
         id: &str,
         collection: Collection,
     ) -> Result<Option<T>, ApiError> {
-        let found = self.read_json(single, id, &collection).await?;
+        let answer = match single {
+            None => self.answer_through_list(&collection, id, true).await?,
+            Some(_) if self.coalescer.enabled => {
+                self.answer_through_list(&collection, id, false).await?
+            }
+            Some(_) => Answer::Single,
+        };
+        let found = match (answer, single) {
+            (Answer::Found(json), _) => Some(decode(
+                &format!("GET {}", single.unwrap_or(&collection.path)),
+                &json,
+            )?),
+            (Answer::Missing | Answer::Single, Some(single)) => self.get_if_exists(single).await?,
+            (Answer::Missing | Answer::Single, None) => None,
+        };
         if found.is_some() && self.coalescer.enabled {
             self.note_found(&collection.path, id);
         }
-        let request = format!("GET {}", single.unwrap_or(&collection.path));
-        found.map(|json| decode(&request, &json)).transpose()
+        Ok(found)
     }
 
     /// [`read_one`](Self::read_one) of a child of `parent`, read ahead when
@@ -339,32 +352,6 @@ impl Client {
             Some(Ok(json)) => decode(&format!("GET {path}"), &json),
             Some(Err(not_found)) => Err(not_found),
             None => self.get(&path).await,
-        }
-    }
-
-    async fn read_json(
-        &self,
-        single: Option<&str>,
-        id: &str,
-        collection: &Collection,
-    ) -> Result<Option<Box<str>>, ApiError> {
-        let Some(single) = single else {
-            return match self.answer_through_list(collection, id, true).await? {
-                Answer::Found(v) => Ok(Some(v)),
-                Answer::Missing | Answer::Single => Ok(None),
-            };
-        };
-        let answer = if self.coalescer.enabled {
-            self.answer_through_list(collection, id, false).await?
-        } else {
-            Answer::Single
-        };
-        match answer {
-            Answer::Found(v) => Ok(Some(v)),
-            Answer::Missing | Answer::Single => Ok(self
-                .get_if_exists::<Value>(single)
-                .await?
-                .map(|v| v.to_string().into_boxed_str())),
         }
     }
 
