@@ -187,6 +187,27 @@ async fn patch_keeping(
     }
 }
 
+/// Sets the zone's vanity nameservers (`[]` removes them), keeping the zone
+/// in state when that fails.
+async fn set_vanity_name_servers(
+    client: &Client,
+    id: &str,
+    names: &[String],
+    state: Zone,
+) -> OpResult<Zone, Zone> {
+    let body = VanityBody {
+        vanity_name_servers: names,
+    };
+    patch_keeping(
+        client,
+        id,
+        &body,
+        "setting the vanity nameservers of",
+        state,
+    )
+    .await
+}
+
 #[derive(Serialize)]
 struct VanityBody<'a> {
     /// `[]` removes them.
@@ -413,17 +434,7 @@ impl Resource for ZoneResource {
         // Refused at plan when known then; a value known only now is tried.
         if let Some(names) = &planned.vanity_name_servers {
             let id = state_id(Self::TYPE_NAME, &state.id)?.to_string();
-            let body = VanityBody {
-                vanity_name_servers: names,
-            };
-            state = patch_keeping(
-                client,
-                &id,
-                &body,
-                "setting the vanity nameservers of",
-                state,
-            )
-            .await?;
+            state = set_vanity_name_servers(client, &id, names, state).await?;
         }
         Ok(state)
     }
@@ -451,18 +462,9 @@ impl Resource for ZoneResource {
             state.merge(z);
         }
         if planned.vanity_name_servers != prior.vanity_name_servers {
-            let body = VanityBody {
-                vanity_name_servers: planned.vanity_name_servers.as_deref().unwrap_or_default(),
-            };
+            let names = planned.vanity_name_servers.as_deref().unwrap_or_default();
             // What the first PATCH changed is kept.
-            state = patch_keeping(
-                client,
-                &id,
-                &body,
-                "setting the vanity nameservers of",
-                state,
-            )
-            .await?;
+            state = set_vanity_name_servers(client, &id, names, state).await?;
         }
         Ok(state)
     }
