@@ -146,6 +146,16 @@ pub struct Client {
     gate: Arc<RateGate>,
 }
 
+/// `err`, the outcome of a call that made `retries` retries since `since`:
+/// its attempts, and how long they took when there was more than one.
+fn after_attempts(err: ApiError, retries: u32, since: Instant) -> ApiError {
+    ApiError {
+        attempts: retries + 1,
+        elapsed_secs: (retries > 0).then(|| whole_seconds(since.elapsed())),
+        ..err
+    }
+}
+
 /// Cloudflare's code for "No route for that URI".
 const NO_ROUTE: i64 = 7000;
 
@@ -486,11 +496,7 @@ impl Client {
                 Err(e) => e,
             };
             if !self.retry.should_retry(method, &err, retries) {
-                return Err(ApiError {
-                    attempts: retries + 1,
-                    elapsed_secs: (retries > 0).then(|| whole_seconds(call_started.elapsed())),
-                    ..err
-                });
+                return Err(after_attempts(err, retries, call_started));
             }
             self.wait_before_retry(retries, &err).await?;
             retries += 1;
@@ -506,9 +512,7 @@ impl Client {
         retries: u32,
         since: Instant,
     ) -> ApiError {
-        ApiError {
-            attempts: retries + 1,
-            elapsed_secs: (retries > 0).then(|| whole_seconds(since.elapsed())),
+        let err = ApiError {
             retry_after_secs: Some(whole_seconds(wait)),
             ..ApiError::new(
                 request.to_string(),
@@ -519,7 +523,8 @@ impl Client {
                     self.retry.max_wait.as_secs()
                 ),
             )
-        }
+        };
+        after_attempts(err, retries, since)
     }
 
     fn stopped(&self, request: &str, retries: u32, since: Instant) -> ApiError {
