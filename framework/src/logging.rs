@@ -102,8 +102,8 @@ pub fn init(module: &'static str, targets: &[&str]) {
         .map(|l| l.to_ascii_lowercase())
         .ok()
         .filter(|l| ["trace", "debug", "info", "warn", "error"].contains(&l.as_str()))
-        .unwrap_or_else(|| "warn".into());
-    let level: tracing::Level = level.parse().unwrap_or(tracing::Level::WARN);
+        .and_then(|l| l.parse::<tracing::Level>().ok())
+        .unwrap_or(tracing::Level::WARN);
     // Targets, not EnvFilter: the same target=level rules without a regex
     // engine in the binary.
     let filter = tracing_subscriber::filter::Targets::new()
