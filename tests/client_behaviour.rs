@@ -3,7 +3,7 @@
 //! stop does, and that a create whose answer was lost is adopted, not
 //! duplicated.
 
-use cftenant::client::{Auth, Client, ClientConfig, ErrorKind, RetryPolicy, StopSignal};
+use cftenant::client::{ApiError, Auth, Client, ClientConfig, ErrorKind, RetryPolicy, StopSignal};
 use cftenant::resources::account::{Account, AccountResource};
 use cftenant::resources::account_member::{AccountMember, AccountMemberResource};
 use cftenant_testing::Sim;
@@ -351,6 +351,16 @@ async fn stop_cancels_a_request_in_flight() {
 
 /// One request turned away (429) holds back every other request for its
 /// `Retry-After`, once: the others are not refused, and burn no retries.
+/// `n` requests (`GET /user`) in flight at once.
+fn spawn_gets(client: &Client, n: usize) -> Vec<tokio::task::JoinHandle<Result<Value, ApiError>>> {
+    (0..n)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { client.get::<Value>("/user").await })
+        })
+        .collect()
+}
+
 #[tokio::test]
 async fn a_429_holds_back_every_request_once() {
     let sim = Sim::start(&[]);
@@ -358,19 +368,10 @@ async fn a_429_holds_back_every_request_once() {
     // Warm up the connection pool, then the first GET is turned away.
     client.get::<Value>("/user").await.unwrap();
     sim.faults(1, json!([{"method": "GET", "path": "/user", "action": "status", "status": 429, "retry_after": 2, "count": 1}]));
-    let first = {
-        let client = client.clone();
-        tokio::spawn(async move { client.get::<Value>("/user").await })
-    };
+    let first = spawn_gets(&client, 1).remove(0);
     tokio::time::sleep(Duration::from_millis(300)).await;
     let started = std::time::Instant::now();
-    let others: Vec<_> = (0..5)
-        .map(|_| {
-            let client = client.clone();
-            tokio::spawn(async move { client.get::<Value>("/user").await })
-        })
-        .collect();
-    for other in others {
+    for other in spawn_gets(&client, 5) {
         other.await.unwrap().expect("held back, then answered");
     }
     assert!(
@@ -413,13 +414,7 @@ async fn the_announced_budget_is_not_overrun() {
     let client = client(&sim, 0, StopSignal::default());
     let started = std::time::Instant::now();
     for _ in 0..3 {
-        let batch: Vec<_> = (0..3)
-            .map(|_| {
-                let client = client.clone();
-                tokio::spawn(async move { client.get::<Value>("/user").await })
-            })
-            .collect();
-        for call in batch {
+        for call in spawn_gets(&client, 3) {
             call.await.unwrap().expect("paced, never turned away");
         }
     }
