@@ -580,3 +580,24 @@ async fn a_write_forgets_what_was_read_ahead() {
     );
     assert_eq!(got.unwrap().roles, Some(vec![other_role.to_string()]));
 }
+
+/// A read ahead that fails is dropped: the read asks for itself and gets
+/// what a single GET gives.
+#[tokio::test]
+async fn a_failed_read_ahead_leaves_the_read_to_ask_itself() {
+    let (sim, estate, client) = accounts_read(3).await;
+    sim.faults(1, json!([{"method": "GET", "path": "/accounts/{account_id}/members", "action": "status", "status": 500}]));
+    let one_by_one = fresh_client(&sim, false);
+    for (account, member) in &estate {
+        let got = read_member(&client, account, member).await;
+        assert!(got.is_some(), "member {member} reads");
+        assert_eq!(got, read_member(&one_by_one, account, member).await);
+    }
+    let (singles, lists) = member_requests(&sim);
+    assert_eq!(
+        singles,
+        3 + 3,
+        "each read asked for itself, as did the one-by-one client"
+    );
+    assert!(lists > 0, "lists were read ahead, and failed");
+}
