@@ -20,7 +20,7 @@
 //! `create_before_destroy` replacement is about to replace) names the
 //! import id of what is there.
 
-use crate::client::{parse_stamp, ApiError, Client};
+use crate::client::{parse_stamp, ApiError, Client, Stamp};
 use crate::diagnostics as diag;
 use std::future::Future;
 use std::time::{Duration, SystemTime};
@@ -151,13 +151,8 @@ impl Creation<'_> {
     /// Sorts what a lookup found: created after `sent` (ours), before
     /// (someone else's: dropped), or unknown.
     fn judge<T>(&self, found: Vec<Candidate<T>>, sent: SystemTime) -> Judged<T> {
-        // The earliest the server's clock can have read when the POST left,
-        // less what its clocks may disagree by.
-        let cutoff = self
-            .client
-            .server_clock()
-            .earliest_server_time(sent)
-            .map(|t| t - CLOCK_TOLERANCE.as_secs_f64());
+        // The earliest the server's clock can have read when the POST left.
+        let earliest_at_send = self.client.server_clock().earliest_server_time(sent);
         let mut judged = Judged {
             ours: Vec::new(),
             unknown: Vec::new(),
@@ -172,10 +167,9 @@ impl Creation<'_> {
                 Origin::CreatedOn(stamp) => parse_stamp(stamp),
                 Origin::Unknown => None,
             };
-            match (created, cutoff) {
-                // A stamp in whole seconds may stand for any moment of that second.
-                (Some(stamp), Some(cutoff)) => {
-                    if stamp.seconds + stamp.resolution.as_secs_f64() >= cutoff {
+            match (created, earliest_at_send) {
+                (Some(stamp), Some(earliest)) => {
+                    if may_be_made_after(stamp, earliest) {
                         judged.ours.push(c);
                     } else {
                         tracing::info!(what = %self.what, id = %c.id, created_on = ?c.origin, "an object of the same name existed before the create: not adopted");
@@ -186,7 +180,19 @@ impl Creation<'_> {
         }
         judged
     }
+}
 
+/// Whether an object stamped `created` (by the server's clock) may have
+/// been made by a request that left when that clock read `earliest_at_send`
+/// or later: the clocks behind `Date` and `created_on` may disagree by
+/// [`CLOCK_TOLERANCE`], and a stamp in whole seconds may stand for any
+/// moment of its second.
+fn may_be_made_after(created: Stamp, earliest_at_send: f64) -> bool {
+    created.seconds + created.resolution.as_secs_f64()
+        >= earliest_at_send - CLOCK_TOLERANCE.as_secs_f64()
+}
+
+impl Creation<'_> {
     fn cannot_tell<T>(&self, err: &ApiError, judged: &Judged<T>) -> Diagnostic {
         let ids: Vec<String> = judged
             .ours
@@ -254,5 +260,41 @@ impl Creation<'_> {
             ));
         }
         d
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stamp(seconds: f64, resolution: Duration) -> Stamp {
+        Stamp {
+            seconds,
+            resolution,
+        }
+    }
+
+    const SENT: f64 = 1_000_000.0;
+    const FINE: Duration = Duration::from_micros(1);
+    const WHOLE: Duration = Duration::from_secs(1);
+
+    #[test]
+    fn made_seconds_before_the_post_left_is_never_ours() {
+        assert!(!may_be_made_after(stamp(SENT - 3.0, FINE), SENT));
+        assert!(!may_be_made_after(stamp(SENT - 1.5, FINE), SENT));
+        // In whole seconds, the stamp may stand for up to a second later.
+        assert!(!may_be_made_after(stamp(SENT - 2.5, WHOLE), SENT));
+        assert!(!may_be_made_after(stamp(SENT - 3600.0, FINE), SENT));
+    }
+
+    #[test]
+    fn made_within_the_clocks_tolerance_may_be_ours() {
+        assert!(may_be_made_after(stamp(SENT - 0.5, FINE), SENT));
+        assert!(
+            may_be_made_after(stamp(SENT - 1.0, FINE), SENT),
+            "the boundary"
+        );
+        assert!(may_be_made_after(stamp(SENT - 1.9, WHOLE), SENT));
+        assert!(may_be_made_after(stamp(SENT + 0.2, FINE), SENT));
     }
 }

@@ -5,23 +5,33 @@ use tfplugin::schema::Check;
 
 pub const EMAIL: Check = Check::Custom {
     allowed: "an email address such as `name@example.com`",
-    check: |s| {
-        let ok = s.len() <= 90
-            && s.split_once('@').is_some_and(|(local, domain)| {
-                !local.is_empty()
-                    && !s.contains(char::is_whitespace)
-                    && domain.contains('.')
-                    && !domain.starts_with('.')
-                    && !domain.ends_with('.')
-                    && !domain.contains('@')
-            });
-        if ok {
-            Ok(())
-        } else {
-            Err(format!("{s:?} is not an email address (expected `name@example.com`, at most 90 characters)"))
-        }
-    },
+    check: check_email,
 };
+
+/// An email address, or `""` where an empty value clears one.
+pub const EMAIL_OR_EMPTY: Check = Check::Custom {
+    allowed: "an email address such as `name@example.com`, or `\"\"` to clear it",
+    check: |s| if s.is_empty() { Ok(()) } else { check_email(s) },
+};
+
+fn check_email(s: &str) -> Result<(), String> {
+    let ok = s.len() <= 90
+        && s.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && !s.contains(char::is_whitespace)
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !domain.contains('@')
+        });
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "{s:?} is not an email address (expected `name@example.com`, at most 90 characters)"
+        ))
+    }
+}
 
 /// Cloudflare compares email addresses case-insensitively.
 pub fn same_email(a: &str, b: &str) -> bool {
@@ -63,6 +73,11 @@ mod tests {
         assert!(check("a@b.co").is_ok());
         assert!(check("a@b").is_err());
         assert!(check("a b@c.de").is_err());
+        assert!(check("").is_err());
+        let Check::Custom { check, .. } = EMAIL_OR_EMPTY else {
+            unreachable!()
+        };
+        assert!(check("").is_ok() && check("a@b.co").is_ok() && check("a@b").is_err());
         assert!(same_email("Ada@Example.com", "ada@example.COM"));
     }
 }

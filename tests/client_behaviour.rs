@@ -219,6 +219,77 @@ async fn a_dropped_create_never_adopts_an_account_that_was_there_before() {
     assert_eq!(sim.requests("POST /accounts"), 3);
 }
 
+/// The window in which a same-named object is taken for the one a lost
+/// POST made is at most the clocks' tolerance plus the `Date` header's
+/// second: an object about 3 s older than the POST, by the server's clock,
+/// is outside it.
+#[tokio::test]
+async fn an_account_made_3_s_before_the_create_is_never_adopted() {
+    let sim = Sim::start(&[]);
+    let client = client(&sim, 4, StopSignal::default());
+    let existing: Value = client
+        .post("/accounts", &json!({"name": "Three Seconds Co"}))
+        .await
+        .unwrap();
+    advance_server_clock(&sim, 3);
+    sim.faults(
+        1,
+        json!([{"method": "POST", "path": "/accounts", "action": "drop", "count": 1}]),
+    );
+    let created = AccountResource
+        .create(&client, account("Three Seconds Co"))
+        .await
+        .unwrap_or_else(|f| panic!("{:?}", f.diags));
+    assert_ne!(
+        created.id.as_deref(),
+        existing["id"].as_str(),
+        "an account made 3 s before the create was adopted"
+    );
+    assert_eq!(sim.objects("accounts").len(), 2, "the POST is sent again");
+    assert_eq!(sim.requests("POST /accounts"), 3);
+}
+
+/// An object made half a second before the POST left cannot be told from
+/// the one the POST made: it is adopted (the documented window), or the
+/// create stops and names the import. It is never duplicated silently.
+#[tokio::test]
+async fn an_account_made_half_a_second_before_is_adopted_or_reported() {
+    let sim = Sim::start(&[]);
+    let client = client(&sim, 4, StopSignal::default());
+    let existing: Value = client
+        .post("/accounts", &json!({"name": "Half Second Co"}))
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    sim.faults(
+        1,
+        json!([{"method": "POST", "path": "/accounts", "action": "drop", "count": 1}]),
+    );
+    let id = existing["id"].as_str().unwrap();
+    match AccountResource
+        .create(&client, account("Half Second Co"))
+        .await
+    {
+        Ok(adopted) => assert_eq!(adopted.id.as_deref(), Some(id)),
+        Err(f) => {
+            let d = &f.diags.0[0];
+            assert!(d.summary.contains("Cannot tell whether"), "{}", d.summary);
+            assert!(
+                d.detail
+                    .contains(&format!("terraform import cftenant_account.<name> {id}")),
+                "{}",
+                d.detail
+            );
+        }
+    }
+    assert_eq!(sim.objects("accounts").len(), 1, "no second account");
+    assert_eq!(
+        sim.requests("POST /accounts"),
+        2,
+        "the one dropped POST only"
+    );
+}
+
 #[tokio::test]
 async fn a_lost_answer_is_adopted_by_the_servers_clock_not_ours() {
     // The server's clock is a day behind ours: judged on our clock, the

@@ -56,6 +56,15 @@ impl Diagnostics {
         self.push(Severity::Warning, summary, detail, None);
     }
 
+    pub fn attr_warning(
+        &mut self,
+        path: AttrPath,
+        summary: impl Into<String>,
+        detail: impl Into<String>,
+    ) {
+        self.push(Severity::Warning, summary, detail, Some(path));
+    }
+
     fn push(
         &mut self,
         severity: Severity,

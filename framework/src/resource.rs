@@ -37,6 +37,22 @@ impl<M> From<Diagnostics> for Failure<M> {
 
 pub type OpResult<T, M> = Result<T, Failure<M>>;
 
+/// An imported object, with warnings to show beside it (a part of it that
+/// could not be read, say).
+pub struct Imported<M> {
+    pub model: M,
+    pub warnings: Diagnostics,
+}
+
+impl<M> From<M> for Imported<M> {
+    fn from(model: M) -> Self {
+        Imported {
+            model,
+            warnings: Diagnostics::default(),
+        }
+    }
+}
+
 /// What a plan is about, beyond the values themselves.
 pub struct PlanContext<'a> {
     /// The state before the change; null when creating.
@@ -107,7 +123,11 @@ pub trait Resource: Send + Sync + 'static {
         state: Self::Model,
     ) -> OpResult<Diagnostics, Self::Model>;
     /// Builds the full state of an existing object from the user's import id.
-    async fn import(&self, client: &Self::Client, id: &str) -> OpResult<Self::Model, Self::Model>;
+    async fn import(
+        &self,
+        client: &Self::Client,
+        id: &str,
+    ) -> OpResult<Imported<Self::Model>, Self::Model>;
 }
 
 #[async_trait]
@@ -436,11 +456,14 @@ impl<R: Resource> AnyResource<R::Client> for ResourceAdapter<R> {
     }
 
     async fn import(&self, client: &R::Client, id: &str) -> (Value, Diagnostics) {
-        state_after(
-            &self.schema,
-            self.inner.import(client, id).await,
-            Value::Null,
-        )
+        match self.inner.import(client, id).await {
+            Ok(imported) => {
+                let (state, mut diags) = state_after(&self.schema, Ok(imported.model), Value::Null);
+                diags.extend(imported.warnings);
+                (state, diags)
+            }
+            Err(f) => state_after(&self.schema, Err(f), Value::Null),
+        }
     }
 }
 
@@ -558,13 +581,14 @@ mod tests {
             Ok(Diagnostics::default())
         }
 
-        async fn import(&self, c: &(), id: &str) -> OpResult<Widget, Widget> {
+        async fn import(&self, c: &(), id: &str) -> OpResult<Imported<Widget>, Widget> {
             let state = Widget {
                 id: Some(id.into()),
                 ..Default::default()
             };
             self.read(c, state)
                 .await?
+                .map(Into::into)
                 .ok_or_else(|| Diagnostic::error("no such widget", id).into())
         }
     }
@@ -716,7 +740,7 @@ mod tests {
             async fn delete(&self, _: &(), _: Widget) -> OpResult<Diagnostics, Widget> {
                 Ok(Diagnostics::default())
             }
-            async fn import(&self, _: &(), _: &str) -> OpResult<Widget, Widget> {
+            async fn import(&self, _: &(), _: &str) -> OpResult<Imported<Widget>, Widget> {
                 Err(Diagnostic::error("", "").into())
             }
         }
@@ -774,7 +798,7 @@ mod tests {
             async fn delete(&self, _: &(), _: Widget) -> OpResult<Diagnostics, Widget> {
                 Ok(Diagnostics::default())
             }
-            async fn import(&self, _: &(), _: &str) -> OpResult<Widget, Widget> {
+            async fn import(&self, _: &(), _: &str) -> OpResult<Imported<Widget>, Widget> {
                 Err(Diagnostic::error("", "").into())
             }
         }

@@ -84,7 +84,7 @@ pub fn dump(state: &SimState) -> Value {
         .zone_subscriptions
         .iter()
         .map(|s| {
-            let mut v = subscriptions::render(s);
+            let mut v = subscriptions::render(s, state.dialect);
             v["zone_id"] = json!(s.owner_id);
             v
         })
@@ -93,7 +93,7 @@ pub fn dump(state: &SimState) -> Value {
         .account_subscriptions
         .iter()
         .map(|s| {
-            let mut v = subscriptions::render(s);
+            let mut v = subscriptions::render(s, state.dialect);
             v["account_id"] = json!(s.owner_id);
             v
         })
@@ -312,6 +312,7 @@ mod tests {
             admin_email: "admin@example.com".into(),
             allow_auto_accept_invites: false,
             partial_setup_allowed: true,
+            dialect: crate::Dialect::Documented,
         });
         let user = User {
             id: "0123456789abcdef0123456789abcdef".into(),

@@ -3,6 +3,7 @@
 //! state is unlocked, so that no handler can forget to.
 
 use crate::auth::{Caller, Credentials};
+use crate::dialect::Dialect;
 use crate::errors::ApiError;
 use crate::exchanges::Exchanges;
 use crate::faults::FaultSet;
@@ -37,6 +38,12 @@ pub struct AppInner {
 impl App {
     pub fn new(inner: AppInner) -> App {
         App(Arc::new(inner))
+    }
+
+    /// The dialect the simulator answers in (`--dialect`; it never changes
+    /// while it runs).
+    pub fn dialect(&self) -> Dialect {
+        self.seed.dialect
     }
 
     /// Persists `state` when `--state` is set, while the state lock is still
@@ -93,6 +100,11 @@ pub struct Call {
 }
 
 impl Call {
+    /// See [`App::dialect`].
+    pub fn dialect(&self) -> Dialect {
+        self.app.dialect()
+    }
+
     pub async fn read<T>(
         &self,
         op: impl FnOnce(&SimState, &Caller) -> Result<T, ApiError>,

@@ -3,6 +3,7 @@
 //! are [`crate::errors::ApiError`]'s; together they are the only ways a
 //! response is made.
 
+use crate::dialect::Dialect;
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 
@@ -26,8 +27,9 @@ pub struct PageRequest {
 
 /// Cuts one page out of `items` and answers it with a `result_info`
 /// `{page, per_page, count, total_count, total_pages}`. A page past the end is an
-/// empty list (the official SDKs stop on the first empty page).
-pub fn ok_page(items: Vec<Value>, request: PageRequest) -> Response {
+/// empty list (the official SDKs stop on the first empty page). The observed
+/// dialect leaves `total_pages` out, as the recorded answers do.
+pub fn ok_page(items: Vec<Value>, request: PageRequest, dialect: Dialect) -> Response {
     let total_count = items.len() as u64;
     let total_pages = total_count.div_ceil(request.per_page);
     let skip = (request.page - 1).saturating_mul(request.per_page);
@@ -36,17 +38,20 @@ pub fn ok_page(items: Vec<Value>, request: PageRequest) -> Response {
         .skip(usize::try_from(skip).unwrap_or(usize::MAX))
         .take(usize::try_from(request.per_page).unwrap_or(usize::MAX))
         .collect();
+    let mut result_info = json!({
+        "page": request.page,
+        "per_page": request.per_page,
+        "count": page_items.len(),
+        "total_count": total_count,
+    });
+    if !dialect.is_observed() {
+        result_info["total_pages"] = json!(total_pages);
+    }
     axum::Json(json!({
         "success": true,
         "errors": [],
         "messages": [],
-        "result_info": {
-            "page": request.page,
-            "per_page": request.per_page,
-            "count": page_items.len(),
-            "total_count": total_count,
-            "total_pages": total_pages,
-        },
+        "result_info": result_info,
         "result": page_items,
     }))
     .into_response()

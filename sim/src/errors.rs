@@ -32,8 +32,10 @@ pub mod codes {
     pub const ACCOUNT_TYPE_IMMUTABLE: u32 = 1008;
     /// A member role id is not one of the account's roles.
     pub const UNKNOWN_ROLE: u32 = 1009;
-    /// `status: "accepted"` without the `allow_auto_accept_invites` entitlement.
-    pub const AUTO_ACCEPT_NOT_ALLOWED: u32 = 1010;
+    /// `status: "accepted"` without the `allow_auto_accept_invites` entitlement: the
+    /// live API's "Invalid request" code, recorded with `result: []`
+    /// (docs/SIMULATOR.md, Dialects, row 6).
+    pub const AUTO_ACCEPT_NOT_ALLOWED: u32 = 1001;
     /// The email is already a member of the account.
     pub const DUPLICATE_MEMBER: u32 = 1011;
     /// POST /users with an email that already belongs to a user.
@@ -87,6 +89,10 @@ pub mod codes {
     pub const AUTH_ERROR: u32 = 10000;
     /// Internal or injected server errors.
     pub const INTERNAL: u32 = 10001;
+    /// A permission the caller lacks, as the live API was recorded to answer
+    /// it (observed dialect only: `POST /zones` for an account the caller is
+    /// not a member of).
+    pub const MISSING_PERMISSION: u32 = 0;
 }
 
 /// One API failure: the HTTP status plus the `{code, message}` put into `errors`.
@@ -99,6 +105,9 @@ pub struct ApiError {
     pub chain: Vec<(u32, String)>,
     /// Seconds for a `Retry-After` header (429 responses).
     pub retry_after: Option<u64>,
+    /// The envelope's `result`: `null`, except where the API was recorded
+    /// answering something else (`[]` for a refused auto-accepted member).
+    pub result: Value,
 }
 
 impl ApiError {
@@ -109,6 +118,7 @@ impl ApiError {
             message: message.into(),
             chain: Vec::new(),
             retry_after: None,
+            result: Value::Null,
         }
     }
 
@@ -155,6 +165,12 @@ impl ApiError {
         self
     }
 
+    /// The envelope's `result` in place of `null`.
+    pub fn with_result(mut self, result: Value) -> Self {
+        self.result = result;
+        self
+    }
+
     /// The `errors[]` entry for this error.
     pub fn error_item(&self) -> Value {
         let mut item = json!({ "code": self.code, "message": self.message });
@@ -187,7 +203,7 @@ impl IntoResponse for ApiError {
             "success": false,
             "errors": [self.error_item()],
             "messages": [],
-            "result": null,
+            "result": self.result,
         });
         let mut response = (self.status, axum::Json(body)).into_response();
         if let Some(seconds) = self.retry_after {

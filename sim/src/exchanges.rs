@@ -1,10 +1,13 @@
 //! With `--record-exchanges`, every API request and the simulator's answer,
 //! bodies included, kept in memory for `GET /__sim/exchanges`. Tests check
 //! them against Cloudflare's own API definition (crate `cftenant-testing`).
+//! An answer whose size is not known in advance, or that is larger than
+//! [`MAX_BODY`] (only a fault rule's streamed body is), passes through
+//! untouched and is recorded without its body.
 
 use crate::app::{lock, App};
 use crate::urls::API_PREFIX;
-use axum::body::{to_bytes, Body, Bytes};
+use axum::body::{to_bytes, Body, Bytes, HttpBody};
 use axum::extract::{Request, State};
 use axum::http::header::USER_AGENT;
 use axum::middleware::Next;
@@ -61,7 +64,16 @@ pub async fn record(State(app): State<App>, req: Request, next: Next) -> Respons
         .run(Request::from_parts(parts, Body::from(request_body.clone())))
         .await;
     let (parts, body) = response.into_parts();
-    let response_body = to_bytes(body, MAX_BODY).await.unwrap_or_default();
+    let whole = body
+        .size_hint()
+        .exact()
+        .is_some_and(|size| size <= MAX_BODY as u64);
+    let (response_body, body) = if whole {
+        let bytes = to_bytes(body, MAX_BODY).await.unwrap_or_default();
+        (recorded_body(&bytes), Body::from(bytes))
+    } else {
+        (json!({ "not_recorded": "streamed" }), body)
+    };
     lock(exchanges).0.push(json!({
         "method": method,
         "path": api_path,
@@ -69,8 +81,9 @@ pub async fn record(State(app): State<App>, req: Request, next: Next) -> Respons
         "user_agent": user_agent,
         "request_body": recorded_body(&request_body),
         "status": parts.status.as_u16(),
-        "response_body": recorded_body(&response_body),
+        "response_body": response_body,
         "injected": parts.extensions.get::<Injected>().is_some(),
+        "dialect": app.dialect().as_str(),
     }));
-    Response::from_parts(parts, Body::from(response_body))
+    Response::from_parts(parts, body)
 }

@@ -1,5 +1,7 @@
 //! Fault injection: rules installed with `POST /__sim/faults` that make matching API
-//! requests fail, slow down, or lose their connection.
+//! requests fail, slow down, lose their connection, or get an answer given in the rule
+//! (`respond`: a recorded answer replayed, or a hostile one: odd headers, a huge or slow
+//! body, a body that never ends).
 //!
 //! Rules are checked in order for every API request; the first rule that matches the
 //! method and path template *and fires* decides. A rule fires for its next `count`
@@ -7,15 +9,20 @@
 //! (so a test run repeats exactly), or both (random, at most `count` times), or — with
 //! neither — on every matching request.
 
+use std::convert::Infallible;
+use std::sync::Arc;
 use std::time::Duration;
 
-use axum::http::StatusCode;
+use axum::body::{Body, Bytes};
+use axum::http::header::CONTENT_TYPE;
+use axum::http::{HeaderName, HeaderValue, StatusCode};
+use axum::response::Response;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::{json, Map, Value};
 
 use crate::errors::{codes, ApiError};
-use crate::input::{opt_str, type_name};
+use crate::input::{opt_bool, opt_str, type_name};
 
 /// What a fired rule does to the request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,6 +36,9 @@ pub enum FaultAction {
     /// Handle the request fully (state changes), then close the connection without
     /// sending the response.
     CommitThenDrop,
+    /// Answer with the rule's status, headers and body: instead of handling the
+    /// request, or (with `commit`) after handling it, in place of its answer.
+    Respond,
 }
 
 impl FaultAction {
@@ -38,6 +48,7 @@ impl FaultAction {
             "delay" => Some(Self::Delay),
             "drop" => Some(Self::Drop),
             "commit_then_drop" => Some(Self::CommitThenDrop),
+            "respond" => Some(Self::Respond),
             _ => None,
         }
     }
@@ -48,6 +59,7 @@ impl FaultAction {
             Self::Delay => "delay",
             Self::Drop => "drop",
             Self::CommitThenDrop => "commit_then_drop",
+            Self::Respond => "respond",
         }
     }
 }
@@ -66,6 +78,8 @@ pub struct FaultRule {
     pub count: Option<u64>,
     pub probability: Option<f64>,
     pub delay_ms: u64,
+    /// What a [`FaultAction::Respond`] rule answers.
+    pub respond: Option<Arc<Respond>>,
     /// How many times the rule has fired.
     pub fired: u64,
 }
@@ -77,6 +91,162 @@ pub struct FaultDecision {
     pub delay: Duration,
     /// The error to answer with (only for [`FaultAction::Status`]).
     pub error: Option<ApiError>,
+    /// The answer (only for [`FaultAction::Respond`]).
+    pub respond: Option<Arc<Respond>>,
+}
+
+/// The answer of a `respond` rule.
+#[derive(Debug)]
+pub struct Respond {
+    pub status: StatusCode,
+    /// Sent as given, after the default `Content-Type`, which they may replace.
+    pub headers: Vec<(HeaderName, HeaderValue)>,
+    pub body: RespondBody,
+    /// Handle the request first (its change made and persisted), then send this
+    /// answer in place of the real one.
+    pub commit: bool,
+}
+
+#[derive(Debug)]
+pub enum RespondBody {
+    /// No body.
+    Empty,
+    /// `body`: any JSON, sent as `application/json`.
+    Json(Value),
+    /// `raw_body`, sent verbatim (`text/plain` unless the headers say otherwise),
+    /// `repeat` times or, `endless`, until the client goes away, with
+    /// `chunk_delay` between repetitions.
+    Raw {
+        text: Bytes,
+        repeat: u64,
+        endless: bool,
+        chunk_delay: Duration,
+    },
+}
+
+/// Without a delay, repetitions of a raw body go out in chunks of about this size.
+const STREAM_CHUNK: usize = 64 * 1024;
+
+impl Respond {
+    /// The HTTP answer. A repeated or endless raw body is streamed, made chunk by
+    /// chunk as the client reads, so that its size is not limited by memory.
+    pub fn response(&self) -> Response {
+        let (body, content_type) = match &self.body {
+            RespondBody::Empty => (Body::empty(), None),
+            RespondBody::Json(value) => (
+                Body::from(serde_json::to_vec(value).unwrap_or_default()),
+                Some("application/json"),
+            ),
+            RespondBody::Raw {
+                text,
+                repeat: 1,
+                endless: false,
+                ..
+            } => (Body::from(text.clone()), Some("text/plain")),
+            RespondBody::Raw {
+                text,
+                repeat,
+                endless,
+                chunk_delay,
+            } => (
+                Body::from_stream(repetitions(
+                    text.clone(),
+                    (!endless).then_some(*repeat),
+                    *chunk_delay,
+                )),
+                Some("text/plain"),
+            ),
+        };
+        let mut response = Response::new(body);
+        *response.status_mut() = self.status;
+        let headers = response.headers_mut();
+        if let Some(content_type) = content_type {
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+        }
+        for (name, value) in &self.headers {
+            headers.insert(name.clone(), value.clone());
+        }
+        response
+    }
+
+    /// The rule's view in `GET /__sim/faults`.
+    fn to_json(&self) -> Value {
+        let headers: Map<String, Value> = self
+            .headers
+            .iter()
+            .map(|(name, value)| {
+                (
+                    name.to_string(),
+                    json!(String::from_utf8_lossy(value.as_bytes())),
+                )
+            })
+            .collect();
+        let mut view = json!({
+            "status": self.status.as_u16(),
+            "headers": headers,
+            "commit": self.commit,
+        });
+        match &self.body {
+            RespondBody::Empty => {}
+            RespondBody::Json(body) => view["body"] = body.clone(),
+            RespondBody::Raw {
+                text,
+                repeat,
+                endless,
+                chunk_delay,
+            } => {
+                view["raw_body"] = json!(String::from_utf8_lossy(text));
+                view["repeat"] = json!(repeat);
+                view["endless"] = json!(endless);
+                view["chunk_delay_ms"] = json!(chunk_delay.as_millis() as u64);
+            }
+        }
+        view
+    }
+}
+
+/// `text` `count` times (forever with `None`), as a stream of chunks: with a
+/// delay, one repetition per chunk and the delay between chunks; without,
+/// repetitions gathered into chunks of about [`STREAM_CHUNK`] bytes. Only one
+/// chunk is held at a time.
+fn repetitions(
+    text: Bytes,
+    count: Option<u64>,
+    delay: Duration,
+) -> impl futures::Stream<Item = Result<Bytes, Infallible>> + Send + 'static {
+    let per_chunk = if delay.is_zero() {
+        (STREAM_CHUNK / text.len().max(1)).max(1) as u64
+    } else {
+        1
+    };
+    let block = repeated(&text, per_chunk);
+    futures::stream::unfold((count, false), move |(remaining, started)| {
+        let (text, block) = (text.clone(), block.clone());
+        async move {
+            let reps = match remaining {
+                Some(0) => return None,
+                Some(n) => n.min(per_chunk),
+                None => per_chunk,
+            };
+            if started && !delay.is_zero() {
+                tokio::time::sleep(delay).await;
+            }
+            let chunk = if reps == per_chunk {
+                block
+            } else {
+                repeated(&text, reps)
+            };
+            Some((Ok(chunk), (remaining.map(|n| n - reps), true)))
+        }
+    })
+}
+
+fn repeated(text: &[u8], times: u64) -> Bytes {
+    let mut out = Vec::with_capacity(text.len() * times as usize);
+    for _ in 0..times {
+        out.extend_from_slice(text);
+    }
+    Bytes::from(out)
 }
 
 #[derive(Debug)]
@@ -162,15 +332,39 @@ impl FaultSet {
             opt_str(rule, "action")?.ok_or_else(|| ApiError::validation("action: is required"))?;
         let action = FaultAction::parse(action_name).ok_or_else(|| {
             ApiError::validation(format!(
-                "action: must be status, delay, drop or commit_then_drop, got '{action_name}'"
+                "action: must be status, delay, drop, commit_then_drop or respond, got '{action_name}'"
             ))
         })?;
-        let status = opt_u64(rule, "status")?.unwrap_or(500);
-        if !(400..=599).contains(&status) {
+        let (default_status, lowest) = match action {
+            FaultAction::Respond => (200, 200),
+            _ => (500, 400),
+        };
+        let status = opt_u64(rule, "status")?.unwrap_or(default_status);
+        if !(lowest..=599).contains(&status) {
             return Err(ApiError::validation(format!(
-                "status: must be between 400 and 599, got {status}"
+                "status: must be between {lowest} and 599, got {status}"
             )));
         }
+        let respond = if action == FaultAction::Respond {
+            for field in ["code", "message", "retry_after"] {
+                if rule.get(field).is_some_and(|v| !v.is_null()) {
+                    return Err(ApiError::validation(format!(
+                        "{field}: is for action status; action respond sends its status, headers and body as given"
+                    )));
+                }
+            }
+            Some(Arc::new(parse_respond(rule, status)?))
+        } else {
+            if let Some(field) = RESPOND_FIELDS
+                .iter()
+                .find(|f| rule.get(**f).is_some_and(|v| !v.is_null()))
+            {
+                return Err(ApiError::validation(format!(
+                    "{field}: is only for action respond, not {action_name}"
+                )));
+            }
+            None
+        };
         let code = match opt_u64(rule, "code")? {
             Some(code) => {
                 Some(u32::try_from(code).map_err(|_| ApiError::validation("code: too large"))?)
@@ -209,6 +403,7 @@ impl FaultSet {
             count: opt_u64(rule, "count")?,
             probability,
             delay_ms,
+            respond,
             fired: 0,
         })
     }
@@ -235,6 +430,7 @@ impl FaultSet {
                 action: rule.action,
                 delay: Duration::from_millis(rule.delay_ms),
                 error,
+                respond: rule.respond.clone(),
             });
         }
         None
@@ -247,7 +443,7 @@ impl FaultSet {
             .iter()
             .enumerate()
             .map(|(index, rule)| {
-                json!({
+                let mut view = json!({
                     "index": index,
                     "method": rule.method,
                     "path": rule.path,
@@ -260,11 +456,133 @@ impl FaultSet {
                     "probability": rule.probability,
                     "delay_ms": rule.delay_ms,
                     "fired": rule.fired,
-                })
+                });
+                if let (Some(respond), Some(object)) = (&rule.respond, view.as_object_mut()) {
+                    if let Value::Object(fields) = respond.to_json() {
+                        object.extend(fields);
+                    }
+                }
+                view
             })
             .collect();
         json!({ "seed": self.seed, "rules": rules })
     }
+}
+
+/// The fields only a `respond` rule takes.
+const RESPOND_FIELDS: [&str; 7] = [
+    "headers",
+    "body",
+    "raw_body",
+    "repeat",
+    "chunk_delay_ms",
+    "endless",
+    "commit",
+];
+
+/// The answer of a `respond` rule, its combinations checked: one of `body` and
+/// `raw_body`; `repeat`, `endless` and `chunk_delay_ms` only with a non-empty
+/// `raw_body`, and `repeat` not with `endless`.
+fn parse_respond(rule: &Map<String, Value>, status: u64) -> Result<Respond, ApiError> {
+    let status = StatusCode::from_u16(status as u16)
+        .map_err(|_| ApiError::validation(format!("status: {status} is not an HTTP status")))?;
+    let headers = match rule.get("headers") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Object(given)) => given
+            .iter()
+            .map(|(name, value)| {
+                let Value::String(text) = value else {
+                    return Err(ApiError::validation(format!(
+                        "headers.{name}: expected a string, got {}",
+                        type_name(value)
+                    )));
+                };
+                let name_ok = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+                    ApiError::validation(format!("headers.{name}: not a valid header name"))
+                })?;
+                let value_ok = HeaderValue::from_str(text).map_err(|_| {
+                    ApiError::validation(format!("headers.{name}: not a valid header value"))
+                })?;
+                Ok((name_ok, value_ok))
+            })
+            .collect::<Result<_, _>>()?,
+        Some(other) => {
+            return Err(ApiError::validation(format!(
+                "headers: expected an object of header names to strings, got {}",
+                type_name(other)
+            )))
+        }
+    };
+    let raw_body = match rule.get("raw_body") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(text)) => Some(text.clone()),
+        Some(other) => {
+            return Err(ApiError::validation(format!(
+                "raw_body: expected a string, got {}",
+                type_name(other)
+            )))
+        }
+    };
+    let repeat = opt_u64(rule, "repeat")?;
+    let endless = opt_bool(rule, "endless")?;
+    let chunk_delay_ms = opt_u64(rule, "chunk_delay_ms")?;
+    if raw_body.is_none() {
+        for (field, given) in [
+            ("repeat", repeat.is_some()),
+            ("endless", endless.is_some()),
+            ("chunk_delay_ms", chunk_delay_ms.is_some()),
+        ] {
+            if given {
+                return Err(ApiError::validation(format!(
+                    "{field}: needs raw_body (only a raw body is repeated)"
+                )));
+            }
+        }
+    }
+    let body = match (rule.get("body"), raw_body) {
+        (Some(_), Some(_)) => {
+            return Err(ApiError::validation(
+                "body, raw_body: give one of them, not both",
+            ))
+        }
+        (Some(json), None) => RespondBody::Json(json.clone()),
+        (None, None) => RespondBody::Empty,
+        (None, Some(text)) => {
+            let endless = endless.unwrap_or(false);
+            if endless && repeat.is_some() {
+                return Err(ApiError::validation(
+                    "repeat: cannot be combined with endless (endless repeats until the client goes away)",
+                ));
+            }
+            let repeat = repeat.unwrap_or(1);
+            if repeat == 0 {
+                return Err(ApiError::validation("repeat: must be at least 1"));
+            }
+            if text.is_empty() && (endless || repeat > 1) {
+                return Err(ApiError::validation(
+                    "raw_body: must not be empty when it is repeated",
+                ));
+            }
+            let delay = chunk_delay_ms.unwrap_or(0);
+            if delay > 600_000 {
+                return Err(ApiError::validation(
+                    "chunk_delay_ms: must be at most 600000",
+                ));
+            }
+            RespondBody::Raw {
+                text: Bytes::from(text),
+                repeat,
+                endless,
+                chunk_delay: Duration::from_millis(delay),
+            }
+        }
+    };
+    Ok(Respond {
+        status,
+        headers,
+        body,
+        commit: opt_bool(rule, "commit")?.unwrap_or(false),
+    })
 }
 
 /// The error envelope for a fired `status` rule. 429 gets the real rate-limit code and a
@@ -333,6 +651,129 @@ mod tests {
         let first = run(set(body.clone()));
         assert_eq!(first, run(set(body)));
         assert!(first.iter().any(|b| *b) && first.iter().any(|b| !*b));
+    }
+
+    fn refusal(rule: Value) -> String {
+        let Value::Object(map) = json!({ "rules": [rule] }) else {
+            panic!()
+        };
+        FaultSet::parse(&map, &["/accounts"])
+            .map(|_| ())
+            .expect_err("refused")
+            .message
+    }
+
+    #[test]
+    fn respond_rules_refuse_combinations_that_mean_nothing() {
+        for (rule, field) in [
+            (
+                json!({"action": "respond", "body": {}, "raw_body": "x"}),
+                "rules[0].body, raw_body:",
+            ),
+            (
+                json!({"action": "respond", "repeat": 2}),
+                "rules[0].repeat:",
+            ),
+            (
+                json!({"action": "respond", "body": {}, "endless": true}),
+                "rules[0].endless:",
+            ),
+            (
+                json!({"action": "respond", "chunk_delay_ms": 5}),
+                "rules[0].chunk_delay_ms:",
+            ),
+            (
+                json!({"action": "respond", "raw_body": "x", "repeat": 2, "endless": true}),
+                "rules[0].repeat:",
+            ),
+            (
+                json!({"action": "respond", "raw_body": "x", "repeat": 0}),
+                "rules[0].repeat:",
+            ),
+            (
+                json!({"action": "respond", "raw_body": "", "endless": true}),
+                "rules[0].raw_body:",
+            ),
+            (
+                json!({"action": "respond", "raw_body": 5}),
+                "rules[0].raw_body:",
+            ),
+            (
+                json!({"action": "respond", "headers": {"Retry-After": 5}}),
+                "rules[0].headers.Retry-After:",
+            ),
+            (
+                json!({"action": "respond", "headers": {"bad name": "x"}}),
+                "rules[0].headers.bad name:",
+            ),
+            (
+                json!({"action": "respond", "headers": ["x"]}),
+                "rules[0].headers:",
+            ),
+            (
+                json!({"action": "respond", "status": 99}),
+                "rules[0].status:",
+            ),
+            (json!({"action": "respond", "code": 1000}), "rules[0].code:"),
+            (json!({"action": "status", "body": {}}), "rules[0].body:"),
+            (
+                json!({"action": "drop", "commit": true}),
+                "rules[0].commit:",
+            ),
+        ] {
+            let message = refusal(rule.clone());
+            assert!(message.starts_with(field), "{rule}: {message}");
+        }
+    }
+
+    #[test]
+    fn respond_rules_default_to_200_and_fire_like_others() {
+        let mut faults = set(json!({"rules": [
+            {"path": "/accounts", "action": "respond", "body": {"ok": 1}, "count": 1},
+        ]}));
+        let decision = faults.decide("GET", "/accounts").expect("fires");
+        assert_eq!(decision.action, FaultAction::Respond);
+        let respond = decision.respond.expect("an answer");
+        assert_eq!(respond.status, StatusCode::OK);
+        assert!(!respond.commit);
+        assert!(faults.decide("GET", "/accounts").is_none());
+        assert_eq!(faults.to_json()["rules"][0]["body"], json!({"ok": 1}));
+    }
+
+    async fn collect(text: &str, count: Option<u64>, limit: usize) -> (usize, usize, Vec<u8>) {
+        use futures::StreamExt;
+        let mut stream = Box::pin(repetitions(
+            Bytes::from(text.to_string()),
+            count,
+            Duration::ZERO,
+        ));
+        let (mut chunks, mut total, mut head) = (0, 0, Vec::new());
+        while let Some(Ok(chunk)) = stream.next().await {
+            chunks += 1;
+            total += chunk.len();
+            if head.len() < 64 {
+                head.extend_from_slice(&chunk[..chunk.len().min(64)]);
+            }
+            if total >= limit {
+                break;
+            }
+        }
+        (chunks, total, head)
+    }
+
+    #[tokio::test]
+    async fn repetitions_are_gathered_into_chunks() {
+        let (chunks, total, head) = collect("abc", Some(100_000), usize::MAX).await;
+        assert_eq!(total, 300_000);
+        assert!(
+            chunks <= 300_000 / (STREAM_CHUNK - 3) + 1,
+            "{chunks} chunks"
+        );
+        assert!(head.starts_with(b"abcabcabc"));
+        let (_, total, _) = collect("abc", None, 1_000_000).await;
+        assert!(total >= 1_000_000, "an endless body goes on");
+        let (chunks, total, _) = collect("x", Some(1), usize::MAX).await;
+        assert_eq!((chunks, total), (1, 1));
     }
 
     #[test]

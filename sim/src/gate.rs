@@ -7,7 +7,7 @@ use crate::app::{lock, App};
 use crate::conn::SimConn;
 use crate::errors::{codes, ApiError};
 use crate::exchanges::Injected;
-use crate::faults::FaultAction;
+use crate::faults::{FaultAction, Respond};
 use crate::urls::API_PREFIX;
 use crate::{auth, input};
 use axum::extract::connect_info::ConnectInfo;
@@ -16,6 +16,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use std::sync::Arc;
 use std::time::Instant;
 
 /// Stats / fault template used for requests that match no route.
@@ -57,12 +58,7 @@ pub async fn unmatched(State(app): State<App>, req: Request) -> Response {
             Err(response) => return response,
             Ok(post_action) => {
                 let response = ApiError::no_route().into_response();
-                if post_action.drop_after {
-                    if let Some(conn) = &conn {
-                        conn.abort();
-                    }
-                }
-                return response;
+                return post_action.apply(response, conn.as_ref());
             }
         }
     }
@@ -73,6 +69,24 @@ pub async fn unmatched(State(app): State<App>, req: Request) -> Response {
 #[derive(Default)]
 struct PostAction {
     drop_after: bool,
+    /// A `respond` rule with `commit`: its answer replaces the handler's.
+    respond_after: Option<Arc<Respond>>,
+}
+
+impl PostAction {
+    /// The handler's `response`, or what replaces it; drops the connection
+    /// when asked to.
+    fn apply(self, response: Response, conn: Option<&SimConn>) -> Response {
+        if self.drop_after {
+            if let Some(conn) = conn {
+                conn.abort();
+            }
+        }
+        match self.respond_after {
+            Some(respond) => injected_response(respond.response()),
+            None => response,
+        }
+    }
 }
 
 /// Counts the request and applies fault injection. `Err` carries the response to send
@@ -94,7 +108,20 @@ async fn inject_faults(
     }
     match decision.action {
         FaultAction::Delay => Ok(PostAction::default()),
-        FaultAction::CommitThenDrop => Ok(PostAction { drop_after: true }),
+        FaultAction::CommitThenDrop => Ok(PostAction {
+            drop_after: true,
+            ..PostAction::default()
+        }),
+        FaultAction::Respond => match decision.respond {
+            Some(respond) if respond.commit => Ok(PostAction {
+                respond_after: Some(respond),
+                ..PostAction::default()
+            }),
+            Some(respond) => Err(injected_response(respond.response())),
+            None => Err(injected(ApiError::internal(
+                "a respond rule without an answer",
+            ))),
+        },
         FaultAction::Drop => {
             if let Some(conn) = conn {
                 conn.abort();
@@ -113,7 +140,10 @@ async fn inject_faults(
 
 /// The response of an injected fault, marked so that it is recorded as one.
 fn injected(error: ApiError) -> Response {
-    let mut response = error.into_response();
+    injected_response(error.into_response())
+}
+
+fn injected_response(mut response: Response) -> Response {
     response.extensions_mut().insert(Injected);
     response
 }
@@ -215,10 +245,5 @@ pub async fn gate(
         status = response.status().as_u16(),
         "request"
     );
-    if post_action.drop_after {
-        if let Some(conn) = &conn {
-            conn.abort();
-        }
-    }
-    response
+    post_action.apply(response, conn.as_ref())
 }

@@ -19,6 +19,7 @@ pub mod app;
 pub mod auth;
 pub mod conn;
 pub mod custom_ns;
+pub mod dialect;
 pub mod envelope;
 pub mod errors;
 pub mod exchanges;
@@ -37,6 +38,7 @@ pub mod urls;
 pub mod users;
 pub mod zones;
 
+pub use dialect::Dialect;
 pub use options::{SimOptions, DEFAULT_TENANT_ID};
 pub use ratelimit::RateLimit;
 pub use server::{init_logging, run, Simulator};

@@ -1,5 +1,6 @@
 //! The command line of `cftenant-sim`, which also configures an embedded simulator.
 
+use crate::dialect::Dialect;
 use crate::input;
 use crate::ratelimit::RateLimit;
 use crate::store::SeedConfig;
@@ -75,6 +76,12 @@ pub struct SimOptions {
     /// 403 / 10000. Without it, a token works everywhere.
     #[arg(long)]
     pub strict_auth: bool,
+
+    /// The shapes of the answers: `documented` (as Cloudflare documents the
+    /// API) or `observed` (as the live API has been recorded to answer; see
+    /// docs/SIMULATOR.md, "Dialects").
+    #[arg(long, env = "CFTENANT_SIM_DIALECT", value_enum, default_value_t = Dialect::Documented)]
+    pub dialect: Dialect,
 }
 
 impl Default for SimOptions {
@@ -93,6 +100,7 @@ impl Default for SimOptions {
             rate_limit: None,
             record_exchanges: false,
             strict_auth: false,
+            dialect: Dialect::Documented,
         }
     }
 }
@@ -105,6 +113,7 @@ impl SimOptions {
             admin_email: self.auth_email.clone(),
             allow_auto_accept_invites: self.allow_auto_accept_invites,
             partial_setup_allowed: !self.deny_partial_setup,
+            dialect: self.dialect,
         }
     }
 
@@ -151,6 +160,8 @@ mod tests {
         assert_eq!(parsed.tenant_id, built.tenant_id);
         assert_eq!(parsed.tenant_name, built.tenant_name);
         assert_eq!(parsed.rate_limit, built.rate_limit);
+        assert_eq!(parsed.dialect, built.dialect);
+        assert_eq!(built.dialect, Dialect::Documented);
         assert!(built.validate().is_ok());
     }
 
@@ -169,5 +180,14 @@ mod tests {
         assert_eq!(parsed.api_tokens, ["a", "b"]);
         assert_eq!(parsed.rate_limit.map(|r| r.limit), Some(1200));
         assert!(SimOptions::try_parse_from(["cftenant-sim", "--rate-limit", "lots"]).is_err());
+    }
+
+    #[test]
+    fn the_dialect_is_documented_or_observed() {
+        let parsed =
+            SimOptions::try_parse_from(["cftenant-sim", "--dialect", "observed"]).expect("parse");
+        assert_eq!(parsed.dialect, Dialect::Observed);
+        assert_eq!(parsed.seed_config().dialect, Dialect::Observed);
+        assert!(SimOptions::try_parse_from(["cftenant-sim", "--dialect", "live"]).is_err());
     }
 }

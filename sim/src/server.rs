@@ -52,6 +52,8 @@ impl Simulator {
                     if options.deny_partial_setup {
                         loaded.tenant.entitlements.partial_setup_allowed = false;
                     }
+                    // The dialect comes from the command line, never from the file.
+                    loaded.dialect = seed.dialect;
                     tracing::info!(path = %file.path().display(), accounts = loaded.accounts.len(), "loaded state");
                     loaded
                 }
@@ -68,6 +70,7 @@ impl Simulator {
                 .with_context(|| format!("writing state file {}", file.path().display()))?;
         }
 
+        tracing::info!(dialect = %seed.dialect, "answering in this dialect");
         let routes = urls::api_routes();
         let app = App::new(AppInner {
             credentials: Credentials {

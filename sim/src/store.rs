@@ -18,6 +18,7 @@ use time::OffsetDateTime;
 
 use crate::accounts::models::Account;
 use crate::custom_ns::models::CustomNameserver;
+use crate::dialect::Dialect;
 use crate::errors::{codes, ApiError};
 use crate::members::models::Member;
 use crate::subscriptions::models::Subscription;
@@ -52,6 +53,11 @@ pub struct SimState {
     /// clients can be tested against a server whose clock is not theirs.
     #[serde(default)]
     pub clock_offset_seconds: i64,
+    /// The dialect the simulator answers in (`--dialect`). Not stored in the
+    /// state file: it comes from the command line, into the seeded state,
+    /// the reset state and a loaded state alike.
+    #[serde(skip)]
+    pub dialect: Dialect,
 }
 
 /// Inputs of the seeded state, taken from the command line.
@@ -62,6 +68,7 @@ pub struct SeedConfig {
     pub admin_email: String,
     pub allow_auto_accept_invites: bool,
     pub partial_setup_allowed: bool,
+    pub dialect: Dialect,
 }
 
 /// The deterministic unit tags of a tenant: `derive_hex(["unit", tenant_id, "1"|"2"])`.
@@ -168,6 +175,7 @@ impl SimState {
             custom_nameservers: Vec::new(),
             user_ids_by_email,
             clock_offset_seconds: 0,
+            dialect: config.dialect,
         }
     }
 
@@ -212,6 +220,17 @@ impl SimState {
 
     pub fn unit(&self, tag: &str) -> Option<&TenantUnit> {
         self.tenant.units.iter().find(|u| u.unit_tag == tag)
+    }
+
+    /// The name of what manages an account made with `unit.id` = `tag`: one
+    /// of the tenant's units, or the tenant itself (a partner was recorded
+    /// creating accounts with its tenant tag as `unit.id`). `None` for any
+    /// other tag.
+    pub fn parent_org_name(&self, tag: &str) -> Option<&str> {
+        if tag == self.tenant.tenant_tag {
+            return Some(&self.tenant.tenant_name);
+        }
+        self.unit(tag).map(|u| u.unit_name.as_str())
     }
 
     pub fn service_user_by_email(&self, email: &str) -> Option<&User> {

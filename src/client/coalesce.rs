@@ -42,7 +42,7 @@
 //! while its own read ahead is in flight waits for it rather than asking
 //! twice; a read ahead that fails is dropped, and the read asks for itself.
 
-use super::{ApiError, Client, ErrorKind};
+use super::{ApiError, Client};
 use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -305,7 +305,7 @@ impl Client {
             Some(_) => Answer::Single,
         };
         let found = match (answer, single) {
-            (Answer::Found(json), _) => Some(decode(
+            (Answer::Found(json), _) => Some(super::decode::decode_str(
                 &format!("GET {}", single.unwrap_or(&collection.path)),
                 &json,
             )?),
@@ -349,7 +349,7 @@ impl Client {
             None => None,
         };
         match made_ahead {
-            Some(Ok(json)) => decode(&format!("GET {path}"), &json),
+            Some(Ok(json)) => super::decode::decode_str(&format!("GET {path}"), &json),
             Some(Err(not_found)) => Err(not_found),
             None => self.get(&path).await,
         }
@@ -531,14 +531,4 @@ impl Client {
         tracing::debug!(list = %collection.path, pages = ?pages, objects = known.objects.len(), complete = known.complete, "read through the list");
         Ok(())
     }
-}
-
-fn decode<T: DeserializeOwned>(request: &str, json: &str) -> Result<T, ApiError> {
-    serde_json::from_str(json).map_err(|e| {
-        ApiError::new(
-            request.to_string(),
-            ErrorKind::Decode,
-            format!("unexpected response shape: {e}"),
-        )
-    })
 }

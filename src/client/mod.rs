@@ -4,6 +4,7 @@
 
 mod clock;
 mod coalesce;
+mod decode;
 mod envelope;
 mod error;
 mod ratelimit;
@@ -11,6 +12,7 @@ mod retry;
 
 pub use clock::{parse_stamp, ServerClock, Stamp};
 pub use coalesce::{Children, Collection};
+pub use decode::either;
 pub use envelope::{CfMessage, Envelope, ResultInfo};
 pub use error::{ApiError, ErrorKind, CREDENTIALS_ADVICE};
 pub use retry::RetryPolicy;
@@ -321,13 +323,7 @@ impl Client {
         let value = cell
             .get_or_try_init(|| self.get::<serde_json::Value>(path))
             .await?;
-        serde_json::from_value(value.clone()).map_err(|e| {
-            ApiError::new(
-                format!("GET {path}"),
-                ErrorKind::Decode,
-                format!("unexpected response shape: {e}"),
-            )
-        })
+        decode::decode(&format!("GET {path}"), value.clone())
     }
 
     /// GET an object; `None` when the API says it does not exist (404).
@@ -480,14 +476,11 @@ impl Client {
             }
             let err = match outcome {
                 Ok((status, envelope)) => {
-                    let result = serde_json::from_value(envelope.result).map_err(|e| ApiError {
-                        status: Some(status),
-                        ..ApiError::new(
-                            request.to_string(),
-                            ErrorKind::Decode,
-                            format!("unexpected response shape: {e}"),
-                        )
-                    })?;
+                    let result =
+                        decode::decode(request, envelope.result).map_err(|e| ApiError {
+                            status: Some(status),
+                            ..e
+                        })?;
                     return Ok(Page {
                         result,
                         info: envelope.result_info,

@@ -9,12 +9,13 @@
 
 use crate::adopt::{Candidate, Creation, Origin};
 use crate::checks;
-use crate::client::{Client, Collection};
-use crate::diagnostics::{import_not_found, parse_import_id, state_id, Context};
+use crate::client::{Client, Collection, ErrorKind};
+use crate::diagnostics::{api_error, import_not_found, parse_import_id, state_id, Context};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tfplugin::diag::Diagnostics;
-use tfplugin::resource::{Failure, OpResult, Resource};
+use tfplugin::plan::PlannedChange;
+use tfplugin::resource::{Failure, Imported, OpResult, PlanContext, Resource};
 use tfplugin::schema::{Attribute, Check, Schema};
 use tfplugin::value::{AttrPath, Type, Value};
 
@@ -171,18 +172,21 @@ impl Account {
     fn merge(&mut self, api: ApiAccount) {
         self.id = Some(api.id);
         self.name = api.name;
-        self.account_type = api
-            .account_type
-            .or(self.account_type.take())
-            .or(Some("standard".into()));
+        // Some recorded answers leave `type` out: what is known stands.
+        self.account_type = api.account_type.or(self.account_type.take());
         if let Some(unit) = api.managed_by.and_then(|m| m.parent_org_id) {
             self.unit_id = Some(unit);
         }
         let settings = api.settings.unwrap_or_default();
         self.enforce_twofactor = Some(settings.enforce_twofactor.unwrap_or(false));
         // Cloudflare may report the address in another case; the adapter
-        // keeps the configured spelling of the same address.
-        self.abuse_contact_email = settings.abuse_contact_email.filter(|e| !e.is_empty());
+        // keeps the configured spelling of the same address. None at all
+        // reads as null, or as the `""` that asked for none.
+        let cleared = self.abuse_contact_email.as_deref() == Some("");
+        self.abuse_contact_email = settings
+            .abuse_contact_email
+            .filter(|e| !e.is_empty())
+            .or_else(|| cleared.then(String::new));
         self.created_on = api.created_on;
     }
 }
@@ -194,6 +198,13 @@ pub(crate) const ACCOUNTS: &str = "/accounts";
 fn path(id: &str) -> String {
     format!("{ACCOUNTS}/{id}")
 }
+
+fn profile_path(id: &str) -> String {
+    format!("{ACCOUNTS}/{id}/profile")
+}
+
+/// The type a new account gets when the configuration leaves it out.
+const DEFAULT_TYPE: &str = "standard";
 
 #[async_trait]
 impl Resource for AccountResource {
@@ -209,14 +220,19 @@ impl Resource for AccountResource {
                 Attribute::required("name", Type::String, "Account name, as shown in the dashboard. At most 100 characters.")
                     .check(Check::NotEmpty)
                     .check(Check::MaxLen(100)),
-                Attribute::optional("type", Type::String, "Account type, set at creation only.")
-                    .default(Value::String("standard".into()))
-                    .check(Check::OneOf(&["standard", "enterprise"]))
-                    .replaces(),
+                Attribute::optional_computed(
+                    "type",
+                    Type::String,
+                    "Account type: `standard` or `enterprise`; `standard` when a new account leaves it out. Cloudflare sets it at creation \
+                     and cannot change it: another value for an existing account is refused at plan (an account of another type is a new \
+                     account). Removing it from the configuration keeps the account's type.",
+                )
+                .check(Check::OneOf(&["standard", "enterprise"])),
                 Attribute::optional_computed(
                     "unit_id",
                     Type::String,
-                    "Tenant unit (`unit_tag`) to create the account in. Defaults to the tenant's first unit.",
+                    "Tenant unit (`unit_tag`) to create the account in, or the tenant's own tag. Defaults to the tenant's first unit. \
+                     Another unit replaces the account; removing it from the configuration keeps the account where it is.",
                 )
                 .check(Check::NotEmpty)
                 .replaces(),
@@ -226,17 +242,40 @@ impl Resource for AccountResource {
                 kyc("business_phone", "phone"),
                 kyc("external_metadata", "metadata"),
                 Attribute::optional_computed("enforce_twofactor", Type::Bool, "Whether members must use two-factor authentication."),
-                Attribute::optional(
+                Attribute::optional_computed(
                     "abuse_contact_email",
                     Type::String,
-                    "Where Cloudflare sends abuse reports about the account (`settings.abuse_contact_email`). Removing it clears it. \
-                     The same address in other letter case is no change.",
+                    "Where Cloudflare sends abuse reports about the account (`settings.abuse_contact_email`). `\"\"` clears it; \
+                     removing it from the configuration keeps Cloudflare's value. The same address in other letter case is no change.",
                 )
-                .check(checks::EMAIL)
+                .check(checks::EMAIL_OR_EMPTY)
                 .equivalent(checks::same_email),
                 Attribute::computed("created_on", Type::String, "When the account was created (RFC 3339)."),
             ],
         )
+    }
+
+    /// Cloudflare cannot change an account's type (the official provider
+    /// strips it from updates): another type for an existing account is
+    /// refused here, rather than planned as an update that fails, or as a
+    /// replacement that deletes the customer's account with everything in it.
+    fn modify_plan(ctx: &PlanContext, plan: &mut PlannedChange, diags: &mut Diagnostics) {
+        let (held, wanted) = (ctx.prior.attr("type"), plan.planned.attr("type"));
+        if let (Value::String(held), Value::String(wanted)) = (held, wanted) {
+            if held != wanted && plan.requires_replace.is_empty() {
+                diags.attr_error(
+                    AttrPath::attr("type"),
+                    "An account's type cannot be changed",
+                    format!(
+                        "Account {:?} is {held:?}, and Cloudflare sets the type when it creates an account: it cannot be \
+                         changed to {wanted:?}. Remove `type`, or set it back to {held:?}, to keep the account. An account of \
+                         another type is a new account: declare another `cftenant_account` for it, move what the customer \
+                         needs, then remove this one when you choose to (destroying it deletes everything in it).",
+                        ctx.prior.attr("name").as_str().unwrap_or_default()
+                    ),
+                );
+            }
+        }
     }
 
     /// A create or replacement in a unit the tenant does not have, or of a
@@ -286,7 +325,14 @@ impl Resource for AccountResource {
                 .filter_map(|u| u["unit_tag"].as_str().map(str::to_string))
                 .collect()
         };
-        let units: Vec<String> = tenants.iter().flat_map(units_of).collect();
+        let mut units: Vec<String> = tenants.iter().flat_map(units_of).collect();
+        // A tenant's own tag is a unit too: a partner created accounts with
+        // it (observed-api.md row 12).
+        units.extend(
+            tenants
+                .iter()
+                .filter_map(|t| t["tenant_tag"].as_str().map(str::to_string)),
+        );
         if let Some(unit) = new_unit.filter(|u| !units.is_empty() && !units.iter().any(|k| k == u))
         {
             diags.attr_error(
@@ -304,7 +350,11 @@ impl Resource for AccountResource {
             let unit = planned.unit_id.as_deref();
             let tenant = tenants
                 .iter()
-                .find(|t| unit.is_none_or(|u| units_of(t).iter().any(|k| k == u)))
+                .find(|t| {
+                    unit.is_none_or(|u| {
+                        t["tenant_tag"].as_str() == Some(u) || units_of(t).iter().any(|k| k == u)
+                    })
+                })
                 .and_then(|t| t["tenant_tag"].as_str());
             if let Some(tenant) = tenant {
                 let path = format!(
@@ -331,7 +381,7 @@ impl Resource for AccountResource {
     async fn create(&self, client: &Client, planned: Account) -> OpResult<Account, Account> {
         let body = CreateBody {
             name: &planned.name,
-            account_type: planned.account_type.as_deref().unwrap_or("standard"),
+            account_type: planned.account_type.as_deref().unwrap_or(DEFAULT_TYPE),
             unit: planned.unit_id.as_deref().map(|id| UnitRef { id }),
             profile: planned.profile(),
         };
@@ -368,6 +418,8 @@ impl Resource for AccountResource {
             .await?;
         let mut state = planned.clone();
         state.merge(created);
+        // An answer without the type: the one sent.
+        state.account_type = state.account_type.or(Some(body.account_type.to_string()));
         // Settings are only changeable after creation.
         let created_settings = Account {
             abuse_contact_email: state.abuse_contact_email.clone(),
@@ -381,7 +433,7 @@ impl Resource for AccountResource {
             let body = UpdateBody {
                 id: &id,
                 name: &state.name,
-                account_type: state.account_type.as_deref().unwrap_or("standard"),
+                account_type: state.account_type.as_deref().unwrap_or(DEFAULT_TYPE),
                 settings,
             };
             match client
@@ -420,7 +472,7 @@ impl Resource for AccountResource {
         // configuration manages KYC fields.
         if state.manages_profile() {
             let profile: Profile = client
-                .get(&format!("/accounts/{id}/profile"))
+                .get(&profile_path(&id))
                 .await
                 .context(|| format!("reading the profile of account {id}"))?;
             state.set_profile(profile);
@@ -450,7 +502,7 @@ impl Resource for AccountResource {
                     .account_type
                     .as_deref()
                     .or(prior.account_type.as_deref())
-                    .unwrap_or("standard"),
+                    .unwrap_or(DEFAULT_TYPE),
                 settings,
             };
             let updated: ApiAccount = client
@@ -485,7 +537,7 @@ impl Resource for AccountResource {
         .any(|v| !v.is_empty())
         {
             client
-                .put::<_, serde_json::Value>(&format!("/accounts/{id}/profile"), &delta)
+                .put::<_, serde_json::Value>(&profile_path(&id), &delta)
                 .await
                 .context(|| format!("updating the profile (KYC fields) of account {id}"))
                 .map_err(|d| Failure {
@@ -505,7 +557,7 @@ impl Resource for AccountResource {
         Ok(Diagnostics::default())
     }
 
-    async fn import(&self, client: &Client, id: &str) -> OpResult<Account, Account> {
+    async fn import(&self, client: &Client, id: &str) -> OpResult<Imported<Account>, Account> {
         let [id] = parse_import_id(Self::TYPE_NAME, id, ["account_id"])?;
         let state = Account {
             id: Some(id.to_string()),
@@ -514,12 +566,31 @@ impl Resource for AccountResource {
         let Some(mut account) = self.read(client, state).await? else {
             return Err(import_not_found(Self::TYPE_NAME, &format!("account with id {id}")).into());
         };
-        let profile: Profile = client
-            .get(&format!("/accounts/{id}/profile"))
-            .await
-            .context(|| format!("reading the profile of account {id}"))?;
-        account.set_profile(profile);
-        Ok(account)
+        // Nobody has recorded the profile endpoint answering, and Cloudflare
+        // documents it for the account's own members (observed-api.md row
+        // 18): where it refuses, the account imports without its KYC fields.
+        let mut warnings = Diagnostics::default();
+        match client.get::<Profile>(&profile_path(id)).await {
+            Ok(profile) => account.set_profile(profile),
+            Err(e) if matches!(e.kind, ErrorKind::Forbidden | ErrorKind::NotFound) => {
+                warnings.warning(
+                    format!("Imported account {id} without its KYC fields"),
+                    format!(
+                        "Cloudflare did not show the account's profile ({e}), so `business_name`, `business_address`, \
+                         `business_email`, `business_phone` and `external_metadata` are not in the state. Cloudflare documents \
+                         the profile for the account's own members. Leave those attributes out of the configuration to keep \
+                         whatever Cloudflare holds, or set them to manage them from now on."
+                    ),
+                );
+            }
+            Err(e) => {
+                return Err(api_error(&format!("reading the profile of account {id}"), &e).into())
+            }
+        }
+        Ok(Imported {
+            model: account,
+            warnings,
+        })
     }
 }
 

@@ -11,18 +11,23 @@
 
 use crate::adopt::{Candidate, Creation, Origin};
 use crate::checks;
-use crate::client::{Children, Client, Collection};
+use crate::client::{ApiError, Children, Client, Collection, ErrorKind};
 use crate::diagnostics::{import_not_found, parse_import_id, state_id, Context};
 use crate::resources::account::ACCOUNTS;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tfplugin::diag::{Diagnostic, Diagnostics};
-use tfplugin::resource::{OpResult, Resource};
+use tfplugin::diag::Diagnostics;
+use tfplugin::resource::{Imported, OpResult, Resource};
 use tfplugin::schema::{Attribute, Check, Nesting, Schema};
 use tfplugin::value::{AttrPath, Type};
 
 /// The simulator's code for "this email is already a member of the account".
 const ALREADY_A_MEMBER: i64 = 1011;
+
+/// Cloudflare's answer to `status = "accepted"` in a tenant without the
+/// entitlement: 400 with code 1001, "automatic verification of new members
+/// is not allowed" (observed-api.md row 6); 1010 in earlier simulators.
+const AUTO_ACCEPT_REFUSED: [i64; 2] = [1001, 1010];
 
 pub struct AccountMemberResource;
 
@@ -182,15 +187,20 @@ static MEMBER_LISTS: Children<Collection> = Children {
     of: |account_id| Collection::paged(format!("/accounts/{account_id}/members"), 50),
 };
 
-/// Adds advice for the one refusal a user can act on from here.
-fn explain_create_error(planned: &AccountMember, mut d: Diagnostic) -> Diagnostic {
-    if planned.status.as_deref() == Some("accepted") && d.detail.contains("HTTP 400") {
-        d.detail.push_str(
-            "\n\n`status = \"accepted\"` adds a member without an invitation, which Cloudflare allows only when the tenant's \
-             `allow_auto_accept_invites` entitlement is on (see data.cftenant_tenant_entitlements). Use `status = \"pending\"`, or leave it unset, to send an invitation.",
+/// Advice for the one refusal of a create a user can act on from here,
+/// told by its status and code.
+fn advise_create_error(planned: &AccountMember, mut e: ApiError) -> ApiError {
+    let refused_auto_accept =
+        e.kind == ErrorKind::Invalid && AUTO_ACCEPT_REFUSED.iter().any(|c| e.has_code(*c));
+    if planned.status.as_deref() == Some("accepted") && refused_auto_accept {
+        e.hint = Some(
+            "`status = \"accepted\"` adds a member without an invitation, which Cloudflare allows only when the tenant's \
+             `allow_auto_accept_invites` entitlement is on (see data.cftenant_tenant_entitlements). Use `status = \"pending\"`, \
+             or leave it unset, to send an invitation."
+                .into(),
         );
     }
-    d
+    e
 }
 
 #[async_trait]
@@ -359,7 +369,12 @@ impl Resource for AccountMemberResource {
         };
         let created: ApiMember = creation
             .run(
-                || client.post(&members_path, &body),
+                || async {
+                    client
+                        .post(&members_path, &body)
+                        .await
+                        .map_err(|e| advise_create_error(&planned, e))
+                },
                 || async {
                     let members: Vec<ApiMember> = client.list_all(&members_path, &[], 50).await?;
                     Ok(members
@@ -380,8 +395,7 @@ impl Resource for AccountMemberResource {
                 },
                 |_| None,
             )
-            .await
-            .map_err(|d| explain_create_error(&planned, d))?;
+            .await?;
         let mut state = planned.clone();
         state.merge(ApiMember {
             roles: None,
@@ -443,7 +457,7 @@ impl Resource for AccountMemberResource {
         &self,
         client: &Client,
         import_id: &str,
-    ) -> OpResult<AccountMember, AccountMember> {
+    ) -> OpResult<Imported<AccountMember>, AccountMember> {
         let [account_id, id] =
             parse_import_id(Self::TYPE_NAME, import_id, ["account_id", "member_id"])?;
         let state = AccountMember {
@@ -451,13 +465,16 @@ impl Resource for AccountMemberResource {
             account_id: account_id.to_string(),
             ..Default::default()
         };
-        self.read(client, state).await?.ok_or_else(|| {
-            import_not_found(
-                Self::TYPE_NAME,
-                &format!("member with id {id} in account {account_id}"),
-            )
-            .into()
-        })
+        self.read(client, state)
+            .await?
+            .map(Into::into)
+            .ok_or_else(|| {
+                import_not_found(
+                    Self::TYPE_NAME,
+                    &format!("member with id {id} in account {account_id}"),
+                )
+                .into()
+            })
     }
 }
 

@@ -10,7 +10,7 @@ use crate::resources::account::ACCOUNTS;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tfplugin::diag::{Diagnostic, Diagnostics};
-use tfplugin::resource::{OpResult, Resource};
+use tfplugin::resource::{Imported, OpResult, Resource};
 use tfplugin::schema::{Attribute, Schema};
 use tfplugin::value::Type;
 
@@ -184,7 +184,7 @@ impl Resource for AccountSubscriptionResource {
         &self,
         client: &Client,
         import_id: &str,
-    ) -> OpResult<AccountSubscription, AccountSubscription> {
+    ) -> OpResult<Imported<AccountSubscription>, AccountSubscription> {
         let [account_id, id] = parse_import_id(
             Self::TYPE_NAME,
             import_id,
@@ -201,6 +201,7 @@ impl Resource for AccountSubscriptionResource {
             id: api.id.clone(),
             account_id: account_id.to_string(),
             terms: Terms::imported(api),
-        })
+        }
+        .into())
     }
 }

@@ -15,7 +15,7 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tfplugin::diag::{Diagnostic, Diagnostics};
 use tfplugin::plan::PlannedChange;
-use tfplugin::resource::{OpResult, PlanContext, Resource};
+use tfplugin::resource::{Imported, OpResult, PlanContext, Resource};
 use tfplugin::schema::{Attribute, Schema};
 use tfplugin::value::{Type, Value};
 
@@ -308,7 +308,11 @@ impl Resource for ServiceUserResource {
         Ok(d)
     }
 
-    async fn import(&self, client: &Client, email: &str) -> OpResult<ServiceUser, ServiceUser> {
+    async fn import(
+        &self,
+        client: &Client,
+        email: &str,
+    ) -> OpResult<Imported<ServiceUser>, ServiceUser> {
         let Some(key) = std::env::var(IMPORT_KEY_ENV).ok().filter(|k| !k.is_empty()) else {
             return Err(Diagnostic::error(
                 "Cannot import cftenant_service_user without its API key",
@@ -323,6 +327,7 @@ impl Resource for ServiceUserResource {
         };
         read_with_own_key(client, state, KeyFrom::Import)
             .await?
+            .map(Into::into)
             .ok_or_else(|| {
                 import_not_found(Self::TYPE_NAME, &format!("service user {email:?}")).into()
             })

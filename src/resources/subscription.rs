@@ -5,7 +5,11 @@
 //! Cloudflare reads plans back in its own words: `PARTNERS_BIZ` comes back
 //! as `business`, `partners_ent` as `enterprise`, and free and enterprise
 //! plans report `frequency = "not-applicable"`. Reads compare those
-//! normalised forms and keep the user's spelling when they mean the same.
+//! normalised forms and keep the user's spelling when they mean the same;
+//! where there is no spelling to keep (import, a plan changed elsewhere)
+//! the state holds the API's own words. A program's ids are never taken
+//! for another's: `CF_PRO` (self-serve) is not `PARTNERS_PRO`, and a
+//! partner tenant is refused it (observed-api.md row 11).
 
 use serde::{Deserialize, Serialize};
 use tfplugin::schema::{Attribute, Check, Nesting};
@@ -52,12 +56,17 @@ fn same_frequency(a: &str, b: &str) -> bool {
     api_frequency(a) == api_frequency(b)
 }
 
-fn same_rate_plan(a: &str, b: &str) -> bool {
-    plan_family(a) == plan_family(b)
+/// Whether two rate plan ids name the same plan: the same plan of the same
+/// program (`PARTNERS_BIZ`, `partners_business`), or a program's id and the
+/// API's read-back word for it (`PARTNERS_BIZ`, `business`). Ids of two
+/// programs are never the same plan.
+pub fn same_rate_plan(a: &str, b: &str) -> bool {
+    let (a, b) = (PlanId::parse(a), PlanId::parse(b));
+    a.family == b.family && (a.program == b.program || a.program.is_none() || b.program.is_none())
 }
 
-/// `rate_plan_id`, compared the way Cloudflare resolves it: `PARTNERS_BIZ`,
-/// `partners_biz` and `CF_BIZ` are one plan.
+/// `rate_plan_id`, compared the way Cloudflare reads it back: `PARTNERS_BIZ`,
+/// `partners_biz` and `business` are one plan; `CF_BIZ` is another program's.
 pub fn rate_plan_attribute(description: &'static str) -> Attribute {
     Attribute::required("rate_plan_id", Type::String, description)
         .check(Check::NotEmpty)
@@ -189,13 +198,15 @@ impl Terms {
     }
 
     /// The terms of an object being imported: there is no configured spelling
-    /// to keep, so plans read back normalised take their partner id, and
-    /// the components are those not at the plan's default.
+    /// to keep, so the plan is the API's own id (`enterprise`, which a
+    /// configured `PARTNERS_ENT` then matches), and the components are
+    /// those not at the plan's default.
     pub fn imported(api: ApiSubscription) -> Terms {
         let mut terms = Terms {
-            rate_plan_id: canonical_plan_id(
-                api.rate_plan.as_ref().map_or("free", |r| r.id.as_str()),
-            ),
+            rate_plan_id: api
+                .rate_plan
+                .as_ref()
+                .map_or_else(|| FREE.to_string(), |r| r.id.clone()),
             ..Default::default()
         };
         terms.merge(api);
@@ -226,15 +237,14 @@ impl Terms {
         same_plan && same_frequency && same_components
     }
 
-    /// Takes what the API reports. The plan id is the partner id of what it
-    /// reads back (the adapter keeps the configured spelling when they mean
-    /// the same); the frequency stays the configured one where the API says
+    /// Takes what the API reports. The plan id is the API's (the adapter
+    /// keeps the configured spelling when they mean the same); the frequency stays the configured one where the API says
     /// `not-applicable`. Components: the listed ones with the API's
     /// quantities, then any other the API has away from its default, so
     /// that extras added or left behind show as a change.
     pub fn merge(&mut self, api: ApiSubscription) {
         if let Some(rp) = api.rate_plan {
-            self.rate_plan_id = canonical_plan_id(&rp.id);
+            self.rate_plan_id = rp.id;
         }
         match api.frequency.as_deref() {
             Some(f) if f != NOT_APPLICABLE && !f.is_empty() => self.frequency = Some(f.to_string()),
@@ -271,32 +281,58 @@ impl Terms {
     }
 }
 
+/// The free plan, as the API reads it back.
+pub const FREE: &str = "free";
+
 /// The plan a rate plan id stands for, in Cloudflare's read-back words:
-/// `PARTNERS_BIZ`, `CF_BIZ`, `partners_business` and `business` are all
-/// `business`. Unknown ids compare case-insensitively.
+/// `PARTNERS_BIZ`, `partners_business` and `business` are all `business`,
+/// and so is `CF_BIZ` (another program's id for a plan of the same kind).
+/// Unknown ids compare case-insensitively.
 pub fn plan_family(id: &str) -> String {
-    let upper = id.trim().to_ascii_uppercase();
-    let family = match upper.as_str() {
-        "PARTNERS_FREE" | "CF_FREE" | "FREE" => "free",
-        "PARTNERS_PRO" | "CF_PRO" | "CF_PRO_20_20" | "PRO" => "pro",
-        "CF_PRO_PLUS" | "PRO_PLUS" => "pro_plus",
-        "CF_LITE" | "LITE" => "lite",
-        "PARTNERS_BIZ" | "PARTNERS_BUSINESS" | "CF_BIZ" | "BUSINESS" | "MSP_BIZ" => "business",
-        "PARTNERS_ENT" | "PARTNERS_ENTERPRISE" | "CF_ENT" | "ENTERPRISE" => "enterprise",
-        _ => return upper.to_ascii_lowercase(),
-    };
-    family.to_string()
+    PlanId::parse(id).family
 }
 
-/// The partner rate plan id for a read-back id, used when there is no
-/// configured spelling to keep (import, or a plan changed elsewhere).
-pub fn canonical_plan_id(api_id: &str) -> String {
-    match plan_family(api_id).as_str() {
-        "free" => "PARTNERS_FREE".into(),
-        "pro" => "PARTNERS_PRO".into(),
-        "business" => "PARTNERS_BIZ".into(),
-        "enterprise" => "PARTNERS_ENT".into(),
-        _ => api_id.to_string(),
+/// A rate plan id taken apart: the program its spelling names, if any, and
+/// the plan.
+#[derive(Debug, PartialEq)]
+struct PlanId {
+    /// `PARTNERS`, `CF`, `MSP`; none for the API's read-back words
+    /// (`business`) and for ids of their own (`TEAMS_STANDARD`).
+    program: Option<&'static str>,
+    family: String,
+}
+
+impl PlanId {
+    fn parse(id: &str) -> PlanId {
+        let upper = id.trim().to_ascii_uppercase();
+        let (program, plan) = ["PARTNERS", "CF", "MSP"]
+            .iter()
+            .find_map(|p| {
+                upper
+                    .strip_prefix(p)
+                    .and_then(|rest| rest.strip_prefix('_'))
+                    .map(|rest| (Some(*p), rest))
+            })
+            .unwrap_or((None, upper.as_str()));
+        let family = match plan {
+            "FREE" => "free",
+            "PRO" | "PRO_20_20" => "pro",
+            "PRO_PLUS" => "pro_plus",
+            "LITE" => "lite",
+            "BIZ" | "BUSINESS" => "business",
+            "ENT" | "ENTERPRISE" => "enterprise",
+            // Not a zone plan this code knows: the whole id is the plan.
+            _ => {
+                return PlanId {
+                    program: None,
+                    family: upper.to_ascii_lowercase(),
+                }
+            }
+        };
+        PlanId {
+            program,
+            family: family.to_string(),
+        }
     }
 }
 
@@ -341,31 +377,31 @@ mod tests {
     }
 
     #[test]
-    fn read_back_takes_the_partner_id_of_the_plan() {
-        for (read_back, partner) in [
-            ("business", "PARTNERS_BIZ"),
-            ("enterprise", "PARTNERS_ENT"),
-            ("free", "PARTNERS_FREE"),
-            ("pro", "PARTNERS_PRO"),
-            ("TEAMS_ENT", "TEAMS_ENT"),
-        ] {
+    fn read_back_keeps_the_apis_own_id() {
+        for read_back in ["business", "enterprise", "free", "pro", "TEAMS_ENT"] {
             let mut p = Terms {
                 rate_plan_id: "anything".into(),
                 frequency: Some("monthly".into()),
                 ..Default::default()
             };
             p.merge(api(read_back, "monthly"));
-            assert_eq!(p.rate_plan_id, partner, "{read_back}");
+            assert_eq!(p.rate_plan_id, read_back);
         }
     }
 
     #[test]
-    fn ids_of_one_plan_are_the_same_plan() {
+    fn ids_of_one_plan_are_the_same_plan_and_programs_differ() {
         assert!(same_rate_plan("PARTNERS_BIZ", "business"));
+        assert!(same_rate_plan("PARTNERS_BIZ", "partners_business"));
         assert!(same_rate_plan("partners_free", "PARTNERS_FREE"));
-        assert!(same_rate_plan("CF_PRO", "PARTNERS_PRO"));
+        assert!(same_rate_plan("CF_PRO", "pro"));
         assert!(same_rate_plan("teams_standard", "TEAMS_STANDARD"));
+        assert!(!same_rate_plan("CF_PRO", "PARTNERS_PRO"), "two programs");
+        assert!(!same_rate_plan("CF_ENT", "PARTNERS_ENT"), "two programs");
         assert!(!same_rate_plan("PARTNERS_BIZ", "PARTNERS_PRO"));
+        assert!(!same_rate_plan("TEAMS_ENT", "enterprise"));
+        assert_eq!(plan_family("CF_BIZ"), "business");
+        assert_eq!(plan_family("PARTNERS_ENTERPRISE"), "enterprise");
     }
 
     #[test]
@@ -486,9 +522,9 @@ mod tests {
     }
 
     #[test]
-    fn imported_plans_take_partner_ids_and_the_extras() {
+    fn imported_plans_keep_the_apis_id_and_take_the_extras() {
         let p = Terms::imported(api("business", "monthly"));
-        assert_eq!(p.rate_plan_id, "PARTNERS_BIZ");
+        assert_eq!(p.rate_plan_id, "business");
         assert_eq!(p.frequency.as_deref(), Some("monthly"));
         assert_eq!(p.component_values, listed(&[("page_rules", 60)]));
         assert_eq!(

@@ -11,9 +11,9 @@ use crate::resources::zone::DOMAIN_NAME;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tfplugin::diag::{Diagnostic, Diagnostics};
-use tfplugin::resource::{OpResult, Resource};
+use tfplugin::resource::{Imported, OpResult, Resource};
 use tfplugin::schema::{Attribute, Check, Nesting, Schema};
-use tfplugin::value::{AttrPath, Type, Value};
+use tfplugin::value::{AttrPath, Type};
 
 pub struct TenantCustomNameserverResource;
 
@@ -104,10 +104,14 @@ impl Resource for TenantCustomNameserverResource {
                 )
                 .check(DOMAIN_NAME)
                 .replaces(),
-                Attribute::optional("ns_set", Type::Number, "Which set of nameservers (1 to 5) it belongs to.")
-                    .default(Value::Number(1.into()))
-                    .check(Check::Range(1, 5))
-                    .replaces(),
+                Attribute::optional_computed(
+                    "ns_set",
+                    Type::Number,
+                    "Which set of nameservers (1 to 5) it belongs to; 1 when a new one leaves it out. Cloudflare cannot move a \
+                     nameserver to another set: another value replaces it. Removing it from the configuration keeps its set.",
+                )
+                .check(Check::Range(1, 5))
+                .replaces(),
                 Attribute::computed("zone_tag", Type::String, "Id of the zone the hostname lies under."),
                 Attribute::computed("status", Type::String, "`pending`, `verified` or `moved` (deprecated by Cloudflare)."),
                 Attribute::computed("dns_records", Type::String, "The addresses Cloudflare gives the nameserver: publish these as its A and AAAA records.")
@@ -257,7 +261,7 @@ impl Resource for TenantCustomNameserverResource {
         &self,
         client: &Client,
         import_id: &str,
-    ) -> OpResult<TenantCustomNameserver, TenantCustomNameserver> {
+    ) -> OpResult<Imported<TenantCustomNameserver>, TenantCustomNameserver> {
         let (tenant_id, ns_name) = import_id
             .split_once('/')
             .filter(|(tenant, name)| {
@@ -278,12 +282,15 @@ impl Resource for TenantCustomNameserverResource {
             ns_name: ns_name.to_string(),
             ..Default::default()
         };
-        self.read(client, state).await?.ok_or_else(|| {
-            import_not_found(
-                Self::TYPE_NAME,
-                &format!("custom nameserver {ns_name:?} in tenant {tenant_id:?}"),
-            )
-            .into()
-        })
+        self.read(client, state)
+            .await?
+            .map(Into::into)
+            .ok_or_else(|| {
+                import_not_found(
+                    Self::TYPE_NAME,
+                    &format!("custom nameserver {ns_name:?} in tenant {tenant_id:?}"),
+                )
+                .into()
+            })
     }
 }

@@ -9,9 +9,9 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tfplugin::diag::Diagnostics;
 use tfplugin::plan::PlannedChange;
-use tfplugin::resource::{Failure, OpResult, PlanContext, Resource};
+use tfplugin::resource::{Failure, Imported, OpResult, PlanContext, Resource};
 use tfplugin::schema::{Attribute, Check, Schema};
-use tfplugin::value::{AttrPath, Type, Value};
+use tfplugin::value::{AttrPath, Type};
 
 pub struct ZoneResource;
 
@@ -161,6 +161,15 @@ struct PausedBody {
     paused: bool,
 }
 
+#[derive(Serialize)]
+struct TypeBody<'a> {
+    #[serde(rename = "type")]
+    zone_type: &'a str,
+}
+
+/// The type a new zone gets when the configuration leaves it out.
+const DEFAULT_TYPE: &str = "full";
+
 /// A PATCH of a zone that exists, its answer merged into `state`. When it
 /// fails, `state` goes back with the error: Terraform keeps the zone
 /// (tainted) with what earlier steps changed, rather than lose it.
@@ -224,10 +233,7 @@ impl Zone {
         if let Some(a) = api.account {
             self.account_id = a.id;
         }
-        self.zone_type = api
-            .zone_type
-            .or(self.zone_type.take())
-            .or(Some("full".into()));
+        self.zone_type = api.zone_type.or(self.zone_type.take());
         self.paused = Some(api.paused.unwrap_or(false));
         self.vanity_name_servers = Some(api.vanity_name_servers).filter(|names| !names.is_empty());
         self.status = api.status;
@@ -261,10 +267,14 @@ impl Resource for ZoneResource {
                 Attribute::computed("id", Type::String, "Zone id."),
                 Attribute::required("account_id", Type::String, "The account that owns the zone.").check(checks::ID32).replaces(),
                 Attribute::required("name", Type::String, "The domain, e.g. `example.com`.").check(DOMAIN_NAME).replaces(),
-                Attribute::optional("type", Type::String, "`full` (Cloudflare is the authoritative DNS), `partial` (CNAME setup), `secondary`, or `internal` (resolvable only inside the account).")
-                    .default(Value::String("full".into()))
-                    .check(Check::OneOf(&["full", "partial", "secondary", "internal"]))
-                    .replaces(),
+                Attribute::optional_computed(
+                    "type",
+                    Type::String,
+                    "`full` (Cloudflare is the authoritative DNS), `partial` (CNAME setup), `secondary`, or `internal` (resolvable only \
+                     inside the account); `full` when a new zone leaves it out. Changed in place (Cloudflare decides which changes it \
+                     allows); removing it from the configuration keeps the zone's type.",
+                )
+                .check(Check::OneOf(&["full", "partial", "secondary", "internal"])),
                 Attribute::optional_computed("paused", Type::Bool, "Whether Cloudflare only serves DNS for the zone (no proxying, no security). Updated in place."),
                 Attribute::optional(
                     "vanity_name_servers",
@@ -275,8 +285,14 @@ impl Resource for ZoneResource {
                 .check(DOMAIN_NAME)
                 .check(Check::MinItems(1))
                 .check(Check::MaxItems(5)),
-                Attribute::computed("status", Type::String, "`initializing`, `pending`, `active` or `moved`."),
-                Attribute::computed("name_servers", Type::list(Type::String), "The Cloudflare nameservers assigned to the zone: set these at the registrar."),
+                Attribute::computed("status", Type::String, "`initializing`, `pending`, `active` or `moved`.")
+                    .unknown_when_changed(&["type"]),
+                Attribute::computed(
+                    "name_servers",
+                    Type::list(Type::String),
+                    "The Cloudflare nameservers assigned to the zone: set these at the registrar. None for a `partial` zone, whose DNS stays with its own nameservers.",
+                )
+                .unknown_when_changed(&["type"]),
                 Attribute::computed("original_name_servers", Type::list(Type::String), "The zone's nameservers before moving to Cloudflare."),
                 Attribute::computed(
                     "plan_id",
@@ -286,7 +302,8 @@ impl Resource for ZoneResource {
                      It stays so that states written before read; it goes away in 1.0.",
                 )
                 .deprecated(),
-                Attribute::computed("verification_key", Type::String, "For `partial` zones: the TXT verification key."),
+                Attribute::computed("verification_key", Type::String, "For `partial` zones: the TXT verification key.")
+                    .unknown_when_changed(&["type"]),
                 Attribute::computed("created_on", Type::String, "When the zone was created (RFC 3339)."),
                 Attribute::computed("activated_on", Type::String, "When the zone was activated (RFC 3339), if it has been."),
             ],
@@ -389,7 +406,7 @@ impl Resource for ZoneResource {
             account: IdRef {
                 id: planned.account_id.clone(),
             },
-            zone_type: planned.zone_type.as_deref().unwrap_or("full"),
+            zone_type: planned.zone_type.as_deref().unwrap_or(DEFAULT_TYPE),
         };
         let creation = Creation {
             client,
@@ -426,6 +443,8 @@ impl Resource for ZoneResource {
             .await?;
         let mut state = planned.clone();
         state.merge(created);
+        // An answer without the type: the one sent.
+        state.zone_type = state.zone_type.or(Some(body.zone_type.to_string()));
         if planned.paused == Some(true) {
             let id = state_id(Self::TYPE_NAME, &state.id)?.to_string();
             state =
@@ -454,12 +473,31 @@ impl Resource for ZoneResource {
     async fn update(&self, client: &Client, prior: Zone, planned: Zone) -> OpResult<Zone, Zone> {
         let id = state_id(Self::TYPE_NAME, &prior.id)?.to_string();
         let mut state = prior.clone();
-        if let Some(paused) = planned.paused.filter(|p| Some(*p) != prior.paused) {
-            let z: ApiZone = client
-                .patch(&path(&id), &PausedBody { paused })
-                .await
-                .context(|| format!("updating zone {id}"))?;
-            state.merge(z);
+        // One property per PATCH; what an earlier one changed is kept when
+        // a later one fails.
+        if let Some(zone_type) = planned
+            .zone_type
+            .as_deref()
+            .filter(|t| Some(*t) != prior.zone_type.as_deref())
+        {
+            state = patch_keeping(
+                client,
+                &id,
+                &TypeBody { zone_type },
+                "changing the type of",
+                state,
+            )
+            .await?;
+        }
+        if let Some(paused) = planned.paused.filter(|p| Some(*p) != state.paused) {
+            state = patch_keeping(
+                client,
+                &id,
+                &PausedBody { paused },
+                "pausing or unpausing",
+                state,
+            )
+            .await?;
         }
         if planned.vanity_name_servers != prior.vanity_name_servers {
             let names = planned.vanity_name_servers.as_deref().unwrap_or_default();
@@ -478,7 +516,7 @@ impl Resource for ZoneResource {
         Ok(Diagnostics::default())
     }
 
-    async fn import(&self, client: &Client, id: &str) -> OpResult<Zone, Zone> {
+    async fn import(&self, client: &Client, id: &str) -> OpResult<Imported<Zone>, Zone> {
         let [id] = parse_import_id(Self::TYPE_NAME, id, ["zone_id"])?;
         let state = Zone {
             id: Some(id.to_string()),
@@ -486,6 +524,7 @@ impl Resource for ZoneResource {
         };
         self.read(client, state)
             .await?
+            .map(Into::into)
             .ok_or_else(|| import_not_found(Self::TYPE_NAME, &format!("zone with id {id}")).into())
     }
 }

@@ -18,9 +18,9 @@ use crate::resources::zone::ZONES;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tfplugin::diag::Diagnostics;
-use tfplugin::resource::{OpResult, Resource};
+use tfplugin::resource::{Imported, OpResult, Resource};
 use tfplugin::schema::{Attribute, Schema};
-use tfplugin::value::Type;
+use tfplugin::value::{AttrPath, PathStep, Type};
 
 pub struct ZoneSubscriptionResource;
 
@@ -143,9 +143,11 @@ impl Resource for ZoneSubscriptionResource {
             Attribute::computed("id", Type::String, "Same as `zone_id`."),
             Attribute::required("zone_id", Type::String, "The zone whose plan this is.").check(checks::ID32).replaces(),
             subscription::rate_plan_attribute(
-                "Rate plan, e.g. `PARTNERS_FREE`, `PARTNERS_PRO`, `PARTNERS_BIZ`, `PARTNERS_ENT` (see `GET /zones/{id}/available_rate_plans`). \
-                 Cloudflare reads plans back normalised (`PARTNERS_BIZ` as `business`), and ids of one plan are the same to it \
-                 (`PARTNERS_BIZ`, `partners_biz`, `CF_BIZ`): neither is a change.",
+                "Rate plan, sent as written: `PARTNERS_FREE`, `PARTNERS_PRO`, `PARTNERS_BIZ`, `PARTNERS_ENT` for a partner tenant (a `CF_*` id \
+                 is another program's, which Cloudflare refuses a partner). Cloudflare reads plans back in its own words (`PARTNERS_BIZ` as \
+                 `business`), and spellings of one plan of one program (`PARTNERS_BIZ`, `partners_business`) are the same: neither is a \
+                 change. An import holds the API's word (`business`), which a configured `PARTNERS_BIZ` matches. A plan that \
+                 `GET /zones/{id}/available_rate_plans` does not list is a warning at plan: Cloudflare decides at apply.",
             ),
         ];
         attributes.extend(subscription::attributes());
@@ -155,8 +157,12 @@ impl Resource for ZoneSubscriptionResource {
         )
     }
 
-    /// A plan the zone cannot have, or a component its plan does not have,
-    /// fails at apply: refused at plan, from the plans the zone offers.
+    /// What `GET /zones/{id}/available_rate_plans` says of the wanted plan
+    /// and its components. Nobody has recorded that list holding contract
+    /// or partner-only plans the subscription endpoints accept
+    /// (observed-api.md rows 8 and 19), so it is not authoritative: a plan
+    /// or a component it does not list is a warning, and the API decides at
+    /// apply.
     async fn check_change(
         &self,
         client: &Client,
@@ -172,28 +178,30 @@ impl Resource for ZoneSubscriptionResource {
         if same_terms {
             return diags;
         }
+        let wanted = &planned.terms.rate_plan_id;
         let path = format!("/zones/{}/available_rate_plans", planned.zone_id);
         let offered: Vec<OfferedPlan> = match client.get(&path).await {
             Ok(plans) => plans,
-            // A zone that does not exist yet, or credentials that may not
-            // list plans: the API decides at apply.
+            // A zone that does not exist yet, say: nothing to compare with.
             Err(e) => {
                 tracing::debug!(error = %e, "cannot list the zone's plans to check them at plan");
                 return diags;
             }
         };
-        let wanted = &planned.terms.rate_plan_id;
         let Some(plan) = offered
             .iter()
-            .find(|p| subscription::plan_family(&p.id) == subscription::plan_family(wanted))
+            .find(|p| subscription::same_rate_plan(&p.id, wanted))
         else {
             let ids: Vec<&str> = offered.iter().map(|p| p.id.as_str()).collect();
-            diags.attr_error(
-                tfplugin::value::AttrPath::attr("rate_plan_id"),
-                format!("Zone {} cannot have the plan {wanted:?}", planned.zone_id),
+            diags.attr_warning(
+                AttrPath::attr("rate_plan_id"),
+                format!("Zone {} does not list the plan {wanted:?}", planned.zone_id),
                 format!(
-                    "The zone offers {} (GET /zones/{{id}}/available_rate_plans); other plans fail to resolve (Cloudflare error 1204).",
-                    ids.join(", ")
+                    "GET /zones/{{id}}/available_rate_plans lists {}. That list is not known to hold every plan \
+                     Cloudflare accepts (contract plans such as PARTNERS_ENT have been accepted without being listed), \
+                     so the plan is sent as written and Cloudflare decides at apply: a plan it does not have is refused \
+                     there (error 1204), and the zone stays on its current plan.",
+                    if ids.is_empty() { "no plan".to_string() } else { ids.join(", ") }
                 ),
             );
             return diags;
@@ -201,13 +209,14 @@ impl Resource for ZoneSubscriptionResource {
         let names: Vec<&str> = plan.components.iter().map(|c| c.name.as_str()).collect();
         for (i, c) in planned.terms.component_values.iter().flatten().enumerate() {
             if !names.contains(&c.name.as_str()) {
-                diags.attr_error(
-                    tfplugin::value::AttrPath::attr("component_values")
-                        .push(tfplugin::value::PathStep::Index(i as i64))
-                        .push(tfplugin::value::PathStep::Attribute("name".into())),
-                    format!("{:?} is not a component of {wanted}", c.name),
+                diags.attr_warning(
+                    AttrPath::attr("component_values")
+                        .push(PathStep::Index(i as i64))
+                        .push(PathStep::Attribute("name".into())),
+                    format!("{:?} is not a listed component of {wanted}", c.name),
                     format!(
-                        "The components of {} are {}.",
+                        "GET /zones/{{id}}/available_rate_plans lists the components of {} as {}. The component is sent \
+                         as written, and Cloudflare decides at apply.",
                         plan.id,
                         if names.is_empty() {
                             "none".to_string()
@@ -337,7 +346,7 @@ impl Resource for ZoneSubscriptionResource {
         &self,
         client: &Client,
         id: &str,
-    ) -> OpResult<ZoneSubscription, ZoneSubscription> {
+    ) -> OpResult<Imported<ZoneSubscription>, ZoneSubscription> {
         let [id] = parse_import_id(Self::TYPE_NAME, id, ["zone_id"])?;
         let Some(api) = read_terms(client, id)
             .await
@@ -349,6 +358,7 @@ impl Resource for ZoneSubscriptionResource {
             id: Some(id.to_string()),
             zone_id: id.to_string(),
             terms: Terms::imported(api),
-        })
+        }
+        .into())
     }
 }

@@ -7,8 +7,16 @@
 //! validated against its operation's request schema, and every answer of
 //! the simulator against the response schema for its status. Answers made
 //! by fault injection stand for a broken network, not for the API, and are
-//! not validated. Where we deviate on purpose, [`DEVIATIONS`] says where
-//! and why (docs/SIMULATOR.md lists the same, with the evidence).
+//! not validated. Nor are the answers of the simulator's observed dialect
+//! (`--dialect observed`), which follow what the live API was recorded
+//! answering instead of the definition; what the provider sends is
+//! validated in both dialects. Where we deviate on purpose, [`DEVIATIONS`]
+//! says where and why (docs/SIMULATOR.md lists the same, with the evidence).
+//!
+//! A request schema that offers forms (`anyOf`: a member granted roles, or
+//! policies) is checked against the one form whose properties hold every
+//! key of the body, when exactly one does: a body says which form it is,
+//! and a wrong policy must not pass as a loose roles body.
 //!
 //! OpenAPI 3.0 schemas are not quite JSON Schema; [`translate`] says what
 //! changes before validation.
@@ -44,7 +52,8 @@ pub struct Deviation {
     pub operations: &'static [&'static str],
     pub part: Part,
     /// Where in the body, as JSON pointers; `*` stands for any one segment,
-    /// and what lies below a pointer is included.
+    /// and what lies below a pointer is included, unless the pointer ends
+    /// with `$` (then only that place itself).
     pub at: &'static [&'static str],
     /// Why (the evidence is in docs/SIMULATOR.md).
     pub why: &'static str,
@@ -104,9 +113,16 @@ pub const DEVIATIONS: &[Deviation] = &[
     Deviation {
         operations: &["account-members-update-member"],
         part: Part::Request,
-        at: &[""],
+        at: &["/roles/*$"],
         why: "roles are sent as `[{id}]`, as the reference and the official SDKs do; the definition's role \
               object requires its read-only name, permissions and an undefined description",
+    },
+    Deviation {
+        operations: &["account-members-add-member"],
+        part: Part::Error,
+        at: &["/result$"],
+        why: "the live API refused an auto-accepted member (code 1001) with `result: []` \
+              (app-sre/qontract-reconcile #5079); the definition's failure schema wants null",
     },
 ];
 
@@ -132,6 +148,9 @@ struct Operation {
     method: String,
     segments: Vec<String>,
     request: Option<Validator>,
+    /// The forms of an `anyOf` request schema: each one's property names,
+    /// and its own validator.
+    request_forms: Vec<(BTreeSet<String>, Validator)>,
     /// By response key (`200`, `4XX`, `default`); `None` where the answer
     /// has no JSON schema.
     responses: BTreeMap<String, Option<Validator>>,
@@ -161,6 +180,9 @@ pub struct Report {
     pub exchanges: usize,
     pub requests_validated: usize,
     pub responses_validated: usize,
+    /// Answers of the observed dialect, which follow the recordings instead
+    /// of the definition and are not validated.
+    pub responses_skipped: usize,
     /// Deviations from [`DEVIATIONS`] that were met (and so not violations).
     pub deviations_met: BTreeSet<String>,
     pub undocumented: BTreeSet<String>,
@@ -170,11 +192,13 @@ pub struct Report {
 impl Report {
     pub fn summary(&self) -> String {
         format!(
-            "{} exchanges: {} request bodies and {} responses validated against Cloudflare's definition, \
+            "{} exchanges: {} request bodies and {} responses validated against Cloudflare's definition \
+             ({} answers of the observed dialect not validated), \
              {} undocumented endpoints, {} deliberate deviations met, {} violations",
             self.exchanges,
             self.requests_validated,
             self.responses_validated,
+            self.responses_skipped,
             self.undocumented.len(),
             self.deviations_met.len(),
             self.violations.len()
@@ -321,15 +345,71 @@ fn match_score(template: &[String], path: &[String]) -> Option<usize> {
 }
 
 /// Does a JSON pointer match a pattern where `*` is any one segment, or
-/// lie below such a match?
+/// lie below such a match (unless the pattern ends with `$`)?
 fn pointer_matches(pattern: &str, pointer: &str) -> bool {
+    let (pattern, exact) = match pattern.strip_suffix('$') {
+        Some(pattern) => (pattern, true),
+        None => (pattern, false),
+    };
     let pattern: Vec<&str> = pattern.split('/').collect();
     let pointer: Vec<&str> = pointer.split('/').collect();
-    pointer.len() >= pattern.len()
+    let deep_enough = if exact {
+        pointer.len() == pattern.len()
+    } else {
+        pointer.len() >= pattern.len()
+    };
+    deep_enough
         && pattern
             .iter()
             .zip(&pointer)
             .all(|(want, got)| *want == "*" || want == got)
+}
+
+/// The forms of a request schema that is an `anyOf` of object schemas
+/// (directly or through one `$ref`): each one's schema and property names.
+fn request_forms(schema: &Json, raw_components: &Json) -> Vec<(Json, BTreeSet<String>)> {
+    let resolve = |s: &Json| -> Json {
+        match s["$ref"]
+            .as_str()
+            .and_then(|r| r.strip_prefix("#/components/schemas/"))
+        {
+            Some(name) => raw_components["schemas"][name].clone(),
+            None => s.clone(),
+        }
+    };
+    let Some(forms) = resolve(schema)["anyOf"].as_array().cloned() else {
+        return Vec::new();
+    };
+    forms
+        .iter()
+        .map(|form| {
+            let names = resolve(form)["properties"]
+                .as_object()
+                .map(|p| p.keys().cloned().collect())
+                .unwrap_or_default();
+            (form.clone(), names)
+        })
+        .collect()
+}
+
+impl Operation {
+    /// The validator for a request body: the one form whose properties
+    /// hold all of the body's keys, when the schema has forms and exactly
+    /// one does; otherwise the whole schema.
+    fn request_validator(&self, body: &Json) -> Option<&Validator> {
+        let keys: Vec<&String> = body
+            .as_object()
+            .map(|o| o.keys().collect())
+            .unwrap_or_default();
+        let mut fitting = self
+            .request_forms
+            .iter()
+            .filter(|(names, _)| keys.iter().all(|k| names.contains(*k)));
+        match (fitting.next(), fitting.next()) {
+            (Some((_, form)), None) => Some(form),
+            _ => self.request.as_ref(),
+        }
+    }
 }
 
 impl Definition {
@@ -365,8 +445,21 @@ impl Definition {
                         .get("schema")
                         .cloned()
                 };
-                let request = json_schema(&op["requestBody"])
-                    .map(|s| compile(&s, Direction::Request, &format!("{id} request")));
+                let request_schema = json_schema(&op["requestBody"]);
+                let request = request_schema
+                    .as_ref()
+                    .map(|s| compile(s, Direction::Request, &format!("{id} request")));
+                let request_forms = request_schema
+                    .as_ref()
+                    .map(|s| request_forms(s, raw))
+                    .unwrap_or_default()
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (form, names))| {
+                        let what = format!("{id} request form {i}");
+                        (names, compile(&form, Direction::Request, &what))
+                    })
+                    .collect();
                 let responses = op["responses"]
                     .as_object()
                     .map(|r| {
@@ -395,6 +488,7 @@ impl Definition {
                     method: method.to_uppercase(),
                     segments: segments(path),
                     request,
+                    request_forms,
                     responses,
                 });
             }
@@ -493,7 +587,7 @@ impl Definition {
             .is_some_and(|ua| ua.starts_with(PROVIDER_USER_AGENT));
         let body = &exchange["request_body"];
         if from_provider && !body.is_null() {
-            match &op.request {
+            match op.request_validator(body) {
                 Some(validator) => {
                     report.requests_validated += 1;
                     for e in validator.iter_errors(body) {
@@ -516,6 +610,12 @@ impl Definition {
         } else {
             Part::Response
         };
+        // The observed dialect answers as the live API was recorded to,
+        // not as the definition says: its answers are not checked.
+        let observed = exchange["dialect"] == "observed";
+        if observed {
+            report.responses_skipped += 1;
+        }
         let status_key = status.to_string();
         let class_key = format!("{}XX", status / 100);
         let validator = op
@@ -524,6 +624,7 @@ impl Definition {
             .or_else(|| op.responses.get(&class_key))
             .or_else(|| op.responses.get("default"));
         match validator {
+            _ if observed => {}
             Some(Some(validator)) => {
                 report.responses_validated += 1;
                 for e in validator.iter_errors(response) {
@@ -608,7 +709,138 @@ mod tests {
         json!({
             "method": method, "path": path, "query": "", "user_agent": "test",
             "request_body": null, "status": status, "response_body": response, "injected": false,
+            "dialect": "documented",
         })
+    }
+
+    const ACCOUNT: &str = "023e105f4ecef8ad9ca31a8372d0c353";
+    const MEMBER: &str = "4536bcfad5faccb111b47003c79917fa";
+    const ROLE: &str = "05784afa30c1afe1440e79d9351c7430";
+
+    /// A member update the provider sent, answered with a member.
+    fn member_update(body: Json) -> Json {
+        let mut e = exchange(
+            "PUT",
+            &format!("/accounts/{ACCOUNT}/members/{MEMBER}"),
+            200,
+            json!({
+                "success": true, "errors": [], "messages": [],
+                "result": {"id": MEMBER, "email": "a@example.com", "status": "pending", "roles": [], "policies": []},
+            }),
+        );
+        e["user_agent"] = json!("terraform-provider-cftenant/0.2.0");
+        e["request_body"] = body;
+        e
+    }
+
+    fn request_violations(report: &Report) -> Vec<&Violation> {
+        report
+            .violations
+            .iter()
+            .filter(|v| v.what.starts_with("Request"))
+            .collect()
+    }
+
+    /// Role ids as `[{id}]` are the one deliberate deviation of a member
+    /// update; everything else in its body is still checked.
+    #[test]
+    fn a_member_update_is_checked_in_the_form_it_takes() {
+        let roles = definition().check(&[member_update(json!({"roles": [{"id": ROLE}]}))]);
+        assert_eq!(roles.requests_validated, 1, "{roles:?}");
+        assert!(
+            request_violations(&roles).is_empty(),
+            "{:#?}",
+            roles.violations
+        );
+        assert_eq!(roles.deviations_met.len(), 1, "{roles:?}");
+
+        let policy = |access: Option<&str>| {
+            let mut policy = json!({
+                "permission_groups": [{"id": "c8fed203ed3043cba015a93ad1616f1f"}],
+                "resource_groups": [{"id": "6d7f2f5f5b1d4a0e9081fdc98d432fd1"}],
+            });
+            if let Some(access) = access {
+                policy["access"] = json!(access);
+            }
+            json!({"policies": [policy]})
+        };
+        let good = definition().check(&[member_update(policy(Some("allow")))]);
+        assert!(
+            request_violations(&good).is_empty(),
+            "{:#?}",
+            good.violations
+        );
+
+        // A policy without `access` is wrong, roles or not.
+        let bad = definition().check(&[member_update(policy(None))]);
+        let found = request_violations(&bad);
+        assert_eq!(found.len(), 1, "{:#?}", bad.violations);
+        assert!(found[0].what.contains("/policies/0"), "{}", found[0]);
+        assert!(found[0].what.contains("access"), "{}", found[0]);
+
+        // Below a role, the deviation stops: a role id that is not a string is wrong.
+        let bad_id = definition().check(&[member_update(json!({"roles": [{"id": 5}]}))]);
+        let found = request_violations(&bad_id);
+        assert_eq!(found.len(), 1, "{:#?}", bad_id.violations);
+        assert!(found[0].what.contains("/roles/0/id"), "{}", found[0]);
+    }
+
+    #[test]
+    fn exact_pointers_do_not_reach_below() {
+        assert!(pointer_matches("/roles/*$", "/roles/0"));
+        assert!(!pointer_matches("/roles/*$", "/roles/0/id"));
+        assert!(!pointer_matches("/roles/*$", ""));
+        assert!(pointer_matches("/roles/*", "/roles/0/id"));
+        assert!(pointer_matches("", "/anything"));
+    }
+
+    /// The refusal of an auto-accepted member, as recorded, with `result: []`.
+    #[test]
+    fn the_recorded_member_refusal_is_a_deliberate_deviation() {
+        let refusal = json!({
+            "success": false, "messages": [], "result": [],
+            "errors": [{"code": 1001, "message": "Invalid request: automatic verification of new members is not allowed"}],
+        });
+        let report = definition().check(&[exchange(
+            "POST",
+            &format!("/accounts/{ACCOUNT}/members"),
+            400,
+            refusal,
+        )]);
+        assert!(report.violations.is_empty(), "{:#?}", report.violations);
+        assert_eq!(report.deviations_met.len(), 1);
+    }
+
+    /// Observed answers are counted, not checked; requests still are.
+    #[test]
+    fn observed_answers_are_not_validated() {
+        let mut observed = exchange(
+            "GET",
+            "/zones/023e105f4ecef8ad9ca31a8372d0c353",
+            200,
+            zone(Json::Null),
+        );
+        observed["dialect"] = json!("observed");
+        let report = definition().check(&[observed]);
+        assert!(report.violations.is_empty(), "{:#?}", report.violations);
+        assert_eq!(
+            (report.responses_validated, report.responses_skipped),
+            (0, 1)
+        );
+        assert!(report
+            .summary()
+            .contains("1 answers of the observed dialect not validated"));
+
+        let mut update = member_update(json!({"roles": [{"id": 5}]}));
+        update["dialect"] = json!("observed");
+        let report = definition().check(&[update]);
+        assert_eq!(report.requests_validated, 1);
+        assert_eq!(
+            request_violations(&report).len(),
+            1,
+            "{:#?}",
+            report.violations
+        );
     }
 
     fn zone(owner_id: Json) -> Json {

@@ -25,6 +25,11 @@ pub const UNIT_1: &str = "cfccd79531f60f6ae49a30979d0aebd9";
 pub const UNIT_2: &str = "f63382bb11b1e5a156367c6f0e144fd9";
 /// The Administrator role, the same id in every account.
 pub const ADMIN_ROLE: &str = "05784afa30c1afe1440e79d9351c7430";
+/// The arguments that start a simulator in the observed dialect: the shapes
+/// the live API was recorded answering in (docs/SIMULATOR.md, Dialects).
+/// `Sim::start(OBSERVED)`. Without them the simulator answers as documented
+/// (a `CFTENANT_SIM_DIALECT` in the environment is not passed on).
+pub const OBSERVED: &[&str] = &["--dialect", "observed"];
 
 /// How a request authenticates.
 #[derive(Clone, Copy, Debug)]
@@ -143,6 +148,7 @@ impl Sim {
             .args(extra_args)
             .env_remove("CFTENANT_SIM_LISTEN")
             .env_remove("CFTENANT_SIM_STATE")
+            .env_remove("CFTENANT_SIM_DIALECT")
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -246,6 +252,39 @@ impl Sim {
                     headers,
                     body,
                 })
+            })
+            .join()
+            .expect("request thread")
+        })
+    }
+
+    /// Sends a request as the tenant admin (`path` under `/client/v4`) and
+    /// hands the raw answer to `read`, on the request's own thread: for
+    /// answers that are not JSON, or too large to hold, or endless (a fault
+    /// rule's `respond` with `raw_body`). `read` may stop reading when it
+    /// likes; the connection is closed when the answer is dropped. `Err`
+    /// when no HTTP answer came back.
+    pub fn send_raw<T: Send>(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&Json>,
+        read: impl FnOnce(reqwest::blocking::Response) -> T + Send,
+    ) -> Result<T, String> {
+        let url = format!("{}{path}", self.base_url);
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                let client = reqwest::blocking::Client::builder()
+                    .timeout(std::time::Duration::from_secs(300))
+                    .build()
+                    .map_err(|e| e.to_string())?;
+                let method = Method::from_bytes(method.as_bytes()).map_err(|e| e.to_string())?;
+                let mut req = client.request(method, &url).bearer_auth(TOKEN);
+                if let Some(body) = body {
+                    req = req.json(body);
+                }
+                let resp = req.send().map_err(|e| e.to_string())?;
+                Ok(read(resp))
             })
             .join()
             .expect("request thread")

@@ -99,11 +99,17 @@ fn account_lifecycle() {
                 );
             }),
         ),
-        // The type is create-only: changing it replaces the account.
-        Step::UseConfig("account/enterprise.tf"),
-        Step::Plans(
-            vec![planned("cftenant_account.acme", "replace").forced_by("type")],
-            (1, 0, 1),
+        // Cloudflare cannot change an account's type: another type is
+        // refused at plan, naming the attribute, never a replacement that
+        // would delete the customer's account.
+        Step::PlanFails(
+            "account/enterprise.tf",
+            &[
+                "An account's type cannot be changed",
+                "with cftenant_account.acme",
+                "type",
+                "is \"standard\"",
+            ],
         ),
         Step::UseConfig("account/kyc_removed.tf"),
         // Deleted outside Terraform: the next plan creates it again, no error.
@@ -266,10 +272,21 @@ fn the_abuse_contact_is_set_changed_and_cleared() {
     );
     ctx.ws.assert_plan_empty();
 
+    // Removing the line keeps Cloudflare's value: a configuration that
+    // leaves it out never clears a customer's contact.
     ctx.ws.write_config(&config(""));
+    let (code, text) = ctx.ws.plan();
+    assert_eq!(code, 0, "removing the line changes nothing:\n{text}");
+    assert_eq!(on_api(&ctx), "security@customer-example.com");
+    // `""` clears it.
+    ctx.ws.write_config(&config("abuse_contact_email = \"\""));
+    let changes = ctx.ws.planned_changes();
+    assert_eq!(changes.totals(), (0, 1, 0), "{changes:#?}");
     ctx.ws.apply();
     ctx.ws.assert_plan_empty();
     assert!(on_api(&ctx).is_null(), "cleared: {}", on_api(&ctx));
+    ctx.ws.write_config(&config(""));
+    ctx.ws.assert_plan_empty();
 
     ctx.ws
         .write_config(&config("abuse_contact_email = \"not-an-email\""));

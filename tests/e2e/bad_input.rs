@@ -394,8 +394,16 @@ fn cases() -> Vec<Case> {
         apply(
             "zone plan unknown rate plan (API)",
             format!("{CUSTOMER}{CUSTOMER_ZONE}{}", zone_subscription("zone_id = cftenant_zone.customer.id\nrate_plan_id = \"PARTNERS_GOLD\"")),
-            // Planned again during the apply, once the zone's id is known.
-            &["with cftenant_zone_subscription.case", "cannot have the plan \"PARTNERS_GOLD\"", "The zone offers PARTNERS_FREE", "Cloudflare error 1204"],
+            // Planned again during the apply, once the zone's id is known:
+            // the zone does not list it, which is a warning (the list is
+            // not known to hold every plan); Cloudflare refuses it.
+            &[
+                "with cftenant_zone_subscription.case",
+                "does not list the plan \"PARTNERS_GOLD\"",
+                "Cloudflare decides at apply",
+                "Cloudflare error 1204",
+                "'PARTNERS_GOLD'",
+            ],
         ),
         apply(
             "zone plan unknown component (API)",
@@ -403,7 +411,11 @@ fn cases() -> Vec<Case> {
                 "{CUSTOMER}{CUSTOMER_ZONE}{}",
                 zone_subscription("zone_id = cftenant_zone.customer.id\nrate_plan_id = \"PARTNERS_BIZ\"\ncomponent_values = [{ name = \"bananas\", value = 3 }]")
             ),
-            &["\"bananas\" is not a component of PARTNERS_BIZ", "The components of PARTNERS_BIZ are page_rules"],
+            &[
+                "\"bananas\" is not a listed component of PARTNERS_BIZ",
+                "lists the components of PARTNERS_BIZ as page_rules",
+                "'bananas' is not a component of rate plan business",
+            ],
         ),
         // ---- cftenant_account_subscription ----
         plan(

@@ -19,6 +19,7 @@ mod logs;
 mod matrix;
 mod mirror;
 mod modules;
+mod peer_scenarios;
 mod postgres;
 mod provider_config;
 mod release;

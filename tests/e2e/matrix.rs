@@ -6,16 +6,20 @@
 //! the schema declares one), → `""` / `[]` (where the type allows), → null,
 //! → the line removed, → set again.
 //!
-//! The outcome of each is not written here but read off the schema, beside
-//! the attribute: its checks refuse a value at plan (naming the attribute),
-//! `requires_replace` makes a change a replacement, a default is what null
-//! means, an optional + computed attribute keeps Cloudflare's value when
-//! removed, and an `equivalent` spelling is no change. Only outcomes the API
-//! decides (a unit the tenant does not have) are declared in the lanes,
-//! with the reason. The expectation is checked against Terraform's JSON
-//! plan (the resource's actions), then the plan is applied, the simulator
-//! must hold what the configuration means, and both `plan -refresh=false`
-//! and `plan` must be empty.
+//! The outcome of each is written down beside the lane (`expect`), as what
+//! a user needs, not read off the provider's schema: in place, a
+//! replacement, no change, no change keeping Cloudflare's value, or refused
+//! at plan naming the attribute. Where the official provider
+//! (cloudflare/terraform-provider-cloudflare v5) has the attribute, its
+//! outcome is written beside ours (`peer`), and a difference must say why.
+//! The expectation is checked against Terraform's JSON plan (the resource's
+//! actions), then the plan is applied, the simulator must hold what the
+//! configuration means, and both `plan -refresh=false` and `plan` must be
+//! empty. Each group ends with the harness's destroy check.
+//!
+//! A second test, the "line removed" lanes, creates each attribute whose
+//! change replaces (or once did) at a value other than the one a new object
+//! gets, then removes its line: the object must never be replaced.
 //!
 //! Every value reaches its resource through a variable, so it is unknown
 //! while Terraform validates: the plan-time checks are what refuse it.
@@ -32,7 +36,7 @@ use serde_json::{json, Value as Json};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use tfplugin::schema::{Attribute, Schema};
-use tfplugin::value::{self, Type, Value};
+use tfplugin::value::{Type, Value};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Transition {
@@ -61,13 +65,31 @@ const TRANSITIONS: [Transition; 9] = [
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Outcome {
+    /// The transition does not apply to the attribute (a required one
+    /// cannot be "set" from unset; a number has no letter case).
+    Skip,
     /// Only when the lanes first appear.
     Create,
     NoChange,
+    /// No change, and Cloudflare keeps the value it holds.
+    Keeps,
     InPlace,
     Replace,
-    RefusedAtPlan,
+    /// Refused at plan, by an error naming the attribute.
+    Refused,
 }
+
+/// The transitions after the lanes exist, in the order of `Lane::expect`.
+const AFTER_CREATE: [Transition; 8] = [
+    Transition::Set,
+    Transition::Other,
+    Transition::Case,
+    Transition::Equivalent,
+    Transition::Empty,
+    Transition::Null,
+    Transition::Removed,
+    Transition::SetAgain,
+];
 
 /// What the configuration says about the lane's attribute.
 #[derive(Clone, Debug, PartialEq)]
@@ -112,8 +134,16 @@ struct Lane {
     /// Another spelling of `other` that means the same (required where the
     /// schema declares an equivalence).
     equivalent: Option<Sample>,
-    /// Outcomes the API decides, not the schema, and why.
-    decided_by_api: &'static [(Transition, Outcome, &'static str)],
+    /// What a user needs at each transition of [`AFTER_CREATE`].
+    expect: [Outcome; 8],
+    /// Why, where an outcome is not what the kind of attribute suggests.
+    why: &'static str,
+    /// The official provider's outcome at some of these transitions, and
+    /// why ours differs (`""`: it does not).
+    peer: &'static [(Transition, Outcome, &'static str)],
+    /// What the API holds when the configuration leaves the attribute
+    /// out and the outcome is not [`Outcome::Keeps`].
+    unset: Option<Json>,
     /// The attribute as the simulator holds it, given the lane's state.
     api: fn(&Json, &Json) -> Json,
     /// What a configured value means on the API (`None`: the API decides).
@@ -121,6 +151,13 @@ struct Lane {
 }
 
 impl Lane {
+    fn expected(&self, t: Transition) -> Outcome {
+        match AFTER_CREATE.iter().position(|a| *a == t) {
+            Some(i) => self.expect[i],
+            None => Outcome::Create,
+        }
+    }
+
     fn name(&self) -> String {
         format!(
             "{}_{}",
@@ -219,9 +256,9 @@ fn yearly(v: &Json) -> Option<Json> {
 fn zone_plan(v: &Json) -> Option<Json> {
     let id = v.as_str()?.to_ascii_uppercase();
     Some(json!(match id.as_str() {
-        "PARTNERS_BIZ" | "CF_BIZ" => "business",
-        "PARTNERS_PRO" | "CF_PRO" => "pro",
-        "PARTNERS_FREE" => "free",
+        "PARTNERS_BIZ" | "BUSINESS" => "business",
+        "PARTNERS_PRO" | "PRO" => "pro",
+        "PARTNERS_FREE" | "FREE" => "free",
         _ => return None,
     }))
 }
@@ -231,9 +268,6 @@ fn uppercase(v: &Json) -> Option<Json> {
 
 const ADMIN: &str = "05784afa30c1afe1440e79d9351c7430";
 const OTHER_ROLE: &str = "1bdae932431dce82aa4498b71c2d9e1a";
-const NOT_A_TENANT: &str = "not a tenant of these credentials: the create would fail";
-const VANITY_ON_FREE: &str =
-    "Cloudflare allows vanity nameservers on Business and Enterprise zones only";
 const PERMISSION_GROUP_A: &str = "c8fed203ed3043cba015a93ad1616f1f";
 const PERMISSION_GROUP_B: &str = "82e64a83756745bbbb1c9c2701bf816b";
 const RESOURCE_GROUP: &str = "6d7f2f5f5b1d4a0c8b6e3f0a9c1d2e3f";
@@ -254,7 +288,10 @@ fn kyc_lane(attribute: &'static str) -> Lane {
         other: Sample::Fixed(json!("Matrix Value 2")),
         again: None,
         equivalent: None,
-        decided_by_api: &[],
+        expect: [Outcome::InPlace, Outcome::InPlace, Outcome::InPlace, Outcome::Skip, Outcome::Refused, Outcome::Keeps, Outcome::Keeps, Outcome::InPlace],
+        why: "the profile endpoint cannot clear a field: `\"\"` is refused, and no line keeps Cloudflare's value",
+        peer: &[],
+        unset: None,
         api: match attribute {
             "business_name" => |i, s| account(i, s)["profile"]["business_name"].clone(),
             "business_address" => |i, s| account(i, s)["profile"]["business_address"].clone(),
@@ -277,7 +314,10 @@ fn lanes() -> Vec<Lane> {
             other: Sample::Fixed(json!("Matrix Name 2")),
             again: None,
             equivalent: None,
-            decided_by_api: &[],
+            expect: [Outcome::Skip, Outcome::InPlace, Outcome::InPlace, Outcome::Skip, Outcome::Refused, Outcome::Refused, Outcome::Refused, Outcome::InPlace],
+            why: "",
+            peer: &[(Transition::Other, Outcome::InPlace, ""), ],
+            unset: None,
             api: |i, s| account(i, s)["name"].clone(),
             meaning: same,
         },
@@ -289,7 +329,10 @@ fn lanes() -> Vec<Lane> {
             other: Sample::Fixed(json!("standard")),
             again: None,
             equivalent: None,
-            decided_by_api: &[],
+            expect: [Outcome::Refused, Outcome::NoChange, Outcome::Refused, Outcome::Skip, Outcome::Refused, Outcome::Keeps, Outcome::Keeps, Outcome::Refused],
+            why: "Cloudflare cannot change an account's type: another one is refused at plan, never a replacement",
+            peer: &[(Transition::Removed, Outcome::Keeps, ""), ],
+            unset: None,
             api: |i, s| account(i, s)["type"].clone(),
             meaning: same,
         },
@@ -301,11 +344,10 @@ fn lanes() -> Vec<Lane> {
             other: Sample::Id("unit_1"),
             again: None,
             equivalent: None,
-            decided_by_api: &[(
-                Transition::Case,
-                Outcome::RefusedAtPlan,
-                "the tenant has no unit of that spelling: the replacement would delete the account, then fail",
-            )],
+            expect: [Outcome::Replace, Outcome::Replace, Outcome::Refused, Outcome::Skip, Outcome::Refused, Outcome::Keeps, Outcome::Keeps, Outcome::Replace],
+            why: "the case transition names no unit of the tenant: refused at plan, before the replacement would delete the account",
+            peer: &[(Transition::Other, Outcome::Replace, ""), (Transition::Removed, Outcome::Keeps, ""), ],
+            unset: None,
             api: |i, s| account(i, s)["unit_tag"].clone(),
             meaning: same,
         },
@@ -317,7 +359,10 @@ fn lanes() -> Vec<Lane> {
             other: Sample::Fixed(json!(false)),
             again: None,
             equivalent: None,
-            decided_by_api: &[],
+            expect: [Outcome::InPlace, Outcome::InPlace, Outcome::Skip, Outcome::Skip, Outcome::Skip, Outcome::Keeps, Outcome::Keeps, Outcome::InPlace],
+            why: "",
+            peer: &[(Transition::Set, Outcome::InPlace, ""), (Transition::Other, Outcome::InPlace, ""), ],
+            unset: None,
             api: |i, s| account(i, s)["settings"]["enforce_twofactor"].clone(),
             meaning: same,
         },
@@ -329,12 +374,21 @@ fn lanes() -> Vec<Lane> {
             other: Sample::Fixed(json!("security@matrix-example.com")),
             again: None,
             equivalent: fixed(json!("Security@Matrix-Example.com")),
-            decided_by_api: &[],
+            expect: [Outcome::InPlace, Outcome::InPlace, Outcome::NoChange, Outcome::NoChange, Outcome::InPlace, Outcome::Keeps, Outcome::Keeps, Outcome::InPlace],
+            why: "`\"\"` clears it; null or no line keeps Cloudflare's value, so that a configuration that leaves it out (the adoption guide) never clears a customer's contact",
+            peer: &[(Transition::Other, Outcome::InPlace, ""), ],
+            unset: None,
             api: |i, s| {
                 let email = &account(i, s)["settings"]["abuse_contact_email"];
                 lowercase(email).unwrap_or(Json::Null)
             },
-            meaning: |v| Some(lowercase(v).unwrap_or(Json::Null)),
+            // `""` asks for none, which the API holds as null.
+            meaning: |v| {
+                Some(match lowercase(v) {
+                    Some(e) if e != "" => e,
+                    _ => Json::Null,
+                })
+            },
         },
         // ---- cftenant_zone ----
         Lane {
@@ -345,7 +399,10 @@ fn lanes() -> Vec<Lane> {
             other: Sample::Id("parent_b"),
             again: None,
             equivalent: None,
-            decided_by_api: &[],
+            expect: [Outcome::Skip, Outcome::Replace, Outcome::Refused, Outcome::Skip, Outcome::Refused, Outcome::Refused, Outcome::Refused, Outcome::Replace],
+            why: "",
+            peer: &[(Transition::Other, Outcome::Replace, ""), ],
+            unset: None,
             api: |i, s| zone(i, s)["account"]["id"].clone(),
             meaning: same,
         },
@@ -357,7 +414,10 @@ fn lanes() -> Vec<Lane> {
             other: Sample::Fixed(json!("matrix-zone.org")),
             again: None,
             equivalent: None,
-            decided_by_api: &[],
+            expect: [Outcome::Skip, Outcome::Replace, Outcome::Refused, Outcome::Skip, Outcome::Refused, Outcome::Refused, Outcome::Refused, Outcome::Replace],
+            why: "",
+            peer: &[(Transition::Other, Outcome::Replace, ""), ],
+            unset: None,
             api: |i, s| zone(i, s)["name"].clone(),
             meaning: same,
         },
@@ -369,7 +429,10 @@ fn lanes() -> Vec<Lane> {
             other: Sample::Fixed(json!("secondary")),
             again: None,
             equivalent: None,
-            decided_by_api: &[],
+            expect: [Outcome::InPlace, Outcome::InPlace, Outcome::Refused, Outcome::Skip, Outcome::Refused, Outcome::Keeps, Outcome::Keeps, Outcome::InPlace],
+            why: "",
+            peer: &[(Transition::Set, Outcome::InPlace, ""), (Transition::Other, Outcome::InPlace, ""), (Transition::Removed, Outcome::InPlace, "the official provider's default `full` makes removing the line change a secondary zone to full; here removing a line keeps what Cloudflare holds"), ],
+            unset: None,
             api: |i, s| zone(i, s)["type"].clone(),
             meaning: same,
         },
@@ -381,7 +444,10 @@ fn lanes() -> Vec<Lane> {
             other: Sample::Fixed(json!(false)),
             again: None,
             equivalent: None,
-            decided_by_api: &[],
+            expect: [Outcome::InPlace, Outcome::InPlace, Outcome::Skip, Outcome::Skip, Outcome::Skip, Outcome::Keeps, Outcome::Keeps, Outcome::InPlace],
+            why: "",
+            peer: &[(Transition::Set, Outcome::InPlace, ""), (Transition::Other, Outcome::InPlace, ""), ],
+            unset: None,
             api: |i, s| zone(i, s)["paused"].clone(),
             meaning: same,
         },
@@ -395,11 +461,10 @@ fn lanes() -> Vec<Lane> {
             equivalent: None,
             // The lane's zone stays on the free plan (tests/e2e/zone.rs
             // takes a zone on Business through them).
-            decided_by_api: &[
-                (Transition::Set, Outcome::RefusedAtPlan, VANITY_ON_FREE),
-                (Transition::Other, Outcome::RefusedAtPlan, VANITY_ON_FREE),
-                (Transition::SetAgain, Outcome::RefusedAtPlan, VANITY_ON_FREE),
-            ],
+            expect: [Outcome::Refused, Outcome::Refused, Outcome::Refused, Outcome::Skip, Outcome::Refused, Outcome::NoChange, Outcome::NoChange, Outcome::Refused],
+            why: "the lane's zone stays on the free plan, which has no vanity nameservers (tests/e2e/zone.rs takes a zone on Business through them)",
+            peer: &[],
+            unset: Some(json!([])),
             api: |i, s| zone(i, s)["vanity_name_servers"].clone(),
             meaning: same,
         },
@@ -412,10 +477,10 @@ fn lanes() -> Vec<Lane> {
             other: Sample::Fixed(json!("0a1b2c3d4e5f60718293a4b5c6d7e8f9")),
             again: None,
             equivalent: None,
-            decided_by_api: &[
-                (Transition::Other, Outcome::RefusedAtPlan, NOT_A_TENANT),
-                (Transition::Case, Outcome::RefusedAtPlan, NOT_A_TENANT),
-            ],
+            expect: [Outcome::Skip, Outcome::Refused, Outcome::Refused, Outcome::Skip, Outcome::Refused, Outcome::Refused, Outcome::Refused, Outcome::NoChange],
+            why: "another id, or the tag in other letters, is not a tenant of these credentials: the create would fail, so it is refused before the replacement",
+            peer: &[],
+            unset: None,
             api: |i, s| custom_ns(i, s)["tenant_tag"].clone(),
             meaning: same,
         },
@@ -427,7 +492,10 @@ fn lanes() -> Vec<Lane> {
             other: Sample::Fixed(json!("ns1.zone-b-matrix.com")),
             again: None,
             equivalent: None,
-            decided_by_api: &[],
+            expect: [Outcome::Skip, Outcome::Replace, Outcome::Refused, Outcome::Skip, Outcome::Refused, Outcome::Refused, Outcome::Refused, Outcome::Replace],
+            why: "",
+            peer: &[],
+            unset: None,
             api: |i, s| custom_ns(i, s)["ns_name"].clone(),
             meaning: same,
         },
@@ -439,7 +507,10 @@ fn lanes() -> Vec<Lane> {
             other: Sample::Fixed(json!(3)),
             again: None,
             equivalent: None,
-            decided_by_api: &[],
+            expect: [Outcome::Replace, Outcome::Replace, Outcome::Skip, Outcome::Skip, Outcome::Skip, Outcome::Keeps, Outcome::Keeps, Outcome::Replace],
+            why: "Cloudflare cannot move a nameserver to another set",
+            peer: &[],
+            unset: None,
             api: |i, s| custom_ns(i, s)["ns_set"].clone(),
             meaning: same,
         },
@@ -452,7 +523,10 @@ fn lanes() -> Vec<Lane> {
             other: Sample::Id("parent_b"),
             again: None,
             equivalent: None,
-            decided_by_api: &[],
+            expect: [Outcome::Skip, Outcome::Replace, Outcome::Refused, Outcome::Skip, Outcome::Refused, Outcome::Refused, Outcome::Refused, Outcome::Replace],
+            why: "",
+            peer: &[(Transition::Other, Outcome::Replace, ""), ],
+            unset: None,
             api: |i, s| member(i, s)["account_id"].clone(),
             meaning: same,
         },
@@ -464,7 +538,10 @@ fn lanes() -> Vec<Lane> {
             other: Sample::Fixed(json!("grace@matrix-example.com")),
             again: None,
             equivalent: fixed(json!("Grace@Matrix-Example.com")),
-            decided_by_api: &[],
+            expect: [Outcome::Skip, Outcome::Replace, Outcome::NoChange, Outcome::NoChange, Outcome::Refused, Outcome::Refused, Outcome::Refused, Outcome::Replace],
+            why: "",
+            peer: &[(Transition::Other, Outcome::Replace, ""), (Transition::Case, Outcome::Replace, "the official provider compares emails as written; Cloudflare compares them case-insensitively, so another case is the same member"), ],
+            unset: None,
             api: |i, s| lowercase(&member(i, s)["email"]).unwrap(),
             meaning: lowercase,
         },
@@ -476,7 +553,10 @@ fn lanes() -> Vec<Lane> {
             other: Sample::Fixed(json!([ADMIN, OTHER_ROLE])),
             again: None,
             equivalent: fixed(json!([OTHER_ROLE, ADMIN])),
-            decided_by_api: &[],
+            expect: [Outcome::Skip, Outcome::InPlace, Outcome::Refused, Outcome::NoChange, Outcome::Refused, Outcome::Refused, Outcome::Refused, Outcome::InPlace],
+            why: "exactly one of roles and policies: the lane sets no policies, so roles cannot be left out",
+            peer: &[(Transition::Other, Outcome::InPlace, ""), ],
+            unset: None,
             api: |i, s| {
                 let roles: Vec<Json> = member(i, s)["roles"]
                     .as_array()
@@ -504,7 +584,10 @@ fn lanes() -> Vec<Lane> {
             }])),
             again: None,
             equivalent: None,
-            decided_by_api: &[],
+            expect: [Outcome::Skip, Outcome::InPlace, Outcome::Skip, Outcome::Skip, Outcome::Refused, Outcome::Refused, Outcome::Refused, Outcome::InPlace],
+            why: "exactly one of roles and policies: the lane sets no roles, so policies cannot be left out",
+            peer: &[(Transition::Other, Outcome::InPlace, ""), ],
+            unset: None,
             api: |i, s| {
                 let policies: Vec<Json> = member(i, s)["policies"]
                     .as_array()
@@ -552,7 +635,10 @@ fn lanes() -> Vec<Lane> {
             other: Sample::Fixed(json!("pending")),
             again: None,
             equivalent: None,
-            decided_by_api: &[],
+            expect: [Outcome::Replace, Outcome::Replace, Outcome::Refused, Outcome::Skip, Outcome::Refused, Outcome::Keeps, Outcome::Keeps, Outcome::Replace],
+            why: "an invitation cannot become a direct grant, nor the reverse",
+            peer: &[(Transition::Other, Outcome::Replace, ""), (Transition::Removed, Outcome::Keeps, ""), ],
+            unset: None,
             api: |i, s| member(i, s)["status"].clone(),
             meaning: same,
         },
@@ -566,7 +652,10 @@ fn lanes() -> Vec<Lane> {
             // Cloudflare cannot delete users: the first email stays taken.
             again: fixed(json!("svc-c@matrix-example.com")),
             equivalent: fixed(json!("Svc-B@Matrix-Example.com")),
-            decided_by_api: &[],
+            expect: [Outcome::Skip, Outcome::Replace, Outcome::NoChange, Outcome::NoChange, Outcome::Refused, Outcome::Refused, Outcome::Refused, Outcome::Replace],
+            why: "Cloudflare cannot rename or delete a user: another address is another user",
+            peer: &[],
+            unset: None,
             api: |i, s| {
                 let user = find(i, "users", "id", &s["id"]);
                 lowercase(&user["email"]).unwrap()
@@ -582,7 +671,10 @@ fn lanes() -> Vec<Lane> {
             other: Sample::Id("zone_b"),
             again: None,
             equivalent: None,
-            decided_by_api: &[],
+            expect: [Outcome::Skip, Outcome::Replace, Outcome::Refused, Outcome::Skip, Outcome::Refused, Outcome::Refused, Outcome::Refused, Outcome::Replace],
+            why: "",
+            peer: &[(Transition::Other, Outcome::Replace, ""), ],
+            unset: None,
             api: |i, s| zone_subscription(i, s)["zone_id"].clone(),
             meaning: same,
         },
@@ -593,8 +685,12 @@ fn lanes() -> Vec<Lane> {
             set: Sample::Fixed(json!("PARTNERS_BIZ")),
             other: Sample::Fixed(json!("PARTNERS_PRO")),
             again: None,
-            equivalent: fixed(json!("CF_PRO")),
-            decided_by_api: &[],
+            // The API's own word for the plan, which an import holds.
+            equivalent: fixed(json!("pro")),
+            expect: [Outcome::Skip, Outcome::InPlace, Outcome::NoChange, Outcome::NoChange, Outcome::Refused, Outcome::Refused, Outcome::Refused, Outcome::InPlace],
+            why: "the equivalent spelling is the API's own word for the plan, which an import holds",
+            peer: &[(Transition::Other, Outcome::InPlace, ""), ],
+            unset: None,
             api: |i, s| zone_subscription(i, s)["rate_plan"]["id"].clone(),
             meaning: zone_plan,
         },
@@ -606,7 +702,10 @@ fn lanes() -> Vec<Lane> {
             other: Sample::Fixed(json!("yearly")),
             again: None,
             equivalent: fixed(json!("annual")),
-            decided_by_api: &[],
+            expect: [Outcome::InPlace, Outcome::InPlace, Outcome::Refused, Outcome::NoChange, Outcome::Refused, Outcome::InPlace, Outcome::NoChange, Outcome::InPlace],
+            why: "no frequency is `monthly`, what a new subscription gets: billing follows the configuration",
+            peer: &[(Transition::Other, Outcome::InPlace, ""), ],
+            unset: Some(json!("monthly")),
             api: |i, s| zone_subscription(i, s)["frequency"].clone(),
             meaning: yearly,
         },
@@ -620,7 +719,10 @@ fn lanes() -> Vec<Lane> {
             ),
             again: None,
             equivalent: None,
-            decided_by_api: &[],
+            expect: [Outcome::InPlace, Outcome::InPlace, Outcome::Skip, Outcome::Skip, Outcome::InPlace, Outcome::InPlace, Outcome::NoChange, Outcome::InPlace],
+            why: "a component not listed is at the plan's default: `[]` and no line take every extra back",
+            peer: &[],
+            unset: Some(json!([])),
             api: |i, s| extras(&zone_subscription(i, s)),
             meaning: |v| Some(asked_extras(v, ZONE_DEFAULTS)),
         },
@@ -633,7 +735,10 @@ fn lanes() -> Vec<Lane> {
             other: Sample::Id("sub_account_b"),
             again: None,
             equivalent: None,
-            decided_by_api: &[],
+            expect: [Outcome::Skip, Outcome::Replace, Outcome::Refused, Outcome::Skip, Outcome::Refused, Outcome::Refused, Outcome::Refused, Outcome::Replace],
+            why: "",
+            peer: &[(Transition::Other, Outcome::Replace, ""), ],
+            unset: None,
             api: |i, s| account_subscription(i, s)["account_id"].clone(),
             meaning: same,
         },
@@ -645,7 +750,10 @@ fn lanes() -> Vec<Lane> {
             other: Sample::Fixed(json!("TEAMS_ACCESS")),
             again: None,
             equivalent: fixed(json!("Teams_Access")),
-            decided_by_api: &[],
+            expect: [Outcome::Skip, Outcome::InPlace, Outcome::NoChange, Outcome::NoChange, Outcome::Refused, Outcome::Refused, Outcome::Refused, Outcome::InPlace],
+            why: "",
+            peer: &[(Transition::Other, Outcome::InPlace, ""), ],
+            unset: None,
             api: |i, s| account_subscription(i, s)["rate_plan"]["id"].clone(),
             meaning: uppercase,
         },
@@ -657,7 +765,10 @@ fn lanes() -> Vec<Lane> {
             other: Sample::Fixed(json!("yearly")),
             again: None,
             equivalent: fixed(json!("annual")),
-            decided_by_api: &[],
+            expect: [Outcome::InPlace, Outcome::InPlace, Outcome::Refused, Outcome::NoChange, Outcome::Refused, Outcome::InPlace, Outcome::NoChange, Outcome::InPlace],
+            why: "no frequency is `monthly`, what a new subscription gets",
+            peer: &[(Transition::Other, Outcome::InPlace, ""), ],
+            unset: Some(json!("monthly")),
             api: |i, s| account_subscription(i, s)["frequency"].clone(),
             meaning: yearly,
         },
@@ -669,7 +780,10 @@ fn lanes() -> Vec<Lane> {
             other: Sample::Fixed(json!([{"name": "users", "value": 75}])),
             again: None,
             equivalent: None,
-            decided_by_api: &[],
+            expect: [Outcome::InPlace, Outcome::InPlace, Outcome::Skip, Outcome::Skip, Outcome::InPlace, Outcome::InPlace, Outcome::NoChange, Outcome::InPlace],
+            why: "",
+            peer: &[],
+            unset: Some(json!([])),
             api: |i, s| extras(&account_subscription(i, s)),
             meaning: |v| Some(asked_extras(v, SEAT_DEFAULTS)),
         },
@@ -691,6 +805,8 @@ fn lanes() -> Vec<Lane> {
 const PARENTS: &str = r#"
 resource "cftenant_account" "parent_a" {
   name = "Matrix Parent A"
+  # Cloudflare changes a zone's type on enterprise accounts only.
+  type = "enterprise"
 }
 resource "cftenant_account" "parent_b" {
   name = "Matrix Parent B"
@@ -748,12 +864,6 @@ fn attribute<'a>(schema: &'a Schema, name: &str) -> &'a Attribute {
         .unwrap_or_else(|| panic!("no attribute {name}"))
 }
 
-/// The configured value as the provider sees it.
-fn to_terraform(attr: &Attribute, v: &Json) -> Value {
-    value::to_value(v, &attr.ty)
-        .unwrap_or_else(|e| panic!("{}: {v} is not a {:?}: {e}", attr.name, attr.ty))
-}
-
 /// The same value with its letters' case swapped, where it has letters.
 fn other_case(v: &Json) -> Option<Json> {
     match v {
@@ -780,45 +890,6 @@ fn empty_of(ty: &Type) -> Option<Json> {
         Type::String => Some(json!("")),
         Type::List(_) | Type::Set(_) => Some(json!([])),
         _ => None,
-    }
-}
-
-/// What the schema says happens when the attribute, now `prior` in state,
-/// is configured as `given`.
-fn expected(schema: &Schema, attr: &Attribute, prior: &Value, given: &Given) -> Outcome {
-    let planned = match given {
-        Given::Value(v) if !v.is_null() => {
-            let mut config = Value::Object(Default::default());
-            config.set_attr(attr.name, to_terraform(attr, v));
-            let refused = schema.validate(&config).0.iter().any(|d| {
-                d.path
-                    .as_ref()
-                    .is_some_and(|p| p.to_string().starts_with(attr.name))
-            });
-            if refused {
-                return Outcome::RefusedAtPlan;
-            }
-            to_terraform(attr, v)
-        }
-        // Null, or no line.
-        _ => {
-            if must_be_set(schema, attr) {
-                return Outcome::RefusedAtPlan;
-            }
-            match (&attr.default, attr.computed) {
-                (Some(d), _) => d.clone(),
-                // Optional + computed: Cloudflare's value is kept.
-                (None, true) => return Outcome::NoChange,
-                (None, false) => Value::Null,
-            }
-        }
-    };
-    if attr.same_value(&planned, prior) {
-        Outcome::NoChange
-    } else if attr.requires_replace {
-        Outcome::Replace
-    } else {
-        Outcome::InPlace
     }
 }
 
@@ -985,38 +1056,34 @@ fn run_matrix(lanes: Vec<Lane>, group: &str) -> Figures {
     let mut failures: Vec<String> = Vec::new();
 
     for t in TRANSITIONS {
-        let state = if current.is_empty() {
-            BTreeMap::new()
-        } else {
-            ctx.ws.state()
-        };
         let mut next = current.clone();
         let mut refused: Vec<&Lane> = Vec::new();
         let mut expect: BTreeMap<String, Outcome> = BTreeMap::new();
         for lane in &lanes {
             let schema = &schemas[lane.resource];
             let attr = attribute(schema, lane.attribute);
+            let outcome = lane.expected(t);
             let Some(given) = given_at(lane, schema, attr, t, &ids) else {
+                if outcome != Outcome::Skip {
+                    failures.push(format!(
+                        "{t:?} {}: the table expects {outcome:?}, but the transition does not apply to the attribute",
+                        lane.address()
+                    ));
+                }
                 continue;
             };
-            let outcome = if current.is_empty() {
-                Outcome::Create
-            } else {
-                let prior = state
-                    .get(&lane.address())
-                    .map(|s| to_terraform(attr, &s[lane.attribute]))
-                    .unwrap_or_default();
-                let derived = expected(schema, attr, &prior, &given);
-                lane.decided_by_api
-                    .iter()
-                    .find(|(at, _, _)| *at == t)
-                    .map_or(derived, |(_, o, _)| *o)
-            };
+            if outcome == Outcome::Skip {
+                failures.push(format!(
+                    "{t:?} {}: the table skips a transition that applies to the attribute",
+                    lane.address()
+                ));
+                continue;
+            }
             figures.checked += 1;
-            if outcome == Outcome::RefusedAtPlan {
+            if outcome == Outcome::Refused {
                 // Tried below, all at once; the value is never applied.
                 refused.push(lane);
-                expect.insert(lane.address(), Outcome::RefusedAtPlan);
+                expect.insert(lane.address(), Outcome::Refused);
                 continue;
             }
             expect.insert(lane.address(), outcome);
@@ -1074,17 +1141,24 @@ fn run_matrix(lanes: Vec<Lane>, group: &str) -> Figures {
             let Some(want) = expect.get(&lane.address()) else {
                 continue;
             };
-            if *want == Outcome::RefusedAtPlan {
-                continue;
-            }
+            let want = match want {
+                Outcome::Refused => continue,
+                Outcome::Keeps => &Outcome::NoChange,
+                other => other,
+            };
             let got = actions
                 .get(&lane.address())
                 .copied()
                 .unwrap_or(Outcome::NoChange);
             if got != *want {
                 failures.push(format!(
-                    "{t:?} {}: the schema says {want:?}, Terraform planned {got:?}",
-                    lane.address()
+                    "{t:?} {}: the table says {want:?}, Terraform planned {got:?}{}",
+                    lane.address(),
+                    if lane.why.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (the table's reason: {})", lane.why)
+                    }
                 ));
             }
         }
@@ -1110,16 +1184,16 @@ fn run_matrix(lanes: Vec<Lane>, group: &str) -> Figures {
                 continue;
             };
             let held = (lane.api)(&inventory, lane_state);
-            let attr = attribute(&schemas[lane.resource], lane.attribute);
-            let meant = match &next[&lane.name()] {
-                Given::Value(v) if !v.is_null() => (lane.meaning)(v),
-                // Null or removed: the default, the plan's defaults, or
-                // whatever Cloudflare kept.
-                _ => match (&attr.default, attr.computed) {
-                    (Some(d), _) => (lane.meaning)(&d_json(d)),
-                    (None, true) => api_before.get(&lane.name()).cloned(),
-                    (None, false) => (lane.meaning)(&json!([])),
-                },
+            let unchanged = matches!(
+                lane.expected(t),
+                Outcome::Skip | Outcome::NoChange | Outcome::Keeps | Outcome::Refused
+            );
+            let meant = match (&next[&lane.name()], api_before.get(&lane.name())) {
+                // Nothing was to change: the API holds what it held.
+                (_, Some(before)) if unchanged => Some(before.clone()),
+                (Given::Value(v), _) if !v.is_null() => (lane.meaning)(v),
+                // Null or no line, and a change: what no value means.
+                _ => lane.unset.as_ref().and_then(|u| (lane.meaning)(u)),
             };
             if let Some(meant) = meant {
                 if held != meant {
@@ -1155,9 +1229,7 @@ fn run_matrix(lanes: Vec<Lane>, group: &str) -> Figures {
         current = next;
     }
     if failures.is_empty() {
-        ctx.ws
-            .ok(&["destroy", "-auto-approve", "-input=false", "-no-color"]);
-        assert!(ctx.ws.state().is_empty());
+        destroy_and_check(&ctx.ws, &ctx.sim);
         assert!(
             ctx.sim.objects("accounts").is_empty() && ctx.sim.objects("zones").is_empty(),
             "the destroy left objects behind"
@@ -1181,16 +1253,6 @@ fn run_matrix(lanes: Vec<Lane>, group: &str) -> Figures {
         failures.join("\n\n")
     );
     figures
-}
-
-/// A schema default as JSON.
-fn d_json(v: &Value) -> Json {
-    match v {
-        Value::String(s) => json!(s),
-        Value::Bool(b) => json!(b),
-        Value::Number(n) => Json::Number(n.clone()),
-        _ => Json::Null,
-    }
 }
 
 fn group(resources: &[&str]) -> Vec<Lane> {
@@ -1257,4 +1319,224 @@ fn matrix_zones_and_subscriptions() {
         ]),
         "zones, subscriptions",
     );
+}
+
+/// The table beside the official provider's behaviour: where the two differ,
+/// the lane says why; where a reason is given, they do differ.
+#[test]
+fn the_table_agrees_with_the_official_provider_or_says_why() {
+    let mut problems = Vec::new();
+    let mut compared = 0;
+    for lane in lanes() {
+        for (t, theirs, why) in lane.peer {
+            compared += 1;
+            let ours = lane.expected(*t);
+            let no_change = |o: Outcome| matches!(o, Outcome::NoChange | Outcome::Keeps);
+            let same = ours == *theirs || (no_change(ours) && no_change(*theirs));
+            match (same, why.is_empty()) {
+                (true, true) | (false, false) => {}
+                (false, true) => problems.push(format!(
+                    "{} at {t:?}: the official provider plans {theirs:?}, the table {ours:?}, and no reason is given",
+                    lane.address()
+                )),
+                (true, false) => problems.push(format!(
+                    "{} at {t:?}: a difference from the official provider is explained, but there is none",
+                    lane.address()
+                )),
+            }
+        }
+    }
+    assert!(compared >= 25, "only {compared} outcomes compared");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// An attribute created at a value other than what a new object gets, then
+/// its line removed: what happens, and what Cloudflare then holds.
+struct Removal {
+    resource: &'static str,
+    attribute: &'static str,
+    /// The instance's other lines (HCL); `{name}` is the lane's name.
+    others: &'static str,
+    /// The attribute's line as first applied (HCL).
+    line: String,
+    /// The attribute as the simulator holds it.
+    api: fn(&Json, &Json) -> Json,
+    /// What it must still hold after the line is gone.
+    holds: Json,
+}
+
+impl Removal {
+    fn name(&self) -> String {
+        format!(
+            "removed_{}_{}",
+            self.resource.trim_start_matches("cftenant_"),
+            self.attribute
+        )
+    }
+}
+
+fn removals() -> Vec<Removal> {
+    let an_account = "name = \"Matrix {name}\"";
+    let a_zone = "account_id = cftenant_account.parent_a.id\nname = \"{name}-matrix.com\"";
+    vec![
+        Removal {
+            resource: "cftenant_account",
+            attribute: "type",
+            others: an_account,
+            line: "type = \"enterprise\"".into(),
+            api: |i, s| account(i, s)["type"].clone(),
+            holds: json!("enterprise"),
+        },
+        Removal {
+            resource: "cftenant_account",
+            attribute: "unit_id",
+            others: an_account,
+            line: format!("unit_id = \"{}\"", cftenant_testing::UNIT_2),
+            api: |i, s| account(i, s)["unit_tag"].clone(),
+            holds: json!(cftenant_testing::UNIT_2),
+        },
+        Removal {
+            resource: "cftenant_account",
+            attribute: "enforce_twofactor",
+            others: an_account,
+            line: "enforce_twofactor = true".into(),
+            api: |i, s| account(i, s)["settings"]["enforce_twofactor"].clone(),
+            holds: json!(true),
+        },
+        Removal {
+            resource: "cftenant_account",
+            attribute: "abuse_contact_email",
+            others: an_account,
+            line: "abuse_contact_email = \"abuse@removed-example.com\"".into(),
+            api: |i, s| account(i, s)["settings"]["abuse_contact_email"].clone(),
+            holds: json!("abuse@removed-example.com"),
+        },
+        Removal {
+            resource: "cftenant_account",
+            attribute: "business_name",
+            others: an_account,
+            line: "business_name = \"Removed Ltd\"".into(),
+            api: |i, s| account(i, s)["profile"]["business_name"].clone(),
+            holds: json!("Removed Ltd"),
+        },
+        Removal {
+            resource: "cftenant_zone",
+            attribute: "type",
+            others: a_zone,
+            line: "type = \"partial\"".into(),
+            api: |i, s| zone(i, s)["type"].clone(),
+            holds: json!("partial"),
+        },
+        Removal {
+            resource: "cftenant_zone",
+            attribute: "paused",
+            others: a_zone,
+            line: "paused = true".into(),
+            api: |i, s| zone(i, s)["paused"].clone(),
+            holds: json!(true),
+        },
+        Removal {
+            resource: "cftenant_account_member",
+            attribute: "status",
+            others: "account_id = cftenant_account.parent_a.id\nemail = \"{name}@matrix-example.com\"\nroles = [\"05784afa30c1afe1440e79d9351c7430\"]",
+            line: "status = \"accepted\"".into(),
+            api: |i, s| member(i, s)["status"].clone(),
+            holds: json!("accepted"),
+        },
+        Removal {
+            resource: "cftenant_tenant_custom_nameserver",
+            attribute: "ns_set",
+            others: "tenant_id = \"7d0a0a5b2c1e4f3a9b8c6d5e4f3a2b1c\"\nns_name = \"ns-{name}.zone-a-matrix.com\"",
+            line: "ns_set = 3".into(),
+            api: |i, s| custom_ns(i, s)["ns_set"].clone(),
+            holds: json!(3),
+        },
+    ]
+}
+
+fn removal_config(removals: &[Removal], with_line: bool) -> String {
+    let mut hcl = String::from(PARENTS);
+    for r in removals {
+        let name = r.name();
+        writeln!(hcl, "resource \"{}\" \"{name}\" {{", r.resource).unwrap();
+        for line in r.others.replace("{name}", &name.replace('_', "-")).lines() {
+            writeln!(hcl, "  {line}").unwrap();
+        }
+        if with_line {
+            writeln!(hcl, "  {}", r.line).unwrap();
+        }
+        hcl.push_str("}\n");
+    }
+    hcl
+}
+
+/// Every optional attribute whose change replaces its object (or did in an
+/// earlier release), or whose removal once cleared a customer's value: set,
+/// then its line removed. Nothing is replaced or changed, and Cloudflare
+/// keeps the value.
+#[test]
+fn matrix_line_removed_keeps_every_object() {
+    let ctx = Ctx::with_sim_args(&["--allow-auto-accept-invites"]);
+    let removals = removals();
+    // The parents first: a custom nameserver needs its zone.
+    ctx.ws.write_config(PARENTS);
+    ctx.ws.apply();
+    ctx.ws.write_config(&removal_config(&removals, true));
+    ctx.ws.apply();
+    ctx.ws.assert_plan_empty();
+    let address = |r: &Removal| format!("{}.{}", r.resource, r.name());
+    let ids: BTreeMap<String, Json> = ctx
+        .ws
+        .state()
+        .into_iter()
+        .map(|(a, v)| (a, v["id"].clone()))
+        .collect();
+    let inventory = ctx.sim.state();
+    let state = ctx.ws.state();
+    for r in &removals {
+        let held = (r.api)(&inventory, &state[&address(r)]);
+        assert_eq!(held, r.holds, "{}: applied with `{}`", address(r), r.line);
+    }
+
+    ctx.ws.write_config(&removal_config(&removals, false));
+    let changes = ctx.ws.planned_changes();
+    let mut failures = Vec::new();
+    for r in &removals {
+        let action = changes.0.get(&address(r)).map(|c| c["actions"].clone());
+        if action != Some(json!(["no-op"])) {
+            failures.push(format!(
+                "{}: removing `{}` plans {action:?}, not no-op",
+                address(r),
+                r.line
+            ));
+        }
+    }
+    assert_eq!(
+        changes.totals(),
+        (0, 0, 0),
+        "removing lines plans changes: {}",
+        failures.join("\n")
+    );
+    ctx.ws.apply();
+    ctx.ws.assert_plan_empty();
+    let inventory = ctx.sim.state();
+    let state = ctx.ws.state();
+    for r in &removals {
+        let a = address(r);
+        assert_eq!(state[&a]["id"], ids[&a], "{a} is another object");
+        let held = (r.api)(&inventory, &state[&a]);
+        if held != r.holds {
+            failures.push(format!(
+                "{a}: Cloudflare holds {held} after `{}` was removed",
+                r.line
+            ));
+        }
+    }
+    println!(
+        "matrix line removed: lanes={} replaced=0 changed=0 failures={}",
+        removals.len(),
+        failures.len()
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    destroy_and_check(&ctx.ws, &ctx.sim);
 }

@@ -142,7 +142,7 @@ fn zone_lifecycle() {
 /// other lines) added to the zone.
 fn one_zone(name: &str, zone_type: &str, extra: &str) -> String {
     format!(
-        "resource \"cftenant_account\" \"customer\" {{\n  name = \"Rename Customer\"\n}}\n\
+        "resource \"cftenant_account\" \"customer\" {{\n  name = \"Rename Customer\"\n  type = \"enterprise\"\n}}\n\
          resource \"cftenant_zone\" \"main\" {{\n  account_id = cftenant_account.customer.id\n  name = \"{name}\"\n  type = \"{zone_type}\"\n{extra}\n}}\n"
     )
 }
@@ -213,12 +213,22 @@ fn create_before_destroy_of_a_zone_that_keeps_its_name_says_why_it_cannot() {
         .write_config(&one_zone("cbd-example.com", "full", cbd));
     ctx.ws.apply();
     let id = zone(&ctx, "main")["id"].as_str().unwrap().to_string();
-    // A new type replaces the zone; its new self would need the old name.
+    // A new type is changed in place, as the official provider does.
     ctx.ws
         .write_config(&one_zone("cbd-example.com", "partial", cbd));
-    let out = ctx
-        .ws
-        .terraform(&["apply", "-auto-approve", "-input=false", "-no-color"]);
+    let changes = ctx.ws.planned_changes();
+    assert_eq!(changes.totals(), (0, 1, 0), "{changes:#?}");
+    ctx.ws.apply();
+    assert_eq!(zone(&ctx, "main")["id"], id.as_str(), "the same zone");
+    assert_eq!(ctx.sim.object("zones", &id).unwrap()["type"], "partial");
+    // A replacement asked for: its new self would need the old name.
+    let out = ctx.ws.terraform(&[
+        "apply",
+        "-auto-approve",
+        "-input=false",
+        "-no-color",
+        "-replace=cftenant_zone.main",
+    ]);
     let text = output_text(&out);
     assert!(!out.status.success(), "{text}");
     for needle in [
@@ -239,7 +249,13 @@ fn create_before_destroy_of_a_zone_that_keeps_its_name_says_why_it_cannot() {
     // Without create_before_destroy the replacement goes through.
     ctx.ws
         .write_config(&one_zone("cbd-example.com", "partial", ""));
-    ctx.ws.apply();
+    ctx.ws.ok(&[
+        "apply",
+        "-auto-approve",
+        "-input=false",
+        "-no-color",
+        "-replace=cftenant_zone.main",
+    ]);
     assert_ne!(zone(&ctx, "main")["id"], id.as_str());
     ctx.ws.assert_plan_empty();
     ctx.destroy();

@@ -617,7 +617,9 @@ mod tests {
     //! wire form (msgpack dynamic values), answers decoded back.
 
     use super::*;
-    use crate::resource::{AnyDataSource, AnyResource, OpResult, Resource, ResourceAdapter};
+    use crate::resource::{
+        AnyDataSource, AnyResource, Imported, OpResult, Resource, ResourceAdapter,
+    };
     use crate::schema::{Attribute, Check};
     use async_trait::async_trait;
     use serde::{Deserialize, Serialize};
@@ -670,13 +672,14 @@ mod tests {
             self.0.lock().unwrap().retain(|x| x.id != n.id);
             Ok(Diagnostics::default())
         }
-        async fn import(&self, c: &(), id: &str) -> OpResult<Note, Note> {
+        async fn import(&self, c: &(), id: &str) -> OpResult<Imported<Note>, Note> {
             let probe = Note {
                 id: Some(id.into()),
                 ..Default::default()
             };
             self.read(c, probe)
                 .await?
+                .map(Into::into)
                 .ok_or_else(|| Diagnostic::error("no such note", id).into())
         }
     }

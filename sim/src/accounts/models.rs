@@ -13,7 +13,8 @@ pub struct Account {
     #[serde(rename = "type")]
     pub account_type: String,
     pub created_on: String,
-    /// The tenant unit the account was created on (`managed_by.parent_org_id`).
+    /// The tenant unit the account was created on, or the tenant's own tag
+    /// (`managed_by.parent_org_id`).
     pub unit_tag: String,
     pub settings: AccountSettings,
     pub profile: AccountProfile,
@@ -66,23 +67,35 @@ impl AccountProfile {
     }
 }
 
-/// The account object of §2.1.
+/// The account object of §2.1. The observed dialect adds what the live
+/// answers carry: the settings the account never set as `null`,
+/// `user_groups_ui_beta` and `legacy_flags` (corpus 03, 05).
 pub fn render(account: &Account, state: &SimState) -> Value {
-    let unit_name = state
-        .unit(&account.unit_tag)
-        .map(|u| u.unit_name.clone())
-        .unwrap_or_default();
-    json!({
+    let parent_name = state.parent_org_name(&account.unit_tag).unwrap_or_default();
+    let mut value = json!({
         "id": account.id,
         "name": account.name,
         "type": account.account_type,
         "created_on": account.created_on,
         "managed_by": {
             "parent_org_id": account.unit_tag,
-            "parent_org_name": unit_name,
+            "parent_org_name": parent_name,
         },
         "settings": render_settings(&account.settings),
-    })
+    });
+    if state.dialect.is_observed() {
+        value["settings"] = json!({
+            "enforce_twofactor": account.settings.enforce_twofactor,
+            "api_access_enabled": null,
+            "access_approval_expiry": null,
+            "abuse_contact_email": account.settings.abuse_contact_email,
+            "user_groups_ui_beta": false,
+        });
+        value["legacy_flags"] = json!({
+            "enterprise_zone_quota": { "maximum": 0, "current": 0, "available": 0 },
+        });
+    }
+    value
 }
 
 /// `settings`; an abuse contact never set is left out (the definition types
@@ -131,11 +144,12 @@ pub struct AccountChange {
     pub settings: SettingsChange,
 }
 
-/// Tenant admins only.
+/// Tenant admins only. `unit.id` is one of the tenant's units or the
+/// tenant's own tag (then the tenant itself manages the account).
 pub fn create(state: &mut SimState, caller: &Caller, new: NewAccount) -> Result<Value, ApiError> {
     caller.require_tenant_admin()?;
     let unit_tag = match new.unit_id {
-        Some(id) if state.unit(&id).is_some() => id,
+        Some(id) if state.parent_org_name(&id).is_some() => id,
         Some(id) => {
             let known: Vec<&str> = state
                 .tenant
@@ -146,8 +160,9 @@ pub fn create(state: &mut SimState, caller: &Caller, new: NewAccount) -> Result<
             return Err(ApiError::bad_request(
                 codes::UNKNOWN_UNIT,
                 format!(
-                    "unit.id: '{id}' is not a unit of this tenant (known units: {})",
-                    known.join(", ")
+                    "unit.id: '{id}' is not a unit of this tenant (known units: {}; or the tenant's own tag {})",
+                    known.join(", "),
+                    state.tenant.tenant_tag
                 ),
             ));
         }

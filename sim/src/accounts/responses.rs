@@ -101,7 +101,7 @@ pub async fn list(call: Call, query: QueryPairs) -> ApiResult {
     let items = call
         .read(|state, caller| Ok(models::list(state, caller, query.get("name"), descending)))
         .await?;
-    Ok(ok_page(items, page))
+    Ok(ok_page(items, page, call.dialect()))
 }
 
 /// `GET /accounts/{account_id}`

@@ -2,6 +2,7 @@
 //! and the operations.
 
 use crate::auth::Caller;
+use crate::dialect::Dialect;
 use crate::errors::{codes, ApiError};
 use crate::store::{derive_hex, random_id, SimState};
 use serde::{Deserialize, Serialize};
@@ -110,13 +111,21 @@ pub fn role(id: &str) -> Option<&'static Role> {
     ROLES.iter().find(|r| r.id == id)
 }
 
-pub fn render_role(role: &Role) -> Value {
+/// A role. Each permission is `{read, write}` as documented, or `{read,
+/// edit}` in the observed dialect, as the recorded answers have it (corpus
+/// 12–15, 18).
+pub fn render_role(role: &Role, dialect: Dialect) -> Value {
+    let write_key = if dialect.is_observed() {
+        "edit"
+    } else {
+        "write"
+    };
     let permissions: Map<String, Value> = PERMISSION_KEYS
         .iter()
         .map(|key| {
             (
                 key.to_string(),
-                json!({ "read": role.read.contains(key), "write": role.write.contains(key) }),
+                json!({ "read": role.read.contains(key), write_key: role.write.contains(key) }),
             )
         })
         .collect();
@@ -174,9 +183,23 @@ fn given_policies(member: &Member, policies: &[Value]) -> Vec<Value> {
         .collect()
 }
 
-/// The member object of §3.1. `include_roles = false` reproduces the real POST bug:
-/// the response has no `roles` key at all.
+/// The invitation code of a member: 64 hex characters, derived from its
+/// (random) id, so that every read shows the same one.
+fn invitation_code(member: &Member) -> String {
+    format!(
+        "{}{}",
+        derive_hex(&["invitation", &member.id, "1"]),
+        derive_hex(&["invitation", &member.id, "2"])
+    )
+}
+
+/// The member object of §3.1. `include_roles = false` reproduces the POST bug
+/// the reference documents: the response has no `roles` key at all. The
+/// observed dialect renders [`render_observed`] instead.
 pub fn render(member: &Member, state: &SimState, include_roles: bool) -> Value {
+    if state.dialect.is_observed() {
+        return render_observed(member, state);
+    }
     let mut value = json!({
         "id": member.id,
         "email": member.email,
@@ -204,8 +227,42 @@ pub fn render(member: &Member, state: &SimState, include_roles: bool) -> Value {
             .role_ids
             .iter()
             .filter_map(|id| role(id))
-            .map(render_role)
+            .map(|role| render_role(role, state.dialect))
             .collect();
+    }
+    value
+}
+
+/// The member as the recorded answers show it (corpus 12–15), for every
+/// answer (POST included, which shows the roles there): no top-level
+/// `email`; an invitation `code`; `user.id` and the names `null` while the
+/// invitation is pending; `policies` only for a member granted policies.
+fn render_observed(member: &Member, state: &SimState) -> Value {
+    let pending = member.status == "pending";
+    let user = state.service_user_by_email(&member.email);
+    let mut value = json!({
+        "id": member.id,
+        "code": invitation_code(member),
+        "user": {
+            "id": if pending { None } else { Some(&member.user_id) },
+            "first_name": user.filter(|_| !pending).and_then(|u| u.first_name.clone()),
+            "last_name": user.filter(|_| !pending).and_then(|u| u.last_name.clone()),
+            "email": member.email,
+            "two_factor_authentication_enabled": false,
+        },
+        "status": member.status,
+        "roles": member
+            .role_ids
+            .iter()
+            .filter_map(|id| role(id))
+            .map(|role| render_role(role, state.dialect))
+            .collect::<Vec<_>>(),
+    });
+    if let (false, Some(user)) = (pending, user) {
+        value["user"]["id"] = json!(user.id);
+    }
+    if let Some(policies) = &member.policies {
+        value["policies"] = json!(given_policies(member, policies));
     }
     value
 }
@@ -266,10 +323,12 @@ pub fn create(
 ) -> Result<Value, ApiError> {
     caller.check_account(state, account_id)?;
     if new.status == "accepted" && !state.tenant.entitlements.allow_auto_accept_invites {
+        // As the live API was recorded answering it, `result: []` included.
         return Err(ApiError::bad_request(
             codes::AUTO_ACCEPT_NOT_ALLOWED,
-            "status 'accepted' requires the tenant entitlement allow_auto_accept_invites; invite with status 'pending' instead",
-        ));
+            "Invalid request: automatic verification of new members is not allowed",
+        )
+        .with_result(json!([])));
     }
     if state
         .members
@@ -411,7 +470,10 @@ pub fn delete(
 
 pub fn roles(state: &SimState, caller: &Caller, account_id: &str) -> Result<Vec<Value>, ApiError> {
     caller.check_account(state, account_id)?;
-    Ok(ROLES.iter().map(render_role).collect())
+    Ok(ROLES
+        .iter()
+        .map(|role| render_role(role, state.dialect))
+        .collect())
 }
 
 pub fn get_role(
@@ -424,5 +486,5 @@ pub fn get_role(
     let role = role(role_id).ok_or_else(|| {
         ApiError::not_found(codes::ROLE_NOT_FOUND, format!("Role not found: {role_id}"))
     })?;
-    Ok(render_role(role))
+    Ok(render_role(role, state.dialect))
 }

@@ -192,7 +192,7 @@ pub async fn list(call: Call, Path(account_id): Path<String>, query: QueryPairs)
     let items = call
         .read(|state, caller| models::list(state, caller, &account_id, status, order, descending))
         .await?;
-    Ok(ok_page(items, page))
+    Ok(ok_page(items, page, call.dialect()))
 }
 
 /// `GET /accounts/{account_id}/members/{member_id}`
@@ -245,7 +245,7 @@ pub async fn list_roles(
     let items = call
         .read(|state, caller| models::roles(state, caller, &account_id))
         .await?;
-    Ok(ok_page(items, page))
+    Ok(ok_page(items, page, call.dialect()))
 }
 
 /// `GET /accounts/{account_id}/roles/{role_id}`

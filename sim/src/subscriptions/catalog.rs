@@ -1,5 +1,16 @@
 //! The rate-plan catalog (reference §8): the zone plans and account add-ons a
 //! subscription resolves to, their request ids, prices and components.
+//!
+//! A zone plan has ids in two programs. `PARTNERS_*` ids belong to the
+//! partner programs a Tenant partner sells through; `CF_*` ids belong to
+//! Cloudflare's self-serve program. They are different programs, not
+//! spellings of one plan: the live API refused `CF_PRO` to a partner with
+//! 1204 (docs/SIMULATOR.md, Dialects, row 11). So which ids resolve depends
+//! on the tenant's [`Program`]: a partner may use the `PARTNERS_*` ids and
+//! the bare ids a plan reads back as (`free`, `pro`, …), but neither a
+//! `CF_*` id nor a plan that has no `PARTNERS_*` id (lite, pro plus). The
+//! simulated tenant is always a partner. Account add-ons have one id each,
+//! which any tenant may use.
 
 use crate::errors::{codes, ApiError};
 use crate::store::SimState;
@@ -40,7 +51,9 @@ pub struct RatePlan {
     /// Free and contract plans: price 0 and frequency `not-applicable`.
     pub fixed_price: bool,
     pub is_contract: bool,
-    /// Request ids (compared case-insensitively) that resolve to this plan.
+    /// Request ids (compared case-insensitively) that resolve to this plan:
+    /// its partner-program (`PARTNERS_*`) and self-serve (`CF_*`) ids, and
+    /// other spellings. Which of them a tenant may use: [`resolve_plan`].
     pub aliases: &'static [&'static str],
     pub components: &'static [Component],
 }
@@ -360,17 +373,84 @@ pub const CATALOG: &[RatePlan] = &[
     account_plan("MAGIC_WAN", "Magic WAN", 0.0, true, &[]),
 ];
 
+impl RatePlan {
+    /// The plan's id in the partner programs (`PARTNERS_*`), if it has one.
+    pub fn partner_id(&self) -> Option<&'static str> {
+        self.aliases
+            .iter()
+            .copied()
+            .find(|a| a.starts_with(PARTNER_PREFIX))
+    }
+
+    /// The plan's id in the self-serve program (`CF_*`), if it has one.
+    pub fn self_serve_id(&self) -> Option<&'static str> {
+        self.aliases
+            .iter()
+            .copied()
+            .find(|a| a.starts_with(SELF_SERVE_PREFIX))
+    }
+
+    /// The id a tenant of `program` finds this plan under among the plans it
+    /// may take (`GET /zones/{id}/available_rate_plans`); `None` when it may
+    /// not take it. Account add-ons go by their own id.
+    pub fn offered_id(&self, program: Program) -> Option<&'static str> {
+        match (self.scope, program) {
+            (Scope::Account, _) => Some(self.id),
+            (Scope::Zone, Program::Partner) => self.partner_id(),
+            (Scope::Zone, Program::SelfServe) => self.self_serve_id(),
+        }
+    }
+}
+
+const PARTNER_PREFIX: &str = "PARTNERS_";
+const SELF_SERVE_PREFIX: &str = "CF_";
+
+/// The program a tenant subscribes zones through, which decides the rate
+/// plan ids it may use (see the module documentation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Program {
+    /// A Tenant partner (`tenant_type` `PARTNER`): `PARTNERS_*` ids.
+    Partner,
+    /// Any other tenant: Cloudflare's self-serve ids (`CF_*`).
+    SelfServe,
+}
+
+impl Program {
+    /// The program of the simulated tenant, from its `tenant_type`.
+    pub fn of(state: &SimState) -> Program {
+        if state.tenant.tenant_type.eq_ignore_ascii_case("PARTNER") {
+            Program::Partner
+        } else {
+            Program::SelfServe
+        }
+    }
+}
+
 /// The catalog entry with read-back id `id`.
 pub fn plan_by_id(id: &str) -> Option<&'static RatePlan> {
     CATALOG.iter().find(|p| p.id == id)
 }
 
-/// Resolves a requested rate plan id (case-insensitive) within `scope`; 400 / 1204 otherwise.
-pub fn resolve_plan(requested: &str, scope: Scope) -> Result<&'static RatePlan, ApiError> {
+/// Resolves a requested rate plan id (case-insensitive) within `scope`, for
+/// a tenant of `program`; 400 / 1204 otherwise. A zone plan resolves only
+/// when the tenant's program offers it, and not under the other program's
+/// ids: for a partner, `CF_PRO` is refused while `PARTNERS_PRO` and `pro`
+/// resolve.
+pub fn resolve_plan(
+    requested: &str,
+    scope: Scope,
+    program: Program,
+) -> Result<&'static RatePlan, ApiError> {
     let wanted = requested.trim().to_ascii_uppercase();
+    let other_program = match program {
+        Program::Partner => SELF_SERVE_PREFIX,
+        Program::SelfServe => PARTNER_PREFIX,
+    };
     CATALOG
         .iter()
         .filter(|p| p.scope == scope)
+        .filter(|p| p.offered_id(program).is_some())
+        .filter(|_| scope == Scope::Account || !wanted.starts_with(other_program))
         .find(|p| p.id.eq_ignore_ascii_case(&wanted) || p.aliases.contains(&wanted.as_str()))
         .ok_or_else(|| {
             ApiError::bad_request(
@@ -395,26 +475,88 @@ pub fn zone_plan_legacy_id(state: &SimState, zone_id: &str) -> &'static str {
 mod tests {
     use super::*;
 
+    fn partner(id: &str, scope: Scope) -> Result<&'static str, u32> {
+        resolve_plan(id, scope, Program::Partner)
+            .map(|p| p.id)
+            .map_err(|e| e.code)
+    }
+
     #[test]
     fn resolution_is_case_insensitive_and_normalising() {
+        assert_eq!(partner("PARTNERS_ENT", Scope::Zone), Ok("enterprise"));
+        assert_eq!(partner("partners_ent", Scope::Zone), Ok("enterprise"));
+        assert_eq!(partner("partners_business", Scope::Zone), Ok("business"));
+        assert_eq!(partner("PARTNERS_FREE", Scope::Zone), Ok("free"));
+        assert_eq!(partner("teams_ent", Scope::Account), Ok("TEAMS_ENT"));
+        assert!(partner("TEAMS_ENT", Scope::Zone).is_err());
+        assert!(partner("PARTNERS_BIZ", Scope::Account).is_err());
+    }
+
+    #[test]
+    fn bare_read_back_ids_resolve_for_a_partner() {
+        for (id, plan) in [
+            ("free", "free"),
+            ("pro", "pro"),
+            ("BUSINESS", "business"),
+            ("enterprise", "enterprise"),
+            ("msp_biz", "business"),
+        ] {
+            assert_eq!(partner(id, Scope::Zone), Ok(plan), "{id}");
+        }
+    }
+
+    /// A `CF_*` id names the self-serve program, not the partner plan of the
+    /// same name; plans without a partner id are not a partner's to take.
+    #[test]
+    fn self_serve_ids_are_refused_to_a_partner() {
+        for id in [
+            "CF_PRO",
+            "cf_pro",
+            "CF_PRO_20_20",
+            "CF_FREE",
+            "CF_BIZ",
+            "Cf_Ent",
+            "CF_LITE",
+            "lite",
+            "CF_PRO_PLUS",
+            "pro_plus",
+        ] {
+            assert_eq!(
+                partner(id, Scope::Zone),
+                Err(codes::UNKNOWN_RATE_PLAN),
+                "{id}"
+            );
+        }
+        let e = resolve_plan(" cf_pro", Scope::Zone, Program::Partner).unwrap_err();
+        assert_eq!(e.message, "failed to resolve provided rate plan: ' cf_pro'");
+    }
+
+    #[test]
+    fn a_self_serve_tenant_uses_the_cf_ids() {
+        let self_serve = |id| resolve_plan(id, Scope::Zone, Program::SelfServe).map(|p| p.id);
+        assert_eq!(self_serve("CF_PRO_20_20").ok(), Some("pro"));
+        assert_eq!(self_serve("cf_lite").ok(), Some("lite"));
+        assert!(self_serve("PARTNERS_PRO").is_err());
+    }
+
+    #[test]
+    fn a_partner_is_offered_each_zone_plan_under_its_partner_id() {
+        let offered: Vec<&str> = CATALOG
+            .iter()
+            .filter(|p| p.scope == Scope::Zone)
+            .filter_map(|p| p.offered_id(Program::Partner))
+            .collect();
         assert_eq!(
-            resolve_plan("PARTNERS_ENT", Scope::Zone).unwrap().id,
-            "enterprise"
+            offered,
+            [
+                "PARTNERS_FREE",
+                "PARTNERS_PRO",
+                "PARTNERS_BIZ",
+                "PARTNERS_ENT"
+            ]
         );
-        assert_eq!(
-            resolve_plan("partners_ent", Scope::Zone).unwrap().id,
-            "enterprise"
-        );
-        assert_eq!(
-            resolve_plan("partners_business", Scope::Zone).unwrap().id,
-            "business"
-        );
-        assert_eq!(resolve_plan("cf_pro_20_20", Scope::Zone).unwrap().id, "pro");
-        assert_eq!(
-            resolve_plan("teams_ent", Scope::Account).unwrap().id,
-            "TEAMS_ENT"
-        );
-        assert!(resolve_plan("TEAMS_ENT", Scope::Zone).is_err());
-        assert!(resolve_plan("PARTNERS_BIZ", Scope::Account).is_err());
+        for id in offered {
+            assert!(partner(id, Scope::Zone).is_ok(), "{id}");
+        }
     }
 }

@@ -4,9 +4,12 @@
 //! Read-back quirks reproduced here: a zone subscription's `rate_plan.id` reads back as
 //! the normalised lowercase plan (`PARTNERS_ENT` → `enterprise`), and free and
 //! enterprise plans read back `frequency: "not-applicable"` whatever was sent.
+//! In the observed dialect, a zone on a free or contract plan reads back
+//! without `id`, billing period and components (docs/SIMULATOR.md, Dialects).
 
-use super::catalog::{plan_by_id, RatePlan, Scope, CATALOG};
+use super::catalog::{plan_by_id, resolve_plan, Program, RatePlan, Scope, CATALOG};
 use crate::auth::Caller;
+use crate::dialect::Dialect;
 use crate::errors::{codes, ApiError};
 use crate::store::{add_months, format_time, random_id, SimState};
 use serde::{Deserialize, Serialize};
@@ -45,12 +48,15 @@ pub enum Frequency {
 }
 
 impl Frequency {
+    /// The definition's words, and `annual`, the Tenant guide's word for
+    /// `yearly` (its example sends it, and a partner was recorded sending
+    /// it), which is stored and read back as `yearly`.
     pub fn parse(raw: &str) -> Option<Self> {
         match raw {
             "weekly" => Some(Self::Weekly),
             "monthly" => Some(Self::Monthly),
             "quarterly" => Some(Self::Quarterly),
-            "yearly" => Some(Self::Yearly),
+            "yearly" | "annual" => Some(Self::Yearly),
             _ => None,
         }
     }
@@ -98,11 +104,16 @@ fn money(amount: f64) -> Value {
     }
 }
 
-/// The subscription object of §6.2 (with `component_values`).
-pub fn render(sub: &Subscription) -> Value {
+/// The subscription object of §6.2 (with `component_values`). In the
+/// observed dialect a zone on a free or contract plan reads as
+/// [`render_observed_fixed`].
+pub fn render(sub: &Subscription, dialect: Dialect) -> Value {
     let Some(plan) = plan_by_id(&sub.plan_id) else {
         return json!({ "id": sub.id, "rate_plan": { "id": sub.plan_id } });
     };
+    if dialect.is_observed() && plan.scope == Scope::Zone && plan.fixed_price {
+        return render_observed_fixed(plan);
+    }
     let factor = Frequency::parse(&sub.frequency).map_or(1.0, Frequency::price_factor);
     let mut total = if plan.fixed_price {
         0.0
@@ -149,9 +160,36 @@ pub fn render(sub: &Subscription) -> Value {
     })
 }
 
+/// A zone subscription on a free or contract plan as the live API was
+/// recorded answering it (corpus 28, 29): no `id`, no billing period, no
+/// `component_values`, the plan under its own public name, price 0.
+fn render_observed_fixed(plan: &RatePlan) -> Value {
+    let public_name = match plan.id {
+        "free" => "Cloudflare Free Plan",
+        "enterprise" => "Enterprise",
+        other => other,
+    };
+    json!({
+        "currency": "USD",
+        "price": 0,
+        "frequency": NOT_APPLICABLE,
+        "state": "Paid",
+        "rate_plan": {
+            "id": plan.id,
+            "public_name": public_name,
+            "currency": "USD",
+            "scope": plan.scope.as_str(),
+            "externally_managed": false,
+            "is_contract": plan.is_contract,
+        },
+    })
+}
+
 /// A validated subscription request body. `None` fields were not sent.
 pub struct SubscriptionRequest {
-    pub plan: Option<&'static RatePlan>,
+    /// `rate_plan.id` as sent; which ids resolve depends on the tenant
+    /// ([`Program`]), so it is resolved with the state.
+    pub plan_id: Option<String>,
     /// `Some(None)` = `not-applicable` was sent.
     pub frequency: Option<Option<Frequency>>,
     pub components: Option<Vec<ComponentValue>>,
@@ -176,16 +214,31 @@ fn check_components(plan: &RatePlan, components: &[ComponentValue]) -> Result<()
     Ok(())
 }
 
-/// Builds the stored subscription from a request, on top of `previous` for PUT.
+/// The plan a request asks for, if it names one: 400 / 1204 when the
+/// tenant cannot take it in `scope`.
+fn requested_plan(
+    state: &SimState,
+    request: &SubscriptionRequest,
+    scope: Scope,
+) -> Result<Option<&'static RatePlan>, ApiError> {
+    request
+        .plan_id
+        .as_deref()
+        .map(|id| resolve_plan(id, scope, Program::of(state)))
+        .transpose()
+}
+
+/// Builds the stored subscription from a request (its plan resolved), on
+/// top of `previous` for PUT.
 fn apply_request(
+    requested: Option<&'static RatePlan>,
     request: SubscriptionRequest,
     previous: Option<&Subscription>,
     owner_id: &str,
     now: OffsetDateTime,
 ) -> Result<Subscription, ApiError> {
     let previous_plan = previous.and_then(|p| plan_by_id(&p.plan_id));
-    let plan = request
-        .plan
+    let plan = requested
         .or(previous_plan)
         .ok_or_else(|| ApiError::validation("rate_plan: is required"))?;
     let previous_frequency = previous.and_then(|p| Frequency::parse(&p.frequency));
@@ -234,10 +287,11 @@ fn apply_request(
     })
 }
 
+/// 404 / 1207, in the words the live API was recorded using (corpus 26).
 fn no_zone_subscription() -> ApiError {
     ApiError::not_found(
         codes::NO_ZONE_SUBSCRIPTION,
-        "The zone has no active subscription",
+        "Add a core subscription first and try again. The zone does not have an active core subscription.",
     )
 }
 
@@ -295,7 +349,7 @@ pub fn zone_subscription(
 ) -> Result<Value, ApiError> {
     caller.check_zone(state, zone_id)?;
     let index = find_zone_subscription(state, zone_id)?;
-    Ok(render(&state.zone_subscriptions[index]))
+    Ok(render(&state.zone_subscriptions[index], state.dialect))
 }
 
 /// Creates the record; 400 / 1205 if one exists.
@@ -316,8 +370,9 @@ pub fn create_zone_subscription(
             "The zone already has a subscription; change it with PUT",
         ));
     }
-    let sub = apply_request(request, None, zone_id, state.now())?;
-    let rendered = render(&sub);
+    let plan = requested_plan(state, &request, Scope::Zone)?;
+    let sub = apply_request(plan, request, None, zone_id, state.now())?;
+    let rendered = render(&sub, state.dialect);
     state.zone_subscriptions.push(sub);
     Ok(rendered)
 }
@@ -331,30 +386,35 @@ pub fn update_zone_subscription(
 ) -> Result<Value, ApiError> {
     caller.check_zone(state, zone_id)?;
     let index = find_zone_subscription(state, zone_id)?;
+    let plan = requested_plan(state, &request, Scope::Zone)?;
     let updated = apply_request(
+        plan,
         request,
         Some(&state.zone_subscriptions[index]),
         zone_id,
         state.now(),
     )?;
-    let rendered = render(&updated);
+    let rendered = render(&updated, state.dialect);
     state.zone_subscriptions[index] = updated;
     Ok(rendered)
 }
 
-/// Every zone plan a subscription can be put on, each under its first request id
-/// (`PARTNERS_FREE`, `CF_LITE`, `PARTNERS_PRO`, `CF_PRO_PLUS`, `PARTNERS_BIZ`,
-/// `PARTNERS_ENT`): what the subscription endpoints accept.
+/// Every zone plan this tenant can put a zone on, each under the id of the
+/// tenant's program: for a partner `PARTNERS_FREE`, `PARTNERS_PRO`,
+/// `PARTNERS_BIZ`, `PARTNERS_ENT` (lite and pro plus have self-serve ids
+/// only, and are not offered). Each id listed is one the subscription
+/// endpoints accept.
 pub fn available_rate_plans(
     state: &SimState,
     caller: &Caller,
     zone_id: &str,
 ) -> Result<Vec<Value>, ApiError> {
     caller.check_zone(state, zone_id)?;
+    let program = Program::of(state);
     let plans = CATALOG
         .iter()
         .filter(|plan| plan.scope == Scope::Zone)
-        .map(|plan| (plan.aliases.first().copied().unwrap_or(plan.id), plan))
+        .filter_map(|plan| plan.offered_id(program).map(|id| (id, plan)))
         .map(|(id, plan)| {
             json!({
                 "id": id,
@@ -383,7 +443,7 @@ pub fn account_subscriptions(
         .account_subscriptions
         .iter()
         .filter(|s| s.owner_id == account_id)
-        .map(render)
+        .map(|s| render(s, state.dialect))
         .collect())
 }
 
@@ -395,7 +455,7 @@ pub fn account_subscription(
 ) -> Result<Value, ApiError> {
     caller.check_account(state, account_id)?;
     let (_, sub) = find_account_subscription(state, account_id, subscription_id)?;
-    Ok(render(sub))
+    Ok(render(sub, state.dialect))
 }
 
 /// One subscription per plan per account.
@@ -406,9 +466,10 @@ pub fn create_account_subscription(
     request: SubscriptionRequest,
 ) -> Result<Value, ApiError> {
     caller.check_account(state, account_id)?;
-    let sub = apply_request(request, None, account_id, state.now())?;
+    let plan = requested_plan(state, &request, Scope::Account)?;
+    let sub = apply_request(plan, request, None, account_id, state.now())?;
     check_plan_unique(state, account_id, &sub.plan_id, None)?;
-    let rendered = render(&sub);
+    let rendered = render(&sub, state.dialect);
     state.account_subscriptions.push(sub);
     Ok(rendered)
 }
@@ -422,9 +483,10 @@ pub fn update_account_subscription(
 ) -> Result<Value, ApiError> {
     caller.check_account(state, account_id)?;
     let (index, previous) = find_account_subscription(state, account_id, subscription_id)?;
-    let updated = apply_request(request, Some(previous), account_id, state.now())?;
+    let plan = requested_plan(state, &request, Scope::Account)?;
+    let updated = apply_request(plan, request, Some(previous), account_id, state.now())?;
     check_plan_unique(state, account_id, &updated.plan_id, Some(subscription_id))?;
-    let rendered = render(&updated);
+    let rendered = render(&updated, state.dialect);
     state.account_subscriptions[index] = updated;
     Ok(rendered)
 }
@@ -462,5 +524,67 @@ mod tests {
     fn money_format() {
         assert_eq!(money(20.0), json!(20));
         assert_eq!(money(5.25), json!(5.25));
+    }
+
+    #[test]
+    fn annual_is_yearly() {
+        assert_eq!(Frequency::parse("annual"), Some(Frequency::Yearly));
+        assert_eq!(
+            Frequency::parse("annual").map(Frequency::as_str),
+            Some("yearly")
+        );
+        assert_eq!(Frequency::parse("Annual"), None);
+        assert_eq!(Frequency::parse("annually"), None);
+    }
+
+    fn subscription(plan_id: &str, frequency: &str) -> Subscription {
+        Subscription {
+            id: "0123456789abcdef0123456789abcdef".into(),
+            owner_id: "fedcba9876543210fedcba9876543210".into(),
+            plan_id: plan_id.into(),
+            frequency: frequency.into(),
+            components: Vec::new(),
+            current_period_start: "2026-01-01T00:00:00Z".into(),
+            current_period_end: "2026-02-01T00:00:00Z".into(),
+            created_on: "2026-01-01T00:00:00Z".into(),
+        }
+    }
+
+    #[test]
+    fn observed_free_and_contract_zone_plans_read_without_id_period_and_components() {
+        let free = render(&subscription("free", NOT_APPLICABLE), Dialect::Observed);
+        assert_eq!(
+            free,
+            json!({
+                "currency": "USD", "price": 0, "frequency": "not-applicable", "state": "Paid",
+                "rate_plan": {
+                    "id": "free", "public_name": "Cloudflare Free Plan", "currency": "USD",
+                    "scope": "zone", "externally_managed": false, "is_contract": false,
+                },
+            })
+        );
+        let ent = render(
+            &subscription("enterprise", NOT_APPLICABLE),
+            Dialect::Observed,
+        );
+        assert_eq!(ent["rate_plan"]["public_name"], json!("Enterprise"));
+        assert_eq!(ent["rate_plan"]["is_contract"], json!(true));
+        assert!(ent.get("id").is_none() && ent.get("component_values").is_none());
+        // Paid plans, contract add-ons and the documented dialect keep the full shape.
+        for (plan, dialect) in [
+            ("pro", Dialect::Observed),
+            ("TEAMS_ENT", Dialect::Observed),
+            ("free", Dialect::Documented),
+        ] {
+            let full = render(&subscription(plan, NOT_APPLICABLE), dialect);
+            for key in [
+                "id",
+                "current_period_start",
+                "current_period_end",
+                "component_values",
+            ] {
+                assert!(full.get(key).is_some(), "{plan} {dialect}: {key}");
+            }
+        }
     }
 }

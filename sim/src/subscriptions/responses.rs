@@ -1,6 +1,5 @@
 //! Subscriptions over HTTP.
 
-use super::catalog::{resolve_plan, Scope};
 use super::models::{
     self, ComponentValue, Frequency, SubscriptionRequest, MAX_COMPONENT_VALUE, NOT_APPLICABLE,
 };
@@ -11,14 +10,15 @@ use crate::input::{discard_body, opt_array, opt_object, opt_str, type_name, Json
 use axum::extract::Path;
 use serde_json::{Map, Value};
 
+/// The body's fields; the plan id is resolved with the state (which ids a
+/// tenant may use depends on the tenant).
 fn parse_request(
     body: &Map<String, Value>,
-    scope: Scope,
     plan_required: bool,
 ) -> Result<SubscriptionRequest, ApiError> {
-    let plan = match opt_object(body, "rate_plan")? {
+    let plan_id = match opt_object(body, "rate_plan")? {
         Some(rate_plan) => match rate_plan.get("id") {
-            Some(Value::String(id)) if !id.trim().is_empty() => Some(resolve_plan(id, scope)?),
+            Some(Value::String(id)) if !id.trim().is_empty() => Some(id.clone()),
             _ => {
                 return Err(ApiError::validation(
                     "rate_plan.id: is required and must be a string",
@@ -37,7 +37,7 @@ fn parse_request(
         Some(NOT_APPLICABLE) => Some(None),
         Some(raw) => Some(Some(Frequency::parse(raw).ok_or_else(|| {
             ApiError::validation(format!(
-                "frequency: '{raw}' is not one of weekly, monthly, quarterly, yearly"
+                "frequency: '{raw}' is not one of weekly, monthly, quarterly, yearly (or annual, the same as yearly)"
             ))
         })?)),
     };
@@ -80,7 +80,7 @@ fn parse_request(
         }
     };
     Ok(SubscriptionRequest {
-        plan,
+        plan_id,
         frequency,
         components,
     })
@@ -99,7 +99,7 @@ pub async fn create_zone(
     Path(zone_id): Path<String>,
     JsonObject(body): JsonObject,
 ) -> ApiResult {
-    let request = parse_request(&body, Scope::Zone, true)?;
+    let request = parse_request(&body, true)?;
     call.write(|state, caller| models::create_zone_subscription(state, caller, &zone_id, request))
         .await
         .map(ok)
@@ -111,7 +111,7 @@ pub async fn update_zone(
     Path(zone_id): Path<String>,
     JsonObject(body): JsonObject,
 ) -> ApiResult {
-    let request = parse_request(&body, Scope::Zone, false)?;
+    let request = parse_request(&body, false)?;
     call.write(|state, caller| models::update_zone_subscription(state, caller, &zone_id, request))
         .await
         .map(ok)
@@ -149,7 +149,7 @@ pub async fn create_account(
     Path(account_id): Path<String>,
     JsonObject(body): JsonObject,
 ) -> ApiResult {
-    let request = parse_request(&body, Scope::Account, true)?;
+    let request = parse_request(&body, true)?;
     call.write(|state, caller| {
         models::create_account_subscription(state, caller, &account_id, request)
     })
@@ -163,7 +163,7 @@ pub async fn update_account(
     Path((account_id, subscription_id)): Path<(String, String)>,
     JsonObject(body): JsonObject,
 ) -> ApiResult {
-    let request = parse_request(&body, Scope::Account, false)?;
+    let request = parse_request(&body, false)?;
     call.write(|state, caller| {
         models::update_account_subscription(state, caller, &account_id, &subscription_id, request)
     })

@@ -4,6 +4,7 @@
 
 use crate::accounts::models::Account;
 use crate::auth::Caller;
+use crate::dialect::Dialect;
 use crate::errors::{codes, ApiError};
 use crate::store::SimState;
 use serde::{Deserialize, Serialize};
@@ -98,9 +99,26 @@ pub fn render_memberships(tenant: &Tenant) -> Vec<Value> {
         .collect()
 }
 
-/// The `/tenants/{id}/accounts` item: the account plus the older settings keys.
-fn render_tenant_account(account: &Account, include_tags: bool) -> Value {
-    let mut value = json!({
+/// The `/tenants/{id}/accounts` item: the account plus the older settings
+/// keys. The observed dialect answers as a partner recorded it (corpus 10):
+/// `account_tag`, `account_pubname`, `account_type` and
+/// `settings.enforce_two_factor`, without `id`, `name` or `type`.
+fn render_tenant_account(account: &Account, include_tags: bool, dialect: Dialect) -> Value {
+    let mut value = if dialect.is_observed() {
+        json!({
+            "account_tag": account.id,
+            "account_pubname": account.name,
+            "account_type": account.account_type,
+            "created_on": account.created_on,
+            "settings": {
+                "enforce_two_factor": account.settings.enforce_twofactor,
+                "api_access_enabled": null,
+                "access_approval_expiry": null,
+                "use_account_custom_ns_by_default": false,
+            },
+        })
+    } else {
+        json!({
         "id": account.id,
         "name": account.name,
         "type": account.account_type,
@@ -113,7 +131,8 @@ fn render_tenant_account(account: &Account, include_tags: bool) -> Value {
             "enforce_twofactor": account.settings.enforce_twofactor,
             "use_account_custom_ns_by_default": false,
         },
-    });
+        })
+    };
     if include_tags {
         value["tags"] = json!({});
     }
@@ -143,7 +162,8 @@ pub struct AccountsQuery<'a> {
     pub include_tags: bool,
 }
 
-/// Every account created in the tenant, in creation order unless ordered.
+/// Every account created in the tenant (in one of its units, or with the
+/// tenant's own tag as its unit), in creation order unless ordered.
 pub fn accounts(
     state: &SimState,
     caller: &Caller,
@@ -154,7 +174,9 @@ pub fn accounts(
     let mut accounts: Vec<&Account> = state
         .accounts
         .iter()
-        .filter(|a| tenant.units.iter().any(|u| u.unit_tag == a.unit_tag))
+        .filter(|a| {
+            a.unit_tag == tenant.tenant_tag || tenant.units.iter().any(|u| u.unit_tag == a.unit_tag)
+        })
         .collect();
     match query.order {
         "name" => accounts.sort_by_key(|a| a.name.to_lowercase()),
@@ -167,7 +189,7 @@ pub fn accounts(
     }
     Ok(accounts
         .into_iter()
-        .map(|a| render_tenant_account(a, query.include_tags))
+        .map(|a| render_tenant_account(a, query.include_tags, state.dialect))
         .collect())
 }
 

@@ -86,7 +86,7 @@ pub async fn accounts(call: Call, Path(tenant_id): Path<String>, query: QueryPai
         page: 1,
         per_page: (items.len() as u64).max(1),
     });
-    Ok(ok_page(items, page))
+    Ok(ok_page(items, page, call.dialect()))
 }
 
 /// `GET /user/tenants`

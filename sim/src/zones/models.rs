@@ -19,6 +19,8 @@ pub struct Zone {
     pub zone_type: String,
     pub status: String,
     pub paused: bool,
+    /// The Cloudflare nameservers assigned; none for a partial (CNAME setup)
+    /// zone.
     pub name_servers: Vec<String>,
     pub vanity_name_servers: Vec<String>,
     /// Only partial zones have one.
@@ -38,6 +40,17 @@ const NAMESERVER_POOL: [&str; 12] = [
 
 /// The real id of the Free plan; other plan ids are derived.
 const FREE_PLAN_ID: &str = "0feeeeeeeeeeeeeeeeeeeeeeeeeeeeee";
+
+/// The Cloudflare nameservers of a zone of this type in this account: none
+/// for a partial (CNAME setup) zone, whose DNS stays with its own host (the
+/// official provider's acceptance test asserts `name_servers.# = 0`).
+fn nameservers_of(zone_type: &str, account_id: &str) -> Vec<String> {
+    if zone_type == "partial" {
+        Vec::new()
+    } else {
+        nameservers_for(account_id)
+    }
+}
 
 /// Two distinct pool names chosen from a hash of the account id.
 fn nameservers_for(account_id: &str) -> Vec<String> {
@@ -103,9 +116,26 @@ fn component_value(state: &SimState, zone_id: &str, name: &str) -> u64 {
     })
 }
 
-/// The zone object of §5.1.
+/// The zone object of §5.1. A partial zone has no Cloudflare nameservers:
+/// `name_servers: []` as documented, no key at all in the observed dialect
+/// (corpus 21), which also gives the two quotas of `meta` as strings
+/// (corpus 23).
 pub fn render(zone: &Zone, state: &SimState) -> Value {
     let account = state.accounts.iter().find(|a| a.id == zone.account_id);
+    let observed = state.dialect.is_observed();
+    let quota = |name: &str| {
+        let value = component_value(state, &zone.id, name);
+        if observed {
+            json!(value.to_string())
+        } else {
+            json!(value)
+        }
+    };
+    let name_servers = if zone.zone_type == "partial" {
+        &[][..]
+    } else {
+        &zone.name_servers[..]
+    };
     let mut value = json!({
         "id": zone.id,
         "name": zone.name,
@@ -113,7 +143,7 @@ pub fn render(zone: &Zone, state: &SimState) -> Value {
         "paused": zone.paused,
         "type": zone.zone_type,
         "development_mode": 0,
-        "name_servers": zone.name_servers,
+        "name_servers": name_servers,
         "vanity_name_servers": zone.vanity_name_servers,
         "original_name_servers": null,
         "original_registrar": null,
@@ -123,8 +153,8 @@ pub fn render(zone: &Zone, state: &SimState) -> Value {
         "activated_on": zone.activated_on,
         "meta": {
             "step": if zone.zone_type == "partial" { 3 } else { 2 },
-            "custom_certificate_quota": component_value(state, &zone.id, "dedicated_certificates_custom"),
-            "page_rule_quota": component_value(state, &zone.id, "page_rules"),
+            "custom_certificate_quota": quota("dedicated_certificates_custom"),
+            "page_rule_quota": quota("page_rules"),
             "phishing_detected": false,
             "cdn_only": false,
             "dns_only": false,
@@ -151,6 +181,11 @@ pub fn render(zone: &Zone, state: &SimState) -> Value {
     });
     if let Some(key) = &zone.verification_key {
         value["verification_key"] = json!(key);
+    }
+    if observed && zone.zone_type == "partial" {
+        if let Some(object) = value.as_object_mut() {
+            object.remove("name_servers");
+        }
     }
     value
 }
@@ -188,12 +223,25 @@ pub fn bad_account() -> ApiError {
     )
 }
 
+/// The observed dialect's refusal of `POST /zones` to a caller that may not
+/// create zones in the account (corpus 25): 403 with code 0.
+pub fn zone_create_not_permitted() -> ApiError {
+    ApiError::forbidden(
+        codes::MISSING_PERMISSION,
+        "Requires permission \"com.cloudflare.api.account.zone.create\" to create zones for the selected account",
+    )
+}
+
 pub fn create(state: &mut SimState, caller: &Caller, new: NewZone) -> Result<Value, ApiError> {
     if state.account(&new.account_id).is_err() {
         return Err(bad_account());
     }
     if !caller.may_access_account(state, &new.account_id) {
-        return Err(unauthorized_resource());
+        return Err(if state.dialect.is_observed() {
+            zone_create_not_permitted()
+        } else {
+            unauthorized_resource()
+        });
     }
     if new.zone_type == "partial" && !state.tenant.entitlements.partial_setup_allowed {
         return Err(partial_not_allowed());
@@ -211,7 +259,7 @@ pub fn create(state: &mut SimState, caller: &Caller, new: NewZone) -> Result<Val
     let now = state.now_rfc3339();
     let zone = Zone {
         id: random_id(),
-        name_servers: nameservers_for(&new.account_id),
+        name_servers: nameservers_of(new.zone_type, &new.account_id),
         account_id: new.account_id,
         name: new.name,
         zone_type: new.zone_type.to_string(),
@@ -261,6 +309,9 @@ pub fn update(
                     return Err(partial_not_allowed());
                 }
                 updated.verification_key = (wanted == "partial").then(new_verification_key);
+                // Partial zones lose their Cloudflare nameservers; full and
+                // secondary ones get them (again).
+                updated.name_servers = nameservers_of(wanted, &updated.account_id);
                 updated.zone_type = wanted.to_string();
             }
         }
@@ -429,5 +480,13 @@ mod tests {
         assert_eq!(ns, nameservers_for("0123456789abcdef0123456789abcdef"));
         assert_eq!(ns.len(), 2);
         assert_ne!(ns[0], ns[1]);
+    }
+
+    #[test]
+    fn partial_zones_have_no_nameservers() {
+        let account = "0123456789abcdef0123456789abcdef";
+        assert!(nameservers_of("partial", account).is_empty());
+        assert_eq!(nameservers_of("full", account), nameservers_for(account));
+        assert_eq!(nameservers_of("secondary", account).len(), 2);
     }
 }

@@ -199,5 +199,5 @@ pub async fn list(call: Call, query: QueryPairs) -> ApiResult {
     let items = call
         .read(|state, caller| Ok(models::list(state, caller, &zones)))
         .await?;
-    Ok(ok_page(items, page))
+    Ok(ok_page(items, page, call.dialect()))
 }

@@ -257,3 +257,131 @@ fn deleting_an_account_cascades() {
     sim.call("GET", &format!("/zones/{zone}"), None)
         .assert_error(404, 1001);
 }
+
+/// A partner created accounts with its tenant tag as `unit.id` (observed
+/// row 12); the tenant itself then manages the account. Both dialects.
+#[test]
+fn the_tenant_tag_is_accepted_as_the_unit() {
+    let sim = Sim::start(&[]);
+    let r = sim.call(
+        "POST",
+        "/accounts",
+        Some(json!({ "name": "Tenant Own", "unit": { "id": TENANT } })),
+    );
+    let account = r.assert_ok().clone();
+    let id = account["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        account["managed_by"],
+        json!({ "parent_org_id": TENANT, "parent_org_name": "Simulated Partner Tenant" })
+    );
+    let r = sim.call("GET", &format!("/accounts/{id}"), None);
+    assert_eq!(r.assert_ok(), &account);
+    let r = sim.call("GET", "/accounts?name=Tenant%20Own", None);
+    assert_eq!(r.assert_ok(), &json!([account]));
+    let r = sim.call("GET", &format!("/tenants/{TENANT}/accounts"), None);
+    assert_eq!(r.assert_ok()[0]["id"], json!(id));
+    let r = sim.call(
+        "PUT",
+        &format!("/accounts/{id}"),
+        Some(json!({ "name": "Tenant Own 2" })),
+    );
+    assert_eq!(r.assert_ok()["name"], json!("Tenant Own 2"));
+    assert_eq!(r.result()["managed_by"]["parent_org_id"], json!(TENANT));
+    let zone = create_zone(&sim, &id, "tenant-own-example.com");
+    let r = sim.call("GET", &format!("/zones/{zone}"), None);
+    assert_eq!(r.assert_ok()["tenant_unit"]["id"], json!(TENANT));
+    let r = sim.call("DELETE", &format!("/accounts/{id}"), None);
+    assert_eq!(r.assert_ok(), &json!({ "id": id }));
+    sim.call("GET", &format!("/accounts/{id}"), None)
+        .assert_error(404, 1002);
+
+    // Any other tag is still refused, naming the tenant's tag as well.
+    let r = sim.call(
+        "POST",
+        "/accounts",
+        Some(json!({ "name": "x", "unit": { "id": "0123456789abcdef0123456789abcdef" } })),
+    );
+    r.assert_error(400, 1007);
+    assert!(r.message().contains(TENANT), "{}", r.message());
+}
+
+/// Accounts as the live answers have them (corpus 03, 05): unset settings
+/// as `null`, `user_groups_ui_beta`, `legacy_flags`; lists without
+/// `total_pages` (corpus 02).
+#[test]
+fn observed_accounts() {
+    let sim = Sim::start(OBSERVED);
+    let r = sim.call(
+        "POST",
+        "/accounts",
+        Some(json!({ "name": "Observed", "unit": { "id": UNIT_2 } })),
+    );
+    let account = r.assert_ok().clone();
+    let id = account["id"].as_str().unwrap().to_string();
+    assert!(is_cf_id(&account["id"]));
+    assert_eq!(account["type"], json!("standard"));
+    assert_eq!(
+        account["settings"],
+        json!({
+            "enforce_twofactor": false,
+            "api_access_enabled": null,
+            "access_approval_expiry": null,
+            "abuse_contact_email": null,
+            "user_groups_ui_beta": false,
+        })
+    );
+    assert_eq!(
+        account["legacy_flags"],
+        json!({ "enterprise_zone_quota": { "maximum": 0, "current": 0, "available": 0 } })
+    );
+    assert_eq!(
+        account["managed_by"],
+        json!({ "parent_org_id": UNIT_2, "parent_org_name": "Secondary Unit" })
+    );
+    assert_eq!(
+        keys(&account),
+        [
+            "created_on",
+            "id",
+            "legacy_flags",
+            "managed_by",
+            "name",
+            "settings",
+            "type"
+        ]
+    );
+    let r = sim.call("GET", &format!("/accounts/{id}"), None);
+    assert_eq!(r.assert_ok(), &account);
+
+    let r = sim.call(
+        "PUT",
+        &format!("/accounts/{id}"),
+        Some(json!({ "name": "Observed", "settings": { "abuse_contact_email": "abuse@example.com", "enforce_twofactor": true } })),
+    );
+    let updated = r.assert_ok();
+    assert_eq!(
+        updated["settings"]["abuse_contact_email"],
+        json!("abuse@example.com")
+    );
+    assert_eq!(updated["settings"]["enforce_twofactor"], json!(true));
+    assert_eq!(updated["settings"]["api_access_enabled"], Value::Null);
+
+    for i in 0..6 {
+        create_account(&sim, &format!("o{i}"));
+    }
+    let r = sim.call("GET", "/accounts?per_page=5&page=2", None);
+    assert_eq!(r.assert_ok().as_array().unwrap().len(), 2);
+    assert_eq!(
+        r.body["result_info"],
+        json!({ "page": 2, "per_page": 5, "count": 2, "total_count": 7 })
+    );
+    assert!(r.result()[0]["legacy_flags"].is_object());
+
+    // The tenant tag as the unit works here too.
+    let r = sim.call(
+        "POST",
+        "/accounts",
+        Some(json!({ "name": "Own", "unit": { "id": TENANT } })),
+    );
+    assert_eq!(r.assert_ok()["managed_by"]["parent_org_id"], json!(TENANT));
+}

@@ -139,3 +139,45 @@ fn rate_limit_budget_per_credential() {
     sim.call_as(Auth::Key(ADMIN_EMAIL, ADMIN_KEY), "GET", "/accounts", None)
         .assert_ok();
 }
+
+/// Every exchange says which dialect answered it; the dialect comes from the
+/// command line and outlives a reset and a restart on the same state file.
+#[test]
+fn the_dialect_is_recorded_and_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("sim-state.json");
+    let file_arg = file.to_str().unwrap().to_string();
+    let account = {
+        let sim = Sim::start(&["--state", &file_arg, "--dialect", "observed"]);
+        let account = create_account(&sim, "kept");
+        let r = sim.call("GET", &format!("/accounts/{account}"), None);
+        assert!(r.assert_ok()["legacy_flags"].is_object());
+        let exchanges = sim.admin("GET", "/exchanges", None);
+        let dialects: Vec<&Value> = exchanges["exchanges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| &e["dialect"])
+            .collect();
+        assert_eq!(dialects, [&json!("observed"), &json!("observed")]);
+        account
+    };
+    let saved = std::fs::read_to_string(&file).unwrap();
+    assert!(!saved.contains("dialect"), "the file holds no dialect");
+
+    let sim = Sim::start(&["--state", &file_arg]);
+    let r = sim.call("GET", &format!("/accounts/{account}"), None);
+    assert!(r.assert_ok().get("legacy_flags").is_none());
+    let exchanges = sim.admin("GET", "/exchanges", None);
+    assert_eq!(exchanges["exchanges"][0]["dialect"], json!("documented"));
+    drop(sim);
+
+    let sim = Sim::start(&["--state", &file_arg, "--dialect", "observed"]);
+    let r = sim.call("GET", &format!("/accounts/{account}"), None);
+    assert!(r.assert_ok()["legacy_flags"].is_object());
+    sim.admin_call("POST", "/reset", None);
+    create_account(&sim, "after reset");
+    let r = sim.call("GET", "/accounts", None);
+    assert!(r.assert_ok()[0]["legacy_flags"].is_object());
+    assert!(r.body["result_info"].get("total_pages").is_none());
+}

@@ -1,4 +1,5 @@
-//! Fault injection: statuses, delays, dropped connections, repeatable randomness.
+//! Fault injection: statuses, delays, dropped connections, answers given in
+//! the rule, repeatable randomness.
 
 use crate::*;
 
@@ -125,4 +126,227 @@ fn faults_probability_is_repeatable() {
         "{:?}",
         runs[0]
     );
+}
+
+/// A recorded answer replayed: status, headers and JSON body as given, the
+/// request not handled, the exchange marked injected.
+#[test]
+fn respond_replays_an_answer() {
+    let sim = Sim::start(&[]);
+    let recorded = json!({
+        "result": [], "success": false, "messages": [],
+        "errors": [{ "code": 1001, "message": "Invalid request: automatic verification of new members is not allowed" }],
+    });
+    let r = sim.admin_call(
+        "POST",
+        "/faults",
+        Some(json!({ "rules": [{
+            "method": "POST", "path": "/accounts", "action": "respond", "count": 1,
+            "status": 429, "body": recorded,
+            "headers": { "Retry-After": "7", "Ratelimit": "\"default\";r=0;t=7", "Location": "/elsewhere" },
+        }]})),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["rules"][0]["action"], json!("respond"));
+    assert_eq!(r.body["rules"][0]["status"], json!(429));
+    assert_eq!(r.body["rules"][0]["headers"]["retry-after"], json!("7"));
+
+    let r = sim.call("POST", "/accounts", Some(json!({ "name": "never made" })));
+    assert_eq!(r.status, 429);
+    assert_eq!(r.body, recorded);
+    assert_eq!(r.headers["retry-after"], "7");
+    assert_eq!(r.headers["ratelimit"], "\"default\";r=0;t=7");
+    assert_eq!(r.headers["location"], "/elsewhere");
+    assert_eq!(r.headers["content-type"], "application/json");
+    assert_eq!(
+        sim.state()["accounts"],
+        json!([]),
+        "the request was not handled"
+    );
+
+    // The count is spent: the next one is handled.
+    sim.call("POST", "/accounts", Some(json!({ "name": "made" })))
+        .assert_ok();
+    let exchanges = sim.admin("GET", "/exchanges", None)["exchanges"].clone();
+    assert_eq!(exchanges[0]["injected"], json!(true));
+    assert_eq!(exchanges[0]["response_body"], recorded);
+    assert_eq!(exchanges[1]["injected"], json!(false));
+}
+
+/// A raw body is sent verbatim, as `text/plain` unless the headers say
+/// otherwise; without a status the answer is a 200.
+#[test]
+fn respond_sends_raw_bodies_verbatim() {
+    let sim = Sim::start(&[]);
+    sim.faults(
+        0,
+        json!([
+            { "method": "GET", "path": "/user", "action": "respond", "raw_body": "<html>gateway</html>", "count": 1 },
+            { "method": "GET", "path": "/user", "action": "respond", "status": 502, "raw_body": "{\"trunc", "headers": { "Content-Type": "application/json" }, "count": 1 },
+            { "method": "GET", "path": "/user", "action": "respond", "status": 503, "count": 1 },
+        ]),
+    );
+    let read = |r: reqwest::blocking::Response| {
+        let status = r.status().as_u16();
+        let content_type = r
+            .headers()
+            .get("content-type")
+            .map(|v| v.to_str().unwrap().to_string());
+        (status, content_type, r.text().unwrap())
+    };
+    assert_eq!(
+        sim.send_raw("GET", "/user", None, read).unwrap(),
+        (
+            200,
+            Some("text/plain".into()),
+            "<html>gateway</html>".into()
+        )
+    );
+    assert_eq!(
+        sim.send_raw("GET", "/user", None, read).unwrap(),
+        (502, Some("application/json".into()), "{\"trunc".into())
+    );
+    assert_eq!(
+        sim.send_raw("GET", "/user", None, read).unwrap(),
+        (503, None, String::new())
+    );
+    let exchanges = sim.admin("GET", "/exchanges", None)["exchanges"].clone();
+    assert_eq!(
+        exchanges[0]["response_body"],
+        json!({ "not_json": "<html>gateway</html>" })
+    );
+    sim.call("GET", "/user", None).assert_ok();
+}
+
+/// With `commit`, the request is handled (and its change kept), then the
+/// rule's answer replaces the real one.
+#[test]
+fn respond_with_commit_handles_the_request_first() {
+    let sim = Sim::start(&[]);
+    sim.faults(
+        0,
+        json!([{ "method": "POST", "path": "/accounts", "action": "respond", "commit": true, "status": 502, "raw_body": "Bad Gateway", "count": 1 }]),
+    );
+    let r = sim
+        .send_raw(
+            "POST",
+            "/accounts",
+            Some(&json!({ "name": "committed" })),
+            |r| (r.status().as_u16(), r.text().unwrap()),
+        )
+        .unwrap();
+    assert_eq!(r, (502, "Bad Gateway".to_string()));
+    let accounts = sim.objects("accounts");
+    assert_eq!(accounts.len(), 1);
+    assert_eq!(accounts[0]["name"], json!("committed"));
+    let exchanges = sim.admin("GET", "/exchanges", None)["exchanges"].clone();
+    assert_eq!(exchanges[0]["injected"], json!(true));
+    assert_eq!(exchanges[0]["status"], json!(502));
+}
+
+/// The simulator's peak resident memory, in KiB (Linux).
+fn peak_rss_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+/// 1 GiB of body, streamed: the simulator never holds it.
+#[test]
+fn respond_streams_a_gigabyte() {
+    let sim = Sim::start(&[]);
+    let line = "0123456789abcdef".repeat(64); // 1 KiB
+    sim.faults(
+        0,
+        json!([{ "method": "GET", "path": "/accounts", "action": "respond", "raw_body": line, "repeat": 1_048_576 }]),
+    );
+    let total = sim
+        .send_raw("GET", "/accounts", None, |mut r| {
+            assert_eq!(r.status().as_u16(), 200);
+            let mut sink = std::io::sink();
+            std::io::copy(&mut r, &mut sink).unwrap()
+        })
+        .unwrap();
+    assert_eq!(total, 1 << 30);
+    if let Some(peak) = peak_rss_kib(sim.pid()) {
+        assert!(peak < 256 * 1024, "the simulator peaked at {peak} KiB");
+    }
+    let exchanges = sim.admin("GET", "/exchanges", None)["exchanges"].clone();
+    assert_eq!(
+        exchanges[0]["response_body"],
+        json!({ "not_recorded": "streamed" })
+    );
+    assert_eq!(exchanges[0]["injected"], json!(true));
+}
+
+/// `chunk_delay_ms` between repetitions; `endless` until the client goes
+/// away, after which the simulator answers as before.
+#[test]
+fn respond_slow_and_endless_bodies() {
+    let sim = Sim::start(&[]);
+    sim.faults(
+        0,
+        json!([
+            { "method": "GET", "path": "/accounts", "action": "respond", "raw_body": "tick\n", "repeat": 3, "chunk_delay_ms": 200, "count": 1 },
+            { "method": "GET", "path": "/accounts", "action": "respond", "raw_body": "{\"result\": [", "endless": true, "count": 1 },
+        ]),
+    );
+    let started = Instant::now();
+    let body = sim
+        .send_raw("GET", "/accounts", None, |r| r.text().unwrap())
+        .unwrap();
+    assert_eq!(body, "tick\ntick\ntick\n");
+    assert!(started.elapsed() >= Duration::from_millis(400));
+
+    let read = sim
+        .send_raw("GET", "/accounts", None, |mut r| {
+            let mut buf = vec![0u8; 1 << 20];
+            let mut total = 0;
+            while total < 8 << 20 {
+                total += std::io::Read::read(&mut r, &mut buf).unwrap();
+            }
+            total
+        })
+        .unwrap();
+    assert!(read >= 8 << 20);
+    // The client went away; the simulator goes on.
+    sim.call("GET", "/accounts", None).assert_ok();
+    let rules = sim.admin("GET", "/faults", None)["rules"].clone();
+    assert_eq!(rules[1]["endless"], json!(true));
+    assert_eq!(rules[1]["fired"], json!(1));
+}
+
+#[test]
+fn respond_rules_with_invalid_combinations_are_refused() {
+    let sim = Sim::start(&[]);
+    for (rule, field) in [
+        (
+            json!({ "action": "respond", "body": {}, "raw_body": "x" }),
+            "body, raw_body",
+        ),
+        (json!({ "action": "respond", "repeat": 3 }), "repeat"),
+        (
+            json!({ "action": "respond", "raw_body": "x", "endless": true, "repeat": 2 }),
+            "repeat",
+        ),
+        (
+            json!({ "action": "respond", "headers": { "X-Count": 1 } }),
+            "headers.X-Count",
+        ),
+        (
+            json!({ "action": "status", "status": 500, "raw_body": "x" }),
+            "raw_body",
+        ),
+    ] {
+        let r = sim.admin_call("POST", "/faults", Some(json!({ "rules": [rule] })));
+        assert_eq!(r.status, 400, "{}", r.body);
+        assert_eq!(r.code(), 1000);
+        assert!(
+            r.message().starts_with(&format!("rules[0].{field}:")),
+            "{field}: {}",
+            r.message()
+        );
+    }
 }

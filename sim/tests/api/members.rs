@@ -97,13 +97,25 @@ fn members_and_roles() {
         Some(json!({ "email": "jane@example.com", "roles": [ADMIN_ROLE] })),
     )
     .assert_error(400, 1011);
+    // Auto-accepting without the entitlement: as the live API answered it,
+    // `result: []` included (corpus 16).
     let r = sim.call(
         "POST",
         &members,
         Some(json!({ "email": "auto@example.com", "roles": [ADMIN_ROLE], "status": "accepted" })),
     );
-    r.assert_error(400, 1010);
-    assert!(r.message().contains("allow_auto_accept_invites"));
+    assert_eq!(
+        (r.status, &r.body),
+        (
+            400,
+            &json!({
+                "success": false,
+                "errors": [{ "code": 1001, "message": "Invalid request: automatic verification of new members is not allowed" }],
+                "messages": [],
+                "result": [],
+            })
+        )
+    );
 
     // PUT needs role objects, not strings.
     let billing = roles
@@ -171,4 +183,138 @@ fn accepted_members_need_the_entitlement_flag() {
         Some(json!({ "email": "auto@example.com", "roles": [ADMIN_ROLE], "status": "accepted" })),
     );
     assert_eq!(r.assert_ok()["status"], json!("accepted"));
+}
+
+/// The refusal is the same in the observed dialect.
+#[test]
+fn observed_auto_accept_refusal() {
+    let sim = Sim::start(OBSERVED);
+    let account = create_account(&sim, "refusal");
+    let r = sim.call(
+        "POST",
+        &format!("/accounts/{account}/members"),
+        Some(json!({ "email": "auto@example.com", "roles": [ADMIN_ROLE], "status": "accepted" })),
+    );
+    assert_eq!(r.status, 400);
+    assert_eq!(r.code(), 1001);
+    assert_eq!(r.body["result"], json!([]));
+}
+
+fn is_hex(v: &Value, len: usize) -> bool {
+    v.as_str()
+        .is_some_and(|s| s.len() == len && s.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// Members as the recorded answers show them (corpus 12–15).
+#[test]
+fn observed_members() {
+    let sim = Sim::start(&["--dialect", "observed", "--allow-auto-accept-invites"]);
+    let account = create_account(&sim, "m");
+    let members = format!("/accounts/{account}/members");
+
+    // A pending invitation: no top-level email, a code, an unknown user.
+    let r = sim.call(
+        "POST",
+        &members,
+        Some(json!({ "email": "Jane@Example.com", "roles": [ADMIN_ROLE] })),
+    );
+    let pending = r.assert_ok().clone();
+    assert_eq!(keys(&pending), ["code", "id", "roles", "status", "user"]);
+    assert!(is_cf_id(&pending["id"]));
+    assert!(is_hex(&pending["code"], 64), "{}", pending["code"]);
+    assert_eq!(pending["status"], json!("pending"));
+    assert_eq!(
+        pending["user"],
+        json!({
+            "id": null, "first_name": null, "last_name": null,
+            "email": "Jane@Example.com", "two_factor_authentication_enabled": false,
+        })
+    );
+    assert_eq!(pending["roles"][0]["id"], json!(ADMIN_ROLE));
+    assert_eq!(
+        pending["roles"][0]["permissions"]["dns"],
+        json!({ "read": true, "edit": true })
+    );
+    assert_eq!(
+        pending["roles"][0]["permissions"]["billing"],
+        json!({ "read": true, "edit": false })
+    );
+    let id = pending["id"].as_str().unwrap().to_string();
+    let r = sim.call("GET", &format!("{members}/{id}"), None);
+    assert_eq!(r.assert_ok(), &pending, "reads agree, code included");
+
+    // Accepted: the user is known; a service user has its names.
+    let (email, key) = create_service_user(&sim, "svc@example.com");
+    let r = sim.call_as(
+        Auth::Key(&email, &key),
+        "PATCH",
+        "/user",
+        Some(json!({ "first_name": "Sam", "last_name": "Service" })),
+    );
+    let user_id = r.assert_ok()["id"].clone();
+    let r = sim.call(
+        "POST",
+        &members,
+        Some(json!({ "email": email, "roles": [ADMIN_ROLE], "status": "accepted" })),
+    );
+    let accepted = r.assert_ok().clone();
+    assert_eq!(accepted["status"], json!("accepted"));
+    assert_eq!(accepted["user"]["id"], user_id);
+    assert_eq!(accepted["user"]["first_name"], json!("Sam"));
+    assert_eq!(accepted["user"]["last_name"], json!("Service"));
+    assert!(is_hex(&accepted["code"], 64));
+    assert_ne!(accepted["code"], pending["code"]);
+
+    // PUT answers in the same shape; a member granted policies keeps them.
+    let r = sim.call(
+        "PUT",
+        &format!("{members}/{id}"),
+        Some(json!({ "roles": [{ "id": ADMIN_ROLE }, { "id": "99a3585b4327afcd08d79f2217c7d2b2" }] })),
+    );
+    let updated = r.assert_ok();
+    assert_eq!(keys(updated), ["code", "id", "roles", "status", "user"]);
+    assert_eq!(updated["roles"].as_array().unwrap().len(), 2);
+    assert_eq!(updated["code"], pending["code"]);
+    let policy = json!({
+        "access": "allow",
+        "permission_groups": [{ "id": "c8fed203ed3043cba015a93ad1616f1f" }],
+        "resource_groups": [{ "id": "6d7f2f5f5b1d4a0e9081fdc98d432fd1" }],
+    });
+    let r = sim.call(
+        "PUT",
+        &format!("{members}/{id}"),
+        Some(json!({ "policies": [policy] })),
+    );
+    let with_policies = r.assert_ok();
+    assert_eq!(with_policies["roles"], json!([]));
+    assert_eq!(with_policies["policies"][0]["access"], json!("allow"));
+    assert!(with_policies.get("email").is_none());
+
+    // Lists: the same items, no total_pages.
+    let r = sim.call("GET", &format!("{members}?per_page=5"), None);
+    let items = r.assert_ok().as_array().unwrap().clone();
+    assert_eq!(items.len(), 2);
+    assert!(items.iter().all(|m| m.get("email").is_none()));
+    assert_eq!(
+        r.body["result_info"],
+        json!({ "page": 1, "per_page": 5, "count": 2, "total_count": 2 })
+    );
+
+    // Roles read with {read, edit} too (corpus 18).
+    let r = sim.call("GET", &format!("/accounts/{account}/roles"), None);
+    let roles = r.assert_ok().as_array().unwrap().clone();
+    assert!(r.body["result_info"].get("total_pages").is_none());
+    assert_eq!(
+        roles[0]["permissions"]["zones"],
+        json!({ "read": true, "edit": true })
+    );
+    let r = sim.call(
+        "GET",
+        &format!("/accounts/{account}/roles/{ADMIN_ROLE}"),
+        None,
+    );
+    assert_eq!(
+        r.assert_ok()["permissions"]["organization"],
+        json!({ "read": true, "edit": false })
+    );
 }

@@ -82,3 +82,50 @@ fn tenant_endpoints() {
     assert_eq!(list[0]["tenant_tag"], json!(TENANT));
     assert_eq!(list[0]["tenant_units"][0]["unit_tag"], json!(UNIT_1));
 }
+
+/// Tenant accounts as a partner recorded them (corpus 10): keyed by
+/// `account_tag`, without `id`, `name`, `type` or `total_pages`.
+#[test]
+fn observed_tenant_accounts() {
+    let sim = Sim::start(OBSERVED);
+    let first = create_account(&sim, "first");
+    let r = sim.call(
+        "POST",
+        "/accounts",
+        Some(json!({ "name": "second", "type": "enterprise", "unit": { "id": TENANT } })),
+    );
+    let second = r.assert_ok()["id"].as_str().unwrap().to_string();
+    let r = sim.call("GET", &format!("/tenants/{TENANT}/accounts"), None);
+    let items = r.assert_ok().as_array().unwrap().clone();
+    assert_eq!(items.len(), 2);
+    let created_on = items[0]["created_on"].clone();
+    assert!(created_on.is_string());
+    assert_eq!(
+        items[0],
+        json!({
+            "account_tag": first,
+            "account_pubname": "first",
+            "account_type": "standard",
+            "created_on": created_on,
+            "settings": {
+                "enforce_two_factor": false,
+                "api_access_enabled": null,
+                "access_approval_expiry": null,
+                "use_account_custom_ns_by_default": false,
+            },
+        })
+    );
+    assert_eq!(items[1]["account_tag"], json!(second));
+    assert_eq!(items[1]["account_type"], json!("enterprise"));
+    assert_eq!(
+        r.body["result_info"],
+        json!({ "page": 1, "per_page": 2, "count": 2, "total_count": 2 })
+    );
+    let r = sim.call(
+        "GET",
+        &format!("/tenants/{TENANT}/accounts?page=1&per_page=1&order=name&direction=desc"),
+        None,
+    );
+    assert_eq!(r.assert_ok()[0]["account_pubname"], json!("second"));
+    assert!(r.body["result_info"].get("total_pages").is_none());
+}

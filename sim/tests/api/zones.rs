@@ -202,3 +202,129 @@ fn partial_zones_need_the_entitlement() {
     )
     .assert_ok();
 }
+
+fn enterprise_account(sim: &Sim) -> String {
+    sim.call(
+        "POST",
+        "/accounts",
+        Some(json!({ "name": "Ent", "type": "enterprise" })),
+    )
+    .assert_ok()["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+/// A partial (CNAME setup) zone has no Cloudflare nameservers (observed row
+/// 15): `[]` as documented; a type change takes them away or gives them back.
+#[test]
+fn partial_zones_have_no_nameservers() {
+    let sim = Sim::start(&[]);
+    let account = enterprise_account(&sim);
+    let r = sim.call(
+        "POST",
+        "/zones",
+        Some(
+            json!({ "name": "cname-example.com", "account": { "id": account }, "type": "partial" }),
+        ),
+    );
+    let partial = r.assert_ok().clone();
+    assert_eq!(partial["name_servers"], json!([]));
+    assert!(partial["verification_key"].is_string());
+    let id = partial["id"].as_str().unwrap().to_string();
+    let path = format!("/zones/{id}");
+    let r = sim.call("GET", &path, None);
+    assert_eq!(r.assert_ok()["name_servers"], json!([]));
+
+    let r = sim.call("PATCH", &path, Some(json!({ "type": "full" })));
+    let full = r.assert_ok().clone();
+    assert_eq!(full["name_servers"].as_array().unwrap().len(), 2);
+    assert!(full.get("verification_key").is_none());
+    let r = sim.call("PATCH", &path, Some(json!({ "type": "partial" })));
+    assert_eq!(r.assert_ok()["name_servers"], json!([]));
+    let r = sim.call("PATCH", &path, Some(json!({ "type": "secondary" })));
+    assert_eq!(r.assert_ok()["name_servers"], full["name_servers"]);
+}
+
+/// Zones as recorded: quotas as strings (corpus 23), a partial zone without
+/// a `name_servers` key (corpus 21), lists without `total_pages`.
+#[test]
+fn observed_zones() {
+    let sim = Sim::start(OBSERVED);
+    let account = enterprise_account(&sim);
+    let full = create_zone(&sim, &account, "full-example.com");
+    let r = sim.call("GET", &format!("/zones/{full}"), None);
+    let zone = r.assert_ok().clone();
+    assert_eq!(zone["meta"]["custom_certificate_quota"], json!("0"));
+    assert_eq!(zone["meta"]["page_rule_quota"], json!("3"));
+    assert_eq!(zone["meta"]["step"], json!(2));
+    assert_eq!(zone["name_servers"].as_array().unwrap().len(), 2);
+    sim.call(
+        "POST",
+        &format!("/zones/{full}/subscription"),
+        Some(json!({ "rate_plan": { "id": "PARTNERS_BIZ" }, "component_values": [{ "name": "page_rules", "value": 60 }] })),
+    )
+    .assert_ok();
+    let r = sim.call("GET", &format!("/zones/{full}"), None);
+    assert_eq!(r.assert_ok()["meta"]["page_rule_quota"], json!("60"));
+
+    let r = sim.call(
+        "POST",
+        "/zones",
+        Some(
+            json!({ "name": "cname-example.com", "account": { "id": account }, "type": "partial" }),
+        ),
+    );
+    let partial = r.assert_ok().clone();
+    assert!(partial.get("name_servers").is_none(), "{partial}");
+    assert!(partial["verification_key"].is_string());
+    let id = partial["id"].as_str().unwrap();
+    let r = sim.call(
+        "PATCH",
+        &format!("/zones/{id}"),
+        Some(json!({ "type": "full" })),
+    );
+    assert_eq!(r.assert_ok()["name_servers"].as_array().unwrap().len(), 2);
+    let r = sim.call(
+        "PATCH",
+        &format!("/zones/{id}"),
+        Some(json!({ "type": "partial" })),
+    );
+    assert!(r.assert_ok().get("name_servers").is_none());
+
+    let r = sim.call("GET", "/zones?per_page=5", None);
+    assert_eq!(r.assert_ok().as_array().unwrap().len(), 2);
+    assert_eq!(
+        r.body["result_info"],
+        json!({ "page": 1, "per_page": 5, "count": 2, "total_count": 2 })
+    );
+}
+
+/// A caller that may not create zones in the account: 403 / 9109 as
+/// documented, 403 with code 0 and the permission's name as recorded
+/// (corpus 25).
+#[test]
+fn zone_create_without_permission() {
+    for (args, code, message) in [
+        (&[][..], 9109, "Unauthorized to access requested resource"),
+        (
+            OBSERVED,
+            0,
+            "Requires permission \"com.cloudflare.api.account.zone.create\" to create zones for the selected account",
+        ),
+    ] {
+        let sim = Sim::start(args);
+        let account = create_account(&sim, "not theirs");
+        let (email, key) = create_service_user(&sim, "svc@example.com");
+        let r = sim.call_as(
+            Auth::Key(&email, &key),
+            "POST",
+            "/zones",
+            Some(json!({ "name": "denied-example.com", "account": { "id": account } })),
+        );
+        assert_eq!(r.status, 403, "{}", r.body);
+        assert_eq!(r.code(), code, "{}", r.body);
+        assert_eq!(r.message(), message);
+        assert_eq!(r.body["result"], Value::Null);
+    }
+}
