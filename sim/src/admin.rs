@@ -13,6 +13,7 @@ use serde_json::{json, Value};
 
 use crate::app::{lock, App};
 use crate::conn::SimConn;
+use crate::dialect::Dialect;
 use crate::errors::{codes, ApiError, ApiResult};
 use crate::faults::FaultSet;
 use crate::input::{opt_bool, JsonObject};
@@ -58,7 +59,7 @@ async fn loopback_only(req: Request, next: Next) -> Response {
     next.run(req).await
 }
 
-/// Everything stored, rendered as the API would return it (plus the internal links
+/// Everything stored, rendered as the API would return it in the state's dialect (plus the internal links
 /// `account_id` / `zone_id` and each account's `unit_tag` and `profile`).
 pub fn dump(state: &SimState) -> Value {
     let accounts: Vec<Value> = state
@@ -120,8 +121,19 @@ pub fn dump(state: &SimState) -> Value {
     })
 }
 
+/// The inventory is the simulator's own view, the same in either dialect: the
+/// documented shapes, which tests and users read it by.
 async fn state(State(app): State<App>) -> ApiResult {
-    app.read(|state| Ok(dump(state))).await.map(plain)
+    app.read(|state| {
+        if state.dialect == Dialect::Documented {
+            return Ok(dump(state));
+        }
+        let mut documented = state.clone();
+        documented.dialect = Dialect::Documented;
+        Ok(dump(&documented))
+    })
+    .await
+    .map(plain)
 }
 
 /// Admin answers are plain JSON, without the API envelope.

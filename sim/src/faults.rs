@@ -105,6 +105,50 @@ pub struct Respond {
     /// Handle the request first (its change made and persisted), then send this
     /// answer in place of the real one.
     pub commit: bool,
+    /// With `commit` and a JSON `body`: every string of the body equal to a key is
+    /// replaced by the value at the JSON pointer it names in the real answer, so that
+    /// a recorded answer replayed for a create carries the id of what was created.
+    pub substitute: Vec<(String, String)>,
+}
+
+impl Respond {
+    /// The answer to send in place of the handler's `real` one (its JSON body).
+    pub fn response_after(&self, real: Option<&Value>) -> Response {
+        match (&self.body, real) {
+            (RespondBody::Json(body), Some(real)) if !self.substitute.is_empty() => {
+                let mut body = body.clone();
+                substitute(&mut body, &self.substitute, real);
+                Respond {
+                    status: self.status,
+                    headers: self.headers.clone(),
+                    body: RespondBody::Json(body),
+                    commit: self.commit,
+                    substitute: Vec::new(),
+                }
+                .response()
+            }
+            _ => self.response(),
+        }
+    }
+}
+
+/// Replaces, anywhere in `body`, each string equal to a key of `pairs` by the value
+/// its pointer names in `real` (left as it is where `real` has nothing there).
+fn substitute(body: &mut Value, pairs: &[(String, String)], real: &Value) {
+    match body {
+        Value::String(s) => {
+            if let Some(found) = pairs
+                .iter()
+                .find(|(from, _)| from == s)
+                .and_then(|(_, pointer)| real.pointer(pointer))
+            {
+                *body = found.clone();
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| substitute(v, pairs, real)),
+        Value::Object(map) => map.values_mut().for_each(|v| substitute(v, pairs, real)),
+        _ => {}
+    }
 }
 
 #[derive(Debug)]
@@ -186,6 +230,14 @@ impl Respond {
             "headers": headers,
             "commit": self.commit,
         });
+        if !self.substitute.is_empty() {
+            view["substitute"] = self
+                .substitute
+                .iter()
+                .map(|(from, pointer)| (from.clone(), json!(pointer)))
+                .collect::<Map<String, Value>>()
+                .into();
+        }
         match &self.body {
             RespondBody::Empty => {}
             RespondBody::Json(body) => view["body"] = body.clone(),
@@ -470,7 +522,7 @@ impl FaultSet {
 }
 
 /// The fields only a `respond` rule takes.
-const RESPOND_FIELDS: [&str; 7] = [
+const RESPOND_FIELDS: [&str; 8] = [
     "headers",
     "body",
     "raw_body",
@@ -478,6 +530,7 @@ const RESPOND_FIELDS: [&str; 7] = [
     "chunk_delay_ms",
     "endless",
     "commit",
+    "substitute",
 ];
 
 /// The answer of a `respond` rule, its combinations checked: one of `body` and
@@ -577,11 +630,36 @@ fn parse_respond(rule: &Map<String, Value>, status: u64) -> Result<Respond, ApiE
             }
         }
     };
+    let commit = opt_bool(rule, "commit")?.unwrap_or(false);
+    let substitute = match rule.get("substitute") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Object(pairs)) if commit && matches!(body, RespondBody::Json(_)) => pairs
+            .iter()
+            .map(|(from, pointer)| match pointer {
+                Value::String(p) if p.is_empty() || p.starts_with('/') => {
+                    Ok((from.clone(), p.clone()))
+                }
+                other => Err(ApiError::validation(format!(
+                    "substitute.{from}: expected a JSON pointer such as \"/result/id\", got {other}"
+                ))),
+            })
+            .collect::<Result<_, _>>()?,
+        Some(Value::Object(_)) => return Err(ApiError::validation(
+            "substitute: needs commit: true and a JSON body (it takes values from the real answer)",
+        )),
+        Some(other) => {
+            return Err(ApiError::validation(format!(
+                "substitute: expected an object of strings to JSON pointers, got {}",
+                type_name(other)
+            )))
+        }
+    };
     Ok(Respond {
         status,
         headers,
         body,
-        commit: opt_bool(rule, "commit")?.unwrap_or(false),
+        commit,
+        substitute,
     })
 }
 

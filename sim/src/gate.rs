@@ -58,7 +58,7 @@ pub async fn unmatched(State(app): State<App>, req: Request) -> Response {
             Err(response) => return response,
             Ok(post_action) => {
                 let response = ApiError::no_route().into_response();
-                return post_action.apply(response, conn.as_ref());
+                return post_action.apply(response, conn.as_ref()).await;
             }
         }
     }
@@ -76,13 +76,21 @@ struct PostAction {
 impl PostAction {
     /// The handler's `response`, or what replaces it; drops the connection
     /// when asked to.
-    fn apply(self, response: Response, conn: Option<&SimConn>) -> Response {
+    async fn apply(self, response: Response, conn: Option<&SimConn>) -> Response {
         if self.drop_after {
             if let Some(conn) = conn {
                 conn.abort();
             }
         }
         match self.respond_after {
+            Some(respond) if !respond.substitute.is_empty() => {
+                // The real answer is the simulator's own JSON, small.
+                let real = axum::body::to_bytes(response.into_body(), 4 << 20)
+                    .await
+                    .ok()
+                    .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok());
+                injected_response(respond.response_after(real.as_ref()))
+            }
             Some(respond) => injected_response(respond.response()),
             None => response,
         }
@@ -245,5 +253,5 @@ pub async fn gate(
         status = response.status().as_u16(),
         "request"
     );
-    post_action.apply(response, conn.as_ref())
+    post_action.apply(response, conn.as_ref()).await
 }

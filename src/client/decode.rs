@@ -44,6 +44,18 @@ fn shape_error<E: std::fmt::Display>(request: &str, e: serde_path_to_error::Erro
     )
 }
 
+/// For `#[serde(default, deserialize_with = "null_as_empty")]` on a list:
+/// `null` reads as empty, as when the API leaves the field out (recorded
+/// answers have `"vanity_name_servers": null`).
+pub fn null_as_empty<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    use serde::Deserialize;
+    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
+}
+
 /// The one value of a field that the API names in two ways (`id` in the
 /// documented shape, `account_tag` in the observed one). Neither: an error
 /// naming both. Both: the documented one.

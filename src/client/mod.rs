@@ -12,7 +12,7 @@ mod retry;
 
 pub use clock::{parse_stamp, ServerClock, Stamp};
 pub use coalesce::{Children, Collection};
-pub use decode::either;
+pub use decode::{either, null_as_empty};
 pub use envelope::{CfMessage, Envelope, ResultInfo};
 pub use error::{ApiError, ErrorKind, CREDENTIALS_ADVICE};
 pub use retry::RetryPolicy;

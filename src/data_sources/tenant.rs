@@ -78,7 +78,7 @@ struct ApiTenant {
     tenant_metadata: Option<Metadata>,
     #[serde(default)]
     tenant_network: serde_json::Value,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::client::null_as_empty")]
     tenant_units: Vec<ApiUnit>,
     customer_id: Option<String>,
     cdate: Option<String>,

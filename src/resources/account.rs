@@ -187,7 +187,9 @@ impl Account {
             .abuse_contact_email
             .filter(|e| !e.is_empty())
             .or_else(|| cleared.then(String::new));
-        self.created_on = api.created_on;
+        // Set once: an answer's own (a recorded update answers with another)
+        // never moves it.
+        self.created_on = self.created_on.take().or(api.created_on);
     }
 }
 

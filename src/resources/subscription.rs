@@ -137,7 +137,7 @@ pub struct ApiSubscription {
     pub currency: Option<String>,
     pub current_period_start: Option<String>,
     pub current_period_end: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::client::null_as_empty")]
     pub component_values: Vec<ApiComponentValue>,
 }
 

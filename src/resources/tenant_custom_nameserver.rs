@@ -43,7 +43,7 @@ pub struct ApiNameserver {
     pub ns_set: Option<i64>,
     pub zone_tag: Option<String>,
     pub status: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::client::null_as_empty")]
     pub dns_records: Vec<DnsRecord>,
 }
 

@@ -2,7 +2,7 @@
 
 use crate::adopt::{Candidate, Creation, Origin};
 use crate::checks;
-use crate::client::{Client, Collection};
+use crate::client::{ApiError, Client, Collection};
 use crate::diagnostics::{import_not_found, parse_import_id, state_id, Context};
 use crate::resources::zone_subscription::plan_family_of;
 use async_trait::async_trait;
@@ -132,9 +132,9 @@ struct ApiZone {
     zone_type: Option<String>,
     paused: Option<bool>,
     status: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::client::null_as_empty")]
     name_servers: Vec<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::client::null_as_empty")]
     vanity_name_servers: Vec<String>,
     original_name_servers: Option<Vec<String>>,
     verification_key: Option<String>,
@@ -180,8 +180,7 @@ async fn patch_keeping(
     doing: &str,
     mut state: Zone,
 ) -> OpResult<Zone, Zone> {
-    match client
-        .patch::<_, ApiZone>(&path(id), body)
+    match patched(client, id, body)
         .await
         .context(|| format!("{doing} zone {id}"))
     {
@@ -193,6 +192,20 @@ async fn patch_keeping(
             diags: d.into(),
             state: Some(state),
         }),
+    }
+}
+
+/// A PATCH of a zone and the zone after it. Some recorded answers to the
+/// PATCH carry only the changed fields (`tests/corpus/22`): the zone is then
+/// read again rather than pieced together.
+async fn patched(client: &Client, id: &str, body: &impl Serialize) -> Result<ApiZone, ApiError> {
+    let answer: serde_json::Value = client.patch(&path(id), body).await?;
+    match serde_json::from_value::<ApiZone>(answer) {
+        Ok(zone) => Ok(zone),
+        Err(e) => {
+            tracing::debug!(zone = id, error = %e, "the PATCH answer is not a whole zone: reading it");
+            client.get(&path(id)).await
+        }
     }
 }
 
@@ -241,7 +254,8 @@ impl Zone {
         self.original_name_servers = api.original_name_servers;
         self.plan_id = None;
         self.verification_key = api.verification_key;
-        self.created_on = api.created_on;
+        // Set once: an answer's own never moves it.
+        self.created_on = self.created_on.take().or(api.created_on);
         self.activated_on = api.activated_on;
     }
 }

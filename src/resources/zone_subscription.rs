@@ -77,7 +77,7 @@ async fn write_new_terms(
 #[derive(Deserialize)]
 struct OfferedPlan {
     id: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::client::null_as_empty")]
     components: Vec<OfferedComponent>,
 }
 

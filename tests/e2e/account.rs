@@ -296,3 +296,109 @@ fn the_abuse_contact_is_set_changed_and_cleared() {
     ctx.ws.write_config(&config(""));
     ctx.destroy();
 }
+
+/// Nobody has recorded `GET /accounts/{id}/profile` answering, and
+/// Cloudflare documents it for the account's own members: where it is
+/// refused (403) or not found (404), the account imports without its KYC
+/// fields, with a warning, and plans clean.
+#[test]
+fn an_account_imports_without_kyc_fields_when_the_profile_is_refused() {
+    let ctx = Ctx::new();
+    ctx.ws
+        .write_config("resource \"cftenant_account\" \"acme\" {\n  name = \"Profileless Co\"\n}\n");
+    ctx.ws.apply();
+    let id = ctx.ws.resource("cftenant_account.acme")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for status in [403, 404] {
+        ctx.sim.faults(
+            1,
+            serde_json::json!([{"method": "GET", "path": "/accounts/{account_id}/profile", "action": "status", "status": status}]),
+        );
+        ctx.ws
+            .ok(&["state", "rm", "-no-color", "cftenant_account.acme"]);
+        let text = ctx.ws.ok(&[
+            "import",
+            "-input=false",
+            "-no-color",
+            "cftenant_account.acme",
+            &id,
+        ]);
+        for needle in [
+            format!("Warning: Imported account {id} without its KYC fields"),
+            format!("GET /accounts/{id}/profile: HTTP {status}"),
+            "Leave those attributes out of the configuration".to_string(),
+        ] {
+            assert!(
+                text.contains(&needle),
+                "{status}: no {needle:?} in:\n{text}"
+            );
+        }
+        let state = ctx.ws.resource("cftenant_account.acme");
+        assert_eq!(state["name"], "Profileless Co");
+        assert!(state["business_name"].is_null());
+        let (code, text) = ctx.ws.plan();
+        assert_eq!(code, 0, "{status}: {text}");
+    }
+    // Any other failure still fails the import, saying what it was doing.
+    ctx.sim.faults(
+        1,
+        serde_json::json!([{"method": "GET", "path": "/accounts/{account_id}/profile", "action": "status", "status": 400, "code": 1000}]),
+    );
+    ctx.ws
+        .ok(&["state", "rm", "-no-color", "cftenant_account.acme"]);
+    let out = ctx.ws.terraform(&[
+        "import",
+        "-input=false",
+        "-no-color",
+        "cftenant_account.acme",
+        &id,
+    ]);
+    let text = output_text(&out);
+    assert!(!out.status.success(), "{text}");
+    assert!(
+        text.contains("Error reading the profile of account"),
+        "{text}"
+    );
+    ctx.sim.admin("DELETE", "/faults", None);
+    ctx.ws.ok(&[
+        "import",
+        "-input=false",
+        "-no-color",
+        "cftenant_account.acme",
+        &id,
+    ]);
+    ctx.destroy();
+}
+
+/// A partner created accounts with `unit.id` set to the tenant's own tag
+/// (observed-api.md row 12): accepted at plan, created, and read back
+/// without a change.
+#[test]
+fn an_account_in_the_tenant_itself_is_accepted() {
+    let ctx = Ctx::new();
+    ctx.ws.write_config(&format!(
+        "resource \"cftenant_account\" \"acme\" {{\n  name = \"Tenant Level Co\"\n  unit_id = \"{TENANT}\"\n}}\n"
+    ));
+    ctx.ws.apply();
+    ctx.ws.assert_plan_empty();
+    let state = ctx.ws.resource("cftenant_account.acme");
+    assert_eq!(state["unit_id"], TENANT);
+    let account = ctx
+        .sim
+        .object("accounts", state["id"].as_str().unwrap())
+        .unwrap();
+    assert_eq!(account["managed_by"]["parent_org_id"], TENANT);
+    // Another tag that is neither a unit nor the tenant is still refused.
+    ctx.ws.write_config(
+        "resource \"cftenant_account\" \"acme\" {\n  name = \"Tenant Level Co\"\n  unit_id = \"0000000000000000000000000000beef\"\n}\n",
+    );
+    let (code, text) = ctx.ws.plan();
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("is not a unit of your tenant"), "{text}");
+    ctx.ws.write_config(&format!(
+        "resource \"cftenant_account\" \"acme\" {{\n  name = \"Tenant Level Co\"\n  unit_id = \"{TENANT}\"\n}}\n"
+    ));
+    ctx.destroy();
+}

@@ -185,6 +185,9 @@ fn durability_kill9_mid_apply_then_restart_converges() {
             }
             std::thread::sleep(Duration::from_millis(10));
         }
+        // A killed simulator is not checked when dropped: what it exchanged
+        // until now is checked against Cloudflare's definition here.
+        assert_conforms(&sim);
         assert_killed(sim.kill9());
         let at_kill = check_after_kill(&file, first_pid);
         // Restart right away, while the apply still retries.
@@ -449,6 +452,7 @@ fn durability_state_file_is_whole_after_every_kill9_in_a_write_burst() {
                 );
                 std::thread::sleep(Duration::from_millis(2));
             }
+            assert_conforms(&sim);
             assert_killed(sim.kill9());
             stop.store(true, Ordering::Relaxed);
         });
@@ -506,4 +510,20 @@ fn check_names(found: &BTreeMap<String, String>, acked: &Acked, when: &str) {
             "{when}: account {id} is {has:?}, but the last acknowledged name was {name:?}"
         );
     }
+}
+
+/// What `sim` exchanged so far conforms to Cloudflare's definition (and it
+/// exchanged something).
+fn assert_conforms(sim: &Sim) {
+    let report = sim.conformance();
+    assert!(
+        report.exchanges > 0,
+        "nothing was exchanged before the kill"
+    );
+    assert!(
+        report.violations.is_empty(),
+        "before the kill: {}\n{:#?}",
+        report.summary(),
+        report.violations
+    );
 }

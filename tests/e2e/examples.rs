@@ -64,7 +64,18 @@ fn every_example_validates() {
 
 #[test]
 fn quickstart_onboards_a_customer_end_to_end() {
-    let ctx = Ctx::new();
+    quickstart(&[]);
+}
+
+/// Against the simulator's observed dialect: the shapes the live API was
+/// recorded answering in.
+#[test]
+fn quickstart_onboards_a_customer_end_to_end_as_recorded() {
+    quickstart(cftenant_testing::OBSERVED);
+}
+
+fn quickstart(dialect: &[&str]) {
+    let ctx = Ctx::with_sim_args(dialect);
     ctx.ws
         .use_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/quickstart"));
     ctx.ws.apply();

@@ -4,6 +4,7 @@
 //! which cannot be installed offline, checked as formatted HCL).
 
 use crate::harness::*;
+use cftenant_testing::OBSERVED;
 use serde_json::json;
 use std::path::Path;
 
@@ -36,8 +37,10 @@ fn blocks(guide: &str) -> Vec<String> {
 
 /// Runs with the tenant administrator's email and global key against a
 /// simulator enforcing the definition's schemes, as the guides advise.
-fn with_global_key() -> Ctx {
-    let mut ctx = Ctx::with_sim_args(&["--strict-auth", "--allow-auto-accept-invites"]);
+fn with_global_key(dialect: &[&str]) -> Ctx {
+    let mut args = vec!["--strict-auth", "--allow-auto-accept-invites"];
+    args.extend(dialect);
+    let mut ctx = Ctx::with_sim_args(&args);
     ctx.ws.use_global_key();
     ctx
 }
@@ -50,7 +53,18 @@ fn plan_summary(text: &str) -> &str {
 
 #[test]
 fn the_onboarding_guide_onboards_a_customer() {
-    let mut ctx = with_global_key();
+    onboarding_guide(&[]);
+}
+
+/// Against the simulator's observed dialect: the shapes the live API was
+/// recorded answering in.
+#[test]
+fn the_onboarding_guide_onboards_a_customer_as_recorded() {
+    onboarding_guide(OBSERVED);
+}
+
+fn onboarding_guide(dialect: &[&str]) {
+    let mut ctx = with_global_key(dialect);
     ctx.set_var("tenant_id", TENANT);
     ctx.set_var(
         "customer",
@@ -100,7 +114,18 @@ fn the_onboarding_guide_onboards_a_customer() {
 
 #[test]
 fn the_adoption_guide_imports_every_account_and_changes_nothing() {
-    let mut ctx = with_global_key();
+    adoption_guide(&[]);
+}
+
+/// Against the simulator's observed dialect: the shapes the live API was
+/// recorded answering in.
+#[test]
+fn the_adoption_guide_imports_every_account_and_changes_nothing_as_recorded() {
+    adoption_guide(OBSERVED);
+}
+
+fn adoption_guide(dialect: &[&str]) {
+    let mut ctx = with_global_key(dialect);
     let key =
         cftenant_testing::Auth::Key(cftenant_testing::ADMIN_EMAIL, cftenant_testing::ADMIN_KEY);
     let mut made = Vec::new();
@@ -109,13 +134,37 @@ fn the_adoption_guide_imports_every_account_and_changes_nothing() {
         ("Legacy Two", "enterprise"),
         ("Legacy Three", "standard"),
     ] {
+        // Every optional attribute set, as a customer's account has them:
+        // the guide leaves them out, and the adoption must keep them.
         let r = ctx.sim.call_as(
             key,
             "POST",
             "/accounts",
-            Some(json!({ "name": name, "type": account_type, "business_name": format!("{name} Ltd") })),
+            Some(json!({
+                "name": name,
+                "type": account_type,
+                "business_name": format!("{name} Ltd"),
+                "business_address": "1 Legacy Street",
+                "business_email": "billing@legacy-example.com",
+                "business_phone": "+1 555 0100",
+                "external_metadata": "crm-4711",
+            })),
         );
-        made.push(r.assert_ok()["id"].as_str().unwrap().to_string());
+        let id = r.assert_ok()["id"].as_str().unwrap().to_string();
+        ctx.sim
+            .call_as(
+                key,
+                "PUT",
+                &format!("/accounts/{id}"),
+                Some(json!({
+                    "id": id,
+                    "name": name,
+                    "type": account_type,
+                    "settings": {"enforce_twofactor": true, "abuse_contact_email": "abuse@legacy-example.com"},
+                })),
+            )
+            .assert_ok();
+        made.push(id);
     }
     ctx.set_var("tenant_id", TENANT);
     ctx.ws
@@ -140,6 +189,14 @@ fn the_adoption_guide_imports_every_account_and_changes_nothing() {
         );
     }
     assert_eq!(ctx.sim.objects("accounts").len(), 3, "nothing created");
+    for account in ctx.sim.objects("accounts") {
+        assert_eq!(
+            account["settings"]["abuse_contact_email"], "abuse@legacy-example.com",
+            "the abuse contact is kept"
+        );
+        assert_eq!(account["settings"]["enforce_twofactor"], true);
+        assert_eq!(account["profile"]["external_metadata"], "crm-4711");
+    }
 
     // The guide's -generate-config-out for what has no resource block yet.
     let zone = ctx.sim.call_as(
@@ -180,12 +237,23 @@ fn the_adoption_guide_imports_every_account_and_changes_nothing() {
 
 #[test]
 fn the_migration_guide_imports_what_the_cloudflare_provider_made() {
+    migration_guide(&[]);
+}
+
+/// Against the simulator's observed dialect: the shapes the live API was
+/// recorded answering in.
+#[test]
+fn the_migration_guide_imports_what_the_cloudflare_provider_made_as_recorded() {
+    migration_guide(OBSERVED);
+}
+
+fn migration_guide(dialect: &[&str]) {
     let blocks = blocks("migrating-from-cloudflare.md");
     let (forget, import): (Vec<&String>, Vec<&String>) =
         blocks.iter().partition(|b| b.contains("removed {"));
     // The `cloudflare` half: well-formed, as terraform fmt writes it.
     assert!(!forget.is_empty());
-    let ctx = with_global_key();
+    let ctx = with_global_key(dialect);
     for block in &forget {
         ctx.ws.write_config(block);
         let out = ctx.ws.terraform(&["fmt", "-check", "-no-color"]);

@@ -244,6 +244,44 @@ fn respond_with_commit_handles_the_request_first() {
     assert_eq!(exchanges[0]["status"], json!(502));
 }
 
+/// With `commit` and `substitute`, a recorded answer replaces the real one
+/// with the identity of what was really made: each string named in
+/// `substitute` takes the value its pointer finds in the real answer.
+#[test]
+fn respond_with_substitute_carries_the_real_id() {
+    let sim = Sim::start(&[]);
+    sim.faults(
+        0,
+        json!([{
+            "method": "POST", "path": "/accounts", "action": "respond", "commit": true, "count": 1,
+            "body": {"result": {"id": "RECORDED", "name": "recorded", "extra": ["RECORDED"]}, "success": true},
+            "substitute": {"RECORDED": "/result/id", "recorded": "/result/name"}
+        }]),
+    );
+    let r = sim.call("POST", "/accounts", Some(json!({ "name": "real" })));
+    let id = sim.objects("accounts")[0]["id"].clone();
+    assert_eq!(r.body["result"]["id"], id);
+    assert_eq!(r.body["result"]["name"], json!("real"));
+    assert_eq!(r.body["result"]["extra"], json!([id]));
+    assert!(
+        r.body["result"].get("type").is_none(),
+        "the recording's shape"
+    );
+    // Refused without commit, or with a raw body.
+    for bad in [
+        json!({"action": "respond", "body": {}, "substitute": {"a": "/b"}}),
+        json!({"action": "respond", "commit": true, "raw_body": "x", "substitute": {"a": "/b"}}),
+        json!({"action": "respond", "commit": true, "body": {}, "substitute": {"a": "b"}}),
+    ] {
+        let mut rule = bad.clone();
+        rule["method"] = json!("POST");
+        rule["path"] = json!("/accounts");
+        let r = sim.admin_call("POST", "/faults", Some(json!({"rules": [rule]})));
+        assert_eq!(r.status, 400, "{bad}: {}", r.body);
+        assert!(r.body.to_string().contains("substitute"), "{}", r.body);
+    }
+}
+
 /// The simulator's peak resident memory, in KiB (Linux).
 fn peak_rss_kib(pid: u32) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
