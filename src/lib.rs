@@ -3,6 +3,7 @@
 //! (crate `tfplugin`). See docs/ARCHITECTURE.md for how the rooms fit together.
 
 pub mod adopt;
+pub mod api;
 pub mod checks;
 pub mod client;
 pub mod data_sources;

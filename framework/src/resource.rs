@@ -59,9 +59,10 @@ pub struct PlanContext<'a> {
     pub prior: &'a Value,
     pub config: &'a Value,
     /// This plan creates the replacement of an object although the provider
-    /// planned no replacement for it: `terraform plan -replace`, or the
-    /// object is tainted. (Terraform plans a replacement's create half as a
-    /// create, so without this a resource could not tell.)
+    /// planned no replacement for it: `terraform plan -replace`.
+    /// (Terraform plans a replacement's create half as a create, so without
+    /// this a resource could not tell. A tainted object's new half cannot be
+    /// told from a create at all: Terraform passes it no private data.)
     pub forced_replacement: bool,
 }
 
@@ -88,7 +89,8 @@ pub trait Resource: Send + Sync + 'static {
     /// would fail at apply is refused at plan, and a replacement is never
     /// planned towards something refused once the old object is gone.
     /// `prior` is `None` for a create; `replacing` says whether the plan
-    /// destroys the prior object. Called only when something changes.
+    /// replaces an object: the prior one, or (with `prior` `None`) the one
+    /// a `-replace` replaces. Called only when something changes.
     async fn check_change(
         &self,
         _client: &Self::Client,
@@ -163,13 +165,24 @@ pub struct PlanResponse {
 }
 
 /// The private data of an object whose last plan from a prior state planned
-/// no replacement. Terraform hands it to the create half of a replacement,
-/// which is how [`PlanContext::forced_replacement`] is known.
+/// no replacement. Terraform hands it to the create half of a `-replace`,
+/// which is how [`PlanContext::forced_replacement`] is known. (Not to that
+/// of a tainted object: Terraform plans it as a plain create, without the
+/// object's private data.)
 const PLANNED_IN_PLACE: &str = "planned_in_place";
 
-fn planned_in_place(private: &[u8]) -> bool {
+/// The private data of an object whose plan is a replacement the provider
+/// planned (an attribute that replaces changed): its create half, planned
+/// again from a null prior, is told apart from a plain create by it.
+const PLANNED_REPLACEMENT: &str = "planned_replacement";
+
+fn marked(private: &[u8], key: &str) -> bool {
     serde_json::from_slice::<serde_json::Value>(private)
-        .is_ok_and(|v| v[PLANNED_IN_PLACE] == serde_json::Value::Bool(true))
+        .is_ok_and(|v| v[key] == serde_json::Value::Bool(true))
+}
+
+fn planned_in_place(private: &[u8]) -> bool {
+    marked(private, PLANNED_IN_PLACE)
 }
 
 /// A resource as the protocol server sees it: untyped values in and out.
@@ -368,6 +381,9 @@ impl<R: Resource> AnyResource<R::Client> for ResourceAdapter<R> {
         };
         R::modify_plan(&ctx, &mut change, &mut diags);
         let replacing = !prior.is_null() && !change.requires_replace.is_empty();
+        // The create half of a replacement, planned again from a null prior.
+        let new_half = prior.is_null()
+            && (ctx.forced_replacement || marked(prior_private, PLANNED_REPLACEMENT));
         // Only what is known can be checked: a change towards a value another
         // resource's apply decides is checked when it is planned again.
         // (Computed values unknown until apply read as `None` in the model.)
@@ -381,18 +397,20 @@ impl<R: Resource> AnyResource<R::Client> for ResourceAdapter<R> {
             match (prior_model, to_model::<R::Model>("plan", &change.planned)) {
                 (Ok(prior), Ok(planned)) => diags.extend(
                     self.inner
-                        .check_change(client, prior.as_ref(), &planned, replacing)
+                        .check_change(client, prior.as_ref(), &planned, replacing || new_half)
                         .await,
                 ),
                 (Err(d), _) | (_, Err(d)) => diags.extend(d),
             }
         }
-        let planned_private = if prior.is_null() || replacing {
-            Vec::new()
-        } else {
-            serde_json::json!({ PLANNED_IN_PLACE: true })
+        let planned_private = match (prior.is_null(), replacing) {
+            (true, _) => Vec::new(),
+            (false, true) => serde_json::json!({ PLANNED_REPLACEMENT: true })
                 .to_string()
-                .into_bytes()
+                .into_bytes(),
+            (false, false) => serde_json::json!({ PLANNED_IN_PLACE: true })
+                .to_string()
+                .into_bytes(),
         };
         PlanResponse {
             change,

@@ -3,8 +3,16 @@
 //! removing a service user, which the API itself cannot do).
 //!
 //! Successful admin responses are plain JSON (no API envelope); errors use the envelope.
+//!
+//! Being unauthenticated, they must not be reachable from a web page either: a page
+//! the user visits could otherwise reset the state (a cross-site "simple" request
+//! needs no preflight) or, through DNS rebinding, read the service users' API keys.
+//! So [`guard`] also wants a loopback `Host`, no foreign `Origin`, and JSON bodies.
 
+use axum::body::HttpBody;
 use axum::extract::{ConnectInfo, Path, Request, State};
+use axum::http::header::{CONTENT_TYPE, HOST, ORIGIN};
+use axum::http::{HeaderMap, StatusCode};
 use axum::middleware::{from_fn, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
@@ -40,11 +48,19 @@ pub fn router() -> Router<App> {
         .route("/clock", get(get_clock).post(set_clock))
         .route("/zones/{zone_id}/activate", post(activate_zone))
         .route("/users/{user_id}", delete(delete_user))
-        .layer(from_fn(loopback_only))
+        .layer(from_fn(guard))
 }
 
-/// Rejects admin calls from anything but a loopback peer with 403.
-async fn loopback_only(req: Request, next: Next) -> Response {
+/// Refuses, before any admin endpoint runs:
+///
+/// - a peer that is not loopback (403);
+/// - a `Host` that is not a loopback address or `localhost`, or none (403): a page
+///   reaching the simulator through DNS rebinding carries its own host name;
+/// - an `Origin` that is not a loopback origin (403): a browser's cross-site request;
+/// - a body (or a `Content-Type`) that is not declared `application/json` (415): a
+///   cross-site request can only send other types without a CORS preflight, and the
+///   simulator grants none.
+async fn guard(req: Request, next: Next) -> Response {
     let loopback = req
         .extensions()
         .get::<ConnectInfo<SimConn>>()
@@ -56,7 +72,99 @@ async fn loopback_only(req: Request, next: Next) -> Response {
         )
         .into_response();
     }
+    if let Err(refusal) = check_headers(&req) {
+        return refusal.into_response();
+    }
     next.run(req).await
+}
+
+/// The header checks of [`guard`].
+fn check_headers(req: &Request) -> Result<(), ApiError> {
+    let headers = req.headers();
+    let host_ok = headers
+        .get(HOST)
+        .and_then(|h| h.to_str().ok())
+        .is_some_and(is_loopback_authority)
+        && req
+            .uri()
+            .authority()
+            .is_none_or(|a| is_loopback_authority(a.as_str()));
+    if !host_ok {
+        return Err(ApiError::forbidden(
+            codes::AUTH_ERROR,
+            "The /__sim admin endpoints need a Host header naming a loopback address: \
+             127.0.0.0/8, [::1] or localhost, with or without a port",
+        ));
+    }
+    let origins_ok = headers.get_all(ORIGIN).iter().all(|origin| {
+        origin
+            .to_str()
+            .ok()
+            .and_then(|o| o.strip_prefix("http://"))
+            .is_some_and(is_loopback_authority)
+    });
+    if !origins_ok {
+        return Err(ApiError::forbidden(
+            codes::AUTH_ERROR,
+            "The /__sim admin endpoints refuse cross-site requests: an Origin header must be \
+             a loopback origin, http://127.0.0.1:PORT, http://localhost:PORT or http://[::1]:PORT \
+             (or be left out, as curl and test clients do)",
+        ));
+    }
+    let has_body = req.body().size_hint().exact() != Some(0);
+    let json = declares_json(headers);
+    if json == Some(false) || (has_body && json.is_none()) {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            codes::MALFORMED_JSON,
+            "The /__sim admin endpoints take JSON bodies only: send Content-Type: application/json \
+             (or no body)",
+        ));
+    }
+    Ok(())
+}
+
+/// Whether the request declares a JSON body: `None` without a `Content-Type`.
+fn declares_json(headers: &HeaderMap) -> Option<bool> {
+    let mut types = headers.get_all(CONTENT_TYPE).iter().peekable();
+    types.peek()?;
+    Some(types.all(|value| {
+        value.to_str().is_ok_and(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .eq_ignore_ascii_case("application/json")
+        })
+    }))
+}
+
+/// Whether `authority` (a `Host` header, or what follows `http://` in an `Origin`) is a
+/// loopback address or `localhost`, with an optional port: `127.0.0.1`,
+/// `127.0.0.1:8787`, `[::1]:8787`, `localhost:8787`. A path, user info or anything
+/// else makes it false.
+pub fn is_loopback_authority(authority: &str) -> bool {
+    fn port_ok(port: &str) -> bool {
+        !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) && port.parse::<u16>().is_ok()
+    }
+    if let Some(rest) = authority.strip_prefix('[') {
+        let Some((ip, after)) = rest.split_once(']') else {
+            return false;
+        };
+        return (after.is_empty() || after.strip_prefix(':').is_some_and(port_ok))
+            && ip
+                .parse::<std::net::Ipv6Addr>()
+                .is_ok_and(|ip| ip.to_canonical().is_loopback());
+    }
+    let host = match authority.split_once(':') {
+        Some((host, port)) if port_ok(port) => host,
+        Some(_) => return false,
+        None => authority,
+    };
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Everything stored, rendered as the API would return it in the state's dialect (plus the internal links
@@ -314,7 +422,104 @@ mod tests {
     use super::*;
     use crate::auth::{authenticate, Caller, Credentials};
     use crate::store::SeedConfig;
-    use axum::http::HeaderMap;
+
+    #[test]
+    fn loopback_authorities() {
+        for ok in [
+            "127.0.0.1",
+            "127.0.0.1:8787",
+            "127.9.8.7:1",
+            "localhost",
+            "LOCALHOST:65535",
+            "[::1]",
+            "[::1]:8787",
+            "[::ffff:127.0.0.1]:80",
+        ] {
+            assert!(is_loopback_authority(ok), "{ok}");
+        }
+        for refused in [
+            "",
+            "evil.example",
+            "evil.example:8787",
+            "localhost.evil.example",
+            "127.0.0.1.nip.io",
+            "10.0.0.1:8787",
+            "0.0.0.0:8787",
+            "[::]:8787",
+            "[::1",
+            "[::1]x",
+            "[::1]:",
+            "127.0.0.1:",
+            "127.0.0.1:99999",
+            "127.0.0.1:80:80",
+            "127.0.0.1:80/path",
+            "user@127.0.0.1",
+            "127.1",
+        ] {
+            assert!(!is_loopback_authority(refused), "{refused}");
+        }
+    }
+
+    fn request(method: &str, headers: &[(&str, &str)], body: &'static str) -> Request {
+        let mut builder = Request::builder().method(method).uri("/__sim/reset");
+        for (name, value) in headers {
+            builder = builder.header(*name, *value);
+        }
+        builder.body(axum::body::Body::from(body)).unwrap()
+    }
+
+    #[test]
+    fn admin_requests_need_a_loopback_host_no_foreign_origin_and_json() {
+        let refused = |req: Request| check_headers(&req).unwrap_err();
+        let host = ("host", "127.0.0.1:8787");
+        assert!(check_headers(&request("GET", &[host], "")).is_ok());
+        assert!(check_headers(&request("POST", &[("host", "localhost")], "")).is_ok());
+        assert!(check_headers(&request(
+            "POST",
+            &[host, ("content-type", "application/json; charset=utf-8")],
+            "{}"
+        ))
+        .is_ok());
+        assert!(check_headers(&request(
+            "POST",
+            &[
+                host,
+                ("origin", "http://localhost:3000"),
+                ("content-type", "application/json")
+            ],
+            "{}"
+        ))
+        .is_ok());
+
+        let e = refused(request("GET", &[], ""));
+        assert_eq!((e.status.as_u16(), e.code), (403, codes::AUTH_ERROR));
+        assert!(e.message.contains("Host"), "{}", e.message);
+        let e = refused(request("GET", &[("host", "rebound.example:8787")], ""));
+        assert!(e.message.contains("Host"), "{}", e.message);
+        for origin in [
+            "https://evil.example",
+            "null",
+            "http://127.0.0.1.evil.example",
+            "https://localhost",
+        ] {
+            let e = refused(request("GET", &[host, ("origin", origin)], ""));
+            assert_eq!(e.status.as_u16(), 403, "{origin}");
+            assert!(e.message.contains("Origin"), "{}", e.message);
+        }
+        for (headers, body) in [
+            (vec![host, ("content-type", "text/plain")], "{}"),
+            (
+                vec![host, ("content-type", "application/x-www-form-urlencoded")],
+                "a=b",
+            ),
+            (vec![host, ("content-type", "text/plain")], ""),
+            (vec![host], "{}"),
+        ] {
+            let e = refused(request("POST", &headers, body));
+            assert_eq!(e.status.as_u16(), 415, "{headers:?}");
+            assert!(e.message.contains("application/json"), "{}", e.message);
+        }
+    }
 
     #[test]
     fn a_removed_service_user_can_no_longer_authenticate() {

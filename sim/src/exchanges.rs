@@ -3,18 +3,22 @@
 //! them against Cloudflare's own API definition (crate `cftenant-testing`).
 //! An answer whose size is not known in advance, or that is larger than
 //! [`MAX_BODY`] (only a fault rule's streamed body is), passes through
-//! untouched and is recorded without its body.
+//! untouched and is recorded without its body. A request body over the API's
+//! limit ([`input::MAX_BODY_BYTES`]) is answered 413 here, as without
+//! recording ([`input::limit_body`]), and recorded without its body.
 
 use crate::app::{lock, App};
+use crate::input;
 use crate::urls::API_PREFIX;
 use axum::body::{to_bytes, Body, Bytes, HttpBody};
 use axum::extract::{Request, State};
 use axum::http::header::USER_AGENT;
+use axum::http::StatusCode;
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 
-/// Bodies larger than this are not kept whole (none of the API's are).
+/// Answers larger than this are not kept whole (none of the API's are).
 const MAX_BODY: usize = 4 * 1024 * 1024;
 
 /// Marks a response made by fault injection: it stands for a broken network
@@ -51,7 +55,7 @@ pub async fn record(State(app): State<App>, req: Request, next: Next) -> Respons
         return next.run(req).await;
     };
     let (parts, body) = req.into_parts();
-    let request_body = to_bytes(body, MAX_BODY).await.unwrap_or_default();
+    let request_body = input::read_body(body).await;
     let method = parts.method.to_string();
     let query = parts.uri.query().unwrap_or_default().to_string();
     let user_agent = parts
@@ -60,9 +64,21 @@ pub async fn record(State(app): State<App>, req: Request, next: Next) -> Respons
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_string();
-    let response = next
-        .run(Request::from_parts(parts, Body::from(request_body.clone())))
-        .await;
+    let (request_body, response) = match request_body {
+        Ok(bytes) => (
+            recorded_body(&bytes),
+            next.run(Request::from_parts(parts, Body::from(bytes)))
+                .await,
+        ),
+        Err(refused) => {
+            let why = if refused.status == StatusCode::PAYLOAD_TOO_LARGE {
+                "too large"
+            } else {
+                "unreadable"
+            };
+            (json!({ "not_recorded": why }), refused.into_response())
+        }
+    };
     let (parts, body) = response.into_parts();
     let whole = body
         .size_hint()
@@ -79,7 +95,7 @@ pub async fn record(State(app): State<App>, req: Request, next: Next) -> Respons
         "path": api_path,
         "query": query,
         "user_agent": user_agent,
-        "request_body": recorded_body(&request_body),
+        "request_body": request_body,
         "status": parts.status.as_u16(),
         "response_body": response_body,
         "injected": parts.extensions.get::<Injected>().is_some(),

@@ -5,17 +5,109 @@
 //! message names the field (serde's messages name line/column instead) and no input can
 //! make a handler fail in an unplanned way.
 
-use axum::body::Body;
+use axum::body::{Body, Bytes, HttpBody};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value};
 
 use crate::envelope::PageRequest;
 use crate::errors::{codes, ApiError};
+use crate::urls::API_PREFIX;
 
-/// Largest accepted request body.
-const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// Largest accepted request body (1 MiB), on every API request.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// 413 / 1000: the request body is over [`MAX_BODY_BYTES`].
+pub fn body_too_large() -> ApiError {
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        codes::VALIDATION,
+        format!("Request body is larger than {MAX_BODY_BYTES} bytes (1 MiB), the limit"),
+    )
+}
+
+/// How much of an oversize body is still read (and thrown away) before the 413 is
+/// sent, and for how long: a client is still sending its body when the answer
+/// comes, and if the connection were closed with its bytes unread, the client
+/// would see the connection reset instead of the answer.
+const DRAIN_MAX_BYTES: u64 = 16 * 1024 * 1024;
+const DRAIN_MAX_TIME: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Reads a whole request body of at most [`MAX_BODY_BYTES`]. A larger one is
+/// [`body_too_large`]; the rest of it is read and discarded first, up to
+/// [`DRAIN_MAX_BYTES`] in all and for at most [`DRAIN_MAX_TIME`] (a body declared
+/// larger than [`DRAIN_MAX_BYTES`] is not read at all).
+pub async fn read_body(body: Body) -> Result<Bytes, ApiError> {
+    use futures::StreamExt;
+    let limit = MAX_BODY_BYTES as u64;
+    let declared = body.size_hint().lower();
+    if declared > DRAIN_MAX_BYTES {
+        return Err(body_too_large());
+    }
+    let drain_until = || tokio::time::Instant::now() + DRAIN_MAX_TIME;
+    // Set once the body is known to be too large.
+    let mut draining = (declared > limit).then(drain_until);
+    let mut data = Vec::with_capacity(declared.min(limit) as usize);
+    let mut seen: u64 = 0;
+    let mut stream = body.into_data_stream();
+    loop {
+        let next = match draining {
+            None => stream.next().await,
+            Some(deadline) => match tokio::time::timeout_at(deadline, stream.next()).await {
+                Ok(next) => next,
+                Err(_) => break,
+            },
+        };
+        let Some(chunk) = next else { break };
+        let chunk = match chunk {
+            Ok(chunk) => chunk,
+            Err(_) if draining.is_some() => break,
+            Err(err) => {
+                return Err(ApiError::bad_request(
+                    codes::VALIDATION,
+                    format!("The request body could not be read: {err}"),
+                ))
+            }
+        };
+        seen += chunk.len() as u64;
+        if seen <= limit {
+            data.extend_from_slice(&chunk);
+            continue;
+        }
+        if draining.is_none() {
+            draining = Some(drain_until());
+            data = Vec::new();
+        }
+        if seen > DRAIN_MAX_BYTES {
+            break;
+        }
+    }
+    if draining.is_some() {
+        return Err(body_too_large());
+    }
+    Ok(Bytes::from(data))
+}
+
+/// Middleware over the whole router: every API request's body is read before it is
+/// handled, so that one over [`MAX_BODY_BYTES`] is 413 whatever the method and route
+/// (a handler that ignores its body would otherwise accept it). With
+/// `--record-exchanges` the recorder reads it first, the same way.
+pub async fn limit_body(req: Request, next: Next) -> Response {
+    if !req.uri().path().starts_with(API_PREFIX) {
+        return next.run(req).await;
+    }
+    let (parts, body) = req.into_parts();
+    match read_body(body).await {
+        Ok(bytes) => {
+            next.run(Request::from_parts(parts, Body::from(bytes)))
+                .await
+        }
+        Err(err) => err.into_response(),
+    }
+}
 
 /// A request body that must be a JSON object.
 pub struct JsonObject(pub Map<String, Value>);
@@ -24,15 +116,7 @@ impl<S: Send + Sync> FromRequest<S> for JsonObject {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, _state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = axum::body::to_bytes(req.into_body(), MAX_BODY_BYTES)
-            .await
-            .map_err(|_| {
-                ApiError::new(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    codes::VALIDATION,
-                    format!("Request body is larger than {MAX_BODY_BYTES} bytes"),
-                )
-            })?;
+        let bytes = read_body(req.into_body()).await?;
         parse_object(&bytes).map(JsonObject)
     }
 }
@@ -294,6 +378,38 @@ mod tests {
         assert_eq!(normalize_domain("shop.example"), None);
         assert_eq!(normalize_domain("co.uk"), None);
         assert_eq!(normalize_domain(&format!("{}.com", "a".repeat(64))), None);
+    }
+
+    /// A body sent in chunks, its size not known in advance (chunked encoding).
+    fn chunked(chunks: Vec<usize>) -> Body {
+        let chunks = chunks
+            .into_iter()
+            .map(|n| Ok::<_, std::io::Error>(Bytes::from(vec![b'x'; n])));
+        Body::from_stream(futures::stream::iter(chunks))
+    }
+
+    #[tokio::test]
+    async fn bodies_over_the_limit_are_413_whether_declared_or_not() {
+        let limit = MAX_BODY_BYTES;
+        let ok = read_body(Body::from(vec![b'x'; limit])).await.unwrap();
+        assert_eq!(ok.len(), limit);
+        let ok = read_body(chunked(vec![limit / 2, limit / 2]))
+            .await
+            .unwrap();
+        assert_eq!(ok.len(), limit);
+        for body in [
+            Body::from(vec![b'x'; limit + 1]),
+            Body::from(vec![b'x'; 20 * limit]),
+            chunked(vec![limit, 1]),
+            chunked(vec![limit - 1, 2, 5]),
+            chunked(vec![limit; 20]),
+            chunked(vec![20 * limit]),
+        ] {
+            let err = read_body(body).await.unwrap_err();
+            assert_eq!(err.status, StatusCode::PAYLOAD_TOO_LARGE);
+            assert_eq!(err.code, codes::VALIDATION);
+            assert!(err.message.contains("1048576 bytes"), "{}", err.message);
+        }
     }
 
     #[test]

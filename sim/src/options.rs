@@ -8,6 +8,14 @@ use std::path::PathBuf;
 
 /// Default tenant id (`--tenant-id`).
 pub const DEFAULT_TENANT_ID: &str = "7d0a0a5b2c1e4f3a9b8c6d5e4f3a2b1c";
+/// Default API token (`--api-token`): publicly known, so loopback only.
+pub const DEFAULT_API_TOKEN: &str = "sim-token";
+/// Default global API key (`--auth-key`): publicly known, so loopback only.
+pub const DEFAULT_AUTH_KEY: &str = "sim-key";
+/// Default `--header-read-timeout-ms`.
+pub const DEFAULT_HEADER_READ_TIMEOUT_MS: u64 = 10_000;
+/// Default `--max-connections`.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 1000;
 
 /// Command-line options of `cftenant-sim`.
 #[derive(Debug, Clone, clap::Parser)]
@@ -20,12 +28,13 @@ pub const DEFAULT_TENANT_ID: &str = "7d0a0a5b2c1e4f3a9b8c6d5e4f3a2b1c";
                   stdout line; logs go to stderr (RUST_LOG controls verbosity). See docs/SIMULATOR.md."
 )]
 pub struct SimOptions {
-    /// Address to listen on; port 0 picks a free port.
+    /// Address to listen on; port 0 picks a free port. An address that is not
+    /// loopback needs your own --api-token and --auth-key.
     #[arg(long, env = "CFTENANT_SIM_LISTEN", default_value = "127.0.0.1:8787")]
     pub listen: String,
 
     /// Accepted API token (`Authorization: Bearer TOKEN`); repeatable.
-    #[arg(long = "api-token", value_name = "TOKEN", default_values_t = [String::from("sim-token")])]
+    #[arg(long = "api-token", value_name = "TOKEN", default_values_t = [String::from(DEFAULT_API_TOKEN)])]
     pub api_tokens: Vec<String>,
 
     /// Tenant admin email for `X-Auth-Email` + `X-Auth-Key` authentication.
@@ -33,7 +42,7 @@ pub struct SimOptions {
     pub auth_email: String,
 
     /// Tenant admin global API key for `X-Auth-Key`.
-    #[arg(long, value_name = "KEY", default_value = "sim-key")]
+    #[arg(long, value_name = "KEY", default_value = DEFAULT_AUTH_KEY)]
     pub auth_key: String,
 
     /// Tag of the seeded tenant; its unit tags are derived from it.
@@ -82,6 +91,16 @@ pub struct SimOptions {
     /// docs/SIMULATOR.md, "Dialects").
     #[arg(long, env = "CFTENANT_SIM_DIALECT", value_enum, default_value_t = Dialect::Documented)]
     pub dialect: Dialect,
+
+    /// Close a connection that has not sent a complete request head within this
+    /// many milliseconds of opening, or of its previous answer.
+    #[arg(long, value_name = "MS", default_value_t = DEFAULT_HEADER_READ_TIMEOUT_MS)]
+    pub header_read_timeout_ms: u64,
+
+    /// Most connections open at once; beyond it, the connection that has waited
+    /// longest for a request is closed to make room.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_CONNECTIONS)]
+    pub max_connections: usize,
 }
 
 impl Default for SimOptions {
@@ -89,9 +108,9 @@ impl Default for SimOptions {
     fn default() -> Self {
         SimOptions {
             listen: "127.0.0.1:8787".into(),
-            api_tokens: vec!["sim-token".into()],
+            api_tokens: vec![DEFAULT_API_TOKEN.into()],
             auth_email: "sim@example.com".into(),
-            auth_key: "sim-key".into(),
+            auth_key: DEFAULT_AUTH_KEY.into(),
             tenant_id: DEFAULT_TENANT_ID.into(),
             tenant_name: "Simulated Partner Tenant".into(),
             allow_auto_accept_invites: false,
@@ -101,6 +120,8 @@ impl Default for SimOptions {
             record_exchanges: false,
             strict_auth: false,
             dialect: Dialect::Documented,
+            header_read_timeout_ms: DEFAULT_HEADER_READ_TIMEOUT_MS,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
         }
     }
 }
@@ -141,8 +162,46 @@ impl SimOptions {
                 .all(|t| !t.is_empty() && t.bytes().all(|b| b.is_ascii_graphic())),
             "--api-token values must be non-empty printable ASCII without spaces"
         );
+        anyhow::ensure!(
+            self.header_read_timeout_ms > 0,
+            "--header-read-timeout-ms must be at least 1"
+        );
+        anyhow::ensure!(
+            self.max_connections > 0,
+            "--max-connections must be at least 1"
+        );
+        if !is_loopback_listen(&self.listen) {
+            let mut defaults = Vec::new();
+            if self.api_tokens.iter().any(|t| t == DEFAULT_API_TOKEN) {
+                defaults.push(format!("--api-token {DEFAULT_API_TOKEN}"));
+            }
+            if self.auth_key == DEFAULT_AUTH_KEY {
+                defaults.push(format!("--auth-key {DEFAULT_AUTH_KEY}"));
+            }
+            anyhow::ensure!(
+                defaults.is_empty(),
+                "--listen {} is not a loopback address, and the simulator would accept its default, \
+                 publicly known credentials there ({}). Give credentials of your own with --api-token \
+                 TOKEN and --auth-key KEY (neither the default), or listen on a loopback address \
+                 such as 127.0.0.1:8787",
+                self.listen,
+                defaults.join(", ")
+            );
+        }
         Ok(())
     }
+}
+
+/// Whether a `--listen` address is loopback only: an IP address in 127.0.0.0/8 or
+/// `[::1]`, or the name `localhost`, with a port. Any other name counts as not
+/// loopback (it is not resolved here).
+pub fn is_loopback_listen(listen: &str) -> bool {
+    if let Ok(addr) = listen.parse::<std::net::SocketAddr>() {
+        return addr.ip().to_canonical().is_loopback();
+    }
+    listen
+        .rsplit_once(':')
+        .is_some_and(|(host, _port)| host.eq_ignore_ascii_case("localhost"))
 }
 
 #[cfg(test)]
@@ -161,6 +220,8 @@ mod tests {
         assert_eq!(parsed.tenant_name, built.tenant_name);
         assert_eq!(parsed.rate_limit, built.rate_limit);
         assert_eq!(parsed.dialect, built.dialect);
+        assert_eq!(parsed.header_read_timeout_ms, built.header_read_timeout_ms);
+        assert_eq!(parsed.max_connections, built.max_connections);
         assert_eq!(built.dialect, Dialect::Documented);
         assert!(built.validate().is_ok());
     }
@@ -180,6 +241,129 @@ mod tests {
         assert_eq!(parsed.api_tokens, ["a", "b"]);
         assert_eq!(parsed.rate_limit.map(|r| r.limit), Some(1200));
         assert!(SimOptions::try_parse_from(["cftenant-sim", "--rate-limit", "lots"]).is_err());
+    }
+
+    #[test]
+    fn loopback_listen_addresses() {
+        for listen in [
+            "127.0.0.1:8787",
+            "127.0.0.1:0",
+            "127.1.2.3:80",
+            "[::1]:8787",
+            "[::ffff:127.0.0.1]:1",
+            "localhost:8787",
+            "LocalHost:0",
+        ] {
+            assert!(is_loopback_listen(listen), "{listen}");
+        }
+        for listen in [
+            "0.0.0.0:8787",
+            "[::]:8787",
+            "10.0.0.5:8787",
+            "192.168.1.2:0",
+            "example.com:8787",
+            "localhost.example.com:80",
+            "localhost",
+        ] {
+            assert!(!is_loopback_listen(listen), "{listen}");
+        }
+    }
+
+    #[test]
+    fn a_non_loopback_listen_address_needs_credentials_of_ones_own() {
+        let parse = |args: &[&str]| {
+            SimOptions::try_parse_from(std::iter::once("cftenant-sim").chain(args.iter().copied()))
+                .expect("parse")
+        };
+        // The defaults, on every address that is not loopback.
+        for listen in [
+            "0.0.0.0:8787",
+            "[::]:0",
+            "10.1.2.3:80",
+            "sim.example.com:8787",
+        ] {
+            let err = parse(&["--listen", listen])
+                .validate()
+                .unwrap_err()
+                .to_string();
+            assert!(
+                err.contains(&format!("--listen {listen} is not a loopback address")),
+                "{err}"
+            );
+            assert!(
+                err.contains("--api-token sim-token") && err.contains("--auth-key sim-key"),
+                "{err}"
+            );
+        }
+        // Either default alone is refused, and so is the default token among others.
+        let err = parse(&["--listen", "0.0.0.0:0", "--api-token", "s3cret"])
+            .validate()
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("--auth-key sim-key") && !err.contains("--api-token sim-token"),
+            "{err}"
+        );
+        let err = parse(&["--listen", "0.0.0.0:0", "--auth-key", "k3y"])
+            .validate()
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("--api-token sim-token") && !err.contains("--auth-key sim-key"),
+            "{err}"
+        );
+        let err = parse(&[
+            "--listen",
+            "0.0.0.0:0",
+            "--auth-key",
+            "k3y",
+            "--api-token",
+            "s3cret",
+            "--api-token",
+            "sim-token",
+        ])
+        .validate()
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("--api-token sim-token"), "{err}");
+        // Credentials of one's own.
+        parse(&[
+            "--listen",
+            "0.0.0.0:0",
+            "--api-token",
+            "s3cret",
+            "--auth-key",
+            "k3y",
+        ])
+        .validate()
+        .expect("explicit credentials allow any address");
+        // On loopback, the defaults are fine.
+        for listen in ["127.0.0.1:0", "[::1]:0", "localhost:8787"] {
+            parse(&["--listen", listen]).validate().expect(listen);
+        }
+    }
+
+    #[test]
+    fn connection_limits_parse_and_must_be_positive() {
+        let parsed = SimOptions::try_parse_from([
+            "cftenant-sim",
+            "--header-read-timeout-ms",
+            "250",
+            "--max-connections",
+            "20",
+        ])
+        .expect("parse");
+        assert_eq!(parsed.header_read_timeout_ms, 250);
+        assert_eq!(parsed.max_connections, 20);
+        let zero = |flag: &str| {
+            SimOptions::try_parse_from(["cftenant-sim", flag, "0"])
+                .expect("parse")
+                .validate()
+                .unwrap_err()
+                .to_string()
+        };
+        assert!(zero("--header-read-timeout-ms").contains("--header-read-timeout-ms"));
+        assert!(zero("--max-connections").contains("--max-connections"));
     }
 
     #[test]

@@ -4,29 +4,38 @@
 use crate::admin;
 use crate::app::{App, AppInner};
 use crate::auth::Credentials;
-use crate::conn::SimConn;
+use crate::conn::{Connections, SimConn, Tracked};
 use crate::exchanges::{self, Exchanges};
 use crate::faults::FaultSet;
 use crate::gate::{self, RouteGate};
+use crate::input;
 use crate::options::SimOptions;
 use crate::ratelimit::RateLimiter;
 use crate::stats::{self, Stats};
 use crate::store::{SimState, StateFile};
 use crate::urls::{self, API_PREFIX};
 use anyhow::Context;
-use axum::middleware::from_fn_with_state;
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::MethodRouter;
 use axum::Router;
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::Mutex as StdMutex;
+use std::sync::{Arc, Mutex as StdMutex};
+use std::time::Duration;
 use tokio::net::TcpListener;
+use tower::ServiceExt;
 
 /// A simulator bound to its listening socket, ready to serve.
 pub struct Simulator {
     listener: TcpListener,
     router: Router,
     local_addr: SocketAddr,
+    header_read_timeout: Duration,
+    max_connections: usize,
 }
 
 impl Simulator {
@@ -100,6 +109,8 @@ impl Simulator {
             listener,
             router,
             local_addr,
+            header_read_timeout: Duration::from_millis(options.header_read_timeout_ms),
+            max_connections: options.max_connections,
         })
     }
 
@@ -112,19 +123,116 @@ impl Simulator {
         format!("http://{}{API_PREFIX}", self.local_addr)
     }
 
-    /// Serves until `shutdown` completes.
+    /// Serves until `shutdown` completes, then lets the requests in hand finish.
+    ///
+    /// Each connection is served by hyper's HTTP/1 server with a header read timeout
+    /// (`--header-read-timeout-ms`): a connection that has not sent a complete request
+    /// head within it, counted from when it opened or from its previous answer, is
+    /// closed. At most `--max-connections` are open at once; beyond that, or when the
+    /// process runs out of file descriptors, the connection that has waited longest
+    /// for a request is closed to make room ([`Connections`]).
     pub async fn serve(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        axum::serve(
-            self.listener,
-            self.router.into_make_service_with_connect_info::<SimConn>(),
-        )
-        .with_graceful_shutdown(shutdown)
-        .await
-        .context("serving")
+        let Simulator {
+            listener,
+            router,
+            header_read_timeout,
+            max_connections,
+            ..
+        } = self;
+        let connections = Connections::new(max_connections);
+        // `true` once shutting down; every connection task holds a receiver, so the
+        // sender sees them all gone once they have finished.
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let mut shutdown = std::pin::pin!(shutdown);
+        loop {
+            tokio::select! {
+                _ = &mut shutdown => break,
+                _ = connections.make_room() => {}
+            }
+            let accepted = tokio::select! {
+                _ = &mut shutdown => break,
+                accepted = listener.accept() => accepted,
+            };
+            let (stream, peer) = match accepted {
+                Ok(accepted) => accepted,
+                Err(err) if is_connection_error(&err) => continue,
+                Err(err) => {
+                    // Most likely out of file descriptors (EMFILE / ENFILE): close the
+                    // connection that has waited longest for a request and try again.
+                    if connections.evict_oldest_waiting() {
+                        tracing::debug!(%err, "accept failed; closed a waiting connection");
+                        tokio::time::sleep(Duration::from_millis(1)).await;
+                    } else {
+                        tracing::warn!(%err, "accept failed");
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                    }
+                    continue;
+                }
+            };
+            let open = connections.open();
+            let conn = SimConn::new(&stream, peer);
+            let router = router.clone();
+            let mut stop = stop_rx.clone();
+            tokio::spawn(async move {
+                let slot = open.slot().clone();
+                let open = Arc::new(open);
+                let service = {
+                    let open = open.clone();
+                    hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
+                        let busy = open.busy();
+                        req.extensions_mut().insert(ConnectInfo(conn.clone()));
+                        let router = router.clone();
+                        async move {
+                            let response = router.oneshot(req.map(Body::new)).await;
+                            response.map(|r| r.map(|body| Tracked::new(body, busy)))
+                        }
+                    })
+                };
+                let served = hyper::server::conn::http1::Builder::new()
+                    .timer(TokioTimer::new())
+                    .header_read_timeout(header_read_timeout)
+                    .serve_connection(TokioIo::new(stream), service);
+                let mut served = std::pin::pin!(served);
+                let mut stopping = false;
+                loop {
+                    tokio::select! {
+                        result = served.as_mut() => {
+                            if let Err(err) = result {
+                                tracing::trace!(%err, %peer, "connection ended");
+                            }
+                            break;
+                        }
+                        _ = slot.evicted() => break,
+                        _ = stop.wait_for(|&stop| stop), if !stopping => {
+                            stopping = true;
+                            served.as_mut().graceful_shutdown();
+                        }
+                    }
+                }
+                drop(open);
+                drop(stop);
+            });
+        }
+        drop(listener);
+        let _ = stop_tx.send(true);
+        drop(stop_rx);
+        stop_tx.closed().await;
+        Ok(())
     }
+}
+
+/// Errors of one connection that came and went before it was accepted: the listener
+/// is fine.
+fn is_connection_error(err: &std::io::Error) -> bool {
+    matches!(
+        err.kind(),
+        std::io::ErrorKind::ConnectionRefused
+            | std::io::ErrorKind::ConnectionAborted
+            | std::io::ErrorKind::ConnectionReset
+    )
 }
 
 /// The `cftenant-sim` program: bind, announce the URL on stdout, serve until
@@ -192,6 +300,7 @@ fn build_router(app: App, routes: Vec<(&'static str, MethodRouter<App>)>) -> Rou
         .nest(API_PREFIX, api)
         .nest("/__sim", admin::router())
         .fallback(gate::unmatched)
+        .layer(from_fn(input::limit_body))
         .layer(from_fn_with_state(app.clone(), exchanges::record))
         .layer(from_fn_with_state(app.clone(), stats::count_statuses))
         .with_state(app)

@@ -281,7 +281,9 @@ impl SimState {
 
 /// Where `--state` persists the state. Writes are atomic: a temporary file in the same
 /// directory is written, fsynced and renamed over the target, so a crash leaves either
-/// the old or the new state, never a torn file.
+/// the old or the new state, never a torn file. On Unix the file (and its temporary
+/// file, from the moment it is created) has mode 0600: it holds the service users'
+/// API keys.
 #[derive(Debug, Clone)]
 pub struct StateFile {
     path: PathBuf,
@@ -365,7 +367,7 @@ impl StateFile {
         let (dir, prefix) = self.dir_and_temp_prefix();
         let tmp = dir.join(format!("{prefix}{}", std::process::id()));
         {
-            let mut file = std::fs::File::create(&tmp)?;
+            let mut file = create_private(&tmp)?;
             file.write_all(&bytes)?;
             file.sync_all()?;
         }
@@ -380,6 +382,23 @@ impl StateFile {
         }
         Ok(())
     }
+}
+
+/// Creates (or truncates) `path` for writing, readable and writable by its owner only
+/// on Unix: created with mode 0600, and set to 0600 if it existed with another mode.
+fn create_private(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        options.mode(0o600);
+        let file = options.open(path)?;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+        Ok(file)
+    }
+    #[cfg(not(unix))]
+    options.open(path)
 }
 
 /// A random Cloudflare-style id: 32 lowercase hex characters.
@@ -487,6 +506,48 @@ mod tests {
         for name in unrelated {
             assert!(dir.path().join(name).exists(), "{name}");
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_state_file_is_private_to_its_owner() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        let dir = tempfile::tempdir().unwrap();
+        let state = SimState::seed(&SeedConfig {
+            tenant_id: "t".into(),
+            tenant_name: "T".into(),
+            admin_email: "admin@example.com".into(),
+            allow_auto_accept_invites: false,
+            partial_setup_allowed: true,
+            dialect: Dialect::Documented,
+        });
+
+        // A new file.
+        let file = StateFile::new(dir.path().join("new.json"));
+        file.save(&state).unwrap();
+        assert_eq!(mode(file.path()), 0o600);
+
+        // An existing, world-readable file is tightened when rewritten, and so is a
+        // temporary file of ours that was left readable.
+        let path = dir.path().join("old.json");
+        std::fs::write(&path, "{}").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let tmp = dir
+            .path()
+            .join(format!(".old.json.tmp-{}", std::process::id()));
+        std::fs::write(&tmp, "").unwrap();
+        std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o666)).unwrap();
+        let file = StateFile::new(&path);
+        file.save(&state).unwrap();
+        assert_eq!(mode(&path), 0o600);
+        assert!(!tmp.exists(), "renamed over the file");
+        assert_eq!(file.load().unwrap().unwrap().tenant.tenant_tag, "t");
+
+        // The temporary file is private from its creation.
+        let fresh = dir.path().join("fresh.tmp");
+        drop(create_private(&fresh).unwrap());
+        assert_eq!(mode(&fresh), 0o600);
     }
 
     #[test]

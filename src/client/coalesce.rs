@@ -42,8 +42,7 @@
 //! while its own read ahead is in flight waits for it rather than asking
 //! twice; a read ahead that fails is dropped, and the read asks for itself.
 
-use super::{ApiError, Client};
-use reqwest::Method;
+use super::{ApiError, Client, Request, MAX_PAGES};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -503,7 +502,7 @@ impl Client {
             };
             // Each page is made compact as soon as it arrives, so that the
             // pages fetched at once are never all held parsed.
-            self.call::<(), Vec<Value>>(Method::GET, &collection.path, &query, None, None)
+            self.call::<Vec<Value>>(Request::get(&collection.path).query(&query))
                 .await
                 .map(|got| {
                     let objects: Vec<(String, Box<str>)> = got
@@ -520,9 +519,26 @@ impl Client {
         let got = futures::future::try_join_all(pages.iter().map(|&page| fetch(page))).await?;
         for (page, info, objects) in got {
             let total = match (collection.per_page, &info) {
-                (Some(_), Some(info)) => info.total_pages.unwrap_or(1).max(1),
+                // Where result_info does not tell, a full page says there is
+                // at least one more.
+                (Some(per_page), Some(info)) => {
+                    info.last_page(per_page)
+                        .unwrap_or(if objects.len() < per_page as usize {
+                            page
+                        } else {
+                            page + 1
+                        })
+                }
                 _ => 1,
-            };
+            }
+            .max(1);
+            if total > MAX_PAGES {
+                return Err(ApiError::new(
+                    format!("GET {}", collection.path),
+                    super::ErrorKind::Decode,
+                    format!("the list says it has {total} pages, more than the {MAX_PAGES} the provider reads"),
+                ));
+            }
             known.total_pages = Some(total);
             known.pages.insert(page);
             known.objects.extend(objects);

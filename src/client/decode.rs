@@ -44,6 +44,13 @@ fn shape_error<E: std::fmt::Display>(request: &str, e: serde_path_to_error::Erro
     )
 }
 
+/// [`decode`] of a `result`, as an error text: for the unit tests of the
+/// types that read answers.
+#[cfg(test)]
+pub fn decode_for_test<T: DeserializeOwned>(result: serde_json::Value) -> Result<T, String> {
+    decode("GET /test", result).map_err(|e| e.detail)
+}
+
 /// For `#[serde(default, deserialize_with = "null_as_empty")]` on a list:
 /// `null` reads as empty, as when the API leaves the field out (recorded
 /// answers have `"vanity_name_servers": null`).

@@ -47,6 +47,29 @@ pub struct ResultInfo {
     pub total_pages: Option<u64>,
 }
 
+impl ResultInfo {
+    /// The last page of a list asked for `per_page` objects a page, as far
+    /// as `result_info` tells: the least of `total_pages` and what
+    /// `total_count` comes to (the live API has left `total_pages` out, and
+    /// answered `total_count: 0` beside a full page, which says nothing).
+    /// `None` when neither tells.
+    pub fn last_page(&self, per_page: u32) -> Option<u64> {
+        let per_page = self
+            .per_page
+            .filter(|p| *p > 0)
+            .unwrap_or(per_page.into())
+            .max(1);
+        let counted = self
+            .total_count
+            .filter(|c| *c > 0)
+            .map(|c| c.div_ceil(per_page));
+        match (self.total_pages, counted) {
+            (Some(pages), Some(counted)) => Some(pages.min(counted)),
+            (pages, counted) => pages.or(counted),
+        }
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Envelope {
     pub success: bool,
@@ -137,6 +160,34 @@ mod tests {
         assert!(Envelope::parse(b"[]").is_none());
         assert!(Envelope::parse(b" [true, [], [], {\"id\": 1}]").is_none());
         assert!(Envelope::parse(b" \n{\"result\": 1}").is_some());
+    }
+
+    #[test]
+    fn the_last_page_is_the_least_that_result_info_tells() {
+        let info = |pages: Option<u64>, count: Option<u64>, per_page: Option<u64>| ResultInfo {
+            page: Some(1),
+            per_page,
+            count: Some(1),
+            total_count: count,
+            total_pages: pages,
+        };
+        assert_eq!(info(Some(3), None, Some(50)).last_page(50), Some(3));
+        assert_eq!(info(None, Some(101), Some(50)).last_page(50), Some(3));
+        assert_eq!(
+            info(Some(1_000_000_000_000_000_000), Some(120), Some(50)).last_page(50),
+            Some(3)
+        );
+        assert_eq!(
+            info(None, Some(0), Some(20)).last_page(20),
+            None,
+            "a count of 0 says nothing"
+        );
+        assert_eq!(info(None, None, None).last_page(20), None);
+        assert_eq!(
+            info(None, Some(45), Some(0)).last_page(20),
+            Some(3),
+            "per_page 0 is the one asked for"
+        );
     }
 
     #[test]

@@ -15,9 +15,12 @@ pub enum ErrorKind {
     Server,
     /// No usable HTTP response: connection refused or reset, timeout.
     Transport,
-    /// The server's TLS certificate could not be verified. Not retried: it
-    /// will not verify the next time either.
+    /// TLS failed (a certificate that does not verify, a server that does
+    /// not speak TLS or only an old version). Not retried: it will fail the
+    /// next time too.
     Tls,
+    /// The API answered with a redirect, which is never followed.
+    Redirect,
     /// A response we could not make sense of.
     Decode,
     /// Terraform asked the provider to stop while the request was waiting.
@@ -136,13 +139,6 @@ impl ApiError {
             ),
             ErrorKind::Transport => Some(
                 "Check `base_url` (environment: CLOUDFLARE_BASE_URL) and the network.".into(),
-            ),
-            ErrorKind::Tls => Some(
-                "Check that `base_url` (environment: CLOUDFLARE_BASE_URL) names the right host. If the \
-                 server's certificate comes from a private certificate authority (a proxy, a test \
-                 server), point the environment variable SSL_CERT_FILE at that authority's certificate \
-                 (PEM) when running terraform."
-                    .into(),
             ),
             _ => None,
         }

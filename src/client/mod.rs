@@ -2,19 +2,24 @@
 //! retry policy, one error type. Resources call the typed helpers below and
 //! never build HTTP requests themselves.
 
+mod attempt;
 mod clock;
 mod coalesce;
 mod decode;
 mod envelope;
 mod error;
 mod ratelimit;
+mod request;
 mod retry;
 
 pub use clock::{parse_stamp, ServerClock, Stamp};
 pub use coalesce::{Children, Collection};
+#[cfg(test)]
+pub use decode::decode_for_test;
 pub use decode::{either, null_as_empty};
 pub use envelope::{CfMessage, Envelope, ResultInfo};
 pub use error::{ApiError, ErrorKind, CREDENTIALS_ADVICE};
+pub use request::Request;
 pub use retry::RetryPolicy;
 
 use reqwest::Method;
@@ -22,7 +27,7 @@ use serde::{de::DeserializeOwned, Serialize};
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 use tokio::sync::watch;
 use tokio::sync::OnceCell;
 
@@ -146,6 +151,8 @@ pub struct Client {
     coalescer: Arc<Coalescer>,
     /// Cloudflare's rate limit, for every request in flight.
     gate: Arc<RateGate>,
+    /// Objects this run has seen exist, by kind (see [`Client::saw`]).
+    seen: Arc<std::sync::Mutex<std::collections::HashSet<(&'static str, String)>>>,
 }
 
 /// `err`, the outcome of a call that made `retries` retries since `since`:
@@ -158,37 +165,18 @@ fn after_attempts(err: ApiError, retries: u32, since: Instant) -> ApiError {
     }
 }
 
-/// Cloudflare's code for "No route for that URI".
-const NO_ROUTE: i64 = 7000;
+/// The most pages of one list the provider reads (50 000 objects at 50 a
+/// page): past it, the list is taken for broken.
+pub const MAX_PAGES: u64 = 1000;
 
 impl Client {
-    /// A request that got no usable answer, said in words a user can act on.
-    fn transport_error(&self, request: &str, e: &reqwest::Error) -> ApiError {
-        if let Some(why) = certificate_problem(e) {
-            return ApiError::new(
-                request.to_string(),
-                ErrorKind::Tls,
-                format!("the server's TLS certificate could not be verified: {why}"),
-            );
-        }
-        // reqwest's text can include the URL (never headers); keep it.
-        let detail = if e.is_timeout() {
-            format!(
-                "timed out after {} s (request_timeout_seconds): {e}",
-                self.request_timeout.as_secs()
-            )
-        } else {
-            e.to_string()
-        };
-        let mut err = ApiError::new(request.to_string(), ErrorKind::Transport, detail);
-        err.not_sent = e.is_connect();
-        err
-    }
-
     pub fn new(config: ClientConfig, stop: StopSignal) -> Result<Client, ApiError> {
         tfplugin::install_crypto_provider();
         let http = reqwest::Client::builder()
             .user_agent(USER_AGENT)
+            // No redirect is followed: it could carry the credentials to
+            // another host, or down to plain http (attempt.rs says why).
+            .redirect(reqwest::redirect::Policy::none())
             .timeout(config.request_timeout)
             .connect_timeout(config.request_timeout.min(Duration::from_secs(10)))
             .tcp_nodelay(true)
@@ -212,7 +200,27 @@ impl Client {
             cached: Arc::default(),
             coalescer: Arc::new(Coalescer::new(config.coalesce_reads)),
             gate: Arc::default(),
+            seen: Arc::default(),
         })
+    }
+
+    /// Notes that an object of `kind` with this key exists: what a plan in
+    /// the same run can know of objects the API cannot be asked about (a
+    /// service user is read only with its own key, which a tainted object's
+    /// refresh has, and a create of the same email has not).
+    pub fn saw(&self, kind: &'static str, key: &str) {
+        self.seen
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert((kind, key.to_ascii_lowercase()));
+    }
+
+    /// Whether this run has seen an object of `kind` with this key exist.
+    pub fn has_seen(&self, kind: &'static str, key: &str) -> bool {
+        self.seen
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .contains(&(kind, key.to_ascii_lowercase()))
     }
 
     pub fn max_retries(&self) -> u32 {
@@ -245,21 +253,7 @@ impl Client {
     }
 
     pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
-        Ok(self
-            .call(Method::GET, path, &[], None::<&()>, None)
-            .await?
-            .result)
-    }
-
-    pub async fn get_query<T: DeserializeOwned>(
-        &self,
-        path: &str,
-        query: &[(&str, String)],
-    ) -> Result<T, ApiError> {
-        Ok(self
-            .call(Method::GET, path, query, None::<&()>, None)
-            .await?
-            .result)
+        Ok(self.call(Request::get(path)).await?.result)
     }
 
     /// A GET made with other credentials than the provider's (e.g. a
@@ -269,10 +263,7 @@ impl Client {
         path: &str,
         auth: &Auth,
     ) -> Result<T, ApiError> {
-        Ok(self
-            .call(Method::GET, path, &[], None::<&()>, Some(auth))
-            .await?
-            .result)
+        Ok(self.call(Request::get(path).auth(auth)).await?.result)
     }
 
     pub async fn post<B: Serialize, T: DeserializeOwned>(
@@ -280,10 +271,7 @@ impl Client {
         path: &str,
         body: &B,
     ) -> Result<T, ApiError> {
-        Ok(self
-            .call(Method::POST, path, &[], Some(body), None)
-            .await?
-            .result)
+        self.send_json(Method::POST, path, body).await
     }
 
     pub async fn put<B: Serialize, T: DeserializeOwned>(
@@ -291,10 +279,7 @@ impl Client {
         path: &str,
         body: &B,
     ) -> Result<T, ApiError> {
-        Ok(self
-            .call(Method::PUT, path, &[], Some(body), None)
-            .await?
-            .result)
+        self.send_json(Method::PUT, path, body).await
     }
 
     pub async fn patch<B: Serialize, T: DeserializeOwned>(
@@ -302,10 +287,17 @@ impl Client {
         path: &str,
         body: &B,
     ) -> Result<T, ApiError> {
-        Ok(self
-            .call(Method::PATCH, path, &[], Some(body), None)
-            .await?
-            .result)
+        self.send_json(Method::PATCH, path, body).await
+    }
+
+    async fn send_json<B: Serialize, T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: &B,
+    ) -> Result<T, ApiError> {
+        let req = Request::new(method, path).json(body)?;
+        Ok(self.call(req).await?.result)
     }
 
     /// A GET of something that does not change while the provider runs
@@ -322,6 +314,32 @@ impl Client {
             .clone();
         let value = cell
             .get_or_try_init(|| self.get::<serde_json::Value>(path))
+            .await?;
+        decode::decode(&format!("GET {path}"), value.clone())
+    }
+
+    /// Every item of a list, read once per process like [`get_cached`]
+    /// (Self::get_cached): for plan-time checks across many objects (is
+    /// this name taken?), which a request each would make costly at the
+    /// size of an estate. What is made later in the same run is not in it.
+    pub async fn list_all_cached<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        per_page: u32,
+    ) -> Result<Vec<T>, ApiError> {
+        let cell = self
+            .cached
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry(format!("every page of {path}"))
+            .or_default()
+            .clone();
+        let value = cell
+            .get_or_try_init(|| async {
+                self.list_all::<serde_json::Value>(path, &[], per_page)
+                    .await
+                    .map(serde_json::Value::Array)
+            })
             .await?;
         decode::decode(&format!("GET {path}"), value.clone())
     }
@@ -347,70 +365,85 @@ impl Client {
 
     /// DELETE; the result (`{id}` or null, depending on the endpoint) is not needed.
     pub async fn delete(&self, path: &str) -> Result<(), ApiError> {
-        self.call::<(), serde_json::Value>(Method::DELETE, path, &[], None, None)
+        self.call::<serde_json::Value>(Request::new(Method::DELETE, path))
             .await?;
         Ok(())
     }
 
-    /// Every item of a paginated list (`page`/`per_page`), following
-    /// `result_info.total_pages` where given, else until a short page. An
-    /// endpoint that answers without `result_info`, or with another page
-    /// than the one asked for, is not paginated: its first answer is all.
+    /// Every item of a paginated list (`page`/`per_page`), to its last page
+    /// as `result_info` tells it ([`ResultInfo::last_page`]), else until a
+    /// short page. An endpoint that answers without `result_info`, or with
+    /// another page than the one asked for, is not paginated: its first
+    /// answer is all. A list that would run past [`MAX_PAGES`], or gives
+    /// the same page twice, is an error: a broken or hostile server could
+    /// otherwise spend the whole request budget.
     pub async fn list_all<T: DeserializeOwned>(
         &self,
         path: &str,
         query: &[(&str, String)],
         per_page: u32,
     ) -> Result<Vec<T>, ApiError> {
-        let mut items = Vec::new();
+        let mut items: Vec<serde_json::Value> = Vec::new();
+        let mut previous: Option<Vec<serde_json::Value>> = None;
+        let name = format!("GET {path}");
         for page in 1u64.. {
             let mut q: Vec<(&str, String)> = query.to_vec();
             q.push(("page", page.to_string()));
             q.push(("per_page", per_page.to_string()));
-            let resp: Page<Vec<T>> = self.call(Method::GET, path, &q, None::<&()>, None).await?;
+            let resp: Page<Vec<serde_json::Value>> =
+                self.call(Request::get(path).query(&q)).await?;
             let n = resp.result.len() as u64;
-            items.extend(resp.result);
-            let last = match resp.info {
+            if n > 0 && previous.as_ref() == Some(&resp.result) {
+                return Err(ApiError::new(
+                    name,
+                    ErrorKind::Decode,
+                    format!(
+                        "page {page} of the list is page {} again: the list does not end",
+                        page - 1
+                    ),
+                ));
+            }
+            let last = match &resp.info {
                 None => true,
                 Some(info) if info.page.is_some_and(|p| p != page) => true,
-                Some(ResultInfo {
-                    total_pages: Some(total),
-                    ..
-                }) => page >= total,
-                Some(_) => n < u64::from(per_page),
+                Some(info) => match info.last_page(per_page) {
+                    Some(last) if last > MAX_PAGES => {
+                        return Err(ApiError::new(
+                            name,
+                            ErrorKind::Decode,
+                            format!(
+                                "the list says it has {last} pages (result_info {info:?}), more than the {MAX_PAGES} the provider reads"
+                            ),
+                        ))
+                    }
+                    Some(last) => page >= last,
+                    None => n < u64::from(per_page),
+                },
             };
+            items.extend(resp.result.iter().cloned());
             if last || n == 0 {
                 break;
             }
+            if page >= MAX_PAGES {
+                return Err(ApiError::new(
+                    name,
+                    ErrorKind::Decode,
+                    format!("the list goes on past {MAX_PAGES} pages, the most the provider reads"),
+                ));
+            }
+            previous = Some(resp.result);
         }
-        Ok(items)
+        decode::decode(&name, serde_json::Value::Array(items))
     }
 
     /// One API call with retries: the core every helper above goes through.
-    pub async fn call<B: Serialize, T: DeserializeOwned>(
-        &self,
-        method: Method,
-        path: &str,
-        query: &[(&str, String)],
-        body: Option<&B>,
-        auth: Option<&Auth>,
-    ) -> Result<Page<T>, ApiError> {
-        let request = format!("{method} {path}");
-        let body =
-            match body {
-                Some(b) => Some(serde_json::to_vec(b).map_err(|e| {
-                    ApiError::new(request.clone(), ErrorKind::Decode, e.to_string())
-                })?),
-                None => None,
-            };
+    pub async fn call<T: DeserializeOwned>(&self, req: Request<'_>) -> Result<Page<T>, ApiError> {
         // Nothing read after a write may predate it.
-        let writes = method != Method::GET;
+        let writes = req.writes();
         if writes {
             self.coalescer.forget();
         }
-        let outcome = self
-            .call_with_retries(&method, path, query, body.as_deref(), auth, &request)
-            .await;
+        let outcome = self.call_with_retries(&req).await;
         if writes {
             self.coalescer.forget();
         }
@@ -419,13 +452,11 @@ impl Client {
 
     async fn call_with_retries<T: DeserializeOwned>(
         &self,
-        method: &Method,
-        path: &str,
-        query: &[(&str, String)],
-        body: Option<&[u8]>,
-        auth: Option<&Auth>,
-        request: &str,
+        req: &Request<'_>,
     ) -> Result<Page<T>, ApiError> {
+        let name = req.name();
+        let request = name.as_str();
+        let (method, path) = (&req.method, req.path);
         let mut stop = self.stop.subscribe();
         let call_started = Instant::now();
         let mut retries = 0;
@@ -445,14 +476,7 @@ impl Client {
                 Err(wait) => return Err(self.held_too_long(request, wait, retries, call_started)),
             };
             let started = Instant::now();
-            let attempt = self.attempt(
-                method,
-                path,
-                query,
-                body,
-                auth.unwrap_or(&self.auth),
-                request,
-            );
+            let attempt = self.attempt(req, request);
             let outcome = if *method == Method::POST {
                 // A POST in flight is never abandoned: the server may act on
                 // it, and only its answer tells what it created. It is
@@ -531,163 +555,10 @@ impl Client {
             )
         }
     }
-
-    async fn attempt(
-        &self,
-        method: &Method,
-        path: &str,
-        query: &[(&str, String)],
-        body: Option<&[u8]>,
-        auth: &Auth,
-        request: &str,
-    ) -> Result<(u16, Envelope), ApiError> {
-        let mut req = self
-            .http
-            .request(method.clone(), format!("{}{}", self.base_url, path));
-        if !query.is_empty() {
-            req = req.query(query);
-        }
-        if let Some(b) = body {
-            req = req
-                .header(reqwest::header::CONTENT_TYPE, "application/json")
-                .body(b.to_vec());
-        }
-        let resp = auth
-            .apply(req)
-            .send()
-            .await
-            .map_err(|e| self.transport_error(request, &e))?;
-        self.gate.observe(resp.headers(), Instant::now());
-        if let Some(date) = resp
-            .headers()
-            .get(reqwest::header::DATE)
-            .and_then(|v| v.to_str().ok())
-        {
-            self.clock.observe_date_header(date, SystemTime::now());
-        }
-        let status = resp.status().as_u16();
-        let retry_after = resp
-            .headers()
-            .get(reqwest::header::RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u32>().ok());
-        if status == 429 {
-            if let Some(secs) = retry_after {
-                self.gate
-                    .turned_away(Duration::from_secs(secs.into()), Instant::now());
-            }
-        }
-        let bytes = resp
-            .bytes()
-            .await
-            .map_err(|e| self.transport_error(request, &e))?;
-        match Envelope::parse(&bytes) {
-            Some(env) if (200..300).contains(&status) && env.success => Ok((status, env)),
-            // No content: a success with nothing to say (the profile's PUT).
-            None if status == 204 => Ok((
-                status,
-                Envelope {
-                    success: true,
-                    ..Envelope::default()
-                },
-            )),
-            Some(env) => {
-                let status = if (200..300).contains(&status) {
-                    400
-                } else {
-                    status
-                };
-                let mut err =
-                    ApiError::from_status(request.to_string(), status, env.errors, retry_after);
-                if status == 403
-                    && matches!(auth, Auth::Token(_))
-                    && documented_for_global_key(method, path)
-                {
-                    err.hint = Some(
-                        format!(
-                            "{CREDENTIALS_ADVICE} Cloudflare documents this endpoint for the global API key, \
-                             not for API tokens: configure `email` and `api_key` in the provider block (or \
-                             CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY) instead of `api_token`; tenant \
-                             provisioning is done with the tenant administrator's global key."
-                        )
-                        .into(),
-                    );
-                }
-                if err.has_code(NO_ROUTE) {
-                    err.hint = Some(format!(
-                        "Cloudflare has no such path under base_url {:?}. The API lives under `/client/v4` \
-                         (e.g. https://api.cloudflare.com/client/v4): check that base_url (environment: \
-                         CLOUDFLARE_BASE_URL) ends with it.",
-                        self.base_url
-                    )
-                    .into());
-                }
-                Err(err)
-            }
-            None if (200..300).contains(&status) => Err(ApiError {
-                status: Some(status),
-                ..ApiError::new(
-                    request.to_string(),
-                    ErrorKind::Decode,
-                    "response is not a Cloudflare API envelope",
-                )
-            }),
-            None => {
-                let snippet: String = String::from_utf8_lossy(&bytes).chars().take(200).collect();
-                Err(ApiError {
-                    detail: format!("body: {snippet}"),
-                    ..ApiError::from_status(request.to_string(), status, vec![], retry_after)
-                })
-            }
-        }
-    }
 }
 
 fn whole_seconds(d: Duration) -> u32 {
     u32::try_from(d.as_secs_f64().round() as u64).unwrap_or(u32::MAX)
-}
-
-/// Why the server's certificate was refused, if that is what failed: the
-/// rustls error sits a few errors down reqwest's chain, inside `io::Error`s
-/// (whose inner error `source()` skips).
-fn certificate_problem(e: &reqwest::Error) -> Option<String> {
-    use rustls::CertificateError as C;
-    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(e);
-    while let Some(err) = next {
-        match err.downcast_ref::<rustls::Error>() {
-            Some(rustls::Error::InvalidCertificate(cert)) => {
-                return Some(match cert {
-                    C::UnknownIssuer => "it is signed by an unknown issuer (a self-signed certificate, or a private certificate authority this machine does not trust)".into(),
-                    C::NotValidForName | C::NotValidForNameContext { .. } => {
-                        "it is not valid for the host name in base_url".into()
-                    }
-                    C::Expired | C::ExpiredContext { .. } => "it has expired".into(),
-                    C::NotValidYet | C::NotValidYetContext { .. } => "it is not valid yet".into(),
-                    C::Revoked => "it has been revoked".into(),
-                    C::BadSignature => {
-                        "its signature does not match the certificate authority this machine trusts under that name".into()
-                    }
-                    other => format!("{other:?}"),
-                });
-            }
-            Some(other) => return Some(other.to_string()),
-            None => {}
-        }
-        next = match err.downcast_ref::<std::io::Error>() {
-            Some(io) => io
-                .get_ref()
-                .map(|inner| inner as &(dyn std::error::Error + 'static)),
-            None => err.source(),
-        };
-    }
-    None
-}
-
-/// One path segment from user input, percent-encoded so that a `/`, `?` or
-/// `..` in it cannot reach another endpoint. Ids the provider validates as
-/// hex need none of this; free-form ones (a tenant tag) do.
-pub fn path_segment(raw: &str) -> String {
-    percent_encoding::utf8_percent_encode(raw, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
 
 /// Checks a base URL: HTTPS anywhere, plain HTTP only to a loopback host.
@@ -737,16 +608,6 @@ mod tests {
             "/accounts/a/subscriptions"
         ));
         assert!(!documented_for_global_key(&get, "/tenants/t/custom_ns"));
-    }
-
-    #[test]
-    fn path_segments_cannot_escape() {
-        assert_eq!(path_segment("7d0a0a5b2c1e4f3a"), "7d0a0a5b2c1e4f3a");
-        assert_eq!(
-            path_segment("../accounts?page=2"),
-            "%2E%2E%2Faccounts%3Fpage%3D2"
-        );
-        assert_eq!(path_segment("a b#c"), "a%20b%23c");
     }
 
     #[test]

@@ -57,6 +57,12 @@ impl Drop for Admitted {
     }
 }
 
+/// The longest a window or a 429 is taken to last (a day): a header
+/// saying more (`t=18446744073709551615`) is held to that, so that no time
+/// arithmetic can overflow, and every request then fails at once, saying
+/// how long Cloudflare asked to wait.
+const MAX_HOLD: Duration = Duration::from_secs(86_400);
+
 /// `"default";r=50;t=30` (several policies: the one with least left).
 fn parse_ratelimit(value: &str) -> Option<(u64, u64)> {
     value
@@ -74,6 +80,12 @@ fn parse_ratelimit(value: &str) -> Option<(u64, u64)> {
             Some((left?, reset?))
         })
         .min_by_key(|(left, _)| *left)
+}
+
+/// `now + wait`, with `wait` held to [`MAX_HOLD`]: never an overflow.
+fn later(now: Instant, wait: Duration) -> Instant {
+    let wait = wait.min(MAX_HOLD);
+    now.checked_add(wait).unwrap_or(now)
 }
 
 impl RateGate {
@@ -116,12 +128,12 @@ impl RateGate {
             if give_up(wait) {
                 return Err(wait);
             }
-            let until = now + wait;
+            let until = later(now, wait);
             let first = {
                 let mut s = self.lock();
                 let first = s
                     .logged_until
-                    .is_none_or(|l| until > l + Duration::from_secs(1));
+                    .is_none_or(|l| until > later(l, Duration::from_secs(1)));
                 if first {
                     s.logged_until = Some(until);
                 }
@@ -155,7 +167,7 @@ impl RateGate {
         else {
             return;
         };
-        let resets_at = now + Duration::from_secs(reset);
+        let resets_at = later(now, Duration::from_secs(reset));
         let mut s = self.lock();
         // Answers arrive out of order: within one window, what is left only
         // shrinks, so a late answer must not restore what others used. A
@@ -163,7 +175,7 @@ impl RateGate {
         // (`t` is in whole seconds, rounded up).
         let same_window = s
             .resets_at
-            .is_some_and(|old| old > now && resets_at <= old + Duration::from_secs(1));
+            .is_some_and(|old| old > now && resets_at <= later(old, Duration::from_secs(1)));
         match (same_window, s.left, s.resets_at) {
             (true, Some(old_left), Some(old_reset)) => {
                 s.left = Some(old_left.min(left));
@@ -179,7 +191,7 @@ impl RateGate {
     /// A request was turned away (429): every request waits `retry_after`.
     pub fn turned_away(&self, retry_after: Duration, now: Instant) {
         let mut s = self.lock();
-        let until = now + retry_after;
+        let until = later(now, retry_after);
         s.blocked_until = Some(s.blocked_until.map_or(until, |b| b.max(until)));
     }
 }
@@ -187,6 +199,37 @@ impl RateGate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_header_value_can_overflow_the_clock() {
+        let gate = Arc::new(RateGate::default());
+        let now = Instant::now();
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "ratelimit",
+            "\"default\";r=0;t=18446744073709551615".parse().unwrap(),
+        );
+        gate.observe(&headers, now);
+        assert_eq!(
+            gate.hold(now),
+            Some(Hold::BudgetSpent {
+                left: 0,
+                wait: MAX_HOLD
+            })
+        );
+        gate.turned_away(Duration::MAX, now);
+        assert_eq!(gate.hold(now), Some(Hold::TurnedAway(MAX_HOLD)));
+        for odd in [
+            "\"default\";r=-1;t=1",
+            "\"d\";r=99999999999999999999999;t=1",
+            ";;;",
+            "r=1;t=2",
+        ] {
+            let mut headers = HeaderMap::new();
+            headers.insert("ratelimit", odd.parse().unwrap());
+            gate.observe(&headers, now);
+        }
+    }
 
     #[test]
     fn reads_the_ratelimit_header() {

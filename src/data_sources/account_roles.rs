@@ -2,6 +2,7 @@
 //! given (`GET /accounts/{account_id}/roles`, paginated), so configurations
 //! can pick a role by name instead of hard-coding its id.
 
+use crate::api::paths;
 use crate::checks;
 use crate::client::Client;
 use crate::diagnostics::Context;
@@ -23,13 +24,21 @@ pub struct AccountRoles {
     pub roles: Option<Vec<Role>>,
 }
 
-/// One role, as the API gives it (its `permissions` are left out) and as the
-/// state holds it.
+/// One role, as the state holds it (its `permissions` are left out).
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Role {
     pub id: Option<String>,
     pub name: Option<String>,
     pub description: Option<String>,
+}
+
+/// A role as the API gives it; its id checked.
+#[derive(Debug, Deserialize)]
+struct ApiRole {
+    #[serde(deserialize_with = "crate::api::checked_id")]
+    id: String,
+    name: Option<String>,
+    description: Option<String>,
 }
 
 #[async_trait]
@@ -63,10 +72,18 @@ impl DataSource for AccountRolesDataSource {
         config: AccountRoles,
     ) -> Result<AccountRoles, Diagnostics> {
         let id = config.account_id;
-        let roles: Vec<Role> = client
-            .list_all(&format!("/accounts/{id}/roles"), &[], PER_PAGE)
+        let roles: Vec<ApiRole> = client
+            .list_all(&paths::account_roles(&id), &[], PER_PAGE)
             .await
             .context(|| format!("listing the roles of account {id:?}"))?;
+        let roles = roles
+            .into_iter()
+            .map(|r| Role {
+                id: Some(r.id),
+                name: r.name,
+                description: r.description,
+            })
+            .collect();
         Ok(AccountRoles {
             account_id: id,
             roles: Some(roles),

@@ -3,7 +3,8 @@
 //! API object (`tenant_network`, `unit_metadata`, `unit_memberships`) are
 //! given as JSON-encoded strings, so no information is lost.
 
-use crate::client::{path_segment, Client};
+use crate::api::paths;
+use crate::client::Client;
 use crate::diagnostics::Context;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -68,7 +69,8 @@ fn computed(name: &'static str, ty: Type, d: &'static str) -> Attribute {
 
 #[derive(Debug, Deserialize)]
 struct ApiTenant {
-    tenant_tag: Option<String>,
+    #[serde(deserialize_with = "crate::api::checked_tag")]
+    tenant_tag: String,
     tenant_name: Option<String>,
     tenant_type: Option<String>,
     tenant_status: Option<String>,
@@ -87,7 +89,8 @@ struct ApiTenant {
 
 #[derive(Debug, Deserialize)]
 struct ApiUnit {
-    unit_tag: Option<String>,
+    #[serde(deserialize_with = "crate::api::checked_tag")]
+    unit_tag: String,
     unit_name: Option<String>,
     unit_status: Option<String>,
     #[serde(default)]
@@ -153,12 +156,12 @@ impl DataSource for TenantDataSource {
     async fn read(&self, client: &Client, config: Tenant) -> Result<Tenant, Diagnostics> {
         let id = config.tenant_id;
         let t: ApiTenant = client
-            .get(&format!("/tenants/{}", path_segment(&id)))
+            .get(&paths::tenant(&id))
             .await
             .context(|| format!("reading tenant {id:?}"))?;
         Ok(Tenant {
             tenant_id: id,
-            tenant_tag: t.tenant_tag,
+            tenant_tag: Some(t.tenant_tag),
             tenant_name: t.tenant_name,
             tenant_type: t.tenant_type,
             tenant_status: t.tenant_status,
@@ -170,7 +173,7 @@ impl DataSource for TenantDataSource {
                 t.tenant_units
                     .into_iter()
                     .map(|u| Unit {
-                        unit_tag: u.unit_tag,
+                        unit_tag: Some(u.unit_tag),
                         unit_name: u.unit_name,
                         unit_status: u.unit_status,
                         unit_metadata: json_string(u.unit_metadata),

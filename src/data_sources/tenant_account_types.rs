@@ -1,7 +1,8 @@
 //! `data "cftenant_tenant_account_types"`: the account types a tenant may
 //! create (`GET /tenants/{tenant_id}/account_types`).
 
-use crate::client::{path_segment, Client};
+use crate::api::paths;
+use crate::client::Client;
 use crate::diagnostics::Context;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -45,7 +46,7 @@ impl DataSource for TenantAccountTypesDataSource {
     ) -> Result<TenantAccountTypes, Diagnostics> {
         let id = config.tenant_id;
         let account_types: Option<Vec<String>> = client
-            .get(&format!("/tenants/{}/account_types", path_segment(&id)))
+            .get(&paths::tenant_account_types(&id))
             .await
             .context(|| format!("listing the account types of tenant {id:?}"))?;
         Ok(TenantAccountTypes {

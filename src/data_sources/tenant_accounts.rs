@@ -6,7 +6,8 @@
 //! `account_type`: observed-api.md row 1); both shapes are read, and an
 //! item without an id or a name in either is an error, never a null.
 
-use crate::client::{either, path_segment, Client};
+use crate::api::{paths, Tag};
+use crate::client::{either, Client};
 use crate::diagnostics::Context;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -67,7 +68,9 @@ impl TryFrom<ItemShapes> for ApiItem {
     fn try_from(item: ItemShapes) -> Result<ApiItem, String> {
         let settings = item.settings;
         Ok(ApiItem(TenantAccount {
-            id: Some(either(item.id, item.account_tag, ("id", "account_tag"))?),
+            id: Some(
+                Tag::try_from(either(item.id, item.account_tag, ("id", "account_tag"))?)?.into(),
+            ),
             name: Some(either(
                 item.name,
                 item.account_pubname,
@@ -121,11 +124,7 @@ impl DataSource for TenantAccountsDataSource {
     ) -> Result<TenantAccounts, Diagnostics> {
         let id = config.tenant_id;
         let items: Vec<ApiItem> = client
-            .list_all(
-                &format!("/tenants/{}/accounts", path_segment(&id)),
-                &[],
-                PER_PAGE,
-            )
+            .list_all(&paths::tenant_accounts(&id), &[], PER_PAGE)
             .await
             .context(|| format!("listing the accounts of tenant {id:?}"))?;
         Ok(TenantAccounts {

@@ -1,9 +1,10 @@
 //! `data "cftenant_tenant_custom_nameservers"`: the custom nameservers of a
 //! tenant (`GET /tenants/{tenant_tag}/custom_ns`, a single-page list).
 
+use crate::api::nameservers::{ApiNameserver, DnsRecord};
+use crate::api::paths;
 use crate::client::Client;
 use crate::diagnostics::Context;
-use crate::resources::tenant_custom_nameserver::{collection, ApiNameserver, DnsRecord};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tfplugin::diag::Diagnostics;
@@ -33,7 +34,7 @@ impl From<ApiNameserver> for Nameserver {
         Nameserver {
             ns_name: ns.ns_name,
             ns_set: ns.ns_set,
-            zone_tag: ns.zone_tag,
+            zone_tag: ns.zone_tag.map(String::from),
             status: ns.status,
             dns_records: ns.dns_records,
         }
@@ -92,7 +93,7 @@ impl DataSource for TenantCustomNameserversDataSource {
     ) -> Result<TenantCustomNameservers, Diagnostics> {
         let id = config.tenant_id;
         let all: Vec<ApiNameserver> = client
-            .get(&collection(&id))
+            .get(&paths::tenant_custom_nameservers(&id))
             .await
             .context(|| format!("listing the custom nameservers of tenant {id:?}"))?;
         Ok(TenantCustomNameservers {

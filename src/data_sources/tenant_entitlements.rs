@@ -9,7 +9,8 @@
 //! `….partial_setup_allowed.value`. Custom entitlements keep their type,
 //! because it tells how to read the value.
 
-use crate::client::{path_segment, Client};
+use crate::api::paths;
+use crate::client::Client;
 use crate::data_sources::tenant::json_string;
 use crate::diagnostics::Context;
 use async_trait::async_trait;
@@ -171,7 +172,7 @@ impl DataSource for TenantEntitlementsDataSource {
     ) -> Result<TenantEntitlements, Diagnostics> {
         let id = config.tenant_id;
         let e: ApiEntitlements = client
-            .get(&format!("/tenants/{}/entitlements", path_segment(&id)))
+            .get(&paths::tenant_entitlements(&id))
             .await
             .context(|| format!("reading the entitlements of tenant {id:?}"))?;
         Ok(TenantEntitlements {

@@ -1,7 +1,8 @@
 //! `data "cftenant_tenant_memberships"`: the active users of a tenant
 //! (`GET /tenants/{tenant_id}/memberships`, a single-page list).
 
-use crate::client::{path_segment, Client};
+use crate::api::paths;
+use crate::client::Client;
 use crate::diagnostics::Context;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -18,12 +19,21 @@ pub struct TenantMemberships {
     pub memberships: Option<Vec<Membership>>,
 }
 
-/// One membership, as the API gives it and as the state holds it.
+/// One membership, as the state holds it.
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Membership {
     pub user_email: Option<String>,
     pub user_name: Option<String>,
     pub user_tag: Option<String>,
+}
+
+/// A membership as the API gives it; its user's tag checked.
+#[derive(Debug, Deserialize)]
+struct ApiMembership {
+    user_email: String,
+    user_name: Option<String>,
+    #[serde(deserialize_with = "crate::api::checked_tag")]
+    user_tag: String,
 }
 
 #[async_trait]
@@ -61,13 +71,22 @@ impl DataSource for TenantMembershipsDataSource {
         config: TenantMemberships,
     ) -> Result<TenantMemberships, Diagnostics> {
         let id = config.tenant_id;
-        let memberships: Option<Vec<Membership>> = client
-            .get(&format!("/tenants/{}/memberships", path_segment(&id)))
+        let memberships: Option<Vec<ApiMembership>> = client
+            .get(&paths::tenant_memberships(&id))
             .await
             .context(|| format!("listing the memberships of tenant {id:?}"))?;
+        let memberships = memberships
+            .unwrap_or_default()
+            .into_iter()
+            .map(|m| Membership {
+                user_email: Some(m.user_email),
+                user_name: m.user_name,
+                user_tag: Some(m.user_tag),
+            })
+            .collect();
         Ok(TenantMemberships {
             tenant_id: id,
-            memberships: Some(memberships.unwrap_or_default()),
+            memberships: Some(memberships),
         })
     }
 }

@@ -8,12 +8,14 @@
 //! (which would delete the customer's account and everything in it).
 
 use crate::adopt::{Candidate, Creation, Origin};
+use crate::api::paths::{self, ACCOUNTS, ZONES};
+use crate::api::{Id, Tag};
 use crate::checks;
 use crate::client::{Client, Collection, ErrorKind};
 use crate::diagnostics::{api_error, import_not_found, parse_import_id, state_id, Context};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tfplugin::diag::Diagnostics;
+use tfplugin::diag::{Diagnostic, Diagnostics};
 use tfplugin::plan::PlannedChange;
 use tfplugin::resource::{Failure, Imported, OpResult, PlanContext, Resource};
 use tfplugin::schema::{Attribute, Check, Schema};
@@ -36,6 +38,8 @@ pub struct Account {
     pub enforce_twofactor: Option<bool>,
     pub abuse_contact_email: Option<String>,
     pub created_on: Option<String>,
+    pub force_destroy: Option<bool>,
+    pub allow_duplicate_name: Option<bool>,
 }
 
 fn kyc(name: &'static str, what: &'static str) -> Attribute {
@@ -57,7 +61,7 @@ fn kyc(name: &'static str, what: &'static str) -> Attribute {
 
 #[derive(Debug, Deserialize)]
 struct ApiAccount {
-    id: String,
+    id: Id,
     name: String,
     #[serde(rename = "type")]
     account_type: Option<String>,
@@ -68,7 +72,7 @@ struct ApiAccount {
 
 #[derive(Debug, Deserialize)]
 struct ManagedBy {
-    parent_org_id: Option<String>,
+    parent_org_id: Option<Tag>,
 }
 
 #[derive(Debug, Default, Deserialize, Serialize)]
@@ -170,12 +174,12 @@ impl Account {
 
     /// Copies what the API reports; configuration-only values stay as they are.
     fn merge(&mut self, api: ApiAccount) {
-        self.id = Some(api.id);
+        self.id = Some(api.id.into());
         self.name = api.name;
         // Some recorded answers leave `type` out: what is known stands.
         self.account_type = api.account_type.or(self.account_type.take());
         if let Some(unit) = api.managed_by.and_then(|m| m.parent_org_id) {
-            self.unit_id = Some(unit);
+            self.unit_id = Some(unit.into());
         }
         let settings = api.settings.unwrap_or_default();
         self.enforce_twofactor = Some(settings.enforce_twofactor.unwrap_or(false));
@@ -193,16 +197,12 @@ impl Account {
     }
 }
 
-/// The accounts' list, which answers their reads (and names the parents of
-/// the reads made ahead of members and add-ons).
-pub(crate) const ACCOUNTS: &str = "/accounts";
-
 fn path(id: &str) -> String {
-    format!("{ACCOUNTS}/{id}")
+    paths::account(id)
 }
 
 fn profile_path(id: &str) -> String {
-    format!("{ACCOUNTS}/{id}/profile")
+    paths::account_profile(id)
 }
 
 /// The type a new account gets when the configuration leaves it out.
@@ -253,6 +253,20 @@ impl Resource for AccountResource {
                 .check(checks::EMAIL_OR_EMPTY)
                 .equivalent(checks::same_email),
                 Attribute::computed("created_on", Type::String, "When the account was created (RFC 3339)."),
+                Attribute::optional(
+                    "force_destroy",
+                    Type::Bool,
+                    "Destroy the account even when it still has zones this configuration does not manage (default false). \
+                     Deleting an account deletes every zone in it; without this, a destroy that would take zones made \
+                     outside this run fails, naming them, and deletes nothing. Set it (and apply) only to delete them too.",
+                ),
+                Attribute::optional(
+                    "allow_duplicate_name",
+                    Type::Bool,
+                    "Create the account even when the tenant already has an account of this name (default false). \
+                     Without it, such a create is refused at plan with the `terraform import` that takes the existing \
+                     account over: a lost state must not make a second customer account.",
+                ),
             ],
         )
     }
@@ -291,6 +305,9 @@ impl Resource for AccountResource {
         replacing: bool,
     ) -> Diagnostics {
         let mut diags = Diagnostics::default();
+        if prior.is_none() && !replacing && planned.allow_duplicate_name != Some(true) {
+            refuse_a_second_account_of_the_name(client, planned, &mut diags).await;
+        }
         let creating = prior.is_none() || replacing;
         let new_unit = planned
             .unit_id
@@ -312,7 +329,7 @@ impl Resource for AccountResource {
         };
         // What the caller administers. A credential that may not list its
         // tenants leaves the check to the API.
-        let tenants: Vec<serde_json::Value> = match client.get_cached("/user/tenants").await {
+        let tenants: Vec<serde_json::Value> = match client.get_cached(paths::USER_TENANTS).await {
             Ok(t) => t,
             Err(e) => {
                 tracing::debug!(error = %e, "cannot list the tenants to check an account at plan");
@@ -359,10 +376,7 @@ impl Resource for AccountResource {
                 })
                 .and_then(|t| t["tenant_tag"].as_str());
             if let Some(tenant) = tenant {
-                let path = format!(
-                    "/tenants/{}/account_types",
-                    crate::client::path_segment(tenant)
-                );
+                let path = paths::tenant_account_types(tenant);
                 if let Ok(types) = client.get_cached::<Vec<String>>(&path).await {
                     if !types.iter().any(|t| t == wanted) {
                         diags.attr_error(
@@ -397,16 +411,16 @@ impl Resource for AccountResource {
         };
         let created: ApiAccount = creation
             .run(
-                || client.post("/accounts", &body),
+                || client.post(ACCOUNTS, &body),
                 || async {
                     let named: Vec<ApiAccount> = client
-                        .list_all("/accounts", &[("name", planned.name.clone())], 50)
+                        .list_all(ACCOUNTS, &[("name", planned.name.clone())], 50)
                         .await?;
                     Ok(named
                         .into_iter()
                         .filter(|a| a.name == planned.name)
                         .map(|a| Candidate {
-                            id: a.id.clone(),
+                            id: a.id.to_string(),
                             origin: a
                                 .created_on
                                 .clone()
@@ -552,6 +566,9 @@ impl Resource for AccountResource {
 
     async fn delete(&self, client: &Client, state: Account) -> OpResult<Diagnostics, Account> {
         let id = state_id(Self::TYPE_NAME, &state.id)?.to_string();
+        if state.force_destroy != Some(true) {
+            keep_unmanaged_zones(client, &id, &state.name).await?;
+        }
         client
             .delete_if_exists(&path(&id))
             .await
@@ -596,6 +613,102 @@ impl Resource for AccountResource {
     }
 }
 
+/// A create of an account whose name the tenant already has is almost
+/// always a lost state (`terraform state rm`, a workspace recreated), which
+/// would make a second customer account: refused, with the import.
+async fn refuse_a_second_account_of_the_name(
+    client: &Client,
+    planned: &Account,
+    diags: &mut Diagnostics,
+) {
+    // The whole list, once per run: a check per create of an estate.
+    let named: Vec<ApiAccount> = match client.list_all_cached(ACCOUNTS, 50).await {
+        Ok(found) => found,
+        Err(e) => {
+            diags.0.push(api_error(
+                &format!("looking for accounts named {:?}", planned.name),
+                &e,
+            ));
+            return;
+        }
+    };
+    let ids: Vec<String> = named
+        .iter()
+        .filter(|a| a.name == planned.name)
+        .map(|a| a.id.to_string())
+        .collect();
+    if ids.is_empty() {
+        return;
+    }
+    let imports: Vec<String> = ids
+        .iter()
+        .map(|id| format!("`terraform import cftenant_account.<name> {id}`"))
+        .collect();
+    diags.attr_error(
+        AttrPath::attr("name"),
+        format!("The tenant already has an account named {:?}", planned.name),
+        format!(
+            "Creating it would make a second account of that name ({}). If it is the one this configuration \
+             manages (its state was lost or moved), take it over with {} (or an `import` block), then plan again. \
+             If a second account of this name is wanted, set `allow_duplicate_name = true`.",
+            ids.join(", "),
+            imports.join(" or ")
+        ),
+    );
+}
+
+/// Deleting an account deletes every zone in it. Terraform destroys the
+/// zones this configuration manages before their account when they refer
+/// to it; a zone that names its account by a literal id (an imported one,
+/// say) is destroyed alongside it, so zones still there are given a few
+/// seconds to go. Any zone left then is not managed in this run (made by
+/// the customer, or by another configuration): the account is kept, and
+/// the zones named.
+async fn keep_unmanaged_zones(
+    client: &Client,
+    id: &str,
+    name: &str,
+) -> Result<(), Failure<Account>> {
+    #[derive(Deserialize)]
+    struct ZoneName {
+        #[serde(deserialize_with = "crate::api::checked_id")]
+        id: String,
+        name: String,
+    }
+    const LOOKS: u32 = 8;
+    let mut zones: Vec<ZoneName> = Vec::new();
+    for look in 0..LOOKS {
+        if look > 0 {
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        }
+        zones = client
+            .list_all(ZONES, &[("account.id", id.to_string())], 50)
+            .await
+            .context(|| format!("listing the zones of account {id} before deleting it"))?;
+        if zones.is_empty() {
+            return Ok(());
+        }
+    }
+    let listed: Vec<String> = zones
+        .iter()
+        .take(20)
+        .map(|z| format!("{} ({})", z.name, z.id))
+        .collect();
+    let more = zones.len().saturating_sub(listed.len());
+    Err(Diagnostic::error(
+        format!("Account {name:?} still has zones this configuration does not manage"),
+        format!(
+            "Deleting account {id} would delete {} zone(s) with everything in them: {}{}. Nothing was deleted. \
+             Destroy or move those zones first, or, to delete them with the account, set `force_destroy = true` \
+             on the account, apply, then destroy again.",
+            zones.len(),
+            listed.join(", "),
+            if more > 0 { format!(" and {more} more") } else { String::new() }
+        ),
+    )
+    .into())
+}
+
 /// After a failed profile update the account settings did change: record
 /// them, with the KYC fields as they were.
 fn prior_with_settings(prior: &Account, updated: &Account) -> Account {
@@ -633,12 +746,12 @@ mod tests {
             ..Default::default()
         };
         a.merge(ApiAccount {
-            id: "0123456789abcdef0123456789abcdef".into(),
+            id: Id::try_from("0123456789abcdef0123456789abcdef".to_string()).unwrap(),
             name: "new".into(),
             account_type: Some("enterprise".into()),
             created_on: Some("2026-01-01T00:00:00Z".into()),
             managed_by: Some(ManagedBy {
-                parent_org_id: Some("unit1".into()),
+                parent_org_id: Some(Tag::try_from("unit1".to_string()).unwrap()),
             }),
             settings: None,
         });

@@ -10,10 +10,10 @@
 //! means policies.
 
 use crate::adopt::{Candidate, Creation, Origin};
+use crate::api::paths::{self, ACCOUNTS};
 use crate::checks;
 use crate::client::{ApiError, Children, Client, Collection, ErrorKind};
 use crate::diagnostics::{import_not_found, parse_import_id, state_id, Context};
-use crate::resources::account::ACCOUNTS;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tfplugin::diag::Diagnostics;
@@ -52,6 +52,7 @@ pub struct Policy {
 
 #[derive(Debug, Deserialize)]
 struct ApiMember {
+    #[serde(deserialize_with = "crate::api::checked_id")]
     id: String,
     email: Option<String>,
     status: Option<String>,
@@ -92,6 +93,7 @@ impl From<ApiPolicy> for Policy {
 
 #[derive(Debug, Deserialize)]
 struct ApiUser {
+    #[serde(default, deserialize_with = "crate::api::checked_opt_id")]
     id: Option<String>,
     email: Option<String>,
 }
@@ -99,6 +101,7 @@ struct ApiUser {
 /// A role, permission group or resource group, by id.
 #[derive(Debug, Deserialize, Serialize)]
 struct ApiRole {
+    #[serde(deserialize_with = "crate::api::checked_id")]
     id: String,
 }
 
@@ -176,7 +179,7 @@ impl AccountMember {
 }
 
 fn path(account_id: &str, id: &str) -> String {
-    format!("/accounts/{account_id}/members/{id}")
+    paths::account_member(account_id, id)
 }
 
 /// An account's members, one list per account: read ahead once the
@@ -184,7 +187,7 @@ fn path(account_id: &str, id: &str) -> String {
 static MEMBER_LISTS: Children<Collection> = Children {
     name: "member lists",
     parents: ACCOUNTS,
-    of: |account_id| Collection::paged(format!("/accounts/{account_id}/members"), 50),
+    of: |account_id| Collection::paged(paths::account_members(account_id), 50),
 };
 
 /// Advice for the one refusal of a create a user can act on from here,
@@ -283,7 +286,7 @@ impl Resource for AccountMemberResource {
         let creating = prior.is_none() || replacing;
         if creating && planned.status.as_deref() == Some("accepted") {
             if let Ok(tenants) = client
-                .get_cached::<Vec<serde_json::Value>>("/user/tenants")
+                .get_cached::<Vec<serde_json::Value>>(paths::USER_TENANTS)
                 .await
             {
                 let allowed = |t: &serde_json::Value| {
@@ -304,7 +307,7 @@ impl Resource for AccountMemberResource {
         let Some(prior) = prior.filter(|_| replacing) else {
             return diags;
         };
-        let members_path = format!("/accounts/{}/members", planned.account_id);
+        let members_path = paths::account_members(&planned.account_id);
         match client.list_all::<ApiMember>(&members_path, &[], 50).await {
             Ok(members) => {
                 if let Some(taken) = members.iter().find(|m| {
@@ -355,7 +358,7 @@ impl Resource for AccountMemberResource {
                 .map(|p| p.iter().map(ApiPolicy::from).collect()),
             status: planned.status.as_deref(),
         };
-        let members_path = format!("/accounts/{}/members", planned.account_id);
+        let members_path = paths::account_members(&planned.account_id);
         let creation = Creation {
             client,
             what: format!(
@@ -551,10 +554,10 @@ mod tests {
     #[test]
     fn a_member_without_roles_reads_as_its_policies() {
         let api: ApiMember = serde_json::from_value(serde_json::json!({
-            "id": "m", "email": "a@b.co", "status": "accepted", "roles": [],
+            "id": "0123456789abcdef0123456789abcdef", "email": "a@b.co", "status": "accepted", "roles": [],
             "policies": [{"id": "p", "access": "allow",
-                          "permission_groups": [{"id": "g", "meta": {}}],
-                          "resource_groups": [{"id": "r", "scope": []}]}],
+                          "permission_groups": [{"id": "9a7806061c88ada191ed06f989cc3dac", "meta": {}}],
+                          "resource_groups": [{"id": "6d7f2f5f5b1d4a0c8b6e3f0a9c1d2e3f", "scope": []}]}],
         }))
         .unwrap();
         let mut m = AccountMember::default();
@@ -564,14 +567,27 @@ mod tests {
             m.policies,
             Some(vec![Policy {
                 access: "allow".into(),
-                permission_group_ids: vec!["g".into()],
-                resource_group_ids: vec!["r".into()],
+                permission_group_ids: vec!["9a7806061c88ada191ed06f989cc3dac".into()],
+                resource_group_ids: vec!["6d7f2f5f5b1d4a0c8b6e3f0a9c1d2e3f".into()],
             }])
         );
         let put = serde_json::to_value(UpdateBody::of(&m)).unwrap();
         assert_eq!(
             put,
-            serde_json::json!({"policies": [{"access": "allow", "permission_groups": [{"id": "g"}], "resource_groups": [{"id": "r"}]}]})
+            serde_json::json!({"policies": [{"access": "allow", "permission_groups": [{"id": "9a7806061c88ada191ed06f989cc3dac"}], "resource_groups": [{"id": "6d7f2f5f5b1d4a0c8b6e3f0a9c1d2e3f"}]}]})
+        );
+    }
+
+    /// An answer whose id could reach another path is refused, naming it.
+    #[test]
+    fn a_member_answer_with_a_foreign_id_is_refused() {
+        let e = crate::client::decode_for_test::<ApiMember>(serde_json::json!({
+            "id": "../../zones/0123456789abcdef0123456789abcdef", "status": "pending",
+        }))
+        .unwrap_err();
+        assert!(
+            e.contains("`result.id`") && e.contains("is not a Cloudflare id"),
+            "{e}"
         );
     }
 }

@@ -3,10 +3,10 @@
 
 use super::subscription::{self, ApiSubscription, Terms};
 use crate::adopt::{Candidate, Creation, Origin};
+use crate::api::paths::{self, ACCOUNTS};
 use crate::checks;
 use crate::client::{Children, Client, Collection};
 use crate::diagnostics::{import_not_found, parse_import_id, state_id, Context};
-use crate::resources::account::ACCOUNTS;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tfplugin::diag::{Diagnostic, Diagnostics};
@@ -25,7 +25,7 @@ pub struct AccountSubscription {
 }
 
 fn collection(account_id: &str) -> String {
-    format!("/accounts/{account_id}/subscriptions")
+    paths::account_subscriptions(account_id)
 }
 
 /// An account's add-ons, one list per account: read ahead once the add-ons
@@ -37,7 +37,7 @@ static ADD_ON_LISTS: Children<Collection> = Children {
 };
 
 fn item(account_id: &str, id: &str) -> String {
-    format!("/accounts/{account_id}/subscriptions/{id}")
+    paths::account_subscription(account_id, id)
 }
 
 /// One subscription, from the account's list: the read both Cloudflare's

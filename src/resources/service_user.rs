@@ -8,6 +8,7 @@
 //! user must be removed through Cloudflare, and its access is managed with
 //! `cftenant_account_member`.
 
+use crate::api::paths;
 use crate::checks;
 use crate::client::{ApiError, Auth, Client, ErrorKind};
 use crate::diagnostics::{import_not_found, Context};
@@ -31,6 +32,9 @@ const UNKNOWN_KEY_PAIR: i64 = 9103;
 /// The simulator's code for `POST /users` with an email a user already has.
 const USER_EXISTS: i64 = 1012;
 
+/// What [`Client::saw`] notes service users under, by email.
+const SERVICE_USERS: &str = "service user";
+
 /// What to do about a service user that still exists in Cloudflare but is
 /// no longer (or not yet) in this state.
 fn recovery(email: &str) -> String {
@@ -52,6 +56,7 @@ pub struct ServiceUser {
 
 #[derive(Debug, Deserialize)]
 struct ApiUser {
+    #[serde(deserialize_with = "crate::api::checked_id")]
     id: String,
     email: Option<String>,
     username: Option<String>,
@@ -93,7 +98,7 @@ async fn create_user(client: &Client, email: &str) -> Result<ApiUser, Diagnostic
     let mut unanswered: Option<ApiError> = None;
     loop {
         match client
-            .post::<_, ApiUser>("/users", &CreateBody { email })
+            .post::<_, ApiUser>(paths::USERS, &CreateBody { email })
             .await
         {
             Ok(user) => return Ok(user),
@@ -156,9 +161,10 @@ async fn read_with_own_key(
         )
         .into());
     };
-    match client.get_as::<ApiUser>("/user", &auth).await {
+    match client.get_as::<ApiUser>(paths::USER, &auth).await {
         Ok(user) => {
             state.merge(user);
+            client.saw(SERVICE_USERS, &state.email);
             Ok(Some(state))
         }
         // Cloudflare no longer knows the user's own email + key: the user
@@ -234,7 +240,7 @@ impl Resource for ServiceUserResource {
                 tfplugin::value::AttrPath::attr("email"),
                 "A service user cannot be replaced with itself",
                 format!(
-                    "This plan replaces cftenant_service_user {email:?} (`-replace`, or it is tainted), but Cloudflare cannot \
+                    "This plan replaces cftenant_service_user {email:?} (`-replace`), but Cloudflare cannot \
                      delete users: the old user would stay, and creating one with the same email fails. Its API key, \
                      which only the state holds, would be lost. Drop `-replace` (or `terraform untaint` it); to start \
                      over with a new user, give it another email."
@@ -251,6 +257,36 @@ impl Resource for ServiceUserResource {
                 ),
             );
         }
+    }
+
+    /// Terraform plans the new half of a tainted object's replacement as a
+    /// plain create, without the object's private data: the refresh of the
+    /// tainted user, moments before in the same run, is what tells that the
+    /// email exists. (With `-refresh=false` nothing tells; `-replace` is
+    /// refused in `modify_plan`.)
+    async fn check_change(
+        &self,
+        client: &Client,
+        prior: Option<&ServiceUser>,
+        planned: &ServiceUser,
+        _replacing: bool,
+    ) -> Diagnostics {
+        let mut diags = Diagnostics::default();
+        if prior.is_none() && client.has_seen(SERVICE_USERS, &planned.email) {
+            diags.attr_error(
+                tfplugin::value::AttrPath::attr("email"),
+                "A service user cannot be replaced with itself",
+                format!(
+                    "This plan creates service user {:?}, which exists in Cloudflare (this run read it: the resource is \
+                     tainted, say). Cloudflare cannot delete users, so the old one would stay, the create would fail, and \
+                     its API key, which only the state holds, would be lost. Run `terraform untaint` on it to keep it; to \
+                     start over with a new user, give it another email. {}",
+                    planned.email,
+                    recovery(&planned.email)
+                ),
+            );
+        }
+        diags
     }
 
     fn plan_destroy(prior: &Value, diags: &mut Diagnostics) {

@@ -129,6 +129,7 @@ pub struct Terms {
 
 #[derive(Debug, Deserialize)]
 pub struct ApiSubscription {
+    #[serde(default, deserialize_with = "crate::api::checked_opt_id")]
     pub id: Option<String>,
     pub rate_plan: Option<ApiRatePlan>,
     pub frequency: Option<String>,

@@ -5,7 +5,9 @@
 //! carries no creation time.
 
 use crate::adopt::{Candidate, Creation, Origin};
-use crate::client::{path_segment, Client, Collection};
+use crate::api::nameservers::{ApiNameserver, DnsRecord};
+use crate::api::paths;
+use crate::client::{Client, Collection};
 use crate::diagnostics::{import_not_found, Context};
 use crate::resources::zone::DOMAIN_NAME;
 use async_trait::async_trait;
@@ -28,33 +30,10 @@ pub struct TenantCustomNameserver {
     pub dns_records: Option<Vec<DnsRecord>>,
 }
 
-/// An address Cloudflare gives the nameserver.
-#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
-pub struct DnsRecord {
-    #[serde(rename = "type")]
-    pub record_type: Option<String>,
-    pub value: Option<String>,
-}
-
-/// The API's object (and the data source's element).
-#[derive(Clone, Debug, Deserialize)]
-pub struct ApiNameserver {
-    pub ns_name: String,
-    pub ns_set: Option<i64>,
-    pub zone_tag: Option<String>,
-    pub status: Option<String>,
-    #[serde(default, deserialize_with = "crate::client::null_as_empty")]
-    pub dns_records: Vec<DnsRecord>,
-}
-
 #[derive(Serialize)]
 struct CreateBody<'a> {
     ns_name: &'a str,
     ns_set: i64,
-}
-
-pub fn collection(tenant_id: &str) -> String {
-    format!("/tenants/{}/custom_ns", path_segment(tenant_id))
 }
 
 impl TenantCustomNameserver {
@@ -62,7 +41,7 @@ impl TenantCustomNameserver {
         self.id = Some(format!("{}/{}", self.tenant_id, api.ns_name));
         self.ns_name = api.ns_name;
         self.ns_set = api.ns_set.or(self.ns_set).or(Some(1));
-        self.zone_tag = api.zone_tag;
+        self.zone_tag = api.zone_tag.map(String::from);
         self.status = api.status;
         self.dns_records = Some(api.dns_records);
     }
@@ -75,7 +54,8 @@ async fn find(
     tenant_id: &str,
     ns_name: &str,
 ) -> Result<Option<ApiNameserver>, Diagnostic> {
-    let listed = Collection::single_page(collection(tenant_id)).keyed_by("ns_name");
+    let listed =
+        Collection::single_page(paths::tenant_custom_nameservers(tenant_id)).keyed_by("ns_name");
     client
         .read_one(None, ns_name, listed)
         .await
@@ -140,7 +120,7 @@ impl Resource for TenantCustomNameserverResource {
             return diags;
         }
         if let Ok(tenants) = client
-            .get_cached::<Vec<serde_json::Value>>("/user/tenants")
+            .get_cached::<Vec<serde_json::Value>>(paths::USER_TENANTS)
             .await
         {
             let tags: Vec<&str> = tenants
@@ -180,7 +160,7 @@ impl Resource for TenantCustomNameserverResource {
             ns_name: &planned.ns_name,
             ns_set: planned.ns_set.unwrap_or(1),
         };
-        let path = collection(&planned.tenant_id);
+        let path = paths::tenant_custom_nameservers(&planned.tenant_id);
         let creation = Creation {
             client,
             what: format!(
@@ -243,11 +223,7 @@ impl Resource for TenantCustomNameserverResource {
         client: &Client,
         state: TenantCustomNameserver,
     ) -> OpResult<Diagnostics, TenantCustomNameserver> {
-        let path = format!(
-            "{}/{}",
-            collection(&state.tenant_id),
-            path_segment(&state.ns_name)
-        );
+        let path = paths::tenant_custom_nameserver(&state.tenant_id, &state.ns_name);
         client.delete_if_exists(&path).await.context(|| {
             format!(
                 "deleting custom nameserver {:?} of tenant {:?}",

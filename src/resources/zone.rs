@@ -1,6 +1,7 @@
 //! `cftenant_zone`: a customer's domain in an account (`/zones`).
 
 use crate::adopt::{Candidate, Creation, Origin};
+use crate::api::paths::{self, ZONES};
 use crate::checks;
 use crate::client::{ApiError, Client, Collection};
 use crate::diagnostics::{import_not_found, parse_import_id, state_id, Context};
@@ -125,6 +126,7 @@ fn domain_name_problem(s: &str) -> Option<String> {
 
 #[derive(Debug, Deserialize)]
 struct ApiZone {
+    #[serde(deserialize_with = "crate::api::checked_id")]
     id: String,
     name: String,
     account: Option<IdRef>,
@@ -144,6 +146,7 @@ struct ApiZone {
 
 #[derive(Debug, Deserialize, Serialize)]
 struct IdRef {
+    #[serde(deserialize_with = "crate::api::checked_id")]
     id: String,
 }
 
@@ -260,12 +263,8 @@ impl Zone {
     }
 }
 
-/// The zones' list, which answers their reads (and names the parents of
-/// the reads made ahead of their plans).
-pub(crate) const ZONES: &str = "/zones";
-
 fn path(id: &str) -> String {
-    format!("{ZONES}/{id}")
+    paths::zone(id)
 }
 
 #[async_trait]
@@ -360,7 +359,7 @@ impl Resource for ZoneResource {
         };
         if planned.account_id != prior.account_id {
             match client
-                .get_if_exists::<serde_json::Value>(&format!("/accounts/{}", planned.account_id))
+                .get_if_exists::<serde_json::Value>(&paths::account(&planned.account_id))
                 .await
             {
                 Ok(Some(_)) => {}
@@ -389,7 +388,7 @@ impl Resource for ZoneResource {
             ("name", planned.name.clone()),
             ("account.id", planned.account_id.clone()),
         ];
-        match client.list_all::<ApiZone>("/zones", &query, 50).await {
+        match client.list_all::<ApiZone>(ZONES, &query, 50).await {
             Ok(zones) => {
                 if let Some(taken) = zones
                     .iter()
@@ -436,9 +435,9 @@ impl Resource for ZoneResource {
         ];
         let created: ApiZone = creation
             .run(
-                || client.post("/zones", &body),
+                || client.post(ZONES, &body),
                 || async {
-                    let zones: Vec<ApiZone> = client.list_all("/zones", &lookup_query, 50).await?;
+                    let zones: Vec<ApiZone> = client.list_all(ZONES, &lookup_query, 50).await?;
                     Ok(zones
                         .into_iter()
                         .filter(|z| z.name == planned.name)

@@ -11,10 +11,10 @@
 
 use super::subscription::{self, ApiSubscription, Terms};
 use crate::adopt::{Candidate, Creation, Origin};
+use crate::api::paths::{self, ZONES};
 use crate::checks;
 use crate::client::{ApiError, Children, Client};
 use crate::diagnostics::{import_not_found, parse_import_id, Context};
-use crate::resources::zone::ZONES;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tfplugin::diag::Diagnostics;
@@ -37,7 +37,7 @@ const NO_SUBSCRIPTION: i64 = 1207;
 const FREE_PLAN: &str = "PARTNERS_FREE";
 
 fn path(zone_id: &str) -> String {
-    format!("/zones/{zone_id}/subscription")
+    paths::zone_subscription(zone_id)
 }
 
 /// A zone's plan, one GET per zone: read ahead once the plans of other
@@ -179,7 +179,7 @@ impl Resource for ZoneSubscriptionResource {
             return diags;
         }
         let wanted = &planned.terms.rate_plan_id;
-        let path = format!("/zones/{}/available_rate_plans", planned.zone_id);
+        let path = paths::zone_available_rate_plans(&planned.zone_id);
         let offered: Vec<OfferedPlan> = match client.get(&path).await {
             Ok(plans) => plans,
             // A zone that does not exist yet, say: nothing to compare with.

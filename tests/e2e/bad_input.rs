@@ -608,8 +608,11 @@ fn cases() -> Vec<Case> {
 
 const TERRAFORM_BLOCK: &str = "terraform {\n  required_providers {\n    cftenant = {\n      source = \"cftenant/cftenant\"\n    }\n  }\n}\n";
 
-/// Runs one case in a fresh workspace; returns what went wrong, if anything.
+/// Runs one case in a fresh workspace against a simulator back in its seeded
+/// state (what an earlier case created is not this one's); returns what went
+/// wrong, if anything.
 fn run_case(sim: &Sim, c: &Case, log: &std::path::Path) -> Result<(), String> {
+    sim.admin("POST", "/reset", None);
     let mut ws = Workspace::new(sim);
     match &c.provider {
         None => ws.write_config(&c.hcl),

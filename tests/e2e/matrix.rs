@@ -788,6 +788,33 @@ fn lanes() -> Vec<Lane> {
             meaning: |v| Some(asked_extras(v, SEAT_DEFAULTS)),
         },
     ];
+    // Configuration-only switches: they change the state, never the API.
+    for attribute in ["force_destroy", "allow_duplicate_name"] {
+        lanes.push(Lane {
+            resource: "cftenant_account",
+            attribute,
+            others: "name = \"Matrix {lane}\"",
+            set: Sample::Fixed(json!(true)),
+            other: Sample::Fixed(json!(false)),
+            again: None,
+            equivalent: None,
+            expect: [
+                Outcome::InPlace,
+                Outcome::InPlace,
+                Outcome::Skip,
+                Outcome::Skip,
+                Outcome::Skip,
+                Outcome::InPlace,
+                Outcome::NoChange,
+                Outcome::InPlace,
+            ],
+            why: "a switch of the provider's own, held in state only: no request is made for it",
+            peer: &[],
+            unset: None,
+            api: |_, _| Json::Null,
+            meaning: |_| None,
+        });
+    }
     for kyc in [
         "business_name",
         "business_address",

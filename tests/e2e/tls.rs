@@ -197,3 +197,69 @@ fn a_private_ca_trusted_through_ssl_cert_file_works() {
     ws.ok(&["destroy", "-auto-approve", "-input=false", "-no-color"]);
     assert!(ctx.sim.objects("accounts").is_empty());
 }
+
+/// A server that knows only TLS 1.1 or older refuses the provider's
+/// ClientHello with a `protocol_version` alert (what such a server sends):
+/// the error names the protocol version, not a certificate, and is not
+/// retried.
+#[test]
+fn a_server_of_an_old_tls_version_is_named_as_such() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let handshakes = Arc::new(AtomicUsize::new(0));
+    let counted = handshakes.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            counted.fetch_add(1, Ordering::SeqCst);
+            use std::io::{Read, Write};
+            let mut hello = [0u8; 512];
+            let _ = stream.read(&mut hello);
+            // A fatal alert record, version TLS 1.1: protocol_version (70).
+            let _ = stream.write_all(&[0x15, 0x03, 0x02, 0x00, 0x02, 0x02, 0x46]);
+        }
+    });
+    let ctx = Ctx::new();
+    let mut ws = Workspace::new(&ctx.sim);
+    ws.extra_env = vec![(
+        "CLOUDFLARE_BASE_URL".into(),
+        format!("https://localhost:{port}/client/v4"),
+    )];
+    ws.write_config(&tenant_read());
+    let (code, text) = ws.plan();
+    assert_eq!(code, 1, "{text}");
+    for needle in [
+        "the server speaks no TLS version the provider accepts (TLS 1.2 or 1.3)",
+        "ProtocolVersion",
+    ] {
+        assert!(text.contains(needle), "no {needle:?} in:\n{text}");
+    }
+    assert!(
+        !text.contains("certificate"),
+        "not a certificate problem: {text}"
+    );
+    assert_eq!(handshakes.load(Ordering::SeqCst), 1, "not retried");
+}
+
+/// `https://` pointed at a plain-http server (the simulator itself): the
+/// error says the server does not speak TLS.
+#[test]
+fn https_to_a_plain_http_server_says_it_does_not_speak_tls() {
+    let ctx = Ctx::new();
+    let mut ws = Workspace::new(&ctx.sim);
+    ws.extra_env = vec![(
+        "CLOUDFLARE_BASE_URL".into(),
+        format!("https://localhost:{}/client/v4", ctx.sim.port()),
+    )];
+    ws.write_config(&tenant_read());
+    let (code, text) = ws.plan();
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains("the server does not speak TLS: base_url is https://, but what answered is not a TLS server"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("certificate"),
+        "not a certificate problem: {text}"
+    );
+}

@@ -202,6 +202,13 @@ fn a_rename_towards_a_name_cloudflare_refuses_is_refused_at_plan() {
     let (code, text) = ctx.ws.plan();
     assert_eq!(code, 2, "{text}");
     assert!(text.contains("must be replaced"), "{text}");
+    // The zone made outside Terraform is the customer's: a destroy keeps
+    // the account for it; gone, the account goes too.
+    ctx.sim.api(
+        "DELETE",
+        &format!("/zones/{}", taken["id"].as_str().unwrap()),
+        None,
+    );
     ctx.destroy();
 }
 

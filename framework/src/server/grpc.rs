@@ -97,6 +97,37 @@ fn unknown_type(kind: &str, name: &str) -> Diagnostics {
 
 type RpcResult<T> = Result<Response<T>, Status>;
 
+/// Runs a resource's or data source's own code. A panic in it becomes an
+/// error diagnostic, with `fallback` as the outcome, instead of taking the
+/// whole plugin down (Terraform would then lose track of every operation in
+/// flight, not only this one).
+async fn guarded<T>(
+    doing: String,
+    work: impl std::future::Future<Output = (T, Diagnostics)>,
+    fallback: impl FnOnce() -> T,
+) -> (T, Diagnostics) {
+    use futures::FutureExt;
+    match std::panic::AssertUnwindSafe(work).catch_unwind().await {
+        Ok(outcome) => outcome,
+        Err(panic) => {
+            let why = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "no message".into());
+            let mut diags = Diagnostics::default();
+            diags.error(
+                format!("Internal error {doing}"),
+                format!(
+                    "The provider failed unexpectedly ({why}). Please report this as a provider bug. If this was a \
+                     create, the object may exist without being in the state: check, and import it."
+                ),
+            );
+            (fallback(), diags)
+        }
+    }
+}
+
 #[tonic::async_trait]
 impl<P: ProviderDefinition> ProviderRpc for ProviderService<P> {
     async fn get_metadata(
@@ -282,7 +313,12 @@ impl<P: ProviderDefinition> ProviderRpc for ProviderService<P> {
             Ok(state) if state.is_null() => Value::Null,
             Ok(state) => match self.provider.client() {
                 Ok(client) => {
-                    let (v, d) = r.read(&client, &state).await;
+                    let (v, d) = guarded(
+                        format!("reading {}", req.type_name),
+                        r.read(&client, &state),
+                        || state.clone(),
+                    )
+                    .await;
                     diags.extend(d);
                     v
                 }
@@ -342,21 +378,33 @@ impl<P: ProviderDefinition> ProviderRpc for ProviderService<P> {
             }
         };
         let client = self.provider.client().ok();
-        let PlanResponse {
+        let planned = async {
+            let response = r
+                .plan(
+                    client.as_ref(),
+                    PlanRequest {
+                        prior: &prior,
+                        proposed: &proposed,
+                        config: &config,
+                        prior_private: &req.prior_private,
+                    },
+                )
+                .await;
+            (Some(response), Diagnostics::default())
+        };
+        let (response, panicked) =
+            guarded(format!("planning {}", req.type_name), planned, || None).await;
+        let Some(PlanResponse {
             change,
             mut diags,
             planned_private,
-        } = r
-            .plan(
-                client.as_ref(),
-                PlanRequest {
-                    prior: &prior,
-                    proposed: &proposed,
-                    config: &config,
-                    prior_private: &req.prior_private,
-                },
-            )
-            .await;
+        }) = response
+        else {
+            return Ok(Response::new(pb::plan_resource_change::Response {
+                diagnostics: diags_to_pb(&panicked),
+                ..Default::default()
+            }));
+        };
         let planned_state = encode_dynamic_value(&change.planned, &ty, &mut diags);
         Ok(Response::new(pb::plan_resource_change::Response {
             planned_state,
@@ -395,7 +443,12 @@ impl<P: ProviderDefinition> ProviderRpc for ProviderService<P> {
         };
         let new_state = match self.provider.client() {
             Ok(client) => {
-                let (v, d) = r.apply(&client, &prior, &planned).await;
+                let (v, d) = guarded(
+                    format!("applying {}", req.type_name),
+                    r.apply(&client, &prior, &planned),
+                    || prior.clone(),
+                )
+                .await;
                 diags.extend(d);
                 v
             }
@@ -428,7 +481,12 @@ impl<P: ProviderDefinition> ProviderRpc for ProviderService<P> {
         let mut diags = Diagnostics::default();
         let state = match self.provider.client() {
             Ok(client) => {
-                let (v, d) = r.import(&client, &req.id).await;
+                let (v, d) = guarded(
+                    format!("importing {}", req.type_name),
+                    r.import(&client, &req.id),
+                    || Value::Null,
+                )
+                .await;
                 diags.extend(d);
                 v
             }
@@ -492,7 +550,12 @@ impl<P: ProviderDefinition> ProviderRpc for ProviderService<P> {
             self.provider.client(),
         ) {
             (Ok(config), Ok(client)) => {
-                let (v, d) = ds.read(&client, &config).await;
+                let (v, d) = guarded(
+                    format!("reading data source {}", req.type_name),
+                    ds.read(&client, &config),
+                    || Value::Null,
+                )
+                .await;
                 diags.extend(d);
                 v
             }
@@ -750,6 +813,29 @@ mod tests {
             .unwrap()
             .into_inner();
         assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+    }
+
+    #[tokio::test]
+    async fn a_panic_in_a_resource_is_an_error_not_a_crash() {
+        let (v, d) = guarded(
+            "applying test_thing".into(),
+            async {
+                let parsed: u8 = "a value the code was sure of"
+                    .parse()
+                    .unwrap_or_else(|_| panic!("a value the code was sure of"));
+                (parsed, Diagnostics::default())
+            },
+            || 7,
+        )
+        .await;
+        assert_eq!(v, 7);
+        assert!(d.has_errors());
+        assert_eq!(d.0[0].summary, "Internal error applying test_thing");
+        assert!(
+            d.0[0].detail.contains("a value the code was sure of"),
+            "{}",
+            d.0[0].detail
+        );
     }
 
     #[tokio::test]

@@ -60,7 +60,15 @@ fn admin_endpoints_reject_non_loopback_peers() {
     let ip = non_loopback_ip().expect(
         "this test calls the simulator from a non-loopback address of this machine, and found none (no default route)",
     );
-    let mut sim = Sim::start(&["--listen", "0.0.0.0:0"]);
+    // Not loopback: the default credentials are refused (connections.rs).
+    let mut sim = Sim::start(&[
+        "--listen",
+        "0.0.0.0:0",
+        "--api-token",
+        "own-token",
+        "--auth-key",
+        "own-key",
+    ]);
     let port = sim.port();
     sim.root = format!("http://{ip}:{port}");
     let r = sim.admin_call("GET", "/state", None);
@@ -69,7 +77,7 @@ fn admin_endpoints_reject_non_loopback_peers() {
     // The API itself is reachable from there.
     let r = sim
         .send(
-            Auth::Token(TOKEN),
+            Auth::Token("own-token"),
             "GET",
             &format!("{}/client/v4/accounts", sim.root),
             Body::None,
@@ -102,6 +110,13 @@ fn state_file_survives_a_restart() {
     assert_eq!(saved["accounts"][0]["id"], json!(account));
     let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
     assert_eq!(leftovers.len(), 1, "no temporary files left behind");
+    #[cfg(unix)]
+    {
+        // It holds the service users' API keys: the owner's only.
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{mode:o}");
+    }
 
     let sim = Sim::start(&["--state", &file_arg]);
     let r = sim.call("GET", &format!("/accounts/{account}"), None);
@@ -180,4 +195,127 @@ fn the_dialect_is_recorded_and_kept() {
     let r = sim.call("GET", "/accounts", None);
     assert!(r.assert_ok()[0]["legacy_flags"].is_object());
     assert!(r.body["result_info"].get("total_pages").is_none());
+}
+
+/// A web page the user visits can send "simple" cross-site requests (no
+/// preflight: `text/plain` bodies, with the page's `Origin`), and through DNS
+/// rebinding can read answers under its own host name. The admin endpoints
+/// refuse both; the API does not care about Host.
+#[test]
+fn admin_endpoints_refuse_what_a_web_page_can_send() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("sim-state.json");
+    let sim = Sim::start(&["--state", file.to_str().unwrap()]);
+    let addr = sim_addr(&sim);
+    let port = sim.port();
+    let account = create_account(&sim, "kept");
+    create_service_user(&sim, "svc@example.com");
+    let saved = std::fs::read_to_string(&file).unwrap();
+
+    let post = |path: &str, headers: &str, body: &str| {
+        raw_http(
+            &addr,
+            &format!(
+                "POST /__sim{path} HTTP/1.1\r\nHost: {addr}\r\n{headers}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            ),
+        )
+    };
+    let rules = r#"{"seed": 1, "rules": [{"action": "status", "status": 500}]}"#;
+    // A cross-site form or fetch: its Origin.
+    for (path, body) in [("/reset", ""), ("/faults", rules)] {
+        let (status, body) = post(
+            path,
+            "Origin: https://evil.example\r\nContent-Type: text/plain\r\n",
+            body,
+        );
+        assert_eq!(status, 403, "{path}: {body}");
+        assert_eq!(body["success"], json!(false));
+        let message = body["errors"][0]["message"].as_str().unwrap();
+        assert!(
+            message.contains("Origin") && message.contains("http://127.0.0.1:PORT"),
+            "{message}"
+        );
+    }
+    // The same without an Origin (a browser always sends one with a POST, but the
+    // body type alone needs no preflight).
+    for (path, body) in [("/reset", "x"), ("/faults", rules)] {
+        let (status, body) = post(path, "Content-Type: text/plain\r\n", body);
+        assert_eq!(status, 415, "{path}: {body}");
+        let message = body["errors"][0]["message"].as_str().unwrap();
+        assert!(message.contains("application/json"), "{message}");
+    }
+    let (status, _) = post("/faults", "", rules);
+    assert_eq!(status, 415, "a body without a Content-Type");
+    let (status, _) = post(
+        "/faults",
+        "Content-Type: application/x-www-form-urlencoded\r\n",
+        "seed=1",
+    );
+    assert_eq!(status, 415);
+    // Nothing was reset, no fault installed, the file untouched.
+    sim.call("GET", &format!("/accounts/{account}"), None)
+        .assert_ok();
+    assert_eq!(sim.admin("GET", "/faults", None)["rules"], json!([]));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), saved);
+
+    // DNS rebinding: the page's host name in Host.
+    let get_state = |host_line: &str| {
+        raw_http(
+            &addr,
+            &format!("GET /__sim/state HTTP/1.1\r\n{host_line}Connection: close\r\n\r\n"),
+        )
+    };
+    for host in [
+        format!("Host: rebound.example:{port}\r\n"),
+        "Host: rebound.example\r\n".to_string(),
+        format!("Host: 10.0.0.1:{port}\r\n"),
+        String::new(),
+    ] {
+        let (status, body) = get_state(&host);
+        assert_eq!(status, 403, "{host:?}: {body}");
+        assert!(!body.to_string().contains("api_key"), "{body}");
+        let message = body["errors"][0]["message"].as_str().unwrap();
+        assert!(
+            message.contains("Host") && message.contains("localhost"),
+            "{message}"
+        );
+    }
+    // Loopback names, and a page served from loopback, are fine.
+    for host in [
+        format!("Host: localhost:{port}\r\n"),
+        "Host: localhost\r\n".to_string(),
+        format!("Host: [::1]:{port}\r\n"),
+        format!("Host: 127.0.0.1:{port}\r\nOrigin: http://localhost:3000\r\n"),
+    ] {
+        let (status, body) = get_state(&host);
+        assert_eq!(status, 200, "{host:?}: {body}");
+        assert_eq!(body["users"][0]["email"], json!("svc@example.com"));
+    }
+
+    // JSON bodies, and requests without a body, pass (as curl and the tests send them).
+    sim.faults(
+        1,
+        json!([{"method": "GET", "path": "/zones", "action": "status", "status": 503}]),
+    );
+    let (status, body) = post(
+        "/faults",
+        "Content-Type: application/json; charset=utf-8\r\n",
+        rules,
+    );
+    assert_eq!(status, 200, "{body}");
+    let r = sim.admin_call("DELETE", "/faults", None);
+    assert_eq!((r.status, &r.body["rules"]), (200, &json!([])));
+    let (status, body) = post("/reset", "", "");
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(sim.state()["accounts"], json!([]));
+
+    // The API answers whatever the Host.
+    let (status, body) = raw_http(
+        &addr,
+        &format!(
+            "GET /client/v4/user HTTP/1.1\r\nHost: sim.example\r\nAuthorization: Bearer {TOKEN}\r\nConnection: close\r\n\r\n"
+        ),
+    );
+    assert_eq!(status, 200, "{body}");
 }

@@ -1,0 +1,166 @@
+//! A partner's first week: what a team did by habit (`taint`, `destroy`,
+//! `state rm`), and what it must never cost a customer: a service user's
+//! only API key, zones the account held, a second account of a name.
+
+use crate::harness::*;
+use serde_json::json;
+
+const SERVICE_USER: &str = "resource \"cftenant_service_user\" \"automation\" {\n  email = \"automation@first-week.com\"\n}\n";
+
+/// `terraform taint` then `apply` planned a plain replacement: the user
+/// was forgotten, `POST /users` failed (the email exists), and the key was
+/// lost for good. A taint, like `-replace`, is refused at plan.
+#[test]
+fn a_tainted_service_user_is_refused_at_plan_and_keeps_its_key() {
+    let ctx = Ctx::new();
+    ctx.ws.write_config(SERVICE_USER);
+    ctx.ws.apply();
+    let before = ctx.ws.resource("cftenant_service_user.automation");
+    assert!(before["api_key"].as_str().is_some_and(|k| !k.is_empty()));
+    ctx.ws
+        .ok(&["taint", "-no-color", "cftenant_service_user.automation"]);
+    for args in [
+        &["plan", "-input=false", "-no-color"][..],
+        &["apply", "-auto-approve", "-input=false", "-no-color"][..],
+    ] {
+        let out = ctx.ws.terraform(args);
+        let text = output_text(&out);
+        assert!(!out.status.success(), "{args:?}: {text}");
+        for needle in [
+            "A service user cannot be replaced with itself",
+            "the resource is tainted",
+            "terraform untaint",
+            "with cftenant_service_user.automation",
+        ] {
+            assert!(text.contains(needle), "{args:?}: no {needle:?} in:\n{text}");
+        }
+    }
+    assert_eq!(ctx.sim.objects("users").len(), 1, "no second POST /users");
+    ctx.ws
+        .ok(&["untaint", "-no-color", "cftenant_service_user.automation"]);
+    ctx.ws.assert_plan_empty();
+    assert_eq!(
+        ctx.ws.resource("cftenant_service_user.automation")["api_key"],
+        before["api_key"],
+        "the key is still in the state"
+    );
+    // -replace is refused the same way.
+    let out = ctx.ws.terraform(&[
+        "plan",
+        "-input=false",
+        "-no-color",
+        "-replace=cftenant_service_user.automation",
+    ]);
+    let text = output_text(&out);
+    assert!(!out.status.success(), "{text}");
+    assert!(
+        text.contains("A service user cannot be replaced with itself"),
+        "{text}"
+    );
+    ctx.destroy();
+}
+
+const ACCOUNT: &str =
+    "resource \"cftenant_account\" \"customer\" {\n  name = \"First Week Customer\"\n}\n";
+const ACCOUNT_FORCED: &str = "resource \"cftenant_account\" \"customer\" {\n  name = \"First Week Customer\"\n  force_destroy = true\n}\n";
+
+/// The customer added a zone (on an enterprise plan) to the account
+/// through Cloudflare. `terraform destroy` planned one account to destroy,
+/// and took the customer's zone with it. Now the destroy fails, naming the
+/// zone, and deletes nothing; `force_destroy = true` says it is meant.
+#[test]
+fn destroying_an_account_keeps_the_zones_terraform_does_not_manage() {
+    let ctx = Ctx::new();
+    ctx.ws.write_config(ACCOUNT);
+    ctx.ws.apply();
+    let account = ctx.ws.resource("cftenant_account.customer")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let zone = ctx.sim.api(
+        "POST",
+        "/zones",
+        Some(json!({"name": "customers-own.com", "account": {"id": account}})),
+    );
+    let zone_id = zone["id"].as_str().unwrap().to_string();
+    ctx.sim.api(
+        "POST",
+        &format!("/zones/{zone_id}/subscription"),
+        Some(json!({"rate_plan": {"id": "PARTNERS_ENT"}})),
+    );
+    let out = ctx
+        .ws
+        .terraform(&["destroy", "-auto-approve", "-input=false", "-no-color"]);
+    let text = output_text(&out);
+    assert!(!out.status.success(), "{text}");
+    for needle in [
+        "Account \"First Week Customer\" still has zones this configuration does not manage",
+        &format!("customers-own.com ({zone_id})"),
+        "Nothing was deleted",
+        "force_destroy = true",
+    ] {
+        assert!(text.contains(needle), "no {needle:?} in:\n{text}");
+    }
+    assert!(ctx.sim.object("accounts", &account).is_some());
+    assert!(ctx.sim.object("zones", &zone_id).is_some());
+    assert_eq!(
+        ctx.sim.objects("zone_subscriptions")[0]["rate_plan"]["id"],
+        "enterprise"
+    );
+    assert!(
+        ctx.ws.state().contains_key("cftenant_account.customer"),
+        "still managed"
+    );
+    // Meant: set force_destroy, apply (nothing changes on the API), destroy.
+    ctx.ws.write_config(ACCOUNT_FORCED);
+    let changes = ctx.ws.planned_changes();
+    assert_eq!(changes.totals(), (0, 1, 0), "{changes:#?}");
+    ctx.ws.apply();
+    ctx.ws.assert_plan_empty();
+    ctx.destroy();
+    assert!(ctx.sim.object("zones", &zone_id).is_none());
+}
+
+/// `terraform state rm` (or a lost workspace), then `apply`: the tenant got
+/// a second account of the name. Now the create is refused at plan, with
+/// the import; `allow_duplicate_name = true` makes a second one on purpose.
+#[test]
+fn a_lost_state_never_makes_a_second_account_of_a_name() {
+    let ctx = Ctx::new();
+    ctx.ws.write_config(ACCOUNT);
+    ctx.ws.apply();
+    let id = ctx.ws.resource("cftenant_account.customer")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    ctx.ws
+        .ok(&["state", "rm", "-no-color", "cftenant_account.customer"]);
+    let (code, text) = ctx.ws.plan();
+    assert_eq!(code, 1, "{text}");
+    for needle in [
+        "The tenant already has an account named \"First Week Customer\"",
+        "with cftenant_account.customer",
+        &format!("terraform import cftenant_account.<name> {id}"),
+        "allow_duplicate_name = true",
+    ] {
+        assert!(text.contains(needle), "no {needle:?} in:\n{text}");
+    }
+    assert_eq!(ctx.sim.objects("accounts").len(), 1);
+    // The import it names takes the account back: nothing to change.
+    ctx.ws.ok(&[
+        "import",
+        "-input=false",
+        "-no-color",
+        "cftenant_account.customer",
+        &id,
+    ]);
+    ctx.ws.assert_plan_empty();
+    // A second account of the name, asked for.
+    ctx.ws.write_config(&format!(
+        "{ACCOUNT}resource \"cftenant_account\" \"twin\" {{\n  name = \"First Week Customer\"\n  allow_duplicate_name = true\n}}\n"
+    ));
+    ctx.ws.apply();
+    ctx.ws.assert_plan_empty();
+    assert_eq!(ctx.sim.objects("accounts").len(), 2);
+    ctx.destroy();
+}
