@@ -46,7 +46,8 @@ TENANT_ACCOUNTS = f'data "cftenant_tenant_accounts" "all" {{\n  tenant_id = "{TE
 
 def page(total_pages, total_count=None):
     items = [{"account_tag": f"{i:032x}", "account_pubname": f"Account {i}", "account_type": "standard"} for i in range(50)]
-    info = {"page": 1, "per_page": 50, "count": 50, "total_pages": total_pages}
+    # No `page`: a client cannot tell the answer is always the first page.
+    info = {"per_page": 50, "count": 50, "total_pages": total_pages}
     if total_count is not None:
         info["total_count"] = total_count
     return {"success": True, "errors": [], "messages": [], "result": items, "result_info": info}
@@ -60,7 +61,7 @@ CASES = [
     ("a body that trickles forever", ACCOUNT, {"method": "GET", "path": "/accounts/{account_id}", "raw_body": "{", "endless": True, "chunk_delay_ms": 500}),
     ("a 307 to another origin", ACCOUNT, {"method": "GET", "path": "/accounts/{account_id}", "status": 307, "headers": {"Location": "http://127.0.0.1:9/client/v4/accounts/x"}}),
     ("Retry-After: ten years", ACCOUNT, {"method": "GET", "path": "/accounts/{account_id}", "status": 429, "headers": {"Retry-After": "315360000"}, "body": {"success": False, "errors": [{"code": 971, "message": "Please wait"}], "messages": [], "result": None}}),
-    ("Ratelimit t=2^64-1", ACCOUNT, {"method": "GET", "path": "/accounts/{account_id}", "headers": {"Ratelimit": '"default";r=0;t=18446744073709551615'}}),
+    ("Ratelimit t=2^64-1 on a good answer", ACCOUNT, {"method": "GET", "path": "/accounts/{account_id}", "commit": True, "headers": {"Ratelimit": '"default";r=0;t=18446744073709551615'}, "body": {"success": True, "errors": [], "messages": [], "result": "RESULT"}, "substitute": {"RESULT": "/result"}}),
     ("an HTML page with 200", ACCOUNT, {"method": "GET", "path": "/accounts/{account_id}", "raw_body": "<html>Welcome</html>", "headers": {"Content-Type": "text/html"}}),
     ("JSON nested 100 000 deep", ACCOUNT, {"method": "GET", "path": "/accounts/{account_id}", "raw_body": '{"success":true,"result":' + "[" * 100000 + "]" * 100000 + "}"}),
     ("success: true with errors", ACCOUNT, {"method": "GET", "path": "/accounts/{account_id}", "body": {"success": True, "errors": [{"code": 1000, "message": "x"}], "messages": [], "result": {}}}),
@@ -94,6 +95,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--provider-dir", type=Path, default=Path("target/release"))
     ap.add_argument("--sim", type=Path, default=Path("target/release/cftenant-sim"))
+    ap.add_argument("--timeout", type=float, default=120.0, help="seconds a plan may take before it is stopped")
     args = ap.parse_args()
     provider = (args.provider_dir / PROVIDER).resolve()
     work = Path(tempfile.mkdtemp(prefix="cftenant-hostile-"))
@@ -124,19 +126,32 @@ def main():
             sim.admin("POST", "/__sim/faults", {"rules": [{**rule, "action": "respond"}]})
             before = sim.total()
             t0 = time.monotonic()
-            out = subprocess.run(["terraform", "plan", "-input=false", "-no-color"], cwd=d, env=env, capture_output=True, text=True)
+            try:
+                out = subprocess.run(["terraform", "plan", "-input=false", "-no-color"], cwd=d, env=env, capture_output=True, text=True, timeout=args.timeout)
+                timed_out = False
+            except subprocess.TimeoutExpired as e:
+                out = subprocess.CompletedProcess(e.cmd, -1, (e.stdout or b"").decode(errors="replace"), (e.stderr or b"").decode(errors="replace"))
+                timed_out = True
+                subprocess.run(["pkill", "-f", str(provider)])
             took = time.monotonic() - t0
             requests = sim.total() - before
             text = " ".join((out.stdout + out.stderr).split())
-            error = text.split("Error: ", 1)[1] if "Error: " in text else ""
-            for marker in (" with ", " on main.tf"):
-                error = error.split(marker, 1)[0]
+            # The request and what went wrong (`GET /path: HTTP 502; …`), or
+            # the summary where there is no request (a crash).
+            error = ""
+            if "Error: " in text:
+                after = text.split("Error: ", 1)[1]
+                start = min((after.find(m) for m in ("GET /", "POST /") if m in after), default=-1)
+                error = after[start:] if start >= 0 else after
+            error = error.replace("|", "/")
             peaks = [int(f.read_text().split()[-1]) for f in rss_dir.iterdir() if f.read_text().split()]
             peak = max(peaks) if peaks else None
             outcome = "plan failed" if out.returncode else "plan succeeded"
+            if timed_out:
+                outcome = f"still running after {args.timeout:.0f} s: stopped"
             if "panicked" in text or "plugin exited" in text:
                 outcome = "CRASHED"
-            rows.append((name, outcome, error[:90], requests, took, peak))
+            rows.append((name, outcome, error[:150], requests, took, peak))
             print(f"{name}: {outcome}, {requests} requests, {took:.1f} s, peak RSS {peak} kB", file=sys.stderr)
             sim.admin("DELETE", "/__sim/faults")
             if config is ACCOUNT:

@@ -148,17 +148,12 @@ impl ApiError {
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.request)?;
-        match self.status {
-            Some(s) => write!(f, ": HTTP {s}")?,
-            None => write!(
-                f,
-                ": {}",
-                if self.kind == ErrorKind::Stopped {
-                    "stopped"
-                } else {
-                    "no response"
-                }
-            )?,
+        match (self.status, self.kind) {
+            (Some(s), _) => write!(f, ": HTTP {s}")?,
+            (None, ErrorKind::Stopped) => write!(f, ": stopped")?,
+            // Answers were had, but what they say together cannot be used.
+            (None, ErrorKind::Decode) => {}
+            (None, _) => write!(f, ": no response")?,
         }
         for e in &self.errors {
             write!(f, "; Cloudflare error {}: {}", e.code, e.message)?;

@@ -412,7 +412,9 @@ impl Client {
                             name,
                             ErrorKind::Decode,
                             format!(
-                                "the list says it has {last} pages (result_info {info:?}), more than the {MAX_PAGES} the provider reads"
+                                "the list says it has {last} pages (total_pages {}, total_count {}), more than the {MAX_PAGES} the provider reads",
+                                info.total_pages.map_or("absent".into(), |p| p.to_string()),
+                                info.total_count.map_or("absent".into(), |c| c.to_string()),
                             ),
                         ))
                     }

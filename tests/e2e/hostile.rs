@@ -256,7 +256,8 @@ fn tenant_accounts_page(total_pages: u64, total_count: Option<u64>) -> Json {
     let items: Vec<Json> = (0..50)
         .map(|i| json!({"account_tag": format!("{i:032x}"), "account_pubname": format!("Account {i}"), "account_type": "standard"}))
         .collect();
-    let mut info = json!({"page": 1, "per_page": 50, "count": 50, "total_pages": total_pages});
+    // No `page`: nothing tells the client it is always the first page.
+    let mut info = json!({"per_page": 50, "count": 50, "total_pages": total_pages});
     if let Some(c) = total_count {
         info["total_count"] = json!(c);
     }
