@@ -22,7 +22,7 @@
 
 use crate::client::{parse_stamp, ApiError, Client, Stamp};
 use crate::diagnostics as diag;
-use std::future::Future;
+use async_trait::async_trait;
 use std::time::{Duration, SystemTime};
 use tfplugin::diag::Diagnostic;
 
@@ -39,8 +39,8 @@ pub enum Origin {
     CreatedOn(String),
     /// The API gives no creation time.
     Unknown,
-    /// The create is a write of a singleton (a zone's plan): finding the
-    /// wanted value means the write took effect, whoever made it so.
+    /// The create is a write of a singleton (a zone's rate plan): finding
+    /// the wanted value means the write took effect, whoever made it so.
     Written,
     /// Under the same key but not what we asked for: never ours (our create
     /// would have made it as asked). Named when the API refuses the create
@@ -55,19 +55,49 @@ pub struct Candidate<T> {
     pub object: T,
 }
 
-pub struct Creation<'a> {
-    pub client: &'a Client,
-    /// What we are creating, for messages: `account "Acme"`.
-    pub what: String,
+impl<T> Candidate<T> {
+    /// An object judged by its creation time, where the API gives one.
+    pub fn created(id: impl Into<String>, created_on: Option<String>, object: T) -> Candidate<T> {
+        Candidate {
+            id: id.into(),
+            origin: created_on.map_or(Origin::Unknown, Origin::CreatedOn),
+            object,
+        }
+    }
+}
+
+/// A create that may lose its answer, as each resource type plugs it in:
+/// the POST, the lookup by natural key, and how what it finds is named.
+#[async_trait]
+pub trait Create: Send + Sync {
+    /// What the POST answers: the object made.
+    type Made: Send;
     /// The resource type, for the import advice: `cftenant_account`.
-    pub resource_type: &'static str,
-    /// How the import id is formed from a found object's id.
-    pub import_id: Box<dyn Fn(&str) -> String + Send + Sync + 'a>,
+    const RESOURCE_TYPE: &'static str;
+    /// What the API keeps unique, for a refusal as existing: `one zone of a
+    /// name per account`.
+    const UNIQUE: &'static str;
     /// The API's error codes for "this already exists" on this POST.
-    pub exists_codes: &'static [i64],
-    /// What the API keeps unique, for that refusal: `one zone of a name
-    /// per account`.
-    pub unique: &'static str,
+    const EXISTS_CODES: &'static [i64] = &[];
+
+    /// What is created, for messages: `account "Acme"`.
+    fn what(&self) -> String;
+
+    /// The import id of an object found with this id.
+    fn import_id(&self, id: &str) -> String {
+        id.to_string()
+    }
+
+    /// When the server made the object an answer gives, if it says: that
+    /// tells the server's clock for later judgements.
+    fn created_on(_made: &Self::Made) -> Option<&str> {
+        None
+    }
+
+    async fn post(&self, client: &Client) -> Result<Self::Made, ApiError>;
+
+    /// The objects under the create's natural key, with their origin.
+    async fn lookup(&self, client: &Client) -> Result<Vec<Candidate<Self::Made>>, ApiError>;
 }
 
 /// The candidates of one lookup, sorted by what we can tell of them.
@@ -76,110 +106,103 @@ struct Judged<T> {
     unknown: Vec<Candidate<T>>,
 }
 
-impl Creation<'_> {
-    /// Sends `post` until its outcome is known, adopting what `lookup`
-    /// finds only when it is provably what a failed attempt created.
-    /// `created_on` gives the creation time of what a POST returns: it
-    /// tells the server's clock for later judgements.
-    pub async fn run<T, P, PF, L, LF>(
-        &self,
-        mut post: P,
-        lookup: L,
-        created_on: impl Fn(&T) -> Option<&str>,
-    ) -> Result<T, Diagnostic>
-    where
-        P: FnMut() -> PF,
-        PF: Future<Output = Result<T, ApiError>>,
-        L: Fn() -> LF,
-        LF: Future<Output = Result<Vec<Candidate<T>>, ApiError>>,
-    {
-        // Any attempt may be the one that created the object; all left
-        // after this moment.
-        let first_sent = SystemTime::now();
-        let mut retries = 0;
-        loop {
-            let err = match post().await {
-                Ok(created) => {
-                    if let Some(stamp) = created_on(&created) {
-                        self.client
-                            .server_clock()
-                            .observe_stamp(stamp, SystemTime::now());
-                    }
-                    return Ok(created);
+/// Sends the create until its outcome is known, adopting what its lookup
+/// finds only when it is provably what a failed attempt made.
+pub async fn create<C: Create>(client: &Client, create: &C) -> Result<C::Made, Diagnostic> {
+    // Any attempt may be the one that created the object; all left after
+    // this moment.
+    let first_sent = SystemTime::now();
+    let mut retries = 0;
+    loop {
+        let err = match create.post(client).await {
+            Ok(made) => {
+                if let Some(stamp) = C::created_on(&made) {
+                    client
+                        .server_clock()
+                        .observe_stamp(stamp, SystemTime::now());
                 }
-                Err(e) if e.may_have_committed() => e,
-                Err(e) if self.exists_codes.iter().any(|c| e.has_code(*c)) => {
-                    return Err(self.already_exists(&e, lookup().await));
-                }
-                Err(e) => return Err(diag::api_error(&format!("creating {}", self.what), &e)),
-            };
-            let found = lookup().await.map_err(|e| {
-                diag::api_error(
-                    &format!("looking for {} after a failed create ({err})", self.what),
-                    &e,
-                )
-            })?;
-            let mut judged = self.judge(found, first_sent);
-            match (judged.ours.len(), judged.unknown.len()) {
-                (1, 0) => {
-                    let adopted = judged.ours.remove(0);
-                    tracing::info!(what = %self.what, id = %adopted.id, error = %err, "create failed without an answer; adopted the object it created");
-                    return Ok(adopted.object);
-                }
-                (0, 0) if retries < self.client.max_retries() => {
-                    // Nothing of ours: sending it again cannot duplicate anything.
-                    self.client
-                        .wait_before_retry(retries, &err)
-                        .await
-                        .map_err(|e| diag::api_error(&format!("creating {}", self.what), &e))?;
-                    retries += 1;
-                }
-                (0, 0) => {
-                    return Err(diag::api_error(
-                        &format!("creating {}", self.what),
-                        &ApiError {
-                            attempts: retries + 1,
-                            ..err
-                        },
-                    ))
-                }
-                _ => return Err(self.cannot_tell(&err, &judged)),
+                return Ok(made);
             }
-        }
-    }
-
-    /// Sorts what a lookup found: created after `sent` (ours), before
-    /// (someone else's: dropped), or unknown.
-    fn judge<T>(&self, found: Vec<Candidate<T>>, sent: SystemTime) -> Judged<T> {
-        // The earliest the server's clock can have read when the POST left.
-        let earliest_at_send = self.client.server_clock().earliest_server_time(sent);
-        let mut judged = Judged {
-            ours: Vec::new(),
-            unknown: Vec::new(),
+            Err(e) if e.may_have_committed() => e,
+            Err(e) if C::EXISTS_CODES.iter().any(|c| e.has_code(*c)) => {
+                return Err(already_exists(create, &e, create.lookup(client).await));
+            }
+            Err(e) => return Err(diag::api_error(&format!("creating {}", create.what()), &e)),
         };
-        for c in found {
-            let created = match &c.origin {
-                Origin::Written => {
-                    judged.ours.push(c);
-                    continue;
-                }
-                Origin::Differs => continue,
-                Origin::CreatedOn(stamp) => parse_stamp(stamp),
-                Origin::Unknown => None,
-            };
-            match (created, earliest_at_send) {
-                (Some(stamp), Some(earliest)) => {
-                    if may_be_made_after(stamp, earliest) {
-                        judged.ours.push(c);
-                    } else {
-                        tracing::info!(what = %self.what, id = %c.id, created_on = ?c.origin, "an object of the same name existed before the create: not adopted");
-                    }
-                }
-                _ => judged.unknown.push(c),
+        let found = create.lookup(client).await.map_err(|e| {
+            diag::api_error(
+                &format!(
+                    "looking for {} after a failed create ({err})",
+                    create.what()
+                ),
+                &e,
+            )
+        })?;
+        let mut judged = judge(client, create, found, first_sent);
+        match (judged.ours.len(), judged.unknown.len()) {
+            (1, 0) => {
+                let adopted = judged.ours.remove(0);
+                tracing::info!(what = %create.what(), id = %adopted.id, error = %err, "create failed without an answer; adopted the object it created");
+                return Ok(adopted.object);
             }
+            (0, 0) if retries < client.max_retries() => {
+                // Nothing of ours: sending it again cannot duplicate anything.
+                client
+                    .wait_before_retry(retries, &err)
+                    .await
+                    .map_err(|e| diag::api_error(&format!("creating {}", create.what()), &e))?;
+                retries += 1;
+            }
+            (0, 0) => {
+                let err = ApiError {
+                    attempts: retries + 1,
+                    ..err
+                };
+                return Err(diag::api_error(
+                    &format!("creating {}", create.what()),
+                    &err,
+                ));
+            }
+            _ => return Err(cannot_tell(create, &err, &judged)),
         }
-        judged
     }
+}
+
+/// Sorts what a lookup found: created after `sent` (ours), before
+/// (someone else's: dropped), or unknown.
+fn judge<C: Create>(
+    client: &Client,
+    create: &C,
+    found: Vec<Candidate<C::Made>>,
+    sent: SystemTime,
+) -> Judged<C::Made> {
+    // The earliest the server's clock can have read when the POST left.
+    let earliest_at_send = client.server_clock().earliest_server_time(sent);
+    let mut judged = Judged {
+        ours: Vec::new(),
+        unknown: Vec::new(),
+    };
+    for c in found {
+        let created = match &c.origin {
+            Origin::Written => {
+                judged.ours.push(c);
+                continue;
+            }
+            Origin::Differs => continue,
+            Origin::CreatedOn(stamp) => parse_stamp(stamp),
+            Origin::Unknown => None,
+        };
+        match (created, earliest_at_send) {
+            (Some(stamp), Some(earliest)) if may_be_made_after(stamp, earliest) => {
+                judged.ours.push(c)
+            }
+            (Some(_), Some(_)) => {
+                tracing::info!(what = %create.what(), id = %c.id, created_on = ?c.origin, "an object of the same name existed before the create: not adopted");
+            }
+            _ => judged.unknown.push(c),
+        }
+    }
+    judged
 }
 
 /// Whether an object stamped `created` (by the server's clock) may have
@@ -192,75 +215,77 @@ fn may_be_made_after(created: Stamp, earliest_at_send: f64) -> bool {
         >= earliest_at_send - CLOCK_TOLERANCE.as_secs_f64()
 }
 
-impl Creation<'_> {
-    fn cannot_tell<T>(&self, err: &ApiError, judged: &Judged<T>) -> Diagnostic {
-        let ids: Vec<String> = judged
-            .ours
-            .iter()
-            .chain(&judged.unknown)
-            .map(|c| (self.import_id)(&c.id))
-            .collect();
-        let why = if judged.unknown.is_empty() {
-            format!(
-                "and {} objects created since then match it: {}. One of them may be the one this apply created.",
-                ids.len(),
-                ids.join(", ")
-            )
-        } else {
-            format!(
-                "and Cloudflare already has {} matching it ({}), but gives no creation time that would tell whether this apply created {} or {} was there before.",
-                if ids.len() == 1 { "one".to_string() } else { ids.len().to_string() },
-                ids.join(", "),
-                if ids.len() == 1 { "it" } else { "one of them" },
-                if ids.len() == 1 { "it" } else { "they" },
-            )
-        };
-        let commands: Vec<String> = ids
-            .iter()
-            .map(|id| format!("`terraform import {}.<name> {id}`", self.resource_type))
-            .collect();
-        Diagnostic::error(
-            format!("Cannot tell whether {} was created", self.what),
-            format!(
-                "Creating {} failed without an answer ({err}), {why} Nothing was put into the Terraform state. \
-                 If it is the one to manage here, run {}, then apply again; otherwise remove it through Cloudflare, \
-                 or change the configuration.",
-                self.what,
-                commands.join(" or ")
-            ),
-        )
-    }
+/// `terraform import` commands for these objects, joined.
+fn imports<C: Create>(ids: &[String]) -> String {
+    ids.iter()
+        .map(|id| format!("`terraform import {}.<name> {id}`", C::RESOURCE_TYPE))
+        .collect::<Vec<_>>()
+        .join(" or ")
+}
 
-    /// The API's refusal, plus the import id of what `lookup` found.
-    fn already_exists<T>(
-        &self,
-        refusal: &ApiError,
-        found: Result<Vec<Candidate<T>>, ApiError>,
-    ) -> Diagnostic {
-        let mut d = diag::api_error(&format!("creating {}", self.what), refusal);
-        let ids: Vec<String> = found
-            .iter()
-            .flatten()
-            .map(|c| (self.import_id)(&c.id))
-            .collect();
-        if !ids.is_empty() {
-            d.detail.push_str(&format!(
-                "\n\nCloudflare allows {}, and {} already exists ({}). If this apply is replacing a {} \
-                 with `lifecycle {{ create_before_destroy = true }}`, that is the object being replaced: this \
-                 resource cannot be created before its old self is destroyed, so remove create_before_destroy \
-                 from it. If it is not managed by this configuration (an earlier create lost its answer, or it \
-                 was made outside Terraform), run `terraform import {}.<name> {}` to manage it here; otherwise \
-                 remove it or change the configuration.",
-                self.unique,
-                if ids.len() == 1 { "it" } else { "they" },
-                ids.join(" | "),
-                self.resource_type,
-                self.resource_type,
-                ids.join(" | ")
-            ));
-        }
-        d
+fn cannot_tell<C: Create>(create: &C, err: &ApiError, judged: &Judged<C::Made>) -> Diagnostic {
+    let ids: Vec<String> = judged
+        .ours
+        .iter()
+        .chain(&judged.unknown)
+        .map(|c| create.import_id(&c.id))
+        .collect();
+    let why = if judged.unknown.is_empty() {
+        format!(
+            "and {} objects created since then match it: {}. One of them may be the one this apply created.",
+            ids.len(),
+            ids.join(", ")
+        )
+    } else {
+        let one = ids.len() == 1;
+        format!(
+            "and Cloudflare already has {} matching it ({}), but gives no creation time that would tell whether this apply created {} or {} was there before.",
+            if one { "one".to_string() } else { ids.len().to_string() },
+            ids.join(", "),
+            if one { "it" } else { "one of them" },
+            if one { "it" } else { "they" },
+        )
+    };
+    Diagnostic::error(
+        format!("Cannot tell whether {} was created", create.what()),
+        format!(
+            "Creating {} failed without an answer ({err}), {why} Nothing was put into the Terraform state. \
+             If it is the one to manage here, run {}, then apply again; otherwise remove it through Cloudflare, \
+             or change the configuration.",
+            create.what(),
+            imports::<C>(&ids)
+        ),
+    )
+}
+
+/// The API's refusal, plus the import id of what the lookup found.
+fn already_exists<C: Create>(
+    create: &C,
+    refusal: &ApiError,
+    found: Result<Vec<Candidate<C::Made>>, ApiError>,
+) -> Diagnostic {
+    let mut d = diag::api_error(&format!("creating {}", create.what()), refusal);
+    let ids: Vec<String> = found
+        .iter()
+        .flatten()
+        .map(|c| create.import_id(&c.id))
+        .collect();
+    if !ids.is_empty() {
+        d.detail.push_str(&format!(
+            "\n\nCloudflare allows {}, and {} already exists ({}). If this apply is replacing a {} \
+             with `lifecycle {{ create_before_destroy = true }}`, that is the object being replaced: this \
+             resource cannot be created before its old self is destroyed, so remove create_before_destroy \
+             from it. If it is not managed by this configuration (an earlier create lost its answer, or it \
+             was made outside Terraform), run {} to manage it here; otherwise remove it or change the \
+             configuration.",
+            C::UNIQUE,
+            if ids.len() == 1 { "it" } else { "they" },
+            ids.join(" | "),
+            C::RESOURCE_TYPE,
+            imports::<C>(&ids)
+        ));
     }
+    d
 }
 
 #[cfg(test)]

@@ -80,15 +80,6 @@ pub fn parse_import_id<'a, const N: usize>(
     ))
 }
 
-/// The import of an object the API does not know: `what` is e.g.
-/// "account with id 023e…".
-pub fn import_not_found(resource_type: &str, what: &str) -> Diagnostic {
-    Diagnostic::error(
-        format!("Cannot import {resource_type}"),
-        format!("No {what} exists, or the credentials cannot see it."),
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

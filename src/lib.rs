@@ -9,4 +9,6 @@ pub mod client;
 pub mod data_sources;
 pub mod diagnostics;
 pub mod provider;
+pub mod rate_plans;
 pub mod resources;
+pub mod tenants;

@@ -4,11 +4,10 @@
 
 use crate::client::{self, Auth, Client, ClientConfig, RetryPolicy, StopSignal};
 use crate::data_sources::{
-    account_roles::AccountRolesDataSource, tenant::TenantDataSource,
-    tenant_account_types::TenantAccountTypesDataSource, tenant_accounts::TenantAccountsDataSource,
-    tenant_custom_nameservers::TenantCustomNameserversDataSource,
-    tenant_entitlements::TenantEntitlementsDataSource,
-    tenant_memberships::TenantMembershipsDataSource,
+    account_roles::AccountRoles, listing::ListingDataSource, tenant::TenantDataSource,
+    tenant_account_types::TenantAccountTypes, tenant_accounts::TenantAccounts,
+    tenant_custom_nameservers::TenantCustomNameservers,
+    tenant_entitlements::TenantEntitlementsDataSource, tenant_memberships::TenantMemberships,
 };
 use crate::resources::{
     account::AccountResource, account_member::AccountMemberResource,
@@ -29,22 +28,31 @@ pub fn schema() -> Schema {
         "The `cftenant` provider manages customer accounts, members, service users, zones and subscriptions \
          under a Cloudflare tenant, through Cloudflare's partner (Tenant) API. Authenticate with the tenant \
          administrator's email and global API key (`email` + `api_key`), which Cloudflare documents for the \
-         account, member and tenant endpoints, or with an API token (`api_token`).",
+         account, member and tenant endpoints, or with an API token (`api_token`). Each setting falls back on its \
+         own to its environment variable: `CFTENANT_*` first, then `CLOUDFLARE_*`.",
         vec![
-            Attribute::optional("api_token", Type::String, "Cloudflare API token. Environment: `CLOUDFLARE_API_TOKEN`. Conflicts with `email`/`api_key`.")
+            Attribute::optional("api_token", Type::String, "Cloudflare API token. Environment: `CFTENANT_API_TOKEN`, then `CLOUDFLARE_API_TOKEN`. Conflicts with `email`/`api_key` set at the same level (both in the block, or both in `CFTENANT_*`, or both in `CLOUDFLARE_*`); otherwise the block comes first, then `CFTENANT_*`, then `CLOUDFLARE_*`.")
                 .sensitive(),
-            Attribute::optional("email", Type::String, "Email of the user whose global API key is `api_key`. Environment: `CLOUDFLARE_EMAIL`."),
-            Attribute::optional("api_key", Type::String, "Global API key of `email`. Environment: `CLOUDFLARE_API_KEY`.").sensitive(),
+            Attribute::optional("email", Type::String, "Email of the user whose global API key is `api_key`. Environment: `CFTENANT_EMAIL`, then `CLOUDFLARE_EMAIL`."),
+            Attribute::optional("api_key", Type::String, "Global API key of `email`. Environment: `CFTENANT_API_KEY`, then `CLOUDFLARE_API_KEY`.").sensitive(),
             Attribute::optional(
                 "base_url",
                 Type::String,
-                "API base URL. Environment: `CLOUDFLARE_BASE_URL`. Default `https://api.cloudflare.com/client/v4`. \
+                "API base URL. Environment: `CFTENANT_BASE_URL`, then `CLOUDFLARE_BASE_URL`. Default `https://api.cloudflare.com/client/v4`. \
                  Plain `http://` is accepted only for loopback hosts (127.0.0.0/8, ::1, localhost), e.g. the `cftenant-sim` simulator.",
             )
             .check(Check::Custom { allowed: "an https:// URL, or http:// to a loopback host", check: client::check_base_url }),
-            Attribute::optional("max_retries", Type::Number, "How many times a request is retried after a 429, a 5xx or a network error. Default 4.")
+            Attribute::optional("max_retries", Type::Number, "How many times a request is retried after a 429, a 5xx or a network error. Environment: `CFTENANT_MAX_RETRIES`. Default 4.")
                 .check(Check::Range(0, 20)),
-            Attribute::optional("request_timeout_seconds", Type::Number, "Timeout of one HTTP request, in seconds. Default 30.")
+            Attribute::optional(
+                "max_rate_limit_wait_seconds",
+                Type::Number,
+                "The longest a request waits for Cloudflare's rate limit (a 429's `Retry-After`, or the window's reset), in seconds; \
+                 a longer wait fails the request, saying what Cloudflare asked for. Environment: `CFTENANT_MAX_RATE_LIMIT_WAIT_SECONDS`. Default 300 \
+                 (Cloudflare's window is 5 minutes).",
+            )
+            .check(Check::Range(1, 86_400)),
+            Attribute::optional("request_timeout_seconds", Type::Number, "Timeout of one HTTP request, in seconds. Environment: `CFTENANT_REQUEST_TIMEOUT_SECONDS`. Default 30.")
                 .check(Check::Range(1, 600)),
         ],
     )
@@ -57,6 +65,7 @@ pub struct ProviderConfig {
     pub api_key: Option<String>,
     pub base_url: Option<String>,
     pub max_retries: Option<u32>,
+    pub max_rate_limit_wait_seconds: Option<u64>,
     pub request_timeout_seconds: Option<u64>,
 }
 
@@ -84,45 +93,151 @@ impl Credential {
     }
 }
 
+/// Where a setting's value came from, in order of precedence: the
+/// provider block, then `CFTENANT_*` (this provider's own variables, so that
+/// one shell can hold a token for the official provider and the global key
+/// for this one), then `CLOUDFLARE_*`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Source {
+    Block,
+    Cftenant,
+    Cloudflare,
+}
+
+/// A setting's value and where it came from (never shown: only its name).
+struct Found {
+    value: String,
+    source: Source,
+    /// How a message names it: `api_token` or `CFTENANT_API_TOKEN`.
+    name: String,
+}
+
+impl Found {
+    fn at(&self, attr: &str) -> AttrPath {
+        match self.source {
+            Source::Block => AttrPath::attr(attr),
+            _ => AttrPath::root(),
+        }
+    }
+}
+
+/// One setting, on its own: the block's value, else its `CFTENANT_*`
+/// variable, else (where Cloudflare's providers have one) its
+/// `CLOUDFLARE_*` variable.
+fn lookup(
+    block: Option<String>,
+    attr: &str,
+    cloudflare_too: bool,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Option<Found> {
+    let upper = attr.to_ascii_uppercase();
+    let block = non_empty(block).map(|value| Found {
+        value,
+        source: Source::Block,
+        name: attr.to_string(),
+    });
+    let from_env = |source, name: String| {
+        non_empty(env(&name)).map(|value| Found {
+            value,
+            source,
+            name,
+        })
+    };
+    block
+        .or_else(|| from_env(Source::Cftenant, format!("CFTENANT_{upper}")))
+        .or_else(|| {
+            cloudflare_too
+                .then(|| from_env(Source::Cloudflare, format!("CLOUDFLARE_{upper}")))
+                .flatten()
+        })
+}
+
+/// A number setting from the block or its `CFTENANT_*` variable, within
+/// `range`.
+fn number(
+    block: Option<u64>,
+    attr: &str,
+    range: std::ops::RangeInclusive<u64>,
+    env: &dyn Fn(&str) -> Option<String>,
+    diags: &mut Diagnostics,
+) -> Option<u64> {
+    if block.is_some() {
+        return block;
+    }
+    let found = lookup(None, attr, false, env)?;
+    match found.value.trim().parse::<u64>() {
+        Ok(n) if range.contains(&n) => Some(n),
+        _ => {
+            diags.error(
+                format!("Invalid {}", found.name),
+                format!(
+                    "The environment variable {} must be a whole number from {} to {} (it sets `{attr}`).",
+                    found.name,
+                    range.start(),
+                    range.end()
+                ),
+            );
+            None
+        }
+    }
+}
+
 /// Resolves the configuration against the environment (`env` looks up a
-/// variable) into what the API client needs.
+/// variable) into what the API client needs. Each setting is resolved on
+/// its own (block, `CFTENANT_*`, `CLOUDFLARE_*`); which credentials are
+/// used is decided after that.
 pub fn resolve(
     config: ProviderConfig,
     env: impl Fn(&str) -> Option<String>,
 ) -> Result<ClientConfig, Diagnostics> {
     let mut diags = Diagnostics::default();
-    let env = |k: &str| non_empty(env(k));
-    let (token, email, key) = (
-        non_empty(config.api_token),
-        non_empty(config.email),
-        non_empty(config.api_key),
+    let env: &dyn Fn(&str) -> Option<String> = &env;
+    let auth = pick_auth(
+        lookup(config.api_token, "api_token", true, env),
+        lookup(config.email, "email", true, env),
+        lookup(config.api_key, "api_key", true, env),
+        &mut diags,
     );
-    let auth = if token.is_some() || email.is_some() || key.is_some() {
-        pick_auth(token, email, key, false, &mut diags)
-    } else {
-        pick_auth(
-            env("CLOUDFLARE_API_TOKEN"),
-            env("CLOUDFLARE_EMAIL"),
-            env("CLOUDFLARE_API_KEY"),
-            true,
-            &mut diags,
-        )
-    };
-    let base_url = non_empty(config.base_url)
-        .or_else(|| env("CLOUDFLARE_BASE_URL"))
-        .unwrap_or_else(|| client::DEFAULT_BASE_URL.to_string());
+    let base_url = lookup(config.base_url, "base_url", true, env);
+    let base_url_at = base_url
+        .as_ref()
+        .map_or(AttrPath::attr("base_url"), |f| f.at("base_url"));
+    let base_url = base_url.map_or_else(|| client::DEFAULT_BASE_URL.to_string(), |f| f.value);
     if let Err(msg) = client::check_base_url(&base_url) {
-        diags.attr_error(AttrPath::attr("base_url"), "Invalid base_url", msg);
+        diags.attr_error(base_url_at, "Invalid base_url", msg);
     }
+    let max_retries = number(
+        config.max_retries.map(u64::from),
+        "max_retries",
+        0..=20,
+        env,
+        &mut diags,
+    );
+    let timeout = number(
+        config.request_timeout_seconds,
+        "request_timeout_seconds",
+        1..=600,
+        env,
+        &mut diags,
+    );
+    let max_wait = number(
+        config.max_rate_limit_wait_seconds,
+        "max_rate_limit_wait_seconds",
+        1..=86_400,
+        env,
+        &mut diags,
+    );
     match auth {
         Some(auth) if !diags.has_errors() => Ok(ClientConfig {
             base_url,
+            user_agent: client::user_agent("", env("TF_APPEND_USER_AGENT").as_deref()),
             auth,
             retry: RetryPolicy {
-                max_retries: config.max_retries.unwrap_or(4),
+                max_retries: max_retries.map_or(4, |n| n as u32),
+                max_wait: max_wait.map_or(RetryPolicy::default().max_wait, Duration::from_secs),
                 ..RetryPolicy::default()
             },
-            request_timeout: Duration::from_secs(config.request_timeout_seconds.unwrap_or(30)),
+            request_timeout: Duration::from_secs(timeout.unwrap_or(30)),
             // A way out, should reading through lists ever disagree with
             // reading one by one (README, troubleshooting).
             coalesce_reads: env("CFTENANT_COALESCE_READS").as_deref() != Some("0"),
@@ -131,53 +246,81 @@ pub fn resolve(
     }
 }
 
+/// The credentials to use, from what each setting resolved to: a token, or
+/// an email with its key, whichever comes from the more precedent source;
+/// both from sources of the same precedence conflict. Messages name where
+/// each value came from, never the value.
 fn pick_auth(
-    token: Option<String>,
-    email: Option<String>,
-    key: Option<String>,
-    from_env: bool,
+    token: Option<Found>,
+    email: Option<Found>,
+    key: Option<Found>,
     diags: &mut Diagnostics,
 ) -> Option<Auth> {
-    let (t, e, k) = if from_env {
-        (
-            "CLOUDFLARE_API_TOKEN",
-            "CLOUDFLARE_EMAIL",
-            "CLOUDFLARE_API_KEY",
-        )
-    } else {
-        ("api_token", "email", "api_key")
-    };
-    let at = |name: &str| {
-        if from_env {
-            AttrPath::root()
-        } else {
-            AttrPath::attr(name)
+    let pair_source = [&email, &key].into_iter().flatten().map(|f| f.source).min();
+    let token = match (token, pair_source) {
+        // The pair comes from a more precedent source: the token is
+        // another provider's (CLOUDFLARE_API_TOKEN for the official one).
+        (Some(t), Some(p)) if p < t.source => None,
+        (Some(t), Some(p)) if t.source < p => return Some(Auth::Token(t.value)),
+        (Some(t), Some(_)) => {
+            let pair: Vec<&Found> = [&email, &key].into_iter().flatten().collect();
+            let names = |f: &Found| match f.source {
+                Source::Block => "in the provider block",
+                _ => "in the environment",
+            };
+            diags.attr_error(
+                t.at("api_token"),
+                "Conflicting credentials",
+                format!(
+                    "Both `{}` ({}) and `{}`/`{}` ({}) are set. Use exactly one authentication method: an API token, \
+                     or an email with its global API key. (The provider block comes first, then CFTENANT_*, then CLOUDFLARE_*.)",
+                    t.name,
+                    names(&t),
+                    email.as_ref().map_or("email", |f| &f.name),
+                    key.as_ref().map_or("api_key", |f| &f.name),
+                    names(pair[0]),
+                ),
+            );
+            return None;
         }
+        (token, None) => token,
+        (None, Some(_)) => None,
     };
     match (token, email, key) {
-        (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
+        (Some(token), _, _) => Some(Auth::Token(token.value)),
+        (None, Some(email), Some(key)) => Some(Auth::Key {
+            email: email.value,
+            key: key.value,
+        }),
+        (None, Some(email), None) => {
+            let key = email
+                .name
+                .replace("EMAIL", "API_KEY")
+                .replace("email", "api_key");
             diags.attr_error(
-                at(t),
-                "Conflicting credentials",
-                format!("Both `{t}` and `{e}`/`{k}` are set. Use exactly one authentication method: an API token, or an email with its global API key."),
-            );
-            None
-        }
-        (Some(token), None, None) => Some(Auth::Token(token)),
-        (None, Some(email), Some(key)) => Some(Auth::Key { email, key }),
-        (None, Some(_), None) => {
-            diags.attr_error(
-                at(k),
+                email.at("api_key"),
                 "Missing API key",
-                format!("`{e}` is set but `{k}` is not; set both, or use `{t}` instead."),
+                format!(
+                    "`{}` is set but `{key}` is not (nor `api_key` in the provider block, CFTENANT_API_KEY or \
+                     CLOUDFLARE_API_KEY); set both, or use an API token instead.",
+                    email.name
+                ),
             );
             None
         }
-        (None, None, Some(_)) => {
+        (None, None, Some(key)) => {
+            let email = key
+                .name
+                .replace("API_KEY", "EMAIL")
+                .replace("api_key", "email");
             diags.attr_error(
-                at(e),
+                key.at("email"),
                 "Missing email",
-                format!("`{k}` is set but `{e}` is not; set both, or use `{t}` instead."),
+                format!(
+                    "`{}` is set but `{email}` is not (nor `email` in the provider block, CFTENANT_EMAIL or \
+                     CLOUDFLARE_EMAIL); set both, or use an API token instead.",
+                    key.name
+                ),
             );
             None
         }
@@ -185,7 +328,8 @@ fn pick_auth(
             diags.error(
                 "Missing credentials",
                 "Set `api_token`, or `email` and `api_key`, in the provider \"cftenant\" block, or the environment \
-                 variable CLOUDFLARE_API_TOKEN, or CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY.",
+                 variable CFTENANT_API_TOKEN (or CLOUDFLARE_API_TOKEN), or CFTENANT_EMAIL and CFTENANT_API_KEY \
+                 (or CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY).",
             );
             None
         }
@@ -230,11 +374,11 @@ impl ProviderDefinition for CftenantProvider {
         vec![
             DataSourceAdapter::boxed(TenantDataSource),
             DataSourceAdapter::boxed(TenantEntitlementsDataSource),
-            DataSourceAdapter::boxed(TenantMembershipsDataSource),
-            DataSourceAdapter::boxed(TenantAccountsDataSource),
-            DataSourceAdapter::boxed(TenantAccountTypesDataSource),
-            DataSourceAdapter::boxed(AccountRolesDataSource),
-            DataSourceAdapter::boxed(TenantCustomNameserversDataSource),
+            DataSourceAdapter::boxed(ListingDataSource::<TenantMemberships>::default()),
+            DataSourceAdapter::boxed(ListingDataSource::<TenantAccounts>::default()),
+            DataSourceAdapter::boxed(ListingDataSource::<TenantAccountTypes>::default()),
+            DataSourceAdapter::boxed(ListingDataSource::<AccountRoles>::default()),
+            DataSourceAdapter::boxed(ListingDataSource::<TenantCustomNameservers>::default()),
         ]
     }
 
@@ -259,7 +403,7 @@ impl ProviderDefinition for CftenantProvider {
         }
     }
 
-    fn configure(&self, config: &Value) -> Result<Client, Diagnostics> {
+    fn configure(&self, config: &Value, terraform_version: &str) -> Result<Client, Diagnostics> {
         let parsed: ProviderConfig = value::from_value(config).map_err(|e| {
             let mut d = Diagnostics::default();
             d.attr_error(
@@ -269,7 +413,11 @@ impl ProviderDefinition for CftenantProvider {
             );
             d
         })?;
-        let resolved = resolve(parsed, |k| std::env::var(k).ok())?;
+        let mut resolved = resolve(parsed, |k| std::env::var(k).ok())?;
+        resolved.user_agent = client::user_agent(
+            terraform_version,
+            std::env::var("TF_APPEND_USER_AGENT").ok().as_deref(),
+        );
         Client::new(resolved, self.stop.clone()).map_err(|e| {
             let mut d = Diagnostics::default();
             d.error("Cannot create the API client", e.to_string());
@@ -306,6 +454,88 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    #[test]
+    fn each_setting_falls_back_to_its_own_variable() {
+        let c = resolve(
+            ProviderConfig {
+                email: Some("e@x.io".into()),
+                ..Default::default()
+            },
+            env(&[("CLOUDFLARE_API_KEY", "k")]),
+        )
+        .unwrap();
+        assert_eq!(
+            c.auth,
+            Auth::Key {
+                email: "e@x.io".into(),
+                key: "k".into()
+            }
+        );
+    }
+
+    #[test]
+    fn cftenant_variables_come_before_cloudflare_ones() {
+        // One shell: a token for the official provider, the key for this one.
+        let c = resolve(
+            ProviderConfig::default(),
+            env(&[
+                ("CLOUDFLARE_API_TOKEN", "official"),
+                ("CFTENANT_EMAIL", "e@x.io"),
+                ("CFTENANT_API_KEY", "k"),
+                ("CFTENANT_BASE_URL", "http://127.0.0.1:9/client/v4"),
+                (
+                    "CLOUDFLARE_BASE_URL",
+                    "https://api.cloudflare.com/client/v4",
+                ),
+                ("CFTENANT_MAX_RETRIES", "7"),
+                ("CFTENANT_REQUEST_TIMEOUT_SECONDS", "5"),
+            ]),
+        )
+        .unwrap();
+        assert!(matches!(c.auth, Auth::Key { .. }));
+        assert_eq!(c.base_url, "http://127.0.0.1:9/client/v4");
+        assert_eq!(c.retry.max_retries, 7);
+        assert_eq!(c.request_timeout, Duration::from_secs(5));
+        let c = resolve(
+            ProviderConfig::default(),
+            env(&[
+                ("CFTENANT_API_TOKEN", "t"),
+                ("CLOUDFLARE_EMAIL", "e@x.io"),
+                ("CLOUDFLARE_API_KEY", "k"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(c.auth, Auth::Token("t".into()));
+        let d = resolve(
+            ProviderConfig::default(),
+            env(&[
+                ("CFTENANT_API_TOKEN", "t1"),
+                ("CFTENANT_API_KEY", "s3cret"),
+                ("CFTENANT_EMAIL", "e@x.io"),
+            ]),
+        )
+        .unwrap_err();
+        let text = detail(&d);
+        assert!(
+            text.contains("CFTENANT_API_TOKEN")
+                && text.contains("`CFTENANT_EMAIL`/`CFTENANT_API_KEY`"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("t1") && !text.contains("s3cret"),
+            "values never shown: {text}"
+        );
+        let d = resolve(
+            ProviderConfig {
+                api_token: Some("t".into()),
+                ..Default::default()
+            },
+            env(&[("CFTENANT_MAX_RETRIES", "many")]),
+        )
+        .unwrap_err();
+        assert!(detail(&d).contains("CFTENANT_MAX_RETRIES must be a whole number from 0 to 20"));
     }
 
     #[test]

@@ -68,3 +68,105 @@ fn every_model_carries_every_attribute_of_its_schema() {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+/// The source files of a folder of the provider, with their text.
+fn sources(folder: &str) -> Vec<(String, String)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(folder);
+    let mut files: Vec<(String, String)> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|entry| entry.expect("a directory entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .map(|p| {
+            let text =
+                std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            (p.file_stem().unwrap().to_string_lossy().into_owned(), text)
+        })
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no source files in {folder}");
+    files
+}
+
+/// What a file refers to of its sibling modules: `super::x` and
+/// `crate::<folder>::x`, by module name.
+fn siblings_used(text: &str, folder: &str) -> Vec<String> {
+    let mut used = Vec::new();
+    for prefix in ["super::".to_string(), format!("crate::{folder}::")] {
+        for (at, _) in text.match_indices(&prefix) {
+            let name: String = text[at + prefix.len()..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            if !name.is_empty() && !used.contains(&name) {
+                used.push(name);
+            }
+        }
+    }
+    used
+}
+
+#[test]
+fn no_resource_imports_another_resource() {
+    // Modules of `resources/` that are not resources, but what several share.
+    const SHARED: &[&str] = &["mod", "subscription"];
+    let files = sources("src/resources");
+    let resources: Vec<&str> = files
+        .iter()
+        .map(|(name, _)| name.as_str())
+        .filter(|name| !SHARED.contains(name))
+        .collect();
+    assert!(resources.len() >= 7, "read only {resources:?}");
+    let mut imports = Vec::new();
+    for (name, text) in &files {
+        for used in siblings_used(text, "resources") {
+            if resources.contains(&used.as_str()) && used != *name {
+                imports.push(format!("resources/{name}.rs uses resources/{used}.rs"));
+            }
+        }
+    }
+    for (name, text) in sources("src/data_sources") {
+        if text.contains("crate::resources") {
+            imports.push(format!("data_sources/{name}.rs uses a resource"));
+        }
+    }
+    assert!(
+        imports.is_empty(),
+        "resources never import each other (nor do data sources import them): what two of them share has \
+         a home of its own (api, rate_plans, tenants, checks, adopt; docs/ARCHITECTURE.md):\n{}",
+        imports.join("\n")
+    );
+}
+
+#[test]
+fn every_path_is_built_in_api_paths() {
+    let mut inline = Vec::new();
+    for folder in [
+        "src",
+        "src/resources",
+        "src/data_sources",
+        "src/client",
+        "src/api",
+    ] {
+        for (name, text) in sources(folder) {
+            if folder == "src/api" && name == "paths" {
+                continue;
+            }
+            for prefix in [
+                "\"/accounts",
+                "\"/zones",
+                "\"/tenants",
+                "\"/user",
+                "\"/memberships",
+            ] {
+                if text.contains(prefix) {
+                    inline.push(format!("{folder}/{name}.rs writes a path {prefix}…\""));
+                }
+            }
+        }
+    }
+    assert!(
+        inline.is_empty(),
+        "API paths are built in src/api/paths.rs, where every segment is encoded:\n{}",
+        inline.join("\n")
+    );
+}

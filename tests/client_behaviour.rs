@@ -8,8 +8,102 @@ use cftenant::resources::account::{Account, AccountResource};
 use cftenant::resources::account_member::{AccountMember, AccountMemberResource};
 use cftenant_testing::Sim;
 use serde_json::{json, Value};
-use std::time::Duration;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 use tfplugin::resource::Resource;
+use tracing::instrument::WithSubscriber;
+
+/// How long a wait for something the test is sure will happen may take
+/// before the test fails: far beyond what it takes on a loaded machine.
+const DEADLINE: Duration = Duration::from_secs(60);
+
+/// Polls the simulator's request counts (`GET /__sim/stats`) until
+/// `reached`, giving the client's tasks the runtime in between; fails
+/// after [`DEADLINE`], saying what it waited for and what was counted.
+async fn wait_for_stats(sim: &Sim, what: &str, reached: impl Fn(&Value) -> bool) -> Value {
+    let started = Instant::now();
+    loop {
+        let stats = sim.stats();
+        if reached(&stats) {
+            return stats;
+        }
+        assert!(
+            started.elapsed() < DEADLINE,
+            "waited {DEADLINE:?} for {what}; the simulator counted {stats}"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+/// Waits until the simulator has answered `n` requests of one `METHOD
+/// /template` (at least; tests assert exact counts themselves).
+async fn wait_for_requests(sim: &Sim, template: &str, n: u64) {
+    let what = format!("{n} `{template}` request(s)");
+    wait_for_stats(sim, &what, |stats| {
+        stats["requests"][template].as_u64().unwrap_or(0) >= n
+    })
+    .await;
+}
+
+/// What the client logs, heard from the one task it is attached to (with
+/// `.with_subscriber(heard.clone())`): for the moments only the client
+/// knows, such as having taken a 429 in and waiting to retry ("retrying
+/// API call", the line tests/e2e/logs.rs reads in the provider's log).
+#[derive(Clone, Default)]
+struct Heard(Arc<Mutex<Vec<String>>>);
+
+impl Heard {
+    fn count(&self, message: &str) -> usize {
+        self.0
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|m| *m == message)
+            .count()
+    }
+
+    /// Waits until the client has logged `message`; fails after [`DEADLINE`].
+    async fn wait_for(&self, message: &str) {
+        let started = Instant::now();
+        while self.count(message) == 0 {
+            assert!(
+                started.elapsed() < DEADLINE,
+                "waited {DEADLINE:?} for the client to log {message:?}; it logged {:?}",
+                self.0.lock().unwrap()
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+}
+
+impl tracing::Subscriber for Heard {
+    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+        true
+    }
+    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        tracing::span::Id::from_u64(1)
+    }
+    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+    fn event(&self, event: &tracing::Event<'_>) {
+        struct Message(Option<String>);
+        impl tracing::field::Visit for Message {
+            fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+                if field.name() == "message" {
+                    self.0 = Some(format!("{value:?}"));
+                }
+            }
+        }
+        let mut message = Message(None);
+        event.record(&mut message);
+        if let Some(message) = message.0 {
+            self.0.lock().unwrap().push(message);
+        }
+    }
+    fn enter(&self, _: &tracing::span::Id) {}
+    fn exit(&self, _: &tracing::span::Id) {}
+}
 
 /// A client of the simulator with quick retries.
 fn client(sim: &Sim, max_retries: u32, stop: StopSignal) -> Client {
@@ -92,18 +186,34 @@ async fn stop_cancels_a_long_retry_wait() {
     let stop = StopSignal::default();
     let client = client(&sim, 4, stop.clone());
     sim.faults(1, json!([{"method": "GET", "path": "/tenants/{tenant_id}", "action": "status", "status": 429, "retry_after": 200, "count": 5}]));
-    let call = tokio::spawn(async move {
-        client
-            .get::<Value>("/tenants/7d0a0a5b2c1e4f3a9b8c6d5e4f3a2b1c")
-            .await
-    });
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    let heard = Heard::default();
+    let call = tokio::spawn(
+        async move {
+            client
+                .get::<Value>("/tenants/7d0a0a5b2c1e4f3a9b8c6d5e4f3a2b1c")
+                .await
+        }
+        .with_subscriber(heard.clone()),
+    );
+    // Turned away, and waiting out the 200 s Retry-After.
+    wait_for_requests(&sim, "GET /tenants/{tenant_id}", 1).await;
+    heard.wait_for("retrying API call").await;
     stop.stop();
-    let result = tokio::time::timeout(Duration::from_secs(10), call)
+    let result = tokio::time::timeout(Duration::from_secs(30), call)
         .await
         .expect("stop must end a 200 s wait")
         .unwrap();
-    assert_eq!(result.unwrap_err().kind, ErrorKind::Stopped);
+    let err = result.unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Stopped);
+    assert!(
+        err.to_string().contains("stopped while waiting to retry"),
+        "the wait, not a request, was stopped: {err}"
+    );
+    assert_eq!(
+        sim.requests("GET /tenants/{tenant_id}"),
+        1,
+        "nothing is sent after the stop"
+    );
 }
 
 #[tokio::test]
@@ -260,6 +370,8 @@ async fn an_account_made_half_a_second_before_is_adopted_or_reported() {
         .post("/accounts", &json!({"name": "Half Second Co"}))
         .await
         .unwrap();
+    // On purpose, not a wait for anything: the account must be half a
+    // second old when the create is sent. This age is what the test is about.
     tokio::time::sleep(Duration::from_millis(500)).await;
     sim.faults(
         1,
@@ -348,17 +460,58 @@ async fn a_member_without_creation_time_is_never_adopted() {
 }
 
 /// An endpoint that accepts connections and never answers (a black hole
-/// behind a load balancer, a hung proxy).
-async fn black_hole() -> String {
+/// behind a load balancer, a hung proxy), counting the requests it was sent
+/// and the connections closed on it.
+struct BlackHole {
+    url: String,
+    requests: Arc<AtomicUsize>,
+    closed: Arc<AtomicUsize>,
+}
+
+async fn black_hole() -> BlackHole {
+    use tokio::io::AsyncReadExt;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
+    let requests = Arc::new(AtomicUsize::new(0));
+    let closed = Arc::new(AtomicUsize::new(0));
+    let (counted, ended) = (requests.clone(), closed.clone());
     tokio::spawn(async move {
-        let mut held = Vec::new();
-        while let Ok((stream, _)) = listener.accept().await {
-            held.push(stream);
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let (counted, ended) = (counted.clone(), ended.clone());
+            tokio::spawn(async move {
+                // Read what comes, answer nothing; a request is counted once
+                // its head is in, the connection once the client closes it.
+                let mut head = Vec::new();
+                let mut buf = [0u8; 4096];
+                while let Ok(n @ 1..) = stream.read(&mut buf).await {
+                    let had = head.windows(4).any(|w| w == b"\r\n\r\n");
+                    head.extend_from_slice(&buf[..n]);
+                    if !had && head.windows(4).any(|w| w == b"\r\n\r\n") {
+                        counted.fetch_add(1, Ordering::SeqCst);
+                    }
+                }
+                ended.fetch_add(1, Ordering::SeqCst);
+            });
         }
     });
-    format!("http://127.0.0.1:{port}/client/v4")
+    BlackHole {
+        url: format!("http://127.0.0.1:{port}/client/v4"),
+        requests,
+        closed,
+    }
+}
+
+/// Waits until `counter` reaches `n`; fails after [`DEADLINE`] naming `what`.
+async fn wait_for_count(counter: &AtomicUsize, n: usize, what: &str) {
+    let started = Instant::now();
+    while counter.load(Ordering::SeqCst) < n {
+        assert!(
+            started.elapsed() < DEADLINE,
+            "waited {DEADLINE:?} for {what}: {} of {n}",
+            counter.load(Ordering::SeqCst)
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
 }
 
 fn client_for(base_url: String, max_retries: u32, timeout: Duration, stop: StopSignal) -> Client {
@@ -368,6 +521,7 @@ fn client_for(base_url: String, max_retries: u32, timeout: Duration, stop: StopS
 fn config_for(base_url: String, max_retries: u32, timeout: Duration) -> ClientConfig {
     ClientConfig {
         base_url,
+        user_agent: cftenant::client::user_agent("1.11.0", None),
         auth: Auth::Token("sim-token".into()),
         retry: RetryPolicy {
             max_retries,
@@ -384,7 +538,7 @@ fn config_for(base_url: String, max_retries: u32, timeout: Duration) -> ClientCo
 async fn a_black_holed_endpoint_says_it_timed_out_and_how_long_the_call_took() {
     tfplugin::install_crypto_provider();
     let client = client_for(
-        black_hole().await,
+        black_hole().await.url,
         2,
         Duration::from_secs(1),
         StopSignal::default(),
@@ -407,17 +561,26 @@ async fn a_black_holed_endpoint_says_it_timed_out_and_how_long_the_call_took() {
 async fn stop_cancels_a_request_in_flight() {
     tfplugin::install_crypto_provider();
     let stop = StopSignal::default();
-    let client = client_for(black_hole().await, 4, Duration::from_secs(30), stop.clone());
+    let hole = black_hole().await;
+    let client = client_for(hole.url.clone(), 4, Duration::from_secs(600), stop.clone());
     let call = tokio::spawn(async move { client.get::<Value>("/accounts").await });
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    let stopped_at = std::time::Instant::now();
+    // The request is in flight: sent, and never to be answered.
+    wait_for_count(&hole.requests, 1, "the request to reach the black hole").await;
     stop.stop();
-    let result = tokio::time::timeout(Duration::from_secs(5), call)
+    let result = tokio::time::timeout(Duration::from_secs(60), call)
         .await
-        .expect("stop must not wait for the 30 s request in flight")
+        .expect("stop must not wait for the 600 s request in flight")
         .unwrap();
-    assert_eq!(result.unwrap_err().kind, ErrorKind::Stopped);
-    assert!(stopped_at.elapsed() < Duration::from_secs(1));
+    let err = result.unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Stopped);
+    assert_eq!(err.attempts, 1, "{err}");
+    // The request was given up: its connection closed, nothing sent again.
+    wait_for_count(&hole.closed, 1, "the stopped request's connection to close").await;
+    assert_eq!(
+        hole.requests.load(Ordering::SeqCst),
+        1,
+        "sent again after the stop"
+    );
 }
 
 /// One request turned away (429) holds back every other request for its
@@ -439,8 +602,16 @@ async fn a_429_holds_back_every_request_once() {
     // Warm up the connection pool, then the first GET is turned away.
     client.get::<Value>("/user").await.unwrap();
     sim.faults(1, json!([{"method": "GET", "path": "/user", "action": "status", "status": 429, "retry_after": 2, "count": 1}]));
-    let first = spawn_gets(&client, 1).remove(0);
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    let heard = Heard::default();
+    let first = {
+        let client = client.clone();
+        tokio::spawn(
+            async move { client.get::<Value>("/user").await }.with_subscriber(heard.clone()),
+        )
+    };
+    // The first is turned away, and the client has taken the 429 in.
+    wait_for_requests(&sim, "GET /user", 2).await;
+    heard.wait_for("retrying API call").await;
     let started = std::time::Instant::now();
     for other in spawn_gets(&client, 5) {
         other.await.unwrap().expect("held back, then answered");
@@ -615,12 +786,16 @@ async fn reads_ahead_are_two_plus_one_per_two_reads() {
     for (account, member) in [&estate[0], &estate[7]] {
         assert!(read_member(&client, account, member).await.is_some());
     }
-    // Reads ahead run in the background: wait for the three, then a while
-    // longer for any beyond them.
-    let waited = std::time::Instant::now();
-    while member_requests(&sim) != (2, 3) && waited.elapsed() < Duration::from_secs(10) {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    // Reads ahead run in the background: wait for the three,
+    wait_for_stats(&sim, "three lists of members read ahead", |stats| {
+        stats["requests"]["GET /accounts/{account_id}/members"]
+            .as_u64()
+            .unwrap_or(0)
+            >= 3
+    })
+    .await;
+    // then a while longer for any beyond them: an absence cannot be waited
+    // for, so this is the one pause that is not a wait for a count.
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(member_requests(&sim), (2, 3));
 }

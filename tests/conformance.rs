@@ -1,7 +1,7 @@
 //! What the provider knows of Cloudflare's API definition, held to the
 //! definition itself (`testing/openapi/`).
 
-use cftenant::client::GLOBAL_KEY_ONLY;
+use cftenant::api::paths::GLOBAL_KEY_ONLY;
 
 /// The endpoints whose 403 advises the global API key are exactly those the
 /// definition documents for the key only.

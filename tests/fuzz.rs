@@ -2,13 +2,25 @@
 //! Terraform's msgpack `DynamicValue`s, the JSON state used by
 //! `UpgradeResourceState`, and Cloudflare's response envelope.
 //!
-//! Every property runs a fixed number of cases from a fixed seed, so the run
-//! is quick and repeatable. For a longer run, set `PROPTEST_CASES` (e.g.
-//! `PROPTEST_CASES=100000`) and/or `PROPTEST_RNG_SEED`:
+//! Every property runs a fixed number of cases from a seed that is new on
+//! every run, so that runs together cover more than any one does. The seed
+//! is printed on the test's output, which the test harness shows when the
+//! test fails:
+//!
+//! ```text
+//! proptest seed 12345678901234567890 (replay: PROPTEST_RNG_SEED=12345678901234567890 cargo test --test fuzz <test>)
+//! ```
+//!
+//! Set `PROPTEST_RNG_SEED` to that number to run the same cases again (the
+//! same seed gives every property the same cases, whatever else runs). For
+//! a longer run, set `PROPTEST_CASES` (e.g. `PROPTEST_CASES=100000`):
 //!
 //! ```sh
 //! PROPTEST_CASES=20000 cargo test --release --test fuzz
 //! ```
+//!
+//! Failures are never persisted: proptest's default would write
+//! `proptest-regressions/` files into the tree; the printed seed replaces them.
 
 use cftenant::client::Envelope;
 use proptest::prelude::*;
@@ -18,22 +30,50 @@ use rmpv::Value as Mp;
 use serde::Deserialize;
 use serde_json::{json, Number, Value as Json};
 use std::collections::BTreeMap;
+use std::hash::{BuildHasher, Hasher};
+use std::sync::OnceLock;
 use tfplugin::value::{
-    decode_json_state, decode_msgpack, encode_msgpack, from_value, to_value, Type, Value,
+    decode_json_state, decode_msgpack, encode_msgpack, from_value, to_value, AttrPath, PathStep,
+    Type, Value,
 };
 
-/// `cases` cases from a fixed seed, unless `PROPTEST_CASES` /
-/// `PROPTEST_RNG_SEED` say otherwise. Failures are not persisted to files
-/// (a failing case is printed, shrunk, with the seed).
+/// The seed of this run: `PROPTEST_RNG_SEED` when set (to replay a
+/// failure), otherwise a new one, the same for every property of the run.
+fn run_seed() -> u64 {
+    static SEED: OnceLock<u64> = OnceLock::new();
+    *SEED.get_or_init(|| seed_from(std::env::var("PROPTEST_RNG_SEED").ok().as_deref()))
+}
+
+/// A seed given as a number, or a new random one when none is given.
+fn seed_from(given: Option<&str>) -> u64 {
+    match given {
+        Some(text) => text.trim().parse().unwrap_or_else(|_| {
+            panic!("PROPTEST_RNG_SEED={text:?} is not a seed: it takes the number a failed run printed")
+        }),
+        // std's hasher keys are random per process: a new seed every run.
+        None => std::collections::hash_map::RandomState::new()
+            .build_hasher()
+            .finish(),
+    }
+}
+
+/// `cases` cases (unless `PROPTEST_CASES` says otherwise) from this run's
+/// seed, which it prints: the test's output is shown when it fails. No
+/// failure is persisted to a file.
 fn config(cases: u32) -> ProptestConfig {
     let mut c = ProptestConfig::default();
     if std::env::var_os("PROPTEST_CASES").is_none() {
         c.cases = cases;
     }
-    if std::env::var_os("PROPTEST_RNG_SEED").is_none() {
-        c.rng_seed = RngSeed::Fixed(0x00cf_7e4a_47f0_22ed);
-    }
+    let seed = run_seed();
+    c.rng_seed = RngSeed::Fixed(seed);
     c.failure_persistence = None;
+    let test = std::thread::current()
+        .name()
+        .map_or_else(|| "<test>".to_string(), |name| name.to_string());
+    println!(
+        "proptest seed {seed} (replay: PROPTEST_RNG_SEED={seed} cargo test --test fuzz {test})"
+    );
     c
 }
 
@@ -441,6 +481,67 @@ fn model_readable(v: &Value) -> bool {
         }
 }
 
+/// Where `Model` cannot be read from a (conforming) value of
+/// `resource_type()`: the paths (attribute names, list and set indexes, map
+/// keys) of the required values that are null or unknown; the root when
+/// the whole value is. Empty exactly when [`model_readable`].
+fn unreadable_at(v: &Value) -> Vec<Vec<String>> {
+    let absent = |x: &Value| x.is_null() || x.is_unknown();
+    let Value::Object(_) = v else {
+        return vec![vec![]];
+    };
+    let mut at = Vec::new();
+    if absent(v.attr("name")) {
+        at.push(vec!["name".to_string()]);
+    }
+    for attribute in ["roles", "labels"] {
+        match v.attr(attribute) {
+            Value::Set(items) | Value::List(items) => {
+                for (i, x) in items.iter().enumerate() {
+                    if absent(x) {
+                        at.push(vec![attribute.to_string(), i.to_string()]);
+                    }
+                }
+            }
+            Value::Map(m) => {
+                for (key, x) in m {
+                    if absent(x) {
+                        at.push(vec![attribute.to_string(), key.clone()]);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    if let Value::List(items) = v.attr("component_values") {
+        for (i, c) in items.iter().enumerate() {
+            let here = vec!["component_values".to_string(), i.to_string()];
+            if !matches!(c, Value::Object(_)) {
+                at.push(here);
+                continue;
+            }
+            for field in ["name", "value"] {
+                if absent(c.attr(field)) {
+                    at.push([here.clone(), vec![field.to_string()]].concat());
+                }
+            }
+        }
+    }
+    at
+}
+
+/// A path as its steps: attribute names and map keys as they are, indexes
+/// as numbers.
+fn steps(path: &AttrPath) -> Vec<String> {
+    path.0
+        .iter()
+        .map(|step| match step {
+            PathStep::Attribute(name) | PathStep::Key(name) => name.clone(),
+            PathStep::Index(i) => i.to_string(),
+        })
+        .collect()
+}
+
 // ---------------------------------------------------------------------------
 // Properties
 // ---------------------------------------------------------------------------
@@ -535,10 +636,24 @@ proptest! {
         match from_value::<Model>(&v) {
             Ok(m) => {
                 prop_assert!(model_readable(&v), "read {m:?} from {v:?}");
+                prop_assert_eq!(unreadable_at(&v), Vec::<Vec<String>>::new());
             }
             Err(e) => {
                 prop_assert!(!model_readable(&v), "could not read {v:?}: {e}");
                 prop_assert!(!e.message.is_empty());
+                // The error points at a value that cannot be read, and says
+                // it is null (unknowns are null to typed structs).
+                let unreadable = unreadable_at(&v);
+                let path = steps(&e.path);
+                prop_assert!(
+                    unreadable.contains(&path),
+                    "the error points at {path:?}, not at one of the unreadable values {unreadable:?}: {e}\nvalue: {v:?}"
+                );
+                let text = e.to_string();
+                if let Some(attribute) = path.first() {
+                    prop_assert!(text.starts_with(attribute.as_str()), "the error does not name `{attribute}`: {text}");
+                }
+                prop_assert!(e.message.contains("null"), "the error does not say the value is null: {text}");
             }
         }
     }
@@ -711,6 +826,110 @@ proptest! {
             }
         }
     }
+}
+
+// ---------------------------------------------------------------------------
+// The seed: new every run, printed when a property fails, and replayable
+// ---------------------------------------------------------------------------
+
+/// Set in its environment, [`fails_when_asked`] fails: for
+/// [`a_failing_property_prints_a_seed_that_replays_it`] only.
+const FAIL_ON_PURPOSE: &str = "CFTENANT_FUZZ_FAIL_ON_PURPOSE";
+
+proptest! {
+    #![proptest_config(config(1))]
+
+    /// Passes, unless asked to fail; prints each case it tries.
+    #[test]
+    fn fails_when_asked(x in any::<u64>()) {
+        println!("case {x}");
+        prop_assert!(std::env::var_os(FAIL_ON_PURPOSE).is_none(), "failing on purpose at {x}");
+    }
+}
+
+/// Runs [`fails_when_asked`] alone in a process of its own, asked to fail,
+/// with this `PROPTEST_RNG_SEED` (or none); what it printed.
+fn failing_run(seed: Option<u64>) -> String {
+    let mut command = std::process::Command::new(std::env::current_exe().unwrap());
+    command
+        .args(["fails_when_asked", "--exact", "--test-threads=1"])
+        .env(FAIL_ON_PURPOSE, "1")
+        .env("PROPTEST_CASES", "1")
+        .env_remove("PROPTEST_RNG_SEED");
+    if let Some(seed) = seed {
+        command.env("PROPTEST_RNG_SEED", seed.to_string());
+    }
+    let out = command.output().unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!out.status.success(), "asked to fail, it passed:\n{text}");
+    assert!(text.contains("failing on purpose at"), "{text}");
+    text
+}
+
+/// The seed a failed run printed, and the first case it tried.
+fn seed_and_first_case(text: &str) -> (u64, u64) {
+    let seed = text
+        .lines()
+        .find_map(|line| line.strip_prefix("proptest seed "))
+        .unwrap_or_else(|| panic!("the failure does not show the seed:\n{text}"));
+    let (seed, replay) = seed.split_once(' ').unwrap();
+    assert_eq!(
+        replay,
+        format!("(replay: PROPTEST_RNG_SEED={seed} cargo test --test fuzz fails_when_asked)"),
+        "{text}"
+    );
+    let first = text
+        .lines()
+        .find_map(|line| line.strip_prefix("case "))
+        .unwrap_or_else(|| panic!("no case printed:\n{text}"));
+    (seed.parse().unwrap(), first.parse().unwrap())
+}
+
+#[test]
+fn a_failing_property_prints_a_seed_that_replays_it() {
+    let (seed, first) = seed_and_first_case(&failing_run(None));
+    let (next_seed, next_first) = seed_and_first_case(&failing_run(None));
+    assert_ne!(seed, next_seed, "two runs used the same seed");
+    assert_ne!(first, next_first, "two runs tried the same case");
+    let replayed = seed_and_first_case(&failing_run(Some(seed)));
+    assert_eq!(
+        replayed,
+        (seed, first),
+        "PROPTEST_RNG_SEED={seed} did not try the same case again"
+    );
+    // Nothing was persisted into the tree (proptest's default would be
+    // tests/fuzz.proptest-regressions, or a proptest-regressions/ directory).
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for path in [
+        "tests/fuzz.proptest-regressions",
+        "tests/proptest-regressions",
+        "proptest-regressions",
+    ] {
+        assert!(
+            !root.join(path).exists(),
+            "{path} was written: failures must not be persisted"
+        );
+    }
+}
+
+#[test]
+fn a_seed_is_a_number_or_new() {
+    assert_eq!(seed_from(Some("42")), 42);
+    assert_eq!(seed_from(Some(" 18446744073709551615\n")), u64::MAX);
+    assert_ne!(seed_from(None), seed_from(None));
+    let wrong = std::panic::catch_unwind(|| seed_from(Some("0x2a"))).unwrap_err();
+    let message = wrong.downcast_ref::<String>().unwrap();
+    assert!(
+        message.contains("PROPTEST_RNG_SEED=\"0x2a\" is not a seed"),
+        "{message}"
+    );
+    let c = config(7);
+    assert!(c.failure_persistence.is_none());
+    assert_eq!(c.rng_seed, RngSeed::Fixed(run_seed()));
 }
 
 // ---------------------------------------------------------------------------

@@ -1,12 +1,17 @@
 //! Logs on stderr as hclog JSON lines, which Terraform parses and filters
-//! with `TF_LOG` / `TF_LOG_PROVIDER`. Never log credentials: the client
-//! logs method, path, status and duration only.
+//! with `TF_LOG` / `TF_LOG_PROVIDER`, as the plugin SDKs write them: the
+//! level from `TF_LOG_PROVIDER_<NAME>`, `TF_LOG_PROVIDER` or `TF_LOG`
+//! (`json` is `trace`), and each line with the fields of the spans it is in
+//! (the RPC, Terraform's request id, the resource type). Never log
+//! credentials: the client logs method, path, status and duration, and
+//! bodies only at `trace` with every secret redacted.
 
 use std::fmt;
 use tracing::field::{Field, Visit};
 use tracing::{Event, Subscriber};
+use tracing_subscriber::field::RecordFields;
 use tracing_subscriber::fmt::format::Writer;
-use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields};
+use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields, FormattedFields};
 use tracing_subscriber::registry::LookupSpan;
 
 struct HclogJson {
@@ -42,18 +47,61 @@ fn key(field: &Field) -> String {
     }
 }
 
-impl<S, N> FormatEvent<S, N> for HclogJson
+/// A span's fields, kept as a JSON object (its text), so that each event
+/// can carry the fields of the spans it is in.
+struct SpanFieldsAsJson;
+
+impl<'writer> FormatFields<'writer> for SpanFieldsAsJson {
+    fn format_fields<R: RecordFields>(
+        &self,
+        mut writer: Writer<'writer>,
+        fields: R,
+    ) -> fmt::Result {
+        let mut json = JsonFields::default();
+        fields.record(&mut json);
+        write!(writer, "{}", serde_json::Value::Object(json.0))
+    }
+
+    fn add_fields(
+        &self,
+        current: &'writer mut FormattedFields<Self>,
+        fields: &tracing::span::Record<'_>,
+    ) -> fmt::Result {
+        let mut json = span_fields(current);
+        fields.record(&mut json);
+        current.fields = serde_json::Value::Object(json.0).to_string();
+        Ok(())
+    }
+}
+
+fn span_fields<N>(formatted: &FormattedFields<N>) -> JsonFields {
+    match serde_json::from_str(&formatted.fields) {
+        Ok(serde_json::Value::Object(map)) => JsonFields(map),
+        _ => JsonFields::default(),
+    }
+}
+
+impl<S> FormatEvent<S, SpanFieldsAsJson> for HclogJson
 where
     S: Subscriber + for<'a> LookupSpan<'a>,
-    N: for<'a> FormatFields<'a> + 'static,
 {
     fn format_event(
         &self,
-        _ctx: &FmtContext<'_, S, N>,
+        ctx: &FmtContext<'_, S, SpanFieldsAsJson>,
         mut writer: Writer<'_>,
         event: &Event<'_>,
     ) -> fmt::Result {
         let mut fields = JsonFields::default();
+        // Outermost span first: an inner one's field of the same name wins.
+        for span in ctx
+            .event_scope()
+            .into_iter()
+            .flat_map(|scope| scope.from_root())
+        {
+            if let Some(formatted) = span.extensions().get::<FormattedFields<SpanFieldsAsJson>>() {
+                fields.0.extend(span_fields(formatted).0);
+            }
+        }
         event.record(&mut fields);
         let level = match *event.metadata().level() {
             tracing::Level::TRACE => "trace",
@@ -92,18 +140,40 @@ fn hclog_timestamp(t: time::OffsetDateTime) -> String {
     )
 }
 
+/// The level Terraform's variables set for the provider `module`:
+/// `TF_LOG_PROVIDER_<MODULE>`, else `TF_LOG_PROVIDER`, else `TF_LOG`, as the
+/// plugin SDKs read them (`json` is `trace` in JSON, which is how these
+/// lines always are); `None` when logs are off or unset.
+pub fn level_from(module: &str, env: impl Fn(&str) -> Option<String>) -> Option<tracing::Level> {
+    let own = format!("TF_LOG_PROVIDER_{}", module.to_ascii_uppercase());
+    let value = [own.as_str(), "TF_LOG_PROVIDER", "TF_LOG"]
+        .iter()
+        .find_map(|name| env(name).filter(|v| !v.trim().is_empty()))?;
+    match value.trim().to_ascii_lowercase().as_str() {
+        "json" | "trace" => Some(tracing::Level::TRACE),
+        "debug" => Some(tracing::Level::DEBUG),
+        "info" => Some(tracing::Level::INFO),
+        "warn" => Some(tracing::Level::WARN),
+        "error" => Some(tracing::Level::ERROR),
+        // `off`, or a word Terraform does not know either.
+        _ => None,
+    }
+}
+
 /// Installs the stderr logger for the provider `module` (the `@module` of
-/// every line), logging the framework's and `targets`' events. The level
-/// comes from `TF_LOG_PROVIDER` or `TF_LOG` (as Terraform users set them),
-/// defaulting to warnings only.
+/// every line), logging the framework's and `targets`' events at the level
+/// [`level_from`] reads; warnings only when none is set.
 pub fn init(module: &'static str, targets: &[&str]) {
-    let level = std::env::var("TF_LOG_PROVIDER")
+    let level = match std::env::var(format!("TF_LOG_PROVIDER_{}", module.to_ascii_uppercase()))
+        .or_else(|_| std::env::var("TF_LOG_PROVIDER"))
         .or_else(|_| std::env::var("TF_LOG"))
-        .map(|l| l.to_ascii_lowercase())
-        .ok()
-        .filter(|l| ["trace", "debug", "info", "warn", "error"].contains(&l.as_str()))
-        .and_then(|l| l.parse::<tracing::Level>().ok())
-        .unwrap_or(tracing::Level::WARN);
+    {
+        Ok(_) => level_from(module, |k| std::env::var(k).ok()).map_or(
+            tracing_subscriber::filter::LevelFilter::OFF,
+            tracing_subscriber::filter::LevelFilter::from_level,
+        ),
+        Err(_) => tracing_subscriber::filter::LevelFilter::WARN,
+    };
     // Targets, not EnvFilter: the same target=level rules without a regex
     // engine in the binary.
     let filter = tracing_subscriber::filter::Targets::new()
@@ -119,6 +189,7 @@ pub fn init(module: &'static str, targets: &[&str]) {
         .with(
             tracing_subscriber::fmt::layer()
                 .with_writer(std::io::stderr)
+                .fmt_fields(SpanFieldsAsJson)
                 .event_format(HclogJson { module }),
         )
         .with(filter)
@@ -138,5 +209,76 @@ mod tests {
             .unwrap()
             .to_offset(time::UtcOffset::from_hms(2, 0, 0).unwrap());
         assert_eq!(hclog_timestamp(t), "2023-11-14T22:13:20.000000Z");
+    }
+
+    #[test]
+    fn the_providers_own_variable_comes_first_and_json_is_trace() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        assert_eq!(
+            level_from("cftenant", env(&[("TF_LOG", "json")])),
+            Some(tracing::Level::TRACE)
+        );
+        assert_eq!(
+            level_from(
+                "cftenant",
+                env(&[("TF_LOG", "trace"), ("TF_LOG_PROVIDER_CFTENANT", "error")])
+            ),
+            Some(tracing::Level::ERROR)
+        );
+        assert_eq!(
+            level_from(
+                "cftenant",
+                env(&[("TF_LOG", "trace"), ("TF_LOG_PROVIDER", "INFO")])
+            ),
+            Some(tracing::Level::INFO)
+        );
+        assert_eq!(level_from("cftenant", env(&[("TF_LOG", "off")])), None);
+        assert_eq!(level_from("cftenant", env(&[])), None);
+    }
+
+    #[test]
+    fn lines_carry_the_fields_of_their_spans() {
+        use std::sync::{Arc, Mutex};
+        #[derive(Clone, Default)]
+        struct Buffer(Arc<Mutex<Vec<u8>>>);
+        impl std::io::Write for Buffer {
+            fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+                self.0.lock().unwrap().extend_from_slice(b);
+                Ok(b.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let buffer = Buffer::default();
+        let writer = buffer.clone();
+        use tracing_subscriber::layer::SubscriberExt;
+        let subscriber = tracing_subscriber::registry().with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(move || writer.clone())
+                .fmt_fields(SpanFieldsAsJson)
+                .event_format(HclogJson { module: "t" }),
+        );
+        tracing::subscriber::with_default(subscriber, || {
+            let rpc = tracing::info_span!("rpc", tf_rpc = "ReadResource", tf_req_id = "r-1");
+            let _in = rpc.enter();
+            let inner = tracing::info_span!("resource", tf_resource_type = "t_widget");
+            let _inner = inner.enter();
+            tracing::info!(status = 200, "API call");
+        });
+        let text = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
+        let line: serde_json::Value = serde_json::from_str(text.trim()).unwrap();
+        assert_eq!(line["tf_rpc"], "ReadResource");
+        assert_eq!(line["tf_req_id"], "r-1");
+        assert_eq!(line["tf_resource_type"], "t_widget");
+        assert_eq!(line["status"], 200);
+        assert_eq!(line["@message"], "API call");
     }
 }

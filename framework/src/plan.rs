@@ -1,7 +1,8 @@
 //! The generic half of planning, driven by the schema: defaults, which
 //! computed values become unknown, and which changes force a replacement.
-//! Resources add their own rules on top (`Resource::modify_plan`).
+//! Resources add their own review on top (`Resource::review_plan`).
 
+use crate::diag::Diagnostics;
 use crate::schema::Schema;
 use crate::value::{AttrPath, Value};
 
@@ -64,6 +65,48 @@ pub fn plan(schema: &Schema, prior: &Value, proposed: &Value, config: &Value) ->
         planned,
         requires_replace,
     }
+}
+
+/// The refusals the schema declares, known without the API: a value an
+/// attribute cannot change to ([`Attribute::unchangeable`]), and a value a
+/// create cannot have ([`Attribute::refused_on_create`]). Values not known
+/// yet are checked when they are.
+///
+/// [`Attribute::unchangeable`]: crate::schema::Attribute::unchangeable
+/// [`Attribute::refused_on_create`]: crate::schema::Attribute::refused_on_create
+pub fn refusals(
+    schema: &Schema,
+    prior: &Value,
+    change: &PlannedChange,
+    config: &Value,
+) -> Diagnostics {
+    let mut diags = Diagnostics::default();
+    let creating = prior.is_null() || !change.requires_replace.is_empty();
+    let known = |v: &Value| !v.is_null() && !v.is_unknown();
+    for a in &schema.attributes {
+        let (held, wanted) = (prior.attr(a.name), change.planned.attr(a.name));
+        if let Some((summary, detail)) = a.unchangeable {
+            if !creating && known(held) && known(wanted) && !a.same_value(held, wanted) {
+                let word = |v: &Value| {
+                    v.as_str()
+                        .map_or_else(|| format!("{v:?}"), |s| format!("{s:?}"))
+                };
+                diags.attr_error(
+                    AttrPath::attr(a.name),
+                    summary,
+                    detail
+                        .replace("{held}", &word(held))
+                        .replace("{wanted}", &word(wanted)),
+                );
+            }
+        }
+        if let Some((summary, detail)) = a.refused_on_create {
+            if creating && known(config.attr(a.name)) {
+                diags.attr_error(AttrPath::attr(a.name), summary, detail);
+            }
+        }
+    }
+    diags
 }
 
 /// Gives `new` the spelling `kept` has for every attribute whose two values
@@ -166,6 +209,60 @@ mod tests {
         let p = plan(&schema(), &prior(), &proposed, &config);
         let names: Vec<String> = p.requires_replace.iter().map(|p| p.to_string()).collect();
         assert_eq!(names, vec!["type", "unit_id"]);
+    }
+
+    #[test]
+    fn declared_refusals_need_no_code() {
+        let schema = Schema::new(
+            "t",
+            vec![
+                Attribute::computed("id", Type::String, "id"),
+                Attribute::required("name", Type::String, "name"),
+                Attribute::optional_computed("type", Type::String, "type")
+                    .unchangeable("Cannot change", "it is {held}, not {wanted}"),
+                Attribute::optional("vanity", Type::String, "vanity")
+                    .refused_on_create("Not on a new one", "later"),
+            ],
+        );
+        let prior = obj(&[
+            ("id", s("a")),
+            ("name", s("n")),
+            ("type", s("standard")),
+            ("vanity", Value::Null),
+        ]);
+        let config = obj(&[
+            ("name", s("n")),
+            ("type", s("enterprise")),
+            ("vanity", Value::Null),
+        ]);
+        let change = plan(&schema, &prior, &config, &config);
+        let d = refusals(&schema, &prior, &change, &config);
+        assert_eq!(d.0.len(), 1);
+        assert_eq!(d.0[0].detail, "it is \"standard\", not \"enterprise\"");
+        // Removed: the prior value is kept, nothing refused.
+        let config = obj(&[
+            ("name", s("n")),
+            ("type", Value::Null),
+            ("vanity", Value::Null),
+        ]);
+        let change = plan(&schema, &prior, &prior, &config);
+        assert!(refusals(&schema, &prior, &change, &config).0.is_empty());
+        // A create with the refused value; unknown, it waits.
+        let config = obj(&[("name", s("n")), ("type", Value::Null), ("vanity", s("v"))]);
+        let change = plan(&schema, &Value::Null, &config, &config);
+        assert_eq!(
+            refusals(&schema, &Value::Null, &change, &config).0[0].summary,
+            "Not on a new one"
+        );
+        let config = obj(&[
+            ("name", s("n")),
+            ("type", Value::Null),
+            ("vanity", Value::Unknown),
+        ]);
+        let change = plan(&schema, &Value::Null, &config, &config);
+        assert!(refusals(&schema, &Value::Null, &change, &config)
+            .0
+            .is_empty());
     }
 
     #[test]

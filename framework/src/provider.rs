@@ -24,7 +24,13 @@ pub trait ProviderDefinition: Send + Sync + 'static {
     fn validate_config(&self, _config: &Value, _diags: &mut Diagnostics) {}
 
     /// Builds the client from a configuration whose values are all known.
-    fn configure(&self, config: &Value) -> Result<Self::Client, Diagnostics>;
+    /// `terraform_version` is the version of the Terraform CLI calling (for
+    /// the User-Agent, as the HashiCorp providers send it).
+    fn configure(
+        &self,
+        config: &Value,
+        terraform_version: &str,
+    ) -> Result<Self::Client, Diagnostics>;
 
     /// Terraform asked the provider to stop: end what waits or is in flight.
     fn stop(&self) {}
@@ -38,7 +44,19 @@ pub struct Plugin<P: ProviderDefinition> {
     pub schema: Schema,
     pub resources: BTreeMap<&'static str, Box<dyn AnyResource<P::Client>>>,
     pub data_sources: BTreeMap<&'static str, Box<dyn AnyDataSource<P::Client>>>,
-    client: RwLock<Option<P::Client>>,
+    configured: RwLock<Configured<P::Client>>,
+}
+
+/// What Terraform's `ConfigureProvider` left the plugin with.
+enum Configured<C> {
+    /// Not configured yet.
+    No,
+    /// The configuration holds values not known until apply (a provider
+    /// configured from a resource of the same configuration): there is no
+    /// client. A plan is made without the API: reads keep the prior state,
+    /// and what needs the API is unknown until apply.
+    Unknown,
+    Client(C),
 }
 
 impl<P: ProviderDefinition> Plugin<P> {
@@ -56,7 +74,7 @@ impl<P: ProviderDefinition> Plugin<P> {
                 .map(|d| (d.type_name(), d))
                 .collect(),
             definition,
-            client: RwLock::new(None),
+            configured: RwLock::new(Configured::No),
         }
     }
 
@@ -66,47 +84,73 @@ impl<P: ProviderDefinition> Plugin<P> {
         diags
     }
 
-    pub fn configure(&self, config: &Value) -> Diagnostics {
-        if !config.is_wholly_known() {
-            let mut d = Diagnostics::default();
-            d.error(
-                "Provider configuration not known yet",
-                format!(
-                    "The provider \"{}\" block uses values that are only known after apply. Use values known at plan time (variables, literals, environment).",
-                    P::TYPE_NAME
-                ),
-            );
-            return d;
-        }
+    pub fn configure(&self, config: &Value, terraform_version: &str) -> Diagnostics {
         let mut diags = self.schema.validate(config);
         if diags.has_errors() {
             return diags;
         }
-        match self.definition.configure(config) {
+        if !config.is_wholly_known() {
+            *self.configured.write().unwrap_or_else(|p| p.into_inner()) = Configured::Unknown;
+            diags.warning(
+                "Provider configuration not known yet",
+                format!(
+                    "The provider \"{}\" block uses values only known after apply (from a resource of this \
+                     configuration, say). This plan is made without reading from the API: resources keep the \
+                     values of their last state, and what only the API can tell is known after apply. Apply \
+                     configures the provider with the real values.",
+                    P::TYPE_NAME
+                ),
+            );
+            return diags;
+        }
+        match self.definition.configure(config, terraform_version) {
             Ok(client) => {
-                *self.client.write().unwrap_or_else(|p| p.into_inner()) = Some(client);
+                *self.configured.write().unwrap_or_else(|p| p.into_inner()) =
+                    Configured::Client(client);
             }
             Err(d) => diags.extend(d),
         }
         diags
     }
 
-    /// The configured client, or a diagnostic if Terraform has not configured us.
+    /// Whether the provider was configured with values not known yet: a
+    /// plan without the API.
+    pub fn configuration_unknown(&self) -> bool {
+        matches!(
+            *self.configured.read().unwrap_or_else(|p| p.into_inner()),
+            Configured::Unknown
+        )
+    }
+
+    /// The configured client, or a diagnostic saying why there is none.
+    /// `doing` names what needed it (`reading data.x`), for the case of a
+    /// configuration not known yet.
+    pub fn client_for(&self, doing: &str) -> Result<P::Client, Diagnostics> {
+        let mut d = Diagnostics::default();
+        match &*self.configured.read().unwrap_or_else(|p| p.into_inner()) {
+            Configured::Client(c) => return Ok(c.clone()),
+            Configured::Unknown => d.error(
+                format!("Cannot plan {doing} before the provider configuration is known"),
+                format!(
+                    "The provider \"{}\" block uses values only known after apply, and {doing} needs the API now. \
+                     Apply what the provider configuration depends on first (`terraform apply -target=...`), or \
+                     configure this provider with values known at plan time.",
+                    P::TYPE_NAME
+                ),
+            ),
+            Configured::No => d.error(
+                "Provider not configured",
+                format!(
+                    "The {} provider was used before Terraform configured it.",
+                    P::TYPE_NAME
+                ),
+            ),
+        }
+        Err(d)
+    }
+
+    /// The configured client, or a diagnostic if there is none.
     pub fn client(&self) -> Result<P::Client, Diagnostics> {
-        self.client
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
-            .ok_or_else(|| {
-                let mut d = Diagnostics::default();
-                d.error(
-                    "Provider not configured",
-                    format!(
-                        "The {} provider was used before Terraform configured it.",
-                        P::TYPE_NAME
-                    ),
-                );
-                d
-            })
+        self.client_for("this")
     }
 }

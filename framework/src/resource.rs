@@ -8,7 +8,7 @@
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::plan::{self, PlannedChange};
 use crate::schema::Schema;
-use crate::value::{self, Value};
+use crate::value::{self, Type, Value};
 use async_trait::async_trait;
 use serde::{de::DeserializeOwned, Serialize};
 
@@ -53,17 +53,48 @@ impl<M> From<M> for Imported<M> {
     }
 }
 
-/// What a plan is about, beyond the values themselves.
-pub struct PlanContext<'a> {
-    /// The state before the change; null when creating.
-    pub prior: &'a Value,
-    pub config: &'a Value,
-    /// This plan creates the replacement of an object although the provider
-    /// planned no replacement for it: `terraform plan -replace`.
-    /// (Terraform plans a replacement's create half as a create, so without
-    /// this a resource could not tell. A tainted object's new half cannot be
-    /// told from a create at all: Terraform passes it no private data.)
-    pub forced_replacement: bool,
+/// A planned create, update or replacement, for a resource's review of it
+/// ([`Resource::review_plan`]).
+pub struct Change<'a, M> {
+    /// The object as it is; `None` for a create (the new half of a
+    /// replacement included).
+    pub prior: Option<&'a M>,
+    /// The object as planned. Computed values not known until apply read
+    /// as `None`.
+    pub planned: &'a M,
+    /// The plan replaces the prior object: an attribute that replaces
+    /// changed.
+    pub replacing: bool,
+    /// This create is the new half of a replacement (planned again from a
+    /// null prior): one the provider planned, or `-replace`.
+    pub new_half: bool,
+    /// This create replaces an object although the provider planned no
+    /// replacement for it: `terraform plan -replace`. (A tainted object's
+    /// new half cannot be told from a create: Terraform passes it no
+    /// private data.)
+    pub forced: bool,
+    /// The attributes whose planned values are not known yet (another
+    /// resource's apply decides them). A required one reads as its type's
+    /// empty value (`""`), an optional one as `None`: a review that needs
+    /// a value asks [`Change::known`] first.
+    pub unknown: Vec<&'static str>,
+}
+
+impl<M> Change<'_, M> {
+    /// Whether the planned value of `attribute` is known.
+    pub fn known(&self, attribute: &str) -> bool {
+        !self.unknown.contains(&attribute)
+    }
+
+    /// A new object is made: a create, or a replacement.
+    pub fn creates(&self) -> bool {
+        self.prior.is_none() || self.replacing
+    }
+
+    /// The change replaces an object, in either of its halves.
+    pub fn replaces(&self) -> bool {
+        self.replacing || self.new_half
+    }
 }
 
 #[async_trait]
@@ -77,29 +108,28 @@ pub trait Resource: Send + Sync + 'static {
 
     fn schema() -> Schema;
 
-    /// Adjusts the generic plan (which already applied defaults, unknowns,
-    /// equivalent spellings and replacements from the schema), or refuses it.
-    fn modify_plan(_ctx: &PlanContext, _plan: &mut PlannedChange, _diags: &mut Diagnostics) {}
-
-    /// Warnings for a planned destroy (what cannot be undone).
-    fn plan_destroy(_prior: &Value, _diags: &mut Diagnostics) {}
-
-    /// Before a change is planned (a create, an update or a replacement,
-    /// with every value known): asks whether it can be made, so that what
-    /// would fail at apply is refused at plan, and a replacement is never
-    /// planned towards something refused once the old object is gone.
-    /// `prior` is `None` for a create; `replacing` says whether the plan
-    /// replaces an object: the prior one, or (with `prior` `None`) the one
-    /// a `-replace` replaces. Called only when something changes.
-    async fn check_change(
+    /// Reviews a planned change before Terraform shows it: what would fail
+    /// at apply is refused (errors pointed at their attribute), so that a
+    /// replacement is never planned towards something refused once the old
+    /// object is gone; what the user must know is a warning. `client` is
+    /// there once the provider is configured (not when its configuration is
+    /// not known yet). Values another resource's apply decides are not
+    /// known ([`Change::known`]): what depends on them is reviewed again
+    /// when Terraform plans the change at apply. Called for every create and
+    /// change whose planned values read as the model; refusals the schema can
+    /// declare ([`Attribute::unchangeable`](crate::schema::Attribute::unchangeable),
+    /// [`refused_on_create`](crate::schema::Attribute::refused_on_create))
+    /// are made before it.
+    async fn review_plan(
         &self,
-        _client: &Self::Client,
-        _prior: Option<&Self::Model>,
-        _planned: &Self::Model,
-        _replacing: bool,
+        _client: Option<&Self::Client>,
+        _change: &Change<'_, Self::Model>,
     ) -> Diagnostics {
         Diagnostics::default()
     }
+
+    /// Warnings for a planned destroy (what cannot be undone).
+    fn review_destroy(_prior: &Self::Model, _diags: &mut Diagnostics) {}
 
     async fn create(
         &self,
@@ -166,7 +196,7 @@ pub struct PlanResponse {
 
 /// The private data of an object whose last plan from a prior state planned
 /// no replacement. Terraform hands it to the create half of a `-replace`,
-/// which is how [`PlanContext::forced_replacement`] is known. (Not to that
+/// which is how [`Change::forced`] is known. (Not to that
 /// of a tainted object: Terraform plans it as a plain create, without the
 /// object's private data.)
 const PLANNED_IN_PLACE: &str = "planned_in_place";
@@ -218,6 +248,64 @@ pub struct ResourceAdapter<R> {
 }
 
 impl<R: Resource> ResourceAdapter<R> {
+    /// The resource's review of a planned change, its values read as the
+    /// model: a required value not known yet reads as its type's empty
+    /// value, and is named in [`Change::unknown`].
+    async fn review(
+        &self,
+        client: Option<&R::Client>,
+        prior: &Value,
+        planned: &Value,
+        (replacing, new_half, forced): (bool, bool, bool),
+    ) -> Diagnostics {
+        let unknown: Vec<&'static str> = self
+            .schema
+            .attributes
+            .iter()
+            .filter(|a| !planned.attr(a.name).is_wholly_known())
+            .map(|a| a.name)
+            .collect();
+        let readable = self.with_placeholders(planned);
+        let prior_model = match prior.is_null() {
+            true => Ok(None),
+            false => to_model::<R::Model>("state", prior).map(Some),
+        };
+        match (prior_model, to_model::<R::Model>("plan", &readable)) {
+            (Ok(prior), Ok(planned)) => {
+                let change = Change {
+                    prior: prior.as_ref(),
+                    planned: &planned,
+                    replacing,
+                    new_half,
+                    forced,
+                    unknown,
+                };
+                self.inner.review_plan(client, &change).await
+            }
+            (Err(d), _) | (_, Err(d)) => d,
+        }
+    }
+
+    /// `planned` with each attribute not wholly known yet (unknown, or a
+    /// list or object with an unknown inside) set to what reads as the
+    /// model: its type's empty value when it is required, else null.
+    fn with_placeholders(&self, planned: &Value) -> Value {
+        let Value::Object(attrs) = planned else {
+            return planned.clone();
+        };
+        let mut attrs = attrs.clone();
+        for a in &self.schema.attributes {
+            if attrs.get(a.name).is_some_and(|v| !v.is_wholly_known()) {
+                let placeholder = match a.required {
+                    true => empty_value(&a.ty),
+                    false => Value::Null,
+                };
+                attrs.insert(a.name.to_string(), placeholder);
+            }
+        }
+        Value::Object(attrs)
+    }
+
     pub fn boxed(inner: R) -> Box<dyn AnyResource<R::Client>> {
         Box::new(ResourceAdapter {
             inner,
@@ -238,6 +326,47 @@ impl<D: DataSource> DataSourceAdapter<D> {
             inner,
             schema: D::schema(),
         })
+    }
+}
+
+/// An import whose id gives the object's identity: `state` holds it, and a
+/// read fills in the rest. An object the read does not find is an error
+/// naming it (`what`: `zone with id …`).
+pub async fn import_by_reading<R: Resource>(
+    resource: &R,
+    client: &R::Client,
+    state: R::Model,
+    what: &str,
+) -> OpResult<Imported<R::Model>, R::Model> {
+    match resource.read(client, state).await? {
+        Some(model) => Ok(model.into()),
+        None => Err(import_not_found(R::TYPE_NAME, what).into()),
+    }
+}
+
+/// An import that found nothing: `what` names it (`zone with id …`).
+pub fn import_not_found(type_name: &str, what: &str) -> Diagnostic {
+    Diagnostic::error(
+        format!("Cannot import {type_name}"),
+        format!("No {what} exists, or the credentials cannot see it."),
+    )
+}
+
+/// The empty value of a type: what a required value not known yet reads as.
+fn empty_value(ty: &Type) -> Value {
+    match ty {
+        Type::Bool => Value::Bool(false),
+        Type::Number => Value::Number(0.into()),
+        Type::String => Value::String(String::new()),
+        Type::List(_) => Value::List(Vec::new()),
+        Type::Set(_) => Value::Set(Vec::new()),
+        Type::Map(_) => Value::Map(Default::default()),
+        Type::Object(attrs) => Value::Object(
+            attrs
+                .iter()
+                .map(|(k, t)| (k.clone(), empty_value(t)))
+                .collect(),
+        ),
     }
 }
 
@@ -354,9 +483,11 @@ impl<R: Resource> AnyResource<R::Client> for ResourceAdapter<R> {
             prior_private,
         } = request;
         let mut diags = Diagnostics::default();
-        let mut change = plan::plan(&self.schema, prior, proposed, config);
+        let change = plan::plan(&self.schema, prior, proposed, config);
         if proposed.is_null() {
-            R::plan_destroy(prior, &mut diags);
+            if let Ok(prior) = to_model::<R::Model>("state", prior) {
+                R::review_destroy(&prior, &mut diags);
+            }
             return PlanResponse {
                 change,
                 diags,
@@ -374,34 +505,21 @@ impl<R: Resource> AnyResource<R::Client> for ResourceAdapter<R> {
                 planned_private: prior_private.to_vec(),
             };
         }
-        let ctx = PlanContext {
-            prior,
-            config,
-            forced_replacement: prior.is_null() && planned_in_place(prior_private),
-        };
-        R::modify_plan(&ctx, &mut change, &mut diags);
+        diags.extend(plan::refusals(&self.schema, prior, &change, config));
         let replacing = !prior.is_null() && !change.requires_replace.is_empty();
+        let forced = prior.is_null() && planned_in_place(prior_private);
         // The create half of a replacement, planned again from a null prior.
-        let new_half = prior.is_null()
-            && (ctx.forced_replacement || marked(prior_private, PLANNED_REPLACEMENT));
-        // Only what is known can be checked: a change towards a value another
-        // resource's apply decides is checked when it is planned again.
-        // (Computed values unknown until apply read as `None` in the model.)
-        let changes = !change.planned.semantically_equal(prior);
-        let checkable = changes && config.is_wholly_known();
-        if let (true, false, Some(client)) = (checkable, diags.has_errors(), client) {
-            let prior_model = match prior.is_null() {
-                true => Ok(None),
-                false => to_model::<R::Model>("state", prior).map(Some),
-            };
-            match (prior_model, to_model::<R::Model>("plan", &change.planned)) {
-                (Ok(prior), Ok(planned)) => diags.extend(
-                    self.inner
-                        .check_change(client, prior.as_ref(), &planned, replacing || new_half)
-                        .await,
-                ),
-                (Err(d), _) | (_, Err(d)) => diags.extend(d),
-            }
+        let new_half = forced || (prior.is_null() && marked(prior_private, PLANNED_REPLACEMENT));
+        if !diags.has_errors() && !change.planned.semantically_equal(prior) {
+            diags.extend(
+                self.review(
+                    client,
+                    prior,
+                    &change.planned,
+                    (replacing, new_half, forced),
+                )
+                .await,
+            );
         }
         let planned_private = match (prior.is_null(), replacing) {
             (true, _) => Vec::new(),
@@ -737,14 +855,17 @@ mod tests {
                     ],
                 )
             }
-            async fn check_change(
+            async fn review_plan(
                 &self,
-                _: &(),
-                _: Option<&Widget>,
-                _: &Widget,
-                _: bool,
+                _: Option<&()>,
+                change: &Change<'_, Widget>,
             ) -> Diagnostics {
-                panic!("nothing to check while the new name is unknown")
+                // The review is told which value it cannot use yet; the
+                // name reads as empty, not as a value to check.
+                assert!(!change.known("name"), "the new name is unknown");
+                assert!(change.known("size"));
+                assert_eq!(change.planned.name, "");
+                Diagnostics::default()
             }
             async fn create(&self, _: &(), p: Widget) -> OpResult<Widget, Widget> {
                 Ok(p)

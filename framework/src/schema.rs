@@ -29,6 +29,27 @@ pub enum Check {
     },
 }
 
+/// No two elements with the same (known) value of `key`.
+fn unique_by(key: &str, items: &[Value]) -> Result<(), String> {
+    let mut seen: Vec<&Value> = Vec::new();
+    for item in items {
+        let k = item.attr(key);
+        if k.is_null() || k.is_unknown() {
+            continue;
+        }
+        if seen.contains(&k) {
+            let shown = k
+                .as_str()
+                .map_or_else(|| format!("{k:?}"), |s| format!("{s:?}"));
+            return Err(format!(
+                "lists {key} {shown} more than once; each {key} may appear once"
+            ));
+        }
+        seen.push(k);
+    }
+    Ok(())
+}
+
 impl Check {
     /// Whether the check applies to a collection as a whole rather than to
     /// each of its elements.
@@ -79,25 +100,7 @@ impl Check {
                     if *n == 1 { "is" } else { "are" }
                 ))
             }
-            (Check::UniqueBy(key), Value::List(items) | Value::Set(items)) => {
-                let mut seen: Vec<&Value> = Vec::new();
-                for item in items {
-                    let k = item.attr(key);
-                    if k.is_null() || k.is_unknown() {
-                        continue;
-                    }
-                    if seen.contains(&k) {
-                        let shown = k
-                            .as_str()
-                            .map_or_else(|| format!("{k:?}"), |s| format!("{s:?}"));
-                        return Err(format!(
-                            "lists {key} {shown} more than once; each {key} may appear once"
-                        ));
-                    }
-                    seen.push(k);
-                }
-                Ok(())
-            }
+            (Check::UniqueBy(key), Value::List(items) | Value::Set(items)) => unique_by(key, items),
             (Check::Custom { check, .. }, Value::String(s)) => check(s),
             _ => Ok(()),
         }
@@ -158,6 +161,14 @@ pub struct Attribute {
     /// another case, a plan's alias): a change between two of them is no
     /// change, and the spelling in the configuration or state is kept.
     pub equivalent: Option<fn(&str, &str) -> bool>,
+    /// The API sets it when it creates the object and cannot change it
+    /// after: another value for an existing object is refused at plan
+    /// (summary, detail) rather than planned as an update that fails or a
+    /// replacement. `{held}` and `{wanted}` in the detail are the values.
+    pub unchangeable: Option<(&'static str, &'static str)>,
+    /// A value the API refuses on a create, known without asking it:
+    /// refused at plan (summary, detail) when a create has one.
+    pub refused_on_create: Option<(&'static str, &'static str)>,
 }
 
 impl Attribute {
@@ -177,6 +188,8 @@ impl Attribute {
             checks: Vec::new(),
             unknown_when_changed: &[],
             equivalent: None,
+            unchangeable: None,
+            refused_on_create: None,
         }
     }
 
@@ -265,6 +278,18 @@ impl Attribute {
         self
     }
 
+    /// See [`Attribute::unchangeable`] (the field).
+    pub fn unchangeable(mut self, summary: &'static str, detail: &'static str) -> Self {
+        self.unchangeable = Some((summary, detail));
+        self
+    }
+
+    /// See [`Attribute::refused_on_create`] (the field).
+    pub fn refused_on_create(mut self, summary: &'static str, detail: &'static str) -> Self {
+        self.refused_on_create = Some((summary, detail));
+        self
+    }
+
     /// Whether two values of this attribute mean the same: equal, or two
     /// known strings its equivalence relates.
     pub fn same_value(&self, a: &Value, b: &Value) -> bool {
@@ -341,34 +366,44 @@ impl Attribute {
                 );
                 continue;
             }
-            if let Some((_, attrs)) = &self.nested {
-                for a in attrs {
-                    let attr_path = p.push(PathStep::Attribute(a.name.into()));
-                    let value = x.attr(a.name);
-                    if a.required && value.is_null() {
-                        diags.attr_error(
-                            attr_path.clone(),
-                            format!("Missing value for {attr_path}"),
-                            format!("`{attr_path}` is required and must not be null."),
-                        );
-                        continue;
-                    }
-                    a.validate(value, &attr_path, diags);
-                }
-                continue;
-            }
-            for c in self.checks.iter().filter(|c| !c.on_collection()) {
-                if let Err(msg) = c.run(x) {
-                    let mut detail = format!("The value of `{p}` {msg}.");
-                    if matches!(c, Check::NotEmpty) && self.optional && self.computed {
-                        detail.push_str(&format!(
-                            " To stop managing `{p}`, remove it from the configuration: the API then keeps its current value."
-                        ));
-                    }
-                    diags.attr_error(p.clone(), format!("Invalid value for {p}"), detail);
-                }
+            match &self.nested {
+                Some((_, attrs)) => validate_nested(attrs, x, &p, diags),
+                None => self.validate_element(x, &p, diags),
             }
         }
+    }
+
+    /// The element checks on one value (the attribute's own, or one
+    /// element of its collection).
+    fn validate_element(&self, x: &Value, p: &AttrPath, diags: &mut Diagnostics) {
+        for c in self.checks.iter().filter(|c| !c.on_collection()) {
+            if let Err(msg) = c.run(x) {
+                let mut detail = format!("The value of `{p}` {msg}.");
+                if matches!(c, Check::NotEmpty) && self.optional && self.computed {
+                    detail.push_str(&format!(
+                        " To stop managing `{p}`, remove it from the configuration: the API then keeps its current value."
+                    ));
+                }
+                diags.attr_error(p.clone(), format!("Invalid value for {p}"), detail);
+            }
+        }
+    }
+}
+
+/// The attributes of one nested object.
+fn validate_nested(attrs: &[Attribute], x: &Value, p: &AttrPath, diags: &mut Diagnostics) {
+    for a in attrs {
+        let attr_path = p.push(PathStep::Attribute(a.name.into()));
+        let value = x.attr(a.name);
+        if a.required && value.is_null() {
+            diags.attr_error(
+                attr_path.clone(),
+                format!("Missing value for {attr_path}"),
+                format!("`{attr_path}` is required and must not be null."),
+            );
+            continue;
+        }
+        a.validate(value, &attr_path, diags);
     }
 }
 

@@ -27,7 +27,7 @@ use crate::faults::FaultSet;
 use crate::input::{opt_bool, JsonObject};
 use crate::stats::Stats;
 use crate::store::SimState;
-use crate::users::models::User;
+use crate::users::models::remove_service_user;
 use crate::{accounts, custom_ns, members, subscriptions, tenants, users, zones};
 
 pub fn router() -> Router<App> {
@@ -72,14 +72,14 @@ async fn guard(req: Request, next: Next) -> Response {
         )
         .into_response();
     }
-    if let Err(refusal) = check_headers(&req) {
+    if let Err(refusal) = require_local_headers(&req) {
         return refusal.into_response();
     }
     next.run(req).await
 }
 
-/// The header checks of [`guard`].
-fn check_headers(req: &Request) -> Result<(), ApiError> {
+/// The header preconditions of [`guard`].
+fn require_local_headers(req: &Request) -> Result<(), ApiError> {
     let headers = req.headers();
     let host_ok = headers
         .get(HOST)
@@ -174,39 +174,20 @@ pub fn dump(state: &SimState) -> Value {
         .accounts
         .iter()
         .map(|a| {
-            let mut v = accounts::render(a, state);
-            v["profile"] = a.profile.to_json();
-            v["unit_tag"] = json!(a.unit_tag);
-            v
+            let v = linked(accounts::render(a, state), "unit_tag", &a.unit_tag);
+            linked(v, "profile", a.profile.to_json())
         })
         .collect();
     let members: Vec<Value> = state
         .members
         .iter()
-        .map(|m| {
-            let mut v = members::render(m, state, true);
-            v["account_id"] = json!(m.account_id);
-            v
-        })
+        .map(|m| linked(members::render(m, state, true), "account_id", &m.account_id))
         .collect();
-    let zone_subscriptions: Vec<Value> = state
-        .zone_subscriptions
-        .iter()
-        .map(|s| {
-            let mut v = subscriptions::render(s, state.dialect);
-            v["zone_id"] = json!(s.owner_id);
-            v
-        })
-        .collect();
-    let account_subscriptions: Vec<Value> = state
-        .account_subscriptions
-        .iter()
-        .map(|s| {
-            let mut v = subscriptions::render(s, state.dialect);
-            v["account_id"] = json!(s.owner_id);
-            v
-        })
-        .collect();
+    let subscriptions_of = |subs: &[subscriptions::records::Subscription], link: &str| {
+        subs.iter()
+            .map(|s| linked(subscriptions::render(s, state.dialect), link, &s.owner_id))
+            .collect::<Vec<_>>()
+    };
     json!({
         "tenant": tenants::render_tenant(&state.tenant),
         "entitlements": tenants::render_entitlements(&state.tenant.entitlements),
@@ -215,18 +196,20 @@ pub fn dump(state: &SimState) -> Value {
         "members": members,
         "users": state.users.iter().map(users::render_created).collect::<Vec<_>>(),
         "zones": state.zones.iter().map(|z| zones::render(z, state)).collect::<Vec<_>>(),
-        "zone_subscriptions": zone_subscriptions,
-        "account_subscriptions": account_subscriptions,
+        "zone_subscriptions": subscriptions_of(&state.zone_subscriptions, "zone_id"),
+        "account_subscriptions": subscriptions_of(&state.account_subscriptions, "account_id"),
         "custom_nameservers": state
             .custom_nameservers
             .iter()
-            .map(|ns| {
-                let mut v = custom_ns::render(ns, state);
-                v["tenant_tag"] = json!(ns.tenant_tag);
-                v
-            })
+            .map(|ns| linked(custom_ns::render(ns, state), "tenant_tag", &ns.tenant_tag))
             .collect::<Vec<_>>(),
     })
+}
+
+/// `rendered` with `key` set to `link` (what the API object does not show).
+fn linked(mut rendered: Value, key: &str, link: impl serde::Serialize) -> Value {
+    rendered[key] = json!(link);
+    rendered
 }
 
 /// The inventory is the simulator's own view, the same in either dialect: the
@@ -301,7 +284,7 @@ async fn clear_faults(State(app): State<App>) -> Json<Value> {
 }
 
 fn clock_json(state: &SimState) -> Value {
-    json!({ "offset_seconds": state.clock_offset_seconds, "now": state.now_rfc3339() })
+    json!({ "offset_seconds": state.clock.offset_seconds(), "now": state.clock.now_rfc3339() })
 }
 
 async fn get_clock(State(app): State<App>) -> ApiResult {
@@ -323,7 +306,7 @@ async fn set_clock(State(app): State<App>, JsonObject(body): JsonObject) -> ApiR
             ))
         })?;
     app.write(|state| {
-        state.clock_offset_seconds = offset;
+        state.clock.set_offset_seconds(offset);
         Ok(clock_json(state))
     })
     .await
@@ -352,23 +335,17 @@ async fn patch_entitlements(State(app): State<App>, JsonObject(body): JsonObject
         wanted.push((key.clone(), flag));
     }
     app.write(|state| {
-    let mut updated = state.tenant.entitlements.clone();
-    for (key, flag) in wanted {
-        let slot = match key.as_str() {
-            "allow_add_subdomain" => &mut updated.allow_add_subdomain,
-            "allow_auto_accept_invites" => &mut updated.allow_auto_accept_invites,
-            "cname_setup_allowed" => &mut updated.cname_setup_allowed,
-            "partial_setup_allowed" => &mut updated.partial_setup_allowed,
-            other => {
+        let mut updated = state.tenant.entitlements.clone();
+        for (key, flag) in wanted {
+            let Some(slot) = updated.flag_mut(&key) else {
                 return Err(ApiError::validation(format!(
-                    "{other}: not a boolean entitlement (allow_add_subdomain, allow_auto_accept_invites, cname_setup_allowed, partial_setup_allowed)"
-                )))
-            }
-        };
-        *slot = flag;
-    }
-    state.tenant.entitlements = updated;
-    Ok(tenants::render_entitlements(&state.tenant.entitlements))
+                    "{key}: not a boolean entitlement (allow_add_subdomain, allow_auto_accept_invites, cname_setup_allowed, partial_setup_allowed)"
+                )));
+            };
+            *slot = flag;
+        }
+        state.tenant.entitlements = updated;
+        Ok(tenants::render_entitlements(&state.tenant.entitlements))
     })
     .await
     .map(plain)
@@ -376,37 +353,9 @@ async fn patch_entitlements(State(app): State<App>, JsonObject(body): JsonObject
 
 /// Marks a zone active (what Cloudflare does once the nameservers point to it).
 async fn activate_zone(State(app): State<App>, Path(zone_id): Path<String>) -> ApiResult {
-    app.write(|state| {
-        let now = state.now_rfc3339();
-        let zone = state.zone_mut(&zone_id)?;
-        zone.status = "active".into();
-        zone.activated_on = Some(now.clone());
-        zone.modified_on = now;
-        Ok(zones::render(state.zone(&zone_id)?, state))
-    })
-    .await
-    .map(plain)
-}
-
-/// Removes a service user, as Cloudflare support would: its API key stops working at
-/// once (403 / 9103). Its email keeps the user id it had, so members already made for
-/// that email still show it (as for any email without a user).
-fn remove_service_user(state: &mut SimState, user_id: &str) -> Result<User, ApiError> {
-    let at = state
-        .users
-        .iter()
-        .position(|u| u.id == user_id)
-        .ok_or_else(|| {
-            ApiError::not_found(
-                codes::USER_NOT_FOUND,
-                format!("No service user with id {user_id}"),
-            )
-        })?;
-    let user = state.users.remove(at);
-    state
-        .user_ids_by_email
-        .insert(user.email.to_ascii_lowercase(), user.id.clone());
-    Ok(user)
+    app.write(|state| zones::models::activate(state, &zone_id))
+        .await
+        .map(plain)
 }
 
 /// `DELETE /__sim/users/{user_id}`: removes a service user (the API has no such call),
@@ -422,6 +371,7 @@ mod tests {
     use super::*;
     use crate::auth::{authenticate, Caller, Credentials};
     use crate::store::SeedConfig;
+    use crate::users::records::User;
 
     #[test]
     fn loopback_authorities() {
@@ -470,17 +420,17 @@ mod tests {
 
     #[test]
     fn admin_requests_need_a_loopback_host_no_foreign_origin_and_json() {
-        let refused = |req: Request| check_headers(&req).unwrap_err();
+        let refused = |req: Request| require_local_headers(&req).unwrap_err();
         let host = ("host", "127.0.0.1:8787");
-        assert!(check_headers(&request("GET", &[host], "")).is_ok());
-        assert!(check_headers(&request("POST", &[("host", "localhost")], "")).is_ok());
-        assert!(check_headers(&request(
+        assert!(require_local_headers(&request("GET", &[host], "")).is_ok());
+        assert!(require_local_headers(&request("POST", &[("host", "localhost")], "")).is_ok());
+        assert!(require_local_headers(&request(
             "POST",
             &[host, ("content-type", "application/json; charset=utf-8")],
             "{}"
         ))
         .is_ok());
-        assert!(check_headers(&request(
+        assert!(require_local_headers(&request(
             "POST",
             &[
                 host,
@@ -563,7 +513,10 @@ mod tests {
         assert!(state.users.is_empty());
         let e = authenticate(&headers, &credentials, &state).unwrap_err();
         assert_eq!(e.code, codes::UNKNOWN_KEY);
-        assert_eq!(state.user_id_for_email("svc@example.com"), user.id);
+        assert_eq!(
+            users::models::user_id_for_email(&mut state, "svc@example.com"),
+            user.id
+        );
         let e = remove_service_user(&mut state, &user.id).unwrap_err();
         assert_eq!(e.code, codes::USER_NOT_FOUND);
     }

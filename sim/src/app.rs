@@ -1,8 +1,12 @@
 //! The simulator's shared state, and the two ways a handler touches it:
 //! [`Call::read`], and [`Call::write`], which persists the change before the
-//! state is unlocked, so that no handler can forget to.
+//! state is unlocked, so that no handler can forget to. Both first require
+//! the operation's [`Access`] of the caller, under the same lock. Handlers
+//! of routes within an account, a zone or a tenant take the typed extractor
+//! [`InAccount`], [`InZone`] or [`InTenant`] instead of [`Call`]: it reads
+//! the id from the path and requires the matching access.
 
-use crate::auth::{Caller, Credentials};
+use crate::auth::{Access, Caller, Credentials};
 use crate::dialect::Dialect;
 use crate::errors::ApiError;
 use crate::exchanges::Exchanges;
@@ -10,8 +14,10 @@ use crate::faults::FaultSet;
 use crate::ratelimit::RateLimiter;
 use crate::stats::Stats;
 use crate::store::{SeedConfig, SimState, StateFile};
+use axum::extract::path::RawPathParams;
 use axum::extract::{FromRef, FromRequestParts};
 use axum::http::request::Parts;
+use std::marker::PhantomData;
 use std::ops::Deref;
 use std::sync::{Arc, Mutex as StdMutex, MutexGuard, PoisonError};
 
@@ -105,19 +111,26 @@ impl Call {
         self.app.dialect()
     }
 
+    /// Runs a read once the caller has `access`.
     pub async fn read<T>(
         &self,
-        op: impl FnOnce(&SimState, &Caller) -> Result<T, ApiError>,
+        access: Access<'_>,
+        op: impl FnOnce(&SimState) -> Result<T, ApiError>,
     ) -> Result<T, ApiError> {
-        self.app.read(|state| op(state, &self.caller)).await
+        let caller = &self.caller;
+        let op = |state: &SimState| access.require(state, caller).and_then(|()| op(state));
+        self.app.read(op).await
     }
 
-    /// See [`App::write`].
+    /// Runs a change once the caller has `access`; see [`App::write`].
     pub async fn write<T>(
         &self,
-        op: impl FnOnce(&mut SimState, &Caller) -> Result<T, ApiError>,
+        access: Access<'_>,
+        op: impl FnOnce(&mut SimState) -> Result<T, ApiError>,
     ) -> Result<T, ApiError> {
-        self.app.write(|state| op(state, &self.caller)).await
+        let caller = &self.caller;
+        let op = |state: &mut SimState| access.require(state, caller).and_then(|()| op(state));
+        self.app.write(op).await
     }
 }
 
@@ -135,6 +148,112 @@ where
         Ok(Call {
             app: App::from_ref(state),
             caller,
+        })
+    }
+}
+
+/// What an API path names and a call within it needs access to: an account,
+/// a zone or a tenant.
+pub trait Place {
+    /// The path parameters that carry its id.
+    const PARAMS: &'static [&'static str];
+    /// The access a call within the place `id` requires.
+    fn access(id: &str) -> Access<'_>;
+}
+
+/// `{account_id}`: [`Access::Account`].
+pub enum AccountPlace {}
+/// `{zone_id}`: [`Access::Zone`].
+pub enum ZonePlace {}
+/// `{tenant_id}` or `{tenant_tag}`: [`Access::Tenant`].
+pub enum TenantPlace {}
+
+impl Place for AccountPlace {
+    const PARAMS: &'static [&'static str] = &["account_id"];
+    fn access(id: &str) -> Access<'_> {
+        Access::Account(id)
+    }
+}
+
+impl Place for ZonePlace {
+    const PARAMS: &'static [&'static str] = &["zone_id"];
+    fn access(id: &str) -> Access<'_> {
+        Access::Zone(id)
+    }
+}
+
+impl Place for TenantPlace {
+    const PARAMS: &'static [&'static str] = &["tenant_id", "tenant_tag"];
+    fn access(id: &str) -> Access<'_> {
+        Access::Tenant(id)
+    }
+}
+
+/// An API call within the place its path names, which every read and write
+/// of the call requires access to first: handlers of account, zone and
+/// tenant routes take it in place of [`Call`] (`async fn get_one(account:
+/// InAccount)`), so that their signature says what they need.
+pub struct Within<P: Place> {
+    pub call: Call,
+    /// The place's id, from the path.
+    pub id: String,
+    place: PhantomData<P>,
+}
+
+/// A call within the account of `{account_id}`.
+pub type InAccount = Within<AccountPlace>;
+/// A call within the zone of `{zone_id}`.
+pub type InZone = Within<ZonePlace>;
+/// A call within the tenant of `{tenant_id}` / `{tenant_tag}`.
+pub type InTenant = Within<TenantPlace>;
+
+impl<P: Place> Within<P> {
+    /// See [`Call::dialect`].
+    pub fn dialect(&self) -> Dialect {
+        self.call.dialect()
+    }
+
+    /// Runs a read of the place (given its id) once the caller may.
+    pub async fn read<T>(
+        &self,
+        op: impl FnOnce(&SimState, &str) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
+        let id = self.id.as_str();
+        self.call.read(P::access(id), |state| op(state, id)).await
+    }
+
+    /// Runs a change of the place (given its id) once the caller may.
+    pub async fn write<T>(
+        &self,
+        op: impl FnOnce(&mut SimState, &str) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
+        let id = self.id.as_str();
+        self.call.write(P::access(id), |state| op(state, id)).await
+    }
+}
+
+impl<S, P> FromRequestParts<S> for Within<P>
+where
+    App: FromRef<S>,
+    S: Send + Sync,
+    P: Place,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let call = Call::from_request_parts(parts, state).await?;
+        let params = RawPathParams::from_request_parts(parts, state)
+            .await
+            .map_err(|err| ApiError::internal(format!("no path parameters: {err}")))?;
+        let id = params
+            .iter()
+            .find(|(name, _)| P::PARAMS.contains(name))
+            .map(|(_, value)| value.to_string())
+            .ok_or_else(|| ApiError::internal("the path names no place for this route"))?;
+        Ok(Within {
+            call,
+            id,
+            place: PhantomData,
         })
     }
 }

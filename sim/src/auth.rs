@@ -9,6 +9,8 @@
 //! The tenant admin may do everything. A service user may call `GET/PATCH /user`,
 //! `GET /user/tenants` (empty), and account- or zone-scoped endpoints of accounts it is a
 //! member of; tenant-admin-only endpoints answer 403 / 10000 and other accounts 403 / 9109.
+//! Which of these an operation needs is its [`Access`], which `app::Call` requires
+//! before it runs the operation.
 
 use axum::http::{HeaderMap, StatusCode};
 
@@ -67,30 +69,61 @@ impl Caller {
     pub fn may_access_account(&self, state: &SimState, account_id: &str) -> bool {
         match self {
             Caller::TenantAdmin { .. } => true,
-            Caller::ServiceUser { email, .. } => state
-                .members
-                .iter()
-                .any(|m| m.account_id == account_id && m.email.eq_ignore_ascii_case(email)),
+            Caller::ServiceUser { email, .. } => state.members.has_email(account_id, email),
         }
     }
 
-    /// 404 if the account does not exist, 403 / 9109 if the caller may not see it.
-    pub fn check_account(&self, state: &SimState, account_id: &str) -> Result<(), ApiError> {
-        state.account(account_id)?;
+    /// 403 / 9109 unless the caller may see the account.
+    fn require_visible(&self, state: &SimState, account_id: &str) -> Result<(), ApiError> {
         if self.may_access_account(state, account_id) {
             Ok(())
         } else {
             Err(unauthorized_resource())
         }
     }
+}
 
-    /// 404 if the zone does not exist, 403 / 9109 if the caller may not see its account.
-    pub fn check_zone(&self, state: &SimState, zone_id: &str) -> Result<(), ApiError> {
-        let account_id = state.zone(zone_id)?.account_id.clone();
-        if self.may_access_account(state, &account_id) {
-            Ok(())
-        } else {
-            Err(unauthorized_resource())
+/// What a caller must be allowed before an operation runs: the
+/// precondition `app::Call` requires of every API operation.
+#[derive(Debug, Clone, Copy)]
+pub enum Access<'a> {
+    /// Any authenticated caller; the operation decides what it shows.
+    Anyone,
+    /// The tenant admin only (403 / 10000).
+    TenantAdmin,
+    /// The account: 404 if it does not exist, 403 / 9109 if the caller may not see it.
+    Account(&'a str),
+    /// The zone: 404 if it does not exist, 403 / 9109 if the caller may not see its account.
+    Zone(&'a str),
+    /// The tenant: the tenant admin only, and the tag must be the simulated
+    /// tenant's (404 / 1006 otherwise).
+    Tenant(&'a str),
+}
+
+impl Access<'_> {
+    /// `Ok` when `caller` has this access to `state`.
+    pub fn require(self, state: &SimState, caller: &Caller) -> Result<(), ApiError> {
+        match self {
+            Access::Anyone => Ok(()),
+            Access::TenantAdmin => caller.require_tenant_admin(),
+            Access::Account(account_id) => {
+                state.accounts.by_id(account_id)?;
+                caller.require_visible(state, account_id)
+            }
+            Access::Zone(zone_id) => {
+                let account_id = &state.zones.by_id(zone_id)?.account_id;
+                caller.require_visible(state, account_id)
+            }
+            Access::Tenant(tenant_tag) => {
+                caller.require_tenant_admin()?;
+                if state.tenant.tenant_tag != tenant_tag {
+                    return Err(ApiError::not_found(
+                        codes::TENANT_NOT_FOUND,
+                        format!("Tenant not found: {tenant_tag}"),
+                    ));
+                }
+                Ok(())
+            }
         }
     }
 }
@@ -166,29 +199,8 @@ pub fn authenticate(
     state: &SimState,
 ) -> Result<Caller, ApiError> {
     if let Some(authorization) = header_str(headers, "authorization") {
-        let bad_format = || {
-            invalid_headers(
-                codes::CHAIN_BAD_AUTHORIZATION,
-                "Invalid format for Authorization header",
-            )
-        };
-        let value = authorization.map_err(|_| bad_format())?;
-        let (scheme, token) = value.split_once(' ').ok_or_else(bad_format)?;
-        let token = token.trim();
-        if !scheme.eq_ignore_ascii_case("bearer") || !is_token_text(token) {
-            return Err(bad_format());
-        }
-        if credentials.api_tokens.iter().any(|t| t == token) {
-            return Ok(Caller::TenantAdmin {
-                credential: format!("token:{token}"),
-            });
-        }
-        return Err(ApiError::forbidden(
-            codes::INVALID_TOKEN,
-            "Invalid access token",
-        ));
+        return by_token(authorization, credentials);
     }
-
     let email = header_str(headers, "x-auth-email");
     let key = header_str(headers, "x-auth-key");
     if email.is_none() && key.is_none() {
@@ -197,6 +209,44 @@ pub fn authenticate(
             "Missing X-Auth-Key, X-Auth-Email or Authorization headers",
         ));
     }
+    let (email, key) = key_pair(email, key)?;
+    by_key(email, key, credentials, state)
+}
+
+/// `Authorization: Bearer <token>`: the tenant admin when the token is one of
+/// `--api-token`.
+fn by_token(
+    authorization: Result<&str, ()>,
+    credentials: &Credentials,
+) -> Result<Caller, ApiError> {
+    let bad_format = || {
+        invalid_headers(
+            codes::CHAIN_BAD_AUTHORIZATION,
+            "Invalid format for Authorization header",
+        )
+    };
+    let value = authorization.map_err(|_| bad_format())?;
+    let (scheme, token) = value.split_once(' ').ok_or_else(bad_format)?;
+    let token = token.trim();
+    if !scheme.eq_ignore_ascii_case("bearer") || !is_token_text(token) {
+        return Err(bad_format());
+    }
+    if credentials.api_tokens.iter().any(|t| t == token) {
+        return Ok(Caller::TenantAdmin {
+            credential: format!("token:{token}"),
+        });
+    }
+    Err(ApiError::forbidden(
+        codes::INVALID_TOKEN,
+        "Invalid access token",
+    ))
+}
+
+/// `X-Auth-Email` and `X-Auth-Key`, each well-formed (400 / 6003 otherwise).
+fn key_pair<'a>(
+    email: Option<Result<&'a str, ()>>,
+    key: Option<Result<&'a str, ()>>,
+) -> Result<(&'a str, &'a str), ApiError> {
     let email = match email {
         Some(Ok(email)) if crate::input::is_valid_email(email) => email,
         _ => {
@@ -206,22 +256,29 @@ pub fn authenticate(
             ))
         }
     };
-    let key = match key {
-        Some(Ok(key)) if is_token_text(key) => key,
-        _ => {
-            return Err(invalid_headers(
-                codes::CHAIN_BAD_KEY,
-                "Invalid format for X-Auth-Key header",
-            ))
-        }
-    };
+    match key {
+        Some(Ok(key)) if is_token_text(key) => Ok((email, key)),
+        _ => Err(invalid_headers(
+            codes::CHAIN_BAD_KEY,
+            "Invalid format for X-Auth-Key header",
+        )),
+    }
+}
 
+/// A global key pair: the tenant admin's (`--auth-email`, `--auth-key`), or
+/// a service user's; 403 / 9103 otherwise.
+fn by_key(
+    email: &str,
+    key: &str,
+    credentials: &Credentials,
+    state: &SimState,
+) -> Result<Caller, ApiError> {
     if email.eq_ignore_ascii_case(&credentials.auth_email) && key == credentials.auth_key {
         return Ok(Caller::TenantAdmin {
             credential: format!("email:{}", email.to_ascii_lowercase()),
         });
     }
-    if let Some(user) = state.service_user_by_email(email) {
+    if let Some(user) = state.users.by_email(email) {
         if user.api_key.as_deref() == Some(key) {
             return Ok(Caller::ServiceUser {
                 user_id: user.id.clone(),

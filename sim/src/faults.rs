@@ -22,7 +22,7 @@ use rand::{Rng, SeedableRng};
 use serde_json::{json, Map, Value};
 
 use crate::errors::{codes, ApiError};
-use crate::input::{opt_bool, opt_str, type_name};
+use crate::input::{opt_array, opt_bool, opt_str, opt_u64, type_name};
 
 /// What a fired rule does to the request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -318,32 +318,13 @@ impl Default for FaultSet {
     }
 }
 
-fn opt_u64(obj: &Map<String, Value>, field: &str) -> Result<Option<u64>, ApiError> {
-    match obj.get(field) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Number(n)) if n.as_u64().is_some() => Ok(n.as_u64()),
-        Some(other) => Err(ApiError::validation(format!(
-            "{field}: expected a non-negative integer, got {}",
-            type_name(other)
-        ))),
-    }
-}
-
 impl FaultSet {
     /// Parses a `POST /__sim/faults` body. `templates` are the known path templates, used
     /// to reject typos that would silently never match.
     pub fn parse(body: &Map<String, Value>, templates: &[&str]) -> Result<FaultSet, ApiError> {
         let seed = opt_u64(body, "seed")?.unwrap_or(0);
-        let raw_rules = match body.get("rules") {
-            Some(Value::Array(rules)) => rules,
-            None | Some(Value::Null) => return Err(ApiError::validation("rules: is required")),
-            Some(other) => {
-                return Err(ApiError::validation(format!(
-                    "rules: expected an array, got {}",
-                    type_name(other)
-                )))
-            }
-        };
+        let raw_rules =
+            opt_array(body, "rules")?.ok_or_else(|| ApiError::validation("rules: is required"))?;
         let mut rules = Vec::with_capacity(raw_rules.len());
         for (index, raw) in raw_rules.iter().enumerate() {
             let Value::Object(rule) = raw else {
@@ -351,7 +332,7 @@ impl FaultSet {
                     "rules[{index}]: expected an object"
                 )));
             };
-            rules.push(Self::parse_rule(rule, templates).map_err(|mut err| {
+            rules.push(parse_rule(rule, templates).map_err(|mut err| {
                 err.message = format!("rules[{index}].{}", err.message);
                 err
             })?);
@@ -360,103 +341,6 @@ impl FaultSet {
             seed,
             rng: StdRng::seed_from_u64(seed),
             rules,
-        })
-    }
-
-    fn parse_rule(rule: &Map<String, Value>, templates: &[&str]) -> Result<FaultRule, ApiError> {
-        let method = opt_str(rule, "method")?.unwrap_or("*").to_ascii_uppercase();
-        if !["*", "GET", "POST", "PUT", "PATCH", "DELETE"].contains(&method.as_str()) {
-            return Err(ApiError::validation(format!(
-                "method: must be GET, POST, PUT, PATCH, DELETE or *, got '{method}'"
-            )));
-        }
-        let raw_path = opt_str(rule, "path")?.unwrap_or("*");
-        let path = raw_path
-            .strip_prefix("/client/v4")
-            .unwrap_or(raw_path)
-            .to_string();
-        if path != "*" && !templates.contains(&path.as_str()) {
-            return Err(ApiError::validation(format!(
-                "path: '{raw_path}' is not a known path template (see GET /__sim/stats for the spelling, e.g. /accounts/{{account_id}})"
-            )));
-        }
-        let action_name =
-            opt_str(rule, "action")?.ok_or_else(|| ApiError::validation("action: is required"))?;
-        let action = FaultAction::parse(action_name).ok_or_else(|| {
-            ApiError::validation(format!(
-                "action: must be status, delay, drop, commit_then_drop or respond, got '{action_name}'"
-            ))
-        })?;
-        let (default_status, lowest) = match action {
-            FaultAction::Respond => (200, 200),
-            _ => (500, 400),
-        };
-        let status = opt_u64(rule, "status")?.unwrap_or(default_status);
-        if !(lowest..=599).contains(&status) {
-            return Err(ApiError::validation(format!(
-                "status: must be between {lowest} and 599, got {status}"
-            )));
-        }
-        let respond = if action == FaultAction::Respond {
-            for field in ["code", "message", "retry_after"] {
-                if rule.get(field).is_some_and(|v| !v.is_null()) {
-                    return Err(ApiError::validation(format!(
-                        "{field}: is for action status; action respond sends its status, headers and body as given"
-                    )));
-                }
-            }
-            Some(Arc::new(parse_respond(rule, status)?))
-        } else {
-            if let Some(field) = RESPOND_FIELDS
-                .iter()
-                .find(|f| rule.get(**f).is_some_and(|v| !v.is_null()))
-            {
-                return Err(ApiError::validation(format!(
-                    "{field}: is only for action respond, not {action_name}"
-                )));
-            }
-            None
-        };
-        let code = match opt_u64(rule, "code")? {
-            Some(code) => {
-                Some(u32::try_from(code).map_err(|_| ApiError::validation("code: too large"))?)
-            }
-            None => None,
-        };
-        let probability = match rule.get("probability") {
-            None | Some(Value::Null) => None,
-            Some(Value::Number(n)) => match n.as_f64() {
-                Some(p) if (0.0..=1.0).contains(&p) => Some(p),
-                _ => {
-                    return Err(ApiError::validation(
-                        "probability: must be a number between 0 and 1",
-                    ))
-                }
-            },
-            Some(other) => {
-                return Err(ApiError::validation(format!(
-                    "probability: expected a number, got {}",
-                    type_name(other)
-                )))
-            }
-        };
-        let delay_ms = opt_u64(rule, "delay_ms")?.unwrap_or(0);
-        if delay_ms > 600_000 {
-            return Err(ApiError::validation("delay_ms: must be at most 600000"));
-        }
-        Ok(FaultRule {
-            method,
-            path,
-            action,
-            status: status as u16,
-            retry_after: opt_u64(rule, "retry_after")?,
-            code,
-            message: opt_str(rule, "message")?.map(str::to_string),
-            count: opt_u64(rule, "count")?,
-            probability,
-            delay_ms,
-            respond,
-            fired: 0,
         })
     }
 
@@ -521,6 +405,88 @@ impl FaultSet {
     }
 }
 
+/// One rule of a `POST /__sim/faults` body, read field by field; errors name
+/// the field (the caller prefixes `rules[N].`).
+fn parse_rule(rule: &Map<String, Value>, templates: &[&str]) -> Result<FaultRule, ApiError> {
+    let method = parse_method(rule)?;
+    let path = parse_path(rule, templates)?;
+    let (action, action_name) = parse_action(rule)?;
+    let status = parse_status(rule, action)?;
+    let respond = parse_answer(rule, action, action_name, status)?;
+    let code = parse_code(rule)?;
+    let probability = parse_probability(rule)?;
+    let delay_ms = parse_delay_ms(rule)?;
+    Ok(FaultRule {
+        method,
+        path,
+        action,
+        status: status as u16,
+        retry_after: opt_u64(rule, "retry_after")?,
+        code,
+        message: opt_str(rule, "message")?.map(str::to_string),
+        count: opt_u64(rule, "count")?,
+        probability,
+        delay_ms,
+        respond,
+        fired: 0,
+    })
+}
+
+/// `method`: an API method or `*` (the default), in any case.
+fn parse_method(rule: &Map<String, Value>) -> Result<String, ApiError> {
+    let method = opt_str(rule, "method")?.unwrap_or("*").to_ascii_uppercase();
+    if !["*", "GET", "POST", "PUT", "PATCH", "DELETE"].contains(&method.as_str()) {
+        return Err(ApiError::validation(format!(
+            "method: must be GET, POST, PUT, PATCH, DELETE or *, got '{method}'"
+        )));
+    }
+    Ok(method)
+}
+
+/// `path`: a known path template, with or without `/client/v4`, or `*` (the
+/// default).
+fn parse_path(rule: &Map<String, Value>, templates: &[&str]) -> Result<String, ApiError> {
+    let raw_path = opt_str(rule, "path")?.unwrap_or("*");
+    let path = raw_path.strip_prefix("/client/v4").unwrap_or(raw_path);
+    if path != "*" && !templates.contains(&path) {
+        return Err(ApiError::validation(format!(
+            "path: '{raw_path}' is not a known path template (see GET /__sim/stats for the spelling, e.g. /accounts/{{account_id}})"
+        )));
+    }
+    Ok(path.to_string())
+}
+
+/// `action`, required; with the name it was given.
+fn parse_action(rule: &Map<String, Value>) -> Result<(FaultAction, &str), ApiError> {
+    let name =
+        opt_str(rule, "action")?.ok_or_else(|| ApiError::validation("action: is required"))?;
+    let action = FaultAction::parse(name).ok_or_else(|| {
+        ApiError::validation(format!(
+            "action: must be status, delay, drop, commit_then_drop or respond, got '{name}'"
+        ))
+    })?;
+    Ok((action, name))
+}
+
+/// `status`: 200–599 for `respond` (default 200), 400–599 for the others
+/// (default 500).
+fn parse_status(rule: &Map<String, Value>, action: FaultAction) -> Result<u64, ApiError> {
+    let (default_status, lowest) = match action {
+        FaultAction::Respond => (200, 200),
+        _ => (500, 400),
+    };
+    let status = opt_u64(rule, "status")?.unwrap_or(default_status);
+    if !(lowest..=599).contains(&status) {
+        return Err(ApiError::validation(format!(
+            "status: must be between {lowest} and 599, got {status}"
+        )));
+    }
+    Ok(status)
+}
+
+/// The fields only a `status` rule takes.
+const STATUS_FIELDS: [&str; 3] = ["code", "message", "retry_after"];
+
 /// The fields only a `respond` rule takes.
 const RESPOND_FIELDS: [&str; 8] = [
     "headers",
@@ -533,32 +499,98 @@ const RESPOND_FIELDS: [&str; 8] = [
     "substitute",
 ];
 
+/// The first of `fields` the rule gives (not `null`).
+fn first_given(rule: &Map<String, Value>, fields: &[&'static str]) -> Option<&'static str> {
+    fields
+        .iter()
+        .copied()
+        .find(|field| rule.get(*field).is_some_and(|v| !v.is_null()))
+}
+
+/// The answer of a `respond` rule, which takes none of the `status` rule's
+/// fields; any other rule takes none of its fields.
+fn parse_answer(
+    rule: &Map<String, Value>,
+    action: FaultAction,
+    action_name: &str,
+    status: u64,
+) -> Result<Option<Arc<Respond>>, ApiError> {
+    if action == FaultAction::Respond {
+        if let Some(field) = first_given(rule, &STATUS_FIELDS) {
+            return Err(ApiError::validation(format!(
+                "{field}: is for action status; action respond sends its status, headers and body as given"
+            )));
+        }
+        return Ok(Some(Arc::new(parse_respond(rule, status)?)));
+    }
+    if let Some(field) = first_given(rule, &RESPOND_FIELDS) {
+        return Err(ApiError::validation(format!(
+            "{field}: is only for action respond, not {action_name}"
+        )));
+    }
+    Ok(None)
+}
+
+/// `code`: the error code of a `status` rule's envelope.
+fn parse_code(rule: &Map<String, Value>) -> Result<Option<u32>, ApiError> {
+    opt_u64(rule, "code")?
+        .map(|code| u32::try_from(code).map_err(|_| ApiError::validation("code: too large")))
+        .transpose()
+}
+
+/// `probability`: a number from 0 to 1.
+fn parse_probability(rule: &Map<String, Value>) -> Result<Option<f64>, ApiError> {
+    match rule.get("probability") {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Number(n)) => match n.as_f64() {
+            Some(p) if (0.0..=1.0).contains(&p) => Ok(Some(p)),
+            _ => Err(ApiError::validation(
+                "probability: must be a number between 0 and 1",
+            )),
+        },
+        Some(other) => Err(ApiError::validation(format!(
+            "probability: expected a number, got {}",
+            type_name(other)
+        ))),
+    }
+}
+
+/// The longest wait a rule may ask for (`delay_ms`, `chunk_delay_ms`): ten minutes.
+const MAX_DELAY_MS: u64 = 600_000;
+
+/// `delay_ms`: at most [`MAX_DELAY_MS`], default 0.
+fn parse_delay_ms(rule: &Map<String, Value>) -> Result<u64, ApiError> {
+    let delay_ms = opt_u64(rule, "delay_ms")?.unwrap_or(0);
+    if delay_ms > MAX_DELAY_MS {
+        return Err(ApiError::validation("delay_ms: must be at most 600000"));
+    }
+    Ok(delay_ms)
+}
+
 /// The answer of a `respond` rule, its combinations checked: one of `body` and
 /// `raw_body`; `repeat`, `endless` and `chunk_delay_ms` only with a non-empty
 /// `raw_body`, and `repeat` not with `endless`.
 fn parse_respond(rule: &Map<String, Value>, status: u64) -> Result<Respond, ApiError> {
     let status = StatusCode::from_u16(status as u16)
         .map_err(|_| ApiError::validation(format!("status: {status} is not an HTTP status")))?;
-    let headers = match rule.get("headers") {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Object(given)) => given
-            .iter()
-            .map(|(name, value)| {
-                let Value::String(text) = value else {
-                    return Err(ApiError::validation(format!(
-                        "headers.{name}: expected a string, got {}",
-                        type_name(value)
-                    )));
-                };
-                let name_ok = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
-                    ApiError::validation(format!("headers.{name}: not a valid header name"))
-                })?;
-                let value_ok = HeaderValue::from_str(text).map_err(|_| {
-                    ApiError::validation(format!("headers.{name}: not a valid header value"))
-                })?;
-                Ok((name_ok, value_ok))
-            })
-            .collect::<Result<_, _>>()?,
+    let headers = parse_headers(rule)?;
+    let body = parse_body(rule)?;
+    let commit = opt_bool(rule, "commit")?.unwrap_or(false);
+    let substitute = parse_substitute(rule, commit, &body)?;
+    Ok(Respond {
+        status,
+        headers,
+        body,
+        commit,
+        substitute,
+    })
+}
+
+/// `headers`: an object of header names to string values HTTP allows.
+fn parse_headers(rule: &Map<String, Value>) -> Result<Vec<(HeaderName, HeaderValue)>, ApiError> {
+    let given = match rule.get("headers") {
+        None | Some(Value::Null) => return Ok(Vec::new()),
+        Some(Value::Object(given)) => given,
         Some(other) => {
             return Err(ApiError::validation(format!(
                 "headers: expected an object of header names to strings, got {}",
@@ -566,16 +598,29 @@ fn parse_respond(rule: &Map<String, Value>, status: u64) -> Result<Respond, ApiE
             )))
         }
     };
-    let raw_body = match rule.get("raw_body") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(text)) => Some(text.clone()),
-        Some(other) => {
-            return Err(ApiError::validation(format!(
-                "raw_body: expected a string, got {}",
-                type_name(other)
-            )))
-        }
-    };
+    given
+        .iter()
+        .map(|(name, value)| {
+            let Value::String(text) = value else {
+                return Err(ApiError::validation(format!(
+                    "headers.{name}: expected a string, got {}",
+                    type_name(value)
+                )));
+            };
+            let name_ok = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+                ApiError::validation(format!("headers.{name}: not a valid header name"))
+            })?;
+            let value_ok = HeaderValue::from_str(text).map_err(|_| {
+                ApiError::validation(format!("headers.{name}: not a valid header value"))
+            })?;
+            Ok((name_ok, value_ok))
+        })
+        .collect()
+}
+
+/// `body` (any JSON) or `raw_body` (a string, possibly repeated), or neither.
+fn parse_body(rule: &Map<String, Value>) -> Result<RespondBody, ApiError> {
+    let raw_body = opt_str(rule, "raw_body")?;
     let repeat = opt_u64(rule, "repeat")?;
     let endless = opt_bool(rule, "endless")?;
     let chunk_delay_ms = opt_u64(rule, "chunk_delay_ms")?;
@@ -592,47 +637,63 @@ fn parse_respond(rule: &Map<String, Value>, status: u64) -> Result<Respond, ApiE
             }
         }
     }
-    let body = match (rule.get("body"), raw_body) {
-        (Some(_), Some(_)) => {
-            return Err(ApiError::validation(
-                "body, raw_body: give one of them, not both",
-            ))
-        }
-        (Some(json), None) => RespondBody::Json(json.clone()),
-        (None, None) => RespondBody::Empty,
+    match (rule.get("body"), raw_body) {
+        (Some(_), Some(_)) => Err(ApiError::validation(
+            "body, raw_body: give one of them, not both",
+        )),
+        (Some(json), None) => Ok(RespondBody::Json(json.clone())),
+        (None, None) => Ok(RespondBody::Empty),
         (None, Some(text)) => {
-            let endless = endless.unwrap_or(false);
-            if endless && repeat.is_some() {
-                return Err(ApiError::validation(
-                    "repeat: cannot be combined with endless (endless repeats until the client goes away)",
-                ));
-            }
-            let repeat = repeat.unwrap_or(1);
-            if repeat == 0 {
-                return Err(ApiError::validation("repeat: must be at least 1"));
-            }
-            if text.is_empty() && (endless || repeat > 1) {
-                return Err(ApiError::validation(
-                    "raw_body: must not be empty when it is repeated",
-                ));
-            }
-            let delay = chunk_delay_ms.unwrap_or(0);
-            if delay > 600_000 {
-                return Err(ApiError::validation(
-                    "chunk_delay_ms: must be at most 600000",
-                ));
-            }
-            RespondBody::Raw {
-                text: Bytes::from(text),
-                repeat,
-                endless,
-                chunk_delay: Duration::from_millis(delay),
-            }
+            parse_raw_body(text, repeat, endless.unwrap_or(false), chunk_delay_ms)
         }
-    };
-    let commit = opt_bool(rule, "commit")?.unwrap_or(false);
-    let substitute = match rule.get("substitute") {
-        None | Some(Value::Null) => Vec::new(),
+    }
+}
+
+/// A raw body sent `repeat` times (at least once; default once) or
+/// `endless`ly, never both, `chunk_delay_ms` apart; not empty when repeated.
+fn parse_raw_body(
+    text: &str,
+    repeat: Option<u64>,
+    endless: bool,
+    chunk_delay_ms: Option<u64>,
+) -> Result<RespondBody, ApiError> {
+    if endless && repeat.is_some() {
+        return Err(ApiError::validation(
+            "repeat: cannot be combined with endless (endless repeats until the client goes away)",
+        ));
+    }
+    let repeat = repeat.unwrap_or(1);
+    if repeat == 0 {
+        return Err(ApiError::validation("repeat: must be at least 1"));
+    }
+    if text.is_empty() && (endless || repeat > 1) {
+        return Err(ApiError::validation(
+            "raw_body: must not be empty when it is repeated",
+        ));
+    }
+    let delay = chunk_delay_ms.unwrap_or(0);
+    if delay > MAX_DELAY_MS {
+        return Err(ApiError::validation(
+            "chunk_delay_ms: must be at most 600000",
+        ));
+    }
+    Ok(RespondBody::Raw {
+        text: Bytes::from(text.to_string()),
+        repeat,
+        endless,
+        chunk_delay: Duration::from_millis(delay),
+    })
+}
+
+/// `substitute`: strings of the JSON `body` to JSON pointers into the real
+/// answer; only with `commit` (there is no real answer otherwise).
+fn parse_substitute(
+    rule: &Map<String, Value>,
+    commit: bool,
+    body: &RespondBody,
+) -> Result<Vec<(String, String)>, ApiError> {
+    match rule.get("substitute") {
+        None | Some(Value::Null) => Ok(Vec::new()),
         Some(Value::Object(pairs)) if commit && matches!(body, RespondBody::Json(_)) => pairs
             .iter()
             .map(|(from, pointer)| match pointer {
@@ -643,24 +704,15 @@ fn parse_respond(rule: &Map<String, Value>, status: u64) -> Result<Respond, ApiE
                     "substitute.{from}: expected a JSON pointer such as \"/result/id\", got {other}"
                 ))),
             })
-            .collect::<Result<_, _>>()?,
-        Some(Value::Object(_)) => return Err(ApiError::validation(
+            .collect(),
+        Some(Value::Object(_)) => Err(ApiError::validation(
             "substitute: needs commit: true and a JSON body (it takes values from the real answer)",
         )),
-        Some(other) => {
-            return Err(ApiError::validation(format!(
-                "substitute: expected an object of strings to JSON pointers, got {}",
-                type_name(other)
-            )))
-        }
-    };
-    Ok(Respond {
-        status,
-        headers,
-        body,
-        commit,
-        substitute,
-    })
+        Some(other) => Err(ApiError::validation(format!(
+            "substitute: expected an object of strings to JSON pointers, got {}",
+            type_name(other)
+        ))),
+    }
 }
 
 /// The error envelope for a fired `status` rule. 429 gets the real rate-limit code and a

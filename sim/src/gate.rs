@@ -1,21 +1,39 @@
-//! The front door of every API route: statistics, then fault injection,
-//! then the malformed-id check, authentication and the rate limit, then the
-//! handler, then the response headers (`Date` on the simulated clock, the
-//! rate-limit headers).
+//! The request gate: the layers every API route passes before its handler,
+//! each a middleware function here, stacked in `urls::api_router` outermost
+//! first:
+//!
+//! 1. [`count_request`]: the statistics (`GET /__sim/stats`);
+//! 2. [`inject_faults`]: fault injection (`POST /__sim/faults`), before
+//!    anything else can refuse the request, and after the handler for the
+//!    rules that act on its answer;
+//! 3. [`reject_malformed_ids`]: 400 / 7003 for a path id that is not a
+//!    Cloudflare id, before authentication;
+//! 4. [`authenticate`]: who is calling ([`auth::authenticate`], and
+//!    `--strict-auth`), put into the request for the handler's `app::Call`;
+//! 5. [`stamp_date`]: the `Date` header on the simulated server's clock, on
+//!    every answer from here in, the rate limit's 429 included;
+//! 6. [`rate_limit`]: 429 / 971 once the caller's budget is spent, and the
+//!    `Ratelimit` headers.
+//!
+//! Requests that match no route pass the first two as well ([`unmatched`]).
 
 use crate::app::{lock, App};
+use crate::auth::{self, Caller};
 use crate::conn::SimConn;
 use crate::errors::{codes, ApiError};
 use crate::exchanges::Injected;
-use crate::faults::{FaultAction, Respond};
+use crate::faults::{FaultAction, FaultDecision, Respond};
+use crate::input;
+use crate::ratelimit::Verdict;
 use crate::urls::API_PREFIX;
-use crate::{auth, input};
 use axum::extract::connect_info::ConnectInfo;
 use axum::extract::path::RawPathParams;
+use axum::extract::rejection::RawPathParamsRejection;
 use axum::extract::{Request, State};
-use axum::http::{HeaderName, HeaderValue};
+use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -31,49 +49,260 @@ const ID_PARAMS: [&str; 5] = [
     "subscription_id",
 ];
 
-/// Per-route state of [`gate`]: the app and the route's path template.
+/// The state of every layer of the gate: the app and the route's path template.
 #[derive(Clone)]
 pub struct RouteGate {
     pub app: App,
     pub template: &'static str,
 }
 
+/// 405 / 7001: a known path, a method it does not have. The gate wraps it
+/// like the route's handlers, so it is counted and authenticated first.
 pub async fn method_not_allowed() -> ApiError {
     ApiError::new(
-        axum::http::StatusCode::METHOD_NOT_ALLOWED,
+        StatusCode::METHOD_NOT_ALLOWED,
         codes::METHOD_NOT_ALLOWED,
         "Method not allowed for this route",
     )
 }
 
-/// Fallback for unknown paths: counted and fault-checked like API requests, then 404 / 7000.
+/// Fallback for unknown paths: under the API prefix counted and fault-checked like
+/// API requests, then 404 / 7000.
 pub async fn unmatched(State(app): State<App>, req: Request) -> Response {
-    let conn = req
-        .extensions()
-        .get::<ConnectInfo<SimConn>>()
-        .map(|c| c.0.clone());
-    let method = req.method().as_str().to_string();
-    if req.uri().path().starts_with(API_PREFIX) {
-        match inject_faults(&app, &method, UNMATCHED, conn.as_ref()).await {
-            Err(response) => return response,
-            Ok(post_action) => {
-                let response = ApiError::no_route().into_response();
-                return post_action.apply(response, conn.as_ref()).await;
-            }
-        }
+    if !req.uri().path().starts_with(API_PREFIX) {
+        return ApiError::no_route().into_response();
     }
-    ApiError::no_route().into_response()
+    let method = req.method().as_str().to_string();
+    record(&app, &method, UNMATCHED);
+    let conn = conn_of(&req);
+    with_faults(&app, &method, UNMATCHED, conn, || async {
+        ApiError::no_route().into_response()
+    })
+    .await
 }
 
-/// What [`inject_faults`] asks to do after the handler ran.
+/// Layer 1: counts the request under its route's template.
+pub async fn count_request(State(route): State<RouteGate>, req: Request, next: Next) -> Response {
+    let method = req.method().as_str().to_string();
+    record(&route.app, &method, route.template);
+    if let Some(agent) = req
+        .headers()
+        .get(axum::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+    {
+        lock(&route.app.stats).record_user_agent(agent);
+    }
+    let response = next.run(req).await;
+    tracing::debug!(
+        method,
+        template = route.template,
+        status = response.status().as_u16(),
+        "request"
+    );
+    response
+}
+
+/// Layer 2: applies the first fault rule that fires for the request.
+pub async fn inject_faults(State(route): State<RouteGate>, req: Request, next: Next) -> Response {
+    let method = req.method().as_str().to_string();
+    let conn = conn_of(&req);
+    with_faults(&route.app, &method, route.template, conn, || next.run(req)).await
+}
+
+/// Layer 3: malformed ids are a routing error, answered before authentication.
+pub async fn reject_malformed_ids(
+    params: Result<RawPathParams, RawPathParamsRejection>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let ids_ok = params.is_ok_and(|params| {
+        params
+            .iter()
+            .all(|(name, value)| !ID_PARAMS.contains(&name) || input::is_cf_id(value))
+    });
+    if !ids_ok {
+        // The nested router strips the prefix from the URI; the real message shows the full path.
+        let full_path = format!("{API_PREFIX}{}", req.uri().path());
+        return ApiError::bad_identifier(&full_path).into_response();
+    }
+    next.run(req).await
+}
+
+/// Layer 4: the caller, from the credentials the request carries; with
+/// `--strict-auth`, an API token is refused where Cloudflare documents the
+/// global API key only.
+pub async fn authenticate(
+    State(route): State<RouteGate>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let app = &route.app;
+    // A read, made here rather than through `App::read`: the request (whose
+    // body is not `Sync`) must not be borrowed across an await.
+    let caller = {
+        let state = app.state.lock().await;
+        auth::authenticate(req.headers(), &app.credentials, &state)
+    };
+    let caller = match caller {
+        Ok(caller) => caller,
+        Err(err) => return err.into_response(),
+    };
+    if app.strict_auth {
+        if let Some(refusal) = auth::strict_refusal(&caller, req.method().as_str(), route.template)
+        {
+            return refusal.into_response();
+        }
+    }
+    lock(&app.stats).record_caller(match &caller {
+        Caller::TenantAdmin { .. } => "tenant admin".to_string(),
+        Caller::ServiceUser { user_id, .. } => format!("service user {user_id}"),
+    });
+    req.extensions_mut().insert(caller);
+    next.run(req).await
+}
+
+/// Layer 5: the `Date` header follows the simulated server's clock, like
+/// `created_on` (read before the handler runs).
+pub async fn stamp_date(State(route): State<RouteGate>, req: Request, next: Next) -> Response {
+    let clock = route.app.state.lock().await.clock;
+    let mut response = next.run(req).await;
+    if let Ok(date) = HeaderValue::from_str(&clock.http_date()) {
+        response
+            .headers_mut()
+            .insert(axum::http::header::DATE, date);
+    }
+    response
+}
+
+/// Layer 6: counts the request against the caller's budget (`--rate-limit`);
+/// 429 / 971 once it is spent. Every answer carries the `Ratelimit` headers
+/// when a limit is set.
+pub async fn rate_limit(State(route): State<RouteGate>, req: Request, next: Next) -> Response {
+    let Some(caller) = req.extensions().get::<Caller>() else {
+        return ApiError::internal("the request gate did not authenticate this request")
+            .into_response();
+    };
+    let verdict = lock(&route.app.limiter).take(caller.rate_limit_key(), Instant::now());
+    let mut response = match verdict {
+        Some(v) if !v.allowed => ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            codes::RATE_LIMITED,
+            "Please wait and consider throttling your request speed",
+        )
+        .with_retry_after(v.reset_after)
+        .into_response(),
+        _ => next.run(req).await,
+    };
+    if let Some(verdict) = verdict {
+        add_rate_limit_headers(&mut response, &verdict);
+    }
+    response
+}
+
+fn add_rate_limit_headers(response: &mut Response, v: &Verdict) {
+    let ratelimit = format!("\"default\";r={};t={}", v.remaining, v.reset_after);
+    let policy = format!(
+        "\"default\";q={};w={}",
+        v.policy.limit,
+        v.policy.window.as_secs()
+    );
+    let headers = response.headers_mut();
+    for (name, value) in [("ratelimit", ratelimit), ("ratelimit-policy", policy)] {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            headers.insert(HeaderName::from_static(name), value);
+        }
+    }
+}
+
+/// The connection a request came on.
+fn conn_of(req: &Request) -> Option<SimConn> {
+    req.extensions()
+        .get::<ConnectInfo<SimConn>>()
+        .map(|c| c.0.clone())
+}
+
+/// Counts a request in the statistics.
+fn record(app: &App, method: &str, template: &str) {
+    lock(&app.stats).record(method, template);
+}
+
+/// Runs `handle` unless a fault rule that fires for the request answers in
+/// its place; then does what the rule asks to do with the answer.
+async fn with_faults<F, Fut>(
+    app: &App,
+    method: &str,
+    template: &'static str,
+    conn: Option<SimConn>,
+    handle: F,
+) -> Response
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = Response>,
+{
+    let decision = lock(&app.faults).decide(method, template);
+    let after = match decision {
+        None => AfterHandling::default(),
+        Some(decision) => {
+            tracing::info!(method, template, action = ?decision.action, "injecting fault");
+            match before_handling(decision, conn.as_ref()).await {
+                Ok(after) => after,
+                Err(instead) => return instead,
+            }
+        }
+    };
+    after.apply(handle().await, conn.as_ref()).await
+}
+
+/// What a fired rule does before the request is handled: `Err` carries the
+/// answer to send instead of handling it.
+async fn before_handling(
+    decision: FaultDecision,
+    conn: Option<&SimConn>,
+) -> Result<AfterHandling, Response> {
+    if !decision.delay.is_zero() {
+        tokio::time::sleep(decision.delay).await;
+    }
+    match decision.action {
+        FaultAction::Delay => Ok(AfterHandling::default()),
+        FaultAction::CommitThenDrop => Ok(AfterHandling {
+            drop_after: true,
+            ..AfterHandling::default()
+        }),
+        FaultAction::Respond => match decision.respond {
+            Some(respond) if respond.commit => Ok(AfterHandling {
+                respond_after: Some(respond),
+                ..AfterHandling::default()
+            }),
+            Some(respond) => Err(injected_response(respond.response())),
+            None => Err(injected(ApiError::internal(
+                "a respond rule without an answer",
+            ))),
+        },
+        FaultAction::Drop => {
+            if let Some(conn) = conn {
+                conn.abort();
+            }
+            Err(injected(ApiError::internal(
+                "connection dropped by fault injection",
+            )))
+        }
+        FaultAction::Status => Err(injected(
+            decision
+                .error
+                .unwrap_or_else(|| ApiError::internal("injected fault")),
+        )),
+    }
+}
+
+/// What a fired rule asks to do once the request has been handled.
 #[derive(Default)]
-struct PostAction {
+struct AfterHandling {
     drop_after: bool,
     /// A `respond` rule with `commit`: its answer replaces the handler's.
     respond_after: Option<Arc<Respond>>,
 }
 
-impl PostAction {
+impl AfterHandling {
     /// The handler's `response`, or what replaces it; drops the connection
     /// when asked to.
     async fn apply(self, response: Response, conn: Option<&SimConn>) -> Response {
@@ -97,55 +326,6 @@ impl PostAction {
     }
 }
 
-/// Counts the request and applies fault injection. `Err` carries the response to send
-/// instead of handling the request.
-async fn inject_faults(
-    app: &App,
-    method: &str,
-    template: &'static str,
-    conn: Option<&SimConn>,
-) -> Result<PostAction, Response> {
-    lock(&app.stats).record(method, template);
-    let decision = lock(&app.faults).decide(method, template);
-    let Some(decision) = decision else {
-        return Ok(PostAction::default());
-    };
-    tracing::info!(method, template, action = ?decision.action, "injecting fault");
-    if !decision.delay.is_zero() {
-        tokio::time::sleep(decision.delay).await;
-    }
-    match decision.action {
-        FaultAction::Delay => Ok(PostAction::default()),
-        FaultAction::CommitThenDrop => Ok(PostAction {
-            drop_after: true,
-            ..PostAction::default()
-        }),
-        FaultAction::Respond => match decision.respond {
-            Some(respond) if respond.commit => Ok(PostAction {
-                respond_after: Some(respond),
-                ..PostAction::default()
-            }),
-            Some(respond) => Err(injected_response(respond.response())),
-            None => Err(injected(ApiError::internal(
-                "a respond rule without an answer",
-            ))),
-        },
-        FaultAction::Drop => {
-            if let Some(conn) = conn {
-                conn.abort();
-            }
-            Err(injected(ApiError::internal(
-                "connection dropped by fault injection",
-            )))
-        }
-        FaultAction::Status => Err(injected(
-            decision
-                .error
-                .unwrap_or_else(|| ApiError::internal("injected fault")),
-        )),
-    }
-}
-
 /// The response of an injected fault, marked so that it is recorded as one.
 fn injected(error: ApiError) -> Response {
     injected_response(error.into_response())
@@ -154,104 +334,4 @@ fn injected(error: ApiError) -> Response {
 fn injected_response(mut response: Response) -> Response {
     response.extensions_mut().insert(Injected);
     response
-}
-
-/// The front door of every API route; see the module documentation for the order.
-pub async fn gate(
-    State(route): State<RouteGate>,
-    params: Result<RawPathParams, axum::extract::rejection::RawPathParamsRejection>,
-    mut req: Request,
-    next: Next,
-) -> Response {
-    let app = &route.app;
-    let conn = req
-        .extensions()
-        .get::<ConnectInfo<SimConn>>()
-        .map(|c| c.0.clone());
-    let method = req.method().as_str().to_string();
-
-    let post_action = match inject_faults(app, &method, route.template, conn.as_ref()).await {
-        Ok(post_action) => post_action,
-        Err(response) => return response,
-    };
-
-    // Malformed ids are a routing error: answered before authentication.
-    let ids_ok = match &params {
-        Ok(params) => params
-            .iter()
-            .all(|(name, value)| !ID_PARAMS.contains(&name) || input::is_cf_id(value)),
-        Err(_) => false,
-    };
-    if !ids_ok {
-        // The nested router strips the prefix from the URI; the real message shows the full path.
-        let full_path = format!("{API_PREFIX}{}", req.uri().path());
-        return ApiError::bad_identifier(&full_path).into_response();
-    }
-
-    // A read, made here rather than through `App::read`: the request (whose
-    // body is not `Sync`) must not be borrowed across an await.
-    let (caller, clock_offset) = {
-        let state = app.state.lock().await;
-        (
-            auth::authenticate(req.headers(), &app.credentials, &state),
-            state.clock_offset_seconds,
-        )
-    };
-    let caller = match caller {
-        Ok(caller) => caller,
-        Err(err) => return err.into_response(),
-    };
-    if app.strict_auth {
-        if let Some(refusal) = auth::strict_refusal(&caller, &method, route.template) {
-            return refusal.into_response();
-        }
-    }
-
-    let verdict = lock(&app.limiter).check(caller.rate_limit_key(), Instant::now());
-    let mut response = match verdict {
-        Some(v) if !v.allowed => ApiError::new(
-            axum::http::StatusCode::TOO_MANY_REQUESTS,
-            codes::RATE_LIMITED,
-            "Please wait and consider throttling your request speed",
-        )
-        .with_retry_after(v.reset_after)
-        .into_response(),
-        _ => {
-            req.extensions_mut().insert(caller);
-            next.run(req).await
-        }
-    };
-    // The Date header follows the simulated server's clock, like `created_on`.
-    let offset = std::time::Duration::from_secs(clock_offset.unsigned_abs());
-    let server_now = if clock_offset >= 0 {
-        std::time::SystemTime::now() + offset
-    } else {
-        std::time::SystemTime::now() - offset
-    };
-    if let Ok(date) = HeaderValue::from_str(&httpdate::fmt_http_date(server_now)) {
-        response
-            .headers_mut()
-            .insert(axum::http::header::DATE, date);
-    }
-    if let Some(v) = verdict {
-        let headers = response.headers_mut();
-        let ratelimit = format!("\"default\";r={};t={}", v.remaining, v.reset_after);
-        let policy = format!(
-            "\"default\";q={};w={}",
-            v.policy.limit,
-            v.policy.window.as_secs()
-        );
-        for (name, value) in [("ratelimit", ratelimit), ("ratelimit-policy", policy)] {
-            if let Ok(value) = HeaderValue::from_str(&value) {
-                headers.insert(HeaderName::from_static(name), value);
-            }
-        }
-    }
-    tracing::debug!(
-        method,
-        template = route.template,
-        status = response.status().as_u16(),
-        "request"
-    );
-    post_action.apply(response, conn.as_ref()).await
 }

@@ -136,12 +136,6 @@ pub fn parse_object(bytes: &[u8]) -> Result<Map<String, Value>, ApiError> {
     }
 }
 
-/// Drains and ignores a request body (used by DELETE, where the reference says clients may
-/// send `{}`).
-pub async fn discard_body(body: Body) {
-    let _ = axum::body::to_bytes(body, MAX_BODY_BYTES).await;
-}
-
 /// The decoded query string as ordered key/value pairs. Never rejects: a query string
 /// that cannot be decoded simply yields fewer pairs. Dotted keys such as `account.id` are
 /// plain literal keys.
@@ -199,14 +193,37 @@ impl QueryPairs {
 
     /// `direction`: `asc` (default) or `desc`. Returns true for descending.
     pub fn descending(&self) -> Result<bool, ApiError> {
-        match self.get("direction") {
-            None | Some("asc") => Ok(false),
-            Some("desc") => Ok(true),
-            Some(other) => Err(ApiError::validation(format!(
-                "direction: must be 'asc' or 'desc', got '{other}'"
-            ))),
-        }
+        let direction = self.one_of("direction", &["asc", "desc"], "'asc' or 'desc'")?;
+        Ok(direction == Some("desc"))
     }
+
+    /// The parameter `key`, when given: one of `allowed` (see [`one_of`]).
+    pub fn one_of<'a>(
+        &self,
+        key: &str,
+        allowed: &[&'a str],
+        expected: &str,
+    ) -> Result<Option<&'a str>, ApiError> {
+        self.get(key)
+            .map(|value| one_of(key, value, allowed, expected))
+            .transpose()
+    }
+}
+
+/// The entry of `allowed` that `value` is; otherwise 400 / 1000 naming the
+/// field and what it must be (`expected`): `type: must be 'standard' or
+/// 'enterprise', got 'x'`.
+pub fn one_of<'a>(
+    field: &str,
+    value: &str,
+    allowed: &[&'a str],
+    expected: &str,
+) -> Result<&'a str, ApiError> {
+    allowed
+        .iter()
+        .copied()
+        .find(|candidate| *candidate == value)
+        .ok_or_else(|| ApiError::validation(format!("{field}: must be {expected}, got '{value}'")))
 }
 
 /// Describes a JSON value's type for error messages.
@@ -221,16 +238,29 @@ pub fn type_name(value: &Value) -> &'static str {
     }
 }
 
-/// An optional string field; `null` counts as absent.
-pub fn opt_str<'a>(obj: &'a Map<String, Value>, field: &str) -> Result<Option<&'a str>, ApiError> {
+/// An optional field that `pick` reads when present: `null` counts as
+/// absent, and a value `pick` cannot read is 400 / 1000 naming the field and
+/// what it should be (`expected`, e.g. "a string").
+fn optional<'a, T>(
+    obj: &'a Map<String, Value>,
+    field: &str,
+    expected: &str,
+    pick: impl FnOnce(&'a Value) -> Option<T>,
+) -> Result<Option<T>, ApiError> {
     match obj.get(field) {
         None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.as_str())),
-        Some(other) => Err(ApiError::validation(format!(
-            "{field}: expected a string, got {}",
-            type_name(other)
-        ))),
+        Some(value) => pick(value).map(Some).ok_or_else(|| {
+            ApiError::validation(format!(
+                "{field}: expected {expected}, got {}",
+                type_name(value)
+            ))
+        }),
     }
+}
+
+/// An optional string field; `null` counts as absent.
+pub fn opt_str<'a>(obj: &'a Map<String, Value>, field: &str) -> Result<Option<&'a str>, ApiError> {
+    optional(obj, field, "a string", Value::as_str)
 }
 
 /// A required, non-empty string field.
@@ -243,14 +273,12 @@ pub fn req_str<'a>(obj: &'a Map<String, Value>, field: &str) -> Result<&'a str, 
 
 /// An optional boolean field; `null` counts as absent.
 pub fn opt_bool(obj: &Map<String, Value>, field: &str) -> Result<Option<bool>, ApiError> {
-    match obj.get(field) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Bool(b)) => Ok(Some(*b)),
-        Some(other) => Err(ApiError::validation(format!(
-            "{field}: expected a boolean, got {}",
-            type_name(other)
-        ))),
-    }
+    optional(obj, field, "a boolean", Value::as_bool)
+}
+
+/// An optional non-negative integer field; `null` counts as absent.
+pub fn opt_u64(obj: &Map<String, Value>, field: &str) -> Result<Option<u64>, ApiError> {
+    optional(obj, field, "a non-negative integer", Value::as_u64)
 }
 
 /// An optional object field; `null` counts as absent.
@@ -258,14 +286,7 @@ pub fn opt_object<'a>(
     obj: &'a Map<String, Value>,
     field: &str,
 ) -> Result<Option<&'a Map<String, Value>>, ApiError> {
-    match obj.get(field) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Object(m)) => Ok(Some(m)),
-        Some(other) => Err(ApiError::validation(format!(
-            "{field}: expected an object, got {}",
-            type_name(other)
-        ))),
-    }
+    optional(obj, field, "an object", Value::as_object)
 }
 
 /// An optional array field; `null` counts as absent.
@@ -273,18 +294,11 @@ pub fn opt_array<'a>(
     obj: &'a Map<String, Value>,
     field: &str,
 ) -> Result<Option<&'a Vec<Value>>, ApiError> {
-    match obj.get(field) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Array(a)) => Ok(Some(a)),
-        Some(other) => Err(ApiError::validation(format!(
-            "{field}: expected an array, got {}",
-            type_name(other)
-        ))),
-    }
+    optional(obj, field, "an array", Value::as_array)
 }
 
 /// Rejects strings longer than `max` characters (Unicode scalar values).
-pub fn check_max_len(field: &str, value: &str, max: usize) -> Result<(), ApiError> {
+pub fn validate_max_len(field: &str, value: &str, max: usize) -> Result<(), ApiError> {
     let len = value.chars().count();
     if len > max {
         return Err(ApiError::validation(format!(
@@ -317,7 +331,7 @@ pub fn is_valid_email(s: &str) -> bool {
 
 /// Validates an email field: required, ≤ `max` characters, plausible format.
 pub fn validate_email(field: &str, value: &str, max: usize) -> Result<(), ApiError> {
-    check_max_len(field, value, max)?;
+    validate_max_len(field, value, max)?;
     if !is_valid_email(value) {
         return Err(ApiError::validation(format!(
             "{field}: '{value}' is not a valid email address"

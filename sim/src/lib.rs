@@ -5,13 +5,15 @@
 //! under `/__sim` for tests (state dump, reset, request statistics, fault injection,
 //! the simulated clock).
 //!
-//! The layout follows model API simulators (moto): each API area has `models` (its
-//! records and the operations on the state, which return `Result<_, ApiError>`),
-//! `responses` (thin handlers that read a request into what `models` takes) and `urls`
-//! (its routes). A request passes the [`gate`] (statistics → fault injection →
-//! malformed-id check → authentication → rate limit), then its handler, which touches
-//! the one [`store::SimState`] through [`app::Call::read`] or [`app::Call::write`]
-//! (which persists every change with `--state`).
+//! The layout follows model API simulators (moto): each API area has `records` (its
+//! stored records and the look-ups on them), `models` (the operations on the state,
+//! cascading deletes included, which return `Result<_, ApiError>`), `responses` (thin
+//! handlers that read a request into what `models` takes) and `urls` (its routes).
+//! A request passes the [`gate`]'s layers (statistics → fault injection → malformed-id
+//! check → authentication → `Date` → rate limit), then its handler, which touches the
+//! one [`store::SimState`] through [`app::Call::read`] or [`app::Call::write`] (which
+//! require the operation's [`auth::Access`] first, and persist every change with
+//! `--state`). Ids and times come from [`helpers`].
 
 pub mod accounts;
 pub mod admin;
@@ -25,6 +27,7 @@ pub mod errors;
 pub mod exchanges;
 pub mod faults;
 pub mod gate;
+pub mod helpers;
 pub mod input;
 pub mod members;
 pub mod options;
@@ -33,6 +36,7 @@ pub mod server;
 pub mod stats;
 pub mod store;
 pub mod subscriptions;
+pub mod table;
 pub mod tenants;
 pub mod urls;
 pub mod users;

@@ -61,8 +61,9 @@ impl RateLimiter {
         }
     }
 
-    /// Counts one request for `key`; `None` when no limit is configured.
-    pub fn check(&mut self, key: &str, now: Instant) -> Option<Verdict> {
+    /// Takes one request from `key`'s budget, and says whether it was left;
+    /// `None` when no limit is configured.
+    pub fn take(&mut self, key: &str, now: Instant) -> Option<Verdict> {
         let policy = self.config?;
         let window = self.windows.entry(key.to_string()).or_insert(Window {
             started: now,
@@ -114,17 +115,15 @@ mod tests {
     fn budget_then_block_then_reset() {
         let mut limiter = RateLimiter::new(Some("2/10".parse().unwrap()));
         let t0 = Instant::now();
-        assert!(limiter.check("a", t0).unwrap().allowed);
-        assert!(limiter.check("a", t0).unwrap().allowed);
-        let blocked = limiter
-            .check("a", t0 + Duration::from_millis(1500))
-            .unwrap();
+        assert!(limiter.take("a", t0).unwrap().allowed);
+        assert!(limiter.take("a", t0).unwrap().allowed);
+        let blocked = limiter.take("a", t0 + Duration::from_millis(1500)).unwrap();
         assert!(!blocked.allowed);
         assert_eq!(blocked.reset_after, 9);
-        assert!(limiter.check("b", t0).unwrap().allowed);
+        assert!(limiter.take("b", t0).unwrap().allowed);
         assert!(
             limiter
-                .check("a", t0 + Duration::from_secs(10))
+                .take("a", t0 + Duration::from_secs(10))
                 .unwrap()
                 .allowed
         );

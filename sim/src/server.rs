@@ -4,21 +4,20 @@
 use crate::admin;
 use crate::app::{App, AppInner};
 use crate::auth::Credentials;
-use crate::conn::{Connections, SimConn, Tracked};
+use crate::conn::{Connections, OpenConn, SimConn, Tracked};
 use crate::exchanges::{self, Exchanges};
 use crate::faults::FaultSet;
-use crate::gate::{self, RouteGate};
+use crate::gate;
 use crate::input;
 use crate::options::SimOptions;
 use crate::ratelimit::RateLimiter;
 use crate::stats::{self, Stats};
-use crate::store::{SimState, StateFile};
+use crate::store::{SeedConfig, SimState, StateFile};
 use crate::urls::{self, API_PREFIX};
 use anyhow::Context;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::middleware::{from_fn, from_fn_with_state};
-use axum::routing::MethodRouter;
 use axum::Router;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -26,8 +25,9 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex as StdMutex};
 use std::time::Duration;
-use tokio::net::TcpListener;
-use tower::ServiceExt;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::watch;
+use tower::{ServiceBuilder, ServiceExt};
 
 /// A simulator bound to its listening socket, ready to serve.
 pub struct Simulator {
@@ -44,63 +44,12 @@ impl Simulator {
         options.validate()?;
         let seed = options.seed_config();
         let state_file = options.state.as_ref().map(StateFile::new);
-        let state = match &state_file {
-            Some(file) => match file.load()? {
-                Some(mut loaded) => {
-                    anyhow::ensure!(
-                        loaded.tenant.tenant_tag == seed.tenant_id,
-                        "state file {} belongs to tenant {}, but --tenant-id is {}; use another file or the matching --tenant-id",
-                        file.path().display(),
-                        loaded.tenant.tenant_tag,
-                        seed.tenant_id
-                    );
-                    // Entitlement flags given explicitly apply on top of a loaded state.
-                    if options.allow_auto_accept_invites {
-                        loaded.tenant.entitlements.allow_auto_accept_invites = true;
-                    }
-                    if options.deny_partial_setup {
-                        loaded.tenant.entitlements.partial_setup_allowed = false;
-                    }
-                    // The dialect comes from the command line, never from the file.
-                    loaded.dialect = seed.dialect;
-                    tracing::info!(path = %file.path().display(), accounts = loaded.accounts.len(), "loaded state");
-                    loaded
-                }
-                None => SimState::seed(&seed),
-            },
-            None => SimState::seed(&seed),
-        };
+        let state = SimState::load_or_seed(state_file.as_ref(), &seed)?;
         if let Some(file) = &state_file {
-            let removed = file.remove_stale_temp_files();
-            if removed > 0 {
-                tracing::info!(path = %file.path().display(), removed, "removed temporary files of earlier, killed simulators");
-            }
-            file.save(&state)
-                .with_context(|| format!("writing state file {}", file.path().display()))?;
+            file.prepare(&state)?;
         }
-
         tracing::info!(dialect = %seed.dialect, "answering in this dialect");
-        let routes = urls::api_routes();
-        let app = App::new(AppInner {
-            credentials: Credentials {
-                api_tokens: options.api_tokens.clone(),
-                auth_email: options.auth_email.clone(),
-                auth_key: options.auth_key.clone(),
-            },
-            strict_auth: options.strict_auth,
-            seed,
-            state: tokio::sync::Mutex::new(state),
-            state_file,
-            stats: StdMutex::new(Stats::default()),
-            faults: StdMutex::new(FaultSet::default()),
-            limiter: StdMutex::new(RateLimiter::new(options.rate_limit)),
-            exchanges: options
-                .record_exchanges
-                .then(|| StdMutex::new(Exchanges::default())),
-            templates: routes.iter().map(|(template, _)| *template).collect(),
-        });
-        let router = build_router(app, routes);
-
+        let router = build_router(new_app(&options, seed, state, state_file));
         let listener = TcpListener::bind(&options.listen)
             .await
             .with_context(|| format!("binding {}", options.listen))?;
@@ -135,17 +84,10 @@ impl Simulator {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        let Simulator {
-            listener,
-            router,
-            header_read_timeout,
-            max_connections,
-            ..
-        } = self;
-        let connections = Connections::new(max_connections);
+        let connections = Connections::new(self.max_connections);
         // `true` once shutting down; every connection task holds a receiver, so the
         // sender sees them all gone once they have finished.
-        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let (stop_tx, stop_rx) = watch::channel(false);
         let mut shutdown = std::pin::pin!(shutdown);
         loop {
             tokio::select! {
@@ -154,73 +96,123 @@ impl Simulator {
             }
             let accepted = tokio::select! {
                 _ = &mut shutdown => break,
-                accepted = listener.accept() => accepted,
+                accepted = accept(&self.listener, &connections) => accepted,
             };
-            let (stream, peer) = match accepted {
-                Ok(accepted) => accepted,
-                Err(err) if is_connection_error(&err) => continue,
-                Err(err) => {
-                    // Most likely out of file descriptors (EMFILE / ENFILE): close the
-                    // connection that has waited longest for a request and try again.
-                    if connections.evict_oldest_waiting() {
-                        tracing::debug!(%err, "accept failed; closed a waiting connection");
-                        tokio::time::sleep(Duration::from_millis(1)).await;
-                    } else {
-                        tracing::warn!(%err, "accept failed");
-                        tokio::time::sleep(Duration::from_millis(100)).await;
-                    }
-                    continue;
-                }
+            let Some((stream, peer)) = accepted else {
+                continue;
             };
-            let open = connections.open();
-            let conn = SimConn::new(&stream, peer);
-            let router = router.clone();
-            let mut stop = stop_rx.clone();
-            tokio::spawn(async move {
-                let slot = open.slot().clone();
-                let open = Arc::new(open);
-                let service = {
-                    let open = open.clone();
-                    hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
-                        let busy = open.busy();
-                        req.extensions_mut().insert(ConnectInfo(conn.clone()));
-                        let router = router.clone();
-                        async move {
-                            let response = router.oneshot(req.map(Body::new)).await;
-                            response.map(|r| r.map(|body| Tracked::new(body, busy)))
-                        }
-                    })
-                };
-                let served = hyper::server::conn::http1::Builder::new()
-                    .timer(TokioTimer::new())
-                    .header_read_timeout(header_read_timeout)
-                    .serve_connection(TokioIo::new(stream), service);
-                let mut served = std::pin::pin!(served);
-                let mut stopping = false;
-                loop {
-                    tokio::select! {
-                        result = served.as_mut() => {
-                            if let Err(err) = result {
-                                tracing::trace!(%err, %peer, "connection ended");
-                            }
-                            break;
-                        }
-                        _ = slot.evicted() => break,
-                        _ = stop.wait_for(|&stop| stop), if !stopping => {
-                            stopping = true;
-                            served.as_mut().graceful_shutdown();
-                        }
-                    }
-                }
-                drop(open);
-                drop(stop);
-            });
+            tokio::spawn(serve_connection(
+                stream,
+                peer,
+                connections.open(),
+                self.router.clone(),
+                self.header_read_timeout,
+                stop_rx.clone(),
+            ));
         }
-        drop(listener);
+        drop(self.listener);
         let _ = stop_tx.send(true);
         drop(stop_rx);
         stop_tx.closed().await;
         Ok(())
+    }
+}
+
+/// The app the router serves, from the command line and the state.
+fn new_app(
+    options: &SimOptions,
+    seed: SeedConfig,
+    state: SimState,
+    state_file: Option<StateFile>,
+) -> App {
+    App::new(AppInner {
+        credentials: Credentials {
+            api_tokens: options.api_tokens.clone(),
+            auth_email: options.auth_email.clone(),
+            auth_key: options.auth_key.clone(),
+        },
+        strict_auth: options.strict_auth,
+        seed,
+        state: tokio::sync::Mutex::new(state),
+        state_file,
+        stats: StdMutex::new(Stats::default()),
+        faults: StdMutex::new(FaultSet::default()),
+        limiter: StdMutex::new(RateLimiter::new(options.rate_limit)),
+        exchanges: options
+            .record_exchanges
+            .then(|| StdMutex::new(Exchanges::default())),
+        templates: urls::api_routes().iter().map(|(t, _)| *t).collect(),
+    })
+}
+
+/// The next connection, or `None` when accepting failed. A failure that is
+/// most likely the process being out of file descriptors (EMFILE / ENFILE)
+/// closes the connection that has waited longest for a request first.
+async fn accept(
+    listener: &TcpListener,
+    connections: &Connections,
+) -> Option<(TcpStream, SocketAddr)> {
+    match listener.accept().await {
+        Ok(accepted) => Some(accepted),
+        Err(err) if is_connection_error(&err) => None,
+        Err(err) => {
+            if connections.evict_oldest_waiting() {
+                tracing::debug!(%err, "accept failed; closed a waiting connection");
+                tokio::time::sleep(Duration::from_millis(1)).await;
+            } else {
+                tracing::warn!(%err, "accept failed");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            None
+        }
+    }
+}
+
+/// Serves one connection until it ends, is evicted to make room, or (once
+/// `stop` says so) has finished the request in hand.
+async fn serve_connection(
+    stream: TcpStream,
+    peer: SocketAddr,
+    open: OpenConn,
+    router: Router,
+    header_read_timeout: Duration,
+    mut stop: watch::Receiver<bool>,
+) {
+    let conn = SimConn::new(&stream, peer);
+    let slot = open.slot().clone();
+    let open = Arc::new(open);
+    let service = {
+        let open = open.clone();
+        hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
+            let busy = open.busy();
+            req.extensions_mut().insert(ConnectInfo(conn.clone()));
+            let router = router.clone();
+            async move {
+                let response = router.oneshot(req.map(Body::new)).await;
+                response.map(|r| r.map(|body| Tracked::new(body, busy)))
+            }
+        })
+    };
+    let served = hyper::server::conn::http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(header_read_timeout)
+        .serve_connection(TokioIo::new(stream), service);
+    let mut served = std::pin::pin!(served);
+    let mut stopping = false;
+    loop {
+        tokio::select! {
+            result = served.as_mut() => {
+                if let Err(err) = result {
+                    tracing::trace!(%err, %peer, "connection ended");
+                }
+                break;
+            }
+            _ = slot.evicted() => break,
+            _ = stop.wait_for(|&stop| stop), if !stopping => {
+                stopping = true;
+                served.as_mut().graceful_shutdown();
+            }
+        }
     }
 }
 
@@ -282,26 +274,20 @@ async fn shutdown_signal() {
     tracing::info!("shutting down");
 }
 
-fn build_router(app: App, routes: Vec<(&'static str, MethodRouter<App>)>) -> Router {
-    let mut api: Router<App> = Router::new();
-    for (template, methods) in routes {
-        let gate_state = RouteGate {
-            app: app.clone(),
-            template,
-        };
-        // The gate wraps the method router's fallback too, so a wrong method on a known
-        // path is counted, authenticated and answered with 405 / 7001.
-        let methods = methods
-            .fallback(gate::method_not_allowed)
-            .layer(from_fn_with_state(gate_state, gate::gate));
-        api = api.route(template, methods);
-    }
+/// The whole router: the API (behind the request gate, `urls::api_router`),
+/// the admin endpoints, and the fallback, under the layers every request
+/// passes, outermost first: answers counted by status, exchanges recorded,
+/// the body limit.
+fn build_router(app: App) -> Router {
     Router::new()
-        .nest(API_PREFIX, api)
+        .nest(API_PREFIX, urls::api_router(&app, urls::api_routes()))
         .nest("/__sim", admin::router())
         .fallback(gate::unmatched)
-        .layer(from_fn(input::limit_body))
-        .layer(from_fn_with_state(app.clone(), exchanges::record))
-        .layer(from_fn_with_state(app.clone(), stats::count_statuses))
+        .layer(
+            ServiceBuilder::new()
+                .layer(from_fn_with_state(app.clone(), stats::count_statuses))
+                .layer(from_fn_with_state(app.clone(), exchanges::record))
+                .layer(from_fn(input::limit_body)),
+        )
         .with_state(app)
 }

@@ -1,30 +1,31 @@
-//! The simulator's stored state, its seed, and its persistence to a JSON file.
+//! The simulator's state container ([`SimState`]), its seed, and its
+//! persistence to a JSON file.
 //!
-//! Records (defined by each area's `models`) are stored in a compact internal form (ids,
-//! references, raw settings) and turned into API-shaped JSON by the areas' `render`
-//! functions, so that derived fields (an account's name inside a zone, a zone's plan) are
-//! always current.
+//! The records are each area's own (`<area>/records.rs`), kept here in one
+//! [`Table`] per kind; the operations on them, cascading deletes included,
+//! are the areas' (`<area>/models.rs`). Records are stored in a compact
+//! internal form (ids, references, raw settings) and turned into API-shaped
+//! JSON by the areas' `render` functions, so that derived fields (an
+//! account's name inside a zone, a zone's plan) are always current.
 
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use rand::Rng;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use time::format_description::well_known::Rfc3339;
-use time::OffsetDateTime;
 
-use crate::accounts::models::Account;
-use crate::custom_ns::models::CustomNameserver;
+use crate::accounts::records::Account;
+use crate::custom_ns::records::CustomNameserver;
 use crate::dialect::Dialect;
-use crate::errors::{codes, ApiError};
-use crate::members::models::Member;
-use crate::subscriptions::models::Subscription;
-use crate::tenants::models::{Entitlements, Tenant, TenantMembership, TenantUnit};
-use crate::users::models::User;
-use crate::zones::models::Zone;
+use crate::helpers::{derive_hex, SimClock};
+use crate::members::records::Member;
+use crate::subscriptions::records::Subscription;
+use crate::table::Table;
+use crate::tenants::records::{Entitlements, Tenant, TenantMembership, TenantUnit};
+use crate::users::records::User;
+use crate::zones::records::Zone;
 
 /// Bumped when the file layout changes incompatibly.
 const STATE_FORMAT_VERSION: u32 = 1;
@@ -36,23 +37,22 @@ pub struct SimState {
     pub tenant: Tenant,
     /// The tenant administrator (the user behind `--api-token` / `--auth-email`).
     pub admin: User,
-    pub accounts: Vec<Account>,
-    pub members: Vec<Member>,
+    pub accounts: Table<Account>,
+    pub members: Table<Member>,
     /// Service users created with `POST /users`.
-    pub users: Vec<User>,
-    pub zones: Vec<Zone>,
-    pub zone_subscriptions: Vec<Subscription>,
-    pub account_subscriptions: Vec<Subscription>,
+    pub users: Table<User>,
+    pub zones: Table<Zone>,
+    pub zone_subscriptions: Table<Subscription>,
+    pub account_subscriptions: Table<Subscription>,
     /// Tenant custom nameservers (absent from files of earlier versions).
     #[serde(default)]
-    pub custom_nameservers: Vec<CustomNameserver>,
+    pub custom_nameservers: Table<CustomNameserver>,
     /// Stable `user.id` for member emails that are not service users (lowercased email).
     pub user_ids_by_email: BTreeMap<String, String>,
-    /// How far the simulated server's clock is ahead of this machine's, in seconds
-    /// (`POST /__sim/clock`). It stamps `created_on` and the `Date` header, so that
-    /// clients can be tested against a server whose clock is not theirs.
-    #[serde(default)]
-    pub clock_offset_seconds: i64,
+    /// The simulated server's clock (`clock_offset_seconds` in the file;
+    /// absent from files of earlier versions).
+    #[serde(default, rename = "clock_offset_seconds")]
+    pub clock: SimClock,
     /// The dialect the simulator answers in (`--dialect`). Not stored in the
     /// state file: it comes from the command line, into the seeded state,
     /// the reset state and a loaded state alike.
@@ -166,116 +166,49 @@ impl SimState {
             format_version: STATE_FORMAT_VERSION,
             tenant,
             admin,
-            accounts: Vec::new(),
-            members: Vec::new(),
-            users: Vec::new(),
-            zones: Vec::new(),
-            zone_subscriptions: Vec::new(),
-            account_subscriptions: Vec::new(),
-            custom_nameservers: Vec::new(),
+            accounts: Table::default(),
+            members: Table::default(),
+            users: Table::default(),
+            zones: Table::default(),
+            zone_subscriptions: Table::default(),
+            account_subscriptions: Table::default(),
+            custom_nameservers: Table::default(),
             user_ids_by_email,
-            clock_offset_seconds: 0,
+            clock: SimClock::default(),
             dialect: config.dialect,
         }
     }
+}
 
-    /// The simulated server's current time.
-    pub fn now(&self) -> OffsetDateTime {
-        OffsetDateTime::now_utc() + time::Duration::seconds(self.clock_offset_seconds)
-    }
-
-    /// [`SimState::now`] as RFC 3339 with microseconds, like the real API.
-    pub fn now_rfc3339(&self) -> String {
-        format_time(self.now())
-    }
-
-    pub fn account(&self, id: &str) -> Result<&Account, ApiError> {
-        self.accounts.iter().find(|a| a.id == id).ok_or_else(|| {
-            ApiError::not_found(codes::ACCOUNT_NOT_FOUND, format!("Account not found: {id}"))
-        })
-    }
-
-    pub fn account_mut(&mut self, id: &str) -> Result<&mut Account, ApiError> {
-        self.accounts
-            .iter_mut()
-            .find(|a| a.id == id)
-            .ok_or_else(|| {
-                ApiError::not_found(codes::ACCOUNT_NOT_FOUND, format!("Account not found: {id}"))
-            })
-    }
-
-    pub fn zone(&self, id: &str) -> Result<&Zone, ApiError> {
-        self.zones
-            .iter()
-            .find(|z| z.id == id)
-            .ok_or_else(|| ApiError::not_found(codes::ZONE_NOT_FOUND, "Invalid zone identifier"))
-    }
-
-    pub fn zone_mut(&mut self, id: &str) -> Result<&mut Zone, ApiError> {
-        self.zones
-            .iter_mut()
-            .find(|z| z.id == id)
-            .ok_or_else(|| ApiError::not_found(codes::ZONE_NOT_FOUND, "Invalid zone identifier"))
-    }
-
-    pub fn unit(&self, tag: &str) -> Option<&TenantUnit> {
-        self.tenant.units.iter().find(|u| u.unit_tag == tag)
-    }
-
-    /// The name of what manages an account made with `unit.id` = `tag`: one
-    /// of the tenant's units, or the tenant itself (a partner was recorded
-    /// creating accounts with its tenant tag as `unit.id`). `None` for any
-    /// other tag.
-    pub fn parent_org_name(&self, tag: &str) -> Option<&str> {
-        if tag == self.tenant.tenant_tag {
-            return Some(&self.tenant.tenant_name);
+impl SimState {
+    /// The state to start from: the one in `file` when there is one, else
+    /// the seeded one. A loaded state must belong to the seed's tenant; the
+    /// entitlement flags given on the command line apply on top of it, and
+    /// the dialect is the command line's, never the file's.
+    pub fn load_or_seed(file: Option<&StateFile>, seed: &SeedConfig) -> anyhow::Result<SimState> {
+        let Some(file) = file else {
+            return Ok(SimState::seed(seed));
+        };
+        let Some(mut loaded) = file.load()? else {
+            return Ok(SimState::seed(seed));
+        };
+        anyhow::ensure!(
+            loaded.tenant.tenant_tag == seed.tenant_id,
+            "state file {} belongs to tenant {}, but --tenant-id is {}; use another file or the matching --tenant-id",
+            file.path().display(),
+            loaded.tenant.tenant_tag,
+            seed.tenant_id
+        );
+        let entitlements = &mut loaded.tenant.entitlements;
+        if seed.allow_auto_accept_invites {
+            entitlements.allow_auto_accept_invites = true;
         }
-        self.unit(tag).map(|u| u.unit_name.as_str())
-    }
-
-    pub fn service_user_by_email(&self, email: &str) -> Option<&User> {
-        self.users
-            .iter()
-            .find(|u| u.email.eq_ignore_ascii_case(email))
-    }
-
-    /// The `user.id` shown for a member email: the service user's id if there is one, the
-    /// tenant admin's id for the admin email, otherwise a random id remembered per email.
-    pub fn user_id_for_email(&mut self, email: &str) -> String {
-        if let Some(user) = self.service_user_by_email(email) {
-            return user.id.clone();
+        if !seed.partial_setup_allowed {
+            entitlements.partial_setup_allowed = false;
         }
-        if self.admin.email.eq_ignore_ascii_case(email) {
-            return self.admin.id.clone();
-        }
-        self.user_ids_by_email
-            .entry(email.to_ascii_lowercase())
-            .or_insert_with(random_id)
-            .clone()
-    }
-
-    /// Removes an account and everything in it: zones (with their subscriptions),
-    /// members and account subscriptions.
-    pub fn delete_account_cascade(&mut self, account_id: &str) {
-        let zone_ids: Vec<String> = self
-            .zones
-            .iter()
-            .filter(|z| z.account_id == account_id)
-            .map(|z| z.id.clone())
-            .collect();
-        self.zone_subscriptions
-            .retain(|s| !zone_ids.contains(&s.owner_id));
-        self.zones.retain(|z| z.account_id != account_id);
-        self.members.retain(|m| m.account_id != account_id);
-        self.account_subscriptions
-            .retain(|s| s.owner_id != account_id);
-        self.accounts.retain(|a| a.id != account_id);
-    }
-
-    /// Removes a zone and its subscription.
-    pub fn delete_zone_cascade(&mut self, zone_id: &str) {
-        self.zone_subscriptions.retain(|s| s.owner_id != zone_id);
-        self.zones.retain(|z| z.id != zone_id);
+        loaded.dialect = seed.dialect;
+        tracing::info!(path = %file.path().display(), accounts = loaded.accounts.len(), "loaded state");
+        Ok(loaded)
     }
 }
 
@@ -362,6 +295,18 @@ impl StateFile {
         removed
     }
 
+    /// Readies the file at start: the temporary files of earlier, killed
+    /// simulators removed, and `state` written (which also gives an existing
+    /// file its private mode).
+    pub fn prepare(&self, state: &SimState) -> anyhow::Result<()> {
+        let removed = self.remove_stale_temp_files();
+        if removed > 0 {
+            tracing::info!(path = %self.path.display(), removed, "removed temporary files of earlier, killed simulators");
+        }
+        self.save(state)
+            .with_context(|| format!("writing state file {}", self.path.display()))
+    }
+
     pub fn save(&self, state: &SimState) -> std::io::Result<()> {
         let bytes = serde_json::to_vec_pretty(state).map_err(std::io::Error::other)?;
         let (dir, prefix) = self.dir_and_temp_prefix();
@@ -401,87 +346,9 @@ fn create_private(path: &Path) -> std::io::Result<std::fs::File> {
     options.open(path)
 }
 
-/// A random Cloudflare-style id: 32 lowercase hex characters.
-pub fn random_id() -> String {
-    random_hex(32)
-}
-
-/// `len` random lowercase hex characters.
-pub fn random_hex(len: usize) -> String {
-    let mut rng = rand::rng();
-    (0..len)
-        .map(|_| char::from_digit(rng.random_range(0..16), 16).unwrap_or('0'))
-        .collect()
-}
-
-/// `len` random decimal digits (first digit non-zero).
-pub fn random_digits(len: usize) -> String {
-    let mut rng = rand::rng();
-    (0..len)
-        .map(|i| {
-            let low = if i == 0 { 1 } else { 0 };
-            char::from_digit(rng.random_range(low..10), 10).unwrap_or('1')
-        })
-        .collect()
-}
-
-/// A deterministic 32-hex id derived from `parts` (two FNV-1a 64-bit hashes with
-/// different salts). Used for the seeded unit tags, user tags and member policy ids so
-/// that they are identical across runs.
-pub fn derive_hex(parts: &[&str]) -> String {
-    fn fnv1a(salt: u8, parts: &[&str]) -> u64 {
-        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-        let mut feed = |byte: u8| {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-        };
-        feed(salt);
-        for part in parts {
-            part.bytes().for_each(&mut feed);
-            feed(0x1f); // separator so ["ab","c"] != ["a","bc"]
-        }
-        // Murmur3's 64-bit finaliser spreads the last input bytes over all output bits.
-        hash ^= hash >> 33;
-        hash = hash.wrapping_mul(0xff51_afd7_ed55_8ccd);
-        hash ^= hash >> 33;
-        hash = hash.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-        hash ^ (hash >> 33)
-    }
-    format!("{:016x}{:016x}", fnv1a(1, parts), fnv1a(2, parts))
-}
-
-pub fn format_time(t: OffsetDateTime) -> String {
-    let micros = t.nanosecond() / 1_000 * 1_000;
-    t.replace_nanosecond(micros)
-        .unwrap_or(t)
-        .format(&Rfc3339)
-        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".into())
-}
-
-/// Adds calendar months, clamping the day to the target month's length.
-pub fn add_months(t: OffsetDateTime, months: u32) -> OffsetDateTime {
-    let total = t.year() * 12 + (t.month() as i32 - 1) + months as i32;
-    let year = total.div_euclid(12);
-    let month =
-        time::Month::try_from((total.rem_euclid(12) + 1) as u8).unwrap_or(time::Month::January);
-    let last_day = time::util::days_in_month(month, year);
-    let day = t.day().min(last_day);
-    time::Date::from_calendar_date(year, month, day)
-        .map(|date| t.replace_date(date))
-        .unwrap_or(t)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn derived_ids_are_stable_hex() {
-        let a = derive_hex(&["unit", "x", "1"]);
-        assert_eq!(a, derive_hex(&["unit", "x", "1"]));
-        assert_ne!(a, derive_hex(&["unit", "x", "2"]));
-        assert!(crate::input::is_cf_id(&a));
-    }
 
     #[test]
     fn stale_temp_files_of_other_writers_are_removed() {
@@ -548,12 +415,5 @@ mod tests {
         let fresh = dir.path().join("fresh.tmp");
         drop(create_private(&fresh).unwrap());
         assert_eq!(mode(&fresh), 0o600);
-    }
-
-    #[test]
-    fn month_arithmetic_clamps() {
-        let t = OffsetDateTime::parse("2024-01-31T10:00:00Z", &Rfc3339).unwrap();
-        assert_eq!(format_time(add_months(t, 1)), "2024-02-29T10:00:00Z");
-        assert_eq!(format_time(add_months(t, 12)), "2025-01-31T10:00:00Z");
     }
 }

@@ -29,76 +29,74 @@ pub const USER: &str = "/user";
 pub const USER_TENANTS: &str = "/user/tenants";
 pub const USERS: &str = "/users";
 
-pub fn account(id: &str) -> String {
-    format!("{ACCOUNTS}/{}", segment(id))
+/// Path functions, one per line: `name(args) => "template"`, where each
+/// `{arg}` of the template is one encoded segment (see [`segment`]).
+macro_rules! paths {
+    ($($(#[$doc:meta])* $name:ident($($arg:ident),+) => $template:literal;)+) => {
+        $(
+            $(#[$doc])*
+            pub fn $name($($arg: &str),+) -> String {
+                $(let $arg = segment($arg);)+
+                format!($template)
+            }
+        )+
+    };
 }
 
-pub fn account_profile(id: &str) -> String {
-    format!("{}/profile", account(id))
+paths! {
+    account(id) => "/accounts/{id}";
+    account_profile(id) => "/accounts/{id}/profile";
+    account_roles(id) => "/accounts/{id}/roles";
+    account_members(id) => "/accounts/{id}/members";
+    account_member(account_id, member_id) => "/accounts/{account_id}/members/{member_id}";
+    account_subscriptions(id) => "/accounts/{id}/subscriptions";
+    account_subscription(account_id, subscription_id) => "/accounts/{account_id}/subscriptions/{subscription_id}";
+    zone(id) => "/zones/{id}";
+    zone_subscription(id) => "/zones/{id}/subscription";
+    zone_available_rate_plans(id) => "/zones/{id}/available_rate_plans";
+    tenant(id) => "/tenants/{id}";
+    tenant_accounts(id) => "/tenants/{id}/accounts";
+    tenant_account_types(id) => "/tenants/{id}/account_types";
+    tenant_entitlements(id) => "/tenants/{id}/entitlements";
+    tenant_memberships(id) => "/tenants/{id}/memberships";
+    tenant_custom_nameservers(id) => "/tenants/{id}/custom_ns";
+    tenant_custom_nameserver(id, ns_name) => "/tenants/{id}/custom_ns/{ns_name}";
 }
 
-pub fn account_roles(id: &str) -> String {
-    format!("{}/roles", account(id))
-}
+/// The operations Cloudflare's API definition documents for the global API
+/// key (`X-Auth-Email` + `X-Auth-Key`) only, as `(method, path template)`
+/// (`*`: every method). An API token may be refused there; a 403 then says
+/// how to configure the key. (tests/conformance.rs holds it to the
+/// definition.)
+pub const GLOBAL_KEY_ONLY: &[(&str, &str)] = &[
+    ("*", "/accounts"),
+    ("*", "/accounts/{account_id}"),
+    ("*", "/accounts/{account_id}/members"),
+    ("*", "/accounts/{account_id}/members/{member_id}"),
+    ("*", "/accounts/{account_id}/profile"),
+    ("*", "/accounts/{account_id}/roles"),
+    ("*", "/accounts/{account_id}/roles/{role_id}"),
+    ("*", "/tenants/{tenant_id}"),
+    ("*", "/tenants/{tenant_id}/account_types"),
+    ("*", "/tenants/{tenant_id}/accounts"),
+    ("*", "/tenants/{tenant_id}/entitlements"),
+    ("*", "/tenants/{tenant_id}/memberships"),
+    ("*", "/user/tenants"),
+    ("GET", "/user"),
+];
 
-pub fn account_members(id: &str) -> String {
-    format!("{}/members", account(id))
-}
-
-pub fn account_member(account_id: &str, member_id: &str) -> String {
-    format!("{}/{}", account_members(account_id), segment(member_id))
-}
-
-pub fn account_subscriptions(id: &str) -> String {
-    format!("{}/subscriptions", account(id))
-}
-
-pub fn account_subscription(account_id: &str, subscription_id: &str) -> String {
-    format!(
-        "{}/{}",
-        account_subscriptions(account_id),
-        segment(subscription_id)
-    )
-}
-
-pub fn zone(id: &str) -> String {
-    format!("{ZONES}/{}", segment(id))
-}
-
-pub fn zone_subscription(id: &str) -> String {
-    format!("{}/subscription", zone(id))
-}
-
-pub fn zone_available_rate_plans(id: &str) -> String {
-    format!("{}/available_rate_plans", zone(id))
-}
-
-pub fn tenant(id: &str) -> String {
-    format!("/tenants/{}", segment(id))
-}
-
-pub fn tenant_accounts(id: &str) -> String {
-    format!("{}/accounts", tenant(id))
-}
-
-pub fn tenant_account_types(id: &str) -> String {
-    format!("{}/account_types", tenant(id))
-}
-
-pub fn tenant_entitlements(id: &str) -> String {
-    format!("{}/entitlements", tenant(id))
-}
-
-pub fn tenant_memberships(id: &str) -> String {
-    format!("{}/memberships", tenant(id))
-}
-
-pub fn tenant_custom_nameservers(id: &str) -> String {
-    format!("{}/custom_ns", tenant(id))
-}
-
-pub fn tenant_custom_nameserver(id: &str, ns_name: &str) -> String {
-    format!("{}/{}", tenant_custom_nameservers(id), segment(ns_name))
+/// Is this request one of [`GLOBAL_KEY_ONLY`]?
+pub fn documented_for_global_key(method: &str, path: &str) -> bool {
+    let path: Vec<&str> = path.trim_matches('/').split('/').collect();
+    GLOBAL_KEY_ONLY.iter().any(|(m, template)| {
+        let template: Vec<&str> = template.trim_matches('/').split('/').collect();
+        (*m == "*" || *m == method)
+            && template.len() == path.len()
+            && template
+                .iter()
+                .zip(&path)
+                .all(|(t, p)| t.starts_with('{') || t == p)
+    })
 }
 
 #[cfg(test)]
@@ -124,5 +122,21 @@ mod tests {
             tenant_accounts("t/../u"),
             "/tenants/t%2F%2E%2E%2Fu/accounts"
         );
+    }
+
+    #[test]
+    fn requests_documented_for_the_global_key() {
+        let get = "GET";
+        assert!(documented_for_global_key(get, "/accounts"));
+        assert!(documented_for_global_key(
+            "PUT",
+            "/accounts/023e105f4ecef8ad9ca31a8372d0c353/members/4536bcfad5faccb111b47003c79917fa"
+        ));
+        assert!(documented_for_global_key(get, "/tenants/t/entitlements"));
+        assert!(documented_for_global_key(get, "/user"));
+        assert!(!documented_for_global_key("PATCH", "/user"));
+        assert!(!documented_for_global_key(get, "/zones"));
+        assert!(!documented_for_global_key(get, "/accounts/a/subscriptions"));
+        assert!(!documented_for_global_key(get, "/tenants/t/custom_ns"));
     }
 }

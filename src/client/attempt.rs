@@ -6,9 +6,10 @@
 //! and no configured secret is echoed back into an error.
 
 use super::envelope::Envelope;
-use super::error::{ApiError, ErrorKind, CREDENTIALS_ADVICE};
+use super::error::{Advice, ApiError, ErrorKind};
 use super::request::Request;
-use super::{documented_for_global_key, Auth, Client};
+use super::{Auth, Client};
+use crate::api::paths::documented_for_global_key;
 use std::time::{Duration, Instant, SystemTime};
 
 /// The most of an answer's body the provider reads. The largest real page
@@ -18,9 +19,6 @@ pub const MAX_BODY: usize = 8 << 20;
 /// The longest `Retry-After` taken as given (a day); a longer one is held
 /// to that, which is past any wait the provider makes anyway.
 const MAX_RETRY_AFTER_SECS: u32 = 86_400;
-
-/// Cloudflare's code for "No route for that URI".
-const NO_ROUTE: i64 = 7000;
 
 /// What an answer's head says, read before its body.
 struct Head {
@@ -49,6 +47,13 @@ impl Client {
         auth: &Auth,
         name: &str,
     ) -> Result<(u16, Envelope), ApiError> {
+        if let Some(body) = req
+            .body
+            .as_deref()
+            .filter(|_| tracing::enabled!(tracing::Level::TRACE))
+        {
+            tracing::trace!(request = name, body = %for_the_log(body, &[auth, &self.auth]), "API request body");
+        }
         let resp = self.send(req, auth, name).await?;
         let head = self.observe(&resp);
         let body = read_body(resp, head.status).await.map_err(|e| match e {
@@ -58,6 +63,9 @@ impl Client {
                 ..ApiError::new(name.to_string(), ErrorKind::Decode, detail)
             },
         })?;
+        if tracing::enabled!(tracing::Level::TRACE) {
+            tracing::trace!(request = name, status = head.status, body = %for_the_log(&body, &[auth, &self.auth]), "API response body");
+        }
         self.decode_envelope(req, auth, name, &head, &body)
     }
 
@@ -170,15 +178,9 @@ impl Client {
         );
         ApiError {
             status: Some(head.status),
-            hint: Some(
-                format!(
-                    "The provider follows no redirect, so that the credentials never go to another address. Check \
-                     that base_url (environment: CLOUDFLARE_BASE_URL; now {:?}) is the API's own address, such as \
-                     https://api.cloudflare.com/client/v4.",
-                    self.base_url
-                )
-                .into(),
-            ),
+            advice: Some(Box::new(Advice::Redirect {
+                base_url: self.base_url.clone(),
+            })),
             ..ApiError::new(
                 name.to_string(),
                 ErrorKind::Redirect,
@@ -187,41 +189,18 @@ impl Client {
         }
     }
 
-    /// Advice that depends on the request: told by status and code.
-    fn advise(&self, mut err: ApiError, req: &Request<'_>, auth: &Auth) -> ApiError {
-        if err.status == Some(403)
-            && matches!(auth, Auth::Token(_))
-            && documented_for_global_key(&req.method, req.path)
-        {
-            err.hint = Some(
-                format!(
-                    "{CREDENTIALS_ADVICE} Cloudflare documents this endpoint for the global API key, \
-                     not for API tokens: configure `email` and `api_key` in the provider block (or \
-                     CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY) instead of `api_token`; tenant \
-                     provisioning is done with the tenant administrator's global key."
-                )
-                .into(),
-            );
-        }
-        if err.has_code(NO_ROUTE) {
-            err.hint = Some(
-                format!(
-                "Cloudflare has no such path under base_url {:?}. The API lives under `/client/v4` \
-                 (e.g. https://api.cloudflare.com/client/v4): check that base_url (environment: \
-                 CLOUDFLARE_BASE_URL) ends with it.",
-                self.base_url
-            )
-                .into(),
-            );
-        }
-        err
+    /// Advice that depends on what was asked: told by status and code.
+    fn advise(&self, err: ApiError, req: &Request<'_>, auth: &Auth) -> ApiError {
+        let token_on_global_key_endpoint = matches!(auth, Auth::Token(_))
+            && documented_for_global_key(req.method.as_str(), req.path);
+        err.advised(token_on_global_key_endpoint, &self.base_url)
     }
 
     /// A request that got no usable answer, said in words a user can act on.
     pub(super) fn transport_error(&self, name: &str, e: &reqwest::Error) -> ApiError {
         if let Some((why, advice)) = tls_problem(e) {
             return ApiError {
-                hint: Some(advice.into()),
+                advice: Some(Box::new(advice)),
                 ..ApiError::new(name.to_string(), ErrorKind::Tls, why)
             };
         }
@@ -295,17 +274,66 @@ fn shown(text: &str) -> String {
     out
 }
 
-/// `err` without any of these credentials' secrets in it: a server may echo
-/// what it was sent.
-fn redact(mut err: ApiError, auths: &[&Auth]) -> ApiError {
-    let secrets: Vec<&str> = auths
+/// The secrets of these credentials, long enough to be told apart.
+fn secrets<'a>(auths: &[&'a Auth]) -> Vec<&'a str> {
+    auths
         .iter()
         .map(|a| match a {
             Auth::Token(t) => t.as_str(),
             Auth::Key { key, .. } => key.as_str(),
         })
         .filter(|s| s.len() >= 4)
-        .collect();
+        .collect()
+}
+
+/// Fields whose values are secrets wherever they appear in a body: a
+/// service user's key comes back in the answer to its creation.
+const SECRET_FIELDS: &[&str] = &["api_key", "api_token", "token", "key", "secret", "password"];
+
+/// A body as the trace log shows it: every secret field's value and every
+/// configured secret replaced, and at most 64 KiB of it.
+fn for_the_log(body: &[u8], auths: &[&Auth]) -> String {
+    fn hide(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Object(map) => {
+                for (k, x) in map.iter_mut() {
+                    if SECRET_FIELDS.contains(&k.to_ascii_lowercase().as_str()) && !x.is_null() {
+                        *x = "<redacted>".into();
+                    } else {
+                        hide(x);
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(hide),
+            _ => {}
+        }
+    }
+    const MOST: usize = 64 << 10;
+    let mut text = match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(mut json) => {
+            hide(&mut json);
+            json.to_string()
+        }
+        Err(_) => String::from_utf8_lossy(&body[..body.len().min(MOST)]).into_owned(),
+    };
+    for secret in secrets(auths) {
+        text = text.replace(secret, "<redacted>");
+    }
+    if text.len() > MOST {
+        let mut end = MOST;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.truncate(end);
+        text.push('…');
+    }
+    text
+}
+
+/// `err` without any of these credentials' secrets in it: a server may echo
+/// what it was sent.
+fn redact(mut err: ApiError, auths: &[&Auth]) -> ApiError {
+    let secrets = secrets(auths);
     let clean = |text: &mut String| {
         for secret in &secrets {
             if text.contains(secret) {
@@ -320,10 +348,8 @@ fn redact(mut err: ApiError, auths: &[&Auth]) -> ApiError {
             clean(&mut c.message);
         }
     }
-    if let Some(hint) = err.hint.take() {
-        let mut hint = hint.into_string();
-        clean(&mut hint);
-        err.hint = Some(hint.into());
+    if let Some(quoted) = err.advice.as_mut().and_then(|a| a.quoted_mut()) {
+        clean(quoted);
     }
     err
 }
@@ -331,16 +357,8 @@ fn redact(mut err: ApiError, auths: &[&Auth]) -> ApiError {
 /// Why TLS failed, if that is what failed, and what to do, in words a user
 /// can act on. The rustls error sits a few errors down reqwest's chain,
 /// inside `io::Error`s (whose inner error `source()` skips).
-fn tls_problem(e: &reqwest::Error) -> Option<(String, &'static str)> {
+fn tls_problem(e: &reqwest::Error) -> Option<(String, Advice)> {
     use rustls::{AlertDescription, CertificateError as C, Error as R};
-    const CERTIFICATE: &str = "Check that `base_url` (environment: CLOUDFLARE_BASE_URL) names the right host. If the \
-         server's certificate comes from a private certificate authority (a proxy, a test server), point the \
-         environment variable SSL_CERT_FILE at that authority's certificate (PEM) when running terraform.";
-    const VERSION: &str =
-        "Cloudflare's API speaks TLS 1.2 and 1.3. Check that `base_url` (environment: \
-         CLOUDFLARE_BASE_URL) names it, or a proxy that speaks one of them.";
-    const NOT_TLS: &str = "Check the scheme and port of `base_url` (environment: CLOUDFLARE_BASE_URL): \
-         https:// needs a TLS server; plain http:// is accepted only for a loopback server such as cftenant-sim.";
     let mut next: Option<&(dyn std::error::Error + 'static)> = Some(e);
     while let Some(err) = next {
         if let Some(tls) = err.downcast_ref::<R>() {
@@ -362,23 +380,23 @@ fn tls_problem(e: &reqwest::Error) -> Option<(String, &'static str)> {
                             other => format!("{other:?}"),
                         }
                     ),
-                    CERTIFICATE,
+                    Advice::TlsCertificate,
                 ),
                 R::AlertReceived(AlertDescription::ProtocolVersion) | R::PeerIncompatible(_) => (
                     format!(
                         "the server speaks no TLS version the provider accepts (TLS 1.2 or 1.3): it offers an older \
                          one, which is not secure ({tls})"
                     ),
-                    VERSION,
+                    Advice::TlsVersion,
                 ),
                 R::InvalidMessage(_) => (
                     format!(
                         "the server does not speak TLS: base_url is https://, but what answered is not a TLS server \
                          (a plain http:// server, say) ({tls})"
                     ),
-                    NOT_TLS,
+                    Advice::NotTls,
                 ),
-                other => (format!("the TLS connection failed: {other}"), CERTIFICATE),
+                other => (format!("the TLS connection failed: {other}"), Advice::TlsCertificate),
             });
         }
         next = match err.downcast_ref::<std::io::Error>() {
@@ -394,6 +412,23 @@ fn tls_problem(e: &reqwest::Error) -> Option<(String, &'static str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bodies_in_the_log_hide_every_secret() {
+        let token = Auth::Token("s3cr3t-token".into());
+        let body = br#"{"result":{"id":"u1","email":"svc@x.co","api_key":"k-123","nested":[{"Token":"t"}]},"echo":"s3cr3t-token"}"#;
+        let text = for_the_log(body, &[&token]);
+        assert!(
+            !text.contains("k-123") && !text.contains("s3cr3t") && !text.contains("\"t\""),
+            "{text}"
+        );
+        assert!(
+            text.contains("svc@x.co") && text.contains("<redacted>"),
+            "{text}"
+        );
+        let long = vec![b'a'; 100_000];
+        assert!(for_the_log(&long, &[]).chars().count() <= (64 << 10) + 1);
+    }
 
     #[test]
     fn secrets_never_come_back_in_an_error() {

@@ -42,6 +42,7 @@
 //! while its own read ahead is in flight waits for it rather than asking
 //! twice; a read ahead that fails is dropped, and the read asks for itself.
 
+use super::envelope::ResultInfo;
 use super::{ApiError, Client, Request, MAX_PAGES};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -518,20 +519,7 @@ impl Client {
         };
         let got = futures::future::try_join_all(pages.iter().map(|&page| fetch(page))).await?;
         for (page, info, objects) in got {
-            let total = match (collection.per_page, &info) {
-                // Where result_info does not tell, a full page says there is
-                // at least one more.
-                (Some(per_page), Some(info)) => {
-                    info.last_page(per_page)
-                        .unwrap_or(if objects.len() < per_page as usize {
-                            page
-                        } else {
-                            page + 1
-                        })
-                }
-                _ => 1,
-            }
-            .max(1);
+            let total = pages_in(collection, page, info.as_ref(), objects.len());
             if total > MAX_PAGES {
                 return Err(ApiError::new(
                     format!("GET {}", collection.path),
@@ -547,4 +535,22 @@ impl Client {
         tracing::debug!(list = %collection.path, pages = ?pages, objects = known.objects.len(), complete = known.complete, "read through the list");
         Ok(())
     }
+}
+
+/// How many pages a list has, as its page `page` tells: `result_info`
+/// where it says; where it does not, a full page says there is at least
+/// one more.
+fn pages_in(collection: &Collection, page: u64, info: Option<&ResultInfo>, objects: usize) -> u64 {
+    let total = match (collection.per_page, info) {
+        (Some(per_page), Some(info)) => {
+            info.last_page(per_page)
+                .unwrap_or(if objects < per_page as usize {
+                    page
+                } else {
+                    page + 1
+                })
+        }
+        _ => 1,
+    };
+    total.max(1)
 }

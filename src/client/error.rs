@@ -28,10 +28,123 @@ pub enum ErrorKind {
 }
 
 /// What to check when Cloudflare refuses the credentials.
-pub const CREDENTIALS_ADVICE: &str =
+const CREDENTIALS_ADVICE: &str =
     "Check the provider's credentials: `api_token`, or `email` + `api_key` (environment: \
      CLOUDFLARE_API_TOKEN, or CLOUDFLARE_EMAIL + CLOUDFLARE_API_KEY), and that the user \
      administers this tenant and has the permission the request needs.";
+
+/// Cloudflare's code for "No route for that URI".
+const NO_ROUTE: i64 = 7000;
+
+/// Cloudflare's code for "Invalid account identifier passed in your
+/// organization variable" (`POST /zones` with an account it does not know).
+const UNKNOWN_ACCOUNT: i64 = 1067;
+
+/// Cloudflare's answer to `status = "accepted"` in a tenant without the
+/// entitlement: 400 with code 1001, "automatic verification of new members
+/// is not allowed" (observed-api.md row 6); 1010 in earlier simulators.
+const AUTO_ACCEPT_REFUSED: [i64; 2] = [1001, 1010];
+
+/// Advice an error carries beyond what its kind says, chosen where what
+/// was asked is known (with which credentials, under which base_url). All
+/// the words of advice live in this file.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Advice {
+    /// A 403 to an API token on an endpoint Cloudflare documents for the
+    /// global API key.
+    UseGlobalKey,
+    /// Cloudflare has no route for the path under this base_url.
+    NoRoute { base_url: String },
+    /// The API answered with a redirect.
+    Redirect { base_url: String },
+    /// The server's certificate did not verify.
+    TlsCertificate,
+    /// The server offers no TLS version the provider accepts.
+    TlsVersion,
+    /// What answered an https:// base_url does not speak TLS.
+    NotTls,
+    /// A member created as `accepted` in a tenant without the entitlement.
+    AutoAcceptRefused,
+    /// An account id Cloudflare does not know, or not in the caller's tenant.
+    UnknownAccount,
+    /// Cloudflare's rate limit asked to wait longer than the provider waits.
+    RateLimited {
+        /// What Cloudflare asked for (`Retry-After`, or the window's reset).
+        asked_secs: Option<u32>,
+        /// `max_rate_limit_wait_seconds`.
+        cap_secs: u64,
+        /// From `Ratelimit-Policy`: requests per window, per user.
+        budget: Option<(u64, u64)>,
+    },
+}
+
+impl Advice {
+    fn text(&self) -> String {
+        match self {
+            Advice::UseGlobalKey => format!(
+                "{CREDENTIALS_ADVICE} Cloudflare documents this endpoint for the global API key, not for API tokens: \
+                 configure `email` and `api_key` in the provider block (or CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY) \
+                 instead of `api_token`; tenant provisioning is done with the tenant administrator's global key."
+            ),
+            Advice::NoRoute { base_url } => format!(
+                "Cloudflare has no such path under base_url {base_url:?}. The API lives under `/client/v4` \
+                 (e.g. https://api.cloudflare.com/client/v4): check that base_url (environment: \
+                 CLOUDFLARE_BASE_URL) ends with it."
+            ),
+            Advice::Redirect { base_url } => format!(
+                "The provider follows no redirect, so that the credentials never go to another address. Check \
+                 that base_url (environment: CLOUDFLARE_BASE_URL; now {base_url:?}) is the API's own address, such as \
+                 https://api.cloudflare.com/client/v4."
+            ),
+            Advice::TlsCertificate => "Check that `base_url` (environment: CLOUDFLARE_BASE_URL) names the right host. If the \
+                 server's certificate comes from a private certificate authority (a proxy, a test server), point the \
+                 environment variable SSL_CERT_FILE at that authority's certificate (PEM) when running terraform."
+                .into(),
+            Advice::TlsVersion => "Cloudflare's API speaks TLS 1.2 and 1.3. Check that `base_url` (environment: \
+                 CLOUDFLARE_BASE_URL) names it, or a proxy that speaks one of them."
+                .into(),
+            Advice::NotTls => "Check the scheme and port of `base_url` (environment: CLOUDFLARE_BASE_URL): \
+                 https:// needs a TLS server; plain http:// is accepted only for a loopback server such as cftenant-sim."
+                .into(),
+            Advice::UnknownAccount => "The account is unknown, or not in your tenant (or these credentials cannot see \
+                 it): Cloudflare knows no account of that id here. Check `account_id`: refer to the account as \
+                 `cftenant_account.<name>.id`, or look it up with `data.cftenant_tenant_accounts`."
+                .into(),
+            Advice::RateLimited {
+                asked_secs,
+                cap_secs,
+                budget,
+            } => {
+                let asked = asked_secs.map_or_else(
+                    || "Cloudflare's rate limit turned the request away".to_string(),
+                    |s| format!("Cloudflare's rate limit asked to wait {s} s"),
+                );
+                let budget = budget.map_or_else(
+                    || "Its answers stated no budget (no Ratelimit-Policy header)".to_string(),
+                    |(q, w)| format!("Its budget is {q} requests per {w} s per user (Ratelimit-Policy)"),
+                );
+                format!(
+                    "{asked}, longer than the provider waits for it ({cap_secs} s). {budget}. To wait it out, raise \
+                     `max_rate_limit_wait_seconds` (environment: CFTENANT_MAX_RATE_LIMIT_WAIT_SECONDS). To need less of \
+                     it, run with a lower -parallelism, or split the estate into states run under each customer's own \
+                     service user, which has a budget of its own (guide: One service user per customer)."
+                )
+            }
+            Advice::AutoAcceptRefused => "`status = \"accepted\"` adds a member without an invitation, which Cloudflare \
+                 allows only when the tenant's `allow_auto_accept_invites` entitlement is on (see \
+                 data.cftenant_tenant_entitlements). Use `status = \"pending\"`, or leave it unset, to send an invitation."
+                .into(),
+        }
+    }
+
+    /// The configured text advice quotes, for the removal of secrets.
+    pub(super) fn quoted_mut(&mut self) -> Option<&mut String> {
+        match self {
+            Advice::NoRoute { base_url } | Advice::Redirect { base_url } => Some(base_url),
+            _ => None,
+        }
+    }
+}
 
 #[derive(Clone, Debug)]
 pub struct ApiError {
@@ -49,8 +162,8 @@ pub struct ApiError {
     pub elapsed_secs: Option<u32>,
     /// For transport errors: the request surely never reached the server.
     pub not_sent: bool,
-    /// Advice that depends on the request (e.g. which base_url was used).
-    pub hint: Option<Box<str>>,
+    /// Advice that depends on what was asked (e.g. under which base_url).
+    pub advice: Option<Box<Advice>>,
 }
 
 impl ApiError {
@@ -65,7 +178,7 @@ impl ApiError {
             attempts: 1,
             elapsed_secs: None,
             not_sent: false,
-            hint: None,
+            advice: None,
         }
     }
 
@@ -119,16 +232,45 @@ impl ApiError {
         self.kind == ErrorKind::Transport && self.detail.starts_with("timed out")
     }
 
+    /// Advice told by the answer's status and codes and by what was asked:
+    /// an API token refused where Cloudflare documents the global key, a
+    /// path Cloudflare has no route for under `base_url`.
+    pub(super) fn advised(
+        mut self,
+        token_on_global_key_endpoint: bool,
+        base_url: &str,
+    ) -> ApiError {
+        if self.status == Some(403) && token_on_global_key_endpoint {
+            self.advice = Some(Box::new(Advice::UseGlobalKey));
+        }
+        if self.has_code(UNKNOWN_ACCOUNT) {
+            self.advice = Some(Box::new(Advice::UnknownAccount));
+        }
+        if self.has_code(NO_ROUTE) {
+            self.advice = Some(Box::new(Advice::NoRoute {
+                base_url: base_url.to_string(),
+            }));
+        }
+        self
+    }
+
+    /// The refusal of a member created as `accepted` for want of the
+    /// tenant's entitlement, told by its status and code.
+    pub fn refuses_auto_accept(&self) -> bool {
+        self.kind == ErrorKind::Invalid && AUTO_ACCEPT_REFUSED.iter().any(|c| self.has_code(*c))
+    }
+
     /// What the user can do about it, where we know.
     pub fn advice(&self) -> Option<String> {
-        if let Some(hint) = &self.hint {
-            return Some(hint.to_string());
+        if let Some(advice) = &self.advice {
+            return Some(advice.text());
         }
         match self.kind {
             ErrorKind::Unauthorized | ErrorKind::Forbidden => Some(CREDENTIALS_ADVICE.into()),
             ErrorKind::RateLimited => Some(
-                "Cloudflare allows 1200 requests per 5 minutes per user. Run with a lower \
-                 -parallelism, raise the provider's `max_retries`, or spread customers over service users."
+                "Cloudflare's rate limit turned the request away after every retry. Run with a lower -parallelism, \
+                 or split the estate into states run under each customer's own service user, which has a budget of \
+                 its own (guide: One service user per customer)."
                     .into(),
             ),
             ErrorKind::Transport if self.timed_out() => Some(

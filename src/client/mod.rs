@@ -18,7 +18,7 @@ pub use coalesce::{Children, Collection};
 pub use decode::decode_for_test;
 pub use decode::{either, null_as_empty};
 pub use envelope::{CfMessage, Envelope, ResultInfo};
-pub use error::{ApiError, ErrorKind, CREDENTIALS_ADVICE};
+pub use error::{Advice, ApiError, ErrorKind};
 pub use request::Request;
 pub use retry::RetryPolicy;
 
@@ -35,7 +35,25 @@ use coalesce::Coalescer;
 use ratelimit::RateGate;
 
 pub const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
-const USER_AGENT: &str = concat!("terraform-provider-cftenant/", env!("CARGO_PKG_VERSION"));
+/// The User-Agent of every request, as the HashiCorp providers write theirs:
+/// `terraform-provider-cftenant/<version> Terraform/<version>`, then
+/// whatever `TF_APPEND_USER_AGENT` holds (`append`).
+pub fn user_agent(terraform_version: &str, append: Option<&str>) -> String {
+    let mut agent = format!(
+        "terraform-provider-cftenant/{} Terraform/{}",
+        env!("CARGO_PKG_VERSION"),
+        if terraform_version.trim().is_empty() {
+            "unknown"
+        } else {
+            terraform_version.trim()
+        }
+    );
+    if let Some(extra) = append.map(str::trim).filter(|a| !a.is_empty()) {
+        agent.push(' ');
+        agent.push_str(extra);
+    }
+    agent
+}
 
 /// How requests authenticate. `Debug` never prints the secrets.
 #[derive(Clone, PartialEq, Eq)]
@@ -64,45 +82,11 @@ impl Auth {
     }
 }
 
-/// The operations Cloudflare's API definition documents for the global API
-/// key (`X-Auth-Email` + `X-Auth-Key`) only, as `(method, path template)`
-/// (`*`: every method). An API token may be refused there; a 403 then says
-/// how to configure the key. (tests/conformance.rs holds it to the
-/// definition.)
-pub const GLOBAL_KEY_ONLY: &[(&str, &str)] = &[
-    ("*", "/accounts"),
-    ("*", "/accounts/{account_id}"),
-    ("*", "/accounts/{account_id}/members"),
-    ("*", "/accounts/{account_id}/members/{member_id}"),
-    ("*", "/accounts/{account_id}/profile"),
-    ("*", "/accounts/{account_id}/roles"),
-    ("*", "/accounts/{account_id}/roles/{role_id}"),
-    ("*", "/tenants/{tenant_id}"),
-    ("*", "/tenants/{tenant_id}/account_types"),
-    ("*", "/tenants/{tenant_id}/accounts"),
-    ("*", "/tenants/{tenant_id}/entitlements"),
-    ("*", "/tenants/{tenant_id}/memberships"),
-    ("*", "/user/tenants"),
-    ("GET", "/user"),
-];
-
-/// Is this request one of [`GLOBAL_KEY_ONLY`]?
-fn documented_for_global_key(method: &Method, path: &str) -> bool {
-    let path: Vec<&str> = path.trim_matches('/').split('/').collect();
-    GLOBAL_KEY_ONLY.iter().any(|(m, template)| {
-        let template: Vec<&str> = template.trim_matches('/').split('/').collect();
-        (*m == "*" || *m == method.as_str())
-            && template.len() == path.len()
-            && template
-                .iter()
-                .zip(&path)
-                .all(|(t, p)| t.starts_with('{') || t == p)
-    })
-}
-
 #[derive(Clone, Debug)]
 pub struct ClientConfig {
     pub base_url: String,
+    /// See [`user_agent`].
+    pub user_agent: String,
     pub auth: Auth,
     pub retry: RetryPolicy,
     pub request_timeout: Duration,
@@ -173,7 +157,7 @@ impl Client {
     pub fn new(config: ClientConfig, stop: StopSignal) -> Result<Client, ApiError> {
         tfplugin::install_crypto_provider();
         let http = reqwest::Client::builder()
-            .user_agent(USER_AGENT)
+            .user_agent(config.user_agent.as_str())
             // No redirect is followed: it could carry the credentials to
             // another host, or down to plain http (attempt.rs says why).
             .redirect(reqwest::redirect::Policy::none())
@@ -515,11 +499,29 @@ impl Client {
                 Err(e) => e,
             };
             if !self.retry.should_retry(method, &err, retries) {
+                let err = self.advise_rate_limit(err);
                 return Err(after_attempts(err, retries, call_started));
             }
             self.wait_before_retry(retries, &err).await?;
             retries += 1;
         }
+    }
+
+    /// A rate-limit error past the longest wait says what Cloudflare asked
+    /// for, the cap, and the budget Cloudflare states.
+    fn advise_rate_limit(&self, mut err: ApiError) -> ApiError {
+        let cap = self.retry.max_wait;
+        let over_cap = err
+            .retry_after_secs
+            .is_some_and(|s| Duration::from_secs(s.into()) > cap);
+        if err.kind == ErrorKind::RateLimited && over_cap {
+            err.advice = Some(Box::new(Advice::RateLimited {
+                asked_secs: err.retry_after_secs,
+                cap_secs: cap.as_secs(),
+                budget: self.gate.budget().map(|b| (b.requests, b.window_secs)),
+            }));
+        }
+        err
     }
 
     /// Cloudflare's rate limit would hold the request back longer than
@@ -531,7 +533,7 @@ impl Client {
         retries: u32,
         since: Instant,
     ) -> ApiError {
-        let err = ApiError {
+        let err = self.advise_rate_limit(ApiError {
             retry_after_secs: Some(whole_seconds(wait)),
             ..ApiError::new(
                 request.to_string(),
@@ -542,7 +544,7 @@ impl Client {
                     self.retry.max_wait.as_secs()
                 ),
             )
-        };
+        });
         after_attempts(err, retries, since)
     }
 
@@ -592,25 +594,6 @@ pub fn check_base_url(raw: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn requests_documented_for_the_global_key() {
-        let get = Method::GET;
-        assert!(documented_for_global_key(&get, "/accounts"));
-        assert!(documented_for_global_key(
-            &Method::PUT,
-            "/accounts/023e105f4ecef8ad9ca31a8372d0c353/members/4536bcfad5faccb111b47003c79917fa"
-        ));
-        assert!(documented_for_global_key(&get, "/tenants/t/entitlements"));
-        assert!(documented_for_global_key(&get, "/user"));
-        assert!(!documented_for_global_key(&Method::PATCH, "/user"));
-        assert!(!documented_for_global_key(&get, "/zones"));
-        assert!(!documented_for_global_key(
-            &get,
-            "/accounts/a/subscriptions"
-        ));
-        assert!(!documented_for_global_key(&get, "/tenants/t/custom_ns"));
-    }
 
     #[test]
     fn base_url_rules() {

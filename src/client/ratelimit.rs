@@ -23,6 +23,36 @@ struct State {
     in_flight: u64,
     /// The end of the last wait logged: each wait is logged once.
     logged_until: Option<Instant>,
+    /// The budget the latest `Ratelimit-Policy` header states.
+    policy: Option<Budget>,
+}
+
+/// A rate-limit budget: `requests` per `window_secs`, per user.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Budget {
+    pub requests: u64,
+    pub window_secs: u64,
+}
+
+/// `"default";q=1200;w=300` (several policies: the smallest budget).
+fn parse_policy(value: &str) -> Option<Budget> {
+    value
+        .split(',')
+        .filter_map(|policy| {
+            let (mut q, mut w) = (None, None);
+            for param in policy.split(';').skip(1) {
+                match param.trim().split_once('=') {
+                    Some(("q", v)) => q = v.trim().parse().ok(),
+                    Some(("w", v)) => w = v.trim().parse().ok(),
+                    _ => {}
+                }
+            }
+            Some(Budget {
+                requests: q?,
+                window_secs: w?,
+            })
+        })
+        .min_by_key(|b| b.requests)
 }
 
 #[derive(Default)]
@@ -158,8 +188,20 @@ impl RateGate {
         }
     }
 
-    /// Takes note of an answer's `Ratelimit` header.
+    /// The budget Cloudflare last stated (`Ratelimit-Policy`), if it did.
+    pub fn budget(&self) -> Option<Budget> {
+        self.lock().policy
+    }
+
+    /// Takes note of an answer's `Ratelimit` and `Ratelimit-Policy` headers.
     pub fn observe(&self, headers: &HeaderMap, now: Instant) {
+        if let Some(budget) = headers
+            .get("ratelimit-policy")
+            .and_then(|v| v.to_str().ok())
+            .and_then(parse_policy)
+        {
+            self.lock().policy = Some(budget);
+        }
         let Some((left, reset)) = headers
             .get("ratelimit")
             .and_then(|v| v.to_str().ok())
@@ -288,5 +330,25 @@ mod tests {
             None,
             "after the wait"
         );
+    }
+
+    #[test]
+    fn the_policy_header_states_the_budget() {
+        assert_eq!(
+            parse_policy("\"default\";q=1200;w=300"),
+            Some(Budget {
+                requests: 1200,
+                window_secs: 300
+            })
+        );
+        assert_eq!(
+            parse_policy("\"burst\";q=100;w=60, \"default\";q=1200;w=300"),
+            Some(Budget {
+                requests: 100,
+                window_secs: 60
+            })
+        );
+        assert_eq!(parse_policy("nonsense"), None);
+        assert_eq!(parse_policy("\"d\";q=99999999999999999999999;w=1"), None);
     }
 }

@@ -2,27 +2,15 @@
 //! given (`GET /accounts/{account_id}/roles`, paginated), so configurations
 //! can pick a role by name instead of hard-coding its id.
 
+use super::listing::{Listing, Parent};
 use crate::api::paths;
-use crate::checks;
 use crate::client::Client;
 use crate::diagnostics::Context;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tfplugin::diag::Diagnostics;
-use tfplugin::resource::DataSource;
-use tfplugin::schema::{Attribute, Nesting, Schema};
+use tfplugin::diag::Diagnostic;
+use tfplugin::schema::{Attribute, Nesting};
 use tfplugin::value::Type;
-
-pub struct AccountRolesDataSource;
-
-/// The largest page the roles list serves.
-const PER_PAGE: u32 = 50;
-
-#[derive(Debug, Default, Serialize, Deserialize)]
-pub struct AccountRoles {
-    pub account_id: String,
-    pub roles: Option<Vec<Role>>,
-}
 
 /// One role, as the state holds it (its `permissions` are left out).
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -41,52 +29,58 @@ struct ApiRole {
     description: Option<String>,
 }
 
-#[async_trait]
-impl DataSource for AccountRolesDataSource {
-    type Client = Client;
-    type Model = AccountRoles;
-    const TYPE_NAME: &'static str = "cftenant_account_roles";
+/// `data "cftenant_account_roles"`.
+pub struct AccountRoles;
 
-    fn schema() -> Schema {
-        Schema::new(
-            "Lists the roles of an account (all pages). Pick one by name, e.g. \
-             `one([for r in data.cftenant_account_roles.x.roles : r.id if r.name == \"Administrator\"])`. \
-             Enterprise accounts have more roles than standard ones.",
+/// The largest page the roles list serves.
+const PER_PAGE: u32 = 50;
+
+#[async_trait]
+impl Listing for AccountRoles {
+    const TYPE_NAME: &'static str = "cftenant_account_roles";
+    const DESCRIPTION: &'static str = "Lists the roles of an account (all pages). Pick one by name, e.g. \
+         `one([for r in data.cftenant_account_roles.x.roles : r.id if r.name == \"Administrator\"])`. \
+         Enterprise accounts have more roles than standard ones.";
+    const PARENT: Parent = Parent::Account;
+    const LIST: &'static str = "roles";
+    type Item = Role;
+
+    fn list_attribute() -> Attribute {
+        Attribute::computed(
+            Self::LIST,
+            Type::String,
+            "The account's roles, in the API's order.",
+        )
+        .nested(
+            Nesting::List,
             vec![
-                Attribute::required("account_id", Type::String, "The account's id.").check(checks::ID32),
-                Attribute::computed("roles", Type::String, "The account's roles, in the API's order.").nested(
-                    Nesting::List,
-                    vec![
-                        Attribute::computed("id", Type::String, "The role's id: what member `roles` take."),
-                        Attribute::computed("name", Type::String, "The role's name, e.g. `Administrator`."),
-                        Attribute::computed("description", Type::String, "What the role allows."),
-                    ],
+                Attribute::computed(
+                    "id",
+                    Type::String,
+                    "The role's id: what member `roles` take.",
                 ),
+                Attribute::computed(
+                    "name",
+                    Type::String,
+                    "The role's name, e.g. `Administrator`.",
+                ),
+                Attribute::computed("description", Type::String, "What the role allows."),
             ],
         )
     }
 
-    async fn read(
-        &self,
-        client: &Client,
-        config: AccountRoles,
-    ) -> Result<AccountRoles, Diagnostics> {
-        let id = config.account_id;
+    async fn list(client: &Client, account: &str) -> Result<Vec<Role>, Diagnostic> {
         let roles: Vec<ApiRole> = client
-            .list_all(&paths::account_roles(&id), &[], PER_PAGE)
+            .list_all(&paths::account_roles(account), &[], PER_PAGE)
             .await
-            .context(|| format!("listing the roles of account {id:?}"))?;
-        let roles = roles
+            .context(|| format!("listing the roles of account {account:?}"))?;
+        Ok(roles
             .into_iter()
             .map(|r| Role {
                 id: Some(r.id),
                 name: r.name,
                 description: r.description,
             })
-            .collect();
-        Ok(AccountRoles {
-            account_id: id,
-            roles: Some(roles),
-        })
+            .collect())
     }
 }

@@ -1,6 +1,8 @@
-//! Data sources, one file each: model, schema, read.
+//! Data sources, one file each: model, schema, read. Those that list what
+//! one tenant or account holds plug into [`listing`].
 
 pub mod account_roles;
+pub mod listing;
 pub mod tenant;
 pub mod tenant_account_types;
 pub mod tenant_accounts;

@@ -1,57 +1,40 @@
 //! `data "cftenant_tenant_account_types"`: the account types a tenant may
 //! create (`GET /tenants/{tenant_id}/account_types`).
 
-use crate::api::paths;
+use super::listing::{Listing, Parent};
+use crate::api::{paths, AccountType};
 use crate::client::Client;
 use crate::diagnostics::Context;
 use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
-use tfplugin::diag::Diagnostics;
-use tfplugin::resource::DataSource;
-use tfplugin::schema::{Attribute, Check, Schema};
+use tfplugin::diag::Diagnostic;
+use tfplugin::schema::Attribute;
 use tfplugin::value::Type;
 
-pub struct TenantAccountTypesDataSource;
-
-#[derive(Debug, Default, Serialize, Deserialize)]
-pub struct TenantAccountTypes {
-    pub tenant_id: String,
-    pub account_types: Option<Vec<String>>,
-}
+/// `data "cftenant_tenant_account_types"`.
+pub struct TenantAccountTypes;
 
 #[async_trait]
-impl DataSource for TenantAccountTypesDataSource {
-    type Client = Client;
-    type Model = TenantAccountTypes;
+impl Listing for TenantAccountTypes {
     const TYPE_NAME: &'static str = "cftenant_tenant_account_types";
+    const DESCRIPTION: &'static str =
+        "Lists the account types a tenant may create, i.e. the values `cftenant_account.type` accepts for this tenant.";
+    const PARENT: Parent = Parent::Tenant;
+    const LIST: &'static str = "account_types";
+    type Item = AccountType;
 
-    fn schema() -> Schema {
-        Schema::new(
-            "Lists the account types a tenant may create, i.e. the values `cftenant_account.type` accepts for this tenant.",
-            vec![
-                Attribute::required("tenant_id", Type::String, "The tenant's id (`tenant_tag`).").check(Check::NotEmpty),
-                Attribute::computed(
-                    "account_types",
-                    Type::list(Type::String),
-                    "The account types, in the API's order (e.g. `standard`, `enterprise`).",
-                ),
-            ],
+    fn list_attribute() -> Attribute {
+        Attribute::computed(
+            Self::LIST,
+            Type::list(Type::String),
+            "The account types, in the API's order (e.g. `standard`, `enterprise`).",
         )
     }
 
-    async fn read(
-        &self,
-        client: &Client,
-        config: TenantAccountTypes,
-    ) -> Result<TenantAccountTypes, Diagnostics> {
-        let id = config.tenant_id;
-        let account_types: Option<Vec<String>> = client
-            .get(&paths::tenant_account_types(&id))
+    async fn list(client: &Client, tenant: &str) -> Result<Vec<AccountType>, Diagnostic> {
+        let account_types: Option<Vec<AccountType>> = client
+            .get(&paths::tenant_account_types(tenant))
             .await
-            .context(|| format!("listing the account types of tenant {id:?}"))?;
-        Ok(TenantAccountTypes {
-            tenant_id: id,
-            account_types: Some(account_types.unwrap_or_default()),
-        })
+            .context(|| format!("listing the account types of tenant {tenant:?}"))?;
+        Ok(account_types.unwrap_or_default())
     }
 }

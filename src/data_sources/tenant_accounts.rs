@@ -6,26 +6,15 @@
 //! `account_type`: observed-api.md row 1); both shapes are read, and an
 //! item without an id or a name in either is an error, never a null.
 
-use crate::api::{paths, Tag};
+use super::listing::{Listing, Parent};
+use crate::api::{paths, AccountType, Tag};
 use crate::client::{either, Client};
 use crate::diagnostics::Context;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tfplugin::diag::Diagnostics;
-use tfplugin::resource::DataSource;
-use tfplugin::schema::{Attribute, Check, Nesting, Schema};
+use tfplugin::diag::Diagnostic;
+use tfplugin::schema::{Attribute, Nesting};
 use tfplugin::value::Type;
-
-pub struct TenantAccountsDataSource;
-
-/// The largest page the list serves.
-const PER_PAGE: u32 = 50;
-
-#[derive(Debug, Default, Serialize, Deserialize)]
-pub struct TenantAccounts {
-    pub tenant_id: String,
-    pub accounts: Option<Vec<TenantAccount>>,
-}
 
 /// One account, as the state holds it.
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -33,7 +22,7 @@ pub struct TenantAccount {
     pub id: Option<String>,
     pub name: Option<String>,
     #[serde(rename = "type")]
-    pub account_type: Option<String>,
+    pub account_type: Option<AccountType>,
     pub created_on: Option<String>,
     pub enforce_twofactor: Option<bool>,
 }
@@ -76,11 +65,11 @@ impl TryFrom<ItemShapes> for ApiItem {
                 item.account_pubname,
                 ("name", "account_pubname"),
             )?),
-            account_type: Some(either(
+            account_type: Some(AccountType::of(&either(
                 item.documented_type,
                 item.account_type,
                 ("type", "account_type"),
-            )?),
+            )?)),
             created_on: item.created_on,
             // Recorded answers have also left `settings` out altogether.
             enforce_twofactor: settings.and_then(|s| s.enforce_twofactor.or(s.enforce_two_factor)),
@@ -88,49 +77,43 @@ impl TryFrom<ItemShapes> for ApiItem {
     }
 }
 
-#[async_trait]
-impl DataSource for TenantAccountsDataSource {
-    type Client = Client;
-    type Model = TenantAccounts;
-    const TYPE_NAME: &'static str = "cftenant_tenant_accounts";
+/// `data "cftenant_tenant_accounts"`.
+pub struct TenantAccounts;
 
-    fn schema() -> Schema {
-        Schema::new(
-            "Lists every account of a tenant (all pages): the accounts created under it, including those not managed by this configuration.",
+/// The largest page the list serves.
+const PER_PAGE: u32 = 50;
+
+#[async_trait]
+impl Listing for TenantAccounts {
+    const TYPE_NAME: &'static str = "cftenant_tenant_accounts";
+    const DESCRIPTION: &'static str = "Lists every account of a tenant (all pages): the accounts created under it, including those not managed by this configuration.";
+    const PARENT: Parent = Parent::Tenant;
+    const LIST: &'static str = "accounts";
+    type Item = TenantAccount;
+
+    fn list_attribute() -> Attribute {
+        Attribute::computed(Self::LIST, Type::String, "The tenant's accounts, in the API's order.").nested(
+            Nesting::List,
             vec![
-                Attribute::required("tenant_id", Type::String, "The tenant's id (`tenant_tag`).").check(Check::NotEmpty),
-                Attribute::computed("accounts", Type::String, "The tenant's accounts, in the API's order.").nested(
-                    Nesting::List,
-                    vec![
-                        Attribute::computed("id", Type::String, "The account's id (the API's `id`, or `account_tag` as the live API has answered)."),
-                        Attribute::computed("name", Type::String, "The account's name (`name`, or `account_pubname`)."),
-                        Attribute::computed("type", Type::String, "The account's type, `standard` or `enterprise` (`type`, or `account_type`)."),
-                        Attribute::computed("created_on", Type::String, "When the account was created (RFC 3339), where the API says."),
-                        Attribute::computed(
-                            "enforce_twofactor",
-                            Type::Bool,
-                            "Whether members must use two-factor authentication (`settings.enforce_twofactor`, or `enforce_two_factor`); null where the answer has no settings.",
-                        ),
-                    ],
+                Attribute::computed("id", Type::String, "The account's id (the API's `id`, or `account_tag` as the live API has answered)."),
+                Attribute::computed("name", Type::String, "The account's name (`name`, or `account_pubname`)."),
+                Attribute::computed("type", Type::String, "The account's type, `standard` or `enterprise` (`type`, or `account_type`)."),
+                Attribute::computed("created_on", Type::String, "When the account was created (RFC 3339), where the API says."),
+                Attribute::computed(
+                    "enforce_twofactor",
+                    Type::Bool,
+                    "Whether members must use two-factor authentication (`settings.enforce_twofactor`, or `enforce_two_factor`); null where the answer has no settings.",
                 ),
             ],
         )
     }
 
-    async fn read(
-        &self,
-        client: &Client,
-        config: TenantAccounts,
-    ) -> Result<TenantAccounts, Diagnostics> {
-        let id = config.tenant_id;
+    async fn list(client: &Client, tenant: &str) -> Result<Vec<TenantAccount>, Diagnostic> {
         let items: Vec<ApiItem> = client
-            .list_all(&paths::tenant_accounts(&id), &[], PER_PAGE)
+            .list_all(&paths::tenant_accounts(tenant), &[], PER_PAGE)
             .await
-            .context(|| format!("listing the accounts of tenant {id:?}"))?;
-        Ok(TenantAccounts {
-            tenant_id: id,
-            accounts: Some(items.into_iter().map(|i| i.0).collect()),
-        })
+            .context(|| format!("listing the accounts of tenant {tenant:?}"))?;
+        Ok(items.into_iter().map(|i| i.0).collect())
     }
 }
 
@@ -155,7 +138,7 @@ mod tests {
         .unwrap();
         assert_eq!(observed.0.id.as_deref(), Some("b"));
         assert_eq!(observed.0.name.as_deref(), Some("B"));
-        assert_eq!(observed.0.account_type.as_deref(), Some("enterprise"));
+        assert_eq!(observed.0.account_type, Some(AccountType::Enterprise));
         assert_eq!(observed.0.enforce_twofactor, Some(false));
         let e =
             serde_json::from_value::<ApiItem>(serde_json::json!({"name": "C", "type": "standard"}))

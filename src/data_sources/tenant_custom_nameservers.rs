@@ -1,24 +1,16 @@
 //! `data "cftenant_tenant_custom_nameservers"`: the custom nameservers of a
 //! tenant (`GET /tenants/{tenant_tag}/custom_ns`, a single-page list).
 
+use super::listing::{Listing, Parent};
 use crate::api::nameservers::{ApiNameserver, DnsRecord};
 use crate::api::paths;
 use crate::client::Client;
 use crate::diagnostics::Context;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tfplugin::diag::Diagnostics;
-use tfplugin::resource::DataSource;
-use tfplugin::schema::{Attribute, Check, Nesting, Schema};
+use tfplugin::diag::Diagnostic;
+use tfplugin::schema::{Attribute, Nesting};
 use tfplugin::value::Type;
-
-pub struct TenantCustomNameserversDataSource;
-
-#[derive(Debug, Default, Serialize, Deserialize)]
-pub struct TenantCustomNameservers {
-    pub tenant_id: String,
-    pub custom_nameservers: Option<Vec<Nameserver>>,
-}
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Nameserver {
@@ -41,64 +33,50 @@ impl From<ApiNameserver> for Nameserver {
     }
 }
 
-#[async_trait]
-impl DataSource for TenantCustomNameserversDataSource {
-    type Client = Client;
-    type Model = TenantCustomNameservers;
-    const TYPE_NAME: &'static str = "cftenant_tenant_custom_nameservers";
+/// `data "cftenant_tenant_custom_nameservers"`.
+pub struct TenantCustomNameservers;
 
-    fn schema() -> Schema {
-        Schema::new(
-            "Lists the custom nameservers of a tenant, with the addresses Cloudflare gives them.",
+#[async_trait]
+impl Listing for TenantCustomNameservers {
+    const TYPE_NAME: &'static str = "cftenant_tenant_custom_nameservers";
+    const DESCRIPTION: &'static str =
+        "Lists the custom nameservers of a tenant, with the addresses Cloudflare gives them.";
+    const PARENT: Parent = Parent::Tenant;
+    const LIST: &'static str = "custom_nameservers";
+    type Item = Nameserver;
+
+    fn list_attribute() -> Attribute {
+        let record = vec![
+            Attribute::computed("type", Type::String, "`A` or `AAAA`."),
+            Attribute::computed("value", Type::String, "The address."),
+        ];
+        Attribute::computed(
+            Self::LIST,
+            Type::String,
+            "The tenant's custom nameservers, in the API's order.",
+        )
+        .nested(
+            Nesting::List,
             vec![
-                Attribute::required("tenant_id", Type::String, "The tenant's id (`tenant_tag`).")
-                    .check(Check::NotEmpty),
+                Attribute::computed("ns_name", Type::String, "The nameserver's hostname."),
+                Attribute::computed("ns_set", Type::Number, "Its set (1 to 5)."),
+                Attribute::computed("zone_tag", Type::String, "Id of the zone it lies under."),
                 Attribute::computed(
-                    "custom_nameservers",
+                    "status",
                     Type::String,
-                    "The tenant's custom nameservers, in the API's order.",
-                )
-                .nested(
-                    Nesting::List,
-                    vec![
-                        Attribute::computed("ns_name", Type::String, "The nameserver's hostname."),
-                        Attribute::computed("ns_set", Type::Number, "Its set (1 to 5)."),
-                        Attribute::computed(
-                            "zone_tag",
-                            Type::String,
-                            "Id of the zone it lies under.",
-                        ),
-                        Attribute::computed(
-                            "status",
-                            Type::String,
-                            "`pending`, `verified` or `moved` (deprecated by Cloudflare).",
-                        ),
-                        Attribute::computed("dns_records", Type::String, "Its addresses.").nested(
-                            Nesting::List,
-                            vec![
-                                Attribute::computed("type", Type::String, "`A` or `AAAA`."),
-                                Attribute::computed("value", Type::String, "The address."),
-                            ],
-                        ),
-                    ],
+                    "`pending`, `verified` or `moved` (deprecated by Cloudflare).",
                 ),
+                Attribute::computed("dns_records", Type::String, "Its addresses.")
+                    .nested(Nesting::List, record),
             ],
         )
     }
 
-    async fn read(
-        &self,
-        client: &Client,
-        config: TenantCustomNameservers,
-    ) -> Result<TenantCustomNameservers, Diagnostics> {
-        let id = config.tenant_id;
+    async fn list(client: &Client, tenant: &str) -> Result<Vec<Nameserver>, Diagnostic> {
         let all: Vec<ApiNameserver> = client
-            .get(&paths::tenant_custom_nameservers(&id))
+            .get(&paths::tenant_custom_nameservers(tenant))
             .await
-            .context(|| format!("listing the custom nameservers of tenant {id:?}"))?;
-        Ok(TenantCustomNameservers {
-            tenant_id: id,
-            custom_nameservers: Some(all.into_iter().map(Nameserver::from).collect()),
-        })
+            .context(|| format!("listing the custom nameservers of tenant {tenant:?}"))?;
+        Ok(all.into_iter().map(Nameserver::from).collect())
     }
 }

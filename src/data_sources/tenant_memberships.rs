@@ -1,23 +1,15 @@
 //! `data "cftenant_tenant_memberships"`: the active users of a tenant
 //! (`GET /tenants/{tenant_id}/memberships`, a single-page list).
 
+use super::listing::{Listing, Parent};
 use crate::api::paths;
 use crate::client::Client;
 use crate::diagnostics::Context;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tfplugin::diag::Diagnostics;
-use tfplugin::resource::DataSource;
-use tfplugin::schema::{Attribute, Check, Nesting, Schema};
+use tfplugin::diag::Diagnostic;
+use tfplugin::schema::{Attribute, Nesting};
 use tfplugin::value::Type;
-
-pub struct TenantMembershipsDataSource;
-
-#[derive(Debug, Default, Serialize, Deserialize)]
-pub struct TenantMemberships {
-    pub tenant_id: String,
-    pub memberships: Option<Vec<Membership>>,
-}
 
 /// One membership, as the state holds it.
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -36,46 +28,40 @@ struct ApiMembership {
     user_tag: String,
 }
 
-#[async_trait]
-impl DataSource for TenantMembershipsDataSource {
-    type Client = Client;
-    type Model = TenantMemberships;
-    const TYPE_NAME: &'static str = "cftenant_tenant_memberships";
+/// `data "cftenant_tenant_memberships"`.
+pub struct TenantMemberships;
 
-    fn schema() -> Schema {
-        Schema::new(
-            "Lists the active members (Cloudflare users) of a tenant: its administrators.",
+#[async_trait]
+impl Listing for TenantMemberships {
+    const TYPE_NAME: &'static str = "cftenant_tenant_memberships";
+    const DESCRIPTION: &'static str =
+        "Lists the active members (Cloudflare users) of a tenant: its administrators.";
+    const PARENT: Parent = Parent::Tenant;
+    const LIST: &'static str = "memberships";
+    type Item = Membership;
+
+    fn list_attribute() -> Attribute {
+        Attribute::computed(
+            Self::LIST,
+            Type::String,
+            "The tenant's memberships, in the API's order.",
+        )
+        .nested(
+            Nesting::List,
             vec![
-                Attribute::required("tenant_id", Type::String, "The tenant's id (`tenant_tag`).")
-                    .check(Check::NotEmpty),
-                Attribute::computed(
-                    "memberships",
-                    Type::String,
-                    "The tenant's memberships, in the API's order.",
-                )
-                .nested(
-                    Nesting::List,
-                    vec![
-                        Attribute::computed("user_email", Type::String, "The user's email."),
-                        Attribute::computed("user_name", Type::String, "The user's name."),
-                        Attribute::computed("user_tag", Type::String, "The user's id."),
-                    ],
-                ),
+                Attribute::computed("user_email", Type::String, "The user's email."),
+                Attribute::computed("user_name", Type::String, "The user's name."),
+                Attribute::computed("user_tag", Type::String, "The user's id."),
             ],
         )
     }
 
-    async fn read(
-        &self,
-        client: &Client,
-        config: TenantMemberships,
-    ) -> Result<TenantMemberships, Diagnostics> {
-        let id = config.tenant_id;
+    async fn list(client: &Client, tenant: &str) -> Result<Vec<Membership>, Diagnostic> {
         let memberships: Option<Vec<ApiMembership>> = client
-            .get(&paths::tenant_memberships(&id))
+            .get(&paths::tenant_memberships(tenant))
             .await
-            .context(|| format!("listing the memberships of tenant {id:?}"))?;
-        let memberships = memberships
+            .context(|| format!("listing the memberships of tenant {tenant:?}"))?;
+        Ok(memberships
             .unwrap_or_default()
             .into_iter()
             .map(|m| Membership {
@@ -83,10 +69,6 @@ impl DataSource for TenantMembershipsDataSource {
                 user_name: m.user_name,
                 user_tag: Some(m.user_tag),
             })
-            .collect();
-        Ok(TenantMemberships {
-            tenant_id: id,
-            memberships: Some(memberships),
-        })
+            .collect())
     }
 }

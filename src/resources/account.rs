@@ -7,19 +7,19 @@
 //! Cloudflare's value, and no change to them ever replaces the account
 //! (which would delete the customer's account and everything in it).
 
-use crate::adopt::{Candidate, Creation, Origin};
+use crate::adopt::{self, Candidate};
 use crate::api::paths::{self, ACCOUNTS, ZONES};
-use crate::api::{Id, Tag};
+use crate::api::{AccountType, Id, Tag};
 use crate::checks;
-use crate::client::{Client, Collection, ErrorKind};
-use crate::diagnostics::{api_error, import_not_found, parse_import_id, state_id, Context};
+use crate::client::{ApiError, Client, Collection, ErrorKind};
+use crate::diagnostics::{api_error, parse_import_id, state_id, Context};
+use crate::tenants::{self, Tenants};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tfplugin::diag::{Diagnostic, Diagnostics};
-use tfplugin::plan::PlannedChange;
-use tfplugin::resource::{Failure, Imported, OpResult, PlanContext, Resource};
+use tfplugin::resource::{import_not_found, Change, Failure, Imported, OpResult, Resource};
 use tfplugin::schema::{Attribute, Check, Schema};
-use tfplugin::value::{AttrPath, Type, Value};
+use tfplugin::value::{AttrPath, Type};
 
 pub struct AccountResource;
 
@@ -28,7 +28,7 @@ pub struct Account {
     pub id: Option<String>,
     pub name: String,
     #[serde(rename = "type")]
-    pub account_type: Option<String>,
+    pub account_type: Option<AccountType>,
     pub unit_id: Option<String>,
     pub business_name: Option<String>,
     pub business_address: Option<String>,
@@ -57,14 +57,37 @@ fn kyc(name: &'static str, what: &'static str) -> Attribute {
         .check(Check::MaxLen(120))
 }
 
+/// `type`: set when Cloudflare creates the account, never changed after.
+fn type_attribute() -> Attribute {
+    Attribute::optional_computed(
+        "type",
+        Type::String,
+        "Account type: `standard` or `enterprise`; `standard` when a new account leaves it out. Cloudflare sets it at creation \
+         and cannot change it: another value for an existing account is refused at plan (an account of another type is a new \
+         account). Removing it from the configuration keeps the account's type.",
+    )
+    .check(Check::OneOf(AccountType::WORDS))
+    // Cloudflare cannot change it (the official provider strips it
+    // from updates): refused, rather than planned as an update that
+    // fails, or as a replacement that deletes the customer's account
+    // with everything in it.
+    .unchangeable(
+        "An account's type cannot be changed",
+        "The account is {held}, and Cloudflare sets the type when it creates an account: it cannot be \
+         changed to {wanted}. Remove `type`, or set it back to {held}, to keep the account. An account of \
+         another type is a new account: declare another `cftenant_account` for it, move what the customer \
+         needs, then remove this one when you choose to (destroying it deletes everything in it).",
+    )
+}
+
 // ---- API shapes ----
 
 #[derive(Debug, Deserialize)]
-struct ApiAccount {
+pub struct ApiAccount {
     id: Id,
     name: String,
     #[serde(rename = "type")]
-    account_type: Option<String>,
+    account_type: Option<AccountType>,
     created_on: Option<String>,
     managed_by: Option<ManagedBy>,
     settings: Option<Settings>,
@@ -114,7 +137,7 @@ struct Profile {
 struct CreateBody<'a> {
     name: &'a str,
     #[serde(rename = "type")]
-    account_type: &'a str,
+    account_type: AccountType,
     #[serde(skip_serializing_if = "Option::is_none")]
     unit: Option<UnitRef<'a>>,
     #[serde(flatten)]
@@ -132,7 +155,7 @@ struct UpdateBody<'a> {
     name: &'a str,
     /// Cannot change, but the definition requires it.
     #[serde(rename = "type")]
-    account_type: &'a str,
+    account_type: AccountType,
     settings: Settings,
 }
 
@@ -145,6 +168,33 @@ struct ProfileUpdate {
     business_email: String,
     business_phone: String,
     external_metadata: String,
+}
+
+impl ProfileUpdate {
+    /// The PUT that takes the profile from `prior` to `planned`: only
+    /// changed, non-empty fields (the profile endpoint cannot clear one, and
+    /// leaves those sent empty as they are); `None` when nothing changes.
+    fn between(prior: &Account, planned: &Account) -> Option<ProfileUpdate> {
+        let (old, new) = (prior.profile(), planned.profile());
+        let changed = |o: Option<String>, n: Option<String>| {
+            n.filter(|v| Some(v) != o.as_ref()).unwrap_or_default()
+        };
+        let delta = ProfileUpdate {
+            business_name: changed(old.business_name, new.business_name),
+            business_address: changed(old.business_address, new.business_address),
+            business_email: changed(old.business_email, new.business_email),
+            business_phone: changed(old.business_phone, new.business_phone),
+            external_metadata: changed(old.external_metadata, new.external_metadata),
+        };
+        let fields = [
+            &delta.business_name,
+            &delta.business_address,
+            &delta.business_email,
+            &delta.business_phone,
+            &delta.external_metadata,
+        ];
+        fields.iter().any(|v| !v.is_empty()).then_some(delta)
+    }
 }
 
 impl Account {
@@ -206,7 +256,7 @@ fn profile_path(id: &str) -> String {
 }
 
 /// The type a new account gets when the configuration leaves it out.
-const DEFAULT_TYPE: &str = "standard";
+const DEFAULT_TYPE: AccountType = AccountType::Standard;
 
 #[async_trait]
 impl Resource for AccountResource {
@@ -222,14 +272,7 @@ impl Resource for AccountResource {
                 Attribute::required("name", Type::String, "Account name, as shown in the dashboard. At most 100 characters.")
                     .check(Check::NotEmpty)
                     .check(Check::MaxLen(100)),
-                Attribute::optional_computed(
-                    "type",
-                    Type::String,
-                    "Account type: `standard` or `enterprise`; `standard` when a new account leaves it out. Cloudflare sets it at creation \
-                     and cannot change it: another value for an existing account is refused at plan (an account of another type is a new \
-                     account). Removing it from the configuration keeps the account's type.",
-                )
-                .check(Check::OneOf(&["standard", "enterprise"])),
+                type_attribute(),
                 Attribute::optional_computed(
                     "unit_id",
                     Type::String,
@@ -271,171 +314,68 @@ impl Resource for AccountResource {
         )
     }
 
-    /// Cloudflare cannot change an account's type (the official provider
-    /// strips it from updates): another type for an existing account is
-    /// refused here, rather than planned as an update that fails, or as a
-    /// replacement that deletes the customer's account with everything in it.
-    fn modify_plan(ctx: &PlanContext, plan: &mut PlannedChange, diags: &mut Diagnostics) {
-        let (held, wanted) = (ctx.prior.attr("type"), plan.planned.attr("type"));
-        if let (Value::String(held), Value::String(wanted)) = (held, wanted) {
-            if held != wanted && plan.requires_replace.is_empty() {
-                diags.attr_error(
-                    AttrPath::attr("type"),
-                    "An account's type cannot be changed",
-                    format!(
-                        "Account {:?} is {held:?}, and Cloudflare sets the type when it creates an account: it cannot be \
-                         changed to {wanted:?}. Remove `type`, or set it back to {held:?}, to keep the account. An account of \
-                         another type is a new account: declare another `cftenant_account` for it, move what the customer \
-                         needs, then remove this one when you choose to (destroying it deletes everything in it).",
-                        ctx.prior.attr("name").as_str().unwrap_or_default()
-                    ),
-                );
-            }
-        }
-    }
-
-    /// A create or replacement in a unit the tenant does not have, or of a
-    /// type it may not create, fails at apply (a replacement after deleting
-    /// the account, with everything in it): refused at plan instead.
-    async fn check_change(
+    /// A create of a name the tenant has already is refused (a lost state
+    /// would otherwise make a second customer account); a create or
+    /// replacement in a unit the tenant does not have, or of a type it may
+    /// not create, fails at apply (a replacement after deleting the
+    /// account, with everything in it): refused at plan instead.
+    async fn review_plan(
         &self,
-        client: &Client,
-        prior: Option<&Account>,
-        planned: &Account,
-        replacing: bool,
+        client: Option<&Client>,
+        change: &Change<'_, Account>,
     ) -> Diagnostics {
         let mut diags = Diagnostics::default();
-        if prior.is_none() && !replacing && planned.allow_duplicate_name != Some(true) {
+        let Some(client) = client else {
+            return diags;
+        };
+        let planned = change.planned;
+        if change.prior.is_none()
+            && !change.new_half
+            && change.known("name")
+            && planned.allow_duplicate_name != Some(true)
+        {
             refuse_a_second_account_of_the_name(client, planned, &mut diags).await;
         }
-        let creating = prior.is_none() || replacing;
+        if !change.creates() {
+            return diags;
+        }
+        let prior = change.prior;
         let new_unit = planned
             .unit_id
             .as_deref()
-            .filter(|u| creating && prior.and_then(|p| p.unit_id.as_deref()) != Some(*u));
+            .filter(|u| prior.and_then(|p| p.unit_id.as_deref()) != Some(*u));
         let new_type = planned
             .account_type
-            .as_deref()
-            .filter(|t| creating && prior.and_then(|p| p.account_type.as_deref()) != Some(*t));
+            .as_ref()
+            .filter(|t| prior.and_then(|p| p.account_type.as_ref()) != Some(*t));
         if new_unit.is_none() && new_type.is_none() {
             return diags;
         }
+        let Some(tenants) = tenants::of_caller(client).await else {
+            return diags;
+        };
         let consequence = match prior {
-            Some(p) if replacing => format!(
+            Some(p) => format!(
                 "Replacing account {:?} would delete it, with everything in it, and then fail",
                 p.name
             ),
-            _ => format!("Creating account {:?} would fail", planned.name),
+            None => format!("Creating account {:?} would fail", planned.name),
         };
-        // What the caller administers. A credential that may not list its
-        // tenants leaves the check to the API.
-        let tenants: Vec<serde_json::Value> = match client.get_cached(paths::USER_TENANTS).await {
-            Ok(t) => t,
-            Err(e) => {
-                tracing::debug!(error = %e, "cannot list the tenants to check an account at plan");
-                return diags;
-            }
-        };
-        let units_of = |t: &serde_json::Value| -> Vec<String> {
-            t["tenant_units"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|u| u["unit_tag"].as_str().map(str::to_string))
-                .collect()
-        };
-        let mut units: Vec<String> = tenants.iter().flat_map(units_of).collect();
-        // A tenant's own tag is a unit too: a partner created accounts with
-        // it (observed-api.md row 12).
-        units.extend(
-            tenants
-                .iter()
-                .filter_map(|t| t["tenant_tag"].as_str().map(str::to_string)),
-        );
-        if let Some(unit) = new_unit.filter(|u| !units.is_empty() && !units.iter().any(|k| k == u))
-        {
-            diags.attr_error(
-                AttrPath::attr("unit_id"),
-                format!("{unit:?} is not a unit of your tenant"),
-                format!(
-                    "{consequence}: no tenant of these credentials has unit {unit:?}. Known units: {}.",
-                    units.join(", ")
-                ),
-            );
+        if let Some(unit) = new_unit {
+            check_unit(&tenants, unit, &consequence, &mut diags);
         }
         if let Some(wanted) = new_type {
-            // The unit's tenant; without a unit, the first tenant (whose first
-            // unit Cloudflare then uses).
-            let unit = planned.unit_id.as_deref();
-            let tenant = tenants
-                .iter()
-                .find(|t| {
-                    unit.is_none_or(|u| {
-                        t["tenant_tag"].as_str() == Some(u) || units_of(t).iter().any(|k| k == u)
-                    })
-                })
-                .and_then(|t| t["tenant_tag"].as_str());
-            if let Some(tenant) = tenant {
-                let path = paths::tenant_account_types(tenant);
-                if let Ok(types) = client.get_cached::<Vec<String>>(&path).await {
-                    if !types.iter().any(|t| t == wanted) {
-                        diags.attr_error(
-                            AttrPath::attr("type"),
-                            format!("Your tenant cannot create {wanted:?} accounts"),
-                            format!(
-                                "{consequence}: tenant {tenant} may create {} accounts only.",
-                                types.join(", ")
-                            ),
-                        );
-                    }
-                }
-            }
+            check_type(client, &tenants, planned, wanted, &consequence, &mut diags).await;
         }
         diags
     }
 
     async fn create(&self, client: &Client, planned: Account) -> OpResult<Account, Account> {
-        let body = CreateBody {
-            name: &planned.name,
-            account_type: planned.account_type.as_deref().unwrap_or(DEFAULT_TYPE),
-            unit: planned.unit_id.as_deref().map(|id| UnitRef { id }),
-            profile: planned.profile(),
-        };
-        let creation = Creation {
-            client,
-            what: format!("account {:?}", planned.name),
-            resource_type: Self::TYPE_NAME,
-            import_id: Box::new(str::to_string),
-            exists_codes: &[],
-            unique: "several accounts of a name",
-        };
-        let created: ApiAccount = creation
-            .run(
-                || client.post(ACCOUNTS, &body),
-                || async {
-                    let named: Vec<ApiAccount> = client
-                        .list_all(ACCOUNTS, &[("name", planned.name.clone())], 50)
-                        .await?;
-                    Ok(named
-                        .into_iter()
-                        .filter(|a| a.name == planned.name)
-                        .map(|a| Candidate {
-                            id: a.id.to_string(),
-                            origin: a
-                                .created_on
-                                .clone()
-                                .map_or(Origin::Unknown, Origin::CreatedOn),
-                            object: a,
-                        })
-                        .collect())
-                },
-                |a| a.created_on.as_deref(),
-            )
-            .await?;
+        let created = adopt::create(client, &planned).await?;
         let mut state = planned.clone();
         state.merge(created);
         // An answer without the type: the one sent.
-        state.account_type = state.account_type.or(Some(body.account_type.to_string()));
+        state.account_type = state.account_type.or(Some(planned.type_to_create()));
         // Settings are only changeable after creation.
         let created_settings = Account {
             abuse_contact_email: state.abuse_contact_email.clone(),
@@ -449,7 +389,7 @@ impl Resource for AccountResource {
             let body = UpdateBody {
                 id: &id,
                 name: &state.name,
-                account_type: state.account_type.as_deref().unwrap_or(DEFAULT_TYPE),
+                account_type: state.type_to_create(),
                 settings,
             };
             match client
@@ -516,8 +456,8 @@ impl Resource for AccountResource {
                 name: &planned.name,
                 account_type: planned
                     .account_type
-                    .as_deref()
-                    .or(prior.account_type.as_deref())
+                    .clone()
+                    .or(prior.account_type.clone())
                     .unwrap_or(DEFAULT_TYPE),
                 settings,
             };
@@ -527,31 +467,7 @@ impl Resource for AccountResource {
                 .context(|| format!("updating account {id}"))?;
             state.merge(updated);
         }
-        // Only changed, non-empty fields: the profile endpoint cannot clear
-        // one, and leaves those sent empty as they are.
-        let (old, new) = (prior.profile(), planned.profile());
-        let changed = |o: &Option<String>, n: &Option<String>| {
-            n.clone()
-                .filter(|v| Some(v) != o.as_ref())
-                .unwrap_or_default()
-        };
-        let delta = ProfileUpdate {
-            business_name: changed(&old.business_name, &new.business_name),
-            business_address: changed(&old.business_address, &new.business_address),
-            business_email: changed(&old.business_email, &new.business_email),
-            business_phone: changed(&old.business_phone, &new.business_phone),
-            external_metadata: changed(&old.external_metadata, &new.external_metadata),
-        };
-        if [
-            &delta.business_name,
-            &delta.business_address,
-            &delta.business_email,
-            &delta.business_phone,
-            &delta.external_metadata,
-        ]
-        .iter()
-        .any(|v| !v.is_empty())
-        {
+        if let Some(delta) = ProfileUpdate::between(&prior, &planned) {
             client
                 .put::<_, serde_json::Value>(&profile_path(&id), &delta)
                 .await
@@ -610,6 +526,95 @@ impl Resource for AccountResource {
             model: account,
             warnings,
         })
+    }
+}
+
+impl Account {
+    /// The type a create sends.
+    fn type_to_create(&self) -> AccountType {
+        self.account_type.clone().unwrap_or(DEFAULT_TYPE)
+    }
+}
+
+/// Accounts have a creation time: one found after a POST that lost its
+/// answer is ours when made after it.
+#[async_trait]
+impl adopt::Create for Account {
+    type Made = ApiAccount;
+    const RESOURCE_TYPE: &'static str = AccountResource::TYPE_NAME;
+    const UNIQUE: &'static str = "several accounts of a name";
+
+    fn what(&self) -> String {
+        format!("account {:?}", self.name)
+    }
+
+    fn created_on(made: &ApiAccount) -> Option<&str> {
+        made.created_on.as_deref()
+    }
+
+    async fn post(&self, client: &Client) -> Result<ApiAccount, ApiError> {
+        let body = CreateBody {
+            name: &self.name,
+            account_type: self.type_to_create(),
+            unit: self.unit_id.as_deref().map(|id| UnitRef { id }),
+            profile: self.profile(),
+        };
+        client.post(ACCOUNTS, &body).await
+    }
+
+    async fn lookup(&self, client: &Client) -> Result<Vec<Candidate<ApiAccount>>, ApiError> {
+        let named: Vec<ApiAccount> = client
+            .list_all(ACCOUNTS, &[("name", self.name.clone())], 50)
+            .await?;
+        Ok(named
+            .into_iter()
+            .filter(|a| a.name == self.name)
+            .map(|a| Candidate::created(a.id.to_string(), a.created_on.clone(), a))
+            .collect())
+    }
+}
+
+/// A unit the caller's tenants do not have.
+fn check_unit(tenants: &Tenants, unit: &str, consequence: &str, diags: &mut Diagnostics) {
+    let units = tenants.units();
+    if !units.is_empty() && !units.contains(&unit) {
+        diags.attr_error(
+            AttrPath::attr("unit_id"),
+            format!("{unit:?} is not a unit of your tenant"),
+            format!(
+                "{consequence}: no tenant of these credentials has unit {unit:?}. Known units: {}.",
+                units.join(", ")
+            ),
+        );
+    }
+}
+
+/// A type the unit's tenant may not create.
+async fn check_type(
+    client: &Client,
+    tenants: &Tenants,
+    planned: &Account,
+    wanted: &AccountType,
+    consequence: &str,
+    diags: &mut Diagnostics,
+) {
+    let Some(tenant) = tenants.tenant_of(planned.unit_id.as_deref()) else {
+        return;
+    };
+    let path = paths::tenant_account_types(tenant);
+    let Ok(types) = client.get_cached::<Vec<AccountType>>(&path).await else {
+        return;
+    };
+    if !types.contains(wanted) {
+        let words: Vec<&str> = types.iter().map(AccountType::as_str).collect();
+        diags.attr_error(
+            AttrPath::attr("type"),
+            format!("Your tenant cannot create {:?} accounts", wanted.as_str()),
+            format!(
+                "{consequence}: tenant {tenant} may create {} accounts only.",
+                words.join(", ")
+            ),
+        );
     }
 }
 
@@ -748,7 +753,7 @@ mod tests {
         a.merge(ApiAccount {
             id: Id::try_from("0123456789abcdef0123456789abcdef".to_string()).unwrap(),
             name: "new".into(),
-            account_type: Some("enterprise".into()),
+            account_type: Some(AccountType::Enterprise),
             created_on: Some("2026-01-01T00:00:00Z".into()),
             managed_by: Some(ManagedBy {
                 parent_org_id: Some(Tag::try_from("unit1".to_string()).unwrap()),
@@ -765,7 +770,7 @@ mod tests {
     fn create_body_sends_only_documented_fields() {
         let body = CreateBody {
             name: "n",
-            account_type: "standard",
+            account_type: AccountType::Standard,
             unit: None,
             profile: Profile {
                 business_name: Some("B".into()),

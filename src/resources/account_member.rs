@@ -9,25 +9,22 @@
 //! with roles), so which form a member has is read from its roles: none
 //! means policies.
 
-use crate::adopt::{Candidate, Creation, Origin};
+use crate::adopt::{self, Candidate};
 use crate::api::paths::{self, ACCOUNTS};
+use crate::api::MemberStatus;
 use crate::checks;
-use crate::client::{ApiError, Children, Client, Collection, ErrorKind};
-use crate::diagnostics::{import_not_found, parse_import_id, state_id, Context};
+use crate::client::{Advice, ApiError, Children, Client, Collection};
+use crate::diagnostics::{api_error, parse_import_id, state_id, Context};
+use crate::tenants;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tfplugin::diag::Diagnostics;
-use tfplugin::resource::{Imported, OpResult, Resource};
+use tfplugin::resource::{import_by_reading, Change, Imported, OpResult, Resource};
 use tfplugin::schema::{Attribute, Check, Nesting, Schema};
 use tfplugin::value::{AttrPath, Type};
 
 /// The simulator's code for "this email is already a member of the account".
 const ALREADY_A_MEMBER: i64 = 1011;
-
-/// Cloudflare's answer to `status = "accepted"` in a tenant without the
-/// entitlement: 400 with code 1001, "automatic verification of new members
-/// is not allowed" (observed-api.md row 6); 1010 in earlier simulators.
-const AUTO_ACCEPT_REFUSED: [i64; 2] = [1001, 1010];
 
 pub struct AccountMemberResource;
 
@@ -38,7 +35,7 @@ pub struct AccountMember {
     pub email: String,
     pub roles: Option<Vec<String>>,
     pub policies: Option<Vec<Policy>>,
-    pub status: Option<String>,
+    pub status: Option<MemberStatus>,
     pub user_id: Option<String>,
 }
 
@@ -51,11 +48,11 @@ pub struct Policy {
 }
 
 #[derive(Debug, Deserialize)]
-struct ApiMember {
+pub struct ApiMember {
     #[serde(deserialize_with = "crate::api::checked_id")]
     id: String,
     email: Option<String>,
-    status: Option<String>,
+    status: Option<MemberStatus>,
     user: Option<ApiUser>,
     roles: Option<Vec<ApiRole>>,
     policies: Option<Vec<ApiPolicy>>,
@@ -114,7 +111,7 @@ struct CreateBody<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     policies: Option<Vec<ApiPolicy>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    status: Option<&'a str>,
+    status: Option<&'a MemberStatus>,
 }
 
 #[derive(Serialize)]
@@ -141,17 +138,23 @@ impl UpdateBody {
     }
 }
 
+impl ApiMember {
+    /// The member's address: its own, or its user's.
+    fn email(&self) -> Option<&str> {
+        self.email
+            .as_deref()
+            .or(self.user.as_ref().and_then(|u| u.email.as_deref()))
+    }
+}
+
 impl AccountMember {
     fn merge(&mut self, api: ApiMember) {
-        self.id = Some(api.id);
         // Cloudflare may report the address in another case; the adapter
         // keeps the configured spelling of the same address.
-        if let Some(email) = api
-            .email
-            .or_else(|| api.user.as_ref().and_then(|u| u.email.clone()))
-        {
-            self.email = email;
+        if let Some(email) = api.email() {
+            self.email = email.to_string();
         }
+        self.id = Some(api.id);
         // Roles when it has any; else its policies (for a member with roles,
         // the API's policies are derived from them).
         match (api.roles, api.policies) {
@@ -166,11 +169,13 @@ impl AccountMember {
             // The POST answer lists neither: what was planned stands.
             _ => {}
         }
-        self.status = match (self.status.as_deref(), api.status) {
+        self.status = match (self.status.take(), api.status) {
             // An accepted invitation still satisfies a configured `pending`.
-            (Some("pending"), Some(s)) if s == "accepted" => Some("pending".into()),
+            (Some(MemberStatus::Pending), Some(MemberStatus::Accepted)) => {
+                Some(MemberStatus::Pending)
+            }
             (_, Some(s)) => Some(s),
-            (old, None) => old.map(str::to_string),
+            (old, None) => old,
         };
         if let Some(uid) = api.user.and_then(|u| u.id) {
             self.user_id = Some(uid);
@@ -190,20 +195,11 @@ static MEMBER_LISTS: Children<Collection> = Children {
     of: |account_id| Collection::paged(paths::account_members(account_id), 50),
 };
 
-/// Advice for the one refusal of a create a user can act on from here,
-/// told by its status and code.
-fn advise_create_error(planned: &AccountMember, mut e: ApiError) -> ApiError {
-    let refused_auto_accept =
-        e.kind == ErrorKind::Invalid && AUTO_ACCEPT_REFUSED.iter().any(|c| e.has_code(*c));
-    if planned.status.as_deref() == Some("accepted") && refused_auto_accept {
-        e.hint = Some(
-            "`status = \"accepted\"` adds a member without an invitation, which Cloudflare allows only when the tenant's \
-             `allow_auto_accept_invites` entitlement is on (see data.cftenant_tenant_entitlements). Use `status = \"pending\"`, \
-             or leave it unset, to send an invitation."
-                .into(),
-        );
-    }
-    e
+/// A policy's non-empty set of group ids.
+fn group_ids(name: &'static str, description: &'static str) -> Attribute {
+    Attribute::required(name, Type::set(Type::String), description)
+        .check(checks::ID32)
+        .check(Check::MinItems(1))
 }
 
 #[async_trait]
@@ -240,20 +236,11 @@ impl Resource for AccountMemberResource {
                     vec![
                         Attribute::required("access", Type::String, "`allow` or `deny`.")
                             .check(Check::OneOf(&["allow", "deny"])),
-                        Attribute::required(
-                            "permission_group_ids",
-                            Type::set(Type::String),
-                            "Ids of the permission groups the policy grants (or denies).",
-                        )
-                        .check(checks::ID32)
-                        .check(Check::MinItems(1)),
-                        Attribute::required(
+                        group_ids("permission_group_ids", "Ids of the permission groups the policy grants (or denies)."),
+                        group_ids(
                             "resource_group_ids",
-                            Type::set(Type::String),
                             "Ids of the resource groups (the account, or some of its zones) the policy applies to.",
-                        )
-                        .check(checks::ID32)
-                        .check(Check::MinItems(1)),
+                        ),
                     ],
                 )
                 .check(Check::MinItems(1)),
@@ -263,7 +250,7 @@ impl Resource for AccountMemberResource {
                     "`pending` sends an invitation; `accepted` adds the member directly, which Cloudflare allows only when the tenant's `allow_auto_accept_invites` entitlement is on. \
                      Leave unset to let Cloudflare decide (an invitation). An invitation that is later accepted is not a change.",
                 )
-                .check(Check::OneOf(&["accepted", "pending"]))
+                .check(Check::OneOf(MemberStatus::WORDS))
                 .replaces(),
                 Attribute::computed("user_id", Type::String, "Id of the member's Cloudflare user."),
             ],
@@ -275,71 +262,22 @@ impl Resource for AccountMemberResource {
     /// without the tenant entitlement that allows it, and a replacement
     /// (which removes the member before inviting the new address) towards an
     /// address the account already has.
-    async fn check_change(
+    async fn review_plan(
         &self,
-        client: &Client,
-        prior: Option<&AccountMember>,
-        planned: &AccountMember,
-        replacing: bool,
+        client: Option<&Client>,
+        change: &Change<'_, AccountMember>,
     ) -> Diagnostics {
         let mut diags = Diagnostics::default();
-        let creating = prior.is_none() || replacing;
-        if creating && planned.status.as_deref() == Some("accepted") {
-            if let Ok(tenants) = client
-                .get_cached::<Vec<serde_json::Value>>(paths::USER_TENANTS)
-                .await
-            {
-                let allowed = |t: &serde_json::Value| {
-                    t["entitlements"]["allow_auto_accept_invites"]["value"].as_bool()
-                };
-                let known: Vec<bool> = tenants.iter().filter_map(allowed).collect();
-                if !known.is_empty() && known.iter().all(|a| !a) {
-                    diags.attr_error(
-                        AttrPath::attr("status"),
-                        "Members cannot be added as accepted in this tenant",
-                        "`status = \"accepted\"` adds a member without an invitation, which Cloudflare allows only when the \
-                         tenant's `allow_auto_accept_invites` entitlement is on, and it is off (see data.cftenant_tenant_entitlements). \
-                         Use `status = \"pending\"`, or leave it unset, to send an invitation.",
-                    );
-                }
-            }
-        }
-        let Some(prior) = prior.filter(|_| replacing) else {
+        let Some(client) = client else {
             return diags;
         };
-        let members_path = paths::account_members(&planned.account_id);
-        match client.list_all::<ApiMember>(&members_path, &[], 50).await {
-            Ok(members) => {
-                if let Some(taken) = members.iter().find(|m| {
-                    Some(&m.id) != prior.id.as_ref()
-                        && m.email
-                            .as_deref()
-                            .or(m.user.as_ref().and_then(|u| u.email.as_deref()))
-                            .is_some_and(|e| checks::same_email(e, &planned.email))
-                }) {
-                    diags.attr_error(
-                        AttrPath::attr("email"),
-                        format!("{:?} is already a member of account {}", planned.email, planned.account_id),
-                        format!(
-                            "Replacing member {:?} would remove it and then fail to invite {:?}, which is member {} already. \
-                             Manage that member here with `terraform import cftenant_account_member.<name> {}/{}`, or choose another email.",
-                            prior.email, planned.email, taken.id, planned.account_id, taken.id
-                        ),
-                    );
-                }
-            }
-            Err(e) if e.is_not_found() => diags.attr_error(
-                AttrPath::attr("account_id"),
-                "Cannot move the member to an unknown account",
-                format!(
-                    "Account {} does not exist, or the credentials cannot see it.",
-                    planned.account_id
-                ),
-            ),
-            Err(e) => diags.0.push(crate::diagnostics::api_error(
-                "checking the member's new address",
-                &e,
-            )),
+        // Tenant-wide: checked even when the account is made by this apply.
+        if change.creates() && change.planned.status == Some(MemberStatus::Accepted) {
+            check_auto_accept(client, &mut diags).await;
+        }
+        let targets_known = change.known("account_id") && change.known("email");
+        if let Some(prior) = change.prior.filter(|_| change.replacing && targets_known) {
+            check_replacement(client, prior, change.planned, &mut diags).await;
         }
         diags
     }
@@ -349,56 +287,7 @@ impl Resource for AccountMemberResource {
         client: &Client,
         planned: AccountMember,
     ) -> OpResult<AccountMember, AccountMember> {
-        let body = CreateBody {
-            email: &planned.email,
-            roles: planned.roles.as_deref(),
-            policies: planned
-                .policies
-                .as_ref()
-                .map(|p| p.iter().map(ApiPolicy::from).collect()),
-            status: planned.status.as_deref(),
-        };
-        let members_path = paths::account_members(&planned.account_id);
-        let creation = Creation {
-            client,
-            what: format!(
-                "member {:?} of account {}",
-                planned.email, planned.account_id
-            ),
-            resource_type: Self::TYPE_NAME,
-            import_id: Box::new(|id| format!("{}/{id}", planned.account_id)),
-            exists_codes: &[ALREADY_A_MEMBER],
-            unique: "one membership per email in an account",
-        };
-        let created: ApiMember = creation
-            .run(
-                || async {
-                    client
-                        .post(&members_path, &body)
-                        .await
-                        .map_err(|e| advise_create_error(&planned, e))
-                },
-                || async {
-                    let members: Vec<ApiMember> = client.list_all(&members_path, &[], 50).await?;
-                    Ok(members
-                        .into_iter()
-                        .filter(|m| {
-                            m.email
-                                .as_deref()
-                                .or(m.user.as_ref().and_then(|u| u.email.as_deref()))
-                                .is_some_and(|e| e.eq_ignore_ascii_case(&planned.email))
-                        })
-                        .map(|m| Candidate {
-                            id: m.id.clone(),
-                            // Members carry no creation time.
-                            origin: Origin::Unknown,
-                            object: m,
-                        })
-                        .collect())
-                },
-                |_| None,
-            )
-            .await?;
+        let created = adopt::create(client, &planned).await?;
         let mut state = planned.clone();
         state.merge(ApiMember {
             roles: None,
@@ -468,16 +357,127 @@ impl Resource for AccountMemberResource {
             account_id: account_id.to_string(),
             ..Default::default()
         };
-        self.read(client, state)
-            .await?
-            .map(Into::into)
-            .ok_or_else(|| {
-                import_not_found(
-                    Self::TYPE_NAME,
-                    &format!("member with id {id} in account {account_id}"),
-                )
-                .into()
+        import_by_reading(
+            self,
+            client,
+            state,
+            &format!("member with id {id} in account {account_id}"),
+        )
+        .await
+    }
+}
+
+/// Members carry no creation time: a POST that lost its answer is settled
+/// by an import when the account has the address.
+#[async_trait]
+impl adopt::Create for AccountMember {
+    type Made = ApiMember;
+    const RESOURCE_TYPE: &'static str = AccountMemberResource::TYPE_NAME;
+    const UNIQUE: &'static str = "one membership per email in an account";
+    const EXISTS_CODES: &'static [i64] = &[ALREADY_A_MEMBER];
+
+    fn what(&self) -> String {
+        format!("member {:?} of account {}", self.email, self.account_id)
+    }
+
+    fn import_id(&self, id: &str) -> String {
+        format!("{}/{id}", self.account_id)
+    }
+
+    async fn post(&self, client: &Client) -> Result<ApiMember, ApiError> {
+        let body = CreateBody {
+            email: &self.email,
+            roles: self.roles.as_deref(),
+            policies: self
+                .policies
+                .as_ref()
+                .map(|p| p.iter().map(ApiPolicy::from).collect()),
+            status: self.status.as_ref(),
+        };
+        client
+            .post(&paths::account_members(&self.account_id), &body)
+            .await
+            .map_err(|mut e| {
+                if self.status == Some(MemberStatus::Accepted) && e.refuses_auto_accept() {
+                    e.advice = Some(Box::new(Advice::AutoAcceptRefused));
+                }
+                e
             })
+    }
+
+    async fn lookup(&self, client: &Client) -> Result<Vec<Candidate<ApiMember>>, ApiError> {
+        let members: Vec<ApiMember> = client
+            .list_all(&paths::account_members(&self.account_id), &[], 50)
+            .await?;
+        Ok(members
+            .into_iter()
+            .filter(|m| {
+                m.email()
+                    .is_some_and(|e| checks::same_email(e, &self.email))
+            })
+            .map(|m| Candidate::created(m.id.clone(), None, m))
+            .collect())
+    }
+}
+
+/// `status = "accepted"` needs the tenant's `allow_auto_accept_invites`.
+async fn check_auto_accept(client: &Client, diags: &mut Diagnostics) {
+    let Some(tenants) = tenants::of_caller(client).await else {
+        return;
+    };
+    if tenants.allow_auto_accept_invites() == Some(false) {
+        diags.attr_error(
+            AttrPath::attr("status"),
+            "Members cannot be added as accepted in this tenant",
+            "`status = \"accepted\"` adds a member without an invitation, which Cloudflare allows only when the \
+             tenant's `allow_auto_accept_invites` entitlement is on, and it is off (see data.cftenant_tenant_entitlements). \
+             Use `status = \"pending\"`, or leave it unset, to send an invitation.",
+        );
+    }
+}
+
+/// A replacement removes the member first: the new address must not be a
+/// member of the account already.
+async fn check_replacement(
+    client: &Client,
+    prior: &AccountMember,
+    planned: &AccountMember,
+    diags: &mut Diagnostics,
+) {
+    let members_path = paths::account_members(&planned.account_id);
+    let members = match client.list_all::<ApiMember>(&members_path, &[], 50).await {
+        Ok(members) => members,
+        Err(e) if e.is_not_found() => {
+            return diags.attr_error(
+                AttrPath::attr("account_id"),
+                "Cannot move the member to an unknown account",
+                format!(
+                    "Account {} does not exist, or the credentials cannot see it.",
+                    planned.account_id
+                ),
+            )
+        }
+        Err(e) => {
+            return diags
+                .0
+                .push(api_error("checking the member's new address", &e))
+        }
+    };
+    let taken = members.iter().find(|m| {
+        Some(&m.id) != prior.id.as_ref()
+            && m.email()
+                .is_some_and(|e| checks::same_email(e, &planned.email))
+    });
+    if let Some(taken) = taken {
+        diags.attr_error(
+            AttrPath::attr("email"),
+            format!("{:?} is already a member of account {}", planned.email, planned.account_id),
+            format!(
+                "Replacing member {:?} would remove it and then fail to invite {:?}, which is member {} already. \
+                 Manage that member here with `terraform import cftenant_account_member.<name> {}/{}`, or choose another email.",
+                prior.email, planned.email, taken.id, planned.account_id, taken.id
+            ),
+        );
     }
 }
 
@@ -489,7 +489,7 @@ mod tests {
         ApiMember {
             id: "m".into(),
             email: Some("Ada@Example.com".into()),
-            status: Some(status.into()),
+            status: Some(MemberStatus::of(status)),
             user: Some(ApiUser {
                 id: Some("u".into()),
                 email: None,
@@ -503,12 +503,12 @@ mod tests {
     fn accepted_invitation_is_no_change_and_email_case_is_equivalent() {
         let mut m = AccountMember {
             email: "ada@example.com".into(),
-            status: Some("pending".into()),
+            status: Some(MemberStatus::Pending),
             roles: Some(vec!["r1".into()]),
             ..Default::default()
         };
         m.merge(api("accepted", Some(vec!["r1", "r2"])));
-        assert_eq!(m.status.as_deref(), Some("pending"));
+        assert_eq!(m.status, Some(MemberStatus::Pending));
         assert!(checks::same_email(&m.email, "ada@example.com"));
         assert_eq!(m.roles, Some(vec!["r1".to_string(), "r2".to_string()]));
         assert_eq!(m.user_id.as_deref(), Some("u"));
@@ -521,7 +521,7 @@ mod tests {
             ..Default::default()
         };
         m.merge(api("accepted", None));
-        assert_eq!(m.status.as_deref(), Some("accepted"));
+        assert_eq!(m.status, Some(MemberStatus::Accepted));
     }
 
     #[test]

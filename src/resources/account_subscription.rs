@@ -1,16 +1,17 @@
 //! `cftenant_account_subscription`: an account-level add-on subscription
 //! (Zero Trust seats, Workers, Stream, …) under `/accounts/{id}/subscriptions`.
 
-use super::subscription::{self, ApiSubscription, Terms};
-use crate::adopt::{Candidate, Creation, Origin};
+use super::subscription::{self, Terms};
+use crate::adopt::{self, Candidate};
 use crate::api::paths::{self, ACCOUNTS};
 use crate::checks;
-use crate::client::{Children, Client, Collection};
-use crate::diagnostics::{import_not_found, parse_import_id, state_id, Context};
+use crate::client::{ApiError, Children, Client, Collection};
+use crate::diagnostics::{parse_import_id, state_id, Context};
+use crate::rate_plans::{ApiSubscription, SUBSCRIPTION_EXISTS};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tfplugin::diag::{Diagnostic, Diagnostics};
-use tfplugin::resource::{Imported, OpResult, Resource};
+use tfplugin::resource::{import_by_reading, Imported, OpResult, Resource};
 use tfplugin::schema::{Attribute, Schema};
 use tfplugin::value::Type;
 
@@ -90,38 +91,7 @@ impl Resource for AccountSubscriptionResource {
         client: &Client,
         planned: AccountSubscription,
     ) -> OpResult<AccountSubscription, AccountSubscription> {
-        let path = collection(&planned.account_id);
-        let body = planned.terms.body();
-        let creation = Creation {
-            client,
-            what: format!(
-                "subscription {} of account {}",
-                planned.terms.rate_plan_id, planned.account_id
-            ),
-            resource_type: Self::TYPE_NAME,
-            import_id: Box::new(|id| format!("{}/{id}", planned.account_id)),
-            exists_codes: &[subscription::SUBSCRIPTION_EXISTS],
-            unique: "one subscription per rate plan in an account",
-        };
-        let api: ApiSubscription = creation
-            .run(
-                || client.post(&path, &body),
-                || async {
-                    let all: Vec<ApiSubscription> = client.get(&path).await?;
-                    Ok(all
-                        .into_iter()
-                        .filter(|s| planned.terms.is_satisfied_by(s))
-                        .map(|s| Candidate {
-                            id: s.id.clone().unwrap_or_default(),
-                            // Subscriptions carry no creation time.
-                            origin: Origin::Unknown,
-                            object: s,
-                        })
-                        .collect())
-                },
-                |_| None,
-            )
-            .await?;
+        let api = adopt::create(client, &planned).await?;
         Ok(AccountSubscription::from_api(
             &planned.account_id,
             planned.terms,
@@ -190,18 +160,53 @@ impl Resource for AccountSubscriptionResource {
             import_id,
             ["account_id", "subscription_id"],
         )?;
-        let Some(api) = find(client, account_id, id).await? else {
-            return Err(import_not_found(
-                Self::TYPE_NAME,
-                &format!("subscription with id {id} in account {account_id}"),
-            )
-            .into());
-        };
-        Ok(AccountSubscription {
-            id: api.id.clone(),
+        let state = AccountSubscription {
+            id: Some(id.to_string()),
             account_id: account_id.to_string(),
-            terms: Terms::imported(api),
-        }
-        .into())
+            terms: Terms::default(),
+        };
+        import_by_reading(
+            self,
+            client,
+            state,
+            &format!("subscription with id {id} in account {account_id}"),
+        )
+        .await
+    }
+}
+
+/// Subscriptions carry no creation time: a POST that lost its answer is
+/// settled by an import when the account has the add-on.
+#[async_trait]
+impl adopt::Create for AccountSubscription {
+    type Made = ApiSubscription;
+    const RESOURCE_TYPE: &'static str = AccountSubscriptionResource::TYPE_NAME;
+    const UNIQUE: &'static str = "one subscription per rate plan in an account";
+    const EXISTS_CODES: &'static [i64] = &[SUBSCRIPTION_EXISTS];
+
+    fn what(&self) -> String {
+        format!(
+            "subscription {} of account {}",
+            self.terms.rate_plan_id, self.account_id
+        )
+    }
+
+    fn import_id(&self, id: &str) -> String {
+        format!("{}/{id}", self.account_id)
+    }
+
+    async fn post(&self, client: &Client) -> Result<ApiSubscription, ApiError> {
+        client
+            .post(&collection(&self.account_id), &self.terms.body())
+            .await
+    }
+
+    async fn lookup(&self, client: &Client) -> Result<Vec<Candidate<ApiSubscription>>, ApiError> {
+        let all: Vec<ApiSubscription> = client.get(&collection(&self.account_id)).await?;
+        Ok(all
+            .into_iter()
+            .filter(|s| self.terms.is_satisfied_by(s))
+            .map(|s| Candidate::created(s.id.clone().unwrap_or_default(), None, s))
+            .collect())
     }
 }

@@ -11,14 +11,13 @@
 use crate::api::paths;
 use crate::checks;
 use crate::client::{ApiError, Auth, Client, ErrorKind};
-use crate::diagnostics::{import_not_found, Context};
+use crate::diagnostics::Context;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tfplugin::diag::{Diagnostic, Diagnostics};
-use tfplugin::plan::PlannedChange;
-use tfplugin::resource::{Imported, OpResult, PlanContext, Resource};
+use tfplugin::resource::{import_not_found, Change, Imported, OpResult, Resource};
 use tfplugin::schema::{Attribute, Schema};
-use tfplugin::value::{Type, Value};
+use tfplugin::value::{AttrPath, Type};
 
 pub struct ServiceUserResource;
 
@@ -115,7 +114,9 @@ async fn create_user(client: &Client, email: &str) -> Result<ApiUser, Diagnostic
                 return Err(Diagnostic::error(
                     format!("Service user {email:?} was probably created, but its API key was lost"),
                     format!(
-                        "A first attempt failed without an answer ({first}); the retry was refused ({e}). Cloudflare returns a service user's API key                          only in the response to its creation, so it cannot be recovered. Get a new key for the user through Cloudflare, then import it with                          `{IMPORT_KEY_ENV}=<key> terraform import cftenant_service_user.<name> {email}`, or use another email."
+                        "A first attempt failed without an answer ({first}); the retry was refused ({e}). Cloudflare returns a service user's API key \
+                         only in the response to its creation, so it cannot be recovered. Get a new key for the user through Cloudflare, then import it with \
+                         `{IMPORT_KEY_ENV}=<key> terraform import cftenant_service_user.<name> {email}`, or use another email."
                     ),
                 ));
             }
@@ -228,16 +229,25 @@ impl Resource for ServiceUserResource {
         )
     }
 
-    fn modify_plan(ctx: &PlanContext, plan: &mut PlannedChange, diags: &mut Diagnostics) {
-        let email = plan
-            .planned
-            .attr("email")
-            .as_str()
-            .unwrap_or_default()
-            .to_string();
-        if ctx.forced_replacement {
+    /// Cloudflare cannot delete users: a replacement keeps the old user and
+    /// loses its key. One towards the same email fails at apply besides,
+    /// and is refused: `-replace` (told by the object's private data) and a
+    /// tainted user's (Terraform plans its new half as a plain create,
+    /// without private data: the refresh of the tainted user, moments
+    /// before in the same run, is what tells that the email exists; with
+    /// `-refresh=false` nothing tells).
+    async fn review_plan(
+        &self,
+        client: Option<&Client>,
+        change: &Change<'_, ServiceUser>,
+    ) -> Diagnostics {
+        let mut diags = Diagnostics::default();
+        let email = &change.planned.email;
+        let seen =
+            || change.known("email") && client.is_some_and(|c| c.has_seen(SERVICE_USERS, email));
+        if change.forced {
             diags.attr_error(
-                tfplugin::value::AttrPath::attr("email"),
+                AttrPath::attr("email"),
                 "A service user cannot be replaced with itself",
                 format!(
                     "This plan replaces cftenant_service_user {email:?} (`-replace`), but Cloudflare cannot \
@@ -246,8 +256,19 @@ impl Resource for ServiceUserResource {
                      over with a new user, give it another email."
                 ),
             );
-        } else if !plan.requires_replace.is_empty() {
-            let old = ctx.prior.attr("email").as_str().unwrap_or_default();
+        } else if change.prior.is_none() && seen() {
+            diags.attr_error(
+                AttrPath::attr("email"),
+                "A service user cannot be replaced with itself",
+                format!(
+                    "This plan creates service user {email:?}, which exists in Cloudflare (this run read it: the resource is \
+                     tainted, say). Cloudflare cannot delete users, so the old one would stay, the create would fail, and \
+                     its API key, which only the state holds, would be lost. Run `terraform untaint` on it to keep it; to \
+                     start over with a new user, give it another email. {}",
+                    recovery(email)
+                ),
+            );
+        } else if let Some(old) = change.prior.filter(|_| change.replacing).map(|p| &p.email) {
             diags.warning(
                 format!("Service user {old:?} will be forgotten, not deleted"),
                 format!(
@@ -257,40 +278,11 @@ impl Resource for ServiceUserResource {
                 ),
             );
         }
-    }
-
-    /// Terraform plans the new half of a tainted object's replacement as a
-    /// plain create, without the object's private data: the refresh of the
-    /// tainted user, moments before in the same run, is what tells that the
-    /// email exists. (With `-refresh=false` nothing tells; `-replace` is
-    /// refused in `modify_plan`.)
-    async fn check_change(
-        &self,
-        client: &Client,
-        prior: Option<&ServiceUser>,
-        planned: &ServiceUser,
-        _replacing: bool,
-    ) -> Diagnostics {
-        let mut diags = Diagnostics::default();
-        if prior.is_none() && client.has_seen(SERVICE_USERS, &planned.email) {
-            diags.attr_error(
-                tfplugin::value::AttrPath::attr("email"),
-                "A service user cannot be replaced with itself",
-                format!(
-                    "This plan creates service user {:?}, which exists in Cloudflare (this run read it: the resource is \
-                     tainted, say). Cloudflare cannot delete users, so the old one would stay, the create would fail, and \
-                     its API key, which only the state holds, would be lost. Run `terraform untaint` on it to keep it; to \
-                     start over with a new user, give it another email. {}",
-                    planned.email,
-                    recovery(&planned.email)
-                ),
-            );
-        }
         diags
     }
 
-    fn plan_destroy(prior: &Value, diags: &mut Diagnostics) {
-        let email = prior.attr("email").as_str().unwrap_or_default();
+    fn review_destroy(prior: &ServiceUser, diags: &mut Diagnostics) {
+        let email = &prior.email;
         diags.warning(
             format!("Destroying service user {email:?} loses its API key"),
             format!(

@@ -2,67 +2,45 @@
 //! frequency, component values), its schema attributes, the API shapes, and the
 //! read-back normalisation that keeps plans free of perpetual diffs.
 //!
-//! Cloudflare reads plans back in its own words: `PARTNERS_BIZ` comes back
-//! as `business`, `partners_ent` as `enterprise`, and free and enterprise
-//! plans report `frequency = "not-applicable"`. Reads compare those
-//! normalised forms and keep the user's spelling when they mean the same;
-//! where there is no spelling to keep (import, a plan changed elsewhere)
-//! the state holds the API's own words. A program's ids are never taken
-//! for another's: `CF_PRO` (self-serve) is not `PARTNERS_PRO`, and a
-//! partner tenant is refused it (observed-api.md row 11).
+//! Cloudflare reads rate plans back in its own words (see
+//! [`crate::rate_plans`]), and free and enterprise rate plans report
+//! `frequency = "not-applicable"`. Reads compare those normalised forms and
+//! keep the user's spelling when they mean the same; where there is no
+//! spelling to keep (import, a rate plan changed elsewhere) the state holds
+//! the API's own words.
 
 use serde::{Deserialize, Serialize};
 use tfplugin::schema::{Attribute, Check, Nesting};
 use tfplugin::value::{Type, Value};
 
-pub const FREQUENCIES: &[&str] = &["weekly", "monthly", "quarterly", "yearly"];
-/// The Tenant guide's own word for `yearly` (its example sends it); the API's
-/// definition only knows `yearly`, which is what is sent.
-const ANNUAL: &str = "annual";
-const NOT_APPLICABLE: &str = "not-applicable";
-/// The simulator's (and, we infer, the API's) code for a POST of a
-/// subscription that already exists.
-pub const SUBSCRIPTION_EXISTS: i64 = 1205;
+use crate::api::{Frequency, RatePlanFamily};
+use crate::rate_plans::{same_rate_plan, ApiComponentValue, ApiSubscription};
 
 /// `frequency`: one of the API's words, or the Tenant guide's `annual`.
 pub const FREQUENCY_CHECK: Check = Check::Custom {
     allowed:
         "one of `weekly`, `monthly`, `quarterly`, `yearly` (or `annual`, the same as `yearly`)",
     check: |s| {
-        if FREQUENCIES.contains(&s) || s == ANNUAL {
+        const ALLOWED: &str = "\"weekly\", \"monthly\", \"quarterly\", \"yearly\" (or \"annual\", the same as \"yearly\")";
+        if Frequency::CONFIGURABLE.contains(&s) {
             Ok(())
-        } else if let Some(meant) = FREQUENCIES
+        } else if let Some(meant) = Frequency::CONFIGURABLE
             .iter()
             .find(|f| f.eq_ignore_ascii_case(s))
             .or_else(|| s.eq_ignore_ascii_case("annually").then_some(&"yearly"))
         {
-            Err(format!("{s:?} is not allowed; did you mean {meant:?}? Allowed: \"weekly\", \"monthly\", \"quarterly\", \"yearly\" (or \"annual\", the same as \"yearly\")"))
+            Err(format!(
+                "{s:?} is not allowed; did you mean {meant:?}? Allowed: {ALLOWED}"
+            ))
         } else {
-            Err(format!("{s:?} is not allowed; expected one of: \"weekly\", \"monthly\", \"quarterly\", \"yearly\" (or \"annual\", the same as \"yearly\")"))
+            Err(format!("{s:?} is not allowed; expected one of: {ALLOWED}"))
         }
     },
 };
 
-/// The frequency as the API spells it.
-pub fn api_frequency(configured: &str) -> &str {
-    if configured == ANNUAL {
-        "yearly"
-    } else {
-        configured
-    }
-}
-
+/// Two configured frequencies bill alike (`annual` is `yearly`).
 fn same_frequency(a: &str, b: &str) -> bool {
-    api_frequency(a) == api_frequency(b)
-}
-
-/// Whether two rate plan ids name the same plan: the same plan of the same
-/// program (`PARTNERS_BIZ`, `partners_business`), or a program's id and the
-/// API's read-back word for it (`PARTNERS_BIZ`, `business`). Ids of two
-/// programs are never the same plan.
-pub fn same_rate_plan(a: &str, b: &str) -> bool {
-    let (a, b) = (PlanId::parse(a), PlanId::parse(b));
-    a.family == b.family && (a.program == b.program || a.program.is_none() || b.program.is_none())
+    Frequency::of(a).sent() == Frequency::of(b).sent()
 }
 
 /// `rate_plan_id`, compared the way Cloudflare reads it back: `PARTNERS_BIZ`,
@@ -88,7 +66,7 @@ pub fn attributes() -> Vec<Attribute> {
     const PRICED_BY: &[&str] = &["rate_plan_id", "frequency", "component_values"];
     vec![
         Attribute::optional("frequency", Type::String, "Billing frequency. Cloudflare reports free and enterprise plans as `not-applicable`; that never shows as a change. `annual` (the Tenant guide's word) is the same as `yearly`.")
-            .default(Value::String("monthly".into()))
+            .default(Value::String(Frequency::DEFAULT.to_string()))
             .check(FREQUENCY_CHECK)
             .equivalent(same_frequency),
         Attribute::optional(
@@ -118,7 +96,7 @@ pub fn attributes() -> Vec<Attribute> {
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct Terms {
     pub rate_plan_id: String,
-    pub frequency: Option<String>,
+    pub frequency: Option<Frequency>,
     pub component_values: Option<Vec<ComponentValue>>,
     pub state: Option<String>,
     pub price: Option<f64>,
@@ -127,48 +105,11 @@ pub struct Terms {
     pub current_period_end: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
-pub struct ApiSubscription {
-    #[serde(default, deserialize_with = "crate::api::checked_opt_id")]
-    pub id: Option<String>,
-    pub rate_plan: Option<ApiRatePlan>,
-    pub frequency: Option<String>,
-    pub state: Option<String>,
-    pub price: Option<f64>,
-    pub currency: Option<String>,
-    pub current_period_start: Option<String>,
-    pub current_period_end: Option<String>,
-    #[serde(default, deserialize_with = "crate::client::null_as_empty")]
-    pub component_values: Vec<ApiComponentValue>,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct ApiRatePlan {
-    pub id: String,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct ApiComponentValue {
-    pub name: String,
-    pub value: serde_json::Number,
-    /// The plan's default quantity, where the API tells it.
-    pub default: Option<serde_json::Number>,
-}
-
-impl ApiComponentValue {
-    /// Whether this quantity differs from the plan's default (a paid extra,
-    /// or a reduction). Without a known default it cannot be told, and is
-    /// taken as the default.
-    fn deviates(&self) -> bool {
-        self.default
-            .as_ref()
-            .is_some_and(|d| d.as_f64() != self.value.as_f64())
-    }
-
-    fn to_model(&self) -> ComponentValue {
+impl ComponentValue {
+    fn of(api: &ApiComponentValue) -> ComponentValue {
         ComponentValue {
-            name: self.name.clone(),
-            value: self.value.clone(),
+            name: api.name.clone(),
+            value: api.value.clone(),
         }
     }
 }
@@ -176,7 +117,7 @@ impl ApiComponentValue {
 #[derive(Debug, Serialize)]
 pub struct Body<'a> {
     pub rate_plan: RatePlanRef<'a>,
-    pub frequency: &'a str,
+    pub frequency: Frequency,
     /// Always sent: components left out are at the plan's default, so an
     /// empty list takes back every extra (omitting it would keep them).
     pub component_values: &'a [ComponentValue],
@@ -188,30 +129,19 @@ pub struct RatePlanRef<'a> {
 }
 
 impl Terms {
+    /// The configured frequency; monthly when left out.
+    fn frequency(&self) -> Frequency {
+        self.frequency.clone().unwrap_or(Frequency::DEFAULT)
+    }
+
     pub fn body(&self) -> Body<'_> {
         Body {
             rate_plan: RatePlanRef {
                 id: &self.rate_plan_id,
             },
-            frequency: api_frequency(self.frequency.as_deref().unwrap_or("monthly")),
+            frequency: self.frequency().sent(),
             component_values: self.component_values.as_deref().unwrap_or_default(),
         }
-    }
-
-    /// The terms of an object being imported: there is no configured spelling
-    /// to keep, so the plan is the API's own id (`enterprise`, which a
-    /// configured `PARTNERS_ENT` then matches), and the components are
-    /// those not at the plan's default.
-    pub fn imported(api: ApiSubscription) -> Terms {
-        let mut terms = Terms {
-            rate_plan_id: api
-                .rate_plan
-                .as_ref()
-                .map_or_else(|| FREE.to_string(), |r| r.id.clone()),
-            ..Default::default()
-        };
-        terms.merge(api);
-        terms
     }
 
     /// Whether a subscription the API reports is this plan: same plan (in
@@ -222,10 +152,10 @@ impl Terms {
             .rate_plan
             .as_ref()
             .is_some_and(|r| same_rate_plan(&r.id, &self.rate_plan_id));
-        let same_frequency = match api.frequency.as_deref() {
-            None | Some(NOT_APPLICABLE) => true,
-            Some(f) => same_frequency(f, self.frequency.as_deref().unwrap_or("monthly")),
-        };
+        let same_frequency = api
+            .frequency
+            .as_ref()
+            .is_none_or(|f| !f.applies() || f.sent() == self.frequency().sent());
         let listed = self.component_values.as_deref().unwrap_or_default();
         let same_components = listed.iter().all(|c| {
             api.component_values
@@ -238,19 +168,26 @@ impl Terms {
         same_plan && same_frequency && same_components
     }
 
-    /// Takes what the API reports. The plan id is the API's (the adapter
-    /// keeps the configured spelling when they mean the same); the frequency stays the configured one where the API says
-    /// `not-applicable`. Components: the listed ones with the API's
-    /// quantities, then any other the API has away from its default, so
-    /// that extras added or left behind show as a change.
+    /// Takes what the API reports. The rate plan id is the API's (the
+    /// adapter keeps the configured spelling when they mean the same; an
+    /// import, with no spelling to keep, holds the API's word, which a
+    /// configured `PARTNERS_ENT` then matches); the frequency stays the
+    /// configured one where the API says `not-applicable`. Components: the
+    /// listed ones with the API's quantities, then any other the API has
+    /// away from its default, so that extras added or left behind show as
+    /// a change.
     pub fn merge(&mut self, api: ApiSubscription) {
-        if let Some(rp) = api.rate_plan {
-            self.rate_plan_id = rp.id;
+        match api.rate_plan {
+            Some(rp) => self.rate_plan_id = rp.id,
+            None if self.rate_plan_id.is_empty() => {
+                self.rate_plan_id = RatePlanFamily::Free.to_string()
+            }
+            None => {}
         }
-        match api.frequency.as_deref() {
-            Some(f) if f != NOT_APPLICABLE && !f.is_empty() => self.frequency = Some(f.to_string()),
-            _ => self.frequency = self.frequency.take().or(Some("monthly".into())),
-        }
+        self.frequency = match api.frequency {
+            Some(f) if f.applies() && !f.as_str().is_empty() => Some(f),
+            _ => Some(self.frequency()),
+        };
         let mut components = self.component_values.take();
         if let Some(listed) = components.as_mut() {
             for c in listed.iter_mut() {
@@ -268,7 +205,7 @@ impl Terms {
                     .as_ref()
                     .is_none_or(|listed| listed.iter().all(|c| c.name != a.name))
             })
-            .map(ApiComponentValue::to_model)
+            .map(ComponentValue::of)
             .collect();
         if !extras.is_empty() {
             components.get_or_insert_with(Vec::new).extend(extras);
@@ -282,64 +219,10 @@ impl Terms {
     }
 }
 
-/// The free plan, as the API reads it back.
-pub const FREE: &str = "free";
-
-/// The plan a rate plan id stands for, in Cloudflare's read-back words:
-/// `PARTNERS_BIZ`, `partners_business` and `business` are all `business`,
-/// and so is `CF_BIZ` (another program's id for a plan of the same kind).
-/// Unknown ids compare case-insensitively.
-pub fn plan_family(id: &str) -> String {
-    PlanId::parse(id).family
-}
-
-/// A rate plan id taken apart: the program its spelling names, if any, and
-/// the plan.
-#[derive(Debug, PartialEq)]
-struct PlanId {
-    /// `PARTNERS`, `CF`, `MSP`; none for the API's read-back words
-    /// (`business`) and for ids of their own (`TEAMS_STANDARD`).
-    program: Option<&'static str>,
-    family: String,
-}
-
-impl PlanId {
-    fn parse(id: &str) -> PlanId {
-        let upper = id.trim().to_ascii_uppercase();
-        let (program, plan) = ["PARTNERS", "CF", "MSP"]
-            .iter()
-            .find_map(|p| {
-                upper
-                    .strip_prefix(p)
-                    .and_then(|rest| rest.strip_prefix('_'))
-                    .map(|rest| (Some(*p), rest))
-            })
-            .unwrap_or((None, upper.as_str()));
-        let family = match plan {
-            "FREE" => "free",
-            "PRO" | "PRO_20_20" => "pro",
-            "PRO_PLUS" => "pro_plus",
-            "LITE" => "lite",
-            "BIZ" | "BUSINESS" => "business",
-            "ENT" | "ENTERPRISE" => "enterprise",
-            // Not a zone plan this code knows: the whole id is the plan.
-            _ => {
-                return PlanId {
-                    program: None,
-                    family: upper.to_ascii_lowercase(),
-                }
-            }
-        };
-        PlanId {
-            program,
-            family: family.to_string(),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rate_plans::ApiRatePlan;
 
     fn component(name: &str, value: u64, default: u64) -> ApiComponentValue {
         ApiComponentValue {
@@ -355,7 +238,7 @@ mod tests {
         ApiSubscription {
             id: Some("s".into()),
             rate_plan: Some(ApiRatePlan { id: id.into() }),
-            frequency: Some(frequency.into()),
+            frequency: Some(Frequency::of(frequency)),
             state: Some("Paid".into()),
             price: Some(210.0),
             currency: Some("USD".into()),
@@ -382,7 +265,7 @@ mod tests {
         for read_back in ["business", "enterprise", "free", "pro", "TEAMS_ENT"] {
             let mut p = Terms {
                 rate_plan_id: "anything".into(),
-                frequency: Some("monthly".into()),
+                frequency: Some(Frequency::Monthly),
                 ..Default::default()
             };
             p.merge(api(read_back, "monthly"));
@@ -391,38 +274,23 @@ mod tests {
     }
 
     #[test]
-    fn ids_of_one_plan_are_the_same_plan_and_programs_differ() {
-        assert!(same_rate_plan("PARTNERS_BIZ", "business"));
-        assert!(same_rate_plan("PARTNERS_BIZ", "partners_business"));
-        assert!(same_rate_plan("partners_free", "PARTNERS_FREE"));
-        assert!(same_rate_plan("CF_PRO", "pro"));
-        assert!(same_rate_plan("teams_standard", "TEAMS_STANDARD"));
-        assert!(!same_rate_plan("CF_PRO", "PARTNERS_PRO"), "two programs");
-        assert!(!same_rate_plan("CF_ENT", "PARTNERS_ENT"), "two programs");
-        assert!(!same_rate_plan("PARTNERS_BIZ", "PARTNERS_PRO"));
-        assert!(!same_rate_plan("TEAMS_ENT", "enterprise"));
-        assert_eq!(plan_family("CF_BIZ"), "business");
-        assert_eq!(plan_family("PARTNERS_ENTERPRISE"), "enterprise");
-    }
-
-    #[test]
     fn not_applicable_frequency_keeps_the_configured_one() {
         let mut p = Terms {
             rate_plan_id: "PARTNERS_ENT".into(),
-            frequency: Some("yearly".into()),
+            frequency: Some(Frequency::Yearly),
             ..Default::default()
         };
         p.merge(api("enterprise", "not-applicable"));
-        assert_eq!(p.frequency.as_deref(), Some("yearly"));
+        assert_eq!(p.frequency, Some(Frequency::Yearly));
         let mut p = Terms {
             rate_plan_id: "PARTNERS_BIZ".into(),
-            frequency: Some("monthly".into()),
+            frequency: Some(Frequency::Monthly),
             ..Default::default()
         };
         p.merge(api("business", "quarterly"));
         assert_eq!(
-            p.frequency.as_deref(),
-            Some("quarterly"),
+            p.frequency,
+            Some(Frequency::Quarterly),
             "a real change is seen"
         );
     }
@@ -433,10 +301,10 @@ mod tests {
         assert!(!same_frequency("annual", "monthly"));
         let p = Terms {
             rate_plan_id: "PARTNERS_BIZ".into(),
-            frequency: Some("annual".into()),
+            frequency: Some(Frequency::Annual),
             ..Default::default()
         };
-        assert_eq!(p.body().frequency, "yearly");
+        assert_eq!(p.body().frequency, Frequency::Yearly);
     }
 
     #[test]
@@ -492,7 +360,7 @@ mod tests {
     fn satisfied_by_compares_plan_frequency_and_components() {
         let p = Terms {
             rate_plan_id: "PARTNERS_BIZ".into(),
-            frequency: Some("monthly".into()),
+            frequency: Some(Frequency::Monthly),
             component_values: listed(&[("page_rules", 60)]),
             ..Default::default()
         };
@@ -514,7 +382,7 @@ mod tests {
         );
         let ent = Terms {
             rate_plan_id: "PARTNERS_ENT".into(),
-            frequency: Some("monthly".into()),
+            frequency: Some(Frequency::Monthly),
             ..Default::default()
         };
         let mut ent_api = api("enterprise", "not-applicable");
@@ -522,20 +390,25 @@ mod tests {
         assert!(ent.is_satisfied_by(&ent_api));
     }
 
+    /// An import reads into empty terms: nothing configured to keep.
+    fn imported(api: ApiSubscription) -> Terms {
+        let mut terms = Terms::default();
+        terms.merge(api);
+        terms
+    }
+
     #[test]
     fn imported_plans_keep_the_apis_id_and_take_the_extras() {
-        let p = Terms::imported(api("business", "monthly"));
+        let p = imported(api("business", "monthly"));
         assert_eq!(p.rate_plan_id, "business");
-        assert_eq!(p.frequency.as_deref(), Some("monthly"));
+        assert_eq!(p.frequency, Some(Frequency::Monthly));
         assert_eq!(p.component_values, listed(&[("page_rules", 60)]));
         assert_eq!(
-            Terms::imported(api("enterprise", "not-applicable"))
-                .frequency
-                .as_deref(),
-            Some("monthly")
+            imported(api("enterprise", "not-applicable")).frequency,
+            Some(Frequency::Monthly)
         );
         assert_eq!(
-            Terms::imported(api("TEAMS_ENT", "yearly")).rate_plan_id,
+            imported(api("TEAMS_ENT", "yearly")).rate_plan_id,
             "TEAMS_ENT"
         );
     }

@@ -4,16 +4,17 @@
 //! configurable attribute replaces it. It is named by its hostname, and
 //! carries no creation time.
 
-use crate::adopt::{Candidate, Creation, Origin};
+use crate::adopt::{self, Candidate};
 use crate::api::nameservers::{ApiNameserver, DnsRecord};
 use crate::api::paths;
-use crate::client::{Client, Collection};
-use crate::diagnostics::{import_not_found, Context};
-use crate::resources::zone::DOMAIN_NAME;
+use crate::checks::{check_domain_name, DOMAIN_NAME};
+use crate::client::{ApiError, Client, Collection};
+use crate::diagnostics::Context;
+use crate::tenants;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tfplugin::diag::{Diagnostic, Diagnostics};
-use tfplugin::resource::{Imported, OpResult, Resource};
+use tfplugin::resource::{import_by_reading, Change, Imported, OpResult, Resource};
 use tfplugin::schema::{Attribute, Check, Nesting, Schema};
 use tfplugin::value::{AttrPath, Type};
 
@@ -108,45 +109,46 @@ impl Resource for TenantCustomNameserverResource {
 
     /// A create (or a replacement, which deletes the old one first) in a
     /// tenant these credentials do not have would fail at apply.
-    async fn check_change(
+    async fn review_plan(
         &self,
-        client: &Client,
-        prior: Option<&TenantCustomNameserver>,
-        planned: &TenantCustomNameserver,
-        _replacing: bool,
+        client: Option<&Client>,
+        change: &Change<'_, TenantCustomNameserver>,
     ) -> Diagnostics {
         let mut diags = Diagnostics::default();
-        if prior.is_some_and(|p| p.tenant_id == planned.tenant_id) {
+        let planned = change.planned;
+        if !change.known("tenant_id")
+            || change
+                .prior
+                .is_some_and(|p| p.tenant_id == planned.tenant_id)
+        {
             return diags;
         }
-        if let Ok(tenants) = client
-            .get_cached::<Vec<serde_json::Value>>(paths::USER_TENANTS)
-            .await
-        {
-            let tags: Vec<&str> = tenants
-                .iter()
-                .filter_map(|t| t["tenant_tag"].as_str())
-                .collect();
-            if !tags.is_empty() && !tags.contains(&planned.tenant_id.as_str()) {
-                let consequence = match prior {
-                    Some(p) => format!(
-                        "Replacing custom nameserver {:?} would delete it and then fail",
-                        p.ns_name
-                    ),
-                    None => "Creating it would fail".to_string(),
-                };
-                diags.attr_error(
-                    AttrPath::attr("tenant_id"),
-                    format!(
-                        "{:?} is not a tenant of these credentials",
-                        planned.tenant_id
-                    ),
-                    format!(
-                        "{consequence}: the credentials' tenants are {}.",
-                        tags.join(", ")
-                    ),
-                );
-            }
+        let Some(tenants) = client.map(tenants::of_caller) else {
+            return diags;
+        };
+        let Some(tenants) = tenants.await else {
+            return diags;
+        };
+        let tags = tenants.tags();
+        if !tags.is_empty() && !tags.contains(&planned.tenant_id.as_str()) {
+            let consequence = match change.prior {
+                Some(p) => format!(
+                    "Replacing custom nameserver {:?} would delete it and then fail",
+                    p.ns_name
+                ),
+                None => "Creating it would fail".to_string(),
+            };
+            diags.attr_error(
+                AttrPath::attr("tenant_id"),
+                format!(
+                    "{:?} is not a tenant of these credentials",
+                    planned.tenant_id
+                ),
+                format!(
+                    "{consequence}: the credentials' tenants are {}.",
+                    tags.join(", ")
+                ),
+            );
         }
         diags
     }
@@ -156,41 +158,7 @@ impl Resource for TenantCustomNameserverResource {
         client: &Client,
         planned: TenantCustomNameserver,
     ) -> OpResult<TenantCustomNameserver, TenantCustomNameserver> {
-        let body = CreateBody {
-            ns_name: &planned.ns_name,
-            ns_set: planned.ns_set.unwrap_or(1),
-        };
-        let path = paths::tenant_custom_nameservers(&planned.tenant_id);
-        let creation = Creation {
-            client,
-            what: format!(
-                "custom nameserver {:?} of tenant {:?}",
-                planned.ns_name, planned.tenant_id
-            ),
-            resource_type: Self::TYPE_NAME,
-            import_id: Box::new(|name| format!("{}/{name}", planned.tenant_id)),
-            exists_codes: &[],
-            unique: "one nameserver of a name per tenant",
-        };
-        let created: ApiNameserver = creation
-            .run(
-                || client.post(&path, &body),
-                || async {
-                    let all: Vec<ApiNameserver> = client.get(&path).await?;
-                    Ok(all
-                        .into_iter()
-                        .filter(|ns| ns.ns_name == planned.ns_name)
-                        .map(|ns| Candidate {
-                            id: ns.ns_name.clone(),
-                            // Custom nameservers carry no creation time.
-                            origin: Origin::Unknown,
-                            object: ns,
-                        })
-                        .collect())
-                },
-                |_| None,
-            )
-            .await?;
+        let created = adopt::create(client, &planned).await?;
         let mut state = planned.clone();
         state.merge(created);
         Ok(state)
@@ -240,9 +208,7 @@ impl Resource for TenantCustomNameserverResource {
     ) -> OpResult<Imported<TenantCustomNameserver>, TenantCustomNameserver> {
         let (tenant_id, ns_name) = import_id
             .split_once('/')
-            .filter(|(tenant, name)| {
-                !tenant.is_empty() && crate::resources::zone::check_domain_name(name).is_ok()
-            })
+            .filter(|(tenant, name)| !tenant.is_empty() && check_domain_name(name).is_ok())
             .ok_or_else(|| {
                 Diagnostic::error(
                     format!("Invalid import id for {}", Self::TYPE_NAME),
@@ -258,15 +224,52 @@ impl Resource for TenantCustomNameserverResource {
             ns_name: ns_name.to_string(),
             ..Default::default()
         };
-        self.read(client, state)
-            .await?
-            .map(Into::into)
-            .ok_or_else(|| {
-                import_not_found(
-                    Self::TYPE_NAME,
-                    &format!("custom nameserver {ns_name:?} in tenant {tenant_id:?}"),
-                )
-                .into()
-            })
+        import_by_reading(
+            self,
+            client,
+            state,
+            &format!("custom nameserver {ns_name:?} in tenant {tenant_id:?}"),
+        )
+        .await
+    }
+}
+
+/// Custom nameservers carry no creation time: a POST that lost its answer
+/// is settled by an import when the tenant has the name.
+#[async_trait]
+impl adopt::Create for TenantCustomNameserver {
+    type Made = ApiNameserver;
+    const RESOURCE_TYPE: &'static str = TenantCustomNameserverResource::TYPE_NAME;
+    const UNIQUE: &'static str = "one nameserver of a name per tenant";
+
+    fn what(&self) -> String {
+        format!(
+            "custom nameserver {:?} of tenant {:?}",
+            self.ns_name, self.tenant_id
+        )
+    }
+
+    fn import_id(&self, name: &str) -> String {
+        format!("{}/{name}", self.tenant_id)
+    }
+
+    async fn post(&self, client: &Client) -> Result<ApiNameserver, ApiError> {
+        let body = CreateBody {
+            ns_name: &self.ns_name,
+            ns_set: self.ns_set.unwrap_or(1),
+        };
+        client
+            .post(&paths::tenant_custom_nameservers(&self.tenant_id), &body)
+            .await
+    }
+
+    async fn lookup(&self, client: &Client) -> Result<Vec<Candidate<ApiNameserver>>, ApiError> {
+        let path = paths::tenant_custom_nameservers(&self.tenant_id);
+        let all: Vec<ApiNameserver> = client.get(&path).await?;
+        Ok(all
+            .into_iter()
+            .filter(|ns| ns.ns_name == self.ns_name)
+            .map(|ns| Candidate::created(ns.ns_name.clone(), None, ns))
+            .collect())
     }
 }

@@ -1,16 +1,16 @@
 //! `cftenant_zone`: a customer's domain in an account (`/zones`).
 
-use crate::adopt::{Candidate, Creation, Origin};
+use crate::adopt::{self, Candidate};
 use crate::api::paths::{self, ZONES};
-use crate::checks;
+use crate::api::ZoneType;
+use crate::checks::{self, DOMAIN_NAME};
 use crate::client::{ApiError, Client, Collection};
-use crate::diagnostics::{import_not_found, parse_import_id, state_id, Context};
-use crate::resources::zone_subscription::plan_family_of;
+use crate::diagnostics::{api_error, parse_import_id, state_id, Context};
+use crate::rate_plans;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tfplugin::diag::Diagnostics;
-use tfplugin::plan::PlannedChange;
-use tfplugin::resource::{Failure, Imported, OpResult, PlanContext, Resource};
+use tfplugin::resource::{import_by_reading, Change, Failure, Imported, OpResult, Resource};
 use tfplugin::schema::{Attribute, Check, Schema};
 use tfplugin::value::{AttrPath, Type};
 
@@ -22,7 +22,7 @@ pub struct Zone {
     pub account_id: String,
     pub name: String,
     #[serde(rename = "type")]
-    pub zone_type: Option<String>,
+    pub zone_type: Option<ZoneType>,
     pub paused: Option<bool>,
     pub vanity_name_servers: Option<Vec<String>>,
     pub status: Option<String>,
@@ -37,101 +37,14 @@ pub struct Zone {
 /// Cloudflare's code for "a zone of this name already exists".
 const ZONE_EXISTS: i64 = 1061;
 
-/// A domain name as Cloudflare accepts it for a zone.
-pub const DOMAIN_NAME: Check = Check::Custom {
-    allowed: "a lowercase domain name under a public suffix, such as `example.com` or `shop.example.co.uk` (internationalised names in their `xn--` form)",
-    check: check_domain_name,
-};
-
-/// Checks a zone name the way Cloudflare does: a name of letters, digits
-/// and hyphens (internationalised names in punycode) under a suffix of the
-/// public suffix list, and not an IP address.
-pub fn check_domain_name(s: &str) -> Result<(), String> {
-    let why = domain_name_problem(s);
-    match why {
-        Some(w) => Err(format!("{s:?} is not a valid domain name: it {w}")),
-        None => Ok(()),
-    }
-}
-
-fn domain_name_problem(s: &str) -> Option<String> {
-    if s.parse::<std::net::IpAddr>().is_ok() {
-        return Some("is an IP address; a zone is a domain name such as `example.com`".into());
-    }
-    if !s.is_ascii() {
-        return Some(match idna::domain_to_ascii(s) {
-            Ok(ascii) if check_domain_name(&ascii).is_ok() => {
-                format!("is not ASCII: write it in its punycode form {ascii:?}")
-            }
-            _ => "is not ASCII, and not a valid internationalised domain name either".into(),
-        });
-    }
-    if s != s.to_ascii_lowercase() {
-        return Some(format!(
-            "must be lowercase (write {:?})",
-            s.to_ascii_lowercase()
-        ));
-    }
-    if s.ends_with('.') {
-        return Some("must not end with a dot".into());
-    }
-    if s.len() > 253 {
-        return Some("is longer than 253 characters".into());
-    }
-    if s.split('.').count() < 2 {
-        return Some("needs at least two labels, like `example.com`".into());
-    }
-    let label_problem = s.split('.').find_map(|label| {
-        if label.is_empty() {
-            Some("has an empty label (two dots in a row?)".to_string())
-        } else if label.len() > 63 {
-            Some(format!("has a label longer than 63 characters ({label:?})"))
-        } else if !label
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        {
-            Some(format!(
-                "has a label with characters other than letters, digits and hyphens ({label:?})"
-            ))
-        } else if label.starts_with('-') || label.ends_with('-') {
-            Some(format!(
-                "has a label starting or ending with a hyphen ({label:?})"
-            ))
-        } else {
-            None
-        }
-    });
-    if label_problem.is_some() {
-        return label_problem;
-    }
-    if idna::domain_to_unicode(s).1.is_err() {
-        return Some("has an `xn--` label that is not valid punycode".into());
-    }
-    match psl::suffix(s.as_bytes()) {
-        Some(suffix) if suffix.is_known() => {}
-        _ => {
-            let tld = s.rsplit('.').next().unwrap_or(s);
-            return Some(format!(
-                "ends in {tld:?}, which is not a top-level domain of the public suffix list"
-            ));
-        }
-    }
-    if psl::domain(s.as_bytes()).is_none() {
-        return Some(
-            "is itself a public suffix (like `co.uk`): a zone needs a name under it, such as `example.co.uk`".into(),
-        );
-    }
-    None
-}
-
 #[derive(Debug, Deserialize)]
-struct ApiZone {
+pub struct ApiZone {
     #[serde(deserialize_with = "crate::api::checked_id")]
     id: String,
     name: String,
     account: Option<IdRef>,
     #[serde(rename = "type")]
-    zone_type: Option<String>,
+    zone_type: Option<ZoneType>,
     paused: Option<bool>,
     status: Option<String>,
     #[serde(default, deserialize_with = "crate::client::null_as_empty")]
@@ -155,7 +68,7 @@ struct CreateBody<'a> {
     name: &'a str,
     account: IdRef,
     #[serde(rename = "type")]
-    zone_type: &'a str,
+    zone_type: ZoneType,
 }
 
 /// The zone PATCH takes exactly one property per request.
@@ -165,13 +78,13 @@ struct PausedBody {
 }
 
 #[derive(Serialize)]
-struct TypeBody<'a> {
+struct TypeBody {
     #[serde(rename = "type")]
-    zone_type: &'a str,
+    zone_type: ZoneType,
 }
 
 /// The type a new zone gets when the configuration leaves it out.
-const DEFAULT_TYPE: &str = "full";
+const DEFAULT_TYPE: ZoneType = ZoneType::Full;
 
 /// A PATCH of a zone that exists, its answer merged into `state`. When it
 /// fails, `state` goes back with the error: Terraform keeps the zone
@@ -239,9 +152,6 @@ struct VanityBody<'a> {
     vanity_name_servers: &'a [String],
 }
 
-/// The plans on which Cloudflare allows vanity nameservers.
-const VANITY_PLANS: [&str; 2] = ["business", "enterprise"];
-
 impl Zone {
     fn merge(&mut self, api: ApiZone) {
         self.id = Some(api.id);
@@ -287,7 +197,7 @@ impl Resource for ZoneResource {
                      inside the account); `full` when a new zone leaves it out. Changed in place (Cloudflare decides which changes it \
                      allows); removing it from the configuration keeps the zone's type.",
                 )
-                .check(Check::OneOf(&["full", "partial", "secondary", "internal"])),
+                .check(Check::OneOf(ZoneType::WORDS)),
                 Attribute::optional_computed("paused", Type::Bool, "Whether Cloudflare only serves DNS for the zone (no proxying, no security). Updated in place."),
                 Attribute::optional(
                     "vanity_name_servers",
@@ -297,7 +207,14 @@ impl Resource for ZoneResource {
                 )
                 .check(DOMAIN_NAME)
                 .check(Check::MinItems(1))
-                .check(Check::MaxItems(5)),
+                .check(Check::MaxItems(5))
+                // Known without asking the API, even before the zone's account exists.
+                .refused_on_create(
+                    VANITY_REFUSED,
+                    "Cloudflare allows vanity_name_servers on Business and Enterprise zones only, and a new zone is on the free \
+                     plan until its subscription is applied, after it. Put the zone on one of those plans first \
+                     (cftenant_zone_subscription, applied on its own), then set vanity_name_servers.",
+                ),
                 Attribute::computed("status", Type::String, "`initializing`, `pending`, `active` or `moved`.")
                     .unknown_when_changed(&["type"]),
                 Attribute::computed(
@@ -323,141 +240,37 @@ impl Resource for ZoneResource {
         )
     }
 
-    /// A new zone is on the free plan, which has no vanity nameservers:
-    /// known without asking the API, even before the zone's account exists.
-    fn modify_plan(ctx: &PlanContext, plan: &mut PlannedChange, diags: &mut Diagnostics) {
-        let creating = ctx.prior.is_null() || !plan.requires_replace.is_empty();
-        let vanity = ctx.config.attr("vanity_name_servers");
-        if creating && !vanity.is_null() && !vanity.is_unknown() {
-            vanity_refused(
-                diags,
-                "a new zone is on the free plan until its subscription is applied, after it",
-            );
-        }
-    }
-
-    /// A replacement destroys the zone before creating the new one: refuse
-    /// it at plan when the new one cannot be created.
-    async fn check_change(
-        &self,
-        client: &Client,
-        prior: Option<&Zone>,
-        planned: &Zone,
-        replacing: bool,
-    ) -> Diagnostics {
+    /// Vanity nameservers need a rate plan that allows them; a replacement
+    /// destroys the zone before creating the new one: refused at plan when
+    /// the new one cannot be created.
+    async fn review_plan(&self, client: Option<&Client>, change: &Change<'_, Zone>) -> Diagnostics {
         let mut diags = Diagnostics::default();
+        let Some(client) = client else {
+            return diags;
+        };
+        let planned = change.planned;
         let vanity_changes = planned.vanity_name_servers.is_some()
-            && planned.vanity_name_servers != prior.and_then(|p| p.vanity_name_servers.clone());
-        if let (true, Some(zone), false) = (vanity_changes, prior, replacing) {
-            check_vanity_plan(client, zone, &mut diags).await;
+            && planned.vanity_name_servers
+                != change.prior.and_then(|p| p.vanity_name_servers.clone());
+        if let (true, Some(zone), false) = (vanity_changes, change.prior, change.replacing) {
+            check_vanity_rate_plan(client, zone, &mut diags).await;
         }
         // A create that finds the name taken fails cleanly at apply (and
         // checking every create would cost a request each): only what a
         // replacement would destroy first is checked.
-        let Some(prior) = prior.filter(|_| replacing) else {
-            return diags;
-        };
-        if planned.account_id != prior.account_id {
-            match client
-                .get_if_exists::<serde_json::Value>(&paths::account(&planned.account_id))
-                .await
-            {
-                Ok(Some(_)) => {}
-                Ok(None) => {
-                    diags.attr_error(
-                        AttrPath::attr("account_id"),
-                        "Cannot move the zone to an unknown account",
-                        format!(
-                            "Account {} does not exist, or the credentials cannot see it: replacing the zone would delete \
-                             {:?} and then fail to create it there.",
-                            planned.account_id, prior.name
-                        ),
-                    );
-                    return diags;
-                }
-                Err(e) => {
-                    diags.0.push(crate::diagnostics::api_error(
-                        "checking the zone's new account",
-                        &e,
-                    ));
-                    return diags;
-                }
-            }
-        }
-        let query = [
-            ("name", planned.name.clone()),
-            ("account.id", planned.account_id.clone()),
-        ];
-        match client.list_all::<ApiZone>(ZONES, &query, 50).await {
-            Ok(zones) => {
-                if let Some(taken) = zones
-                    .iter()
-                    .find(|z| z.name == planned.name && Some(&z.id) != prior.id.as_ref())
-                {
-                    diags.attr_error(
-                        AttrPath::attr("name"),
-                        format!("Zone {:?} already exists in account {}", planned.name, planned.account_id),
-                        format!(
-                            "Replacing zone {:?} with {:?} would delete the old zone and then fail: zone {} already has that \
-                             name. Choose another name, or manage that zone here with `terraform import cftenant_zone.<name> {}`.",
-                            prior.name, planned.name, taken.id, taken.id
-                        ),
-                    );
-                }
-            }
-            Err(e) => diags.0.push(crate::diagnostics::api_error(
-                "checking the zone's new name",
-                &e,
-            )),
+        let targets_known = change.known("account_id") && change.known("name");
+        if let Some(prior) = change.prior.filter(|_| change.replacing && targets_known) {
+            check_replacement(client, prior, planned, &mut diags).await;
         }
         diags
     }
 
     async fn create(&self, client: &Client, planned: Zone) -> OpResult<Zone, Zone> {
-        let body = CreateBody {
-            name: &planned.name,
-            account: IdRef {
-                id: planned.account_id.clone(),
-            },
-            zone_type: planned.zone_type.as_deref().unwrap_or(DEFAULT_TYPE),
-        };
-        let creation = Creation {
-            client,
-            what: format!("zone {:?} in account {}", planned.name, planned.account_id),
-            resource_type: Self::TYPE_NAME,
-            import_id: Box::new(str::to_string),
-            exists_codes: &[ZONE_EXISTS],
-            unique: "one zone of a name per account",
-        };
-        let lookup_query = [
-            ("name", planned.name.clone()),
-            ("account.id", planned.account_id.clone()),
-        ];
-        let created: ApiZone = creation
-            .run(
-                || client.post(ZONES, &body),
-                || async {
-                    let zones: Vec<ApiZone> = client.list_all(ZONES, &lookup_query, 50).await?;
-                    Ok(zones
-                        .into_iter()
-                        .filter(|z| z.name == planned.name)
-                        .map(|z| Candidate {
-                            id: z.id.clone(),
-                            origin: z
-                                .created_on
-                                .clone()
-                                .map_or(Origin::Unknown, Origin::CreatedOn),
-                            object: z,
-                        })
-                        .collect())
-                },
-                |z| z.created_on.as_deref(),
-            )
-            .await?;
+        let created = adopt::create(client, &planned).await?;
         let mut state = planned.clone();
         state.merge(created);
         // An answer without the type: the one sent.
-        state.zone_type = state.zone_type.or(Some(body.zone_type.to_string()));
+        state.zone_type = state.zone_type.or(Some(planned.type_to_create()));
         if planned.paused == Some(true) {
             let id = state_id(Self::TYPE_NAME, &state.id)?.to_string();
             state =
@@ -490,8 +303,8 @@ impl Resource for ZoneResource {
         // a later one fails.
         if let Some(zone_type) = planned
             .zone_type
-            .as_deref()
-            .filter(|t| Some(*t) != prior.zone_type.as_deref())
+            .clone()
+            .filter(|t| Some(t) != prior.zone_type.as_ref())
         {
             state = patch_keeping(
                 client,
@@ -530,85 +343,134 @@ impl Resource for ZoneResource {
     }
 
     async fn import(&self, client: &Client, id: &str) -> OpResult<Imported<Zone>, Zone> {
-        let [id] = parse_import_id(Self::TYPE_NAME, id, ["zone_id"])?;
+        let [zone_id] = parse_import_id(Self::TYPE_NAME, id, ["zone_id"])?;
         let state = Zone {
-            id: Some(id.to_string()),
+            id: Some(zone_id.to_string()),
             ..Default::default()
         };
-        self.read(client, state)
-            .await?
-            .map(Into::into)
-            .ok_or_else(|| import_not_found(Self::TYPE_NAME, &format!("zone with id {id}")).into())
+        import_by_reading(self, client, state, &format!("zone with id {zone_id}")).await
     }
 }
 
-/// Vanity nameservers need the zone on Business or Enterprise.
-async fn check_vanity_plan(client: &Client, zone: &Zone, diags: &mut Diagnostics) {
+impl Zone {
+    fn type_to_create(&self) -> ZoneType {
+        self.zone_type.clone().unwrap_or(DEFAULT_TYPE)
+    }
+
+    fn lookup_query(&self) -> [(&'static str, String); 2] {
+        [
+            ("name", self.name.clone()),
+            ("account.id", self.account_id.clone()),
+        ]
+    }
+}
+
+/// Zones have a creation time: one found after a POST that lost its answer
+/// is ours when made after it.
+#[async_trait]
+impl adopt::Create for Zone {
+    type Made = ApiZone;
+    const RESOURCE_TYPE: &'static str = ZoneResource::TYPE_NAME;
+    const UNIQUE: &'static str = "one zone of a name per account";
+    const EXISTS_CODES: &'static [i64] = &[ZONE_EXISTS];
+
+    fn what(&self) -> String {
+        format!("zone {:?} in account {}", self.name, self.account_id)
+    }
+
+    fn created_on(made: &ApiZone) -> Option<&str> {
+        made.created_on.as_deref()
+    }
+
+    async fn post(&self, client: &Client) -> Result<ApiZone, ApiError> {
+        let body = CreateBody {
+            name: &self.name,
+            account: IdRef {
+                id: self.account_id.clone(),
+            },
+            zone_type: self.type_to_create(),
+        };
+        client.post(ZONES, &body).await
+    }
+
+    async fn lookup(&self, client: &Client) -> Result<Vec<Candidate<ApiZone>>, ApiError> {
+        let zones: Vec<ApiZone> = client.list_all(ZONES, &self.lookup_query(), 50).await?;
+        Ok(zones
+            .into_iter()
+            .filter(|z| z.name == self.name)
+            .map(|z| Candidate::created(z.id.clone(), z.created_on.clone(), z))
+            .collect())
+    }
+}
+
+/// A replacement deletes the zone first: its new account must exist, and
+/// its name must be free there.
+async fn check_replacement(client: &Client, prior: &Zone, planned: &Zone, diags: &mut Diagnostics) {
+    if planned.account_id != prior.account_id {
+        match client
+            .get_if_exists::<serde_json::Value>(&paths::account(&planned.account_id))
+            .await
+        {
+            Ok(Some(_)) => {}
+            Ok(None) => {
+                return diags.attr_error(
+                    AttrPath::attr("account_id"),
+                    "Cannot move the zone to an unknown account",
+                    format!(
+                        "Account {} does not exist, or the credentials cannot see it: replacing the zone would delete \
+                         {:?} and then fail to create it there.",
+                        planned.account_id, prior.name
+                    ),
+                );
+            }
+            Err(e) => {
+                return diags
+                    .0
+                    .push(api_error("checking the zone's new account", &e))
+            }
+        }
+    }
+    let zones = match client
+        .list_all::<ApiZone>(ZONES, &planned.lookup_query(), 50)
+        .await
+    {
+        Ok(zones) => zones,
+        Err(e) => return diags.0.push(api_error("checking the zone's new name", &e)),
+    };
+    if let Some(taken) = zones
+        .iter()
+        .find(|z| z.name == planned.name && Some(&z.id) != prior.id.as_ref())
+    {
+        diags.attr_error(
+            AttrPath::attr("name"),
+            format!("Zone {:?} already exists in account {}", planned.name, planned.account_id),
+            format!(
+                "Replacing zone {:?} with {:?} would delete the old zone and then fail: zone {} already has that \
+                 name. Choose another name, or manage that zone here with `terraform import cftenant_zone.<name> {}`.",
+                prior.name, planned.name, taken.id, taken.id
+            ),
+        );
+    }
+}
+
+const VANITY_REFUSED: &str = "Vanity nameservers need the Business or Enterprise plan";
+
+/// Vanity nameservers need the zone on a rate plan that allows them.
+async fn check_vanity_rate_plan(client: &Client, zone: &Zone, diags: &mut Diagnostics) {
     let Some(id) = zone.id.as_deref() else {
         return;
     };
-    match plan_family_of(client, id).await {
-        Ok(Some(family)) if !VANITY_PLANS.contains(&family.as_str()) => {
-            vanity_refused(diags, &format!("zone {id} is on the {family} plan"));
-        }
-        Ok(_) => {}
-        Err(e) => diags
-            .0
-            .push(crate::diagnostics::api_error("reading the zone's plan", &e)),
-    }
-}
-
-fn vanity_refused(diags: &mut Diagnostics, problem: &str) {
-    diags.attr_error(
-        AttrPath::attr("vanity_name_servers"),
-        "Vanity nameservers need the Business or Enterprise plan",
-        format!(
-            "Cloudflare allows vanity_name_servers on Business and Enterprise zones only, and {problem}. \
-             Put the zone on one of those plans first (cftenant_zone_subscription, applied on its own), then set vanity_name_servers."
+    match rate_plans::zone_subscription(client, id).await {
+        Ok(Some(s)) if !s.family().allows_vanity_name_servers() => diags.attr_error(
+            AttrPath::attr("vanity_name_servers"),
+            VANITY_REFUSED,
+            format!(
+                "Cloudflare allows vanity_name_servers on Business and Enterprise zones only, and zone {id} is on the {} plan. \
+                 Put the zone on one of those plans first (cftenant_zone_subscription, applied on its own), then set vanity_name_servers.",
+                s.family()
+            ),
         ),
-    );
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn domain_names() {
-        for ok in [
-            "example.com",
-            "a.b.c.example.co.uk",
-            "xn--bcher-kva.com",
-            "xn--mnchen-3ya.de",
-            "my-shop1.io",
-        ] {
-            assert!(
-                check_domain_name(ok).is_ok(),
-                "{ok}: {:?}",
-                check_domain_name(ok)
-            );
-        }
-        for (bad, why) in [
-            ("example", "at least two labels"),
-            ("Example.com", "lowercase"),
-            ("example.com.", "end with a dot"),
-            ("exa mple.com", "letters, digits and hyphens"),
-            ("-shop.com", "hyphen"),
-            ("a..com", "empty label"),
-            ("", "at least two labels"),
-            ("example.123", "not a top-level domain"),
-            ("shop.example", "not a top-level domain"),
-            ("192.168.1.1", "IP address"),
-            ("::1", "IP address"),
-            ("co.uk", "itself a public suffix"),
-            ("münchen.de", "\"xn--mnchen-3ya.de\""),
-            ("xn--zz.com", "not valid punycode"),
-        ] {
-            let e = check_domain_name(bad).unwrap_err();
-            assert!(e.contains(why), "{bad}: {e}");
-        }
-        assert!(check_domain_name(&format!("{}.com", "a".repeat(64)))
-            .unwrap_err()
-            .contains("63"));
+        Ok(_) => {}
+        Err(e) => diags.0.push(api_error("reading the zone's rate plan", &e)),
     }
 }

@@ -7,6 +7,7 @@
 //! and from inside an async runtime alike.
 
 pub mod conformance;
+pub mod destroy;
 
 use reqwest::header::HeaderMap;
 use reqwest::Method;
@@ -353,9 +354,22 @@ impl Sim {
         self.admin("GET", "/state", None)
     }
 
-    /// Objects of one kind (`accounts`, `zones`, …).
+    /// Everything the simulator stores, object by object: what
+    /// [`destroy::check`] compares before and after a destroy.
+    #[track_caller]
+    pub fn inventory(&self) -> destroy::Inventory {
+        destroy::Inventory::read(&self.state())
+    }
+
+    /// Objects of one kind (`accounts`, `zones`, …). A kind the inventory
+    /// does not list is a failure, not an empty list.
+    #[track_caller]
     pub fn objects(&self, kind: &str) -> Vec<Json> {
-        self.state()[kind].as_array().cloned().unwrap_or_default()
+        let state = self.state();
+        state[kind]
+            .as_array()
+            .cloned()
+            .unwrap_or_else(|| panic!("GET /__sim/state has no `{kind}` list: {state}"))
     }
 
     pub fn object(&self, kind: &str, id: &str) -> Option<Json> {

@@ -546,7 +546,9 @@ fn cases() -> Vec<Case> {
             "cftenant_account_member.case",
             "0123456789abcdef0123456789abcdef/fedcba9876543210fedcba9876543210",
             member_with("ada@example.com", &format!("[\"{ADMIN}\"]"), ""),
-            &[UNKNOWN_ID],
+            // The resource that cannot be imported, both ids, and why: nothing
+            // has them that these credentials can see.
+            &["Cannot import cftenant_account_member", UNKNOWN_ID, UNKNOWN_ID_2, "or the credentials cannot see it"],
         ),
         import("import zone by name", "cftenant_zone.case", "example.com", zone_named("example.com"), &["\"example.com\" is not a zone id", "32 lowercase hexadecimal"]),
         import("import zone uppercase id", "cftenant_zone.case", "0123456789ABCDEF0123456789ABCDEF", zone_named("example.com"), &["is not a zone id"]),
@@ -584,7 +586,9 @@ fn cases() -> Vec<Case> {
             "cftenant_account_subscription.case",
             "0123456789abcdef0123456789abcdef/fedcba9876543210fedcba9876543210",
             account_subscription(&format!("account_id = \"{UNKNOWN_ID}\"\nrate_plan_id = \"TEAMS_STANDARD\"")),
-            &["0123456789abcdef0123456789abcdef", "fedcba9876543210fedcba9876543210"],
+            // The resource that cannot be imported, both ids, and why: nothing
+            // has them that these credentials can see.
+            &["Cannot import cftenant_account_subscription", UNKNOWN_ID, UNKNOWN_ID_2, "or the credentials cannot see it"],
         ),
         import(
             "import service user without key",

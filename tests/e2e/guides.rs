@@ -319,3 +319,46 @@ fn migration_guide(dialect: &[&str]) {
     );
     ctx.destroy();
 }
+
+/// The customer's provider is configured from a service user the same
+/// configuration creates: the first plan is made without it, the apply
+/// configures it, the zone is made through it, and the next plan is empty.
+#[test]
+fn the_service_user_guide_manages_zones_as_the_customers_own_user() {
+    let mut ctx = with_global_key(&[]);
+    ctx.set_var(
+        "customer",
+        r#"{ key = "acme", name = "Acme", domain = "acme-guide.com" }"#,
+    );
+    ctx.ws
+        .write_config(&blocks("one-service-user-per-customer.md").concat());
+    let (code, plan) = ctx.ws.plan();
+    assert_eq!(code, 2, "{plan}");
+    assert!(
+        plan.contains("Provider configuration not known yet"),
+        "the first plan says it is made without the customer's provider:\n{plan}"
+    );
+    ctx.ws.apply();
+    ctx.ws.assert_plan_empty();
+    let users = ctx.sim.objects("users");
+    let automation = users
+        .iter()
+        .find(|u| u["email"] == "automation-acme@partner-example.com")
+        .expect("the service user");
+    let zone = &ctx.sim.objects("zones")[0];
+    assert_eq!(zone["name"], "acme-guide.com");
+    let callers = &ctx.sim.stats()["callers"];
+    let by_user = callers[format!("service user {}", automation["id"].as_str().unwrap())]
+        .as_u64()
+        .unwrap_or(0);
+    assert!(
+        by_user > 0,
+        "the zone was made through the customer's own service user: {callers}"
+    );
+    assert_eq!(
+        ctx.sim.objects("zone_subscriptions")[0]["rate_plan"]["id"],
+        "pro"
+    );
+    ctx.destroy();
+    assert!(ctx.sim.objects("zones").is_empty());
+}

@@ -102,3 +102,87 @@ fn provider_logs_are_structured_levelled_and_free_of_secrets() {
     ctx.ws
         .ok(&["destroy", "-auto-approve", "-input=false", "-no-color"]);
 }
+
+/// `TF_LOG=json`: Terraform's own JSON log carries the provider's lines,
+/// each API call with the resource type and the request id of the call it
+/// belongs to; at `trace` the bodies are there, every secret redacted; and
+/// `TF_LOG_PROVIDER_CFTENANT` sets the provider's own level.
+#[test]
+fn json_logs_carry_the_call_and_trace_hides_every_secret() {
+    let mut ctx = Ctx::new();
+    ctx.ws.write_config(
+        "resource \"cftenant_service_user\" \"logged\" {\n  email = \"svc-logged@partner-example.com\"\n}\n",
+    );
+    let json_log = ctx.ws.dir.path().join("json.log");
+    ctx.ws.extra_env = vec![
+        ("TF_LOG".into(), "json".into()),
+        ("TF_LOG_PATH".into(), json_log.display().to_string()),
+    ];
+    ctx.ws.apply();
+    let log = std::fs::read_to_string(&json_log).expect("TF_LOG_PATH written");
+    let lines: Vec<serde_json::Value> = log
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    let ours = |message: &str| -> Vec<&serde_json::Value> {
+        lines
+            .iter()
+            .filter(|l| {
+                // The provider's own lines keep its `@module`.
+                l["@message"] == message && l["@module"] == "cftenant"
+            })
+            .collect()
+    };
+    let calls = ours("API call");
+    let create = calls
+        .iter()
+        .find(|l| l["method"] == "POST" && l["path"] == "/users")
+        .unwrap_or_else(|| panic!("no POST /users API call among the JSON lines:\n{log}"));
+    assert_eq!(
+        create["tf_resource_type"], "cftenant_service_user",
+        "{create}"
+    );
+    assert_eq!(create["tf_rpc"], "ApplyResourceChange", "{create}");
+    assert!(
+        create["tf_req_id"]
+            .as_str()
+            .is_some_and(|id| id.len() == 36),
+        "{create}"
+    );
+    let bodies = ours("API response body");
+    assert!(
+        bodies.iter().any(|l| l["body"].as_str().is_some_and(|b| b
+            .contains("svc-logged@partner-example.com")
+            && b.contains("<redacted>"))),
+        "the creation's answer, its key redacted, is in the trace:\n{log}"
+    );
+    let json_text = log.clone();
+    assert!(!log.contains(TOKEN), "the API token is in the log");
+
+    // The provider's own variable wins over TF_LOG: no API call lines.
+    let quiet_log = ctx.ws.dir.path().join("quiet.log");
+    ctx.ws.extra_env = vec![
+        ("TF_LOG".into(), "trace".into()),
+        ("TF_LOG_PROVIDER_CFTENANT".into(), "warn".into()),
+        ("TF_LOG_PATH".into(), quiet_log.display().to_string()),
+    ];
+    ctx.ws.assert_plan_empty();
+    let log = std::fs::read_to_string(&quiet_log).expect("TF_LOG_PATH written");
+    assert!(
+        log.contains("[TRACE]"),
+        "Terraform itself logs at trace:\n{log}"
+    );
+    assert!(
+        provider_lines(&log, "API call").is_empty(),
+        "TF_LOG_PROVIDER_CFTENANT=warn, yet the provider logged its calls:\n{log}"
+    );
+    ctx.ws.extra_env.clear();
+    let key = ctx.ws.resource("cftenant_service_user.logged")["api_key"]
+        .as_str()
+        .expect("the key in state")
+        .to_string();
+    assert!(
+        key.len() >= 8 && !json_text.contains(&key) && !log.contains(&key),
+        "the service user's API key is in a log"
+    );
+}

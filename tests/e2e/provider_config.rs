@@ -188,3 +188,120 @@ fn base_url_without_the_api_path_says_so() {
         assert!(text.contains(needle), "no {needle:?} in:\n{text}");
     }
 }
+
+const ACCOUNT_ONLY: &str = "resource \"cftenant_account\" \"a\" {\n  name = \"Env Co\"\n}\n";
+
+/// `email` in the block, its key from the environment: each setting falls
+/// back to its own variable.
+#[test]
+fn a_key_from_the_environment_completes_an_email_in_the_block() {
+    let ctx = Ctx::new();
+    let mut ws = Workspace::new(&ctx.sim);
+    ws.env_remove("CLOUDFLARE_API_TOKEN");
+    ws.extra_env.push((
+        "CLOUDFLARE_API_KEY".into(),
+        cftenant_testing::ADMIN_KEY.into(),
+    ));
+    ws.write_files(&[(
+        "main.tf",
+        &format!(
+            "terraform {{\n  required_providers {{\n    cftenant = {{ source = \"cftenant/cftenant\" }}\n  }}\n}}\n\
+             provider \"cftenant\" {{\n  email = {:?}\n}}\n{ACCOUNT_ONLY}",
+            cftenant_testing::ADMIN_EMAIL
+        ),
+    )]);
+    ws.ok(&["apply", "-auto-approve", "-input=false", "-no-color"]);
+    assert_eq!(ctx.sim.objects("accounts").len(), 1);
+    ws.ok(&["destroy", "-auto-approve", "-input=false", "-no-color"]);
+}
+
+/// One shell for both providers: `CLOUDFLARE_*` holds a token (and
+/// endpoint) for the official provider, `CFTENANT_*` the global key and
+/// endpoint for this one, which comes first.
+#[test]
+fn cftenant_variables_come_before_the_official_providers() {
+    let ctx = Ctx::new();
+    let mut ws = Workspace::new(&ctx.sim);
+    ws.extra_env = vec![
+        (
+            "CLOUDFLARE_API_TOKEN".into(),
+            "a-token-for-the-official-provider".into(),
+        ),
+        (
+            "CLOUDFLARE_BASE_URL".into(),
+            "https://api.cloudflare.com/client/v4".into(),
+        ),
+        (
+            "CFTENANT_EMAIL".into(),
+            cftenant_testing::ADMIN_EMAIL.into(),
+        ),
+        (
+            "CFTENANT_API_KEY".into(),
+            cftenant_testing::ADMIN_KEY.into(),
+        ),
+        ("CFTENANT_BASE_URL".into(), ctx.sim.base_url.clone()),
+        ("CFTENANT_MAX_RETRIES".into(), "2".into()),
+    ];
+    ws.write_config(ACCOUNT_ONLY);
+    ws.ok(&["apply", "-auto-approve", "-input=false", "-no-color"]);
+    assert_eq!(ctx.sim.objects("accounts").len(), 1);
+    ws.assert_plan_empty();
+    ws.ok(&["destroy", "-auto-approve", "-input=false", "-no-color"]);
+    assert!(ctx.sim.objects("accounts").is_empty());
+}
+
+/// Two methods at the same level conflict; the message says where each
+/// came from, never a value.
+#[test]
+fn a_conflict_names_where_each_credential_came_from() {
+    let ctx = Ctx::new();
+    let mut ws = Workspace::new(&ctx.sim);
+    ws.extra_env = vec![
+        ("CFTENANT_API_TOKEN".into(), "tok-123-secret".into()),
+        (
+            "CFTENANT_EMAIL".into(),
+            cftenant_testing::ADMIN_EMAIL.into(),
+        ),
+        ("CFTENANT_API_KEY".into(), "key-456-secret".into()),
+    ];
+    ws.write_config(ACCOUNT_ONLY);
+    let out = ws.terraform(&["plan", "-input=false", "-no-color"]);
+    let text = output_text(&out);
+    assert!(!out.status.success(), "{text}");
+    for needle in [
+        "Conflicting credentials",
+        "CFTENANT_API_TOKEN",
+        "`CFTENANT_EMAIL`/`CFTENANT_API_KEY`",
+        "in the environment",
+    ] {
+        assert!(text.contains(needle), "no {needle:?} in:\n{text}");
+    }
+    assert!(
+        !text.contains("secret"),
+        "a credential's value was shown:\n{text}"
+    );
+}
+
+/// The User-Agent names the provider and Terraform, as the HashiCorp
+/// providers' does, with `TF_APPEND_USER_AGENT` after them.
+#[test]
+fn the_user_agent_names_provider_terraform_and_what_is_appended() {
+    let ctx = Ctx::new();
+    let mut ws = Workspace::new(&ctx.sim);
+    ws.extra_env
+        .push(("TF_APPEND_USER_AGENT".into(), "partner-pipeline/2.1".into()));
+    ws.write_config(ACCOUNT_ONLY);
+    ws.apply();
+    let version = ws.json(&["version", "-json"])["terraform_version"]
+        .as_str()
+        .expect("terraform's version")
+        .to_string();
+    let agents = ctx.sim.stats()["user_agents"].clone();
+    let expected = format!(
+        "terraform-provider-cftenant/{} Terraform/{version} partner-pipeline/2.1",
+        env!("CARGO_PKG_VERSION")
+    );
+    let seen: Vec<&String> = agents.as_object().expect("user_agents").keys().collect();
+    assert_eq!(seen, [&expected], "{agents}");
+    ws.ok(&["destroy", "-auto-approve", "-input=false", "-no-color"]);
+}

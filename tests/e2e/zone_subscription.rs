@@ -359,7 +359,7 @@ fn create_before_destroy_never_leaves_the_zone_on_the_free_plan() {
     assert!(!out.status.success(), "{text}");
     for needle in [
         "Cloudflare error 1205",
-        "Cloudflare allows one plan per zone",
+        "Cloudflare allows one rate plan per zone",
         "this resource cannot be created before its old self is destroyed",
     ] {
         assert!(text.contains(needle), "no {needle:?} in:\n{text}");

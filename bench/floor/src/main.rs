@@ -147,7 +147,7 @@ impl ProviderDefinition for Floor {
             })
             .collect()
     }
-    fn configure(&self, _config: &Value) -> Result<(), Diagnostics> {
+    fn configure(&self, _config: &Value, _terraform_version: &str) -> Result<(), Diagnostics> {
         Ok(())
     }
 }

@@ -4,7 +4,8 @@
 terraform {
   required_providers {
     cftenant = {
-      source = "cftenant/cftenant"
+      source  = "cftenant/cftenant"
+      version = "~> 0.3"
     }
   }
 }

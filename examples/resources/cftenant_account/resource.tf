@@ -1,10 +1,25 @@
+variable "tenant_id" {
+  description = "Your tenant's id (tenant_tag)."
+  type        = string
+}
+
+variable "unit_name" {
+  description = "The name of the tenant unit the customer's account belongs to."
+  type        = string
+}
+
+# The tenant's units by name: the account's unit is looked up, not hard-coded.
 data "cftenant_tenant" "this" {
-  tenant_id = "7d0a0a5b2c1e4f3a9b8c6d5e4f3a2b1c"
+  tenant_id = var.tenant_id
+}
+
+locals {
+  unit_ids = { for u in data.cftenant_tenant.this.tenant_units : u.unit_name => u.unit_tag }
 }
 
 resource "cftenant_account" "customer" {
   name    = "Example Customer"
-  unit_id = data.cftenant_tenant.this.tenant_units[0].unit_tag
+  unit_id = local.unit_ids[var.unit_name]
 
   # KYC fields: removing one later keeps Cloudflare's value (the API cannot clear it).
   business_name     = "Example Customer Ltd"
@@ -13,6 +28,7 @@ resource "cftenant_account" "customer" {
   business_phone    = "+44 20 0000 0000"
   external_metadata = "crm-0001"
 
-  # Where Cloudflare sends abuse reports; removing it clears it.
+  # Where Cloudflare sends abuse reports. Removing the line keeps Cloudflare's
+  # value; abuse_contact_email = "" clears it.
   abuse_contact_email = "abuse@example.com"
 }

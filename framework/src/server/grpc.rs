@@ -97,17 +97,42 @@ fn unknown_type(kind: &str, name: &str) -> Diagnostics {
 
 type RpcResult<T> = Result<Response<T>, Status>;
 
+/// One RPC about one resource or data source type.
+struct Call<'a> {
+    rpc: &'static str,
+    type_name: &'a str,
+    /// For messages: `reading`, `planning`.
+    doing: &'static str,
+}
+
 /// Runs a resource's or data source's own code. A panic in it becomes an
 /// error diagnostic, with `fallback` as the outcome, instead of taking the
 /// whole plugin down (Terraform would then lose track of every operation in
 /// flight, not only this one).
+///
+/// Its log lines carry the call's fields, as the plugin SDKs' do: the RPC
+/// (`tf_rpc`), a request id of its own (`tf_req_id`) and the type
+/// (`tf_resource_type`).
 async fn guarded<T>(
-    doing: String,
+    call: Call<'_>,
     work: impl std::future::Future<Output = (T, Diagnostics)>,
     fallback: impl FnOnce() -> T,
 ) -> (T, Diagnostics) {
     use futures::FutureExt;
-    match std::panic::AssertUnwindSafe(work).catch_unwind().await {
+    use tracing::Instrument;
+    // At error level so that every line logged inside carries the fields,
+    // whatever level is on.
+    let span = tracing::error_span!(
+        "call",
+        tf_rpc = call.rpc,
+        tf_req_id = %uuid::Uuid::new_v4(),
+        tf_resource_type = call.type_name,
+    );
+    let doing = format!("{} {}", call.doing, call.type_name);
+    match std::panic::AssertUnwindSafe(work.instrument(span))
+        .catch_unwind()
+        .await
+    {
         Ok(outcome) => outcome,
         Err(panic) => {
             let why = panic
@@ -288,7 +313,7 @@ impl<P: ProviderDefinition> ProviderRpc for ProviderService<P> {
     ) -> RpcResult<pb::configure_provider::Response> {
         let req = req.into_inner();
         let diags = match decode_dynamic_value(req.config.as_ref(), &self.provider.schema.ty()) {
-            Ok(config) => self.provider.configure(&config),
+            Ok(config) => self.provider.configure(&config, &req.terraform_version),
             Err(d) => d,
         };
         Ok(Response::new(pb::configure_provider::Response {
@@ -311,10 +336,16 @@ impl<P: ProviderDefinition> ProviderRpc for ProviderService<P> {
         let mut diags = Diagnostics::default();
         let new_state = match decode_dynamic_value(req.current_state.as_ref(), &ty) {
             Ok(state) if state.is_null() => Value::Null,
+            // A plan without the API: the state stands as it is.
+            Ok(state) if self.provider.configuration_unknown() => state,
             Ok(state) => match self.provider.client() {
                 Ok(client) => {
                     let (v, d) = guarded(
-                        format!("reading {}", req.type_name),
+                        Call {
+                            rpc: "ReadResource",
+                            type_name: &req.type_name,
+                            doing: "reading",
+                        },
                         r.read(&client, &state),
                         || state.clone(),
                     )
@@ -354,11 +385,14 @@ impl<P: ProviderDefinition> ProviderRpc for ProviderService<P> {
         req: Request<pb::plan_resource_change::Request>,
     ) -> RpcResult<pb::plan_resource_change::Response> {
         let req = req.into_inner();
-        let Some(r) = self.provider.resources.get(req.type_name.as_str()) else {
-            return Ok(Response::new(pb::plan_resource_change::Response {
-                diagnostics: diags_to_pb(&unknown_type("resource", &req.type_name)),
+        let refused = |d: &Diagnostics| {
+            Ok(Response::new(pb::plan_resource_change::Response {
+                diagnostics: diags_to_pb(d),
                 ..Default::default()
-            }));
+            }))
+        };
+        let Some(r) = self.provider.resources.get(req.type_name.as_str()) else {
+            return refused(&unknown_type("resource", &req.type_name));
         };
         let ty = r.schema().ty();
         let decoded = (|| {
@@ -370,12 +404,7 @@ impl<P: ProviderDefinition> ProviderRpc for ProviderService<P> {
         })();
         let (prior, proposed, config) = match decoded {
             Ok(v) => v,
-            Err(d) => {
-                return Ok(Response::new(pb::plan_resource_change::Response {
-                    diagnostics: diags_to_pb(&d),
-                    ..Default::default()
-                }))
-            }
+            Err(d) => return refused(&d),
         };
         let client = self.provider.client().ok();
         let planned = async {
@@ -392,18 +421,23 @@ impl<P: ProviderDefinition> ProviderRpc for ProviderService<P> {
                 .await;
             (Some(response), Diagnostics::default())
         };
-        let (response, panicked) =
-            guarded(format!("planning {}", req.type_name), planned, || None).await;
+        let (response, panicked) = guarded(
+            Call {
+                rpc: "PlanResourceChange",
+                type_name: &req.type_name,
+                doing: "planning",
+            },
+            planned,
+            || None,
+        )
+        .await;
         let Some(PlanResponse {
             change,
             mut diags,
             planned_private,
         }) = response
         else {
-            return Ok(Response::new(pb::plan_resource_change::Response {
-                diagnostics: diags_to_pb(&panicked),
-                ..Default::default()
-            }));
+            return refused(&panicked);
         };
         let planned_state = encode_dynamic_value(&change.planned, &ty, &mut diags);
         Ok(Response::new(pb::plan_resource_change::Response {
@@ -441,10 +475,17 @@ impl<P: ProviderDefinition> ProviderRpc for ProviderService<P> {
                 }))
             }
         };
-        let new_state = match self.provider.client() {
+        let new_state = match self
+            .provider
+            .client_for(&format!("the apply of {}", req.type_name))
+        {
             Ok(client) => {
                 let (v, d) = guarded(
-                    format!("applying {}", req.type_name),
+                    Call {
+                        rpc: "ApplyResourceChange",
+                        type_name: &req.type_name,
+                        doing: "applying",
+                    },
                     r.apply(&client, &prior, &planned),
                     || prior.clone(),
                 )
@@ -479,10 +520,17 @@ impl<P: ProviderDefinition> ProviderRpc for ProviderService<P> {
         };
         let ty = r.schema().ty();
         let mut diags = Diagnostics::default();
-        let state = match self.provider.client() {
+        let state = match self
+            .provider
+            .client_for(&format!("the import of {} {:?}", req.type_name, req.id))
+        {
             Ok(client) => {
                 let (v, d) = guarded(
-                    format!("importing {}", req.type_name),
+                    Call {
+                        rpc: "ImportResourceState",
+                        type_name: &req.type_name,
+                        doing: "importing",
+                    },
                     r.import(&client, &req.id),
                     || Value::Null,
                 )
@@ -547,11 +595,16 @@ impl<P: ProviderDefinition> ProviderRpc for ProviderService<P> {
         let mut diags = Diagnostics::default();
         let state = match (
             decode_dynamic_value(req.config.as_ref(), &ty),
-            self.provider.client(),
+            self.provider
+                .client_for(&format!("the read of data source {}", req.type_name)),
         ) {
             (Ok(config), Ok(client)) => {
                 let (v, d) = guarded(
-                    format!("reading data source {}", req.type_name),
+                    Call {
+                        rpc: "ReadDataSource",
+                        type_name: &req.type_name,
+                        doing: "reading data source",
+                    },
                     ds.read(&client, &config),
                     || Value::Null,
                 )
@@ -761,7 +814,7 @@ mod tests {
         fn data_sources(&self) -> Vec<Box<dyn AnyDataSource<()>>> {
             Vec::new()
         }
-        fn configure(&self, _: &Value) -> Result<(), Diagnostics> {
+        fn configure(&self, _: &Value, _: &str) -> Result<(), Diagnostics> {
             Ok(())
         }
     }
@@ -818,7 +871,11 @@ mod tests {
     #[tokio::test]
     async fn a_panic_in_a_resource_is_an_error_not_a_crash() {
         let (v, d) = guarded(
-            "applying test_thing".into(),
+            Call {
+                rpc: "ApplyResourceChange",
+                type_name: "test_thing",
+                doing: "applying",
+            },
             async {
                 let parsed: u8 = "a value the code was sure of"
                     .parse()

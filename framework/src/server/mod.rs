@@ -49,23 +49,12 @@ pub async fn serve<P: ProviderDefinition>(provider: P) -> anyhow::Result<()> {
         .map_err(anyhow::Error::msg)?;
     handshake::negotiate(std::env::var("PLUGIN_PROTOCOL_VERSIONS").ok().as_deref())
         .map_err(anyhow::Error::msg)?;
-
-    let prefix = format!("{}-", P::TYPE_NAME);
-    let socket_dir = match std::env::var_os("PLUGIN_UNIX_SOCKET_DIR") {
-        Some(d) => tempfile::Builder::new().prefix(&prefix).tempdir_in(d)?,
-        None => tempfile::Builder::new().prefix(&prefix).tempdir()?,
-    };
-    let socket_path = socket_dir.path().join("plugin.sock");
-    let listener = UnixListener::bind(&socket_path)?;
-
-    let tls = match std::env::var("PLUGIN_CLIENT_CERT") {
-        Ok(pem) if !pem.trim().is_empty() => Some(tls::server_config(
-            &pem,
-            &format!("terraform-provider-{}", P::TYPE_NAME),
-        )?),
-        _ => None,
-    };
-
+    let Socket {
+        dir: socket_dir,
+        path: socket_path,
+        listener,
+        tls,
+    } = Socket::open::<P>()?;
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
     let incoming = accept_connections(
         listener,
@@ -77,38 +66,50 @@ pub async fn serve<P: ProviderDefinition>(provider: P) -> anyhow::Result<()> {
     health_reporter
         .set_service_status("plugin", tonic_health::ServingStatus::Serving)
         .await;
+    ignore_interrupts();
 
-    // Terraform handles Ctrl-C itself and then calls StopProvider; like every
-    // go-plugin plugin we must not die on the interrupt it also receives.
-    tokio::spawn(async {
-        let Ok(mut sigint) =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
-        else {
-            return;
-        };
-        while sigint.recv().await.is_some() {
-            tracing::debug!("ignoring SIGINT: Terraform will ask the provider to stop");
-        }
-    });
-
+    // Terraform reads where to connect from the first line on stdout.
     let line = handshake::line(
         "unix",
         &socket_path.to_string_lossy(),
         tls.as_ref().map(|t| t.cert_der.as_slice()),
     );
-    {
-        let mut out = std::io::stdout().lock();
-        writeln!(out, "{line}")?;
-        out.flush()?;
-    }
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{line}")?;
+    out.flush()?;
+    drop(out);
 
-    let provider = Arc::new(Plugin::new(provider));
     let mut wait_shutdown = shutdown_rx.clone();
+    routes(
+        Arc::new(Plugin::new(provider)),
+        health_service,
+        shutdown_tx,
+        shutdown_rx,
+    )
+    .serve_with_incoming_shutdown(incoming, async move {
+        let _ = wait_shutdown.wait_for(|s| *s).await;
+        exit_soon()
+    })
+    .await?;
+    drop(socket_dir);
+    Ok(())
+}
+
+/// The gRPC services Terraform talks to: the provider, the health check,
+/// the controller (shutdown) and the stdio stream.
+fn routes<P: ProviderDefinition>(
+    provider: Arc<Plugin<P>>,
+    health_service: tonic_health::pb::health_server::HealthServer<
+        impl tonic_health::pb::health_server::Health,
+    >,
+    shutdown_tx: watch::Sender<bool>,
+    shutdown_rx: watch::Receiver<bool>,
+) -> tonic::transport::server::Router {
     tonic::transport::Server::builder()
         .tcp_nodelay(true)
         .add_service(
             crate::proto::tfplugin6::provider_server::ProviderServer::new(
-                grpc::ProviderService::new(provider.clone()),
+                grpc::ProviderService::new(provider),
             )
             .max_decoding_message_size(256 << 20)
             .max_encoding_message_size(256 << 20),
@@ -122,17 +123,66 @@ pub async fn serve<P: ProviderDefinition>(provider: P) -> anyhow::Result<()> {
         .add_service(plugin_pb::grpc_stdio_server::GrpcStdioServer::new(Stdio {
             shutdown: shutdown_rx,
         }))
-        .serve_with_incoming_shutdown(incoming, async move {
-            let _ = wait_shutdown.wait_for(|s| *s).await;
-            // In-flight calls get a moment to finish; then we exit regardless.
-            tokio::spawn(async {
-                tokio::time::sleep(Duration::from_secs(2)).await;
-                std::process::exit(0);
-            });
+}
+
+/// Where the plugin listens: a unix socket in a directory of its own, and
+/// the TLS Terraform asked for, if any.
+struct Socket {
+    /// Removed when dropped, with the socket.
+    dir: tempfile::TempDir,
+    path: std::path::PathBuf,
+    listener: UnixListener,
+    tls: Option<tls::ServerTls>,
+}
+
+impl Socket {
+    fn open<P: ProviderDefinition>() -> anyhow::Result<Socket> {
+        let prefix = format!("{}-", P::TYPE_NAME);
+        let dir = match std::env::var_os("PLUGIN_UNIX_SOCKET_DIR") {
+            Some(d) => tempfile::Builder::new().prefix(&prefix).tempdir_in(d)?,
+            None => tempfile::Builder::new().prefix(&prefix).tempdir()?,
+        };
+        let path = dir.path().join("plugin.sock");
+        let listener = UnixListener::bind(&path)?;
+        let tls = match std::env::var("PLUGIN_CLIENT_CERT") {
+            Ok(pem) if !pem.trim().is_empty() => Some(tls::server_config(
+                &pem,
+                &format!("terraform-provider-{}", P::TYPE_NAME),
+            )?),
+            _ => None,
+        };
+        Ok(Socket {
+            dir,
+            path,
+            listener,
+            tls,
         })
-        .await?;
-    drop(socket_dir);
-    Ok(())
+    }
+}
+
+/// Terraform handles Ctrl-C itself and then calls StopProvider; like every
+/// go-plugin plugin the provider must not die on the interrupt it also
+/// receives.
+fn ignore_interrupts() {
+    tokio::spawn(async {
+        let Ok(mut sigint) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
+        else {
+            return;
+        };
+        while sigint.recv().await.is_some() {
+            tracing::debug!("ignoring SIGINT: Terraform will ask the provider to stop");
+        }
+    });
+}
+
+/// After shutdown, in-flight calls get a moment to finish; then the
+/// process exits regardless.
+fn exit_soon() {
+    tokio::spawn(async {
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        std::process::exit(0);
+    });
 }
 
 /// Accepted connections, TLS-wrapped when Terraform asked for mutual TLS.

@@ -92,41 +92,52 @@ fn from_msgpack(raw: &Mp, ty: &Type, path: &AttrPath) -> Result<Value, DecodeErr
                 Value::List(vals)
             }
         }
-        Type::Map(el) => {
-            let entries = raw.as_map().ok_or_else(|| err(path, "expected a map"))?;
-            let mut out = BTreeMap::new();
-            for (k, v) in entries {
-                let key = k
-                    .as_str()
-                    .ok_or_else(|| err(path, "map key is not a string"))?;
-                out.insert(
-                    key.to_string(),
-                    from_msgpack(v, el, &path.push(PathStep::Key(key.into())))?,
-                );
-            }
-            Value::Map(out)
-        }
-        Type::Object(attrs) => {
-            let entries = raw
-                .as_map()
-                .ok_or_else(|| err(path, "expected an object"))?;
-            let mut out: BTreeMap<String, Value> =
-                attrs.keys().map(|k| (k.clone(), Value::Null)).collect();
-            for (k, v) in entries {
-                let key = k
-                    .as_str()
-                    .ok_or_else(|| err(path, "attribute name is not a string"))?;
-                // An attribute we do not know (e.g. from a newer schema) is ignored.
-                if let Some(at) = attrs.get(key) {
-                    out.insert(
-                        key.to_string(),
-                        from_msgpack(v, at, &path.push(PathStep::Attribute(key.into())))?,
-                    );
-                }
-            }
-            Value::Object(out)
-        }
+        Type::Map(el) => Value::Map(map_from_msgpack(raw, el, path)?),
+        Type::Object(attrs) => Value::Object(object_from_msgpack(raw, attrs, path)?),
     })
+}
+
+fn map_from_msgpack(
+    raw: &Mp,
+    el: &Type,
+    path: &AttrPath,
+) -> Result<BTreeMap<String, Value>, DecodeError> {
+    let entries = raw.as_map().ok_or_else(|| err(path, "expected a map"))?;
+    let mut out = BTreeMap::new();
+    for (k, v) in entries {
+        let key = k
+            .as_str()
+            .ok_or_else(|| err(path, "map key is not a string"))?;
+        out.insert(
+            key.to_string(),
+            from_msgpack(v, el, &path.push(PathStep::Key(key.into())))?,
+        );
+    }
+    Ok(out)
+}
+
+fn object_from_msgpack(
+    raw: &Mp,
+    attrs: &BTreeMap<String, Type>,
+    path: &AttrPath,
+) -> Result<BTreeMap<String, Value>, DecodeError> {
+    let entries = raw
+        .as_map()
+        .ok_or_else(|| err(path, "expected an object"))?;
+    let mut out: BTreeMap<String, Value> = attrs.keys().map(|k| (k.clone(), Value::Null)).collect();
+    for (k, v) in entries {
+        let key = k
+            .as_str()
+            .ok_or_else(|| err(path, "attribute name is not a string"))?;
+        // An attribute we do not know (e.g. from a newer schema) is ignored.
+        if let Some(at) = attrs.get(key) {
+            out.insert(
+                key.to_string(),
+                from_msgpack(v, at, &path.push(PathStep::Attribute(key.into())))?,
+            );
+        }
+    }
+    Ok(out)
 }
 
 fn number_from_msgpack(raw: &Mp) -> Option<serde_json::Number> {

@@ -2,6 +2,7 @@
 //! profile.
 
 pub mod models;
+pub mod records;
 pub mod responses;
 pub mod urls;
 

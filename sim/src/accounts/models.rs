@@ -1,77 +1,22 @@
-//! Accounts (reference §2): the records, and the operations on them.
+//! Accounts (reference §2): the operations on them, and their rendering.
+//! Deleting an account takes its zones, members and subscriptions with it.
 
+use super::records::{Account, AccountProfile, AccountSettings};
 use crate::auth::Caller;
 use crate::errors::{codes, ApiError};
-use crate::store::{random_id, SimState};
-use serde::{Deserialize, Serialize};
+use crate::helpers::random_id;
+use crate::store::SimState;
+use crate::{members, subscriptions, zones};
 use serde_json::{json, Value};
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Account {
-    pub id: String,
-    pub name: String,
-    #[serde(rename = "type")]
-    pub account_type: String,
-    pub created_on: String,
-    /// The tenant unit the account was created on, or the tenant's own tag
-    /// (`managed_by.parent_org_id`).
-    pub unit_tag: String,
-    pub settings: AccountSettings,
-    pub profile: AccountProfile,
-}
-
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct AccountSettings {
-    pub abuse_contact_email: Option<String>,
-    pub enforce_twofactor: bool,
-}
-
-/// KYC data (`/accounts/{id}/profile`). Unset fields are empty strings.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct AccountProfile {
-    pub business_name: String,
-    pub business_address: String,
-    pub business_email: String,
-    pub business_phone: String,
-    pub external_metadata: String,
-}
-
-impl AccountProfile {
-    pub const FIELDS: [&'static str; 5] = [
-        "business_name",
-        "business_address",
-        "business_email",
-        "business_phone",
-        "external_metadata",
-    ];
-
-    pub fn field_mut(&mut self, name: &str) -> Option<&mut String> {
-        match name {
-            "business_name" => Some(&mut self.business_name),
-            "business_address" => Some(&mut self.business_address),
-            "business_email" => Some(&mut self.business_email),
-            "business_phone" => Some(&mut self.business_phone),
-            "external_metadata" => Some(&mut self.external_metadata),
-            _ => None,
-        }
-    }
-
-    pub fn to_json(&self) -> Value {
-        json!({
-            "business_name": self.business_name,
-            "business_address": self.business_address,
-            "business_email": self.business_email,
-            "business_phone": self.business_phone,
-            "external_metadata": self.external_metadata,
-        })
-    }
-}
 
 /// The account object of §2.1. The observed dialect adds what the live
 /// answers carry: the settings the account never set as `null`,
 /// `user_groups_ui_beta` and `legacy_flags` (corpus 03, 05).
 pub fn render(account: &Account, state: &SimState) -> Value {
-    let parent_name = state.parent_org_name(&account.unit_tag).unwrap_or_default();
+    let parent_name = state
+        .tenant
+        .parent_org_name(&account.unit_tag)
+        .unwrap_or_default();
     let mut value = json!({
         "id": account.id,
         "name": account.name,
@@ -144,35 +89,10 @@ pub struct AccountChange {
     pub settings: SettingsChange,
 }
 
-/// Tenant admins only. `unit.id` is one of the tenant's units or the
-/// tenant's own tag (then the tenant itself manages the account).
-pub fn create(state: &mut SimState, caller: &Caller, new: NewAccount) -> Result<Value, ApiError> {
-    caller.require_tenant_admin()?;
-    let unit_tag = match new.unit_id {
-        Some(id) if state.parent_org_name(&id).is_some() => id,
-        Some(id) => {
-            let known: Vec<&str> = state
-                .tenant
-                .units
-                .iter()
-                .map(|u| u.unit_tag.as_str())
-                .collect();
-            return Err(ApiError::bad_request(
-                codes::UNKNOWN_UNIT,
-                format!(
-                    "unit.id: '{id}' is not a unit of this tenant (known units: {}; or the tenant's own tag {})",
-                    known.join(", "),
-                    state.tenant.tenant_tag
-                ),
-            ));
-        }
-        None => state
-            .tenant
-            .units
-            .first()
-            .map(|u| u.unit_tag.clone())
-            .ok_or_else(|| ApiError::internal("the tenant has no units"))?,
-    };
+/// `unit.id` is one of the tenant's units or the tenant's own tag (then the
+/// tenant itself manages the account); without it, the first unit.
+pub fn create(state: &mut SimState, new: NewAccount) -> Result<Value, ApiError> {
+    let unit_tag = unit_tag_of(state, new.unit_id)?;
     if !state.tenant.account_types.contains(&new.account_type) {
         return Err(ApiError::validation(format!(
             "type: this tenant may not create '{}' accounts",
@@ -180,18 +100,14 @@ pub fn create(state: &mut SimState, caller: &Caller, new: NewAccount) -> Result<
         )));
     }
     let mut profile = AccountProfile::default();
-    for (field, value) in new.kyc {
-        if let Some(slot) = profile.field_mut(field) {
-            *slot = value;
-        }
-    }
+    profile.set(new.kyc, false);
     let mut settings = AccountSettings::default();
     new.settings.apply_to(&mut settings);
     let account = Account {
         id: random_id(),
         name: new.name,
         account_type: new.account_type,
-        created_on: state.now_rfc3339(),
+        created_on: state.clock.now_rfc3339(),
         unit_tag,
         settings,
         profile,
@@ -199,6 +115,31 @@ pub fn create(state: &mut SimState, caller: &Caller, new: NewAccount) -> Result<
     let rendered = render(&account, state);
     state.accounts.push(account);
     Ok(rendered)
+}
+
+/// The tag a new account is made on: `unit_id` when the tenant has it
+/// (400 / 1007 otherwise), or the tenant's first unit.
+fn unit_tag_of(state: &SimState, unit_id: Option<String>) -> Result<String, ApiError> {
+    let tenant = &state.tenant;
+    match unit_id {
+        Some(id) if tenant.parent_org_name(&id).is_some() => Ok(id),
+        Some(id) => {
+            let known: Vec<&str> = tenant.units.iter().map(|u| u.unit_tag.as_str()).collect();
+            Err(ApiError::bad_request(
+                codes::UNKNOWN_UNIT,
+                format!(
+                    "unit.id: '{id}' is not a unit of this tenant (known units: {}; or the tenant's own tag {})",
+                    known.join(", "),
+                    tenant.tenant_tag
+                ),
+            ))
+        }
+        None => tenant
+            .units
+            .first()
+            .map(|u| u.unit_tag.clone())
+            .ok_or_else(|| ApiError::internal("the tenant has no units")),
+    }
 }
 
 /// Accounts the caller may see, `name` exactly, ordered by name (stable:
@@ -217,19 +158,12 @@ pub fn list(state: &SimState, caller: &Caller, name: Option<&str>, descending: b
     accounts.into_iter().map(|a| render(a, state)).collect()
 }
 
-pub fn get(state: &SimState, caller: &Caller, id: &str) -> Result<Value, ApiError> {
-    caller.check_account(state, id)?;
-    Ok(render(state.account(id)?, state))
+pub fn get(state: &SimState, id: &str) -> Result<Value, ApiError> {
+    Ok(render(state.accounts.by_id(id)?, state))
 }
 
 /// `type` may be repeated but not changed; settings given replace the stored ones.
-pub fn update(
-    state: &mut SimState,
-    caller: &Caller,
-    id: &str,
-    change: AccountChange,
-) -> Result<Value, ApiError> {
-    caller.check_account(state, id)?;
+pub fn update(state: &mut SimState, id: &str, change: AccountChange) -> Result<Value, ApiError> {
     if let Some(body_id) = &change.id {
         if body_id != id {
             return Err(ApiError::validation(format!(
@@ -237,7 +171,7 @@ pub fn update(
             )));
         }
     }
-    let account = state.account(id)?;
+    let account = state.accounts.by_id_mut(id)?;
     if let Some(wanted) = &change.account_type {
         if *wanted != account.account_type {
             return Err(ApiError::bad_request(
@@ -249,43 +183,33 @@ pub fn update(
             ));
         }
     }
-    let account = state.account_mut(id)?;
     account.name = change.name;
     change.settings.apply_to(&mut account.settings);
-    Ok(render(state.account(id)?, state))
+    get(state, id)
 }
 
-/// Tenant admins only; takes the account's zones (and their subscriptions),
-/// members and account subscriptions with it.
-pub fn delete(state: &mut SimState, caller: &Caller, id: &str) -> Result<Value, ApiError> {
-    caller.require_tenant_admin()?;
-    state.account(id)?;
-    state.delete_account_cascade(id);
+/// Takes the account's zones (and their subscriptions), members and
+/// account subscriptions with it.
+pub fn delete(state: &mut SimState, id: &str) -> Result<Value, ApiError> {
+    state.accounts.by_id(id)?;
+    zones::models::delete_all_of_account(state, id);
+    members::models::delete_all_of_account(state, id);
+    subscriptions::models::delete_all_of_account(state, id);
+    state.accounts.remove_where(|a| a.id == id);
     Ok(json!({ "id": id }))
 }
 
 /// The KYC profile; unset fields are empty strings.
-pub fn profile(state: &SimState, caller: &Caller, id: &str) -> Result<Value, ApiError> {
-    caller.check_account(state, id)?;
-    Ok(state.account(id)?.profile.to_json())
+pub fn profile(state: &SimState, id: &str) -> Result<Value, ApiError> {
+    Ok(state.accounts.by_id(id)?.profile.to_json())
 }
 
 /// Empty fields are ignored: a field cannot be cleared (real API quirk).
 pub fn update_profile(
     state: &mut SimState,
-    caller: &Caller,
     id: &str,
     kyc: Vec<(&'static str, String)>,
 ) -> Result<(), ApiError> {
-    caller.check_account(state, id)?;
-    let account = state.account_mut(id)?;
-    for (field, value) in kyc {
-        if value.is_empty() {
-            continue;
-        }
-        if let Some(slot) = account.profile.field_mut(field) {
-            *slot = value;
-        }
-    }
+    state.accounts.by_id_mut(id)?.profile.set(kyc, true);
     Ok(())
 }

@@ -1,12 +1,14 @@
 //! Accounts over HTTP: bodies and queries read into what `models` takes.
 
 use super::models::{self, AccountChange, NewAccount, SettingsChange};
-use crate::app::Call;
+use super::records::AccountProfile;
+use crate::app::{Call, InAccount};
+use crate::auth::Access;
 use crate::envelope::{ok, ok_page};
 use crate::errors::{ApiError, ApiResult};
 use crate::input::{
-    check_max_len, discard_body, opt_bool, opt_object, opt_str, req_str, validate_email,
-    JsonObject, QueryPairs,
+    one_of, opt_bool, opt_object, opt_str, req_str, validate_email, validate_max_len, JsonObject,
+    QueryPairs,
 };
 use axum::extract::Path;
 use axum::http::StatusCode;
@@ -20,17 +22,13 @@ const MAX_KYC: usize = 120;
 const MAX_ABUSE_EMAIL: usize = 90;
 
 fn parse_account_type(raw: &str) -> Result<String, ApiError> {
-    match raw {
-        "standard" | "enterprise" => Ok(raw.to_string()),
-        other => Err(ApiError::validation(format!(
-            "type: must be 'standard' or 'enterprise', got '{other}'"
-        ))),
-    }
+    let allowed = ["standard", "enterprise"];
+    one_of("type", raw, &allowed, "'standard' or 'enterprise'").map(str::to_string)
 }
 
 fn parse_name(body: &Map<String, Value>) -> Result<String, ApiError> {
     let name = req_str(body, "name")?;
-    check_max_len("name", name, MAX_NAME)?;
+    validate_max_len("name", name, MAX_NAME)?;
     Ok(name.to_string())
 }
 
@@ -66,16 +64,16 @@ fn prefix(parent: &'static str) -> impl Fn(ApiError) -> ApiError {
 /// The five KYC fields; each optional, a string of at most 120 characters.
 fn parse_kyc(body: &Map<String, Value>) -> Result<Vec<(&'static str, String)>, ApiError> {
     let mut fields = Vec::new();
-    for field in models::AccountProfile::FIELDS {
+    for field in AccountProfile::FIELDS {
         if let Some(value) = opt_str(body, field)? {
-            check_max_len(field, value, MAX_KYC)?;
+            validate_max_len(field, value, MAX_KYC)?;
             fields.push((field, value.to_string()));
         }
     }
     Ok(fields)
 }
 
-/// `POST /accounts`
+/// `POST /accounts` — tenant admins only.
 pub async fn create(call: Call, JsonObject(body): JsonObject) -> ApiResult {
     let new = NewAccount {
         name: parse_name(&body)?,
@@ -89,7 +87,7 @@ pub async fn create(call: Call, JsonObject(body): JsonObject) -> ApiResult {
         kyc: parse_kyc(&body)?,
         settings: parse_settings(&body)?,
     };
-    call.write(|state, caller| models::create(state, caller, new))
+    call.write(Access::TenantAdmin, |state| models::create(state, new))
         .await
         .map(ok)
 }
@@ -98,25 +96,22 @@ pub async fn create(call: Call, JsonObject(body): JsonObject) -> ApiResult {
 pub async fn list(call: Call, query: QueryPairs) -> ApiResult {
     let page = query.page_request(20, 5, 50)?;
     let descending = query.descending()?;
+    let name = query.get("name");
     let items = call
-        .read(|state, caller| Ok(models::list(state, caller, query.get("name"), descending)))
+        .read(Access::Anyone, |state| {
+            Ok(models::list(state, &call.caller, name, descending))
+        })
         .await?;
     Ok(ok_page(items, page, call.dialect()))
 }
 
 /// `GET /accounts/{account_id}`
-pub async fn get_one(call: Call, Path(account_id): Path<String>) -> ApiResult {
-    call.read(|state, caller| models::get(state, caller, &account_id))
-        .await
-        .map(ok)
+pub async fn get_one(account: InAccount) -> ApiResult {
+    account.read(models::get).await.map(ok)
 }
 
 /// `PUT /accounts/{account_id}` — `name` required.
-pub async fn update(
-    call: Call,
-    Path(account_id): Path<String>,
-    JsonObject(body): JsonObject,
-) -> ApiResult {
+pub async fn update(account: InAccount, JsonObject(body): JsonObject) -> ApiResult {
     let change = AccountChange {
         id: opt_str(&body, "id")?.map(str::to_string),
         name: parse_name(&body)?,
@@ -125,39 +120,35 @@ pub async fn update(
             .transpose()?,
         settings: parse_settings(&body)?,
     };
-    call.write(|state, caller| models::update(state, caller, &account_id, change))
+    account
+        .write(|state, id| models::update(state, id, change))
         .await
         .map(ok)
 }
 
-/// `DELETE /accounts/{account_id}`
-pub async fn delete_one(
-    call: Call,
-    Path(account_id): Path<String>,
-    body: axum::body::Body,
-) -> ApiResult {
-    discard_body(body).await;
-    call.write(|state, caller| models::delete(state, caller, &account_id))
-        .await
-        .map(ok)
+/// `DELETE /accounts/{account_id}` — tenant admins only.
+pub async fn delete_one(call: Call, Path(account_id): Path<String>) -> ApiResult {
+    call.write(Access::TenantAdmin, |state| {
+        models::delete(state, &account_id)
+    })
+    .await
+    .map(ok)
 }
 
 /// `GET /accounts/{account_id}/profile`
-pub async fn get_profile(call: Call, Path(account_id): Path<String>) -> ApiResult {
-    call.read(|state, caller| models::profile(state, caller, &account_id))
-        .await
-        .map(ok)
+pub async fn get_profile(account: InAccount) -> ApiResult {
+    account.read(models::profile).await.map(ok)
 }
 
 /// `PUT /accounts/{account_id}/profile` — 204 without a body, as the
 /// definition says.
 pub async fn update_profile(
-    call: Call,
-    Path(account_id): Path<String>,
+    account: InAccount,
     JsonObject(body): JsonObject,
 ) -> Result<StatusCode, ApiError> {
     let kyc = parse_kyc(&body)?;
-    call.write(|state, caller| models::update_profile(state, caller, &account_id, kyc))
+    account
+        .write(|state, id| models::update_profile(state, id, kyc))
         .await
-        .map(|_| StatusCode::NO_CONTENT)
+        .map(|()| StatusCode::NO_CONTENT)
 }

@@ -3,6 +3,7 @@
 //! accounts' zones may use as nameservers.
 
 pub mod models;
+pub mod records;
 pub mod responses;
 pub mod urls;
 

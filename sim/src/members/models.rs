@@ -1,26 +1,13 @@
-//! Account members and roles (reference §3): the records, the role catalog,
-//! and the operations.
+//! Account members and roles (reference §3): the role catalog, the
+//! operations on members, and their rendering.
 
-use crate::auth::Caller;
+use super::records::Member;
 use crate::dialect::Dialect;
 use crate::errors::{codes, ApiError};
-use crate::store::{derive_hex, random_id, SimState};
-use serde::{Deserialize, Serialize};
+use crate::helpers::{derive_hex, random_id};
+use crate::store::SimState;
+use crate::users;
 use serde_json::{json, Map, Value};
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Member {
-    pub id: String,
-    pub account_id: String,
-    pub email: String,
-    pub status: String,
-    pub user_id: String,
-    /// Role ids (roles form). Empty when the member was created with policies.
-    pub role_ids: Vec<String>,
-    /// Policies as given (policies form); `None` means "derived from roles".
-    pub policies: Option<Vec<Value>>,
-    pub created_on: String,
-}
 
 /// The permission keys of a role, in the order the API lists them.
 const PERMISSION_KEYS: [&str; 12] = [
@@ -217,7 +204,7 @@ pub fn render(member: &Member, state: &SimState, include_roles: bool) -> Value {
             .map_or_else(|| derived_policies(member), |p| given_policies(member, p)),
     });
     // A service user created after the invitation still shows up as the member's user.
-    if let Some(user) = state.service_user_by_email(&member.email) {
+    if let Some(user) = state.users.by_email(&member.email) {
         value["user"]["id"] = json!(user.id);
         value["user"]["first_name"] = json!(user.first_name);
         value["user"]["last_name"] = json!(user.last_name);
@@ -239,7 +226,7 @@ pub fn render(member: &Member, state: &SimState, include_roles: bool) -> Value {
 /// invitation is pending; `policies` only for a member granted policies.
 fn render_observed(member: &Member, state: &SimState) -> Value {
     let pending = member.status == "pending";
-    let user = state.service_user_by_email(&member.email);
+    let user = state.users.by_email(&member.email);
     let mut value = json!({
         "id": member.id,
         "code": invitation_code(member),
@@ -298,30 +285,7 @@ pub struct MemberChange {
     pub status: Option<String>,
 }
 
-pub fn find_member<'a>(
-    state: &'a SimState,
-    account_id: &str,
-    member_id: &str,
-) -> Result<&'a Member, ApiError> {
-    state
-        .members
-        .iter()
-        .find(|m| m.account_id == account_id && m.id == member_id)
-        .ok_or_else(|| {
-            ApiError::not_found(
-                codes::MEMBER_NOT_FOUND,
-                format!("Member not found: {member_id}"),
-            )
-        })
-}
-
-pub fn create(
-    state: &mut SimState,
-    caller: &Caller,
-    account_id: &str,
-    new: NewMember,
-) -> Result<Value, ApiError> {
-    caller.check_account(state, account_id)?;
+pub fn create(state: &mut SimState, account_id: &str, new: NewMember) -> Result<Value, ApiError> {
     if new.status == "accepted" && !state.tenant.entitlements.allow_auto_accept_invites {
         // As the live API was recorded answering it, `result: []` included.
         return Err(ApiError::bad_request(
@@ -330,91 +294,84 @@ pub fn create(
         )
         .with_result(json!([])));
     }
-    if state
-        .members
-        .iter()
-        .any(|m| m.account_id == account_id && m.email.eq_ignore_ascii_case(&new.email))
-    {
+    if state.members.has_email(account_id, &new.email) {
         return Err(ApiError::bad_request(
             codes::DUPLICATE_MEMBER,
             format!("{} is already a member of this account", new.email),
         ));
     }
-    let user_id = state.user_id_for_email(&new.email);
-    let (role_ids, policies) = match new.grant {
-        Grant::Roles(ids) => (ids, None),
-        Grant::Policies(policies) => (Vec::new(), Some(policies)),
-    };
-    let member = Member {
+    let user_id = users::models::user_id_for_email(state, &new.email);
+    let mut member = Member {
         id: random_id(),
         account_id: account_id.to_string(),
         email: new.email,
         status: new.status.to_string(),
         user_id,
-        role_ids,
-        policies,
-        created_on: state.now_rfc3339(),
+        role_ids: Vec::new(),
+        policies: None,
+        created_on: state.clock.now_rfc3339(),
     };
+    grant(&mut member, new.grant);
     // The real POST answers without the roles (a known bug).
     let rendered = render(&member, state, false);
     state.members.push(member);
     Ok(rendered)
 }
 
-/// `status` filter; `order` by email or status (members have no names in
-/// the simulator: otherwise creation order).
-pub fn list(
-    state: &SimState,
-    caller: &Caller,
-    account_id: &str,
-    status: Option<&str>,
-    order: Option<&str>,
-    descending: bool,
-) -> Result<Vec<Value>, ApiError> {
-    caller.check_account(state, account_id)?;
+/// Gives the member exactly what `grant` says: roles, or policies.
+fn grant(member: &mut Member, grant: Grant) {
+    (member.role_ids, member.policies) = match grant {
+        Grant::Roles(ids) => (ids, None),
+        Grant::Policies(policies) => (Vec::new(), Some(policies)),
+    };
+}
+
+/// What `GET /accounts/{account_id}/members` asks for.
+pub struct MemberQuery<'a> {
+    pub status: Option<&'a str>,
+    /// By `user.email` or `status` (members have no names in the
+    /// simulator); otherwise creation order.
+    pub order: Option<&'a str>,
+    pub descending: bool,
+}
+
+pub fn list(state: &SimState, account_id: &str, query: &MemberQuery) -> Vec<Value> {
     let mut members: Vec<&Member> = state
         .members
         .iter()
         .filter(|m| m.account_id == account_id)
-        .filter(|m| status.is_none_or(|s| m.status == s))
+        .filter(|m| query.status.is_none_or(|s| m.status == s))
         .collect();
-    match order {
+    match query.order {
         Some("user.email") => members.sort_by_key(|m| m.email.to_lowercase()),
         Some("status") => members.sort_by(|a, b| a.status.cmp(&b.status)),
         _ => {}
     }
-    if descending {
+    if query.descending {
         members.reverse();
     }
-    Ok(members
+    members
         .into_iter()
         .map(|m| render(m, state, true))
-        .collect())
+        .collect()
 }
 
-pub fn get(
-    state: &SimState,
-    caller: &Caller,
-    account_id: &str,
-    member_id: &str,
-) -> Result<Value, ApiError> {
-    caller.check_account(state, account_id)?;
+pub fn get(state: &SimState, account_id: &str, member_id: &str) -> Result<Value, ApiError> {
     Ok(render(
-        find_member(state, account_id, member_id)?,
+        state.members.by_id(account_id, member_id)?,
         state,
         true,
     ))
 }
 
+/// A new grant; the email and the status may be repeated, not changed.
 pub fn update(
     state: &mut SimState,
-    caller: &Caller,
     account_id: &str,
     member_id: &str,
     change: MemberChange,
 ) -> Result<Value, ApiError> {
-    caller.check_account(state, account_id)?;
-    let member = find_member(state, account_id, member_id)?;
+    let member = state.members.by_id_mut(account_id, member_id)?;
     if let Some(email) = &change.email {
         if !email.eq_ignore_ascii_case(&member.email) {
             return Err(ApiError::validation(
@@ -427,62 +384,31 @@ pub fn update(
             return Err(ApiError::validation("status: cannot be changed with PUT"));
         }
     }
-    let member = state
-        .members
-        .iter_mut()
-        .find(|m| m.account_id == account_id && m.id == member_id)
-        .ok_or_else(|| {
-            ApiError::not_found(
-                codes::MEMBER_NOT_FOUND,
-                format!("Member not found: {member_id}"),
-            )
-        })?;
-    match change.grant {
-        Grant::Roles(ids) => {
-            member.role_ids = ids;
-            member.policies = None;
-        }
-        Grant::Policies(policies) => {
-            member.role_ids = Vec::new();
-            member.policies = Some(policies);
-        }
-    }
-    Ok(render(
-        find_member(state, account_id, member_id)?,
-        state,
-        true,
-    ))
+    grant(member, change.grant);
+    get(state, account_id, member_id)
 }
 
-pub fn delete(
-    state: &mut SimState,
-    caller: &Caller,
-    account_id: &str,
-    member_id: &str,
-) -> Result<Value, ApiError> {
-    caller.check_account(state, account_id)?;
-    find_member(state, account_id, member_id)?;
+pub fn delete(state: &mut SimState, account_id: &str, member_id: &str) -> Result<Value, ApiError> {
+    state.members.by_id(account_id, member_id)?;
     state
         .members
-        .retain(|m| !(m.account_id == account_id && m.id == member_id));
+        .remove_where(|m| m.account_id == account_id && m.id == member_id);
     Ok(json!({ "id": member_id }))
 }
 
-pub fn roles(state: &SimState, caller: &Caller, account_id: &str) -> Result<Vec<Value>, ApiError> {
-    caller.check_account(state, account_id)?;
-    Ok(ROLES
-        .iter()
-        .map(|role| render_role(role, state.dialect))
-        .collect())
+/// Removes every member of the account (the account is being deleted).
+pub fn delete_all_of_account(state: &mut SimState, account_id: &str) {
+    state.members.remove_where(|m| m.account_id == account_id);
 }
 
-pub fn get_role(
-    state: &SimState,
-    caller: &Caller,
-    account_id: &str,
-    role_id: &str,
-) -> Result<Value, ApiError> {
-    caller.check_account(state, account_id)?;
+pub fn roles(state: &SimState) -> Vec<Value> {
+    ROLES
+        .iter()
+        .map(|role| render_role(role, state.dialect))
+        .collect()
+}
+
+pub fn get_role(state: &SimState, role_id: &str) -> Result<Value, ApiError> {
     let role = role(role_id).ok_or_else(|| {
         ApiError::not_found(codes::ROLE_NOT_FOUND, format!("Role not found: {role_id}"))
     })?;

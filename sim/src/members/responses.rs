@@ -1,14 +1,12 @@
 //! Members and roles over HTTP: the roles form (ids as strings on POST,
 //! `{"id"}` objects on PUT) and the policies form, read into a grant.
 
-use super::models::{self, role, unknown_role, Grant, MemberChange, NewMember};
-use crate::app::Call;
+use super::models::{self, role, unknown_role, Grant, MemberChange, MemberQuery, NewMember};
+use crate::app::InAccount;
 use crate::envelope::{ok, ok_page};
 use crate::errors::{ApiError, ApiResult};
-use crate::input::{
-    discard_body, opt_array, opt_str, type_name, validate_email, JsonObject, QueryPairs,
-};
-use crate::store::random_id;
+use crate::helpers::random_id;
+use crate::input::{one_of, opt_array, opt_str, type_name, validate_email, JsonObject, QueryPairs};
 use axum::extract::Path;
 use serde_json::{json, Map, Value};
 
@@ -17,46 +15,44 @@ const MAX_EMAIL: usize = 90;
 
 /// The roles form of POST: an array of role id strings.
 fn parse_role_id_strings(raw: &[Value]) -> Result<Vec<String>, ApiError> {
-    let mut ids = Vec::new();
-    for (i, item) in raw.iter().enumerate() {
-        let Value::String(id) = item else {
-            return Err(ApiError::validation(format!(
-                "roles[{i}]: expected a role id string, got {}",
-                type_name(item)
-            )));
-        };
-        if role(id).is_none() {
-            return Err(unknown_role(id));
-        }
-        if !ids.contains(id) {
-            ids.push(id.clone());
-        }
-    }
-    Ok(ids)
+    parse_roles(raw, |i, item| match item {
+        Value::String(id) => Ok(id),
+        other => Err(ApiError::validation(format!(
+            "roles[{i}]: expected a role id string, got {}",
+            type_name(other)
+        ))),
+    })
 }
 
 /// The roles form of PUT: an array of `{"id": role_id}` objects — plain strings are
 /// rejected, as the real API does.
 fn parse_role_objects(raw: &[Value]) -> Result<Vec<String>, ApiError> {
+    parse_roles(raw, |i, item| {
+        match item {
+        Value::Object(obj) => match obj.get("id") {
+            Some(Value::String(id)) => Ok(id),
+            _ => Err(ApiError::validation(format!("roles[{i}].id: is required and must be a string"))),
+        },
+        Value::String(_) => Err(ApiError::validation(format!(
+            "roles[{i}]: expected an object {{\"id\": \"<role_id>\"}}, got a string (PUT takes role objects, unlike POST)"
+        ))),
+        other => Err(ApiError::validation(format!(
+            "roles[{i}]: expected an object {{\"id\": \"<role_id>\"}}, got {}",
+            type_name(other)
+        ))),
+    }
+    })
+}
+
+/// The role ids `id_of` reads from each item, each a known role (400 / 1009
+/// otherwise), repeated ids once.
+fn parse_roles<'a>(
+    raw: &'a [Value],
+    id_of: impl Fn(usize, &'a Value) -> Result<&'a String, ApiError>,
+) -> Result<Vec<String>, ApiError> {
     let mut ids = Vec::new();
     for (i, item) in raw.iter().enumerate() {
-        let id = match item {
-            Value::Object(obj) => match obj.get("id") {
-                Some(Value::String(id)) => id,
-                _ => return Err(ApiError::validation(format!("roles[{i}].id: is required and must be a string"))),
-            },
-            Value::String(_) => {
-                return Err(ApiError::validation(format!(
-                    "roles[{i}]: expected an object {{\"id\": \"<role_id>\"}}, got a string (PUT takes role objects, unlike POST)"
-                )))
-            }
-            other => {
-                return Err(ApiError::validation(format!(
-                    "roles[{i}]: expected an object {{\"id\": \"<role_id>\"}}, got {}",
-                    type_name(other)
-                )))
-            }
-        };
+        let id = id_of(i, item)?;
         if role(id).is_none() {
             return Err(unknown_role(id));
         }
@@ -135,11 +131,7 @@ fn parse_grant(
 }
 
 /// `POST /accounts/{account_id}/members`
-pub async fn create(
-    call: Call,
-    Path(account_id): Path<String>,
-    JsonObject(body): JsonObject,
-) -> ApiResult {
+pub async fn create(account: InAccount, JsonObject(body): JsonObject) -> ApiResult {
     let email = opt_str(&body, "email")?
         .filter(|e| !e.trim().is_empty())
         .ok_or_else(|| ApiError::validation("email: is required"))?
@@ -147,21 +139,20 @@ pub async fn create(
         .to_string();
     validate_email("email", &email, MAX_EMAIL)?;
     let grant = parse_grant(&body, parse_role_id_strings)?;
-    let status = match opt_str(&body, "status")? {
-        None | Some("pending") => "pending",
-        Some("accepted") => "accepted",
-        Some(other) => {
-            return Err(ApiError::validation(format!(
-                "status: must be 'accepted' or 'pending', got '{other}'"
-            )))
-        }
-    };
+    let status = opt_str(&body, "status")?.unwrap_or("pending");
+    let status = one_of(
+        "status",
+        status,
+        &["accepted", "pending"],
+        "'accepted' or 'pending'",
+    )?;
     let new = NewMember {
         email,
         grant,
         status,
     };
-    call.write(|state, caller| models::create(state, caller, &account_id, new))
+    account
+        .write(|state, id| models::create(state, id, new))
         .await
         .map(ok)
 }
@@ -169,38 +160,35 @@ pub async fn create(
 /// `GET /accounts/{account_id}/members` — `status` filter, `order`
 /// (`user.email|status|user.first_name|user.last_name`; default creation order),
 /// `direction`, `page`, `per_page` (5–50).
-pub async fn list(call: Call, Path(account_id): Path<String>, query: QueryPairs) -> ApiResult {
+pub async fn list(account: InAccount, query: QueryPairs) -> ApiResult {
     let page = query.page_request(20, 5, 50)?;
     let descending = query.descending()?;
-    let status = match query.get("status") {
-        None => None,
-        Some(s @ ("accepted" | "pending" | "rejected")) => Some(s),
-        Some(other) => {
-            return Err(ApiError::validation(format!(
-                "status: must be accepted, pending or rejected, got '{other}'"
-            )))
-        }
+    let statuses = ["accepted", "pending", "rejected"];
+    let status = query.one_of("status", &statuses, "accepted, pending or rejected")?;
+    let orders = ["user.email", "status", "user.first_name", "user.last_name"];
+    let order = query.one_of(
+        "order",
+        &orders,
+        "user.first_name, user.last_name, user.email or status",
+    )?;
+    let members = MemberQuery {
+        status,
+        order,
+        descending,
     };
-    let order = query.get("order");
-    if let Some(order) = order {
-        if !["user.email", "status", "user.first_name", "user.last_name"].contains(&order) {
-            return Err(ApiError::validation(format!(
-                "order: must be user.first_name, user.last_name, user.email or status, got '{order}'"
-            )));
-        }
-    }
-    let items = call
-        .read(|state, caller| models::list(state, caller, &account_id, status, order, descending))
+    let items = account
+        .read(|state, id| Ok(models::list(state, id, &members)))
         .await?;
-    Ok(ok_page(items, page, call.dialect()))
+    Ok(ok_page(items, page, account.dialect()))
 }
 
 /// `GET /accounts/{account_id}/members/{member_id}`
 pub async fn get_one(
-    call: Call,
-    Path((account_id, member_id)): Path<(String, String)>,
+    account: InAccount,
+    Path((_, member_id)): Path<(String, String)>,
 ) -> ApiResult {
-    call.read(|state, caller| models::get(state, caller, &account_id, &member_id))
+    account
+        .read(|state, id| models::get(state, id, &member_id))
         .await
         .map(ok)
 }
@@ -209,8 +197,8 @@ pub async fn get_one(
 /// `{"policies": […]}`; email and status cannot change (sending the current value is
 /// accepted).
 pub async fn update(
-    call: Call,
-    Path((account_id, member_id)): Path<(String, String)>,
+    account: InAccount,
+    Path((_, member_id)): Path<(String, String)>,
     JsonObject(body): JsonObject,
 ) -> ApiResult {
     let change = MemberChange {
@@ -218,42 +206,34 @@ pub async fn update(
         email: opt_str(&body, "email")?.map(str::to_string),
         status: opt_str(&body, "status")?.map(str::to_string),
     };
-    call.write(|state, caller| models::update(state, caller, &account_id, &member_id, change))
+    account
+        .write(|state, id| models::update(state, id, &member_id, change))
         .await
         .map(ok)
 }
 
 /// `DELETE /accounts/{account_id}/members/{member_id}`
 pub async fn delete_one(
-    call: Call,
-    Path((account_id, member_id)): Path<(String, String)>,
-    body: axum::body::Body,
+    account: InAccount,
+    Path((_, member_id)): Path<(String, String)>,
 ) -> ApiResult {
-    discard_body(body).await;
-    call.write(|state, caller| models::delete(state, caller, &account_id, &member_id))
+    account
+        .write(|state, id| models::delete(state, id, &member_id))
         .await
         .map(ok)
 }
 
 /// `GET /accounts/{account_id}/roles` — paginated (`per_page` 5–50, default 20).
-pub async fn list_roles(
-    call: Call,
-    Path(account_id): Path<String>,
-    query: QueryPairs,
-) -> ApiResult {
+pub async fn list_roles(account: InAccount, query: QueryPairs) -> ApiResult {
     let page = query.page_request(20, 5, 50)?;
-    let items = call
-        .read(|state, caller| models::roles(state, caller, &account_id))
-        .await?;
-    Ok(ok_page(items, page, call.dialect()))
+    let items = account.read(|state, _| Ok(models::roles(state))).await?;
+    Ok(ok_page(items, page, account.dialect()))
 }
 
 /// `GET /accounts/{account_id}/roles/{role_id}`
-pub async fn get_role(
-    call: Call,
-    Path((account_id, role_id)): Path<(String, String)>,
-) -> ApiResult {
-    call.read(|state, caller| models::get_role(state, caller, &account_id, &role_id))
+pub async fn get_role(account: InAccount, Path((_, role_id)): Path<(String, String)>) -> ApiResult {
+    account
+        .read(|state, _| models::get_role(state, &role_id))
         .await
         .map(ok)
 }

@@ -13,7 +13,7 @@
 //! which any tenant may use.
 
 use crate::errors::{codes, ApiError};
-use crate::store::SimState;
+use crate::tenants::records::Tenant;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
@@ -53,7 +53,7 @@ pub struct RatePlan {
     pub is_contract: bool,
     /// Request ids (compared case-insensitively) that resolve to this plan:
     /// its partner-program (`PARTNERS_*`) and self-serve (`CF_*`) ids, and
-    /// other spellings. Which of them a tenant may use: [`resolve_plan`].
+    /// other spellings. Which of them a tenant may use: [`resolve_rate_plan`].
     pub aliases: &'static [&'static str],
     pub components: &'static [Component],
 }
@@ -105,7 +105,7 @@ const LB_ENDPOINTS: [Component; 2] = [
     },
 ];
 
-const fn zone_plan(
+const fn zone_rate_plan(
     id: &'static str,
     public_name: &'static str,
     monthly_price: f64,
@@ -125,9 +125,9 @@ const fn zone_plan(
     }
 }
 
-/// Account plans are addressed by their own (uppercase) id; contract (`*_ENT…`) plans
-/// are fixed-price.
-const fn account_plan(
+/// Account rate plans are addressed by their own (uppercase) id; contract
+/// (`*_ENT…`) rate plans are fixed-price.
+const fn account_rate_plan(
     id: &'static str,
     public_name: &'static str,
     monthly_price: f64,
@@ -147,7 +147,7 @@ const fn account_plan(
 }
 
 pub const CATALOG: &[RatePlan] = &[
-    zone_plan(
+    zone_rate_plan(
         "free",
         "Free Plan",
         0.0,
@@ -155,7 +155,7 @@ pub const CATALOG: &[RatePlan] = &[
         &["PARTNERS_FREE", "CF_FREE", "FREE"],
         &FREE_COMPONENTS,
     ),
-    zone_plan(
+    zone_rate_plan(
         "lite",
         "Lite Plan",
         5.0,
@@ -163,7 +163,7 @@ pub const CATALOG: &[RatePlan] = &[
         &["CF_LITE", "LITE"],
         &FREE_COMPONENTS,
     ),
-    zone_plan(
+    zone_rate_plan(
         "pro",
         "Pro Plan",
         20.0,
@@ -171,7 +171,7 @@ pub const CATALOG: &[RatePlan] = &[
         &["PARTNERS_PRO", "CF_PRO", "CF_PRO_20_20", "PRO"],
         &PRO_COMPONENTS,
     ),
-    zone_plan(
+    zone_rate_plan(
         "pro_plus",
         "Pro Plus Plan",
         25.0,
@@ -179,7 +179,7 @@ pub const CATALOG: &[RatePlan] = &[
         &["CF_PRO_PLUS", "PRO_PLUS"],
         &PRO_COMPONENTS,
     ),
-    zone_plan(
+    zone_rate_plan(
         "business",
         "Business Plan",
         200.0,
@@ -195,7 +195,7 @@ pub const CATALOG: &[RatePlan] = &[
     ),
     RatePlan {
         is_contract: true,
-        ..zone_plan(
+        ..zone_rate_plan(
             "enterprise",
             "Enterprise Plan",
             0.0,
@@ -209,168 +209,168 @@ pub const CATALOG: &[RatePlan] = &[
             &ENTERPRISE_COMPONENTS,
         )
     },
-    account_plan("PARTNERS_ACCESS_BASIC", "Access Basic", 3.0, false, &SEATS),
-    account_plan(
+    account_rate_plan("PARTNERS_ACCESS_BASIC", "Access Basic", 3.0, false, &SEATS),
+    account_rate_plan(
         "PARTNERS_ACCESS_ENT",
         "Access Enterprise",
         0.0,
         true,
         &SEATS,
     ),
-    account_plan(
+    account_rate_plan(
         "PARTNERS_ACCESS_PREMIUM",
         "Access Premium",
         7.0,
         false,
         &SEATS,
     ),
-    account_plan("TEAMS_ACCESS_ENT", "Access Enterprise", 0.0, true, &SEATS),
-    account_plan("TEAMS_ACCESS", "Access", 3.0, false, &SEATS),
-    account_plan("TEAMS_GATEWAY_ENT", "Gateway Enterprise", 0.0, true, &SEATS),
-    account_plan("TEAMS_GATEWAY", "Gateway", 7.0, false, &SEATS),
-    account_plan("TEAMS_ENT", "Zero Trust Enterprise", 0.0, true, &SEATS),
-    account_plan("TEAMS_FREE", "Zero Trust Free", 0.0, false, &SEATS),
-    account_plan("TEAMS_STANDARD", "Zero Trust Standard", 7.0, false, &SEATS),
-    account_plan("IMAGES_ENT", "Images Enterprise", 0.0, true, &[]),
-    account_plan("IMAGES_BASIC", "Images Basic", 5.0, false, &[]),
-    account_plan(
+    account_rate_plan("TEAMS_ACCESS_ENT", "Access Enterprise", 0.0, true, &SEATS),
+    account_rate_plan("TEAMS_ACCESS", "Access", 3.0, false, &SEATS),
+    account_rate_plan("TEAMS_GATEWAY_ENT", "Gateway Enterprise", 0.0, true, &SEATS),
+    account_rate_plan("TEAMS_GATEWAY", "Gateway", 7.0, false, &SEATS),
+    account_rate_plan("TEAMS_ENT", "Zero Trust Enterprise", 0.0, true, &SEATS),
+    account_rate_plan("TEAMS_FREE", "Zero Trust Free", 0.0, false, &SEATS),
+    account_rate_plan("TEAMS_STANDARD", "Zero Trust Standard", 7.0, false, &SEATS),
+    account_rate_plan("IMAGES_ENT", "Images Enterprise", 0.0, true, &[]),
+    account_rate_plan("IMAGES_BASIC", "Images Basic", 5.0, false, &[]),
+    account_rate_plan(
         "IMAGE_RESIZING_ENT",
         "Image Resizing Enterprise",
         0.0,
         true,
         &[],
     ),
-    account_plan(
+    account_rate_plan(
         "IMAGE_RESIZING_BASIC",
         "Image Resizing Basic",
         9.0,
         false,
         &[],
     ),
-    account_plan("PARTNERS_STREAM_ENT", "Stream Enterprise", 0.0, true, &[]),
-    account_plan("PARTNERS_STREAM_BASIC", "Stream Basic", 5.0, false, &[]),
-    account_plan("STREAM_BASIC", "Stream Basic", 5.0, false, &[]),
-    account_plan("PARTNERS_WORKERS_ENT", "Workers Enterprise", 0.0, true, &[]),
-    account_plan("WORKERS_PAID", "Workers Paid", 5.0, false, &[]),
-    account_plan("PARTNERS_WORKERS_SS", "Workers Self-Serve", 5.0, false, &[]),
-    account_plan("PARTNERS_WORKERS_BASIC", "Workers Basic", 5.0, false, &[]),
-    account_plan("API_SHIELD_ZONE", "API Shield", 0.0, true, &[]),
-    account_plan(
+    account_rate_plan("PARTNERS_STREAM_ENT", "Stream Enterprise", 0.0, true, &[]),
+    account_rate_plan("PARTNERS_STREAM_BASIC", "Stream Basic", 5.0, false, &[]),
+    account_rate_plan("STREAM_BASIC", "Stream Basic", 5.0, false, &[]),
+    account_rate_plan("PARTNERS_WORKERS_ENT", "Workers Enterprise", 0.0, true, &[]),
+    account_rate_plan("WORKERS_PAID", "Workers Paid", 5.0, false, &[]),
+    account_rate_plan("PARTNERS_WORKERS_SS", "Workers Self-Serve", 5.0, false, &[]),
+    account_rate_plan("PARTNERS_WORKERS_BASIC", "Workers Basic", 5.0, false, &[]),
+    account_rate_plan("API_SHIELD_ZONE", "API Shield", 0.0, true, &[]),
+    account_rate_plan(
         "ADVANCED_CERT_MANAGER_FREE",
         "Advanced Certificate Manager Free",
         0.0,
         false,
         &[],
     ),
-    account_plan(
+    account_rate_plan(
         "ADVANCED_CERT_MANAGER",
         "Advanced Certificate Manager",
         10.0,
         false,
         &[],
     ),
-    account_plan("PARTNERS_ZONE_ARGO", "Argo Smart Routing", 5.0, false, &[]),
-    account_plan(
+    account_rate_plan("PARTNERS_ZONE_ARGO", "Argo Smart Routing", 5.0, false, &[]),
+    account_rate_plan(
         "ARGO_ZONE_BASIC",
         "Argo Smart Routing Basic",
         5.0,
         false,
         &[],
     ),
-    account_plan(
+    account_rate_plan(
         "WEB3_ETHEREUM_ENT",
         "Web3 Ethereum Gateway Enterprise",
         0.0,
         true,
         &[],
     ),
-    account_plan(
+    account_rate_plan(
         "WEB3_ETHEREUM_ENT_CONTRACT",
         "Web3 Ethereum Gateway Contract",
         0.0,
         true,
         &[],
     ),
-    account_plan(
+    account_rate_plan(
         "WEB3_ETHEREUM_ENT_PAYGO",
         "Web3 Ethereum Gateway Pay-as-you-go",
         0.0,
         false,
         &[],
     ),
-    account_plan(
+    account_rate_plan(
         "WEB3_IPFS_ENT",
         "Web3 IPFS Gateway Enterprise",
         0.0,
         true,
         &[],
     ),
-    account_plan(
+    account_rate_plan(
         "WEB3_IPFS_ENT_CONTRACT",
         "Web3 IPFS Gateway Contract",
         0.0,
         true,
         &[],
     ),
-    account_plan(
+    account_rate_plan(
         "WEB3_IPFS_ENT_PAYGO",
         "Web3 IPFS Gateway Pay-as-you-go",
         0.0,
         false,
         &[],
     ),
-    account_plan(
+    account_rate_plan(
         "PARTNERS_LOAD_BALANCING",
         "Load Balancing",
         5.0,
         false,
         &LB_ENDPOINTS,
     ),
-    account_plan(
+    account_rate_plan(
         "PARTNERS_LOAD_BALANCING_ENT",
         "Load Balancing Enterprise",
         0.0,
         true,
         &LB_ENDPOINTS,
     ),
-    account_plan(
+    account_rate_plan(
         "LOAD_BALANCING_BASIC_PLUS",
         "Load Balancing Basic Plus",
         10.0,
         false,
         &LB_ENDPOINTS,
     ),
-    account_plan("PARTNERS_RATE_LIMITING", "Rate Limiting", 5.0, false, &[]),
-    account_plan("PARTNERS_SPECTRUM", "Spectrum", 1.0, false, &[]),
-    account_plan(
+    account_rate_plan("PARTNERS_RATE_LIMITING", "Rate Limiting", 5.0, false, &[]),
+    account_rate_plan("PARTNERS_SPECTRUM", "Spectrum", 1.0, false, &[]),
+    account_rate_plan(
         "WAITING_ROOMS_BASIC",
         "Waiting Room Basic",
         50.0,
         false,
         &[],
     ),
-    account_plan(
+    account_rate_plan(
         "WAITING_ROOMS_ADV",
         "Waiting Room Advanced",
         100.0,
         false,
         &[],
     ),
-    account_plan(
+    account_rate_plan(
         "MAGIC_FIREWALL_BASIC",
         "Magic Firewall Basic",
         0.0,
         true,
         &[],
     ),
-    account_plan(
+    account_rate_plan(
         "MAGIC_FIREWALL_ADVANCED",
         "Magic Firewall Advanced",
         0.0,
         true,
         &[],
     ),
-    account_plan("MAGIC_WAN", "Magic WAN", 0.0, true, &[]),
+    account_rate_plan("MAGIC_WAN", "Magic WAN", 0.0, true, &[]),
 ];
 
 impl RatePlan {
@@ -416,9 +416,9 @@ pub enum Program {
 }
 
 impl Program {
-    /// The program of the simulated tenant, from its `tenant_type`.
-    pub fn of(state: &SimState) -> Program {
-        if state.tenant.tenant_type.eq_ignore_ascii_case("PARTNER") {
+    /// The program of a tenant, from its `tenant_type`.
+    pub fn of(tenant: &Tenant) -> Program {
+        if tenant.tenant_type.eq_ignore_ascii_case("PARTNER") {
             Program::Partner
         } else {
             Program::SelfServe
@@ -427,7 +427,7 @@ impl Program {
 }
 
 /// The catalog entry with read-back id `id`.
-pub fn plan_by_id(id: &str) -> Option<&'static RatePlan> {
+pub fn rate_plan_by_id(id: &str) -> Option<&'static RatePlan> {
     CATALOG.iter().find(|p| p.id == id)
 }
 
@@ -436,7 +436,7 @@ pub fn plan_by_id(id: &str) -> Option<&'static RatePlan> {
 /// when the tenant's program offers it, and not under the other program's
 /// ids: for a partner, `CF_PRO` is refused while `PARTNERS_PRO` and `pro`
 /// resolve.
-pub fn resolve_plan(
+pub fn resolve_rate_plan(
     requested: &str,
     scope: Scope,
     program: Program,
@@ -460,23 +460,12 @@ pub fn resolve_plan(
         })
 }
 
-/// The legacy plan id (`free`, `pro`, …) of a zone: its subscription's plan, or `free`.
-pub fn zone_plan_legacy_id(state: &SimState, zone_id: &str) -> &'static str {
-    state
-        .zone_subscriptions
-        .iter()
-        .find(|s| s.owner_id == zone_id)
-        .and_then(|s| plan_by_id(&s.plan_id))
-        .map(|p| p.id)
-        .unwrap_or("free")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn partner(id: &str, scope: Scope) -> Result<&'static str, u32> {
-        resolve_plan(id, scope, Program::Partner)
+        resolve_rate_plan(id, scope, Program::Partner)
             .map(|p| p.id)
             .map_err(|e| e.code)
     }
@@ -527,13 +516,13 @@ mod tests {
                 "{id}"
             );
         }
-        let e = resolve_plan(" cf_pro", Scope::Zone, Program::Partner).unwrap_err();
+        let e = resolve_rate_plan(" cf_pro", Scope::Zone, Program::Partner).unwrap_err();
         assert_eq!(e.message, "failed to resolve provided rate plan: ' cf_pro'");
     }
 
     #[test]
     fn a_self_serve_tenant_uses_the_cf_ids() {
-        let self_serve = |id| resolve_plan(id, Scope::Zone, Program::SelfServe).map(|p| p.id);
+        let self_serve = |id| resolve_rate_plan(id, Scope::Zone, Program::SelfServe).map(|p| p.id);
         assert_eq!(self_serve("CF_PRO_20_20").ok(), Some("pro"));
         assert_eq!(self_serve("cf_lite").ok(), Some("lite"));
         assert!(self_serve("PARTNERS_PRO").is_err());

@@ -1,42 +1,22 @@
 //! Zone plan subscriptions (reference §6) and account add-on subscriptions
-//! (§7.1): the records, pricing and read-back, and the operations.
+//! (§7.1): pricing and read-back, and the operations, one set for both kinds
+//! ([`Owner`], [`Target`]).
 //!
 //! Read-back quirks reproduced here: a zone subscription's `rate_plan.id` reads back as
-//! the normalised lowercase plan (`PARTNERS_ENT` → `enterprise`), and free and
-//! enterprise plans read back `frequency: "not-applicable"` whatever was sent.
-//! In the observed dialect, a zone on a free or contract plan reads back
+//! the normalised lowercase rate plan (`PARTNERS_ENT` → `enterprise`), and free and
+//! enterprise rate plans read back `frequency: "not-applicable"` whatever was sent.
+//! In the observed dialect, a zone on a free or contract rate plan reads back
 //! without `id`, billing period and components (docs/SIMULATOR.md, Dialects).
 
-use super::catalog::{plan_by_id, resolve_plan, Program, RatePlan, Scope, CATALOG};
-use crate::auth::Caller;
+use super::catalog::{rate_plan_by_id, resolve_rate_plan, Program, RatePlan, Scope, CATALOG};
+use super::records::{ComponentValue, Subscription};
 use crate::dialect::Dialect;
 use crate::errors::{codes, ApiError};
-use crate::store::{add_months, format_time, random_id, SimState};
-use serde::{Deserialize, Serialize};
+use crate::helpers::{add_months, format_time, random_id};
+use crate::store::SimState;
+use crate::table::Table;
 use serde_json::{json, Value};
 use time::OffsetDateTime;
-
-/// A zone plan subscription or an account add-on subscription.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Subscription {
-    pub id: String,
-    /// The zone id (zone subscriptions) or account id (account subscriptions).
-    pub owner_id: String,
-    /// Catalog id of the resolved rate plan (see `subscriptions::catalog`).
-    pub plan_id: String,
-    /// The frequency as read back (`not-applicable` for fixed-price plans).
-    pub frequency: String,
-    pub components: Vec<ComponentValue>,
-    pub current_period_start: String,
-    pub current_period_end: String,
-    pub created_on: String,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ComponentValue {
-    pub name: String,
-    pub value: u64,
-}
 
 /// Billing frequencies with their price factor (relative to monthly) and period length.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,23 +85,23 @@ fn money(amount: f64) -> Value {
 }
 
 /// The subscription object of §6.2 (with `component_values`). In the
-/// observed dialect a zone on a free or contract plan reads as
+/// observed dialect a zone on a free or contract rate plan reads as
 /// [`render_observed_fixed`].
 pub fn render(sub: &Subscription, dialect: Dialect) -> Value {
-    let Some(plan) = plan_by_id(&sub.plan_id) else {
-        return json!({ "id": sub.id, "rate_plan": { "id": sub.plan_id } });
+    let Some(rate_plan) = rate_plan_by_id(&sub.rate_plan_id) else {
+        return json!({ "id": sub.id, "rate_plan": { "id": sub.rate_plan_id } });
     };
-    if dialect.is_observed() && plan.scope == Scope::Zone && plan.fixed_price {
-        return render_observed_fixed(plan);
+    if dialect.is_observed() && rate_plan.scope == Scope::Zone && rate_plan.fixed_price {
+        return render_observed_fixed(rate_plan);
     }
     let factor = Frequency::parse(&sub.frequency).map_or(1.0, Frequency::price_factor);
-    let mut total = if plan.fixed_price {
+    let mut total = if rate_plan.fixed_price {
         0.0
     } else {
-        plan.monthly_price * factor
+        rate_plan.monthly_price * factor
     };
-    // Every component of the plan, at its stored quantity or the default.
-    let components: Vec<Value> = plan
+    // Every component of the rate plan, at its stored quantity or the default.
+    let components: Vec<Value> = rate_plan
         .components
         .iter()
         .map(|component| {
@@ -130,7 +110,7 @@ pub fn render(sub: &Subscription, dialect: Dialect) -> Value {
                 .iter()
                 .find(|cv| cv.name == component.name)
                 .map_or(component.default, |cv| cv.value);
-            let price = if plan.fixed_price {
+            let price = if rate_plan.fixed_price {
                 0.0
             } else {
                 value.saturating_sub(component.default) as f64 * component.unit_price * factor
@@ -148,23 +128,23 @@ pub fn render(sub: &Subscription, dialect: Dialect) -> Value {
         "current_period_start": sub.current_period_start,
         "current_period_end": sub.current_period_end,
         "rate_plan": {
-            "id": plan.id,
-            "public_name": plan.public_name,
+            "id": rate_plan.id,
+            "public_name": rate_plan.public_name,
             "currency": "USD",
-            "scope": plan.scope.as_str(),
+            "scope": rate_plan.scope.as_str(),
             "externally_managed": false,
-            "is_contract": plan.is_contract,
+            "is_contract": rate_plan.is_contract,
             "sets": [],
         },
         "component_values": components,
     })
 }
 
-/// A zone subscription on a free or contract plan as the live API was
+/// A zone subscription on a free or contract rate plan as the live API was
 /// recorded answering it (corpus 28, 29): no `id`, no billing period, no
-/// `component_values`, the plan under its own public name, price 0.
-fn render_observed_fixed(plan: &RatePlan) -> Value {
-    let public_name = match plan.id {
+/// `component_values`, the rate plan under its own public name, price 0.
+fn render_observed_fixed(rate_plan: &RatePlan) -> Value {
+    let public_name = match rate_plan.id {
         "free" => "Cloudflare Free Plan",
         "enterprise" => "Enterprise",
         other => other,
@@ -175,12 +155,12 @@ fn render_observed_fixed(plan: &RatePlan) -> Value {
         "frequency": NOT_APPLICABLE,
         "state": "Paid",
         "rate_plan": {
-            "id": plan.id,
+            "id": rate_plan.id,
             "public_name": public_name,
             "currency": "USD",
-            "scope": plan.scope.as_str(),
+            "scope": rate_plan.scope.as_str(),
             "externally_managed": false,
-            "is_contract": plan.is_contract,
+            "is_contract": rate_plan.is_contract,
         },
     })
 }
@@ -189,20 +169,123 @@ fn render_observed_fixed(plan: &RatePlan) -> Value {
 pub struct SubscriptionRequest {
     /// `rate_plan.id` as sent; which ids resolve depends on the tenant
     /// ([`Program`]), so it is resolved with the state.
-    pub plan_id: Option<String>,
+    pub rate_plan_id: Option<String>,
     /// `Some(None)` = `not-applicable` was sent.
     pub frequency: Option<Option<Frequency>>,
     pub components: Option<Vec<ComponentValue>>,
 }
 
-fn check_components(plan: &RatePlan, components: &[ComponentValue]) -> Result<(), ApiError> {
+/// Whose subscriptions: a zone's (its rate plan; at most one) or an
+/// account's (its add-ons; one per rate plan).
+#[derive(Debug, Clone, Copy)]
+pub enum Owner<'a> {
+    Zone(&'a str),
+    Account(&'a str),
+}
+
+impl<'a> Owner<'a> {
+    fn id(self) -> &'a str {
+        match self {
+            Owner::Zone(id) | Owner::Account(id) => id,
+        }
+    }
+
+    fn scope(self) -> Scope {
+        match self {
+            Owner::Zone(_) => Scope::Zone,
+            Owner::Account(_) => Scope::Account,
+        }
+    }
+
+    fn table(self, state: &SimState) -> &Table<Subscription> {
+        match self {
+            Owner::Zone(_) => &state.zone_subscriptions,
+            Owner::Account(_) => &state.account_subscriptions,
+        }
+    }
+
+    fn table_mut(self, state: &mut SimState) -> &mut Table<Subscription> {
+        match self {
+            Owner::Zone(_) => &mut state.zone_subscriptions,
+            Owner::Account(_) => &mut state.account_subscriptions,
+        }
+    }
+}
+
+/// One existing subscription: a zone's, or one of an account's by its id.
+#[derive(Debug, Clone, Copy)]
+pub enum Target<'a> {
+    Zone(&'a str),
+    Account {
+        account_id: &'a str,
+        subscription_id: &'a str,
+    },
+}
+
+impl<'a> Target<'a> {
+    pub fn owner(self) -> Owner<'a> {
+        match self {
+            Target::Zone(zone_id) => Owner::Zone(zone_id),
+            Target::Account { account_id, .. } => Owner::Account(account_id),
+        }
+    }
+
+    /// Where the subscription is in its table: 404 / 1207 when the zone has
+    /// none, 404 / 1206 when the account has none of that id.
+    fn index(self, state: &SimState) -> Result<usize, ApiError> {
+        let table = self.owner().table(state);
+        match self {
+            Target::Zone(zone_id) => table
+                .iter()
+                .position(|s| s.owner_id == zone_id)
+                .ok_or_else(no_zone_subscription),
+            Target::Account {
+                account_id,
+                subscription_id,
+            } => table
+                .iter()
+                .position(|s| s.owner_id == account_id && s.id == subscription_id)
+                .ok_or_else(|| {
+                    ApiError::not_found(
+                        codes::SUBSCRIPTION_NOT_FOUND,
+                        format!("Subscription not found: {subscription_id}"),
+                    )
+                }),
+        }
+    }
+}
+
+/// 404 / 1207, in the words the live API was recorded using (corpus 26).
+fn no_zone_subscription() -> ApiError {
+    ApiError::not_found(
+        codes::NO_ZONE_SUBSCRIPTION,
+        "Add a core subscription first and try again. The zone does not have an active core subscription.",
+    )
+}
+
+/// The legacy id (`free`, `pro`, …) of a zone's rate plan: its
+/// subscription's, or `free`.
+pub fn zone_rate_plan_legacy_id(state: &SimState, zone_id: &str) -> &'static str {
+    state
+        .zone_subscriptions
+        .of_owner(zone_id)
+        .and_then(|s| rate_plan_by_id(&s.rate_plan_id))
+        .map(|p| p.id)
+        .unwrap_or("free")
+}
+
+/// Every component sent must be one of the rate plan's.
+fn validate_components(
+    rate_plan: &RatePlan,
+    components: &[ComponentValue],
+) -> Result<(), ApiError> {
     for (i, cv) in components.iter().enumerate() {
-        if !plan.components.iter().any(|c| c.name == cv.name) {
-            let valid: Vec<&str> = plan.components.iter().map(|c| c.name).collect();
+        if !rate_plan.components.iter().any(|c| c.name == cv.name) {
+            let valid: Vec<&str> = rate_plan.components.iter().map(|c| c.name).collect();
             return Err(ApiError::validation(format!(
                 "component_values[{i}].name: '{}' is not a component of rate plan {} (valid: {})",
                 cv.name,
-                plan.id,
+                rate_plan.id,
                 if valid.is_empty() {
                     "none".to_string()
                 } else {
@@ -214,22 +297,22 @@ fn check_components(plan: &RatePlan, components: &[ComponentValue]) -> Result<()
     Ok(())
 }
 
-/// The plan a request asks for, if it names one: 400 / 1204 when the
+/// The rate plan a request asks for, if it names one: 400 / 1204 when the
 /// tenant cannot take it in `scope`.
-fn requested_plan(
+fn requested_rate_plan(
     state: &SimState,
     request: &SubscriptionRequest,
     scope: Scope,
 ) -> Result<Option<&'static RatePlan>, ApiError> {
     request
-        .plan_id
+        .rate_plan_id
         .as_deref()
-        .map(|id| resolve_plan(id, scope, Program::of(state)))
+        .map(|id| resolve_rate_plan(id, scope, Program::of(&state.tenant)))
         .transpose()
 }
 
-/// Builds the stored subscription from a request (its plan resolved), on
-/// top of `previous` for PUT.
+/// Builds the stored subscription from a request (its rate plan resolved),
+/// on top of `previous` for PUT.
 fn apply_request(
     requested: Option<&'static RatePlan>,
     request: SubscriptionRequest,
@@ -237,12 +320,12 @@ fn apply_request(
     owner_id: &str,
     now: OffsetDateTime,
 ) -> Result<Subscription, ApiError> {
-    let previous_plan = previous.and_then(|p| plan_by_id(&p.plan_id));
-    let plan = requested
-        .or(previous_plan)
+    let previous_rate_plan = previous.and_then(|p| rate_plan_by_id(&p.rate_plan_id));
+    let rate_plan = requested
+        .or(previous_rate_plan)
         .ok_or_else(|| ApiError::validation("rate_plan: is required"))?;
     let previous_frequency = previous.and_then(|p| Frequency::parse(&p.frequency));
-    let frequency = if plan.fixed_price {
+    let frequency = if rate_plan.fixed_price {
         None
     } else {
         Some(
@@ -255,19 +338,19 @@ fn apply_request(
     };
     let components = match (request.components, previous) {
         (Some(components), _) => components,
-        // Omitted on PUT: kept while the plan stays the same; a new plan starts from its
-        // defaults.
-        (None, Some(p)) if p.plan_id == plan.id => p.components.clone(),
+        // Omitted on PUT: kept while the rate plan stays the same; a new rate
+        // plan starts from its defaults.
+        (None, Some(p)) if p.rate_plan_id == rate_plan.id => p.components.clone(),
         (None, _) => Vec::new(),
     };
-    check_components(plan, &components)?;
+    validate_components(rate_plan, &components)?;
     let frequency_text = frequency
         .map_or(NOT_APPLICABLE, Frequency::as_str)
         .to_string();
 
     let (start, end) = match previous {
-        // Same plan and frequency: the billing period carries on.
-        Some(p) if p.plan_id == plan.id && p.frequency == frequency_text => {
+        // Same rate plan and frequency: the billing period carries on.
+        Some(p) if p.rate_plan_id == rate_plan.id && p.frequency == frequency_text => {
             (p.current_period_start.clone(), p.current_period_end.clone())
         }
         _ => {
@@ -278,7 +361,7 @@ fn apply_request(
     Ok(Subscription {
         id: previous.map_or_else(random_id, |p| p.id.clone()),
         owner_id: owner_id.to_string(),
-        plan_id: plan.id.to_string(),
+        rate_plan_id: rate_plan.id.to_string(),
         frequency: frequency_text,
         components,
         current_period_start: start,
@@ -287,233 +370,143 @@ fn apply_request(
     })
 }
 
-/// 404 / 1207, in the words the live API was recorded using (corpus 26).
-fn no_zone_subscription() -> ApiError {
-    ApiError::not_found(
-        codes::NO_ZONE_SUBSCRIPTION,
-        "Add a core subscription first and try again. The zone does not have an active core subscription.",
-    )
-}
-
-/// The index of the zone's subscription record; 404 / 1207 if none.
-fn find_zone_subscription(state: &SimState, zone_id: &str) -> Result<usize, ApiError> {
-    state
-        .zone_subscriptions
-        .iter()
-        .position(|s| s.owner_id == zone_id)
-        .ok_or_else(no_zone_subscription)
-}
-
-fn find_account_subscription<'a>(
-    state: &'a SimState,
-    account_id: &str,
-    subscription_id: &str,
-) -> Result<(usize, &'a Subscription), ApiError> {
-    state
-        .account_subscriptions
-        .iter()
-        .enumerate()
-        .find(|(_, s)| s.owner_id == account_id && s.id == subscription_id)
-        .ok_or_else(|| {
-            ApiError::not_found(
-                codes::SUBSCRIPTION_NOT_FOUND,
-                format!("Subscription not found: {subscription_id}"),
-            )
-        })
-}
-
-fn check_plan_unique(
+/// One subscription per rate plan per account: 400 / 1205 when another
+/// than `except` has it.
+fn require_rate_plan_not_taken(
     state: &SimState,
     account_id: &str,
-    plan_id: &str,
+    rate_plan_id: &str,
     except: Option<&str>,
 ) -> Result<(), ApiError> {
-    let taken = state
-        .account_subscriptions
-        .iter()
-        .any(|s| s.owner_id == account_id && s.plan_id == plan_id && Some(s.id.as_str()) != except);
+    let taken = state.account_subscriptions.iter().any(|s| {
+        s.owner_id == account_id && s.rate_plan_id == rate_plan_id && Some(s.id.as_str()) != except
+    });
     if taken {
         return Err(ApiError::bad_request(
             codes::SUBSCRIPTION_EXISTS,
-            format!("The account already has a subscription to {plan_id}"),
+            format!("The account already has a subscription to {rate_plan_id}"),
         ));
     }
     Ok(())
 }
 
-/// 404 / 1207 until the zone has a subscription record.
-pub fn zone_subscription(
-    state: &SimState,
-    caller: &Caller,
-    zone_id: &str,
-) -> Result<Value, ApiError> {
-    caller.check_zone(state, zone_id)?;
-    let index = find_zone_subscription(state, zone_id)?;
-    Ok(render(&state.zone_subscriptions[index], state.dialect))
-}
-
-/// Creates the record; 400 / 1205 if one exists.
-pub fn create_zone_subscription(
+/// Builds the subscription a request asks for, on top of the one at `index`
+/// (PUT) or anew (POST), and stores it there.
+fn save(
     state: &mut SimState,
-    caller: &Caller,
-    zone_id: &str,
+    owner: Owner,
+    index: Option<usize>,
     request: SubscriptionRequest,
 ) -> Result<Value, ApiError> {
-    caller.check_zone(state, zone_id)?;
-    if state
-        .zone_subscriptions
-        .iter()
-        .any(|s| s.owner_id == zone_id)
-    {
-        return Err(ApiError::bad_request(
-            codes::SUBSCRIPTION_EXISTS,
-            "The zone already has a subscription; change it with PUT",
-        ));
+    let rate_plan = requested_rate_plan(state, &request, owner.scope())?;
+    let previous = index.map(|i| &owner.table(state)[i]);
+    let sub = apply_request(rate_plan, request, previous, owner.id(), state.clock.now())?;
+    if let Owner::Account(account_id) = owner {
+        let except = index.map(|_| sub.id.as_str());
+        require_rate_plan_not_taken(state, account_id, &sub.rate_plan_id, except)?;
     }
-    let plan = requested_plan(state, &request, Scope::Zone)?;
-    let sub = apply_request(plan, request, None, zone_id, state.now())?;
     let rendered = render(&sub, state.dialect);
-    state.zone_subscriptions.push(sub);
+    let table = owner.table_mut(state);
+    match index {
+        Some(i) => table[i] = sub,
+        None => table.push(sub),
+    }
     Ok(rendered)
 }
 
-/// Changes the record; 404 / 1207 if none.
-pub fn update_zone_subscription(
+/// A zone's subscription (404 / 1207 until it has one), or one of an
+/// account's.
+pub fn get(state: &SimState, target: Target) -> Result<Value, ApiError> {
+    let index = target.index(state)?;
+    Ok(render(&target.owner().table(state)[index], state.dialect))
+}
+
+/// Every add-on of the account.
+pub fn list_of_account(state: &SimState, account_id: &str) -> Vec<Value> {
+    state
+        .account_subscriptions
+        .iter()
+        .filter(|s| s.owner_id == account_id)
+        .map(|s| render(s, state.dialect))
+        .collect()
+}
+
+/// A zone's subscription (400 / 1205 if it has one), or an account's add-on
+/// (400 / 1205 if it has one of that rate plan).
+pub fn create(
     state: &mut SimState,
-    caller: &Caller,
-    zone_id: &str,
+    owner: Owner,
     request: SubscriptionRequest,
 ) -> Result<Value, ApiError> {
-    caller.check_zone(state, zone_id)?;
-    let index = find_zone_subscription(state, zone_id)?;
-    let plan = requested_plan(state, &request, Scope::Zone)?;
-    let updated = apply_request(
-        plan,
-        request,
-        Some(&state.zone_subscriptions[index]),
-        zone_id,
-        state.now(),
-    )?;
-    let rendered = render(&updated, state.dialect);
-    state.zone_subscriptions[index] = updated;
-    Ok(rendered)
+    if let Owner::Zone(zone_id) = owner {
+        if state.zone_subscriptions.of_owner(zone_id).is_some() {
+            return Err(ApiError::bad_request(
+                codes::SUBSCRIPTION_EXISTS,
+                "The zone already has a subscription; change it with PUT",
+            ));
+        }
+    }
+    save(state, owner, None, request)
 }
 
-/// Every zone plan this tenant can put a zone on, each under the id of the
-/// tenant's program: for a partner `PARTNERS_FREE`, `PARTNERS_PRO`,
+/// Changes the subscription; what the request leaves out stays as it is.
+pub fn update(
+    state: &mut SimState,
+    target: Target,
+    request: SubscriptionRequest,
+) -> Result<Value, ApiError> {
+    let index = target.index(state)?;
+    save(state, target.owner(), Some(index), request)
+}
+
+/// Cancels the subscription at once: the record goes (a zone is then on the
+/// free rate plan, and its GET answers 404 / 1207).
+pub fn delete(state: &mut SimState, target: Target) -> Result<Value, ApiError> {
+    let index = target.index(state)?;
+    let removed = target.owner().table_mut(state).remove(index);
+    Ok(json!({ "subscription_id": removed.id }))
+}
+
+/// Removes the zone's subscription (the zone is being deleted).
+pub fn delete_all_of_zone(state: &mut SimState, zone_id: &str) {
+    state
+        .zone_subscriptions
+        .remove_where(|s| s.owner_id == zone_id);
+}
+
+/// Removes every add-on of the account (the account is being deleted).
+pub fn delete_all_of_account(state: &mut SimState, account_id: &str) {
+    state
+        .account_subscriptions
+        .remove_where(|s| s.owner_id == account_id);
+}
+
+/// Every zone rate plan this tenant can put a zone on, each under the id of
+/// the tenant's program: for a partner `PARTNERS_FREE`, `PARTNERS_PRO`,
 /// `PARTNERS_BIZ`, `PARTNERS_ENT` (lite and pro plus have self-serve ids
 /// only, and are not offered). Each id listed is one the subscription
 /// endpoints accept.
-pub fn available_rate_plans(
-    state: &SimState,
-    caller: &Caller,
-    zone_id: &str,
-) -> Result<Vec<Value>, ApiError> {
-    caller.check_zone(state, zone_id)?;
-    let program = Program::of(state);
-    let plans = CATALOG
+pub fn available_rate_plans(state: &SimState) -> Vec<Value> {
+    let program = Program::of(&state.tenant);
+    CATALOG
         .iter()
-        .filter(|plan| plan.scope == Scope::Zone)
-        .filter_map(|plan| plan.offered_id(program).map(|id| (id, plan)))
-        .map(|(id, plan)| {
+        .filter(|rate_plan| rate_plan.scope == Scope::Zone)
+        .filter_map(|rate_plan| rate_plan.offered_id(program).map(|id| (id, rate_plan)))
+        .map(|(id, rate_plan)| {
             json!({
                 "id": id,
-                "name": plan.public_name,
+                "name": rate_plan.public_name,
                 "currency": "USD",
                 "duration": 1,
-                "frequency": if plan.fixed_price { NOT_APPLICABLE } else { "monthly" },
-                "components": plan.components.iter().map(|c| json!({
+                "frequency": if rate_plan.fixed_price { NOT_APPLICABLE } else { "monthly" },
+                "components": rate_plan.components.iter().map(|c| json!({
                     "name": c.name,
                     "default": c.default,
                     "unit_price": money(c.unit_price),
                 })).collect::<Vec<_>>(),
             })
         })
-        .collect();
-    Ok(plans)
-}
-
-pub fn account_subscriptions(
-    state: &SimState,
-    caller: &Caller,
-    account_id: &str,
-) -> Result<Vec<Value>, ApiError> {
-    caller.check_account(state, account_id)?;
-    Ok(state
-        .account_subscriptions
-        .iter()
-        .filter(|s| s.owner_id == account_id)
-        .map(|s| render(s, state.dialect))
-        .collect())
-}
-
-pub fn account_subscription(
-    state: &SimState,
-    caller: &Caller,
-    account_id: &str,
-    subscription_id: &str,
-) -> Result<Value, ApiError> {
-    caller.check_account(state, account_id)?;
-    let (_, sub) = find_account_subscription(state, account_id, subscription_id)?;
-    Ok(render(sub, state.dialect))
-}
-
-/// One subscription per plan per account.
-pub fn create_account_subscription(
-    state: &mut SimState,
-    caller: &Caller,
-    account_id: &str,
-    request: SubscriptionRequest,
-) -> Result<Value, ApiError> {
-    caller.check_account(state, account_id)?;
-    let plan = requested_plan(state, &request, Scope::Account)?;
-    let sub = apply_request(plan, request, None, account_id, state.now())?;
-    check_plan_unique(state, account_id, &sub.plan_id, None)?;
-    let rendered = render(&sub, state.dialect);
-    state.account_subscriptions.push(sub);
-    Ok(rendered)
-}
-
-pub fn update_account_subscription(
-    state: &mut SimState,
-    caller: &Caller,
-    account_id: &str,
-    subscription_id: &str,
-    request: SubscriptionRequest,
-) -> Result<Value, ApiError> {
-    caller.check_account(state, account_id)?;
-    let (index, previous) = find_account_subscription(state, account_id, subscription_id)?;
-    let plan = requested_plan(state, &request, Scope::Account)?;
-    let updated = apply_request(plan, request, Some(previous), account_id, state.now())?;
-    check_plan_unique(state, account_id, &updated.plan_id, Some(subscription_id))?;
-    let rendered = render(&updated, state.dialect);
-    state.account_subscriptions[index] = updated;
-    Ok(rendered)
-}
-
-/// Cancels the zone's subscription at once: the record goes, and the zone
-/// is on the free plan (its GET answers 404 / 1207); 404 / 1207 if none.
-pub fn delete_zone_subscription(
-    state: &mut SimState,
-    caller: &Caller,
-    zone_id: &str,
-) -> Result<Value, ApiError> {
-    caller.check_zone(state, zone_id)?;
-    let index = find_zone_subscription(state, zone_id)?;
-    let removed = state.zone_subscriptions.remove(index);
-    Ok(json!({ "subscription_id": removed.id }))
-}
-
-pub fn delete_account_subscription(
-    state: &mut SimState,
-    caller: &Caller,
-    account_id: &str,
-    subscription_id: &str,
-) -> Result<Value, ApiError> {
-    caller.check_account(state, account_id)?;
-    let (index, _) = find_account_subscription(state, account_id, subscription_id)?;
-    state.account_subscriptions.remove(index);
-    Ok(json!({ "subscription_id": subscription_id }))
+        .collect()
 }
 
 #[cfg(test)]
@@ -541,7 +534,7 @@ mod tests {
         Subscription {
             id: "0123456789abcdef0123456789abcdef".into(),
             owner_id: "fedcba9876543210fedcba9876543210".into(),
-            plan_id: plan_id.into(),
+            rate_plan_id: plan_id.into(),
             frequency: frequency.into(),
             components: Vec::new(),
             current_period_start: "2026-01-01T00:00:00Z".into(),

@@ -1,5 +1,6 @@
-//! The subscriptions area's routes: a zone's plan, the plans a zone offers,
-//! and an account's add-ons.
+//! The subscriptions area's routes: a zone's rate plan, the rate plans a
+//! zone is offered, and an account's add-ons. A zone's and an account's
+//! subscriptions share their handlers.
 
 use super::responses::*;
 use crate::app::App;
@@ -9,10 +10,7 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<App>)> {
     vec![
         (
             "/zones/{zone_id}/subscription",
-            get(get_zone)
-                .post(create_zone)
-                .put(update_zone)
-                .delete(delete_zone),
+            get(get_one).post(create).put(update).delete(delete_one),
         ),
         (
             "/zones/{zone_id}/available_rate_plans",
@@ -20,11 +18,11 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<App>)> {
         ),
         (
             "/accounts/{account_id}/subscriptions",
-            get(list_account).post(create_account),
+            get(list_account).post(create),
         ),
         (
             "/accounts/{account_id}/subscriptions/{subscription_id}",
-            get(get_account).put(update_account).delete(delete_account),
+            get(get_one).put(update).delete(delete_one),
         ),
     ]
 }

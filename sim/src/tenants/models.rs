@@ -2,59 +2,13 @@
 //! entitlements, memberships and accounts, and `GET /user/tenants`. Tenant
 //! admins only.
 
-use crate::accounts::models::Account;
+use super::records::{Entitlements, Tenant};
+use crate::accounts::records::Account;
 use crate::auth::Caller;
 use crate::dialect::Dialect;
-use crate::errors::{codes, ApiError};
+use crate::errors::ApiError;
 use crate::store::SimState;
-use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Tenant {
-    pub tenant_tag: String,
-    pub tenant_name: String,
-    pub tenant_type: String,
-    pub tenant_status: String,
-    pub tenant_labels: Vec<String>,
-    pub tenant_contacts: Value,
-    pub tenant_metadata: Value,
-    pub tenant_network: Value,
-    pub customer_id: String,
-    pub cdate: String,
-    pub edate: String,
-    pub units: Vec<TenantUnit>,
-    pub entitlements: Entitlements,
-    pub memberships: Vec<TenantMembership>,
-    pub account_types: Vec<String>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct TenantUnit {
-    pub unit_tag: String,
-    pub unit_name: String,
-    pub unit_status: String,
-    pub unit_metadata: Value,
-    pub unit_memberships: Vec<Value>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Entitlements {
-    pub allow_add_subdomain: bool,
-    pub allow_auto_accept_invites: bool,
-    pub cname_setup_allowed: bool,
-    pub partial_setup_allowed: bool,
-    pub mhs_certificate_count: u64,
-    /// Rendered verbatim: `[{feature: {key}, allocation: {type, value}}]`.
-    pub custom_entitlements: Vec<Value>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct TenantMembership {
-    pub user_email: String,
-    pub user_name: String,
-    pub user_tag: String,
-}
 
 pub fn render_tenant(tenant: &Tenant) -> Value {
     json!({
@@ -139,22 +93,6 @@ fn render_tenant_account(account: &Account, include_tags: bool, dialect: Dialect
     value
 }
 
-/// Tenant-admin only, and the tenant must be the simulated one (404 / 1006 otherwise).
-pub fn check_tenant<'a>(
-    state: &'a SimState,
-    caller: &Caller,
-    tenant_id: &str,
-) -> Result<&'a Tenant, ApiError> {
-    caller.require_tenant_admin()?;
-    if state.tenant.tenant_tag != tenant_id {
-        return Err(ApiError::not_found(
-            codes::TENANT_NOT_FOUND,
-            format!("Tenant not found: {tenant_id}"),
-        ));
-    }
-    Ok(&state.tenant)
-}
-
 /// How `GET /tenants/{id}/accounts` lists.
 pub struct AccountsQuery<'a> {
     pub order: &'a str,
@@ -164,19 +102,11 @@ pub struct AccountsQuery<'a> {
 
 /// Every account created in the tenant (in one of its units, or with the
 /// tenant's own tag as its unit), in creation order unless ordered.
-pub fn accounts(
-    state: &SimState,
-    caller: &Caller,
-    tenant_id: &str,
-    query: &AccountsQuery,
-) -> Result<Vec<Value>, ApiError> {
-    let tenant = check_tenant(state, caller, tenant_id)?;
+pub fn accounts(state: &SimState, query: &AccountsQuery) -> Vec<Value> {
     let mut accounts: Vec<&Account> = state
         .accounts
         .iter()
-        .filter(|a| {
-            a.unit_tag == tenant.tenant_tag || tenant.units.iter().any(|u| u.unit_tag == a.unit_tag)
-        })
+        .filter(|a| state.tenant.parent_org_name(&a.unit_tag).is_some())
         .collect();
     match query.order {
         "name" => accounts.sort_by_key(|a| a.name.to_lowercase()),
@@ -187,10 +117,10 @@ pub fn accounts(
     if query.descending {
         accounts.reverse();
     }
-    Ok(accounts
+    accounts
         .into_iter()
         .map(|a| render_tenant_account(a, query.include_tags, state.dialect))
-        .collect())
+        .collect()
 }
 
 /// For the tenant admin, one entry that carries both documented shapes: the

@@ -1,49 +1,40 @@
 //! Tenants over HTTP.
 
-use super::models::{
-    self, check_tenant, render_entitlements, render_memberships, render_tenant, AccountsQuery,
-};
-use crate::app::Call;
+use super::models::{self, render_entitlements, render_memberships, render_tenant, AccountsQuery};
+use super::records::Tenant;
+use crate::app::{Call, InTenant};
+use crate::auth::Access;
 use crate::envelope::{ok, ok_list, ok_page, PageRequest};
-use crate::errors::{ApiError, ApiResult};
+use crate::errors::ApiResult;
 use crate::input::QueryPairs;
-use axum::extract::Path;
-use serde_json::json;
+use serde_json::{json, Value};
 
-/// `GET /tenants/{tenant_id}`
-pub async fn get_one(call: Call, Path(tenant_id): Path<String>) -> ApiResult {
-    call.read(|state, caller| Ok(render_tenant(check_tenant(state, caller, &tenant_id)?)))
+/// Answers with what `view` shows of the tenant.
+async fn show(tenant: InTenant, view: impl FnOnce(&Tenant) -> Value) -> ApiResult {
+    tenant
+        .read(|state, _| Ok(view(&state.tenant)))
         .await
         .map(ok)
 }
 
+/// `GET /tenants/{tenant_id}`
+pub async fn get_one(tenant: InTenant) -> ApiResult {
+    show(tenant, render_tenant).await
+}
+
 /// `GET /tenants/{tenant_id}/account_types`
-pub async fn account_types(call: Call, Path(tenant_id): Path<String>) -> ApiResult {
-    call.read(|state, caller| {
-        Ok(json!(
-            check_tenant(state, caller, &tenant_id)?.account_types
-        ))
-    })
-    .await
-    .map(ok)
+pub async fn account_types(tenant: InTenant) -> ApiResult {
+    show(tenant, |t| json!(t.account_types)).await
 }
 
 /// `GET /tenants/{tenant_id}/entitlements`
-pub async fn entitlements(call: Call, Path(tenant_id): Path<String>) -> ApiResult {
-    call.read(|state, caller| {
-        Ok(render_entitlements(
-            &check_tenant(state, caller, &tenant_id)?.entitlements,
-        ))
-    })
-    .await
-    .map(ok)
+pub async fn entitlements(tenant: InTenant) -> ApiResult {
+    show(tenant, |t| render_entitlements(&t.entitlements)).await
 }
 
 /// `GET /tenants/{tenant_id}/memberships` — single page.
-pub async fn memberships(call: Call, Path(tenant_id): Path<String>) -> ApiResult {
-    call.read(|state, caller| Ok(render_memberships(check_tenant(state, caller, &tenant_id)?)))
-        .await
-        .map(ok_list)
+pub async fn memberships(tenant: InTenant) -> ApiResult {
+    show(tenant, |t| json!(render_memberships(t))).await
 }
 
 /// `GET /tenants/{tenant_id}/accounts` — every account created in the tenant, in creation
@@ -51,22 +42,14 @@ pub async fn memberships(call: Call, Path(tenant_id): Path<String>) -> ApiResult
 /// `per_page` (1–100, default 20). `direction` is `0`/`asc` (default) or `1`/`desc`;
 /// `order` may be `created_on` (default), `name`, `id` or `type`; `include_tags=true`
 /// adds an (empty) `tags` map.
-pub async fn accounts(call: Call, Path(tenant_id): Path<String>, query: QueryPairs) -> ApiResult {
-    let descending = match query.get("direction") {
-        None | Some("0") | Some("asc") => false,
-        Some("1") | Some("desc") => true,
-        Some(other) => {
-            return Err(ApiError::validation(format!(
-                "direction: must be 0 (ascending) or 1 (descending), got '{other}'"
-            )))
-        }
-    };
-    let order = query.get("order").unwrap_or("created_on");
-    if !["created_on", "name", "id", "type"].contains(&order) {
-        return Err(ApiError::validation(format!(
-            "order: must be created_on, name, id or type, got '{order}'"
-        )));
-    }
+pub async fn accounts(tenant: InTenant, query: QueryPairs) -> ApiResult {
+    let directions = ["0", "asc", "1", "desc"];
+    let direction = query.one_of("direction", &directions, "0 (ascending) or 1 (descending)")?;
+    let descending = matches!(direction, Some("1" | "desc"));
+    let orders = ["created_on", "name", "id", "type"];
+    let order = query
+        .one_of("order", &orders, "created_on, name, id or type")?
+        .unwrap_or("created_on");
     let include_tags = query.get("include_tags") == Some("true");
     let paged = query.get("page").is_some() || query.get("per_page").is_some();
     let page = if paged {
@@ -79,17 +62,21 @@ pub async fn accounts(call: Call, Path(tenant_id): Path<String>, query: QueryPai
         descending,
         include_tags,
     };
-    let items = call
-        .read(|state, caller| models::accounts(state, caller, &tenant_id, &listing))
+    let items = tenant
+        .read(|state, _| Ok(models::accounts(state, &listing)))
         .await?;
     let page = page.unwrap_or(PageRequest {
         page: 1,
         per_page: (items.len() as u64).max(1),
     });
-    Ok(ok_page(items, page, call.dialect()))
+    Ok(ok_page(items, page, tenant.dialect()))
 }
 
 /// `GET /user/tenants`
 pub async fn user_tenants(call: Call) -> ApiResult {
-    call.read(models::user_tenants).await.map(ok_list)
+    call.read(Access::Anyone, |state| {
+        models::user_tenants(state, &call.caller)
+    })
+    .await
+    .map(ok_list)
 }

@@ -2,6 +2,7 @@
 //! authenticated user (`GET`/`PATCH /user`).
 
 pub mod models;
+pub mod records;
 pub mod responses;
 pub mod urls;
 

@@ -1,32 +1,17 @@
-//! Users (reference §4): the records, and the operations on tenant service
-//! users and the authenticated user.
+//! Users (reference §4): the operations on tenant service users and the
+//! authenticated user, the user id each member email shows, and their
+//! rendering.
 
+use super::records::User;
 use crate::auth::{unauthorized_resource, Caller};
 use crate::errors::{codes, ApiError};
-use crate::store::{random_hex, random_id, SimState};
-use crate::subscriptions::zone_plan_legacy_id;
-use serde::{Deserialize, Serialize};
+use crate::helpers::{random_hex, random_id};
+use crate::store::SimState;
+use crate::subscriptions::zone_rate_plan_legacy_id;
 use serde_json::{json, Value};
 
 /// Length of a generated global API key (Cloudflare's are 37 hex characters).
 const API_KEY_LEN: usize = 37;
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct User {
-    pub id: String,
-    pub email: String,
-    pub username: String,
-    pub first_name: Option<String>,
-    pub last_name: Option<String>,
-    pub telephone: Option<String>,
-    pub country: Option<String>,
-    pub zipcode: Option<String>,
-    pub created_on: String,
-    pub modified_on: String,
-    /// The service user's global API key; `None` for the tenant admin, whose credentials
-    /// come from the command line.
-    pub api_key: Option<String>,
-}
 
 /// The `POST /users` result: the only response that contains the `api_key`.
 pub fn render_created(user: &User) -> Value {
@@ -46,19 +31,14 @@ pub fn render_created(user: &User) -> Value {
 }
 
 /// The `GET /user` object (flat 2FA booleans, never the api_key). `has_*_zones` look at
-/// the plans of the zones the user can see.
+/// the rate plans of the zones the user can see.
 pub fn render_current(user: &User, state: &SimState) -> Value {
     let is_admin = user.id == state.admin.id;
-    let visible_zone_plans: Vec<&str> = state
+    let visible_zone_rate_plans: Vec<&str> = state
         .zones
         .iter()
-        .filter(|z| {
-            is_admin
-                || state.members.iter().any(|m| {
-                    m.account_id == z.account_id && m.email.eq_ignore_ascii_case(&user.email)
-                })
-        })
-        .map(|z| zone_plan_legacy_id(state, &z.id))
+        .filter(|z| is_admin || state.members.has_email(&z.account_id, &user.email))
+        .map(|z| zone_rate_plan_legacy_id(state, &z.id))
         .collect();
     let organizations = if is_admin {
         json!([{
@@ -85,9 +65,9 @@ pub fn render_current(user: &User, state: &SimState) -> Value {
         "two_factor_authentication_enabled": false,
         "two_factor_authentication_locked": false,
         "suspended": false,
-        "has_pro_zones": visible_zone_plans.iter().any(|p| *p == "pro" || *p == "pro_plus"),
-        "has_business_zones": visible_zone_plans.contains(&"business"),
-        "has_enterprise_zones": visible_zone_plans.contains(&"enterprise"),
+        "has_pro_zones": visible_zone_rate_plans.iter().any(|p| *p == "pro" || *p == "pro_plus"),
+        "has_business_zones": visible_zone_rate_plans.contains(&"business"),
+        "has_enterprise_zones": visible_zone_rate_plans.contains(&"enterprise"),
         "betas": [],
         "organizations": organizations,
     })
@@ -104,19 +84,32 @@ pub fn caller_user<'a>(state: &'a SimState, caller: &Caller) -> Result<&'a User,
     }
 }
 
+/// The `user.id` shown for a member email: the service user's id if there is one, the
+/// tenant admin's id for the admin email, otherwise a random id remembered per email.
+pub fn user_id_for_email(state: &mut SimState, email: &str) -> String {
+    if let Some(user) = state.users.by_email(email) {
+        return user.id.clone();
+    }
+    if state.admin.email.eq_ignore_ascii_case(email) {
+        return state.admin.id.clone();
+    }
+    state
+        .user_ids_by_email
+        .entry(email.to_ascii_lowercase())
+        .or_insert_with(random_id)
+        .clone()
+}
+
 /// A tenant service user. A member invited before the user existed keeps its (random)
 /// user id everywhere: the new user gets that id so both views agree.
-pub fn create(state: &mut SimState, caller: &Caller, email: String) -> Result<Value, ApiError> {
-    caller.require_tenant_admin()?;
-    if state.service_user_by_email(&email).is_some()
-        || state.admin.email.eq_ignore_ascii_case(&email)
-    {
+pub fn create(state: &mut SimState, email: String) -> Result<Value, ApiError> {
+    if state.users.by_email(&email).is_some() || state.admin.email.eq_ignore_ascii_case(&email) {
         return Err(ApiError::bad_request(
             codes::DUPLICATE_USER,
             format!("A user with email {email} already exists"),
         ));
     }
-    let now = state.now_rfc3339();
+    let now = state.clock.now_rfc3339();
     let id = state
         .user_ids_by_email
         .remove(&email.to_ascii_lowercase())
@@ -139,6 +132,27 @@ pub fn create(state: &mut SimState, caller: &Caller, email: String) -> Result<Va
     Ok(rendered)
 }
 
+/// Removes a service user, as Cloudflare support would: its API key stops working at
+/// once (403 / 9103). Its email keeps the user id it had, so members already made for
+/// that email still show it (as for any email without a user).
+pub fn remove_service_user(state: &mut SimState, user_id: &str) -> Result<User, ApiError> {
+    let at = state
+        .users
+        .iter()
+        .position(|u| u.id == user_id)
+        .ok_or_else(|| {
+            ApiError::not_found(
+                codes::USER_NOT_FOUND,
+                format!("No service user with id {user_id}"),
+            )
+        })?;
+    let user = state.users.remove(at);
+    state
+        .user_ids_by_email
+        .insert(user.email.to_ascii_lowercase(), user.id.clone());
+    Ok(user)
+}
+
 pub fn current(state: &SimState, caller: &Caller) -> Result<Value, ApiError> {
     Ok(render_current(caller_user(state, caller)?, state))
 }
@@ -150,7 +164,7 @@ pub fn update_current(
     changes: Vec<(&'static str, Option<String>)>,
 ) -> Result<Value, ApiError> {
     let user_id = caller_user(state, caller)?.id.clone();
-    let now = state.now_rfc3339();
+    let now = state.clock.now_rfc3339();
     let user = if state.admin.id == user_id {
         &mut state.admin
     } else {
@@ -161,14 +175,10 @@ pub fn update_current(
             .ok_or_else(unauthorized_resource)?
     };
     for (field, value) in changes {
-        match field {
-            "first_name" => user.first_name = value,
-            "last_name" => user.last_name = value,
-            "telephone" => user.telephone = value,
-            "country" => user.country = value,
-            _ => user.zipcode = value,
+        if let Some(slot) = user.profile_field_mut(field) {
+            *slot = value;
         }
     }
     user.modified_on = now;
-    Ok(render_current(caller_user(state, caller)?, state))
+    current(state, caller)
 }

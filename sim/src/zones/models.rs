@@ -1,34 +1,16 @@
-//! Zones (reference §5): the records, their rendering, and the operations:
-//! create, read, one-property PATCH, delete, list.
+//! Zones (reference §5): the operations (create, read, one-property PATCH,
+//! delete, list, and activation by the admin endpoint) and their rendering.
+//! Deleting a zone takes its subscription with it.
 
 use std::cmp::Ordering;
 
+use super::records::Zone;
 use crate::auth::{unauthorized_resource, Caller};
 use crate::errors::{codes, ApiError};
-use crate::store::{derive_hex, random_digits, random_id, SimState};
-use crate::subscriptions::{plan_by_id, zone_plan_legacy_id};
-use serde::{Deserialize, Serialize};
+use crate::helpers::{derive_hex, random_digits, random_id};
+use crate::store::SimState;
+use crate::subscriptions::{self, rate_plan_by_id, zone_rate_plan_legacy_id};
 use serde_json::{json, Value};
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Zone {
-    pub id: String,
-    pub account_id: String,
-    pub name: String,
-    #[serde(rename = "type")]
-    pub zone_type: String,
-    pub status: String,
-    pub paused: bool,
-    /// The Cloudflare nameservers assigned; none for a partial (CNAME setup)
-    /// zone.
-    pub name_servers: Vec<String>,
-    pub vanity_name_servers: Vec<String>,
-    /// Only partial zones have one.
-    pub verification_key: Option<String>,
-    pub created_on: String,
-    pub modified_on: String,
-    pub activated_on: Option<String>,
-}
 
 pub const ZONE_TYPES: [&str; 4] = ["full", "partial", "secondary", "internal"];
 pub const ZONE_STATUSES: [&str; 4] = ["initializing", "pending", "active", "moved"];
@@ -38,8 +20,9 @@ const NAMESERVER_POOL: [&str; 12] = [
     "ada", "bob", "cruz", "dina", "elle", "fred", "gina", "hugo", "iris", "jack", "kate", "leo",
 ];
 
-/// The real id of the Free plan; other plan ids are derived.
-const FREE_PLAN_ID: &str = "0feeeeeeeeeeeeeeeeeeeeeeeeeeeeee";
+/// The real id of the Free rate plan in a zone's deprecated `plan` field;
+/// the other rate plans' ids there are derived.
+const FREE_RATE_PLAN_ID: &str = "0feeeeeeeeeeeeeeeeeeeeeeeeeeeeee";
 
 /// The Cloudflare nameservers of a zone of this type in this account: none
 /// for a partial (CNAME setup) zone, whose DNS stays with its own host (the
@@ -69,27 +52,25 @@ fn nameservers_for(account_id: &str) -> Vec<String> {
         .collect()
 }
 
-/// The deprecated `plan` object: the public plan matching the zone's subscription.
-fn plan_object(state: &SimState, zone_id: &str) -> Value {
-    let legacy_id = zone_plan_legacy_id(state, zone_id);
-    let subscribed = state
-        .zone_subscriptions
-        .iter()
-        .any(|s| s.owner_id == zone_id);
+/// The deprecated `plan` field: the public rate plan matching the zone's
+/// subscription.
+fn plan_field(state: &SimState, zone_id: &str) -> Value {
+    let legacy_id = zone_rate_plan_legacy_id(state, zone_id);
+    let subscribed = state.zone_subscriptions.of_owner(zone_id).is_some();
     let (id, name) = match legacy_id {
-        "free" => (FREE_PLAN_ID.to_string(), "Free Website"),
+        "free" => (FREE_RATE_PLAN_ID.to_string(), "Free Website"),
         "lite" => (derive_hex(&["plan", "lite"]), "Lite Website"),
         "pro" => (derive_hex(&["plan", "pro"]), "Pro Website"),
         "pro_plus" => (derive_hex(&["plan", "pro_plus"]), "Pro Plus Website"),
         "business" => (derive_hex(&["plan", "business"]), "Business Website"),
         _ => (derive_hex(&["plan", "enterprise"]), "Enterprise Website"),
     };
-    let plan = plan_by_id(legacy_id);
-    let fixed = plan.is_none_or(|p| p.fixed_price);
+    let rate_plan = rate_plan_by_id(legacy_id);
+    let fixed = rate_plan.is_none_or(|p| p.fixed_price);
     json!({
         "id": id,
         "name": name,
-        "price": plan.map_or(0.0, |p| p.monthly_price),
+        "price": rate_plan.map_or(0.0, |p| p.monthly_price),
         "currency": "USD",
         "frequency": if fixed { "" } else { "monthly" },
         "is_subscribed": subscribed,
@@ -100,17 +81,16 @@ fn plan_object(state: &SimState, zone_id: &str) -> Value {
     })
 }
 
-/// Current value of a zone-plan component (subscription value, or the plan default).
+/// Current value of a zone rate plan's component (subscription value, or
+/// the rate plan's default).
 fn component_value(state: &SimState, zone_id: &str, name: &str) -> u64 {
-    let sub = state
+    let from_sub = state
         .zone_subscriptions
-        .iter()
-        .find(|s| s.owner_id == zone_id);
-    let from_sub = sub
+        .of_owner(zone_id)
         .and_then(|s| s.components.iter().find(|c| c.name == name))
         .map(|c| c.value);
     from_sub.unwrap_or_else(|| {
-        plan_by_id(zone_plan_legacy_id(state, zone_id))
+        rate_plan_by_id(zone_rate_plan_legacy_id(state, zone_id))
             .and_then(|p| p.components.iter().find(|c| c.name == name))
             .map_or(0, |c| c.default)
     })
@@ -121,17 +101,8 @@ fn component_value(state: &SimState, zone_id: &str, name: &str) -> u64 {
 /// (corpus 21), which also gives the two quotas of `meta` as strings
 /// (corpus 23).
 pub fn render(zone: &Zone, state: &SimState) -> Value {
-    let account = state.accounts.iter().find(|a| a.id == zone.account_id);
-    let observed = state.dialect.is_observed();
-    let quota = |name: &str| {
-        let value = component_value(state, &zone.id, name);
-        if observed {
-            json!(value.to_string())
-        } else {
-            json!(value)
-        }
-    };
-    let name_servers = if zone.zone_type == "partial" {
+    let partial = zone.zone_type == "partial";
+    let name_servers = if partial {
         &[][..]
     } else {
         &zone.name_servers[..]
@@ -151,17 +122,53 @@ pub fn render(zone: &Zone, state: &SimState) -> Value {
         "created_on": zone.created_on,
         "modified_on": zone.modified_on,
         "activated_on": zone.activated_on,
-        "meta": {
-            "step": if zone.zone_type == "partial" { 3 } else { 2 },
-            "custom_certificate_quota": quota("dedicated_certificates_custom"),
-            "page_rule_quota": quota("page_rules"),
-            "phishing_detected": false,
-            "cdn_only": false,
-            "dns_only": false,
-            "foundation_dns": false,
-        },
-        // The account owns the zone: an organization (the definition types
-        // the owner's id and name as strings).
+        "meta": render_meta(zone, state),
+        "permissions": ["#zone:read", "#zone:edit", "#dns_records:read", "#dns_records:edit"],
+        "plan": plan_field(state, &zone.id),
+    });
+    if let (Value::Object(object), Value::Object(holders)) =
+        (&mut value, render_holders(zone, state))
+    {
+        object.extend(holders);
+    }
+    if let Some(key) = &zone.verification_key {
+        value["verification_key"] = json!(key);
+    }
+    if state.dialect.is_observed() && partial {
+        if let Some(object) = value.as_object_mut() {
+            object.remove("name_servers");
+        }
+    }
+    value
+}
+
+/// `meta`: the setup step and the quotas (strings in the observed dialect).
+fn render_meta(zone: &Zone, state: &SimState) -> Value {
+    let quota = |name: &str| {
+        let value = component_value(state, &zone.id, name);
+        if state.dialect.is_observed() {
+            json!(value.to_string())
+        } else {
+            json!(value)
+        }
+    };
+    json!({
+        "step": if zone.zone_type == "partial" { 3 } else { 2 },
+        "custom_certificate_quota": quota("dedicated_certificates_custom"),
+        "page_rule_quota": quota("page_rules"),
+        "phishing_detected": false,
+        "cdn_only": false,
+        "dns_only": false,
+        "foundation_dns": false,
+    })
+}
+
+/// Who holds the zone: `owner`, `account`, `tenant` and `tenant_unit`. The
+/// account owns it, as an organization (the definition types the owner's
+/// id and name as strings).
+fn render_holders(zone: &Zone, state: &SimState) -> Value {
+    let account = state.accounts.iter().find(|a| a.id == zone.account_id);
+    json!({
         "owner": {
             "id": zone.account_id,
             "name": account.map(|a| a.name.clone()).unwrap_or_default(),
@@ -176,18 +183,7 @@ pub fn render(zone: &Zone, state: &SimState) -> Value {
             "name": state.tenant.tenant_name,
         },
         "tenant_unit": { "id": account.map(|a| a.unit_tag.clone()) },
-        "permissions": ["#zone:read", "#zone:edit", "#dns_records:read", "#dns_records:edit"],
-        "plan": plan_object(state, &zone.id),
-    });
-    if let Some(key) = &zone.verification_key {
-        value["verification_key"] = json!(key);
-    }
-    if observed && zone.zone_type == "partial" {
-        if let Some(object) = value.as_object_mut() {
-            object.remove("name_servers");
-        }
-    }
-    value
+    })
 }
 
 pub fn partial_not_allowed() -> ApiError {
@@ -232,8 +228,9 @@ pub fn zone_create_not_permitted() -> ApiError {
     )
 }
 
+/// The account must exist (400 / 1067) and the caller may see it.
 pub fn create(state: &mut SimState, caller: &Caller, new: NewZone) -> Result<Value, ApiError> {
-    if state.account(&new.account_id).is_err() {
+    if state.accounts.by_id(&new.account_id).is_err() {
         return Err(bad_account());
     }
     if !caller.may_access_account(state, &new.account_id) {
@@ -256,7 +253,7 @@ pub fn create(state: &mut SimState, caller: &Caller, new: NewZone) -> Result<Val
             format!("{} already exists", new.name),
         ));
     }
-    let now = state.now_rfc3339();
+    let now = state.clock.now_rfc3339();
     let zone = Zone {
         id: random_id(),
         name_servers: nameservers_of(new.zone_type, &new.account_id),
@@ -276,47 +273,19 @@ pub fn create(state: &mut SimState, caller: &Caller, new: NewZone) -> Result<Val
     Ok(rendered)
 }
 
-pub fn get(state: &SimState, caller: &Caller, zone_id: &str) -> Result<Value, ApiError> {
-    caller.check_zone(state, zone_id)?;
-    Ok(render(state.zone(zone_id)?, state))
+pub fn get(state: &SimState, zone_id: &str) -> Result<Value, ApiError> {
+    Ok(render(state.zones.by_id(zone_id)?, state))
 }
 
-pub fn update(
-    state: &mut SimState,
-    caller: &Caller,
-    zone_id: &str,
-    patch: ZonePatch,
-) -> Result<Value, ApiError> {
-    caller.check_zone(state, zone_id)?;
-    let zone = state.zone(zone_id)?;
-    let plan = zone_plan_legacy_id(state, zone_id);
-    let account_is_enterprise = state
-        .accounts
-        .iter()
-        .any(|a| a.id == zone.account_id && a.account_type == "enterprise");
+pub fn update(state: &mut SimState, zone_id: &str, patch: ZonePatch) -> Result<Value, ApiError> {
+    let zone = state.zones.by_id(zone_id)?;
+    let rate_plan = zone_rate_plan_legacy_id(state, zone_id);
     let mut updated = zone.clone();
     match patch {
         ZonePatch::Paused(paused) => updated.paused = paused,
-        ZonePatch::Type(wanted) => {
-            if wanted != updated.zone_type {
-                if !(account_is_enterprise || plan == "enterprise") {
-                    return Err(ApiError::bad_request(
-                        codes::ZONE_TYPE_CHANGE_NOT_ALLOWED,
-                        "Zone type can only be changed on enterprise zones or in enterprise accounts",
-                    ));
-                }
-                if wanted == "partial" && !state.tenant.entitlements.partial_setup_allowed {
-                    return Err(partial_not_allowed());
-                }
-                updated.verification_key = (wanted == "partial").then(new_verification_key);
-                // Partial zones lose their Cloudflare nameservers; full and
-                // secondary ones get them (again).
-                updated.name_servers = nameservers_of(wanted, &updated.account_id);
-                updated.zone_type = wanted.to_string();
-            }
-        }
+        ZonePatch::Type(wanted) => change_type(state, &mut updated, rate_plan, wanted)?,
         ZonePatch::VanityNameServers(names) => {
-            if !names.is_empty() && !matches!(plan, "business" | "enterprise") {
+            if !names.is_empty() && !matches!(rate_plan, "business" | "enterprise") {
                 return Err(ApiError::bad_request(
                     codes::VANITY_NS_NOT_ALLOWED,
                     "vanity_name_servers requires a Business or Enterprise plan",
@@ -325,21 +294,75 @@ pub fn update(
             updated.vanity_name_servers = names;
         }
     }
-    updated.modified_on = state.now_rfc3339();
-    let index = state
-        .zones
+    updated.modified_on = state.clock.now_rfc3339();
+    *state.zones.by_id_mut(zone_id)? = updated;
+    get(state, zone_id)
+}
+
+/// A new `type`: only on enterprise zones or in enterprise accounts, and
+/// `partial` only with the entitlement.
+fn change_type(
+    state: &SimState,
+    zone: &mut Zone,
+    rate_plan: &str,
+    wanted: &'static str,
+) -> Result<(), ApiError> {
+    if wanted == zone.zone_type {
+        return Ok(());
+    }
+    let account_is_enterprise = state
+        .accounts
         .iter()
-        .position(|z| z.id == zone_id)
-        .ok_or_else(|| ApiError::not_found(codes::ZONE_NOT_FOUND, "Invalid zone identifier"))?;
-    state.zones[index] = updated;
-    Ok(render(&state.zones[index], state))
+        .any(|a| a.id == zone.account_id && a.account_type == "enterprise");
+    if !(account_is_enterprise || rate_plan == "enterprise") {
+        return Err(ApiError::bad_request(
+            codes::ZONE_TYPE_CHANGE_NOT_ALLOWED,
+            "Zone type can only be changed on enterprise zones or in enterprise accounts",
+        ));
+    }
+    if wanted == "partial" && !state.tenant.entitlements.partial_setup_allowed {
+        return Err(partial_not_allowed());
+    }
+    zone.verification_key = (wanted == "partial").then(new_verification_key);
+    // Partial zones lose their Cloudflare nameservers; full and secondary
+    // ones get them (again).
+    zone.name_servers = nameservers_of(wanted, &zone.account_id);
+    zone.zone_type = wanted.to_string();
+    Ok(())
 }
 
 /// Also removes the zone's subscription.
-pub fn delete(state: &mut SimState, caller: &Caller, zone_id: &str) -> Result<Value, ApiError> {
-    caller.check_zone(state, zone_id)?;
-    state.delete_zone_cascade(zone_id);
+pub fn delete(state: &mut SimState, zone_id: &str) -> Result<Value, ApiError> {
+    state.zones.by_id(zone_id)?;
+    subscriptions::models::delete_all_of_zone(state, zone_id);
+    state.zones.remove_where(|z| z.id == zone_id);
     Ok(json!({ "id": zone_id }))
+}
+
+/// Removes every zone of the account, with their subscriptions (the account
+/// is being deleted).
+pub fn delete_all_of_account(state: &mut SimState, account_id: &str) {
+    let zone_ids: Vec<String> = state
+        .zones
+        .iter()
+        .filter(|z| z.account_id == account_id)
+        .map(|z| z.id.clone())
+        .collect();
+    for zone_id in &zone_ids {
+        subscriptions::models::delete_all_of_zone(state, zone_id);
+    }
+    state.zones.remove_where(|z| z.account_id == account_id);
+}
+
+/// Marks a zone active (what Cloudflare does once the nameservers point to
+/// it; `POST /__sim/zones/{zone_id}/activate`).
+pub fn activate(state: &mut SimState, zone_id: &str) -> Result<Value, ApiError> {
+    let now = state.clock.now_rfc3339();
+    let zone = state.zones.by_id_mut(zone_id)?;
+    zone.status = "active".into();
+    zone.activated_on = Some(now.clone());
+    zone.modified_on = now;
+    get(state, zone_id)
 }
 
 /// A `name` / `account.name` filter: `[operator:]value` with operators `equal` (default),
@@ -417,7 +440,7 @@ pub fn list(state: &SimState, caller: &Caller, query: &ZoneQuery) -> Vec<Value> 
         .iter()
         .filter(|z| caller.may_access_account(state, &z.account_id))
         .filter(|z| {
-            let checks = [
+            let conditions = [
                 query.name.as_ref().map(|f| f.matches(&z.name)),
                 query
                     .account_name
@@ -426,7 +449,7 @@ pub fn list(state: &SimState, caller: &Caller, query: &ZoneQuery) -> Vec<Value> 
                 query.account_id.as_deref().map(|id| z.account_id == id),
                 query.status.as_deref().map(|s| z.status == s),
             ];
-            let mut given = checks.iter().flatten().peekable();
+            let mut given = conditions.iter().flatten().peekable();
             let field_match = if given.peek().is_none() {
                 true
             } else if query.match_any {
@@ -447,7 +470,7 @@ pub fn list(state: &SimState, caller: &Caller, query: &ZoneQuery) -> Vec<Value> 
             "status" => z.status.clone(),
             "account.id" => z.account_id.clone(),
             "account.name" => account_name(z).to_lowercase(),
-            "plan.id" => zone_plan_legacy_id(state, &z.id).to_string(),
+            "plan.id" => zone_rate_plan_legacy_id(state, &z.id).to_string(),
             _ => z.name.clone(),
         }
     };

@@ -3,25 +3,17 @@
 use super::models::{
     self, bad_account, NewZone, TextFilter, ZonePatch, ZoneQuery, ZONE_STATUSES, ZONE_TYPES,
 };
-use crate::app::Call;
+use crate::app::{Call, InZone};
+use crate::auth::Access;
 use crate::envelope::{ok, ok_page};
 use crate::errors::{codes, ApiError, ApiResult};
 use crate::input::{
-    discard_body, normalize_domain, opt_object, opt_str, type_name, JsonObject, QueryPairs,
+    normalize_domain, one_of, opt_object, opt_str, type_name, JsonObject, QueryPairs,
 };
-use axum::extract::Path;
 use serde_json::Value;
 
 fn parse_zone_type(raw: &str) -> Result<&'static str, ApiError> {
-    ZONE_TYPES
-        .iter()
-        .find(|t| **t == raw)
-        .copied()
-        .ok_or_else(|| {
-            ApiError::validation(format!(
-                "type: must be full, partial or secondary, got '{raw}'"
-            ))
-        })
+    one_of("type", raw, &ZONE_TYPES, "full, partial or secondary")
 }
 
 fn parse_vanity(value: &Value) -> Result<Vec<String>, ApiError> {
@@ -78,24 +70,20 @@ pub async fn create(call: Call, JsonObject(body): JsonObject) -> ApiResult {
         account_id,
         zone_type,
     };
-    call.write(|state, caller| models::create(state, caller, new))
-        .await
-        .map(ok)
+    call.write(Access::Anyone, |state| {
+        models::create(state, &call.caller, new)
+    })
+    .await
+    .map(ok)
 }
 
 /// `GET /zones/{zone_id}`
-pub async fn get_one(call: Call, Path(zone_id): Path<String>) -> ApiResult {
-    call.read(|state, caller| models::get(state, caller, &zone_id))
-        .await
-        .map(ok)
+pub async fn get_one(zone: InZone) -> ApiResult {
+    zone.read(models::get).await.map(ok)
 }
 
 /// `PATCH /zones/{zone_id}` — exactly one of `paused`, `type`, `vanity_name_servers`.
-pub async fn update(
-    call: Call,
-    Path(zone_id): Path<String>,
-    JsonObject(body): JsonObject,
-) -> ApiResult {
+pub async fn update(zone: InZone, JsonObject(body): JsonObject) -> ApiResult {
     if body.len() != 1 {
         let keys: Vec<&str> = body.keys().map(String::as_str).collect();
         return Err(ApiError::bad_request(
@@ -139,21 +127,14 @@ pub async fn update(
             )))
         }
     };
-    call.write(|state, caller| models::update(state, caller, &zone_id, patch))
+    zone.write(|state, id| models::update(state, id, patch))
         .await
         .map(ok)
 }
 
 /// `DELETE /zones/{zone_id}` — also removes its subscription.
-pub async fn delete_one(
-    call: Call,
-    Path(zone_id): Path<String>,
-    body: axum::body::Body,
-) -> ApiResult {
-    discard_body(body).await;
-    call.write(|state, caller| models::delete(state, caller, &zone_id))
-        .await
-        .map(ok)
+pub async fn delete_one(zone: InZone) -> ApiResult {
+    zone.write(models::delete).await.map(ok)
 }
 
 /// `GET /zones` — filters `name`, `account.id`, `account.name`, `status`, `type`
@@ -161,34 +142,22 @@ pub async fn delete_one(
 pub async fn list(call: Call, query: QueryPairs) -> ApiResult {
     let page = query.page_request(20, 5, 50)?;
     let descending = query.descending()?;
-    let match_any = match query.get("match") {
-        None | Some("all") => false,
-        Some("any") => true,
-        Some(other) => {
-            return Err(ApiError::validation(format!(
-                "match: must be 'all' or 'any', got '{other}'"
-            )))
-        }
-    };
-    if let Some(status) = query.get("status") {
-        if !ZONE_STATUSES.contains(&status) {
-            return Err(ApiError::validation(format!(
-                "status: must be one of {}, got '{status}'",
-                ZONE_STATUSES.join(", ")
-            )));
-        }
-    }
-    let order = query.get("order").unwrap_or("name");
-    if !["name", "status", "account.id", "account.name", "plan.id"].contains(&order) {
-        return Err(ApiError::validation(format!(
-            "order: must be name, status, account.id, account.name or plan.id, got '{order}'"
-        )));
-    }
+    let match_any = query.one_of("match", &["all", "any"], "'all' or 'any'")? == Some("any");
+    let statuses = format!("one of {}", ZONE_STATUSES.join(", "));
+    let status = query.one_of("status", &ZONE_STATUSES, &statuses)?;
+    let orders = ["name", "status", "account.id", "account.name", "plan.id"];
+    let order = query
+        .one_of(
+            "order",
+            &orders,
+            "name, status, account.id, account.name or plan.id",
+        )?
+        .unwrap_or("name");
     let zones = ZoneQuery {
         name: query.get("name").map(TextFilter::parse),
         account_name: query.get("account.name").map(TextFilter::parse),
         account_id: query.get("account.id").map(str::to_string),
-        status: query.get("status").map(str::to_string),
+        status: status.map(str::to_string),
         types: query
             .get("type")
             .map(|t| t.split(',').map(|s| s.trim().to_string()).collect()),
@@ -197,7 +166,9 @@ pub async fn list(call: Call, query: QueryPairs) -> ApiResult {
         descending,
     };
     let items = call
-        .read(|state, caller| Ok(models::list(state, caller, &zones)))
+        .read(Access::Anyone, |state| {
+            Ok(models::list(state, &call.caller, &zones))
+        })
         .await?;
     Ok(ok_page(items, page, call.dialect()))
 }
