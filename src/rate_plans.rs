@@ -99,6 +99,8 @@ pub struct ApiSubscription {
 #[derive(Debug, Deserialize)]
 pub struct ApiRatePlan {
     pub id: String,
+    pub public_name: Option<String>,
+    pub is_contract: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -132,8 +134,11 @@ impl ApiSubscription {
     fn free() -> ApiSubscription {
         ApiSubscription {
             id: None,
+            // Nothing the API said: no name or contract flag is made up.
             rate_plan: Some(ApiRatePlan {
                 id: RatePlanFamily::Free.to_string(),
+                public_name: None,
+                is_contract: None,
             }),
             frequency: Some(Frequency::NotApplicable),
             state: Some("Paid".into()),

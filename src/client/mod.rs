@@ -16,7 +16,7 @@ pub use clock::{parse_stamp, ServerClock, Stamp};
 pub use coalesce::{Children, Collection};
 #[cfg(test)]
 pub use decode::decode_for_test;
-pub use decode::{either, null_as_empty};
+pub use decode::{either, lenient_number, null_as_empty};
 pub use envelope::{CfMessage, Envelope, ResultInfo};
 pub use error::{Advice, ApiError, ErrorKind};
 pub use request::Request;

@@ -18,7 +18,7 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tfplugin::diag::{Diagnostic, Diagnostics};
 use tfplugin::resource::{import_not_found, Change, Failure, Imported, OpResult, Resource};
-use tfplugin::schema::{Attribute, Check, Schema};
+use tfplugin::schema::{Attribute, Check, Nesting, Schema};
 use tfplugin::value::{AttrPath, Type};
 
 pub struct AccountResource;
@@ -40,6 +40,7 @@ pub struct Account {
     pub created_on: Option<String>,
     pub force_destroy: Option<bool>,
     pub allow_duplicate_name: Option<bool>,
+    pub managed_by: Option<ManagedBy>,
 }
 
 fn kyc(name: &'static str, what: &'static str) -> Attribute {
@@ -93,9 +94,12 @@ pub struct ApiAccount {
     settings: Option<Settings>,
 }
 
-#[derive(Debug, Deserialize)]
-struct ManagedBy {
-    parent_org_id: Option<Tag>,
+/// The tenant unit that manages the account. Absent for an account outside
+/// a tenant (observed-api.md row 3).
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct ManagedBy {
+    pub parent_org_id: Option<Tag>,
+    pub parent_org_name: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize, Serialize)]
@@ -228,9 +232,15 @@ impl Account {
         self.name = api.name;
         // Some recorded answers leave `type` out: what is known stands.
         self.account_type = api.account_type.or(self.account_type.take());
-        if let Some(unit) = api.managed_by.and_then(|m| m.parent_org_id) {
+        if let Some(unit) = api
+            .managed_by
+            .as_ref()
+            .and_then(|m| m.parent_org_id.clone())
+        {
             self.unit_id = Some(unit.into());
         }
+        // Some recorded answers to an update leave it out: what is known stands.
+        self.managed_by = api.managed_by.or(self.managed_by.take());
         let settings = api.settings.unwrap_or_default();
         self.enforce_twofactor = Some(settings.enforce_twofactor.unwrap_or(false));
         // Cloudflare may report the address in another case; the adapter
@@ -296,6 +306,13 @@ impl Resource for AccountResource {
                 .check(checks::EMAIL_OR_EMPTY)
                 .equivalent(checks::same_email),
                 Attribute::computed("created_on", Type::String, "When the account was created (RFC 3339)."),
+                Attribute::computed("managed_by", Type::String, "The tenant unit that manages the account; null for an account outside a tenant.").nested(
+                    Nesting::Single,
+                    vec![
+                        Attribute::computed("parent_org_id", Type::String, "The unit's id (the account's `unit_id`)."),
+                        Attribute::computed("parent_org_name", Type::String, "The unit's name."),
+                    ],
+                ),
                 Attribute::optional(
                     "force_destroy",
                     Type::Bool,

@@ -89,6 +89,8 @@ pub fn attributes() -> Vec<Attribute> {
         Attribute::computed("currency", Type::String, "Currency of `price`.").unknown_when_changed(PRICED_BY),
         Attribute::computed("current_period_start", Type::String, "Start of the current billing period (RFC 3339).").unknown_when_changed(PRICED_BY),
         Attribute::computed("current_period_end", Type::String, "End of the current billing period (RFC 3339).").unknown_when_changed(PRICED_BY),
+        Attribute::computed("public_name", Type::String, "The rate plan's name as Cloudflare shows it, e.g. `Business Plan`; null where the API does not say.").unknown_when_changed(PRICED_BY),
+        Attribute::computed("is_contract", Type::Bool, "Whether the rate plan is billed under a contract (enterprise plans); null where the API does not say.").unknown_when_changed(PRICED_BY),
     ]
 }
 
@@ -103,6 +105,8 @@ pub struct Terms {
     pub currency: Option<String>,
     pub current_period_start: Option<String>,
     pub current_period_end: Option<String>,
+    pub public_name: Option<String>,
+    pub is_contract: Option<bool>,
 }
 
 impl ComponentValue {
@@ -177,6 +181,8 @@ impl Terms {
     /// away from its default, so that extras added or left behind show as
     /// a change.
     pub fn merge(&mut self, api: ApiSubscription) {
+        self.public_name = api.rate_plan.as_ref().and_then(|rp| rp.public_name.clone());
+        self.is_contract = api.rate_plan.as_ref().and_then(|rp| rp.is_contract);
         match api.rate_plan {
             Some(rp) => self.rate_plan_id = rp.id,
             None if self.rate_plan_id.is_empty() => {
@@ -237,7 +243,11 @@ mod tests {
     fn api(id: &str, frequency: &str) -> ApiSubscription {
         ApiSubscription {
             id: Some("s".into()),
-            rate_plan: Some(ApiRatePlan { id: id.into() }),
+            rate_plan: Some(ApiRatePlan {
+                id: id.into(),
+                public_name: Some("Business Plan".into()),
+                is_contract: Some(false),
+            }),
             frequency: Some(Frequency::of(frequency)),
             state: Some("Paid".into()),
             price: Some(210.0),
@@ -270,7 +280,21 @@ mod tests {
             };
             p.merge(api(read_back, "monthly"));
             assert_eq!(p.rate_plan_id, read_back);
+            assert_eq!(p.public_name.as_deref(), Some("Business Plan"));
+            assert_eq!(p.is_contract, Some(false));
         }
+    }
+
+    #[test]
+    fn a_subscription_without_a_rate_plan_name_reads_as_null() {
+        let mut answer = api("enterprise", "not-applicable");
+        answer.rate_plan = None;
+        let mut p = Terms {
+            rate_plan_id: "PARTNERS_ENT".into(),
+            ..Default::default()
+        };
+        p.merge(answer);
+        assert_eq!((p.public_name, p.is_contract), (None, None));
     }
 
     #[test]

@@ -11,7 +11,7 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tfplugin::diag::Diagnostics;
 use tfplugin::resource::{import_by_reading, Change, Failure, Imported, OpResult, Resource};
-use tfplugin::schema::{Attribute, Check, Schema};
+use tfplugin::schema::{Attribute, Check, Nesting, Schema};
 use tfplugin::value::{AttrPath, Type};
 
 pub struct ZoneResource;
@@ -32,6 +32,38 @@ pub struct Zone {
     pub verification_key: Option<String>,
     pub created_on: Option<String>,
     pub activated_on: Option<String>,
+    pub development_mode: Option<f64>,
+    pub original_registrar: Option<String>,
+    pub original_dnshost: Option<String>,
+    pub owner: Option<Owner>,
+    pub meta: Option<Meta>,
+}
+
+/// Who holds the zone: for a tenant's customer, its account (an
+/// `organization`). Not its name, which follows the account's: a rename
+/// applied with `cftenant_account` would read as a change made outside
+/// Terraform.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct Owner {
+    pub id: Option<String>,
+    #[serde(rename = "type")]
+    pub owner_type: Option<String>,
+}
+
+/// The zone's setup step and modes, as the API reports them. Not its
+/// quotas (`page_rule_quota`, `custom_certificate_quota`, numbers or
+/// strings as observed-api.md row 14 says): they follow the zone's rate
+/// plan, which `cftenant_zone_subscription` changes after the zone is read,
+/// so every apply of a zone with its plan would end in "changed outside of
+/// Terraform".
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct Meta {
+    #[serde(default, deserialize_with = "crate::client::lenient_number")]
+    pub step: Option<f64>,
+    pub phishing_detected: Option<bool>,
+    pub cdn_only: Option<bool>,
+    pub dns_only: Option<bool>,
+    pub foundation_dns: Option<bool>,
 }
 
 /// Cloudflare's code for "a zone of this name already exists".
@@ -55,6 +87,12 @@ pub struct ApiZone {
     verification_key: Option<String>,
     created_on: Option<String>,
     activated_on: Option<String>,
+    #[serde(default, deserialize_with = "crate::client::lenient_number")]
+    development_mode: Option<f64>,
+    original_registrar: Option<String>,
+    original_dnshost: Option<String>,
+    owner: Option<Owner>,
+    meta: Option<Meta>,
 }
 
 #[derive(Debug, Deserialize, Serialize)]
@@ -170,8 +208,18 @@ impl Zone {
         // Set once: an answer's own never moves it.
         self.created_on = self.created_on.take().or(api.created_on);
         self.activated_on = api.activated_on;
+        self.development_mode = api.development_mode;
+        self.original_registrar = api.original_registrar;
+        self.original_dnshost = api.original_dnshost;
+        self.owner = api.owner;
+        self.meta = api.meta;
     }
 }
+
+/// What a zone's update may change besides itself: values that move on
+/// their own (development mode counts down) or follow other objects (the
+/// owner's name, the quotas of the zone's rate plan) are read again then.
+const ANY_UPDATE: &[&str] = &["type", "paused", "vanity_name_servers"];
 
 fn path(id: &str) -> String {
     paths::zone(id)
@@ -236,6 +284,37 @@ impl Resource for ZoneResource {
                     .unknown_when_changed(&["type"]),
                 Attribute::computed("created_on", Type::String, "When the zone was created (RFC 3339)."),
                 Attribute::computed("activated_on", Type::String, "When the zone was activated (RFC 3339), if it has been."),
+                Attribute::computed(
+                    "development_mode",
+                    Type::Number,
+                    "Seconds left in development mode (caching bypassed); 0 when off. It counts down on its own, so it is \
+                     as of the last refresh.",
+                )
+                .unknown_when_changed(ANY_UPDATE),
+                Attribute::computed("original_registrar", Type::String, "The registrar the zone was registered with before Cloudflare, where known."),
+                Attribute::computed("original_dnshost", Type::String, "The DNS host before Cloudflare, where known."),
+                Attribute::computed("owner", Type::String, "Who holds the zone; for a tenant's customer, its account. Its name is the account's (`cftenant_account`).")
+                    .nested(
+                        Nesting::Single,
+                        vec![
+                            Attribute::computed("id", Type::String, "The owner's id."),
+                            Attribute::computed("type", Type::String, "`organization` (an account) or `user`."),
+                        ],
+                    )
+                    .unknown_when_changed(ANY_UPDATE),
+                Attribute::computed("meta", Type::String, "The zone's setup step and modes, as the API reports them; each is null where the API does not say. The rate \
+                     plan's quotas are not here: they follow `cftenant_zone_subscription`, which changes them after the zone is read.")
+                    .nested(
+                        Nesting::Single,
+                        vec![
+                            Attribute::computed("step", Type::Number, "The setup step the zone is at."),
+                            Attribute::computed("phishing_detected", Type::Bool, "Whether Cloudflare detected phishing on the zone."),
+                            Attribute::computed("cdn_only", Type::Bool, "Whether the zone is CDN only."),
+                            Attribute::computed("dns_only", Type::Bool, "Whether the zone is DNS only."),
+                            Attribute::computed("foundation_dns", Type::Bool, "Whether the zone uses Foundation DNS."),
+                        ],
+                    )
+                    .unknown_when_changed(ANY_UPDATE),
             ],
         )
     }

@@ -100,6 +100,16 @@ fn every_type_applies_imports_and_destroys_against_the_observed_dialect() {
     assert_eq!(listed[0]["type"], "enterprise");
     assert_eq!(listed[0]["enforce_twofactor"], true);
 
+    // The zone's meta, its quotas written as strings, reads; the contract
+    // plan's name and flag as the API reads them back (row 8).
+    let zone = ctx.ws.resource("cftenant_zone.main");
+    assert_eq!(zone["meta"]["step"], 2, "{zone}");
+    assert_eq!(zone["owner"]["id"], account["id"]);
+    let subscription = ctx.ws.resource("cftenant_zone_subscription.main");
+    assert_eq!(subscription["public_name"], "Enterprise");
+    assert_eq!(subscription["is_contract"], true);
+    assert_eq!(account["managed_by"]["parent_org_id"], account["unit_id"]);
+
     // Every type, forgotten and imported: the same attributes (or the API's
     // spelling of an equivalent value), and an empty plan.
     let state = ctx.ws.state();

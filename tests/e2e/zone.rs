@@ -47,6 +47,13 @@ fn zone_lifecycle() {
                 // zone attribute for it would lag behind every plan change.
                 assert!(state["plan_id"].is_null(), "{state}");
                 assert_eq!(state["created_on"], api["created_on"]);
+                // What the official provider also exposes, as the API says.
+                assert_eq!(state["development_mode"], api["development_mode"]);
+                assert_eq!(state["owner"]["id"], api["owner"]["id"]);
+                assert_eq!(state["owner"]["type"], api["owner"]["type"]);
+                assert_eq!(state["meta"]["step"], api["meta"]["step"]);
+                assert_eq!(state["meta"]["dns_only"], api["meta"]["dns_only"]);
+                assert_eq!(state["meta"]["foundation_dns"], false);
                 let partial = zone(ctx, "partial");
                 let partial_api = ctx.sim.api(
                     "GET",
