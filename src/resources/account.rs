@@ -774,11 +774,18 @@ mod tests {
             created_on: Some("2026-01-01T00:00:00Z".into()),
             managed_by: Some(ManagedBy {
                 parent_org_id: Some(Tag::try_from("unit1".to_string()).unwrap()),
+                parent_org_name: Some("Unit One".into()),
             }),
             settings: None,
         });
         assert_eq!(a.name, "new");
         assert_eq!(a.unit_id.as_deref(), Some("unit1"));
+        assert_eq!(
+            a.managed_by
+                .as_ref()
+                .and_then(|m| m.parent_org_name.as_deref()),
+            Some("Unit One")
+        );
         assert_eq!(a.enforce_twofactor, Some(false));
         assert_eq!(a.business_name.as_deref(), Some("Acme"));
     }
