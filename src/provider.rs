@@ -4,10 +4,13 @@
 
 use crate::client::{self, Auth, Client, ClientConfig, RetryPolicy, StopSignal};
 use crate::data_sources::{
-    account_roles::AccountRoles, listing::ListingDataSource, tenant::TenantDataSource,
+    account::AccountDataSource, account_members::AccountMembers, account_roles::AccountRoles,
+    listing::ListingDataSource, permission_groups::PermissionGroups,
+    resource_groups::ResourceGroups, tenant::TenantDataSource,
     tenant_account_types::TenantAccountTypes, tenant_accounts::TenantAccounts,
     tenant_custom_nameservers::TenantCustomNameservers,
     tenant_entitlements::TenantEntitlementsDataSource, tenant_memberships::TenantMemberships,
+    zone_rate_plans::ZoneRatePlans, zones::ZonesDataSource,
 };
 use crate::resources::{
     account::AccountResource, account_member::AccountMemberResource,
@@ -379,6 +382,12 @@ impl ProviderDefinition for CftenantProvider {
             DataSourceAdapter::boxed(ListingDataSource::<TenantAccountTypes>::default()),
             DataSourceAdapter::boxed(ListingDataSource::<AccountRoles>::default()),
             DataSourceAdapter::boxed(ListingDataSource::<TenantCustomNameservers>::default()),
+            DataSourceAdapter::boxed(AccountDataSource),
+            DataSourceAdapter::boxed(ListingDataSource::<AccountMembers>::default()),
+            DataSourceAdapter::boxed(ZonesDataSource),
+            DataSourceAdapter::boxed(ListingDataSource::<ZoneRatePlans>::default()),
+            DataSourceAdapter::boxed(ListingDataSource::<PermissionGroups>::default()),
+            DataSourceAdapter::boxed(ListingDataSource::<ResourceGroups>::default()),
         ]
     }
 

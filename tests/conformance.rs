@@ -8,8 +8,10 @@ use cftenant::api::paths::GLOBAL_KEY_ONLY;
 #[test]
 fn the_global_key_endpoints_are_the_definitions() {
     let definition = cftenant_testing::conformance::definition();
-    assert_eq!(
-        definition.expand_key_only(GLOBAL_KEY_ONLY),
-        definition.key_only()
-    );
+    let documented: std::collections::BTreeSet<_> = definition
+        .key_only()
+        .into_iter()
+        .filter(|(_, path)| !cftenant_testing::conformance::UNUSED_PATHS.contains(&path.as_str()))
+        .collect();
+    assert_eq!(definition.expand_key_only(GLOBAL_KEY_ONLY), documented);
 }

@@ -48,6 +48,8 @@ paths! {
     account_profile(id) => "/accounts/{id}/profile";
     account_roles(id) => "/accounts/{id}/roles";
     account_members(id) => "/accounts/{id}/members";
+    account_permission_groups(id) => "/accounts/{id}/iam/permission_groups";
+    account_resource_groups(id) => "/accounts/{id}/iam/resource_groups";
     account_member(account_id, member_id) => "/accounts/{account_id}/members/{member_id}";
     account_subscriptions(id) => "/accounts/{id}/subscriptions";
     account_subscription(account_id, subscription_id) => "/accounts/{account_id}/subscriptions/{subscription_id}";

@@ -85,6 +85,19 @@ api_words! {
 }
 
 api_words! {
+    /// Where a zone's activation stands.
+    ZoneStatus {
+        /// Being set up.
+        Initializing = "initializing",
+        /// Waiting for its nameservers (or verification) to point to Cloudflare.
+        Pending = "pending",
+        Active = "active",
+        /// Its nameservers point away from Cloudflare.
+        Moved = "moved",
+    }
+}
+
+api_words! {
     /// Where a member's access stands.
     MemberStatus {
         /// Granted.

@@ -21,6 +21,8 @@ pub enum Parent {
     Tenant,
     /// `account_id`: an account's id.
     Account,
+    /// `zone_id`: a zone's id.
+    Zone,
 }
 
 impl Parent {
@@ -28,6 +30,7 @@ impl Parent {
         match self {
             Parent::Tenant => "tenant_id",
             Parent::Account => "account_id",
+            Parent::Zone => "zone_id",
         }
     }
 
@@ -41,6 +44,10 @@ impl Parent {
             .check(Check::NotEmpty),
             Parent::Account => {
                 Attribute::required(self.attribute_name(), Type::String, "The account's id.")
+                    .check(checks::ID32)
+            }
+            Parent::Zone => {
+                Attribute::required(self.attribute_name(), Type::String, "The zone's id.")
                     .check(checks::ID32)
             }
         }

@@ -19,6 +19,7 @@ mod first_week;
 mod guides;
 mod hostile;
 mod logs;
+mod lookups;
 mod matrix;
 mod messages;
 mod mirror;

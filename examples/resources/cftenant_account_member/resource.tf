@@ -12,13 +12,14 @@ resource "cftenant_account_member" "admin" {
   roles      = [for r in data.cftenant_account_roles.customer.roles : r.id if r.name == "Administrator"]
 }
 
-# Or policies instead of roles: permission groups over resource groups.
-variable "dns_read_permission_group_id" {
-  type = string
+# Or policies instead of roles: permission groups over resource groups,
+# looked up by name.
+data "cftenant_permission_groups" "customer" {
+  account_id = cftenant_account.customer.id
 }
 
-variable "customer_resource_group_id" {
-  type = string
+data "cftenant_resource_groups" "customer" {
+  account_id = cftenant_account.customer.id
 }
 
 resource "cftenant_account_member" "auditor" {
@@ -26,7 +27,7 @@ resource "cftenant_account_member" "auditor" {
   email      = "auditor@customer.example"
   policies = [{
     access               = "allow"
-    permission_group_ids = [var.dns_read_permission_group_id]
-    resource_group_ids   = [var.customer_resource_group_id]
+    permission_group_ids = [for g in data.cftenant_permission_groups.customer.permission_groups : g.id if g.name == "Administrator Read Only"]
+    resource_group_ids   = [for g in data.cftenant_resource_groups.customer.resource_groups : g.id if g.scope_key == "com.cloudflare.api.account.${cftenant_account.customer.id}"]
   }]
 }

@@ -127,7 +127,6 @@ pub fn render_role(role: &Role, dialect: Dialect) -> Value {
 /// Policies derived from roles (the API derives policies from roles; ids are
 /// deterministic so repeated reads agree).
 fn derived_policies(member: &Member) -> Vec<Value> {
-    let scope = format!("com.cloudflare.api.account.{}", member.account_id);
     member
         .role_ids
         .iter()
@@ -136,17 +135,8 @@ fn derived_policies(member: &Member) -> Vec<Value> {
             json!({
                 "id": derive_hex(&["policy", &member.id, role.id]),
                 "access": "allow",
-                "permission_groups": [{
-                    "id": derive_hex(&["permission_group", role.id]),
-                    "name": role.name,
-                    "meta": { "key": "role", "value": role.id },
-                }],
-                "resource_groups": [{
-                    "id": derive_hex(&["resource_group", &member.account_id]),
-                    "name": scope,
-                    "scope": { "key": scope, "objects": [{ "key": "*" }] },
-                    "meta": { "key": "", "value": "" },
-                }],
+                "permission_groups": [permission_group(role)],
+                "resource_groups": [account_resource_group(&member.account_id)],
             })
         })
         .collect()
@@ -399,6 +389,50 @@ pub fn delete(state: &mut SimState, account_id: &str, member_id: &str) -> Result
 /// Removes every member of the account (the account is being deleted).
 pub fn delete_all_of_account(state: &mut SimState, account_id: &str) {
     state.members.remove_where(|m| m.account_id == account_id);
+}
+
+/// The permission group of a role: each role grants one, with an id
+/// derived from the role's, the same in every account.
+fn permission_group(role: &Role) -> Value {
+    json!({
+        "id": derive_hex(&["permission_group", role.id]),
+        "name": role.name,
+        "meta": { "key": "role", "value": role.id },
+    })
+}
+
+/// The one resource group the simulator knows in an account: the whole
+/// account.
+fn account_resource_group(account_id: &str) -> Value {
+    let scope = format!("com.cloudflare.api.account.{account_id}");
+    json!({
+        "id": derive_hex(&["resource_group", account_id]),
+        "name": scope,
+        "scope": { "key": scope, "objects": [{ "key": "*" }] },
+        "meta": { "key": "", "value": "" },
+    })
+}
+
+/// Whether a group matches the list's `id` and `name` filters.
+fn matches(group: &Value, id: Option<&str>, name: Option<&str>) -> bool {
+    id.is_none_or(|id| group["id"] == id) && name.is_none_or(|name| group["name"] == name)
+}
+
+/// `GET /accounts/{id}/iam/permission_groups`: one group per role.
+pub fn permission_groups(id: Option<&str>, name: Option<&str>) -> Vec<Value> {
+    ROLES
+        .iter()
+        .map(permission_group)
+        .filter(|g| matches(g, id, name))
+        .collect()
+}
+
+/// `GET /accounts/{id}/iam/resource_groups`.
+pub fn resource_groups(account_id: &str, id: Option<&str>, name: Option<&str>) -> Vec<Value> {
+    vec![account_resource_group(account_id)]
+        .into_iter()
+        .filter(|g| matches(g, id, name))
+        .collect()
 }
 
 pub fn roles(state: &SimState) -> Vec<Value> {

@@ -237,3 +237,33 @@ pub async fn get_role(account: InAccount, Path((_, role_id)): Path<(String, Stri
         .await
         .map(ok)
 }
+
+/// `GET /accounts/{account_id}/iam/permission_groups` — paginated
+/// (`per_page` 5–50, default 20), filtered by `id` and `name`.
+pub async fn list_permission_groups(account: InAccount, query: QueryPairs) -> ApiResult {
+    let page = query.page_request(20, 5, 50)?;
+    let items = account
+        .read(|_, _| {
+            Ok(models::permission_groups(
+                query.get("id"),
+                query.get("name"),
+            ))
+        })
+        .await?;
+    Ok(ok_page(items, page, account.dialect()))
+}
+
+/// `GET /accounts/{account_id}/iam/resource_groups` — one page, filtered by
+/// `id` and `name`.
+pub async fn list_resource_groups(account: InAccount, query: QueryPairs) -> ApiResult {
+    account
+        .read(|_, account_id| {
+            Ok(json!(models::resource_groups(
+                account_id,
+                query.get("id"),
+                query.get("name")
+            )))
+        })
+        .await
+        .map(ok)
+}

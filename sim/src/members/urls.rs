@@ -1,4 +1,5 @@
-//! The members area's routes (members and roles).
+//! The members area's routes (members, roles, and the permission and
+//! resource groups that member policies name).
 
 use super::responses::*;
 use crate::app::App;
@@ -8,6 +9,14 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<App>)> {
     vec![
         ("/accounts/{account_id}/roles", get(list_roles)),
         ("/accounts/{account_id}/roles/{role_id}", get(get_role)),
+        (
+            "/accounts/{account_id}/iam/permission_groups",
+            get(list_permission_groups),
+        ),
+        (
+            "/accounts/{account_id}/iam/resource_groups",
+            get(list_resource_groups),
+        ),
         ("/accounts/{account_id}/members", get(list).post(create)),
         (
             "/accounts/{account_id}/members/{member_id}",

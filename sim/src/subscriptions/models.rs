@@ -498,7 +498,9 @@ pub fn available_rate_plans(state: &SimState) -> Vec<Value> {
                 "name": rate_plan.public_name,
                 "currency": "USD",
                 "duration": 1,
-                "frequency": if rate_plan.fixed_price { NOT_APPLICABLE } else { "monthly" },
+                // Free plans too, as the definition's enum and a recorded
+                // answer (ninech/cloudflair's fixture) have it.
+                "frequency": "monthly",
                 "components": rate_plan.components.iter().map(|c| json!({
                     "name": c.name,
                     "default": c.default,

@@ -1,0 +1,7 @@
+variable "account_id" {
+  type = string
+}
+
+data "cftenant_account" "unknown" {
+  account_id = var.account_id
+}
