@@ -197,8 +197,8 @@ def write(path: Path, text: str):
 class Run:
     """One terraform process under /usr/bin/time -v."""
 
-    def __init__(self, cwd: Path, args: list[str], env: dict, work: Path, expect=(0,)):
-        self.cwd, self.args, self.expect = cwd, args, expect
+    def __init__(self, cwd: Path, args: list[str], env: dict, work: Path):
+        self.cwd, self.args = cwd, args
         self.timefile = work / f"time-{time.monotonic_ns()}"
         self.log = work / f"out-{time.monotonic_ns()}"
         self.proc = subprocess.Popen(
@@ -208,16 +208,13 @@ class Run:
     def wait(self) -> int:
         """Waits; returns Terraform's peak RSS in kB."""
         code = self.proc.wait()
-        if code not in self.expect:
+        if code != 0:
             sys.stderr.write(self.log.read_text(errors="replace")[-4000:])
             raise SystemExit(f"terraform {' '.join(self.args)} in {self.cwd} exited {code}")
         m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", self.timefile.read_text())
         if not m:
             raise SystemExit(f"no peak RSS in {self.timefile}")
         return int(m.group(1))
-
-    def output(self) -> str:
-        return self.log.read_text(errors="replace")
 
 
 def run_all(runs_of) -> dict:
@@ -262,8 +259,8 @@ class Estate:
         })
         return env
 
-    def tf(self, d: Path, *args, expect=(0,)) -> Run:
-        return Run(d, list(args), self.env(), self.work, expect)
+    def tf(self, d: Path, *args) -> Run:
+        return Run(d, list(args), self.env(), self.work)
 
     def apply_args(self):
         return ["apply", "-auto-approve", "-input=false", f"-parallelism={self.args.parallelism}"]
