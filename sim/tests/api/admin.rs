@@ -155,6 +155,30 @@ fn rate_limit_budget_per_credential() {
         .assert_ok();
 }
 
+/// Each service user has a budget of its own, as on Cloudflare: the tenant
+/// admin's spent budget does not hold back a customer's user, nor one
+/// user's another (what bench/estate.sh relies on).
+#[test]
+fn rate_limit_budget_per_service_user() {
+    let sim = Sim::start(&["--rate-limit", "3/60"]);
+    let (ada, ada_key) = create_service_user(&sim, "ada@example.com");
+    let (bob, bob_key) = create_service_user(&sim, "bob@example.com");
+    sim.call("GET", "/accounts", None).assert_ok();
+    sim.call("GET", "/accounts", None).assert_error(429, 971);
+    for _ in 0..3 {
+        sim.call_as(Auth::Key(&ada, &ada_key), "GET", "/user", None)
+            .assert_ok();
+    }
+    sim.call_as(Auth::Key(&ada, &ada_key), "GET", "/user", None)
+        .assert_error(429, 971);
+    let r = sim.call_as(Auth::Key(&bob, &bob_key), "GET", "/user", None);
+    r.assert_ok();
+    assert_eq!(
+        r.headers["ratelimit"].to_str().unwrap().split(';').nth(1),
+        Some("r=2")
+    );
+}
+
 /// Every exchange says which dialect answered it; the dialect comes from the
 /// command line and outlives a reset and a restart on the same state file.
 #[test]
