@@ -10,9 +10,10 @@ use crate::data_sources::{
     tenant_entitlements::TenantEntitlementsDataSource, tenant_memberships::TenantMemberships,
 };
 use crate::resources::{
-    account::AccountResource, account_member::AccountMemberResource,
-    account_subscription::AccountSubscriptionResource, service_user::ServiceUserResource,
-    tenant_custom_nameserver::TenantCustomNameserverResource, zone::ZoneResource,
+    account::AccountResource, account_dns_settings::AccountDnsSettingsResource,
+    account_member::AccountMemberResource, account_subscription::AccountSubscriptionResource,
+    service_user::ServiceUserResource, tenant_custom_nameserver::TenantCustomNameserverResource,
+    zone::ZoneResource, zone_dns_settings::ZoneDnsSettingsResource,
     zone_subscription::ZoneSubscriptionResource,
 };
 use serde::Deserialize;
@@ -367,6 +368,8 @@ impl ProviderDefinition for CftenantProvider {
             ResourceAdapter::boxed(ZoneSubscriptionResource),
             ResourceAdapter::boxed(AccountSubscriptionResource),
             ResourceAdapter::boxed(TenantCustomNameserverResource),
+            ResourceAdapter::boxed(AccountDnsSettingsResource),
+            ResourceAdapter::boxed(ZoneDnsSettingsResource),
         ]
     }
 

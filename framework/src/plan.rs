@@ -308,15 +308,17 @@ mod tests {
     fn computed_values_in_a_nested_object_are_unknown_when_new_or_moved() {
         let schema = Schema::new(
             "t",
-            vec![Attribute::optional_computed("ns", Type::String, "ns").nested(
-                crate::schema::Nesting::Single,
-                vec![
-                    Attribute::optional_computed("type", Type::String, "type"),
-                    Attribute::optional_computed("set", Type::Number, "set")
-                        .unknown_when_changed(&["type"]),
-                    Attribute::optional_computed("ttl", Type::Number, "ttl"),
-                ],
-            )],
+            vec![
+                Attribute::optional_computed("ns", Type::String, "ns").nested(
+                    crate::schema::Nesting::Single,
+                    vec![
+                        Attribute::optional_computed("type", Type::String, "type"),
+                        Attribute::optional_computed("set", Type::Number, "set")
+                            .unknown_when_changed(&["type"]),
+                        Attribute::optional_computed("ttl", Type::Number, "ttl"),
+                    ],
+                ),
+            ],
         );
         let ns = |t: Value, set: Value, ttl: Value| {
             obj(&[("ns", obj(&[("type", t), ("set", set), ("ttl", ttl)]))])

@@ -9,4 +9,6 @@ pub mod paths;
 mod values;
 
 pub use ids::{checked_id, checked_opt_id, checked_tag, Id, Tag};
-pub use values::{AccountType, Frequency, MemberStatus, RatePlanFamily, ZoneType};
+pub use values::{
+    AccountType, Frequency, MemberStatus, NameserverType, RatePlanFamily, ZoneMode, ZoneType,
+};

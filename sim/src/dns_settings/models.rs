@@ -114,7 +114,8 @@ fn merge(
     if let Some(kind) = patch.nameserver_type {
         ns.kind = kind.to_string();
     }
-    let uses_set = SET_TYPES.contains(&ns.kind.as_str());
+    // An account's defaults name a type only; each new zone gets a set.
+    let uses_set = scope == Scope::Zone && SET_TYPES.contains(&ns.kind.as_str());
     ns.ns_set = match (uses_set, patch.ns_set) {
         (true, sent) => sent.or(ns.ns_set).or(Some(1)),
         (false, None) => None,

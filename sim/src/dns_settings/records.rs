@@ -1,7 +1,8 @@
 //! DNS settings' stored records, and finding an owner's.
 //!
-//! Only owners whose settings were changed have a record; the others read
-//! [`Settings::default`], which holds Cloudflare's documented defaults.
+//! Only owners whose settings differ from Cloudflare's documented defaults
+//! ([`Settings::default`]) have a record; the others read the defaults. So
+//! the inventory (`GET /__sim/state`) lists exactly the changed settings.
 
 use crate::table::Table;
 use serde::{Deserialize, Serialize};
@@ -98,15 +99,14 @@ impl Table<AccountDnsSettings> {
             })
     }
 
-    /// Stores the account's settings, in place of its record if it has one.
+    /// Stores the account's settings, in place of its record if it has
+    /// one; settings back at the defaults drop the record.
     pub fn put(&mut self, settings: AccountDnsSettings) {
-        match self
-            .iter_mut()
-            .find(|s| s.account_id == settings.account_id)
-        {
-            Some(stored) => *stored = settings,
-            None => self.push(settings),
-        }
+        let at = self
+            .iter()
+            .position(|s| s.account_id == settings.account_id);
+        let default = !settings.enforce_dns_only && settings.zone_defaults == Settings::default();
+        store(self, at, settings, default);
     }
 }
 
@@ -122,11 +122,24 @@ impl Table<ZoneDnsSettings> {
             })
     }
 
-    /// Stores the zone's settings, in place of its record if it has one.
+    /// Stores the zone's settings, in place of its record if it has one;
+    /// settings back at the defaults drop the record.
     pub fn put(&mut self, settings: ZoneDnsSettings) {
-        match self.iter_mut().find(|s| s.zone_id == settings.zone_id) {
-            Some(stored) => *stored = settings,
-            None => self.push(settings),
+        let at = self.iter().position(|s| s.zone_id == settings.zone_id);
+        let default = settings.settings == Settings::default();
+        store(self, at, settings, default);
+    }
+}
+
+/// Puts `record` at index `at` (its owner's record), or adds it; removes the
+/// owner's record instead when `default`.
+fn store<T>(table: &mut Table<T>, at: Option<usize>, record: T, default: bool) {
+    match (at, default) {
+        (Some(i), true) => {
+            table.remove(i);
         }
+        (Some(i), false) => table[i] = record,
+        (None, true) => {}
+        (None, false) => table.push(record),
     }
 }

@@ -63,10 +63,34 @@ fn account_zone_defaults_read_defaults_and_merge_patches() {
         sim.call("GET", &path, None).assert_ok()["zone_defaults"],
         expected
     );
+    // An account's custom type carries no set: each new zone gets one.
+    let r = sim.call(
+        "PATCH",
+        &path,
+        Some(json!({ "zone_defaults": { "nameservers": { "type": "custom.account" } } })),
+    );
+    assert_eq!(
+        r.assert_ok()["zone_defaults"]["nameservers"],
+        json!({ "type": "custom.account" })
+    );
     assert_eq!(
         sim.state()["account_dns_settings"][0]["account_id"],
         json!(account)
     );
+    // Settings back at the defaults are no longer listed as changed.
+    let back = json!({ "zone_defaults": {
+        "ns_ttl": 86400, "zone_mode": "standard", "flatten_all_cnames": false,
+        "nameservers": { "type": "cloudflare.standard" }, "soa": { "ttl": 3600 },
+    }});
+    let r = sim.call("PATCH", &path, Some(back));
+    assert_eq!(r.assert_ok()["zone_defaults"], defaults());
+    assert_eq!(sim.state()["account_dns_settings"], json!([]));
+    sim.call(
+        "PATCH",
+        &path,
+        Some(json!({ "zone_defaults": { "ns_ttl": 60 } })),
+    )
+    .assert_ok();
 
     // Deleting the account drops its settings.
     sim.call("DELETE", &format!("/accounts/{account}"), None)
