@@ -279,6 +279,7 @@ mod tests {
     use super::*;
     use crate::custom_ns::records::CustomNameserver;
     use crate::dialect::Dialect;
+    use crate::dns_settings::records::Soa;
     use crate::store::SeedConfig;
 
     fn state() -> SimState {
@@ -312,9 +313,15 @@ mod tests {
             ..Default::default()
         };
         let merged = merge(&state, Scope::Zone, Settings::default(), patch).unwrap();
-        let mut expected = Settings::default();
-        expected.ns_ttl = 300;
-        expected.soa.ttl = 600;
+        let defaults = Settings::default();
+        let expected = Settings {
+            ns_ttl: 300,
+            soa: Soa {
+                ttl: 600,
+                ..defaults.soa.clone()
+            },
+            ..defaults
+        };
         assert_eq!(merged, expected);
     }
 
