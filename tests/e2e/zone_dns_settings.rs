@@ -148,3 +148,24 @@ fn zone_dns_settings_are_checked_at_plan_naming_the_attribute() {
         ],
     );
 }
+
+#[test]
+fn the_tenants_nameservers_need_the_tenant_to_have_some() {
+    run(vec![
+        Step::ApplyFails(
+            "zone_dns_settings/no_nameservers.tf",
+            &[
+                "changing the DNS settings of zone",
+                "'custom.tenant' needs the tenant's custom nameservers",
+                "1064",
+            ],
+        ),
+        Step::OutOfBand(check(|ctx| {
+            assert!(
+                ctx.ws.state().get(SETTINGS).is_none(),
+                "nothing was changed"
+            );
+            assert!(ctx.sim.objects("zone_dns_settings").is_empty());
+        })),
+    ]);
+}
