@@ -102,8 +102,8 @@ impl Settings {
 /// Cloudflare's documented defaults of the settings both resources manage,
 /// as a PATCH body sends them (`mname: null` is Cloudflare's own primary
 /// nameserver).
-pub fn defaults() -> Map<String, Json> {
-    let defaults = json!({
+pub fn defaults() -> Json {
+    json!({
         "flatten_all_cnames": false,
         "multi_provider": false,
         "secondary_overrides": false,
@@ -119,11 +119,7 @@ pub fn defaults() -> Map<String, Json> {
             "rname": "dns.cloudflare.com",
             "ttl": 3600,
         },
-    });
-    match defaults {
-        Json::Object(map) => map,
-        _ => unreachable!("an object literal"),
-    }
+    })
 }
 
 /// What a PATCH must send to go from `prior` to `planned` (the settings as

@@ -12,7 +12,7 @@ use crate::client::Client;
 use crate::diagnostics::{parse_import_id, Context};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value as Json};
+use serde_json::Value as Json;
 use tfplugin::diag::{Diagnostic, Diagnostics};
 use tfplugin::resource::{import_by_reading, Change, Imported, OpResult, Resource};
 use tfplugin::schema::{Attribute, Check, Nesting, Schema};
@@ -187,8 +187,10 @@ impl Resource for ZoneDnsSettingsResource {
         state: ZoneDnsSettings,
     ) -> OpResult<Diagnostics, ZoneDnsSettings> {
         let path = paths::zone_dns_settings(&state.zone_id);
-        let body: Map<String, Json> = dns_settings::defaults();
-        match client.patch::<_, Json>(&path, &body).await {
+        match client
+            .patch::<_, Json>(&path, &dns_settings::defaults())
+            .await
+        {
             // The zone is gone, and its settings with it.
             Err(e) if e.is_not_found() => Ok(Diagnostics::default()),
             other => {

@@ -11,8 +11,9 @@ use crate::input::{
 };
 use serde_json::{Map, Value};
 
-/// A whole number of seconds in `min..=max`, when sent (`null` is absent).
-fn opt_seconds(
+/// A whole number in `min..=max` (seconds, or a set), when sent (`null`
+/// is absent).
+fn opt_whole(
     obj: &Map<String, Value>,
     field: &str,
     path: &str,
@@ -46,7 +47,8 @@ fn opt_hostname(
         .transpose()
 }
 
-/// An optional field with the path the message names.
+/// `result`, its validation message naming the field by its whole `path`
+/// (`zone_defaults.soa.ttl`) rather than its own name.
 fn at<T>(result: Result<T, ApiError>, path: &str) -> Result<T, ApiError> {
     result.map_err(|err| match err.message.split_once(": ") {
         Some((_, rest)) => ApiError::validation(format!("{path}: {rest}")),
@@ -65,7 +67,7 @@ fn read_settings(obj: &Map<String, Value>, scope: Scope) -> Result<SettingsPatch
         foundation_dns: boolean("foundation_dns")?,
         multi_provider: boolean("multi_provider")?,
         secondary_overrides: boolean("secondary_overrides")?,
-        ns_ttl: opt_seconds(obj, "ns_ttl", &path("ns_ttl"), (30, 86400))?,
+        ns_ttl: opt_whole(obj, "ns_ttl", &path("ns_ttl"), (30, 86400))?,
         ..Default::default()
     };
     if let Some(mode) = at(opt_str(obj, "zone_mode"), &path("zone_mode"))? {
@@ -99,11 +101,11 @@ fn read_settings(obj: &Map<String, Value>, scope: Scope) -> Result<SettingsPatch
             )));
         }
         patch.ns_set =
-            opt_seconds(ns, "ns_set", &path("nameservers.ns_set"), (1, 5))?.map(|n| n as u8);
+            opt_whole(ns, "ns_set", &path("nameservers.ns_set"), (1, 5))?.map(|n| n as u8);
     }
     if let Some(soa) = at(opt_object(obj, "soa"), &path("soa"))? {
         let soa_path = |field: &str| path(&format!("soa.{field}"));
-        let seconds = |field: &str, range| opt_seconds(soa, field, &soa_path(field), range);
+        let seconds = |field: &str, range| opt_whole(soa, field, &soa_path(field), range);
         patch.soa = SoaPatch {
             expire: seconds("expire", (86400, 2419200))?,
             min_ttl: seconds("min_ttl", (60, 86400))?,
