@@ -162,7 +162,7 @@ fn the_tenants_nameservers_need_the_tenant_to_have_some() {
         ),
         Step::OutOfBand(check(|ctx| {
             assert!(
-                ctx.ws.state().get(SETTINGS).is_none(),
+                !ctx.ws.state().contains_key(SETTINGS),
                 "nothing was changed"
             );
             assert!(ctx.sim.objects("zone_dns_settings").is_empty());
