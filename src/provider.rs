@@ -13,9 +13,10 @@ use crate::data_sources::{
     zone_rate_plans::ZoneRatePlans, zones::ZonesDataSource,
 };
 use crate::resources::{
-    account::AccountResource, account_member::AccountMemberResource,
-    account_subscription::AccountSubscriptionResource, service_user::ServiceUserResource,
-    tenant_custom_nameserver::TenantCustomNameserverResource, zone::ZoneResource,
+    account::AccountResource, account_dns_settings::AccountDnsSettingsResource,
+    account_member::AccountMemberResource, account_subscription::AccountSubscriptionResource,
+    service_user::ServiceUserResource, tenant_custom_nameserver::TenantCustomNameserverResource,
+    zone::ZoneResource, zone_dns_settings::ZoneDnsSettingsResource,
     zone_subscription::ZoneSubscriptionResource,
 };
 use serde::Deserialize;
@@ -370,6 +371,8 @@ impl ProviderDefinition for CftenantProvider {
             ResourceAdapter::boxed(ZoneSubscriptionResource),
             ResourceAdapter::boxed(AccountSubscriptionResource),
             ResourceAdapter::boxed(TenantCustomNameserverResource),
+            ResourceAdapter::boxed(AccountDnsSettingsResource),
+            ResourceAdapter::boxed(ZoneDnsSettingsResource),
         ]
     }
 

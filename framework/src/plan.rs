@@ -3,7 +3,7 @@
 //! Resources add their own review on top (`Resource::review_plan`).
 
 use crate::diag::Diagnostics;
-use crate::schema::Schema;
+use crate::schema::{Attribute, Nesting, Schema};
 use crate::value::{AttrPath, Value};
 
 pub struct PlannedChange {
@@ -26,6 +26,7 @@ pub fn plan(schema: &Schema, prior: &Value, proposed: &Value, config: &Value) ->
     let mut planned = proposed.clone();
     for a in &schema.attributes {
         if !config.attr(a.name).is_null() {
+            plan_single_nested(a, prior.attr(a.name), config.attr(a.name), &mut planned);
             continue;
         }
         if let Some(d) = &a.default {
@@ -65,6 +66,44 @@ pub fn plan(schema: &Schema, prior: &Value, proposed: &Value, config: &Value) ->
         planned,
         requires_replace,
     }
+}
+
+/// The computed attributes of a configured single nested object (and of
+/// the objects nested in it) that the configuration leaves unset: Terraform
+/// proposes their prior values, which stand, except where the object is new
+/// (nothing prior to keep: unknown until apply) or where an attribute their
+/// `unknown_when_changed` names, among their siblings, changes. Defaults
+/// apply as at the top level.
+fn plan_single_nested(a: &Attribute, prior: &Value, config: &Value, planned: &mut Value) {
+    let Some((Nesting::Single, inner)) = &a.nested else {
+        return;
+    };
+    let mut object = planned.attr(a.name).clone();
+    if !matches!(object, Value::Object(_)) || !matches!(config, Value::Object(_)) {
+        return;
+    }
+    let new = !matches!(prior, Value::Object(_));
+    let changed = |name: &str| !object.attr(name).semantically_equal(prior.attr(name));
+    let recomputed: Vec<&str> = inner
+        .iter()
+        .filter(|b| b.computed && config.attr(b.name).is_null() && b.default.is_none())
+        .filter(|b| new || b.unknown_when_changed.iter().any(|n| changed(n)))
+        .map(|b| b.name)
+        .collect();
+    for b in inner {
+        let configured = config.attr(b.name);
+        if configured.is_null() {
+            if let Some(d) = &b.default {
+                object.set_attr(b.name, d.clone());
+            }
+        } else {
+            plan_single_nested(b, prior.attr(b.name), configured, &mut object);
+        }
+    }
+    for name in recomputed {
+        object.set_attr(name, Value::Unknown);
+    }
+    planned.set_attr(a.name, object);
 }
 
 /// The refusals the schema declares, known without the API: a value an
@@ -263,6 +302,44 @@ mod tests {
         assert!(refusals(&schema, &Value::Null, &change, &config)
             .0
             .is_empty());
+    }
+
+    #[test]
+    fn computed_values_in_a_nested_object_are_unknown_when_new_or_moved() {
+        let schema = Schema::new(
+            "t",
+            vec![
+                Attribute::optional_computed("ns", Type::String, "ns").nested(
+                    crate::schema::Nesting::Single,
+                    vec![
+                        Attribute::optional_computed("type", Type::String, "type"),
+                        Attribute::optional_computed("set", Type::Number, "set")
+                            .unknown_when_changed(&["type"]),
+                        Attribute::optional_computed("ttl", Type::Number, "ttl"),
+                    ],
+                ),
+            ],
+        );
+        let ns = |t: Value, set: Value, ttl: Value| {
+            obj(&[("ns", obj(&[("type", t), ("set", set), ("ttl", ttl)]))])
+        };
+        let n = |x: i64| Value::Number(x.into());
+        // A create: what the configuration leaves out is known after apply.
+        let config = ns(s("custom"), Value::Null, Value::Null);
+        let p = plan(&schema, &Value::Null, &config, &config);
+        assert_eq!(p.planned.attr("ns").attr("type"), &s("custom"));
+        assert!(p.planned.attr("ns").attr("set").is_unknown());
+        assert!(p.planned.attr("ns").attr("ttl").is_unknown());
+        // An update keeps the prior values Terraform proposes, except those
+        // that move with a sibling that changed.
+        let prior = ns(s("custom"), n(2), n(60));
+        let p = plan(&schema, &prior, &prior, &config);
+        assert_eq!(p.planned, prior);
+        let config = ns(s("standard"), Value::Null, Value::Null);
+        let proposed = ns(s("standard"), n(2), n(60));
+        let p = plan(&schema, &prior, &proposed, &config);
+        assert!(p.planned.attr("ns").attr("set").is_unknown());
+        assert_eq!(p.planned.attr("ns").attr("ttl"), &n(60));
     }
 
     #[test]

@@ -28,7 +28,7 @@ use crate::input::{opt_bool, JsonObject};
 use crate::stats::Stats;
 use crate::store::SimState;
 use crate::users::models::remove_service_user;
-use crate::{accounts, custom_ns, members, subscriptions, tenants, users, zones};
+use crate::{accounts, custom_ns, dns_settings, members, subscriptions, tenants, users, zones};
 
 pub fn router() -> Router<App> {
     Router::new()
@@ -202,6 +202,16 @@ pub fn dump(state: &SimState) -> Value {
             .custom_nameservers
             .iter()
             .map(|ns| linked(custom_ns::render(ns, state), "tenant_tag", &ns.tenant_tag))
+            .collect::<Vec<_>>(),
+        "account_dns_settings": state
+            .account_dns_settings
+            .iter()
+            .map(|s| linked(dns_settings::models::render_account(s), "account_id", &s.account_id))
+            .collect::<Vec<_>>(),
+        "zone_dns_settings": state
+            .zone_dns_settings
+            .iter()
+            .map(|s| linked(dns_settings::models::render_zone(s), "zone_id", &s.zone_id))
             .collect::<Vec<_>>(),
     })
 }

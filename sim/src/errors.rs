@@ -52,6 +52,9 @@ pub mod codes {
     pub const CUSTOM_NS_EXISTS: u32 = 1062;
     /// No tenant custom nameserver of this name (the simulator's choice).
     pub const CUSTOM_NS_NOT_FOUND: u32 = 1063;
+    /// DNS settings with nameservers `custom.tenant` while the tenant has no
+    /// custom nameservers (in the zone's set) (the simulator's choice).
+    pub const NO_TENANT_CUSTOM_NS: u32 = 1064;
     /// POST /zones: account missing or unknown (reference).
     pub const ZONE_BAD_ACCOUNT: u32 = 1067;
     /// POST /zones type=partial without entitlement (reference).

@@ -22,6 +22,7 @@ pub mod auth;
 pub mod conn;
 pub mod custom_ns;
 pub mod dialect;
+pub mod dns_settings;
 pub mod envelope;
 pub mod errors;
 pub mod exchanges;

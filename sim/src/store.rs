@@ -19,6 +19,7 @@ use serde_json::json;
 use crate::accounts::records::Account;
 use crate::custom_ns::records::CustomNameserver;
 use crate::dialect::Dialect;
+use crate::dns_settings::records::{AccountDnsSettings, ZoneDnsSettings};
 use crate::helpers::{derive_hex, SimClock};
 use crate::members::records::Member;
 use crate::subscriptions::records::Subscription;
@@ -47,6 +48,13 @@ pub struct SimState {
     /// Tenant custom nameservers (absent from files of earlier versions).
     #[serde(default)]
     pub custom_nameservers: Table<CustomNameserver>,
+    /// Accounts' DNS settings, for those changed from the defaults (absent
+    /// from files of earlier versions).
+    #[serde(default)]
+    pub account_dns_settings: Table<AccountDnsSettings>,
+    /// Zones' DNS settings, likewise.
+    #[serde(default)]
+    pub zone_dns_settings: Table<ZoneDnsSettings>,
     /// Stable `user.id` for member emails that are not service users (lowercased email).
     pub user_ids_by_email: BTreeMap<String, String>,
     /// The simulated server's clock (`clock_offset_seconds` in the file;
@@ -173,6 +181,8 @@ impl SimState {
             zone_subscriptions: Table::default(),
             account_subscriptions: Table::default(),
             custom_nameservers: Table::default(),
+            account_dns_settings: Table::default(),
+            zone_dns_settings: Table::default(),
             user_ids_by_email,
             clock: SimClock::default(),
             dialect: config.dialect,

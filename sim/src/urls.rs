@@ -3,7 +3,7 @@
 
 use crate::app::App;
 use crate::gate::{self, RouteGate};
-use crate::{accounts, custom_ns, members, subscriptions, tenants, users, zones};
+use crate::{accounts, custom_ns, dns_settings, members, subscriptions, tenants, users, zones};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::MethodRouter;
 use axum::Router;
@@ -22,6 +22,7 @@ pub fn api_routes() -> Vec<(&'static str, MethodRouter<App>)> {
         subscriptions::urls::routes(),
         tenants::urls::routes(),
         custom_ns::urls::routes(),
+        dns_settings::urls::routes(),
     ]
     .into_iter()
     .flatten()

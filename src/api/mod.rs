@@ -9,4 +9,7 @@ pub mod paths;
 mod values;
 
 pub use ids::{checked_id, checked_opt_id, checked_tag, Id, Tag};
-pub use values::{AccountType, Frequency, MemberStatus, RatePlanFamily, ZoneStatus, ZoneType};
+pub use values::{
+    AccountType, Frequency, MemberStatus, NameserverType, RatePlanFamily, ZoneMode, ZoneStatus,
+    ZoneType,
+};

@@ -46,6 +46,7 @@ macro_rules! paths {
 paths! {
     account(id) => "/accounts/{id}";
     account_profile(id) => "/accounts/{id}/profile";
+    account_dns_settings(id) => "/accounts/{id}/dns_settings";
     account_roles(id) => "/accounts/{id}/roles";
     account_members(id) => "/accounts/{id}/members";
     account_permission_groups(id) => "/accounts/{id}/iam/permission_groups";
@@ -55,6 +56,7 @@ paths! {
     account_subscription(account_id, subscription_id) => "/accounts/{account_id}/subscriptions/{subscription_id}";
     zone(id) => "/zones/{id}";
     zone_subscription(id) => "/zones/{id}/subscription";
+    zone_dns_settings(id) => "/zones/{id}/dns_settings";
     zone_available_rate_plans(id) => "/zones/{id}/available_rate_plans";
     tenant(id) => "/tenants/{id}";
     tenant_accounts(id) => "/tenants/{id}/accounts";

@@ -164,6 +164,65 @@ impl RatePlanFamily {
     }
 }
 
+api_words! {
+    /// Which nameservers a zone is served from (DNS settings).
+    NameserverType {
+        /// Cloudflare's nameservers, the zone's usual pair.
+        Standard = "cloudflare.standard",
+        /// Foundation DNS (advanced) nameservers.
+        Advanced = "cloudflare.advanced",
+        /// A random pair of Cloudflare's (an account's zone defaults only).
+        StandardRandom = "cloudflare.standard.random",
+        /// The account's custom nameservers.
+        CustomAccount = "custom.account",
+        /// The tenant's custom nameservers (`/tenants/{id}/custom_ns`).
+        CustomTenant = "custom.tenant",
+        /// The zone's own custom nameservers (a zone only).
+        CustomZone = "custom.zone",
+    }
+}
+
+impl NameserverType {
+    /// The types an account's zone defaults take.
+    pub const OF_ACCOUNT: &'static [&'static str] = &[
+        "cloudflare.standard",
+        "cloudflare.advanced",
+        "cloudflare.standard.random",
+        "custom.account",
+        "custom.tenant",
+    ];
+
+    /// The types a zone takes.
+    pub const OF_ZONE: &'static [&'static str] = &[
+        "cloudflare.standard",
+        "cloudflare.advanced",
+        "custom.account",
+        "custom.tenant",
+        "custom.zone",
+    ];
+
+    /// Whether the nameservers come from a numbered set (`ns_set`) of
+    /// custom nameservers.
+    pub fn uses_set(&self) -> bool {
+        matches!(
+            self,
+            NameserverType::CustomAccount | NameserverType::CustomTenant
+        )
+    }
+}
+
+api_words! {
+    /// What Cloudflare does for a zone (DNS settings).
+    ZoneMode {
+        /// DNS and proxying.
+        Standard = "standard",
+        /// Proxying only, the DNS elsewhere.
+        CdnOnly = "cdn_only",
+        /// DNS only.
+        DnsOnly = "dns_only",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

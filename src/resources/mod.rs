@@ -2,10 +2,13 @@
 //! schema, plan rules, create/read/update/delete, import.
 
 pub mod account;
+pub mod account_dns_settings;
 pub mod account_member;
 pub mod account_subscription;
+mod dns_settings;
 pub mod service_user;
 mod subscription;
 pub mod tenant_custom_nameserver;
 pub mod zone;
+pub mod zone_dns_settings;
 pub mod zone_subscription;

@@ -34,17 +34,22 @@ pub const KINDS: &[(&str, &[&str])] = &[
     ("zone_subscriptions", &["zone_id"]),
     ("account_subscriptions", &["account_id", "id"]),
     ("custom_nameservers", &["tenant_tag", "ns_name"]),
+    ("account_dns_settings", &["account_id"]),
+    ("zone_dns_settings", &["zone_id"]),
 ];
 
 /// What the API deletes along with the object it lies in: (kind, the kind
 /// of its parent, a JSON pointer to the parent's id in the object).
-/// Deleting an account takes its members, zones and subscriptions with it;
-/// deleting a zone, its subscription record.
+/// Deleting an account takes its members, zones, subscriptions and DNS
+/// settings with it; deleting a zone, its subscription record and DNS
+/// settings.
 pub const UNDER: &[(&str, &str, &str)] = &[
     ("members", "accounts", "/account_id"),
     ("zones", "accounts", "/account/id"),
     ("account_subscriptions", "accounts", "/account_id"),
     ("zone_subscriptions", "zones", "/zone_id"),
+    ("account_dns_settings", "accounts", "/account_id"),
+    ("zone_dns_settings", "zones", "/zone_id"),
 ];
 
 /// What else the inventory shows: the tenant, its entitlements and its
@@ -217,6 +222,30 @@ pub const DESTROY_CHECKS: &[DestroyCheck] = &[
         after: After::Gone,
         changes: &[],
     },
+    // DNS settings always exist: the inventory lists those that differ from
+    // Cloudflare's defaults, and a destroy returns them there.
+    DestroyCheck {
+        resource_type: "cftenant_account_dns_settings",
+        kind: "account_dns_settings",
+        named_by: &["account_id"],
+        after: After::GoneOr {
+            what: "at Cloudflare's defaults",
+            gone: |settings| default_dns_settings(&settings["zone_defaults"]),
+            held_gone: |values| default_dns_settings(&values["zone_defaults"]),
+        },
+        changes: &[],
+    },
+    DestroyCheck {
+        resource_type: "cftenant_zone_dns_settings",
+        kind: "zone_dns_settings",
+        named_by: &["zone_id"],
+        after: After::GoneOr {
+            what: "at Cloudflare's defaults",
+            gone: default_dns_settings,
+            held_gone: default_dns_settings,
+        },
+        changes: &[],
+    },
     // The one exception.
     DestroyCheck {
         resource_type: "cftenant_service_user",
@@ -228,6 +257,26 @@ pub const DESTROY_CHECKS: &[DestroyCheck] = &[
         changes: &[],
     },
 ];
+
+/// Whether DNS settings (as the API answers them, or as a resource's state
+/// holds them) are Cloudflare's documented defaults, in every field the
+/// resources manage.
+fn default_dns_settings(settings: &Json) -> bool {
+    let soa = &settings["soa"];
+    settings["flatten_all_cnames"] == false
+        && settings["multi_provider"] == false
+        && settings["secondary_overrides"] == false
+        && settings["ns_ttl"] == 86400
+        && settings["zone_mode"] == "standard"
+        && settings["nameservers"]["type"] == "cloudflare.standard"
+        && soa["expire"] == 604800
+        && soa["min_ttl"] == 1800
+        && soa["mname"].is_null()
+        && soa["refresh"] == 10000
+        && soa["retry"] == 2400
+        && soa["rname"] == "dns.cloudflare.com"
+        && soa["ttl"] == 3600
+}
 
 /// The check of one resource type; panics, naming the type and where to
 /// add its check, when there is none.

@@ -5,6 +5,7 @@
 mod harness;
 
 mod account;
+mod account_dns_settings;
 mod account_member;
 mod account_roles;
 mod account_subscription;
@@ -42,4 +43,5 @@ mod tenant_memberships;
 mod tls;
 mod upgrade;
 mod zone;
+mod zone_dns_settings;
 mod zone_subscription;

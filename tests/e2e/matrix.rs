@@ -824,6 +824,216 @@ fn lanes() -> Vec<Lane> {
     ] {
         lanes.push(kyc_lane(kyc));
     }
+    lanes.extend(dns_settings_lanes());
+    lanes
+}
+
+/// Cloudflare's defaults of a zone's DNS settings (what the inventory does
+/// not list).
+fn dns_defaults() -> Json {
+    json!({
+        "flatten_all_cnames": false, "multi_provider": false, "secondary_overrides": false,
+        "ns_ttl": 86400, "zone_mode": "standard", "nameservers": {"type": "cloudflare.standard"},
+        "soa": {"expire": 604800, "min_ttl": 1800, "mname": null, "refresh": 10000, "retry": 2400,
+                "rname": "dns.cloudflare.com", "ttl": 3600},
+    })
+}
+
+/// A zone's DNS settings: listed when they differ from the defaults.
+fn zone_dns(inv: &Json, state: &Json) -> Json {
+    inv["zone_dns_settings"]
+        .as_array()
+        .and_then(|a| a.iter().find(|o| o["zone_id"] == state["zone_id"]))
+        .cloned()
+        .unwrap_or_else(dns_defaults)
+}
+
+/// An account's zone defaults: listed when they differ from the defaults.
+fn account_dns(inv: &Json, state: &Json) -> Json {
+    inv["account_dns_settings"]
+        .as_array()
+        .and_then(|a| a.iter().find(|o| o["account_id"] == state["account_id"]))
+        .map(|o| o["zone_defaults"].clone())
+        .unwrap_or_else(dns_defaults)
+}
+
+/// A nested object as a variable gives it: every attribute, null where unset.
+fn object_of(names: &[&str], set: Json) -> Json {
+    let mut object: serde_json::Map<String, Json> =
+        names.iter().map(|n| (n.to_string(), Json::Null)).collect();
+    for (k, v) in set.as_object().into_iter().flatten() {
+        object.insert(k.clone(), v.clone());
+    }
+    Json::Object(object)
+}
+
+const SOA: &[&str] = &[
+    "expire", "min_ttl", "mname", "refresh", "retry", "rname", "ttl",
+];
+const ZONE_DEFAULTS_ATTRIBUTES: &[&str] = &[
+    "flatten_all_cnames",
+    "multi_provider",
+    "secondary_overrides",
+    "ns_ttl",
+    "zone_mode",
+    "soa",
+    "nameservers",
+];
+
+/// The DNS settings: every setting left out keeps Cloudflare's value, and
+/// no change replaces the settings except another account or zone.
+fn dns_settings_lanes() -> Vec<Lane> {
+    use Outcome::*;
+    let setting = [InPlace, InPlace, Skip, Skip, Skip, Keeps, Keeps, InPlace];
+    let mut lanes = vec![
+        Lane {
+            resource: "cftenant_account_dns_settings",
+            attribute: "account_id",
+            others: "",
+            set: Sample::Id("parent_a"),
+            other: Sample::Id("parent_b"),
+            again: None,
+            equivalent: None,
+            expect: [
+                Skip, Replace, Refused, Skip, Refused, Refused, Refused, Replace,
+            ],
+            why: "",
+            peer: &[],
+            unset: None,
+            api: |i, s| find(i, "accounts", "id", &s["account_id"])["id"].clone(),
+            meaning: same,
+        },
+        Lane {
+            resource: "cftenant_account_dns_settings",
+            attribute: "zone_defaults",
+            others: "account_id = cftenant_account.dns_zone_defaults.id",
+            set: Sample::Fixed(object_of(ZONE_DEFAULTS_ATTRIBUTES, json!({"ns_ttl": 3600}))),
+            other: Sample::Fixed(object_of(ZONE_DEFAULTS_ATTRIBUTES, json!({"ns_ttl": 7200}))),
+            again: None,
+            equivalent: None,
+            expect: setting,
+            why: "",
+            peer: &[],
+            unset: None,
+            api: |i, s| account_dns(i, s)["ns_ttl"].clone(),
+            meaning: |v| Some(v["ns_ttl"].clone()),
+        },
+        Lane {
+            resource: "cftenant_zone_dns_settings",
+            attribute: "zone_id",
+            others: "",
+            set: Sample::Id("zone_a"),
+            other: Sample::Id("zone_b"),
+            again: None,
+            equivalent: None,
+            expect: [
+                Skip, Replace, Refused, Skip, Refused, Refused, Refused, Replace,
+            ],
+            why: "",
+            peer: &[],
+            unset: None,
+            api: |i, s| find(i, "zones", "id", &s["zone_id"])["id"].clone(),
+            meaning: same,
+        },
+        Lane {
+            resource: "cftenant_zone_dns_settings",
+            attribute: "ns_ttl",
+            others: "zone_id = cftenant_zone.dns_ns_ttl.id",
+            set: Sample::Fixed(json!(3600)),
+            other: Sample::Fixed(json!(7200)),
+            again: None,
+            equivalent: None,
+            expect: setting,
+            why: "",
+            peer: &[],
+            unset: None,
+            api: |i, s| zone_dns(i, s)["ns_ttl"].clone(),
+            meaning: same,
+        },
+        Lane {
+            resource: "cftenant_zone_dns_settings",
+            attribute: "zone_mode",
+            others: "zone_id = cftenant_zone.dns_zone_mode.id",
+            set: Sample::Fixed(json!("dns_only")),
+            other: Sample::Fixed(json!("cdn_only")),
+            again: None,
+            equivalent: None,
+            expect: [
+                InPlace, InPlace, Refused, Skip, Refused, Keeps, Keeps, InPlace,
+            ],
+            why: "Cloudflare's words are lowercase",
+            peer: &[],
+            unset: None,
+            api: |i, s| zone_dns(i, s)["zone_mode"].clone(),
+            meaning: same,
+        },
+        Lane {
+            resource: "cftenant_zone_dns_settings",
+            attribute: "nameservers",
+            others: "zone_id = cftenant_zone.dns_nameservers.id",
+            set: Sample::Fixed(json!({"type": "custom.account", "ns_set": 2})),
+            other: Sample::Fixed(json!({"type": "cloudflare.standard", "ns_set": null})),
+            again: None,
+            equivalent: None,
+            expect: setting,
+            why: "",
+            peer: &[],
+            unset: None,
+            api: |i, s| zone_dns(i, s)["nameservers"].clone(),
+            // A Cloudflare type has no set.
+            meaning: |v| {
+                let mut meant = json!({"type": v["type"]});
+                if !v["ns_set"].is_null() {
+                    meant["ns_set"] = v["ns_set"].clone();
+                }
+                Some(meant)
+            },
+        },
+        Lane {
+            resource: "cftenant_zone_dns_settings",
+            attribute: "soa",
+            others: "zone_id = cftenant_zone.dns_soa.id",
+            set: Sample::Fixed(object_of(SOA, json!({"ttl": 1800}))),
+            other: Sample::Fixed(object_of(SOA, json!({"ttl": 900}))),
+            again: None,
+            equivalent: None,
+            expect: setting,
+            why: "",
+            peer: &[],
+            unset: None,
+            api: |i, s| zone_dns(i, s)["soa"]["ttl"].clone(),
+            meaning: |v| Some(v["ttl"].clone()),
+        },
+    ];
+    for attribute in [
+        "flatten_all_cnames",
+        "multi_provider",
+        "secondary_overrides",
+    ] {
+        lanes.push(Lane {
+            resource: "cftenant_zone_dns_settings",
+            attribute,
+            others: match attribute {
+                "flatten_all_cnames" => "zone_id = cftenant_zone.dns_flatten_all_cnames.id",
+                "multi_provider" => "zone_id = cftenant_zone.dns_multi_provider.id",
+                _ => "zone_id = cftenant_zone.dns_secondary_overrides.id",
+            },
+            set: Sample::Fixed(json!(true)),
+            other: Sample::Fixed(json!(false)),
+            again: None,
+            equivalent: None,
+            expect: setting,
+            why: "",
+            peer: &[],
+            unset: None,
+            api: match attribute {
+                "flatten_all_cnames" => |i, s| zone_dns(i, s)["flatten_all_cnames"].clone(),
+                "multi_provider" => |i, s| zone_dns(i, s)["multi_provider"].clone(),
+                _ => |i, s| zone_dns(i, s)["secondary_overrides"].clone(),
+            },
+            meaning: same,
+        });
+    }
     lanes
 }
 
@@ -872,6 +1082,37 @@ resource "cftenant_account" "sub_frequency" {
 }
 resource "cftenant_account" "sub_component_values" {
   name = "Matrix Add-on Components"
+}
+resource "cftenant_account" "dns_zone_defaults" {
+  name = "Matrix DNS Zone Defaults"
+}
+resource "cftenant_zone" "dns_ns_ttl" {
+  account_id = cftenant_account.parent_b.id
+  name       = "dns-ns-ttl-matrix.com"
+}
+resource "cftenant_zone" "dns_zone_mode" {
+  account_id = cftenant_account.parent_b.id
+  name       = "dns-zone-mode-matrix.com"
+}
+resource "cftenant_zone" "dns_nameservers" {
+  account_id = cftenant_account.parent_b.id
+  name       = "dns-nameservers-matrix.com"
+}
+resource "cftenant_zone" "dns_soa" {
+  account_id = cftenant_account.parent_b.id
+  name       = "dns-soa-matrix.com"
+}
+resource "cftenant_zone" "dns_flatten_all_cnames" {
+  account_id = cftenant_account.parent_b.id
+  name       = "dns-flatten-all-cnames-matrix.com"
+}
+resource "cftenant_zone" "dns_multi_provider" {
+  account_id = cftenant_account.parent_b.id
+  name       = "dns-multi-provider-matrix.com"
+}
+resource "cftenant_zone" "dns_secondary_overrides" {
+  account_id = cftenant_account.parent_b.id
+  name       = "dns-secondary-overrides-matrix.com"
 }
 "#;
 
@@ -1345,6 +1586,17 @@ fn matrix_zones_and_subscriptions() {
             "cftenant_tenant_custom_nameserver",
         ]),
         "zones, subscriptions",
+    );
+}
+
+#[test]
+fn matrix_dns_settings() {
+    run_matrix(
+        group(&[
+            "cftenant_account_dns_settings",
+            "cftenant_zone_dns_settings",
+        ]),
+        "DNS settings",
     );
 }
 

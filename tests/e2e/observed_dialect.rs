@@ -50,6 +50,19 @@ resource "cftenant_tenant_custom_nameserver" "ns1" {
   depends_on = [cftenant_zone.main]
 }
 
+resource "cftenant_account_dns_settings" "customer" {
+  account_id    = cftenant_account.customer.id
+  zone_defaults = { nameservers = { type = "custom.tenant" }, ns_ttl = 3600 }
+  depends_on    = [cftenant_tenant_custom_nameserver.ns1]
+}
+
+resource "cftenant_zone_dns_settings" "main" {
+  zone_id     = cftenant_zone.main.id
+  nameservers = { type = "custom.tenant" }
+  soa         = { ttl = 1800 }
+  depends_on  = [cftenant_tenant_custom_nameserver.ns1]
+}
+
 data "cftenant_tenant_accounts" "all" {
   tenant_id  = "7d0a0a5b2c1e4f3a9b8c6d5e4f3a2b1c"
   depends_on = [cftenant_account.customer]
@@ -73,7 +86,8 @@ fn import_id(resource_type: &str, state: &Json) -> String {
         "cftenant_account_member" | "cftenant_account_subscription" => {
             format!("{}/{}", s("account_id"), s("id"))
         }
-        "cftenant_zone_subscription" => s("zone_id"),
+        "cftenant_zone_subscription" | "cftenant_zone_dns_settings" => s("zone_id"),
+        "cftenant_account_dns_settings" => s("account_id"),
         "cftenant_service_user" => s("email"),
         "cftenant_tenant_custom_nameserver" => format!("{}/{}", s("tenant_id"), s("ns_name")),
         other => panic!("no import id known for {other}: add it here"),
@@ -161,6 +175,8 @@ fn every_type_applies_imports_and_destroys_against_the_observed_dialect() {
         "zone_subscriptions",
         "account_subscriptions",
         "custom_nameservers",
+        "account_dns_settings",
+        "zone_dns_settings",
     ] {
         assert!(
             ctx.sim.objects(kind).is_empty(),

@@ -6,7 +6,7 @@ use crate::auth::Caller;
 use crate::errors::{codes, ApiError};
 use crate::helpers::random_id;
 use crate::store::SimState;
-use crate::{members, subscriptions, zones};
+use crate::{dns_settings, members, subscriptions, zones};
 use serde_json::{json, Value};
 
 /// The account object of §2.1. The observed dialect adds what the live
@@ -195,6 +195,7 @@ pub fn delete(state: &mut SimState, id: &str) -> Result<Value, ApiError> {
     zones::models::delete_all_of_account(state, id);
     members::models::delete_all_of_account(state, id);
     subscriptions::models::delete_all_of_account(state, id);
+    dns_settings::models::delete_of_account(state, id);
     state.accounts.remove_where(|a| a.id == id);
     Ok(json!({ "id": id }))
 }

@@ -6,6 +6,7 @@ use std::cmp::Ordering;
 
 use super::records::Zone;
 use crate::auth::{unauthorized_resource, Caller};
+use crate::dns_settings;
 use crate::errors::{codes, ApiError};
 use crate::helpers::{derive_hex, random_digits, random_id};
 use crate::store::SimState;
@@ -335,6 +336,7 @@ fn change_type(
 pub fn delete(state: &mut SimState, zone_id: &str) -> Result<Value, ApiError> {
     state.zones.by_id(zone_id)?;
     subscriptions::models::delete_all_of_zone(state, zone_id);
+    dns_settings::models::delete_of_zone(state, zone_id);
     state.zones.remove_where(|z| z.id == zone_id);
     Ok(json!({ "id": zone_id }))
 }
@@ -350,6 +352,7 @@ pub fn delete_all_of_account(state: &mut SimState, account_id: &str) {
         .collect();
     for zone_id in &zone_ids {
         subscriptions::models::delete_all_of_zone(state, zone_id);
+        dns_settings::models::delete_of_zone(state, zone_id);
     }
     state.zones.remove_where(|z| z.account_id == account_id);
 }

@@ -7,6 +7,7 @@ mod admin;
 mod auth;
 mod connections;
 mod custom_ns;
+mod dns_settings;
 mod faults;
 mod limits;
 mod members;

@@ -1,0 +1,258 @@
+//! What the account and zone DNS settings resources share: the settings an
+//! account gives its new zones (`zone_defaults`) and a zone has itself,
+//! their schema, how they are read back, the PATCH of what changed, and
+//! Cloudflare's defaults that a destroy returns them to.
+//!
+//! The settings always exist: creating either resource changes them, and
+//! destroying it puts back the defaults. Every setting is optional and
+//! computed: one left out of the configuration is read, never changed.
+
+use crate::api::{NameserverType, ZoneMode};
+use crate::checks::DOMAIN_NAME;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value as Json};
+use tfplugin::schema::{Attribute, Check, Nesting};
+use tfplugin::value::Type;
+
+/// The SOA record Cloudflare serves for the zone.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct Soa {
+    pub expire: Option<i64>,
+    pub min_ttl: Option<i64>,
+    pub mname: Option<String>,
+    pub refresh: Option<i64>,
+    pub retry: Option<i64>,
+    pub rname: Option<String>,
+    pub ttl: Option<i64>,
+}
+
+/// The settings both resources manage (the nameservers, which differ, are
+/// each resource's own).
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct Settings {
+    pub flatten_all_cnames: Option<bool>,
+    pub multi_provider: Option<bool>,
+    pub secondary_overrides: Option<bool>,
+    pub ns_ttl: Option<i64>,
+    pub zone_mode: Option<ZoneMode>,
+    pub soa: Option<Soa>,
+}
+
+/// The nameservers as the API answers them.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct ApiNameservers {
+    #[serde(rename = "type")]
+    pub kind: Option<NameserverType>,
+    pub ns_set: Option<f64>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+struct ApiSoa {
+    expire: Option<f64>,
+    min_ttl: Option<f64>,
+    mname: Option<String>,
+    refresh: Option<f64>,
+    retry: Option<f64>,
+    rname: Option<String>,
+    ttl: Option<f64>,
+}
+
+/// The settings as the API answers them: every field may be missing or
+/// null, numbers may come as decimals, and fields the provider does not
+/// manage (`foundation_dns`, `internal_dns`, …) are ignored.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct ApiSettings {
+    flatten_all_cnames: Option<bool>,
+    multi_provider: Option<bool>,
+    secondary_overrides: Option<bool>,
+    ns_ttl: Option<f64>,
+    zone_mode: Option<ZoneMode>,
+    soa: Option<ApiSoa>,
+    pub nameservers: Option<ApiNameservers>,
+}
+
+/// A number of the API as the state's whole number.
+pub fn whole(n: Option<f64>) -> Option<i64> {
+    n.map(|n| n.round() as i64)
+}
+
+impl Settings {
+    /// The settings the API answered.
+    pub fn read(api: &ApiSettings) -> Settings {
+        let soa = api.soa.clone().unwrap_or_default();
+        Settings {
+            flatten_all_cnames: api.flatten_all_cnames,
+            multi_provider: api.multi_provider,
+            secondary_overrides: api.secondary_overrides,
+            ns_ttl: whole(api.ns_ttl),
+            zone_mode: api.zone_mode.clone(),
+            soa: Some(Soa {
+                expire: whole(soa.expire),
+                min_ttl: whole(soa.min_ttl),
+                mname: soa.mname,
+                refresh: whole(soa.refresh),
+                retry: whole(soa.retry),
+                rname: soa.rname,
+                ttl: whole(soa.ttl),
+            }),
+        }
+    }
+}
+
+/// Cloudflare's documented defaults of the settings both resources manage,
+/// as a PATCH body sends them (`mname: null` is Cloudflare's own primary
+/// nameserver).
+pub fn defaults() -> Json {
+    json!({
+        "flatten_all_cnames": false,
+        "multi_provider": false,
+        "secondary_overrides": false,
+        "ns_ttl": 86400,
+        "zone_mode": ZoneMode::Standard,
+        "nameservers": { "type": NameserverType::Standard },
+        "soa": {
+            "expire": 604800,
+            "min_ttl": 1800,
+            "mname": null,
+            "refresh": 10000,
+            "retry": 2400,
+            "rname": "dns.cloudflare.com",
+            "ttl": 3600,
+        },
+    })
+}
+
+/// What a PATCH must send to go from `prior` to `planned` (the settings as
+/// JSON): the fields whose planned value is known and differs, objects
+/// field by field; `None` when nothing does. A create passes `Json::Null`
+/// as `prior`, so that every configured field is sent.
+pub fn changes(prior: &Json, planned: &Json) -> Option<Json> {
+    match planned {
+        Json::Null => None,
+        Json::Object(fields) => {
+            let changed: Map<String, Json> = fields
+                .iter()
+                .filter_map(|(name, value)| {
+                    let before = prior.get(name).unwrap_or(&Json::Null);
+                    changes(before, value).map(|v| (name.clone(), v))
+                })
+                .collect();
+            (!changed.is_empty()).then_some(Json::Object(changed))
+        }
+        value => (value != prior).then(|| value.clone()),
+    }
+}
+
+/// The `soa` attribute.
+fn soa_attribute() -> Attribute {
+    let seconds = |name, description, lo, hi| {
+        Attribute::optional_computed(name, Type::Number, description).check(Check::Range(lo, hi))
+    };
+    Attribute::optional_computed(
+        "soa",
+        Type::String,
+        "The zone's SOA record. Each field left out keeps its value.",
+    )
+    .nested(
+        Nesting::Single,
+        vec![
+            seconds("expire", "Seconds after which secondary nameservers stop answering for the zone (Cloudflare's default 604800).", 86400, 2419200),
+            seconds("min_ttl", "Seconds negative answers are cached (default 1800).", 60, 86400),
+            Attribute::optional_computed(
+                "mname",
+                Type::String,
+                "The primary nameserver's hostname; null means Cloudflare's own (the default). Once set, only a destroy returns it to null.",
+            )
+            .check(DOMAIN_NAME),
+            seconds("refresh", "Seconds between secondary nameservers' refreshes (default 10000).", 600, 86400),
+            seconds("retry", "Seconds before a failed refresh is retried (default 2400).", 600, 86400),
+            Attribute::optional_computed(
+                "rname",
+                Type::String,
+                "The zone administrator's email address in DNS form (default `dns.cloudflare.com`).",
+            )
+            .check(DOMAIN_NAME),
+            seconds("ttl", "Seconds the SOA record is cached (default 3600).", 300, 86400),
+        ],
+    )
+}
+
+/// The attributes of the settings both resources manage, nameservers
+/// aside.
+pub fn attributes() -> Vec<Attribute> {
+    vec![
+        Attribute::optional_computed(
+            "flatten_all_cnames",
+            Type::Bool,
+            "Whether every CNAME is flattened into the addresses it names (default false).",
+        ),
+        Attribute::optional_computed(
+            "multi_provider",
+            Type::Bool,
+            "Whether the zone may be served by other DNS providers too (default false).",
+        ),
+        Attribute::optional_computed(
+            "secondary_overrides",
+            Type::Bool,
+            "Whether records made at Cloudflare override those of a secondary zone's primary (default false).",
+        ),
+        Attribute::optional_computed(
+            "ns_ttl",
+            Type::Number,
+            "TTL in seconds of the zone's NS records (default 86400).",
+        )
+        .check(Check::Range(30, 86400)),
+        Attribute::optional_computed(
+            "zone_mode",
+            Type::String,
+            "`standard` (DNS and proxying, the default), `cdn_only` or `dns_only`.",
+        )
+        .check(Check::OneOf(ZoneMode::WORDS)),
+        soa_attribute(),
+    ]
+}
+
+/// The `nameservers.type` attribute, with the types `allowed` where it is.
+pub fn nameserver_type(allowed: &'static [&'static str]) -> Attribute {
+    Attribute::optional_computed(
+        "type",
+        Type::String,
+        "Which nameservers: Cloudflare's (`cloudflare.standard`, the default; `cloudflare.advanced`), or custom ones \
+         (`custom.tenant`: the tenant's, see `cftenant_tenant_custom_nameserver`; `custom.account`).",
+    )
+    .check(Check::OneOf(allowed))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_known_changed_fields_are_sent() {
+        let prior =
+            json!({ "ns_ttl": 60, "soa": { "ttl": 300, "retry": 600 }, "zone_mode": "standard" });
+        let planned =
+            json!({ "ns_ttl": 60, "soa": { "ttl": 900, "retry": 600 }, "zone_mode": null });
+        assert_eq!(
+            changes(&prior, &planned),
+            Some(json!({ "soa": { "ttl": 900 } }))
+        );
+        assert_eq!(changes(&prior, &prior), None);
+        assert_eq!(
+            changes(
+                &Json::Null,
+                &json!({ "ns_ttl": 60, "soa": { "ttl": null } })
+            ),
+            Some(json!({ "ns_ttl": 60 }))
+        );
+    }
+
+    #[test]
+    fn decimals_read_as_whole_numbers() {
+        let api: ApiSettings =
+            serde_json::from_value(json!({ "ns_ttl": 3600.0, "soa": null, "unknown": 1 })).unwrap();
+        let settings = Settings::read(&api);
+        assert_eq!(settings.ns_ttl, Some(3600));
+        assert_eq!(settings.soa, Some(Soa::default()));
+    }
+}

@@ -1,0 +1,221 @@
+//! `cftenant_zone_dns_settings`: a zone's DNS settings
+//! (`/zones/{zone_id}/dns_settings`): its nameservers, SOA record, NS TTL
+//! and mode.
+//!
+//! The settings always exist, so a create changes them (a PATCH of what the
+//! configuration sets) and a destroy returns them to Cloudflare's defaults.
+
+use super::dns_settings::{self, whole, ApiSettings, Settings};
+use crate::api::{paths, NameserverType};
+use crate::checks;
+use crate::client::Client;
+use crate::diagnostics::{parse_import_id, Context};
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use serde_json::Value as Json;
+use tfplugin::diag::{Diagnostic, Diagnostics};
+use tfplugin::resource::{import_by_reading, Change, Imported, OpResult, Resource};
+use tfplugin::schema::{Attribute, Check, Nesting, Schema};
+use tfplugin::value::{AttrPath, PathStep, Type};
+
+pub struct ZoneDnsSettingsResource;
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct ZoneDnsSettings {
+    pub id: Option<String>,
+    pub zone_id: String,
+    #[serde(flatten)]
+    pub settings: Settings,
+    pub nameservers: Option<Nameservers>,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct Nameservers {
+    #[serde(rename = "type")]
+    pub kind: Option<NameserverType>,
+    pub ns_set: Option<i64>,
+}
+
+impl ZoneDnsSettings {
+    fn merge(&mut self, api: ApiSettings) {
+        self.id = Some(self.zone_id.clone());
+        self.settings = Settings::read(&api);
+        let ns = api.nameservers.unwrap_or_default();
+        self.nameservers = Some(Nameservers {
+            kind: ns.kind,
+            ns_set: whole(ns.ns_set),
+        });
+    }
+
+    /// The settings as a PATCH body (null where unset).
+    fn settings_json(&self) -> Json {
+        let mut body = serde_json::to_value(&self.settings).unwrap_or(Json::Null);
+        body["nameservers"] = serde_json::to_value(&self.nameservers).unwrap_or(Json::Null);
+        body
+    }
+}
+
+/// PATCHes the settings that change from `prior` to `planned` (a create
+/// passes `Json::Null`), or reads them when nothing does.
+async fn write(
+    client: &Client,
+    prior: &Json,
+    mut planned: ZoneDnsSettings,
+) -> Result<ZoneDnsSettings, Diagnostic> {
+    let path = paths::zone_dns_settings(&planned.zone_id);
+    let zone_id = planned.zone_id.clone();
+    let api: ApiSettings = match dns_settings::changes(prior, &planned.settings_json()) {
+        Some(changed) => client
+            .patch(&path, &changed)
+            .await
+            .context(|| format!("changing the DNS settings of zone {zone_id}"))?,
+        None => client
+            .get(&path)
+            .await
+            .context(|| format!("reading the DNS settings of zone {zone_id}"))?,
+    };
+    planned.merge(api);
+    Ok(planned)
+}
+
+#[async_trait]
+impl Resource for ZoneDnsSettingsResource {
+    type Client = Client;
+    type Model = ZoneDnsSettings;
+    const TYPE_NAME: &'static str = "cftenant_zone_dns_settings";
+
+    fn schema() -> Schema {
+        let mut attributes = vec![
+            Attribute::computed("id", Type::String, "Same as `zone_id`."),
+            Attribute::required(
+                "zone_id",
+                Type::String,
+                "The zone whose settings these are.",
+            )
+            .check(checks::ID32)
+            .replaces(),
+        ];
+        attributes.extend(dns_settings::attributes());
+        attributes.push(
+            Attribute::optional_computed("nameservers", Type::String, "The zone's nameservers. Each field left out keeps its value.")
+                .nested(
+                    Nesting::Single,
+                    vec![
+                        dns_settings::nameserver_type(NameserverType::OF_ZONE),
+                        Attribute::optional_computed(
+                            "ns_set",
+                            Type::Number,
+                            "The set of custom nameservers, for `custom.tenant` and `custom.account` only; 1 when left out. \
+                             Null for the other types.",
+                        )
+                        .check(Check::Range(1, 5))
+                        .unknown_when_changed(&["type"]),
+                    ],
+                ),
+        );
+        Schema::new(
+            "A zone's DNS settings: its nameservers (Cloudflare's, or the tenant's custom nameservers), SOA record, NS TTL and mode. \
+             The settings always exist: creating this resource changes those it configures, and each setting left out keeps \
+             the value Cloudflare has (removing one from the configuration changes nothing). \
+             Destroying this resource returns the settings it manages to Cloudflare's defaults.",
+            attributes,
+        )
+    }
+
+    /// A set is chosen among custom nameservers only: Cloudflare refuses
+    /// one with its own.
+    async fn review_plan(
+        &self,
+        _client: Option<&Client>,
+        change: &Change<'_, ZoneDnsSettings>,
+    ) -> Diagnostics {
+        let mut diags = Diagnostics::default();
+        let Some(ns) = &change.planned.nameservers else {
+            return diags;
+        };
+        if let (Some(kind), Some(set)) = (&ns.kind, ns.ns_set) {
+            if !kind.uses_set() {
+                diags.attr_error(
+                    AttrPath::attr("nameservers").push(PathStep::Attribute("ns_set".into())),
+                    format!("nameservers.ns_set = {set} needs custom nameservers"),
+                    format!(
+                        "A set of nameservers is chosen for `custom.tenant` and `custom.account` only, not for {kind:?}: \
+                         remove `ns_set`, or choose one of those types."
+                    ),
+                );
+            }
+        }
+        diags
+    }
+
+    async fn create(
+        &self,
+        client: &Client,
+        planned: ZoneDnsSettings,
+    ) -> OpResult<ZoneDnsSettings, ZoneDnsSettings> {
+        Ok(write(client, &Json::Null, planned).await?)
+    }
+
+    async fn read(
+        &self,
+        client: &Client,
+        mut state: ZoneDnsSettings,
+    ) -> OpResult<Option<ZoneDnsSettings>, ZoneDnsSettings> {
+        let path = paths::zone_dns_settings(&state.zone_id);
+        let found: Option<ApiSettings> = client
+            .get_if_exists(&path)
+            .await
+            .context(|| format!("reading the DNS settings of zone {}", state.zone_id))?;
+        Ok(found.map(|api| {
+            state.merge(api);
+            state
+        }))
+    }
+
+    async fn update(
+        &self,
+        client: &Client,
+        prior: ZoneDnsSettings,
+        planned: ZoneDnsSettings,
+    ) -> OpResult<ZoneDnsSettings, ZoneDnsSettings> {
+        Ok(write(client, &prior.settings_json(), planned).await?)
+    }
+
+    async fn delete(
+        &self,
+        client: &Client,
+        state: ZoneDnsSettings,
+    ) -> OpResult<Diagnostics, ZoneDnsSettings> {
+        let path = paths::zone_dns_settings(&state.zone_id);
+        match client
+            .patch::<_, Json>(&path, &dns_settings::defaults())
+            .await
+        {
+            // The zone is gone, and its settings with it.
+            Err(e) if e.is_not_found() => Ok(Diagnostics::default()),
+            other => {
+                other.context(|| {
+                    format!(
+                        "returning the DNS settings of zone {} to Cloudflare's defaults",
+                        state.zone_id
+                    )
+                })?;
+                Ok(Diagnostics::default())
+            }
+        }
+    }
+
+    async fn import(
+        &self,
+        client: &Client,
+        id: &str,
+    ) -> OpResult<Imported<ZoneDnsSettings>, ZoneDnsSettings> {
+        let [zone_id] = parse_import_id(Self::TYPE_NAME, id, ["zone_id"])?;
+        let state = ZoneDnsSettings {
+            id: Some(zone_id.to_string()),
+            zone_id: zone_id.to_string(),
+            ..Default::default()
+        };
+        import_by_reading(self, client, state, &format!("zone with id {zone_id}")).await
+    }
+}

@@ -1,0 +1,129 @@
+//! `cftenant_account_dns_settings`: an account's defaults for new zones.
+
+use crate::harness::*;
+use serde_json::{json, Value};
+
+const SETTINGS: &str = "cftenant_account_dns_settings.customer";
+
+/// The account's zone defaults as the API answers them.
+fn on_api(ctx: &Ctx) -> Value {
+    let account = ctx.ws.resource("cftenant_account.customer")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    ctx.sim
+        .api("GET", &format!("/accounts/{account}/dns_settings"), None)["zone_defaults"]
+        .clone()
+}
+
+#[test]
+fn account_dns_settings_lifecycle() {
+    let mut ctx = Ctx::new();
+    ctx.set_var("tenant_id", TENANT);
+    run_with(
+        ctx,
+        vec![
+            // The tenant's custom nameservers for the account's new zones.
+            Step::Apply(
+                "account_dns_settings/main.tf",
+                check(|ctx| {
+                    let api = on_api(ctx);
+                    assert_eq!(api["nameservers"], json!({ "type": "custom.tenant" }));
+                    assert_eq!(api["ns_ttl"], 3600);
+                    assert_eq!(api["soa"]["ttl"], 1800);
+                    let state = ctx.ws.resource(SETTINGS);
+                    assert_eq!(
+                        state["id"],
+                        ctx.ws.resource("cftenant_account.customer")["id"]
+                    );
+                    // What the configuration leaves out is read, at Cloudflare's values.
+                    let defaults = &state["zone_defaults"];
+                    assert_eq!(defaults["zone_mode"], "standard");
+                    assert_eq!(defaults["soa"]["expire"], 604800);
+                    assert_eq!(defaults["soa"]["mname"], Value::Null);
+                    assert_eq!(defaults["soa"]["rname"], "dns.cloudflare.com");
+                    assert_eq!(ctx.sim.objects("account_dns_settings").len(), 1);
+                }),
+            ),
+            // A change is made in place.
+            Step::Vars(&[("ns_ttl", "7200")]),
+            Step::Plans(
+                vec![planned(SETTINGS, "update").attr(
+                    "zone_defaults.ns_ttl",
+                    json!(3600),
+                    json!(7200),
+                )],
+                (0, 1, 0),
+            ),
+            Step::Apply(
+                "account_dns_settings/main.tf",
+                check(|ctx| {
+                    let api = on_api(ctx);
+                    assert_eq!(api["ns_ttl"], 7200);
+                    assert_eq!(api["soa"]["ttl"], 1800, "only what changed was sent");
+                }),
+            ),
+            Step::Import {
+                address: SETTINGS,
+                id: Box::new(|ctx: &Ctx| {
+                    ctx.ws.resource("cftenant_account.customer")["id"]
+                        .as_str()
+                        .unwrap()
+                        .to_string()
+                }),
+                check: check(|ctx| {
+                    assert_eq!(ctx.ws.resource(SETTINGS)["zone_defaults"]["ns_ttl"], 7200)
+                }),
+            },
+            // Lines removed: nothing to do, and the API keeps the values.
+            Step::UseConfig("account_dns_settings/removed.tf"),
+            Step::Plans(vec![], (0, 0, 0)),
+            Step::Apply(
+                "account_dns_settings/removed.tf",
+                check(|ctx| {
+                    let api = on_api(ctx);
+                    assert_eq!(api["ns_ttl"], 7200);
+                    assert_eq!(api["soa"]["ttl"], 1800);
+                }),
+            ),
+            // Destroyed (removed from the configuration): the settings are
+            // Cloudflare's defaults again, and no longer listed as changed.
+            Step::Apply(
+                "account_dns_settings/without.tf",
+                check(|ctx| {
+                    let api = on_api(ctx);
+                    assert_eq!(api["nameservers"], json!({ "type": "cloudflare.standard" }));
+                    assert_eq!(api["ns_ttl"], 86400);
+                    assert_eq!(api["soa"]["ttl"], 3600);
+                    assert!(ctx.sim.objects("account_dns_settings").is_empty());
+                }),
+            ),
+            Step::Destroy(check(|ctx| assert!(ctx.sim.objects("accounts").is_empty()))),
+        ],
+    );
+}
+
+#[test]
+fn account_dns_settings_are_checked_at_plan_naming_the_attribute() {
+    let mut ctx = Ctx::new();
+    ctx.set_var("tenant_id", TENANT);
+    run_with(
+        ctx,
+        vec![
+            // A zone's nameserver type is not an account's.
+            Step::Vars(&[("ns_type", "custom.zone")]),
+            Step::PlanFails(
+                "account_dns_settings/main.tf",
+                &[
+                    "zone_defaults.nameservers.type",
+                    "\"custom.zone\" is not allowed",
+                ],
+            ),
+            Step::Vars(&[("ns_type", "custom.tenant"), ("ns_ttl", "5")]),
+            Step::PlanFails(
+                "account_dns_settings/main.tf",
+                &["zone_defaults.ns_ttl", "from 30 to 86400"],
+            ),
+        ],
+    );
+}

@@ -1,0 +1,18 @@
+# main.tf without the settings resource: removing it from the configuration destroys it.
+variable "tenant_id" {
+  type = string
+}
+
+resource "cftenant_account" "customer" {
+  name = "DNS Zone Customer"
+}
+
+resource "cftenant_zone" "www" {
+  account_id = cftenant_account.customer.id
+  name       = "dns-customer-example.com"
+}
+
+resource "cftenant_tenant_custom_nameserver" "ns1" {
+  tenant_id = var.tenant_id
+  ns_name   = "ns1.${cftenant_zone.www.name}"
+}
