@@ -112,7 +112,7 @@ impl Resource for AccountDnsSettingsResource {
         Schema::new(
             "An account's DNS settings: the defaults Cloudflare gives the account's new zones. The settings always exist: \
              creating this resource changes those it configures, and each setting left out keeps the value Cloudflare has \
-             (removing one from the configuration changes nothing). Destroying this resource returns the settings it manages to Cloudflare's defaults.",
+             (removing one from the configuration changes nothing). Destroying this resource returns every setting it covers to Cloudflare's defaults, those the configuration leaves out included (the provider cannot tell which ones were set elsewhere): use `removed { lifecycle { destroy = false } }` to stop managing the settings and keep them.",
             vec![
                 Attribute::computed("id", Type::String, "Same as `account_id`."),
                 Attribute::required("account_id", Type::String, "The account whose settings these are.")

@@ -117,7 +117,7 @@ impl Resource for ZoneDnsSettingsResource {
             "A zone's DNS settings: its nameservers (Cloudflare's, or the tenant's custom nameservers), SOA record, NS TTL and mode. \
              The settings always exist: creating this resource changes those it configures, and each setting left out keeps \
              the value Cloudflare has (removing one from the configuration changes nothing). \
-             Destroying this resource returns the settings it manages to Cloudflare's defaults.",
+             Destroying this resource returns every setting it covers to Cloudflare's defaults, those the configuration leaves out included (the provider cannot tell which ones were set elsewhere): use `removed { lifecycle { destroy = false } }` to stop managing the settings and keep them.",
             attributes,
         )
     }
