@@ -36,6 +36,7 @@ pub fn plan(schema: &Schema, prior: &Value, proposed: &Value, config: &Value) ->
         }
     }
     if creating {
+        record_configuration(schema, prior, config, &mut planned);
         return PlannedChange {
             planned,
             requires_replace: Vec::new(),
@@ -62,9 +63,52 @@ pub fn plan(schema: &Schema, prior: &Value, proposed: &Value, config: &Value) ->
     for name in recomputed {
         planned.set_attr(name, Value::Unknown);
     }
+    record_configuration(schema, prior, config, &mut planned);
     PlannedChange {
         planned,
         requires_replace,
+    }
+}
+
+/// Sets the attributes that record the configuration
+/// ([`Attribute::configured_paths`]) to what this configuration sets, when
+/// the plan changes anything else or the configuration's paths moved. An
+/// object with no record yet (imported) keeps none until something else
+/// changes: an import plans empty.
+fn record_configuration(schema: &Schema, prior: &Value, config: &Value, planned: &mut Value) {
+    for a in schema.attributes.iter().filter(|a| a.records_configuration) {
+        let mut paths = Vec::new();
+        configured_paths(&schema.attributes, config, "", &mut paths);
+        let record = Value::List(paths.into_iter().map(Value::String).collect());
+        let held = prior.attr(a.name);
+        let others_change = schema
+            .attributes
+            .iter()
+            .filter(|b| !b.records_configuration)
+            .any(|b| !planned.attr(b.name).semantically_equal(prior.attr(b.name)));
+        if prior.is_null() || others_change || (!held.is_null() && held != &record) {
+            planned.set_attr(a.name, record);
+        } else {
+            planned.set_attr(a.name, held.clone());
+        }
+    }
+}
+
+/// The dotted paths of the optional attributes `config` sets, inside
+/// single nested objects too (`soa.ttl`), in schema order.
+fn configured_paths(attributes: &[Attribute], config: &Value, prefix: &str, out: &mut Vec<String>) {
+    for a in attributes.iter().filter(|a| a.optional) {
+        let value = config.attr(a.name);
+        if value.is_null() {
+            continue;
+        }
+        let path = format!("{prefix}{}", a.name);
+        match &a.nested {
+            Some((Nesting::Single, inner)) if matches!(value, Value::Object(_)) => {
+                configured_paths(inner, value, &format!("{path}."), out)
+            }
+            _ => out.push(path),
+        }
     }
 }
 
@@ -340,6 +384,57 @@ mod tests {
         let p = plan(&schema, &prior, &proposed, &config);
         assert!(p.planned.attr("ns").attr("set").is_unknown());
         assert_eq!(p.planned.attr("ns").attr("ttl"), &n(60));
+    }
+
+    #[test]
+    fn the_configuration_is_recorded_with_each_change_and_not_after_an_import() {
+        let schema = Schema::new(
+            "t",
+            vec![
+                Attribute::required("id", Type::String, "id"),
+                Attribute::optional_computed("ttl", Type::Number, "ttl"),
+                Attribute::optional_computed("soa", Type::String, "soa").nested(
+                    crate::schema::Nesting::Single,
+                    vec![
+                        Attribute::optional_computed("retry", Type::Number, "retry"),
+                        Attribute::optional_computed("ttl", Type::Number, "ttl"),
+                    ],
+                ),
+                Attribute::configured_paths("managed", "managed"),
+            ],
+        );
+        let n = |x: i64| Value::Number(x.into());
+        let paths = |p: &[&str]| Value::List(p.iter().map(|p| s(p)).collect());
+        let object = |ttl: Value, retry: Value, managed: Value| {
+            obj(&[
+                ("id", s("z")),
+                ("ttl", ttl),
+                ("soa", obj(&[("retry", retry), ("ttl", Value::Null)])),
+                ("managed", managed),
+            ])
+        };
+        // A create records what the configuration sets (not `id`: required).
+        let config = object(n(60), n(600), Value::Null);
+        let p = plan(&schema, &Value::Null, &config, &config);
+        assert_eq!(p.planned.attr("managed"), &paths(&["ttl", "soa.retry"]));
+        // Nothing changes: the record stands.
+        let prior = object(n(60), n(600), paths(&["ttl", "soa.retry"]));
+        let p = plan(&schema, &prior, &prior, &config);
+        assert_eq!(p.planned, prior);
+        // A line removed: the values stay (Terraform proposes the prior
+        // ones), the record no longer holds it.
+        let config = object(Value::Null, n(600), Value::Null);
+        let p = plan(&schema, &prior, &prior, &config);
+        assert_eq!(p.planned.attr("managed"), &paths(&["soa.retry"]));
+        assert_eq!(p.planned.attr("ttl"), &n(60));
+        // Imported (no record): none until something else changes.
+        let imported = object(n(60), n(600), Value::Null);
+        let p = plan(&schema, &imported, &imported, &config);
+        assert_eq!(p.planned, imported);
+        let changed = object(n(60), n(900), Value::Null);
+        let config = object(Value::Null, n(900), Value::Null);
+        let p = plan(&schema, &imported, &changed, &config);
+        assert_eq!(p.planned.attr("managed"), &paths(&["soa.retry"]));
     }
 
     #[test]

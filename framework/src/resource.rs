@@ -206,6 +206,15 @@ const PLANNED_IN_PLACE: &str = "planned_in_place";
 /// again from a null prior, is told apart from a plain create by it.
 const PLANNED_REPLACEMENT: &str = "planned_replacement";
 
+/// The records of the configuration ([`Schema`] attributes made with
+/// `Attribute::configured_paths`) are the plan's, never the API's: an apply
+/// stores what was planned, a read keeps what the state holds.
+fn keep_records(schema: &Schema, from: &Value, to: &mut Value) {
+    for a in schema.attributes.iter().filter(|a| a.records_configuration) {
+        to.set_attr(a.name, from.attr(a.name).clone());
+    }
+}
+
 fn marked(private: &[u8], key: &str) -> bool {
     serde_json::from_slice::<serde_json::Value>(private)
         .is_ok_and(|v| v[key] == serde_json::Value::Bool(true))
@@ -571,6 +580,9 @@ impl<R: Resource> AnyResource<R::Client> for ResourceAdapter<R> {
         };
         // What the API answers in its own words is what was planned.
         plan::keep_equivalent(&self.schema, planned, &mut state);
+        if !state.is_null() && !diags.has_errors() {
+            keep_records(&self.schema, planned, &mut state);
+        }
         (state, diags)
     }
 
@@ -583,6 +595,7 @@ impl<R: Resource> AnyResource<R::Client> for ResourceAdapter<R> {
             Ok(Some(m)) => {
                 let (mut new, diags) = state_after(&self.schema, Ok(m), state.clone());
                 plan::keep_equivalent(&self.schema, state, &mut new);
+                keep_records(&self.schema, state, &mut new);
                 (new, diags)
             }
             // Gone: a null new state tells Terraform to plan a create.

@@ -169,6 +169,11 @@ pub struct Attribute {
     /// A value the API refuses on a create, known without asking it:
     /// refused at plan (summary, detail) when a create has one.
     pub refused_on_create: Option<(&'static str, &'static str)>,
+    /// Computed by the plan itself: the paths (`soa.ttl`) of the optional
+    /// attributes the configuration sets, as last applied. What a resource
+    /// of settings that always exist may return to their defaults when it
+    /// is destroyed, and no other ([`Attribute::configured_paths`]).
+    pub records_configuration: bool,
 }
 
 impl Attribute {
@@ -190,6 +195,18 @@ impl Attribute {
             equivalent: None,
             unchangeable: None,
             refused_on_create: None,
+            records_configuration: false,
+        }
+    }
+
+    /// A list of the paths of the optional attributes the configuration
+    /// sets, recorded with each apply (see `plan::plan`). Terraform gives a
+    /// destroy no configuration: this is how it knows what was configured.
+    pub fn configured_paths(name: &'static str, description: &'static str) -> Self {
+        Attribute {
+            computed: true,
+            records_configuration: true,
+            ..Self::new(name, Type::list(Type::String), description)
         }
     }
 

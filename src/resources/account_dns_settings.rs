@@ -3,7 +3,7 @@
 //! the account's new zones (`zone_defaults`).
 //!
 //! The settings always exist, so a create changes them (a PATCH of what the
-//! configuration sets) and a destroy returns them to Cloudflare's defaults.
+//! configuration sets) and a destroy returns those it set to Cloudflare's defaults.
 
 use super::dns_settings::{self, ApiSettings, Settings};
 use crate::api::{paths, NameserverType};
@@ -25,6 +25,7 @@ pub struct AccountDnsSettings {
     pub id: Option<String>,
     pub account_id: String,
     pub zone_defaults: Option<ZoneDefaults>,
+    pub managed_settings: Option<Vec<String>>,
 }
 
 /// What the account's new zones get.
@@ -90,6 +91,20 @@ async fn write(
     Ok(planned)
 }
 
+/// A destroy of settings imported and not changed since: nothing records
+/// what this configuration set, so nothing is reset.
+fn nothing_recorded(account_id: &str) -> Diagnostics {
+    let mut diags = Diagnostics::default();
+    diags.warning(
+        dns_settings::NOTHING_RECORDED,
+        format!(
+            "The DNS settings of account {account_id} were imported and not changed by an apply since, so nothing records \
+             which of them this configuration sets: none was returned to Cloudflare's defaults."
+        ),
+    );
+    diags
+}
+
 #[async_trait]
 impl Resource for AccountDnsSettingsResource {
     type Client = Client;
@@ -112,7 +127,7 @@ impl Resource for AccountDnsSettingsResource {
         Schema::new(
             "An account's DNS settings: the defaults Cloudflare gives the account's new zones. The settings always exist: \
              creating this resource changes those it configures, and each setting left out keeps the value Cloudflare has \
-             (removing one from the configuration changes nothing). Destroying this resource returns every setting it covers to Cloudflare's defaults, those the configuration leaves out included (the provider cannot tell which ones were set elsewhere): use `removed { lifecycle { destroy = false } }` to stop managing the settings and keep them.",
+             (removing one from the configuration keeps its value, and stops a destroy from resetting it). Destroying this resource returns the settings the configuration sets (`managed_settings`) to Cloudflare's defaults and leaves the others as they are; `removed { lifecycle { destroy = false } }` keeps them all.",
             vec![
                 Attribute::computed("id", Type::String, "Same as `account_id`."),
                 Attribute::required("account_id", Type::String, "The account whose settings these are.")
@@ -124,6 +139,7 @@ impl Resource for AccountDnsSettingsResource {
                     "The settings new zones of the account get. Each left out keeps its value.",
                 )
                 .nested(Nesting::Single, zone_defaults),
+                dns_settings::managed_settings_attribute(),
             ],
         )
     }
@@ -166,8 +182,14 @@ impl Resource for AccountDnsSettingsResource {
         client: &Client,
         state: AccountDnsSettings,
     ) -> OpResult<Diagnostics, AccountDnsSettings> {
+        let Some(managed) = &state.managed_settings else {
+            return Ok(nothing_recorded(&state.account_id));
+        };
+        let defaults = json!({ "zone_defaults": dns_settings::defaults() });
+        let Some(body) = dns_settings::only(&defaults, managed) else {
+            return Ok(Diagnostics::default());
+        };
         let path = paths::account_dns_settings(&state.account_id);
-        let body = json!({ "zone_defaults": dns_settings::defaults() });
         match client.patch::<_, Json>(&path, &body).await {
             // The account is gone, and its settings with it.
             Err(e) if e.is_not_found() => Ok(Diagnostics::default()),
@@ -193,6 +215,7 @@ impl Resource for AccountDnsSettingsResource {
             id: Some(account_id.to_string()),
             account_id: account_id.to_string(),
             zone_defaults: None,
+            managed_settings: None,
         };
         import_by_reading(
             self,

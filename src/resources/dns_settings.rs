@@ -4,7 +4,9 @@
 //! Cloudflare's defaults that a destroy returns them to.
 //!
 //! The settings always exist: creating either resource changes them, and
-//! destroying it puts back the defaults. Every setting is optional and
+//! destroying it puts back the defaults of those the configuration set
+//! (recorded with each apply in `managed_settings`: Terraform gives a
+//! destroy no configuration), never of others. Every setting is optional and
 //! computed: one left out of the configuration is read, never changed.
 
 use crate::api::{NameserverType, ZoneMode};
@@ -121,6 +123,44 @@ pub fn defaults() -> Json {
         },
     })
 }
+
+/// The part of `body` at the dotted `paths` (`soa.ttl`), or `None` when
+/// there is none: of Cloudflare's defaults, what a destroy returns to them.
+pub fn only(body: &Json, paths: &[String]) -> Option<Json> {
+    let mut picked = Json::Object(Map::new());
+    for path in paths {
+        let steps: Vec<&str> = path.split('.').collect();
+        let Some(value) = steps.iter().try_fold(body, |at, step| at.get(step)) else {
+            continue;
+        };
+        let (last, parents) = steps.split_last().expect("a path has a step");
+        let mut at = &mut picked;
+        for step in parents {
+            at = at
+                .as_object_mut()
+                .expect("built of objects")
+                .entry(step.to_string())
+                .or_insert_with(|| Json::Object(Map::new()));
+        }
+        if let Some(object) = at.as_object_mut() {
+            object.insert(last.to_string(), value.clone());
+        }
+    }
+    (picked != Json::Object(Map::new())).then_some(picked)
+}
+
+/// The attribute that records what the configuration sets, and so what a
+/// destroy returns to the defaults.
+pub fn managed_settings_attribute() -> Attribute {
+    Attribute::configured_paths(
+        "managed_settings",
+        "The settings the configuration sets, as of its last apply (e.g. `soa.ttl`): those a destroy returns to \
+         Cloudflare's defaults. Null for settings imported and not changed since, which a destroy leaves as they are.",
+    )
+}
+
+/// What a destroy of settings with no record of what was configured says.
+pub const NOTHING_RECORDED: &str = "The DNS settings were left as they are";
 
 /// What a PATCH must send to go from `prior` to `planned` (the settings as
 /// JSON): the fields whose planned value is known and differs, objects
@@ -245,6 +285,26 @@ mod tests {
             ),
             Some(json!({ "ns_ttl": 60 }))
         );
+    }
+
+    #[test]
+    fn a_destroy_sends_the_defaults_of_the_configured_settings_only() {
+        let paths = |p: &[&str]| p.iter().map(|p| p.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            only(
+                &defaults(),
+                &paths(&["ns_ttl", "soa.mname", "soa.ttl", "nameservers.ns_set"])
+            ),
+            Some(json!({ "ns_ttl": 86400, "soa": { "mname": null, "ttl": 3600 } }))
+        );
+        assert_eq!(
+            only(
+                &json!({ "zone_defaults": defaults() }),
+                &paths(&["zone_defaults.nameservers.type"])
+            ),
+            Some(json!({ "zone_defaults": { "nameservers": { "type": "cloudflare.standard" } } }))
+        );
+        assert_eq!(only(&defaults(), &[]), None);
     }
 
     #[test]

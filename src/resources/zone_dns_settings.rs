@@ -3,7 +3,7 @@
 //! and mode.
 //!
 //! The settings always exist, so a create changes them (a PATCH of what the
-//! configuration sets) and a destroy returns them to Cloudflare's defaults.
+//! configuration sets) and a destroy returns those it set to Cloudflare's defaults.
 
 use super::dns_settings::{self, whole, ApiSettings, Settings};
 use crate::api::{paths, NameserverType};
@@ -27,6 +27,7 @@ pub struct ZoneDnsSettings {
     #[serde(flatten)]
     pub settings: Settings,
     pub nameservers: Option<Nameservers>,
+    pub managed_settings: Option<Vec<String>>,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
@@ -78,6 +79,20 @@ async fn write(
     Ok(planned)
 }
 
+/// A destroy of settings imported and not changed since: nothing records
+/// what this configuration set, so nothing is reset.
+fn nothing_recorded(zone_id: &str) -> Diagnostics {
+    let mut diags = Diagnostics::default();
+    diags.warning(
+        dns_settings::NOTHING_RECORDED,
+        format!(
+            "The DNS settings of zone {zone_id} were imported and not changed by an apply since, so nothing records \
+             which of them this configuration sets: none was returned to Cloudflare's defaults."
+        ),
+    );
+    diags
+}
+
 #[async_trait]
 impl Resource for ZoneDnsSettingsResource {
     type Client = Client;
@@ -113,11 +128,12 @@ impl Resource for ZoneDnsSettingsResource {
                     ],
                 ),
         );
+        attributes.push(dns_settings::managed_settings_attribute());
         Schema::new(
             "A zone's DNS settings: its nameservers (Cloudflare's, or the tenant's custom nameservers), SOA record, NS TTL and mode. \
              The settings always exist: creating this resource changes those it configures, and each setting left out keeps \
-             the value Cloudflare has (removing one from the configuration changes nothing). \
-             Destroying this resource returns every setting it covers to Cloudflare's defaults, those the configuration leaves out included (the provider cannot tell which ones were set elsewhere): use `removed { lifecycle { destroy = false } }` to stop managing the settings and keep them.",
+             the value Cloudflare has (removing one from the configuration keeps its value, and stops a destroy from resetting it). \
+             Destroying this resource returns the settings the configuration sets (`managed_settings`) to Cloudflare's defaults and leaves the others as they are; `removed { lifecycle { destroy = false } }` keeps them all.",
             attributes,
         )
     }
@@ -186,11 +202,14 @@ impl Resource for ZoneDnsSettingsResource {
         client: &Client,
         state: ZoneDnsSettings,
     ) -> OpResult<Diagnostics, ZoneDnsSettings> {
+        let Some(managed) = &state.managed_settings else {
+            return Ok(nothing_recorded(&state.zone_id));
+        };
+        let Some(body) = dns_settings::only(&dns_settings::defaults(), managed) else {
+            return Ok(Diagnostics::default());
+        };
         let path = paths::zone_dns_settings(&state.zone_id);
-        match client
-            .patch::<_, Json>(&path, &dns_settings::defaults())
-            .await
-        {
+        match client.patch::<_, Json>(&path, &body).await {
             // The zone is gone, and its settings with it.
             Err(e) if e.is_not_found() => Ok(Diagnostics::default()),
             other => {

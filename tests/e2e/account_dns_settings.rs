@@ -75,27 +75,60 @@ fn account_dns_settings_lifecycle() {
                     assert_eq!(ctx.ws.resource(SETTINGS)["zone_defaults"]["ns_ttl"], 7200)
                 }),
             },
-            // Lines removed: nothing to do, and the API keeps the values.
+            // Imported: nothing records what the configuration sets until
+            // an apply changes something.
+            Step::Vars(&[("ns_ttl", "3600")]),
+            Step::Apply(
+                "account_dns_settings/main.tf",
+                check(|ctx| {
+                    assert_eq!(
+                        ctx.ws.resource(SETTINGS)["managed_settings"],
+                        json!([
+                            "zone_defaults.ns_ttl",
+                            "zone_defaults.soa.ttl",
+                            "zone_defaults.nameservers.type"
+                        ])
+                    );
+                }),
+            ),
+            // A setting the configuration never sets, changed elsewhere.
+            Step::OutOfBand(check(|ctx| {
+                let account = ctx.ws.resource("cftenant_account.customer")["id"]
+                    .as_str()
+                    .unwrap()
+                    .to_string();
+                ctx.sim.api(
+                    "PATCH",
+                    &format!("/accounts/{account}/dns_settings"),
+                    Some(json!({ "zone_defaults": { "flatten_all_cnames": true } })),
+                );
+            })),
+            // Lines removed: the API keeps the values; only the record of
+            // what a destroy resets changes.
             Step::UseConfig("account_dns_settings/removed.tf"),
-            Step::Plans(vec![], (0, 0, 0)),
+            Step::Plans(vec![planned(SETTINGS, "update")], (0, 1, 0)),
             Step::Apply(
                 "account_dns_settings/removed.tf",
                 check(|ctx| {
                     let api = on_api(ctx);
-                    assert_eq!(api["ns_ttl"], 7200);
+                    assert_eq!(api["ns_ttl"], 3600);
                     assert_eq!(api["soa"]["ttl"], 1800);
+                    assert_eq!(
+                        ctx.ws.resource(SETTINGS)["managed_settings"],
+                        json!(["zone_defaults.nameservers.type"])
+                    );
                 }),
             ),
-            // Destroyed (removed from the configuration): the settings are
-            // Cloudflare's defaults again, and no longer listed as changed.
+            // Destroyed (removed from the configuration): what it sets is at
+            // Cloudflare's defaults again; what it does not set is as it was.
             Step::Apply(
                 "account_dns_settings/without.tf",
                 check(|ctx| {
                     let api = on_api(ctx);
                     assert_eq!(api["nameservers"], json!({ "type": "cloudflare.standard" }));
-                    assert_eq!(api["ns_ttl"], 86400);
-                    assert_eq!(api["soa"]["ttl"], 3600);
-                    assert!(ctx.sim.objects("account_dns_settings").is_empty());
+                    assert_eq!(api["ns_ttl"], 3600);
+                    assert_eq!(api["soa"]["ttl"], 1800);
+                    assert_eq!(api["flatten_all_cnames"], true);
                 }),
             ),
             Step::Destroy(check(|ctx| assert!(ctx.sim.objects("accounts").is_empty()))),

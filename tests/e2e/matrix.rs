@@ -73,6 +73,9 @@ enum Outcome {
     NoChange,
     /// No change, and Cloudflare keeps the value it holds.
     Keeps,
+    /// An update that sends nothing: Cloudflare keeps the value, and the
+    /// resource stops managing it (settings: a destroy no longer resets it).
+    Forgets,
     InPlace,
     Replace,
     /// Refused at plan, by an error naming the attribute.
@@ -881,10 +884,12 @@ const ZONE_DEFAULTS_ATTRIBUTES: &[&str] = &[
 ];
 
 /// The DNS settings: every setting left out keeps Cloudflare's value, and
-/// no change replaces the settings except another account or zone.
+/// no change replaces the settings except another account or zone. Null
+/// stops managing a setting (its value stays; a destroy no longer resets
+/// it), an update that sends nothing.
 fn dns_settings_lanes() -> Vec<Lane> {
     use Outcome::*;
-    let setting = [InPlace, InPlace, Skip, Skip, Skip, Keeps, Keeps, InPlace];
+    let setting = [InPlace, InPlace, Skip, Skip, Skip, Forgets, Keeps, InPlace];
     let mut lanes = vec![
         Lane {
             resource: "cftenant_account_dns_settings",
@@ -959,7 +964,7 @@ fn dns_settings_lanes() -> Vec<Lane> {
             again: None,
             equivalent: None,
             expect: [
-                InPlace, InPlace, Refused, Skip, Refused, Keeps, Keeps, InPlace,
+                InPlace, InPlace, Refused, Skip, Refused, Forgets, Keeps, InPlace,
             ],
             why: "Cloudflare's words are lowercase",
             peer: &[],
@@ -1412,6 +1417,7 @@ fn run_matrix(lanes: Vec<Lane>, group: &str) -> Figures {
             let want = match want {
                 Outcome::Refused => continue,
                 Outcome::Keeps => &Outcome::NoChange,
+                Outcome::Forgets => &Outcome::InPlace,
                 other => other,
             };
             let got = actions
@@ -1454,7 +1460,11 @@ fn run_matrix(lanes: Vec<Lane>, group: &str) -> Figures {
             let held = (lane.api)(&inventory, lane_state);
             let unchanged = matches!(
                 lane.expected(t),
-                Outcome::Skip | Outcome::NoChange | Outcome::Keeps | Outcome::Refused
+                Outcome::Skip
+                    | Outcome::NoChange
+                    | Outcome::Keeps
+                    | Outcome::Forgets
+                    | Outcome::Refused
             );
             let meant = match (&next[&lane.name()], api_before.get(&lane.name())) {
                 // Nothing was to change: the API holds what it held.

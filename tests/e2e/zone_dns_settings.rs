@@ -88,9 +88,45 @@ fn zone_dns_settings_lifecycle() {
                 id: Box::new(zone_id),
                 check: check(|ctx| assert_eq!(ctx.ws.resource(SETTINGS)["zone_mode"], "dns_only")),
             },
-            // Lines removed: nothing to do, and the API keeps the values.
+            // Imported, then destroyed with nothing recorded of what the
+            // configuration sets: nothing is reset, and a warning says so.
+            Step::OutOfBand(check(|ctx| {
+                ctx.ws.use_config("zone_dns_settings/without.tf");
+                let out =
+                    ctx.ws
+                        .terraform(&["apply", "-auto-approve", "-input=false", "-no-color"]);
+                let text = output_text(&out);
+                assert!(out.status.success(), "{text}");
+                assert!(
+                    text.contains("The DNS settings were left as they are"),
+                    "{text}"
+                );
+                let api = on_api(ctx);
+                assert_eq!(api["nameservers"]["type"], "custom.tenant");
+                assert_eq!(api["ns_ttl"], 7200);
+            })),
+            // Managed again: the apply records what the configuration sets.
+            Step::Apply(
+                "zone_dns_settings/main.tf",
+                check(|ctx| {
+                    assert_eq!(
+                        ctx.ws.resource(SETTINGS)["managed_settings"],
+                        json!(["ns_ttl", "zone_mode", "soa.min_ttl", "nameservers.type"])
+                    );
+                }),
+            ),
+            // A setting the configuration never sets, changed elsewhere.
+            Step::OutOfBand(check(|ctx| {
+                ctx.sim.api(
+                    "PATCH",
+                    &format!("/zones/{}/dns_settings", zone_id(ctx)),
+                    Some(json!({ "flatten_all_cnames": true })),
+                );
+            })),
+            // Lines removed: the API keeps the values; only the record of
+            // what a destroy resets changes.
             Step::UseConfig("zone_dns_settings/removed.tf"),
-            Step::Plans(vec![], (0, 0, 0)),
+            Step::Plans(vec![planned(SETTINGS, "update")], (0, 1, 0)),
             Step::Apply(
                 "zone_dns_settings/removed.tf",
                 check(|ctx| {
@@ -98,19 +134,23 @@ fn zone_dns_settings_lifecycle() {
                     assert_eq!(api["ns_ttl"], 7200);
                     assert_eq!(api["zone_mode"], "dns_only");
                     assert_eq!(api["soa"]["min_ttl"], 300);
+                    assert_eq!(
+                        ctx.ws.resource(SETTINGS)["managed_settings"],
+                        json!(["nameservers.type"])
+                    );
                 }),
             ),
-            // Destroyed (removed from the configuration): Cloudflare's
-            // defaults again, no longer listed as changed.
+            // Destroyed (removed from the configuration): what it sets is at
+            // Cloudflare's defaults again; what it does not set is as it was.
             Step::Apply(
                 "zone_dns_settings/without.tf",
                 check(|ctx| {
                     let api = on_api(ctx);
                     assert_eq!(api["nameservers"], json!({ "type": "cloudflare.standard" }));
-                    assert_eq!(api["ns_ttl"], 86400);
-                    assert_eq!(api["zone_mode"], "standard");
-                    assert_eq!(api["soa"]["min_ttl"], 1800);
-                    assert!(ctx.sim.objects("zone_dns_settings").is_empty());
+                    assert_eq!(api["ns_ttl"], 7200);
+                    assert_eq!(api["zone_mode"], "dns_only");
+                    assert_eq!(api["soa"]["min_ttl"], 300);
+                    assert_eq!(api["flatten_all_cnames"], true);
                 }),
             ),
             Step::Destroy(check(|ctx| assert!(ctx.sim.objects("zones").is_empty()))),
