@@ -297,34 +297,22 @@ fn pick_auth(
             key: key.value,
         }),
         (None, Some(email), None) => {
-            let key = email
-                .name
-                .replace("EMAIL", "API_KEY")
-                .replace("email", "api_key");
-            diags.attr_error(
-                email.at("api_key"),
+            missing_partner(
+                &email,
+                ("email", "EMAIL"),
+                ("api_key", "API_KEY"),
                 "Missing API key",
-                format!(
-                    "`{}` is set but `{key}` is not (nor `api_key` in the provider block, CFTENANT_API_KEY or \
-                     CLOUDFLARE_API_KEY); set both, or use an API token instead.",
-                    email.name
-                ),
+                diags,
             );
             None
         }
         (None, None, Some(key)) => {
-            let email = key
-                .name
-                .replace("API_KEY", "EMAIL")
-                .replace("api_key", "email");
-            diags.attr_error(
-                key.at("email"),
+            missing_partner(
+                &key,
+                ("api_key", "API_KEY"),
+                ("email", "EMAIL"),
                 "Missing email",
-                format!(
-                    "`{}` is set but `{email}` is not (nor `email` in the provider block, CFTENANT_EMAIL or \
-                     CLOUDFLARE_EMAIL); set both, or use an API token instead.",
-                    key.name
-                ),
+                diags,
             );
             None
         }
@@ -338,6 +326,32 @@ fn pick_auth(
             None
         }
     }
+}
+
+/// An email without its key, or a key without its email: the message names
+/// the one found as it was found (`email` or `CFTENANT_EMAIL`, …) and every
+/// place the missing one may come from. Each pair is (attribute, the
+/// variables' suffix).
+fn missing_partner(
+    found: &Found,
+    (found_attr, found_var): (&str, &str),
+    (missing_attr, missing_var): (&str, &str),
+    summary: &str,
+    diags: &mut Diagnostics,
+) {
+    let missing = found
+        .name
+        .replace(found_var, missing_var)
+        .replace(found_attr, missing_attr);
+    diags.attr_error(
+        found.at(missing_attr),
+        summary,
+        format!(
+            "`{}` is set but `{missing}` is not (nor `{missing_attr}` in the provider block, CFTENANT_{missing_var} or \
+             CLOUDFLARE_{missing_var}); set both, or use an API token instead.",
+            found.name
+        ),
+    );
 }
 
 /// The cftenant provider, as the framework serves it.
@@ -455,7 +469,30 @@ mod tests {
         }
     }
 
-    fn detail(d: &Diagnostics) -> String {
+    /// A provider block with these credentials and nothing else.
+    fn block(
+        api_token: Option<&str>,
+        email: Option<&str>,
+        api_key: Option<&str>,
+    ) -> ProviderConfig {
+        ProviderConfig {
+            api_token: api_token.map(String::from),
+            email: email.map(String::from),
+            api_key: api_key.map(String::from),
+            ..Default::default()
+        }
+    }
+
+    fn key(email: &str, key: &str) -> Auth {
+        Auth::Key {
+            email: email.into(),
+            key: key.into(),
+        }
+    }
+
+    /// The diagnostics of a configuration that must fail, as one text.
+    fn refusal(config: ProviderConfig, env: impl Fn(&str) -> Option<String>) -> String {
+        let d = resolve(config, env).expect_err("the configuration must be refused");
         d.0.iter()
             .map(|d| {
                 format!(
@@ -471,20 +508,11 @@ mod tests {
     #[test]
     fn each_setting_falls_back_to_its_own_variable() {
         let c = resolve(
-            ProviderConfig {
-                email: Some("e@x.io".into()),
-                ..Default::default()
-            },
+            block(None, Some("e@x.io"), None),
             env(&[("CLOUDFLARE_API_KEY", "k")]),
         )
         .unwrap();
-        assert_eq!(
-            c.auth,
-            Auth::Key {
-                email: "e@x.io".into(),
-                key: "k".into()
-            }
-        );
+        assert_eq!(c.auth, key("e@x.io", "k"));
     }
 
     #[test]
@@ -506,7 +534,7 @@ mod tests {
             ]),
         )
         .unwrap();
-        assert!(matches!(c.auth, Auth::Key { .. }));
+        assert_eq!(c.auth, key("e@x.io", "k"));
         assert_eq!(c.base_url, "http://127.0.0.1:9/client/v4");
         assert_eq!(c.retry.max_retries, 7);
         assert_eq!(c.request_timeout, Duration::from_secs(5));
@@ -520,16 +548,14 @@ mod tests {
         )
         .unwrap();
         assert_eq!(c.auth, Auth::Token("t".into()));
-        let d = resolve(
+        let text = refusal(
             ProviderConfig::default(),
             env(&[
                 ("CFTENANT_API_TOKEN", "t1"),
                 ("CFTENANT_API_KEY", "s3cret"),
                 ("CFTENANT_EMAIL", "e@x.io"),
             ]),
-        )
-        .unwrap_err();
-        let text = detail(&d);
+        );
         assert!(
             text.contains("CFTENANT_API_TOKEN")
                 && text.contains("`CFTENANT_EMAIL`/`CFTENANT_API_KEY`"),
@@ -539,24 +565,20 @@ mod tests {
             !text.contains("t1") && !text.contains("s3cret"),
             "values never shown: {text}"
         );
-        let d = resolve(
-            ProviderConfig {
-                api_token: Some("t".into()),
-                ..Default::default()
-            },
+        let text = refusal(
+            block(Some("t"), None, None),
             env(&[("CFTENANT_MAX_RETRIES", "many")]),
-        )
-        .unwrap_err();
-        assert!(detail(&d).contains("CFTENANT_MAX_RETRIES must be a whole number from 0 to 20"));
+        );
+        assert!(
+            text.contains("CFTENANT_MAX_RETRIES must be a whole number from 0 to 20"),
+            "{text}"
+        );
     }
 
     #[test]
     fn token_from_config_wins_over_env_and_defaults_apply() {
         let c = resolve(
-            ProviderConfig {
-                api_token: Some("t".into()),
-                ..Default::default()
-            },
+            block(Some("t"), None, None),
             env(&[("CLOUDFLARE_EMAIL", "e@x.io")]),
         )
         .unwrap();
@@ -573,44 +595,27 @@ mod tests {
             env(&[("CLOUDFLARE_EMAIL", "e@x.io"), ("CLOUDFLARE_API_KEY", "k")]),
         )
         .unwrap();
-        assert_eq!(
-            c.auth,
-            Auth::Key {
-                email: "e@x.io".into(),
-                key: "k".into()
-            }
-        );
+        assert_eq!(c.auth, key("e@x.io", "k"));
     }
 
     #[test]
     fn both_methods_are_rejected_naming_them() {
-        let d = resolve(
-            ProviderConfig {
-                api_token: Some("t".into()),
-                api_key: Some("k".into()),
-                email: Some("e@x.io".into()),
-                ..Default::default()
-            },
-            env(&[]),
-        )
-        .unwrap_err();
-        assert!(detail(&d).contains("api_token") && detail(&d).contains("Some(\"api_token\")"));
-        let d = resolve(
+        let text = refusal(block(Some("t"), Some("e@x.io"), Some("k")), env(&[]));
+        assert!(text.contains("Some(\"api_token\")"), "{text}");
+        let text = refusal(
             ProviderConfig::default(),
             env(&[
                 ("CLOUDFLARE_API_TOKEN", "t"),
                 ("CLOUDFLARE_API_KEY", "k"),
                 ("CLOUDFLARE_EMAIL", "e@x.io"),
             ]),
-        )
-        .unwrap_err();
-        assert!(detail(&d).contains("CLOUDFLARE_API_TOKEN"));
+        );
+        assert!(text.contains("CLOUDFLARE_API_TOKEN"), "{text}");
     }
 
     #[test]
     fn no_credentials_says_what_to_set() {
-        let d = resolve(ProviderConfig::default(), env(&[])).unwrap_err();
-        let text = detail(&d);
+        let text = refusal(ProviderConfig::default(), env(&[]));
         for name in [
             "api_token",
             "email",
@@ -624,37 +629,29 @@ mod tests {
     }
 
     #[test]
-    fn half_a_key_pair_is_rejected() {
-        let d = resolve(
-            ProviderConfig {
-                email: Some("e@x.io".into()),
-                ..Default::default()
-            },
-            env(&[]),
-        )
-        .unwrap_err();
-        assert!(detail(&d).contains("Some(\"api_key\")"));
+    fn half_a_key_pair_is_rejected_naming_the_missing_half() {
+        let text = refusal(block(None, Some("e@x.io"), None), env(&[]));
+        assert!(
+            text.contains("Missing API key") && text.contains("Some(\"api_key\")"),
+            "{text}"
+        );
+        let text = refusal(ProviderConfig::default(), env(&[("CFTENANT_API_KEY", "k")]));
+        assert!(
+            text.contains("Missing email")
+                && text.contains("`CFTENANT_API_KEY` is set but `CFTENANT_EMAIL` is not"),
+            "{text}"
+        );
     }
 
     #[test]
     fn plain_http_only_to_loopback() {
-        let ok = resolve(
-            ProviderConfig {
-                api_token: Some("t".into()),
-                base_url: Some("http://127.0.0.1:1/client/v4".into()),
-                ..Default::default()
-            },
-            env(&[]),
-        );
-        assert!(ok.is_ok());
-        let d = resolve(
-            ProviderConfig {
-                api_token: Some("t".into()),
-                ..Default::default()
-            },
+        let mut config = block(Some("t"), None, None);
+        config.base_url = Some("http://127.0.0.1:1/client/v4".into());
+        assert!(resolve(config, env(&[])).is_ok());
+        let text = refusal(
+            block(Some("t"), None, None),
             env(&[("CLOUDFLARE_BASE_URL", "http://example.com/client/v4")]),
-        )
-        .unwrap_err();
-        assert!(detail(&d).contains("not loopback"));
+        );
+        assert!(text.contains("not loopback"), "{text}");
     }
 }

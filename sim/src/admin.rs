@@ -254,8 +254,12 @@ async fn reset(State(app): State<App>) -> ApiResult {
     Ok(plain(json!({ "reset": true })))
 }
 
+/// The counters, with the route templates they are kept under (so that a
+/// test counting a misspelt template fails rather than reading 0).
 async fn stats(State(app): State<App>) -> Json<Value> {
-    Json(lock(&app.stats).to_json())
+    let mut stats = lock(&app.stats).to_json();
+    stats["routes"] = json!(app.templates);
+    Json(stats)
 }
 
 async fn reset_stats(State(app): State<App>) -> Json<Value> {

@@ -5,11 +5,11 @@
 //! The settings always exist, so a create changes them (a PATCH of what the
 //! configuration sets) and a destroy returns those it set to Cloudflare's defaults.
 
-use super::dns_settings::{self, ApiSettings, Settings};
+use super::dns_settings::{self, ApiSettings, Owner, Settings};
 use crate::api::{paths, NameserverType};
 use crate::checks;
 use crate::client::Client;
-use crate::diagnostics::{parse_import_id, Context};
+use crate::diagnostics::parse_import_id;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value as Json};
@@ -67,6 +67,14 @@ impl AccountDnsSettings {
     }
 }
 
+fn owner(account_id: &str) -> Owner<'_> {
+    Owner {
+        kind: "account",
+        id: account_id,
+        path: paths::account_dns_settings(account_id),
+    }
+}
+
 /// PATCHes the zone defaults that change from `prior` to `planned` (a
 /// create passes `Json::Null`), or reads them when nothing does.
 async fn write(
@@ -74,35 +82,11 @@ async fn write(
     prior: &Json,
     mut planned: AccountDnsSettings,
 ) -> Result<AccountDnsSettings, Diagnostic> {
-    let path = paths::account_dns_settings(&planned.account_id);
-    let account_id = planned.account_id.clone();
-    let api: ApiAccountSettings = match dns_settings::changes(prior, &planned.zone_defaults_json())
-    {
-        Some(changed) => client
-            .patch(&path, &json!({ "zone_defaults": changed }))
-            .await
-            .context(|| format!("changing the DNS settings of account {account_id}"))?,
-        None => client
-            .get(&path)
-            .await
-            .context(|| format!("reading the DNS settings of account {account_id}"))?,
-    };
+    let changed = dns_settings::changes(prior, &planned.zone_defaults_json())
+        .map(|changed| json!({ "zone_defaults": changed }));
+    let api = owner(&planned.account_id).write(client, changed).await?;
     planned.merge(api);
     Ok(planned)
-}
-
-/// A destroy of settings imported and not changed since: nothing records
-/// what this configuration set, so nothing is reset.
-fn nothing_recorded(account_id: &str) -> Diagnostics {
-    let mut diags = Diagnostics::default();
-    diags.warning(
-        dns_settings::NOTHING_RECORDED,
-        format!(
-            "The DNS settings of account {account_id} were imported and not changed by an apply since, so nothing records \
-             which of them this configuration sets: none was returned to Cloudflare's defaults."
-        ),
-    );
-    diags
 }
 
 #[async_trait]
@@ -155,17 +139,10 @@ impl Resource for AccountDnsSettingsResource {
     async fn read(
         &self,
         client: &Client,
-        mut state: AccountDnsSettings,
+        state: AccountDnsSettings,
     ) -> OpResult<Option<AccountDnsSettings>, AccountDnsSettings> {
-        let path = paths::account_dns_settings(&state.account_id);
-        let found: Option<ApiAccountSettings> = client
-            .get_if_exists(&path)
-            .await
-            .context(|| format!("reading the DNS settings of account {}", state.account_id))?;
-        Ok(found.map(|api| {
-            state.merge(api);
-            state
-        }))
+        let found: Option<ApiAccountSettings> = owner(&state.account_id).read(client).await?;
+        Ok(super::read_back(state, found, AccountDnsSettings::merge))
     }
 
     async fn update(
@@ -182,27 +159,11 @@ impl Resource for AccountDnsSettingsResource {
         client: &Client,
         state: AccountDnsSettings,
     ) -> OpResult<Diagnostics, AccountDnsSettings> {
-        let Some(managed) = &state.managed_settings else {
-            return Ok(nothing_recorded(&state.account_id));
-        };
         let defaults = json!({ "zone_defaults": dns_settings::defaults() });
-        let Some(body) = dns_settings::only(&defaults, managed) else {
-            return Ok(Diagnostics::default());
-        };
-        let path = paths::account_dns_settings(&state.account_id);
-        match client.patch::<_, Json>(&path, &body).await {
-            // The account is gone, and its settings with it.
-            Err(e) if e.is_not_found() => Ok(Diagnostics::default()),
-            other => {
-                other.context(|| {
-                    format!(
-                        "returning the DNS settings of account {} to Cloudflare's defaults",
-                        state.account_id
-                    )
-                })?;
-                Ok(Diagnostics::default())
-            }
-        }
+        let managed = state.managed_settings.as_deref();
+        Ok(owner(&state.account_id)
+            .reset(client, &defaults, managed)
+            .await?)
     }
 
     async fn import(

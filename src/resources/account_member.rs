@@ -300,7 +300,7 @@ impl Resource for AccountMemberResource {
     async fn read(
         &self,
         client: &Client,
-        mut state: AccountMember,
+        state: AccountMember,
     ) -> OpResult<Option<AccountMember>, AccountMember> {
         let id = state_id(Self::TYPE_NAME, &state.id)?.to_string();
         let single = path(&state.account_id, &id);
@@ -308,10 +308,7 @@ impl Resource for AccountMemberResource {
             .read_child::<ApiMember>(&MEMBER_LISTS, &state.account_id, Some(&single), &id)
             .await
             .context(|| format!("reading member {id} of account {}", state.account_id))?;
-        Ok(found.map(|api| {
-            state.merge(api);
-            state
-        }))
+        Ok(super::read_back(state, found, AccountMember::merge))
     }
 
     async fn update(

@@ -11,8 +11,12 @@
 
 use crate::api::{NameserverType, ZoneMode};
 use crate::checks::DOMAIN_NAME;
+use crate::client::Client;
+use crate::diagnostics::Context;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value as Json};
+use tfplugin::diag::{Diagnostic, Diagnostics};
 use tfplugin::schema::{Attribute, Check, Nesting};
 use tfplugin::value::Type;
 
@@ -147,6 +151,85 @@ pub fn only(body: &Json, paths: &[String]) -> Option<Json> {
         }
     }
     (picked != Json::Object(Map::new())).then_some(picked)
+}
+
+/// Whose settings they are (`account` or `zone`, and its id), and where
+/// the API serves them: the requests both resources make.
+pub struct Owner<'a> {
+    pub kind: &'static str,
+    pub id: &'a str,
+    pub path: String,
+}
+
+impl Owner<'_> {
+    /// PATCHes `changed`, or reads the settings when nothing changes.
+    pub async fn write<A: DeserializeOwned>(
+        &self,
+        client: &Client,
+        changed: Option<Json>,
+    ) -> Result<A, Diagnostic> {
+        match changed {
+            Some(changed) => client
+                .patch(&self.path, &changed)
+                .await
+                .context(|| format!("changing the DNS settings of {} {}", self.kind, self.id)),
+            None => client
+                .get(&self.path)
+                .await
+                .context(|| format!("reading the DNS settings of {} {}", self.kind, self.id)),
+        }
+    }
+
+    /// The settings, or `None` when their owner is gone.
+    pub async fn read<A: DeserializeOwned>(
+        &self,
+        client: &Client,
+    ) -> Result<Option<A>, Diagnostic> {
+        client
+            .get_if_exists(&self.path)
+            .await
+            .context(|| format!("reading the DNS settings of {} {}", self.kind, self.id))
+    }
+
+    /// A destroy: returns the `managed` settings to Cloudflare's `defaults`
+    /// (the body a PATCH of every setting would send). With no record of
+    /// what the configuration sets (imported, not applied since), nothing
+    /// is reset, and the warning says so.
+    pub async fn reset(
+        &self,
+        client: &Client,
+        defaults: &Json,
+        managed: Option<&[String]>,
+    ) -> Result<Diagnostics, Diagnostic> {
+        let mut diags = Diagnostics::default();
+        let Some(managed) = managed else {
+            diags.warning(
+                NOTHING_RECORDED,
+                format!(
+                    "The DNS settings of {} {} were imported and not changed by an apply since, so nothing records \
+                     which of them this configuration sets: none was returned to Cloudflare's defaults.",
+                    self.kind, self.id
+                ),
+            );
+            return Ok(diags);
+        };
+        let Some(body) = only(defaults, managed) else {
+            return Ok(diags);
+        };
+        match client.patch::<_, Json>(&self.path, &body).await {
+            // The owner is gone, and its settings with it.
+            Err(e) if e.is_not_found() => Ok(diags),
+            other => {
+                other.context(|| {
+                    format!(
+                        "returning the DNS settings of {} {} to Cloudflare's defaults",
+                        self.kind, self.id
+                    )
+                })?;
+                Ok(diags)
+            }
+        }
+    }
 }
 
 /// The attribute that records what the configuration sets, and so what a

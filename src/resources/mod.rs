@@ -12,3 +12,11 @@ pub mod tenant_custom_nameserver;
 pub mod zone;
 pub mod zone_dns_settings;
 pub mod zone_subscription;
+
+/// The end of a read: the state with what the API answered merged in, or
+/// `None` when the object is gone (Terraform then plans to create it).
+fn read_back<M, A>(mut state: M, found: Option<A>, merge: impl FnOnce(&mut M, A)) -> Option<M> {
+    let api = found?;
+    merge(&mut state, api);
+    Some(state)
+}

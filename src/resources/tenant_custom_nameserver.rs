@@ -167,13 +167,14 @@ impl Resource for TenantCustomNameserverResource {
     async fn read(
         &self,
         client: &Client,
-        mut state: TenantCustomNameserver,
+        state: TenantCustomNameserver,
     ) -> OpResult<Option<TenantCustomNameserver>, TenantCustomNameserver> {
         let found = find(client, &state.tenant_id, &state.ns_name).await?;
-        Ok(found.map(|api| {
-            state.merge(api);
-            state
-        }))
+        Ok(super::read_back(
+            state,
+            found,
+            TenantCustomNameserver::merge,
+        ))
     }
 
     async fn update(

@@ -363,16 +363,13 @@ impl Resource for ZoneResource {
         Ok(state)
     }
 
-    async fn read(&self, client: &Client, mut state: Zone) -> OpResult<Option<Zone>, Zone> {
+    async fn read(&self, client: &Client, state: Zone) -> OpResult<Option<Zone>, Zone> {
         let id = state_id(Self::TYPE_NAME, &state.id)?.to_string();
         let found = client
             .read_one::<ApiZone>(Some(&path(&id)), &id, Collection::paged(ZONES, 50))
             .await
             .context(|| format!("reading zone {id}"))?;
-        Ok(found.map(|api| {
-            state.merge(api);
-            state
-        }))
+        Ok(super::read_back(state, found, Zone::merge))
     }
 
     async fn update(&self, client: &Client, prior: Zone, planned: Zone) -> OpResult<Zone, Zone> {

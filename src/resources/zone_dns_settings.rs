@@ -5,11 +5,11 @@
 //! The settings always exist, so a create changes them (a PATCH of what the
 //! configuration sets) and a destroy returns those it set to Cloudflare's defaults.
 
-use super::dns_settings::{self, whole, ApiSettings, Settings};
+use super::dns_settings::{self, whole, ApiSettings, Owner, Settings};
 use crate::api::{paths, NameserverType};
 use crate::checks;
 use crate::client::Client;
-use crate::diagnostics::{parse_import_id, Context};
+use crate::diagnostics::parse_import_id;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
@@ -56,6 +56,14 @@ impl ZoneDnsSettings {
     }
 }
 
+fn owner(zone_id: &str) -> Owner<'_> {
+    Owner {
+        kind: "zone",
+        id: zone_id,
+        path: paths::zone_dns_settings(zone_id),
+    }
+}
+
 /// PATCHes the settings that change from `prior` to `planned` (a create
 /// passes `Json::Null`), or reads them when nothing does.
 async fn write(
@@ -63,34 +71,10 @@ async fn write(
     prior: &Json,
     mut planned: ZoneDnsSettings,
 ) -> Result<ZoneDnsSettings, Diagnostic> {
-    let path = paths::zone_dns_settings(&planned.zone_id);
-    let zone_id = planned.zone_id.clone();
-    let api: ApiSettings = match dns_settings::changes(prior, &planned.settings_json()) {
-        Some(changed) => client
-            .patch(&path, &changed)
-            .await
-            .context(|| format!("changing the DNS settings of zone {zone_id}"))?,
-        None => client
-            .get(&path)
-            .await
-            .context(|| format!("reading the DNS settings of zone {zone_id}"))?,
-    };
+    let changed = dns_settings::changes(prior, &planned.settings_json());
+    let api = owner(&planned.zone_id).write(client, changed).await?;
     planned.merge(api);
     Ok(planned)
-}
-
-/// A destroy of settings imported and not changed since: nothing records
-/// what this configuration set, so nothing is reset.
-fn nothing_recorded(zone_id: &str) -> Diagnostics {
-    let mut diags = Diagnostics::default();
-    diags.warning(
-        dns_settings::NOTHING_RECORDED,
-        format!(
-            "The DNS settings of zone {zone_id} were imported and not changed by an apply since, so nothing records \
-             which of them this configuration sets: none was returned to Cloudflare's defaults."
-        ),
-    );
-    diags
 }
 
 #[async_trait]
@@ -175,17 +159,10 @@ impl Resource for ZoneDnsSettingsResource {
     async fn read(
         &self,
         client: &Client,
-        mut state: ZoneDnsSettings,
+        state: ZoneDnsSettings,
     ) -> OpResult<Option<ZoneDnsSettings>, ZoneDnsSettings> {
-        let path = paths::zone_dns_settings(&state.zone_id);
-        let found: Option<ApiSettings> = client
-            .get_if_exists(&path)
-            .await
-            .context(|| format!("reading the DNS settings of zone {}", state.zone_id))?;
-        Ok(found.map(|api| {
-            state.merge(api);
-            state
-        }))
+        let found: Option<ApiSettings> = owner(&state.zone_id).read(client).await?;
+        Ok(super::read_back(state, found, ZoneDnsSettings::merge))
     }
 
     async fn update(
@@ -202,26 +179,10 @@ impl Resource for ZoneDnsSettingsResource {
         client: &Client,
         state: ZoneDnsSettings,
     ) -> OpResult<Diagnostics, ZoneDnsSettings> {
-        let Some(managed) = &state.managed_settings else {
-            return Ok(nothing_recorded(&state.zone_id));
-        };
-        let Some(body) = dns_settings::only(&dns_settings::defaults(), managed) else {
-            return Ok(Diagnostics::default());
-        };
-        let path = paths::zone_dns_settings(&state.zone_id);
-        match client.patch::<_, Json>(&path, &body).await {
-            // The zone is gone, and its settings with it.
-            Err(e) if e.is_not_found() => Ok(Diagnostics::default()),
-            other => {
-                other.context(|| {
-                    format!(
-                        "returning the DNS settings of zone {} to Cloudflare's defaults",
-                        state.zone_id
-                    )
-                })?;
-                Ok(Diagnostics::default())
-            }
-        }
+        let managed = state.managed_settings.as_deref();
+        Ok(owner(&state.zone_id)
+            .reset(client, &dns_settings::defaults(), managed)
+            .await?)
     }
 
     async fn import(

@@ -381,9 +381,25 @@ impl Sim {
         self.admin("GET", "/stats", None)
     }
 
-    /// How many requests of one `METHOD /template` it has answered.
+    /// How many requests of one `METHOD /template` it has answered. A
+    /// template the simulator has no route for fails the test: a misspelt
+    /// one would otherwise count 0 and pass any check of "no request".
     pub fn requests(&self, template: &str) -> u64 {
-        self.stats()["requests"][template].as_u64().unwrap_or(0)
+        let stats = self.stats();
+        let known = template.split_once(' ').is_some_and(|(method, path)| {
+            ["GET", "POST", "PUT", "PATCH", "DELETE"].contains(&method)
+                && stats["routes"]
+                    .as_array()
+                    .expect("GET /__sim/stats lists the routes")
+                    .iter()
+                    .any(|route| route == path)
+        });
+        assert!(
+            known,
+            "{template:?} is no `METHOD /template` the simulator serves; its routes: {}",
+            stats["routes"]
+        );
+        stats["requests"][template].as_u64().unwrap_or(0)
     }
 
     /// Installs fault rules (`POST /__sim/faults`), seeded.

@@ -27,17 +27,12 @@ fn service_user_lifecycle() {
     assert_eq!(users[0]["id"], state["id"]);
     assert_eq!(state["username"], users[0]["username"]);
     // Reading back uses GET /user with the service user's own key.
-    let before = ctx.sim.stats()["requests"]["GET /user"]
-        .as_u64()
-        .unwrap_or(0);
+    let before = ctx.sim.requests("GET /user");
     let (code, plan) = ctx.ws.plan();
     assert_eq!(code, 0, "{plan}");
     assert!(!plan.contains(&key));
     assert!(
-        ctx.sim.stats()["requests"]["GET /user"]
-            .as_u64()
-            .unwrap_or(0)
-            > before,
+        ctx.sim.requests("GET /user") > before,
         "the refresh did not read the user"
     );
     let shown = ctx.ws.ok(&["show", "-no-color"]);

@@ -11,9 +11,7 @@ const ACCOUNTS: usize = 60;
 const LIST_TEMPLATE: &str = "GET /tenants/{tenant_id}/accounts";
 
 fn list_requests(ctx: &Ctx) -> u64 {
-    ctx.sim.stats()["requests"][LIST_TEMPLATE]
-        .as_u64()
-        .unwrap_or(0)
+    ctx.sim.requests(LIST_TEMPLATE)
 }
 
 #[test]
