@@ -137,6 +137,32 @@ fn account_dns_settings_lifecycle() {
 }
 
 #[test]
+fn a_zone_added_after_the_defaults_uses_the_tenants_nameservers() {
+    let mut ctx = Ctx::new();
+    ctx.set_var("tenant_id", TENANT);
+    run_with(
+        ctx,
+        vec![
+            Step::Apply(
+                "account_dns_settings/new_zone.tf",
+                check(|ctx| {
+                    let zone = ctx.ws.resource("cftenant_zone_dns_settings.customer");
+                    assert_eq!(
+                        zone["nameservers"],
+                        json!({ "type": "custom.tenant", "ns_set": 1 })
+                    );
+                    assert_eq!(zone["ns_ttl"], 3600);
+                    assert_eq!(zone["soa"]["ttl"], 1800);
+                    // Only read: a destroy has nothing of its own to reset.
+                    assert_eq!(zone["managed_settings"], json!([]));
+                }),
+            ),
+            Step::Destroy(check(|ctx| assert!(ctx.sim.objects("zones").is_empty()))),
+        ],
+    );
+}
+
+#[test]
 fn account_dns_settings_are_checked_at_plan_naming_the_attribute() {
     let mut ctx = Ctx::new();
     ctx.set_var("tenant_id", TENANT);

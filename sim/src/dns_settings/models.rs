@@ -260,6 +260,20 @@ pub fn update_zone(
     Ok(rendered)
 }
 
+/// A new zone's settings: those its account gives its new zones
+/// (`zone_defaults`), as Cloudflare applies them when the zone is added;
+/// custom nameservers come from set 1.
+pub fn inherit_account_defaults(state: &mut SimState, account_id: &str, zone_id: &str) {
+    let mut settings = state.account_dns_settings.of(account_id).zone_defaults;
+    if SET_TYPES.contains(&settings.nameservers.kind.as_str()) {
+        settings.nameservers.ns_set = Some(1);
+    }
+    state.zone_dns_settings.put(ZoneDnsSettings {
+        zone_id: zone_id.to_string(),
+        settings,
+    });
+}
+
 /// Drops the account's settings (the account is being deleted).
 pub fn delete_of_account(state: &mut SimState, account_id: &str) {
     state

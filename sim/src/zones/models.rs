@@ -270,6 +270,7 @@ pub fn create(state: &mut SimState, caller: &Caller, new: NewZone) -> Result<Val
         activated_on: None,
     };
     let rendered = render(&zone, state);
+    dns_settings::models::inherit_account_defaults(state, &zone.account_id, &zone.id);
     state.zones.push(zone);
     Ok(rendered)
 }

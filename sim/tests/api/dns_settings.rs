@@ -100,6 +100,39 @@ fn account_zone_defaults_read_defaults_and_merge_patches() {
 }
 
 #[test]
+fn new_zones_get_their_accounts_zone_defaults() {
+    let sim = Sim::start(&[]);
+    let account = create_account(&sim, "DNS Defaults Customer");
+    let before = create_zone(&sim, &account, "before-defaults-example.com");
+    sim.call(
+        "PATCH",
+        &format!("/accounts/{account}/dns_settings"),
+        Some(json!({ "zone_defaults": {
+            "ns_ttl": 3600,
+            "flatten_all_cnames": true,
+            "nameservers": { "type": "custom.account" },
+        }})),
+    )
+    .assert_ok();
+    let after = create_zone(&sim, &account, "after-defaults-example.com");
+    let mut inherited = defaults();
+    inherited["ns_ttl"] = json!(3600);
+    inherited["flatten_all_cnames"] = json!(true);
+    inherited["nameservers"] = json!({ "type": "custom.account", "ns_set": 1 });
+    assert_eq!(
+        sim.call("GET", &format!("/zones/{after}/dns_settings"), None)
+            .assert_ok(),
+        &inherited
+    );
+    // Zones that existed before keep their own settings.
+    assert_eq!(
+        sim.call("GET", &format!("/zones/{before}/dns_settings"), None)
+            .assert_ok(),
+        &defaults()
+    );
+}
+
+#[test]
 fn zone_settings_nameserver_sets_and_the_tenants_custom_nameservers() {
     let sim = Sim::start(&[]);
     let account = create_account(&sim, "DNS Zone Customer");
