@@ -84,7 +84,10 @@ async fn write(
 ) -> Result<AccountDnsSettings, Diagnostic> {
     let changed = dns_settings::changes(prior, &planned.zone_defaults_json())
         .map(|changed| json!({ "zone_defaults": changed }));
-    let api = owner(&planned.account_id).write(client, changed).await?;
+    let managed = planned.managed_settings.as_deref();
+    let api = owner(&planned.account_id)
+        .write(client, changed, managed)
+        .await?;
     planned.merge(api);
     Ok(planned)
 }

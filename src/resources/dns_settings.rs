@@ -16,6 +16,8 @@ use crate::diagnostics::Context;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value as Json};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Mutex;
 use tfplugin::diag::{Diagnostic, Diagnostics};
 use tfplugin::schema::{Attribute, Check, Nesting};
 use tfplugin::value::Type;
@@ -153,6 +155,15 @@ pub fn only(body: &Json, paths: &[String]) -> Option<Json> {
     (picked != Json::Object(Map::new())).then_some(picked)
 }
 
+/// The settings each object created or updated in this provider process
+/// (one Terraform command) configures, by the path the API serves them at.
+/// A destroy in the same command leaves those to the object that set them:
+/// a `create_before_destroy` replace creates the new object before it
+/// destroys the old one, whose reset would otherwise undo what the new one
+/// has just set, and an object moved to another address without a `moved`
+/// block is created and destroyed in either order.
+static WRITTEN: Mutex<BTreeMap<String, BTreeSet<String>>> = Mutex::new(BTreeMap::new());
+
 /// Whose settings they are (`account` or `zone`, and its id), and where
 /// the API serves them: the requests both resources make.
 pub struct Owner<'a> {
@@ -162,12 +173,20 @@ pub struct Owner<'a> {
 }
 
 impl Owner<'_> {
-    /// PATCHes `changed`, or reads the settings when nothing changes.
+    /// PATCHes `changed`, or reads the settings when nothing changes; the
+    /// object configures the `managed` settings from now on.
     pub async fn write<A: DeserializeOwned>(
         &self,
         client: &Client,
         changed: Option<Json>,
+        managed: Option<&[String]>,
     ) -> Result<A, Diagnostic> {
+        if let Some(managed) = managed {
+            written()
+                .entry(self.path.clone())
+                .or_default()
+                .extend(managed.iter().cloned());
+        }
         match changed {
             Some(changed) => client
                 .patch(&self.path, &changed)
@@ -213,7 +232,27 @@ impl Owner<'_> {
             );
             return Ok(diags);
         };
-        let Some(body) = only(defaults, managed) else {
+        let (kept, reset): (Vec<String>, Vec<String>) = {
+            let written = written();
+            let others = written.get(&self.path);
+            managed
+                .iter()
+                .cloned()
+                .partition(|path| others.is_some_and(|o| o.contains(path)))
+        };
+        if !kept.is_empty() {
+            diags.warning(
+                "DNS settings left to the object that set them",
+                format!(
+                    "Another object set {} of {} {} in this run (a replace with create_before_destroy does this): \
+                     they were not returned to Cloudflare's defaults.",
+                    kept.join(", "),
+                    self.kind,
+                    self.id
+                ),
+            );
+        }
+        let Some(body) = only(defaults, &reset) else {
             return Ok(diags);
         };
         match client.patch::<_, Json>(&self.path, &body).await {
@@ -230,6 +269,14 @@ impl Owner<'_> {
             }
         }
     }
+}
+
+/// The record of settings written in this process; a poisoned lock still
+/// holds a usable record.
+fn written() -> std::sync::MutexGuard<'static, BTreeMap<String, BTreeSet<String>>> {
+    WRITTEN
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// The attribute that records what the configuration sets, and so what a

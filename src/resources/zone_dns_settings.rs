@@ -72,7 +72,10 @@ async fn write(
     mut planned: ZoneDnsSettings,
 ) -> Result<ZoneDnsSettings, Diagnostic> {
     let changed = dns_settings::changes(prior, &planned.settings_json());
-    let api = owner(&planned.zone_id).write(client, changed).await?;
+    let managed = planned.managed_settings.as_deref();
+    let api = owner(&planned.zone_id)
+        .write(client, changed, managed)
+        .await?;
     planned.merge(api);
     Ok(planned)
 }

@@ -159,6 +159,35 @@ fn zone_dns_settings_lifecycle() {
 }
 
 #[test]
+fn a_replace_with_create_before_destroy_keeps_the_new_settings() {
+    run(vec![
+        Step::Apply(
+            "zone_dns_settings/replaced_first.tf",
+            check(|ctx| assert_eq!(on_api(ctx)["ns_ttl"], 600)),
+        ),
+        // The old object's destroy comes after the new object's create, in
+        // the same run: it leaves what the new one set.
+        Step::OutOfBand(check(|ctx| {
+            let out = ctx.ws.ok(&[
+                "apply",
+                "-auto-approve",
+                "-no-color",
+                &format!("-replace={SETTINGS}"),
+            ]);
+            assert!(
+                out.contains("DNS settings left to the object that set them"),
+                "{out}"
+            );
+            let api = on_api(ctx);
+            assert_eq!(api["ns_ttl"], 600, "{api}");
+            assert_eq!(api["zone_mode"], "dns_only", "{api}");
+            ctx.ws.assert_plan_empty();
+        })),
+        Step::Destroy(check(|ctx| assert!(ctx.sim.objects("zones").is_empty()))),
+    ]);
+}
+
+#[test]
 fn zone_dns_settings_are_checked_at_plan_naming_the_attribute() {
     let mut ctx = Ctx::new();
     ctx.set_var("tenant_id", TENANT);
