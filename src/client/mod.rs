@@ -188,10 +188,11 @@ impl Client {
         })
     }
 
-    /// Notes that an object of `kind` with this key exists: what a plan in
-    /// the same run can know of objects the API cannot be asked about (a
-    /// service user is read only with its own key, which a tainted object's
-    /// refresh has, and a create of the same email has not).
+    /// Notes, for the rest of the run, a `kind` of thing with this key: what
+    /// later steps can know that the API cannot tell them (a service user is
+    /// read only with its own key, which a tainted object's refresh has and
+    /// a create of the same email has not; a DNS setting another object has
+    /// just written, which a destroy must leave).
     pub fn saw(&self, kind: &'static str, key: &str) {
         self.seen
             .lock()

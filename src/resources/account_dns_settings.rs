@@ -126,7 +126,11 @@ impl Resource for AccountDnsSettingsResource {
                     "The settings new zones of the account get. Each left out keeps its value.",
                 )
                 .nested(Nesting::Single, zone_defaults),
-                dns_settings::managed_settings_attribute(),
+                dns_settings::managed_settings_attribute(
+            "The settings the configuration sets, as of its last apply (e.g. `zone_defaults.soa.ttl`): those a destroy returns to \
+             Cloudflare's defaults, unless another object set them in the same run (a replace with `create_before_destroy`). \
+             Null for settings imported and not changed since, which a destroy leaves as they are.",
+        ),
             ],
         )
     }

@@ -16,8 +16,6 @@ use crate::diagnostics::Context;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value as Json};
-use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Mutex;
 use tfplugin::diag::{Diagnostic, Diagnostics};
 use tfplugin::schema::{Attribute, Check, Nesting};
 use tfplugin::value::Type;
@@ -155,14 +153,14 @@ pub fn only(body: &Json, paths: &[String]) -> Option<Json> {
     (picked != Json::Object(Map::new())).then_some(picked)
 }
 
-/// The settings each object created or updated in this provider process
-/// (one Terraform command) configures, by the path the API serves them at.
-/// A destroy in the same command leaves those to the object that set them:
-/// a `create_before_destroy` replace creates the new object before it
-/// destroys the old one, whose reset would otherwise undo what the new one
-/// has just set, and an object moved to another address without a `moved`
-/// block is created and destroyed in either order.
-static WRITTEN: Mutex<BTreeMap<String, BTreeSet<String>>> = Mutex::new(BTreeMap::new());
+/// What the client remembers for the run (`Client::saw`) of each setting an
+/// object created or updated configures, keyed `<path> <setting>`. A
+/// destroy in the same run leaves those to the object that set them: a
+/// `create_before_destroy` replace creates the new object before it destroys
+/// the old one, whose reset would otherwise undo what the new one has just
+/// set, and an object moved to another address without a `moved` block is
+/// created and destroyed in either order.
+const WRITTEN: &str = "DNS setting written";
 
 /// Whose settings they are (`account` or `zone`, and its id), and where
 /// the API serves them: the requests both resources make.
@@ -181,11 +179,8 @@ impl Owner<'_> {
         changed: Option<Json>,
         managed: Option<&[String]>,
     ) -> Result<A, Diagnostic> {
-        if let Some(managed) = managed {
-            written()
-                .entry(self.path.clone())
-                .or_default()
-                .extend(managed.iter().cloned());
+        for setting in managed.unwrap_or_default() {
+            client.saw(WRITTEN, &format!("{} {setting}", self.path));
         }
         match changed {
             Some(changed) => client
@@ -232,14 +227,10 @@ impl Owner<'_> {
             );
             return Ok(diags);
         };
-        let (kept, reset): (Vec<String>, Vec<String>) = {
-            let written = written();
-            let others = written.get(&self.path);
-            managed
-                .iter()
-                .cloned()
-                .partition(|path| others.is_some_and(|o| o.contains(path)))
-        };
+        let (kept, reset): (Vec<String>, Vec<String>) = managed
+            .iter()
+            .cloned()
+            .partition(|setting| client.has_seen(WRITTEN, &format!("{} {setting}", self.path)));
         if !kept.is_empty() {
             diags.warning(
                 "DNS settings left to the object that set them",
@@ -271,22 +262,11 @@ impl Owner<'_> {
     }
 }
 
-/// The record of settings written in this process; a poisoned lock still
-/// holds a usable record.
-fn written() -> std::sync::MutexGuard<'static, BTreeMap<String, BTreeSet<String>>> {
-    WRITTEN
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
 /// The attribute that records what the configuration sets, and so what a
-/// destroy returns to the defaults.
-pub fn managed_settings_attribute() -> Attribute {
-    Attribute::configured_paths(
-        "managed_settings",
-        "The settings the configuration sets, as of its last apply (e.g. `soa.ttl`): those a destroy returns to \
-         Cloudflare's defaults. Null for settings imported and not changed since, which a destroy leaves as they are.",
-    )
+/// destroy returns to the defaults; `description` gives an example of the
+/// resource's own paths.
+pub fn managed_settings_attribute(description: &'static str) -> Attribute {
+    Attribute::configured_paths("managed_settings", description)
 }
 
 /// What a destroy of settings with no record of what was configured says.

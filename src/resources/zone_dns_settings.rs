@@ -115,7 +115,11 @@ impl Resource for ZoneDnsSettingsResource {
                     ],
                 ),
         );
-        attributes.push(dns_settings::managed_settings_attribute());
+        attributes.push(dns_settings::managed_settings_attribute(
+            "The settings the configuration sets, as of its last apply (e.g. `soa.ttl`): those a destroy returns to \
+             Cloudflare's defaults, unless another object set them in the same run (a replace with `create_before_destroy`). \
+             Null for settings imported and not changed since, which a destroy leaves as they are.",
+        ));
         Schema::new(
             "A zone's DNS settings: its nameservers (Cloudflare's, or the tenant's custom nameservers), SOA record, NS TTL and mode. \
              The settings always exist: creating this resource changes those it configures, and each setting left out keeps \
@@ -142,7 +146,7 @@ impl Resource for ZoneDnsSettingsResource {
                     AttrPath::attr("nameservers").push(PathStep::Attribute("ns_set".into())),
                     format!("nameservers.ns_set = {set} needs custom nameservers"),
                     format!(
-                        "A set of nameservers is chosen for `custom.tenant` and `custom.account` only, not for {kind:?}: \
+                        "A set of nameservers is chosen for `custom.tenant` and `custom.account` only, not for `{kind}`: \
                          remove `ns_set`, or choose one of those types."
                     ),
                 );

@@ -212,7 +212,10 @@ fn zone_dns_settings_are_checked_at_plan_naming_the_attribute() {
             Step::Vars(&[("ns_type", "cloudflare.standard"), ("ns_set", "2")]),
             Step::PlanFails(
                 "zone_dns_settings/main.tf",
-                &["nameservers.ns_set = 2 needs custom nameservers"],
+                &[
+                    "nameservers.ns_set = 2 needs custom nameservers",
+                    "not for `cloudflare.standard`",
+                ],
             ),
         ],
     );

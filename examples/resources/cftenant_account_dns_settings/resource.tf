@@ -24,8 +24,8 @@ resource "cftenant_tenant_custom_nameserver" "ns" {
 }
 
 # New zones of the customer's account use the tenant's nameservers. Settings
-# left out keep Cloudflare's values; destroying this returns every setting it
-# covers to Cloudflare's defaults, those left out included.
+# left out keep Cloudflare's values; destroying this returns the settings
+# written here to Cloudflare's defaults and leaves the others as they are.
 resource "cftenant_account_dns_settings" "customer" {
   account_id = cftenant_account.customer.id
 

@@ -20,8 +20,8 @@ resource "cftenant_tenant_custom_nameserver" "ns" {
 }
 
 # The zone is served by the tenant's nameservers of set 1. Settings left out
-# keep Cloudflare's values; destroying this returns every setting it covers
-# to Cloudflare's defaults, those left out included.
+# keep Cloudflare's values; destroying this returns the settings written here
+# to Cloudflare's defaults and leaves the others as they are.
 resource "cftenant_zone_dns_settings" "www" {
   zone_id = cftenant_zone.www.id
 
