@@ -117,6 +117,14 @@ struct Found {
 }
 
 impl Found {
+    /// Where it came from, as a message says it (never the value).
+    fn origin(&self) -> String {
+        match self.source {
+            Source::Block => format!("`{}` in the provider block", self.name),
+            _ => format!("`{}`", self.name),
+        }
+    }
+
     fn at(&self, attr: &str) -> AttrPath {
         match self.source {
             Source::Block => AttrPath::attr(attr),
@@ -196,12 +204,17 @@ pub fn resolve(
 ) -> Result<ClientConfig, Diagnostics> {
     let mut diags = Diagnostics::default();
     let env: &dyn Fn(&str) -> Option<String> = &env;
-    let auth = pick_auth(
-        lookup(config.api_token, "api_token", true, env),
-        lookup(config.email, "email", true, env),
-        lookup(config.api_key, "api_key", true, env),
-        &mut diags,
-    );
+    let token = lookup(config.api_token, "api_token", true, env);
+    let email = lookup(config.email, "email", true, env);
+    let key = lookup(config.api_key, "api_key", true, env);
+    let token_from = token.as_ref().map(Found::origin).unwrap_or_default();
+    let pair_from = [&email, &key]
+        .into_iter()
+        .flatten()
+        .map(Found::origin)
+        .collect::<Vec<_>>()
+        .join(" and ");
+    let auth = pick_auth(token, email, key, &mut diags);
     let base_url = lookup(config.base_url, "base_url", true, env);
     let base_url_at = base_url
         .as_ref()
@@ -235,6 +248,10 @@ pub fn resolve(
         Some(auth) if !diags.has_errors() => Ok(ClientConfig {
             base_url,
             user_agent: client::user_agent("", env("TF_APPEND_USER_AGENT").as_deref()),
+            auth_from: match auth {
+                Auth::Token(_) => token_from,
+                Auth::Key { .. } => pair_from,
+            },
             auth,
             retry: RetryPolicy {
                 max_retries: max_retries.map_or(4, |n| n as u32),
@@ -513,6 +530,10 @@ mod tests {
         )
         .unwrap();
         assert_eq!(c.auth, key("e@x.io", "k"));
+        assert_eq!(
+            c.auth_from,
+            "`email` in the provider block and `CLOUDFLARE_API_KEY`"
+        );
     }
 
     #[test]
@@ -535,6 +556,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(c.auth, key("e@x.io", "k"));
+        assert_eq!(c.auth_from, "`CFTENANT_EMAIL` and `CFTENANT_API_KEY`");
         assert_eq!(c.base_url, "http://127.0.0.1:9/client/v4");
         assert_eq!(c.retry.max_retries, 7);
         assert_eq!(c.request_timeout, Duration::from_secs(5));

@@ -523,6 +523,7 @@ fn config_for(base_url: String, max_retries: u32, timeout: Duration) -> ClientCo
         base_url,
         user_agent: cftenant::client::user_agent("1.11.0", None),
         auth: Auth::Token("sim-token".into()),
+        auth_from: "`CFTENANT_API_TOKEN`".into(),
         retry: RetryPolicy {
             max_retries,
             base: Duration::from_millis(10),

@@ -193,7 +193,13 @@ impl Client {
     fn advise(&self, err: ApiError, req: &Request<'_>, auth: &Auth) -> ApiError {
         let token_on_global_key_endpoint = matches!(auth, Auth::Token(_))
             && documented_for_global_key(req.method.as_str(), req.path);
-        err.advised(token_on_global_key_endpoint, &self.base_url)
+        // A request made with other credentials (a service user's own key)
+        // is refused for those, not for the provider's.
+        let auth_from = match req.auth {
+            Some(_) => "the service user's own key (`cftenant_service_user`)",
+            None => &self.auth_from,
+        };
+        err.advised(token_on_global_key_endpoint, auth_from, &self.base_url)
     }
 
     /// A request that got no usable answer, said in words a user can act on.

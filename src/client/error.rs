@@ -27,11 +27,14 @@ pub enum ErrorKind {
     Stopped,
 }
 
-/// What to check when Cloudflare refuses the credentials.
-const CREDENTIALS_ADVICE: &str =
-    "Check the provider's credentials: `api_token`, or `email` + `api_key` (environment: \
-     CLOUDFLARE_API_TOKEN, or CLOUDFLARE_EMAIL + CLOUDFLARE_API_KEY), and that the user \
-     administers this tenant and has the permission the request needs.";
+/// What to check when Cloudflare refuses the credentials that came `from`
+/// there (a setting's name, never its value).
+fn credentials_advice(from: &str) -> String {
+    format!(
+        "Check the credentials in use, from {from}, and that their user administers this tenant and has the \
+         permission the request needs. (The provider block comes first, then CFTENANT_*, then CLOUDFLARE_*.)"
+    )
+}
 
 /// Cloudflare's code for "No route for that URI".
 const NO_ROUTE: i64 = 7000;
@@ -50,9 +53,11 @@ const AUTO_ACCEPT_REFUSED: [i64; 2] = [1001, 1010];
 /// the words of advice live in this file.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Advice {
-    /// A 403 to an API token on an endpoint Cloudflare documents for the
-    /// global API key.
-    UseGlobalKey,
+    /// Cloudflare refused the credentials that came from there.
+    Credentials { from: String },
+    /// A 403 to an API token (from there) on an endpoint Cloudflare
+    /// documents for the global API key.
+    UseGlobalKey { from: String },
     /// Cloudflare has no route for the path under this base_url.
     NoRoute { base_url: String },
     /// The API answered with a redirect.
@@ -81,29 +86,31 @@ pub enum Advice {
 impl Advice {
     fn text(&self) -> String {
         match self {
-            Advice::UseGlobalKey => format!(
-                "{CREDENTIALS_ADVICE} Cloudflare documents this endpoint for the global API key, not for API tokens: \
-                 configure `email` and `api_key` in the provider block (or CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY) \
-                 instead of `api_token`; tenant provisioning is done with the tenant administrator's global key."
+            Advice::Credentials { from } => credentials_advice(from),
+            Advice::UseGlobalKey { from } => format!(
+                "{} Cloudflare documents this endpoint for the global API key, not for API tokens: \
+                 configure `email` and `api_key` in the provider block (or CFTENANT_EMAIL and CFTENANT_API_KEY) \
+                 instead of the token; tenant provisioning is done with the tenant administrator's global key.",
+                credentials_advice(from)
             ),
             Advice::NoRoute { base_url } => format!(
                 "Cloudflare has no such path under base_url {base_url:?}. The API lives under `/client/v4` \
                  (e.g. https://api.cloudflare.com/client/v4): check that base_url (environment: \
-                 CLOUDFLARE_BASE_URL) ends with it."
+                 CFTENANT_BASE_URL or CLOUDFLARE_BASE_URL) ends with it."
             ),
             Advice::Redirect { base_url } => format!(
                 "The provider follows no redirect, so that the credentials never go to another address. Check \
-                 that base_url (environment: CLOUDFLARE_BASE_URL; now {base_url:?}) is the API's own address, such as \
+                 that base_url (environment: CFTENANT_BASE_URL or CLOUDFLARE_BASE_URL; now {base_url:?}) is the API's own address, such as \
                  https://api.cloudflare.com/client/v4."
             ),
-            Advice::TlsCertificate => "Check that `base_url` (environment: CLOUDFLARE_BASE_URL) names the right host. If the \
+            Advice::TlsCertificate => "Check that `base_url` (environment: CFTENANT_BASE_URL or CLOUDFLARE_BASE_URL) names the right host. If the \
                  server's certificate comes from a private certificate authority (a proxy, a test server), point the \
                  environment variable SSL_CERT_FILE at that authority's certificate (PEM) when running terraform."
                 .into(),
             Advice::TlsVersion => "Cloudflare's API speaks TLS 1.2 and 1.3. Check that `base_url` (environment: \
-                 CLOUDFLARE_BASE_URL) names it, or a proxy that speaks one of them."
+                 CFTENANT_BASE_URL or CLOUDFLARE_BASE_URL) names it, or a proxy that speaks one of them."
                 .into(),
-            Advice::NotTls => "Check the scheme and port of `base_url` (environment: CLOUDFLARE_BASE_URL): \
+            Advice::NotTls => "Check the scheme and port of `base_url` (environment: CFTENANT_BASE_URL or CLOUDFLARE_BASE_URL): \
                  https:// needs a TLS server; plain http:// is accepted only for a loopback server such as cftenant-sim."
                 .into(),
             Advice::UnknownAccount => "The account is unknown, or not in your tenant (or these credentials cannot see \
@@ -238,10 +245,14 @@ impl ApiError {
     pub(super) fn advised(
         mut self,
         token_on_global_key_endpoint: bool,
+        auth_from: &str,
         base_url: &str,
     ) -> ApiError {
+        let from = auth_from.to_string();
         if self.status == Some(403) && token_on_global_key_endpoint {
-            self.advice = Some(Box::new(Advice::UseGlobalKey));
+            self.advice = Some(Box::new(Advice::UseGlobalKey { from }));
+        } else if matches!(self.kind, ErrorKind::Unauthorized | ErrorKind::Forbidden) {
+            self.advice = Some(Box::new(Advice::Credentials { from }));
         }
         if self.has_code(UNKNOWN_ACCOUNT) {
             self.advice = Some(Box::new(Advice::UnknownAccount));
@@ -266,7 +277,9 @@ impl ApiError {
             return Some(advice.text());
         }
         match self.kind {
-            ErrorKind::Unauthorized | ErrorKind::Forbidden => Some(CREDENTIALS_ADVICE.into()),
+            ErrorKind::Unauthorized | ErrorKind::Forbidden => Some(credentials_advice(
+                "the provider's settings (`api_token`, or `email` and `api_key`, or their CFTENANT_* and CLOUDFLARE_* variables)",
+            )),
             ErrorKind::RateLimited => Some(
                 "Cloudflare's rate limit turned the request away after every retry. Run with a lower -parallelism, \
                  or split the estate into states run under each customer's own service user, which has a budget of \
@@ -274,13 +287,13 @@ impl ApiError {
                     .into(),
             ),
             ErrorKind::Transport if self.timed_out() => Some(
-                "Cloudflare did not answer in time. Check `base_url` (environment: CLOUDFLARE_BASE_URL) \
+                "Cloudflare did not answer in time. Check `base_url` (environment: CFTENANT_BASE_URL or CLOUDFLARE_BASE_URL) \
                  and the network; for a slow connection raise `request_timeout_seconds` (each attempt) \
                  or `max_retries`."
                     .into(),
             ),
             ErrorKind::Transport => Some(
-                "Check `base_url` (environment: CLOUDFLARE_BASE_URL) and the network.".into(),
+                "Check `base_url` (environment: CFTENANT_BASE_URL or CLOUDFLARE_BASE_URL) and the network.".into(),
             ),
             _ => None,
         }
@@ -364,6 +377,18 @@ mod tests {
         assert!(ApiError::from_status("x".into(), 403, vec![], None)
             .advice()
             .unwrap()
-            .contains("CLOUDFLARE_API_TOKEN"));
+            .contains("CFTENANT_* and CLOUDFLARE_* variables"));
+        // Where the request's credentials are known, the advice names them.
+        let refused = ApiError::from_status("x".into(), 403, vec![], None).advised(
+            false,
+            "`CFTENANT_EMAIL` and `CFTENANT_API_KEY`",
+            "https://api.cloudflare.com/client/v4",
+        );
+        let advice = refused.advice().unwrap();
+        assert!(
+            advice.contains("from `CFTENANT_EMAIL` and `CFTENANT_API_KEY`")
+                && !advice.contains("CLOUDFLARE_EMAIL"),
+            "{advice}"
+        );
     }
 }

@@ -88,6 +88,10 @@ pub struct ClientConfig {
     /// See [`user_agent`].
     pub user_agent: String,
     pub auth: Auth,
+    /// Where `auth` came from, as messages name it (`CFTENANT_EMAIL` and
+    /// `CFTENANT_API_KEY`, `api_token` in the provider block, …); never a
+    /// value.
+    pub auth_from: String,
     pub retry: RetryPolicy,
     pub request_timeout: Duration,
     /// Answer many reads of one kind from its list when cheaper
@@ -125,6 +129,7 @@ pub struct Client {
     http: reqwest::Client,
     base_url: String,
     auth: Auth,
+    auth_from: String,
     retry: RetryPolicy,
     request_timeout: Duration,
     stop: StopSignal,
@@ -177,6 +182,7 @@ impl Client {
             http,
             base_url: config.base_url.trim_end_matches('/').to_string(),
             auth: config.auth,
+            auth_from: config.auth_from,
             retry: config.retry,
             request_timeout: config.request_timeout,
             stop,

@@ -282,6 +282,41 @@ fn a_conflict_names_where_each_credential_came_from() {
     );
 }
 
+/// Credentials Cloudflare refuses: the advice names where those in use
+/// came from (here `CFTENANT_*`, with `CLOUDFLARE_*` set beside them for
+/// the official provider), never a value.
+#[test]
+fn refused_credentials_are_named_by_where_they_came_from() {
+    let ctx = Ctx::new();
+    let mut ws = Workspace::new(&ctx.sim);
+    ws.extra_env = vec![
+        (
+            "CLOUDFLARE_API_TOKEN".into(),
+            "a-token-for-the-official-provider".into(),
+        ),
+        (
+            "CFTENANT_EMAIL".into(),
+            cftenant_testing::ADMIN_EMAIL.into(),
+        ),
+        ("CFTENANT_API_KEY".into(), "wrong-key-secret".into()),
+    ];
+    ws.write_config(ACCOUNT_ONLY);
+    let out = ws.terraform(&["apply", "-auto-approve", "-input=false", "-no-color"]);
+    let text = output_text(&out);
+    assert!(!out.status.success(), "{text}");
+    let advice = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        advice
+            .contains("Check the credentials in use, from `CFTENANT_EMAIL` and `CFTENANT_API_KEY`"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("secret"),
+        "a credential's value was shown:\n{text}"
+    );
+    assert!(ctx.sim.objects("accounts").is_empty());
+}
+
 /// The User-Agent names the provider and Terraform, as the HashiCorp
 /// providers' does, with `TF_APPEND_USER_AGENT` after them.
 #[test]

@@ -758,7 +758,7 @@ fn recorded_zone_permission_errors() {
         for needle in [
             "POST /zones: HTTP 403",
             "Requires permission \"com.cloudflare.api.account.zone.create\" to create zones for the selected account",
-            "Check the provider's credentials",
+            "Check the credentials in use, from",
         ] {
             assert!(text.contains(needle), "no {needle:?} in:\n{text}");
         }
