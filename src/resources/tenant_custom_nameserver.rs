@@ -207,19 +207,23 @@ impl Resource for TenantCustomNameserverResource {
         client: &Client,
         import_id: &str,
     ) -> OpResult<Imported<TenantCustomNameserver>, TenantCustomNameserver> {
+        let invalid = |why: String| {
+            Diagnostic::error(
+                format!("Invalid import id for {}", Self::TYPE_NAME),
+                format!(
+                    "{import_id:?} {why}. The id is `<tenant_id>/<ns_name>`: the tenant's id, `/`, and the nameserver's \
+                     hostname, e.g. `terraform import {}.example 7d0a0a5b2c1e4f3a9b8c6d5e4f3a2b1c/ns1.partner-example.com`.",
+                    Self::TYPE_NAME
+                ),
+            )
+        };
         let (tenant_id, ns_name) = import_id
             .split_once('/')
-            .filter(|(tenant, name)| !tenant.is_empty() && check_domain_name(name).is_ok())
-            .ok_or_else(|| {
-                Diagnostic::error(
-                    format!("Invalid import id for {}", Self::TYPE_NAME),
-                    format!(
-                        "{import_id:?} is not `<tenant_id>/<ns_name>`: the tenant's id, `/`, and the nameserver's hostname, \
-                         e.g. `terraform import {}.example 7d0a0a5b2c1e4f3a9b8c6d5e4f3a2b1c/ns1.partner-example.com`.",
-                        Self::TYPE_NAME
-                    ),
-                )
-            })?;
+            .filter(|(tenant, _)| !tenant.is_empty())
+            .ok_or_else(|| invalid("has no tenant id before a `/`".into()))?;
+        // The shape is right; say what is wrong with the name itself.
+        check_domain_name(ns_name)
+            .map_err(|why| invalid(format!("does not end in a hostname: {why}")))?;
         let state = TenantCustomNameserver {
             tenant_id: tenant_id.to_string(),
             ns_name: ns_name.to_string(),

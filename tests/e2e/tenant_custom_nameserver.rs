@@ -111,10 +111,14 @@ fn custom_nameserver_errors_name_what_is_wrong() {
     assert!(text.contains("must be a subdomain of a zone"), "{text}");
     assert!(ctx.ws.state().is_empty());
     // Import ids.
-    for id in [
-        "ns1.partner-example.com",
-        "/ns1.partner-example.com",
-        "tenant/not a host",
+    for (id, why) in [
+        ("ns1.partner-example.com", "has no tenant id before a `/`"),
+        ("/ns1.partner-example.com", "has no tenant id before a `/`"),
+        ("tenant/not a host", "does not end in a hostname"),
+        (
+            "tenant/NS1.partner-example.com",
+            "must be lowercase (write \"ns1.partner-example.com\")",
+        ),
     ] {
         let out = ctx.ws.terraform(&[
             "import",
@@ -125,7 +129,11 @@ fn custom_nameserver_errors_name_what_is_wrong() {
         ]);
         let text = output_text(&out);
         assert!(!out.status.success(), "{id}: {text}");
-        assert!(text.contains("<tenant_id>/<ns_name>"), "{id}: {text}");
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            text.contains("<tenant_id>/<ns_name>") && text.contains(why),
+            "{id}: {text}"
+        );
     }
     let out = ctx.ws.terraform(&[
         "import",
