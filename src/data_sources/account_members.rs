@@ -94,7 +94,7 @@ impl Listing for AccountMembers {
                 Attribute::computed("id", Type::String, "The membership's id: what `terraform import cftenant_account_member.<name> <account_id>/<id>` takes."),
                 Attribute::computed("email", Type::String, "The member's email (`email`, or `user.email` as the live API has answered)."),
                 Attribute::computed("status", Type::String, "`pending` (invited) or `accepted`."),
-                Attribute::computed("user_id", Type::String, "The member's Cloudflare user; null while the invitation is pending."),
+                Attribute::computed("user_id", Type::String, "The member's Cloudflare user id, where the API gives one (it may give none while the invitation is pending)."),
                 Attribute::computed("role_ids", Type::list(Type::String), "The ids of the member's roles; empty for a member granted policies."),
             ],
         )

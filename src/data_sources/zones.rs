@@ -109,7 +109,7 @@ impl DataSource for ZonesDataSource {
              every zone. Look a zone up by name, e.g. `one(data.cftenant_zones.x.zones).id`.",
             vec![
                 Attribute::optional("account_id", Type::String, "Only the zones of this account.").check(checks::ID32),
-                Attribute::optional("name", Type::String, "Only the zone of this domain (compared without regard to case).")
+                Attribute::optional("name", Type::String, "Only the zone of this domain (a lowercase domain name, as Cloudflare stores it).")
                     .check(DOMAIN_NAME),
                 Attribute::optional("status", Type::String, "Only the zones in this status.").check(Check::OneOf(ZoneStatus::WORDS)),
                 Attribute::computed("zones", Type::String, "The zones found, in the API's order.").nested(
