@@ -36,12 +36,35 @@ pub fn body_too_large() -> ApiError {
 const DRAIN_MAX_BYTES: u64 = 16 * 1024 * 1024;
 const DRAIN_MAX_TIME: std::time::Duration = std::time::Duration::from_secs(5);
 
-/// Reads a whole request body of at most [`MAX_BODY_BYTES`]. A larger one is
-/// [`body_too_large`]; the rest of it is read and discarded first, up to
-/// [`DRAIN_MAX_BYTES`] in all and for at most [`DRAIN_MAX_TIME`] (a body declared
-/// larger than [`DRAIN_MAX_BYTES`] is not read at all).
+/// How long a whole request body may take to arrive: a client that sends its
+/// body a byte at a time would otherwise hold a connection (and the
+/// simulator's connection cap) for as long as it likes.
+const BODY_MAX_TIME: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// 408 / 1000: the body did not arrive in time.
+fn body_too_slow(within: std::time::Duration) -> ApiError {
+    ApiError::new(
+        StatusCode::REQUEST_TIMEOUT,
+        codes::VALIDATION,
+        format!(
+            "The request body did not arrive within {} s",
+            within.as_secs_f64()
+        ),
+    )
+}
+
+/// Reads a whole request body of at most [`MAX_BODY_BYTES`], within
+/// [`BODY_MAX_TIME`]. A larger one is [`body_too_large`]; the rest of it is
+/// read and discarded first, up to [`DRAIN_MAX_BYTES`] in all and for at most
+/// [`DRAIN_MAX_TIME`] (a body declared larger than [`DRAIN_MAX_BYTES`] is not
+/// read at all). One that takes longer is [`body_too_slow`].
 pub async fn read_body(body: Body) -> Result<Bytes, ApiError> {
+    read_body_within(body, BODY_MAX_TIME).await
+}
+
+async fn read_body_within(body: Body, within: std::time::Duration) -> Result<Bytes, ApiError> {
     use futures::StreamExt;
+    let arrive_by = tokio::time::Instant::now() + within;
     let limit = MAX_BODY_BYTES as u64;
     let declared = body.size_hint().lower();
     if declared > DRAIN_MAX_BYTES {
@@ -55,7 +78,10 @@ pub async fn read_body(body: Body) -> Result<Bytes, ApiError> {
     let mut stream = body.into_data_stream();
     loop {
         let next = match draining {
-            None => stream.next().await,
+            None => match tokio::time::timeout_at(arrive_by, stream.next()).await {
+                Ok(next) => next,
+                Err(_) => return Err(body_too_slow(within)),
+            },
             Some(deadline) => match tokio::time::timeout_at(deadline, stream.next()).await {
                 Ok(next) => next,
                 Err(_) => break,
@@ -424,6 +450,28 @@ mod tests {
             assert_eq!(err.code, codes::VALIDATION);
             assert!(err.message.contains("1048576 bytes"), "{}", err.message);
         }
+    }
+
+    #[tokio::test]
+    async fn a_body_that_does_not_arrive_in_time_is_408() {
+        use futures::StreamExt;
+        let trickle = futures::stream::iter([Ok::<_, std::io::Error>(Bytes::from_static(b"{"))])
+            .chain(futures::stream::pending());
+        let within = std::time::Duration::from_millis(50);
+        let err = read_body_within(Body::from_stream(trickle), within)
+            .await
+            .unwrap_err();
+        assert_eq!(err.status, StatusCode::REQUEST_TIMEOUT);
+        assert!(
+            err.message.contains("did not arrive within 0.05 s"),
+            "{}",
+            err.message
+        );
+        // A body that arrives in time is read whole.
+        let ok = read_body_within(chunked(vec![10, 10]), within)
+            .await
+            .unwrap();
+        assert_eq!(ok.len(), 20);
     }
 
     #[test]
