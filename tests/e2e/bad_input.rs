@@ -512,7 +512,7 @@ fn cases() -> Vec<Case> {
         plan(
             "provider wrong api key (API)",
             format!("data \"cftenant_tenant\" \"case\" {{\ntenant_id = \"{TENANT}\"\n}}\n"),
-            &["Cloudflare error 9103", "Unknown X-Auth-Key or X-Auth-Email", "CLOUDFLARE_EMAIL + CLOUDFLARE_API_KEY"],
+            &["Cloudflare error 9103", "Unknown X-Auth-Key or X-Auth-Email", "from `CLOUDFLARE_EMAIL` and `CLOUDFLARE_API_KEY`"],
         )
         .without_env("CLOUDFLARE_API_TOKEN")
         .env("CLOUDFLARE_EMAIL", "sim@example.com")

@@ -142,7 +142,8 @@ fn quickstart_with_the_global_key_under_strict_authentication() {
         "{text}"
     );
     assert!(
-        text.contains("CLOUDFLARE_EMAIL and CLOUDFLARE_API_KEY"),
+        text.contains("from `CLOUDFLARE_API_TOKEN`")
+            && text.contains("CFTENANT_EMAIL and CFTENANT_API_KEY"),
         "{text}"
     );
     ctx.ws.use_global_key();
