@@ -128,8 +128,18 @@ pub trait Resource: Send + Sync + 'static {
         Diagnostics::default()
     }
 
-    /// Warnings for a planned destroy (what cannot be undone).
-    fn review_destroy(_prior: &Self::Model, _diags: &mut Diagnostics) {}
+    /// Warnings for a planned destroy (what cannot be undone, what the
+    /// apply will refuse). `client` is `None` while the provider's
+    /// configuration is unknown. In a destroy-mode plan Terraform plans the
+    /// destroys in dependency order, dependents first; in a normal plan the
+    /// destroys of removed resources are planned side by side.
+    async fn review_destroy(
+        &self,
+        _client: Option<&Self::Client>,
+        _prior: &Self::Model,
+    ) -> Diagnostics {
+        Diagnostics::default()
+    }
 
     async fn create(
         &self,
@@ -495,7 +505,7 @@ impl<R: Resource> AnyResource<R::Client> for ResourceAdapter<R> {
         let change = plan::plan(&self.schema, prior, proposed, config);
         if proposed.is_null() {
             if let Ok(prior) = to_model::<R::Model>("state", prior) {
-                R::review_destroy(&prior, &mut diags);
+                diags.extend(self.inner.review_destroy(client, &prior).await);
             }
             return PlanResponse {
                 change,

@@ -317,8 +317,10 @@ impl Resource for AccountResource {
                     "force_destroy",
                     Type::Bool,
                     "Destroy the account even when it still has zones this configuration does not manage (default false). \
-                     Deleting an account deletes every zone in it; without this, a destroy that would take zones made \
-                     outside this run fails, naming them, and deletes nothing. Set it (and apply) only to delete them too.",
+                     Deleting an account deletes every zone in it. Without this, a plan to destroy the account warns, naming \
+                     the zones it would take that the plan does not destroy, and the apply keeps the account and those zones: \
+                     it fails at the account, after destroying what the configuration manages in it (Terraform destroys that \
+                     first). Set it (and apply) only to delete them too.",
                 ),
                 Attribute::optional(
                     "allow_duplicate_name",
@@ -495,6 +497,46 @@ impl Resource for AccountResource {
                 })?;
         }
         Ok(state)
+    }
+
+    /// A destroy that will find zones this run does not destroy still in
+    /// the account stops there at apply (after the resources it manages in
+    /// the account are gone, as Terraform destroys them first): warned now.
+    /// Zones whose destroy is planned in this run are not named; in a
+    /// normal plan those are planned beside the account, so they are given
+    /// a moment.
+    async fn review_destroy(&self, client: Option<&Client>, prior: &Account) -> Diagnostics {
+        let mut diags = Diagnostics::default();
+        let (Some(client), Some(id)) = (client, &prior.id) else {
+            return diags;
+        };
+        if prior.force_destroy == Some(true) {
+            return diags;
+        }
+        let zones = match zones_of(client, id).await {
+            Ok(zones) => zones,
+            // The apply looks again, and refuses then if it must.
+            Err(_) => return diags,
+        };
+        let destroyed = |z: &ZoneName| client.has_seen(super::ZONE_DESTROY_PLANNED, &z.id);
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(2);
+        while !zones.iter().all(destroyed) && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        let kept: Vec<&ZoneName> = zones.iter().filter(|z| !destroyed(z)).collect();
+        if !kept.is_empty() {
+            diags.warning(
+                format!("Account {:?} holds zones this plan does not destroy", prior.name),
+                format!(
+                    "Deleting account {id} would delete {}. With `force_destroy` false, the apply will refuse to delete \
+                     the account and keep it with those zones, after destroying what this configuration manages in \
+                     it (Terraform destroys that first). Destroy or move those zones first, or set `force_destroy = true` \
+                     on the account and apply, to delete them with it.",
+                    zone_list(&kept)
+                ),
+            );
+        }
+        diags
     }
 
     async fn delete(&self, client: &Client, state: Account) -> OpResult<Diagnostics, Account> {
@@ -691,44 +733,65 @@ async fn keep_unmanaged_zones(
     id: &str,
     name: &str,
 ) -> Result<(), Failure<Account>> {
-    #[derive(Deserialize)]
-    struct ZoneName {
-        #[serde(deserialize_with = "crate::api::checked_id")]
-        id: String,
-        name: String,
-    }
     const LOOKS: u32 = 8;
     let mut zones: Vec<ZoneName> = Vec::new();
     for look in 0..LOOKS {
         if look > 0 {
             tokio::time::sleep(std::time::Duration::from_secs(1)).await;
         }
-        zones = client
-            .list_all(ZONES, &[("account.id", id.to_string())], 50)
-            .await
-            .context(|| format!("listing the zones of account {id} before deleting it"))?;
+        zones = zones_of(client, id).await?;
         if zones.is_empty() {
             return Ok(());
         }
     }
+    Err(Diagnostic::error(
+        format!("Account {name:?} still has zones this configuration does not manage"),
+        format!(
+            "Deleting account {id} would delete {}. The account was not deleted, and those zones are kept; what this \
+             configuration manages in the account was destroyed before it, as Terraform orders a destroy. Destroy \
+             or move those zones, or, to delete them with the account, set `force_destroy = true` on the account, \
+             apply, then destroy again.",
+            zone_list(&zones.iter().collect::<Vec<_>>())
+        ),
+    )
+    .into())
+}
+
+/// A zone of an account, as a message names it.
+#[derive(Deserialize)]
+struct ZoneName {
+    #[serde(deserialize_with = "crate::api::checked_id")]
+    id: String,
+    name: String,
+}
+
+/// The zones in account `id`, every page.
+async fn zones_of(client: &Client, id: &str) -> Result<Vec<ZoneName>, Diagnostic> {
+    client
+        .list_all(ZONES, &[("account.id", id.to_string())], 50)
+        .await
+        .context(|| format!("listing the zones of account {id} before deleting it"))
+}
+
+/// "2 zone(s) with everything in them: a.com (id), b.com (id)", naming at
+/// most 20.
+fn zone_list(zones: &[&ZoneName]) -> String {
     let listed: Vec<String> = zones
         .iter()
         .take(20)
         .map(|z| format!("{} ({})", z.name, z.id))
         .collect();
     let more = zones.len().saturating_sub(listed.len());
-    Err(Diagnostic::error(
-        format!("Account {name:?} still has zones this configuration does not manage"),
-        format!(
-            "Deleting account {id} would delete {} zone(s) with everything in them: {}{}. Nothing was deleted. \
-             Destroy or move those zones first, or, to delete them with the account, set `force_destroy = true` \
-             on the account, apply, then destroy again.",
-            zones.len(),
-            listed.join(", "),
-            if more > 0 { format!(" and {more} more") } else { String::new() }
-        ),
+    format!(
+        "{} zone(s) with everything in them: {}{}",
+        zones.len(),
+        listed.join(", "),
+        if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        }
     )
-    .into())
 }
 
 /// After a failed profile update the account settings did change: record

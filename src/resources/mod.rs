@@ -20,3 +20,8 @@ fn read_back<M, A>(mut state: M, found: Option<A>, merge: impl FnOnce(&mut M, A)
     merge(&mut state, api);
     Some(state)
 }
+
+/// What a zone's planned destroy notes for the rest of the run
+/// (`Client::saw`, keyed by the zone's id): the account's planned destroy
+/// tells from it which of the account's zones this run destroys too.
+const ZONE_DESTROY_PLANNED: &str = "zone planned for destroy";

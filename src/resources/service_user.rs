@@ -281,7 +281,8 @@ impl Resource for ServiceUserResource {
         diags
     }
 
-    fn review_destroy(prior: &ServiceUser, diags: &mut Diagnostics) {
+    async fn review_destroy(&self, _client: Option<&Client>, prior: &ServiceUser) -> Diagnostics {
+        let mut diags = Diagnostics::default();
         let email = &prior.email;
         diags.warning(
             format!("Destroying service user {email:?} loses its API key"),
@@ -291,6 +292,7 @@ impl Resource for ServiceUserResource {
                 recovery(email)
             ),
         );
+        diags
     }
 
     async fn create(

@@ -409,6 +409,15 @@ impl Resource for ZoneResource {
         Ok(state)
     }
 
+    /// Noted for the account's planned destroy, which looks for zones this
+    /// run does not destroy.
+    async fn review_destroy(&self, client: Option<&Client>, prior: &Zone) -> Diagnostics {
+        if let (Some(client), Some(id)) = (client, &prior.id) {
+            client.saw(super::ZONE_DESTROY_PLANNED, id);
+        }
+        Diagnostics::default()
+    }
+
     async fn delete(&self, client: &Client, state: Zone) -> OpResult<Diagnostics, Zone> {
         let id = state_id(Self::TYPE_NAME, &state.id)?.to_string();
         client

@@ -62,18 +62,42 @@ fn a_tainted_service_user_is_refused_at_plan_and_keeps_its_key() {
 
 const ACCOUNT: &str =
     "resource \"cftenant_account\" \"customer\" {\n  name = \"First Week Customer\"\n}\n";
-const ACCOUNT_FORCED: &str = "resource \"cftenant_account\" \"customer\" {\n  name = \"First Week Customer\"\n  force_destroy = true\n}\n";
+
+/// The account with a zone this configuration manages; `force_destroy`
+/// from a variable.
+const ACCOUNT_WITH_ZONE: &str = r#"
+variable "force_destroy" {
+  type    = bool
+  default = false
+}
+
+resource "cftenant_account" "customer" {
+  name          = "First Week Customer"
+  force_destroy = var.force_destroy
+}
+
+resource "cftenant_zone" "managed" {
+  account_id = cftenant_account.customer.id
+  name       = "first-week-managed.com"
+}
+"#;
 
 /// The customer added a zone (on an enterprise plan) to the account
-/// through Cloudflare. `terraform destroy` planned one account to destroy,
-/// and took the customer's zone with it. Now the destroy fails, naming the
-/// zone, and deletes nothing; `force_destroy = true` says it is meant.
+/// through Cloudflare. `terraform destroy` planned the account's destroy,
+/// and took the customer's zone with it. Now the plan warns, naming that
+/// zone only (not the one it manages); the apply destroys the managed zone
+/// and then refuses the account, keeping it and the customer's zone.
+/// `force_destroy = true` says the deletion is meant.
 #[test]
 fn destroying_an_account_keeps_the_zones_terraform_does_not_manage() {
-    let ctx = Ctx::new();
-    ctx.ws.write_config(ACCOUNT);
+    let mut ctx = Ctx::new();
+    ctx.ws.write_config(ACCOUNT_WITH_ZONE);
     ctx.ws.apply();
     let account = ctx.ws.resource("cftenant_account.customer")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let managed = ctx.ws.resource("cftenant_zone.managed")["id"]
         .as_str()
         .unwrap()
         .to_string();
@@ -88,6 +112,22 @@ fn destroying_an_account_keeps_the_zones_terraform_does_not_manage() {
         &format!("/zones/{zone_id}/subscription"),
         Some(json!({"rate_plan": {"id": "PARTNERS_ENT"}})),
     );
+    let planned = ctx
+        .ws
+        .ok(&["plan", "-destroy", "-input=false", "-no-color"]);
+    let warning = planned.split_whitespace().collect::<Vec<_>>().join(" ");
+    for needle in [
+        "Warning: Account \"First Week Customer\" holds zones this plan does not destroy",
+        &format!("1 zone(s) with everything in them: customers-own.com ({zone_id})"),
+        "force_destroy = true",
+    ] {
+        assert!(warning.contains(needle), "no {needle:?} in:\n{planned}");
+    }
+    let (_, said) = warning.split_once("holds zones").expect("the warning");
+    assert!(
+        !said.contains(&managed),
+        "the managed zone is named:\n{planned}"
+    );
     let out = ctx
         .ws
         .terraform(&["destroy", "-auto-approve", "-input=false", "-no-color"]);
@@ -96,13 +136,17 @@ fn destroying_an_account_keeps_the_zones_terraform_does_not_manage() {
     for needle in [
         "Account \"First Week Customer\" still has zones this configuration does not manage",
         &format!("customers-own.com ({zone_id})"),
-        "Nothing was deleted",
+        "The account was not deleted, and those zones are kept",
         "force_destroy = true",
     ] {
         assert!(text.contains(needle), "no {needle:?} in:\n{text}");
     }
     assert!(ctx.sim.object("accounts", &account).is_some());
     assert!(ctx.sim.object("zones", &zone_id).is_some());
+    assert!(
+        ctx.sim.object("zones", &managed).is_none(),
+        "managed zone destroyed first"
+    );
     assert_eq!(
         ctx.sim.objects("zone_subscriptions")[0]["rate_plan"]["id"],
         "enterprise"
@@ -112,11 +156,15 @@ fn destroying_an_account_keeps_the_zones_terraform_does_not_manage() {
         "still managed"
     );
     // Meant: set force_destroy, apply (nothing changes on the API), destroy.
-    ctx.ws.write_config(ACCOUNT_FORCED);
+    ctx.set_var("force_destroy", "true");
     let changes = ctx.ws.planned_changes();
-    assert_eq!(changes.totals(), (0, 1, 0), "{changes:#?}");
+    assert_eq!(changes.totals(), (1, 1, 0), "{changes:#?}");
     ctx.ws.apply();
     ctx.ws.assert_plan_empty();
+    let planned = ctx
+        .ws
+        .ok(&["plan", "-destroy", "-input=false", "-no-color"]);
+    assert!(!planned.contains("holds zones"), "{planned}");
     ctx.destroy();
     assert!(ctx.sim.object("zones", &zone_id).is_none());
 }
