@@ -296,7 +296,7 @@ impl Resource for AccountResource {
                 kyc("business_email", "email"),
                 kyc("business_phone", "phone"),
                 kyc("external_metadata", "metadata"),
-                Attribute::optional_computed("enforce_twofactor", Type::Bool, "Whether members must use two-factor authentication."),
+                Attribute::optional_computed("enforce_twofactor", Type::Bool, "Whether members must use two-factor authentication. Removing it from the configuration keeps the account's setting (set `false` to stop enforcing it)."),
                 Attribute::optional_computed(
                     "abuse_contact_email",
                     Type::String,

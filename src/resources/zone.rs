@@ -246,7 +246,7 @@ impl Resource for ZoneResource {
                      allows); removing it from the configuration keeps the zone's type.",
                 )
                 .check(Check::OneOf(ZoneType::WORDS)),
-                Attribute::optional_computed("paused", Type::Bool, "Whether Cloudflare only serves DNS for the zone (no proxying, no security). Updated in place."),
+                Attribute::optional_computed("paused", Type::Bool, "Whether Cloudflare only serves DNS for the zone (no proxying, no security). Updated in place; removing it from the configuration keeps the zone as it is (set `false` to unpause)."),
                 Attribute::optional(
                     "vanity_name_servers",
                     Type::list(Type::String),
