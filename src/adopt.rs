@@ -232,7 +232,7 @@ fn cannot_tell<C: Create>(create: &C, err: &ApiError, judged: &Judged<C::Made>) 
         .collect();
     let why = if judged.unknown.is_empty() {
         format!(
-            "and {} objects created since then match it: {}. One of them may be the one this apply created.",
+            "and {} objects created around the time of the request match it: {}. One of them may be the one this apply created.",
             ids.len(),
             ids.join(", ")
         )

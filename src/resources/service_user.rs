@@ -261,10 +261,9 @@ impl Resource for ServiceUserResource {
                 AttrPath::attr("email"),
                 "A service user cannot be replaced with itself",
                 format!(
-                    "This plan creates service user {email:?}, which exists in Cloudflare (this run read it: the resource is \
-                     tainted, say). Cloudflare cannot delete users, so the old one would stay, the create would fail, and \
-                     its API key, which only the state holds, would be lost. Run `terraform untaint` on it to keep it; to \
-                     start over with a new user, give it another email. {}",
+                    "This plan creates service user {email:?}, which this run has just read in Cloudflare (the resource is \
+                     tainted, for instance): the old user would stay, the create would fail, and its API key, which only \
+                     the state holds, would be lost. Run `terraform untaint` on it to keep it. {}",
                     recovery(email)
                 ),
             );
