@@ -90,10 +90,6 @@ impl Simulator {
         let (stop_tx, stop_rx) = watch::channel(false);
         let mut shutdown = std::pin::pin!(shutdown);
         loop {
-            tokio::select! {
-                _ = &mut shutdown => break,
-                _ = connections.make_room() => {}
-            }
             let accepted = tokio::select! {
                 _ = &mut shutdown => break,
                 accepted = accept(&self.listener, &connections) => accepted,
@@ -101,6 +97,12 @@ impl Simulator {
             let Some((stream, peer)) = accepted else {
                 continue;
             };
+            // Room is made when a connection arrives at the limit, not before:
+            // until one does, every open connection may stay.
+            tokio::select! {
+                _ = &mut shutdown => break,
+                _ = connections.make_room() => {}
+            }
             tokio::spawn(serve_connection(
                 stream,
                 peer,

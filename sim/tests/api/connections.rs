@@ -109,6 +109,18 @@ fn beyond_the_connection_limit_the_longest_waiting_make_room() {
     assert!(closed_within(&mut idle[0], Duration::from_secs(3)));
 }
 
+/// At the limit, every open connection stays until another arrives; then
+/// the one that has waited longest makes room.
+#[test]
+fn at_the_connection_limit_room_is_made_only_when_another_arrives() {
+    let sim = Proc::start(&["--max-connections", "2"]);
+    let mut idle = idle_connections(&sim.addr(), 2);
+    assert!(!closed_within(&mut idle[0], Duration::from_millis(500)));
+    assert!(!closed_within(&mut idle[1], Duration::from_millis(200)));
+    assert_eq!(answered_within(&sim.root, Duration::from_secs(3)), Ok(200));
+    assert!(closed_within(&mut idle[0], Duration::from_secs(3)));
+}
+
 /// Out of file descriptors (what 20,000 half-open connections do to a
 /// default `ulimit -n`), the simulator closes the connections that have
 /// waited longest instead of failing to accept.

@@ -36,6 +36,10 @@ pub struct Proc {
 
 impl Proc {
     pub fn start(args: &[&str]) -> Proc {
+        // reqwest is built without a default rustls crypto provider; a test
+        // that only talks to a `Proc` must not depend on another having
+        // started a `Sim` first.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         Proc::spawn(Command::new(env!("CARGO_BIN_EXE_cftenant-sim")), args)
     }
 
