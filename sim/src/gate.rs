@@ -310,6 +310,11 @@ impl AfterHandling {
             if let Some(conn) = conn {
                 conn.abort();
             }
+            // The change is made, but no answer reaches the client: recorded
+            // as the plain drop's is, not as the handler's answer.
+            return injected(ApiError::internal(
+                "connection dropped by fault injection after handling the request",
+            ));
         }
         match self.respond_after {
             Some(respond) if !respond.substitute.is_empty() => {

@@ -105,6 +105,18 @@ fn faults_drop_and_commit_then_drop() {
         .assert_ok();
     let stats = sim.admin_call("GET", "/stats", None).body;
     assert_eq!(stats["requests"]["POST /accounts"], json!(3));
+    // Both drops are recorded as injected, neither as the answer the
+    // client never got.
+    assert_eq!(stats["statuses"]["500"], json!(2), "{stats}");
+    let exchanges = sim.admin_call("GET", "/exchanges", None).body;
+    let injected: Vec<&Value> = exchanges["exchanges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["path"] == "/accounts")
+        .map(|e| &e["injected"])
+        .collect();
+    assert_eq!(injected, [&json!(true), &json!(true), &json!(false)]);
 }
 
 #[test]
