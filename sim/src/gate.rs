@@ -10,12 +10,13 @@
 //!    Cloudflare id, before authentication;
 //! 4. [`authenticate`]: who is calling ([`auth::authenticate`], and
 //!    `--strict-auth`), put into the request for the handler's `app::Call`;
-//! 5. [`stamp_date`]: the `Date` header on the simulated server's clock, on
-//!    every answer from here in, the rate limit's 429 included;
-//! 6. [`rate_limit`]: 429 / 971 once the caller's budget is spent, and the
+//! 5. [`rate_limit`]: 429 / 971 once the caller's budget is spent, and the
 //!    `Ratelimit` headers.
 //!
 //! Requests that match no route pass the first two as well ([`unmatched`]).
+//! Around the whole router, [`stamp_date`] gives every API answer (the
+//! gate's refusals, faults and the body limit's included) the `Date` of
+//! the simulated server's clock.
 
 use crate::app::{lock, App};
 use crate::auth::{self, Caller};
@@ -161,20 +162,25 @@ pub async fn authenticate(
     next.run(req).await
 }
 
-/// Layer 5: the `Date` header follows the simulated server's clock, like
-/// `created_on` (read before the handler runs).
-pub async fn stamp_date(State(route): State<RouteGate>, req: Request, next: Next) -> Response {
-    let clock = route.app.state.lock().await.clock;
+/// Around the whole router: every API answer's `Date` follows the
+/// simulated server's clock, like `created_on` (read before the request is
+/// handled). A `Date` a `respond` rule gives is kept.
+pub async fn stamp_date(State(app): State<App>, req: Request, next: Next) -> Response {
+    if !req.uri().path().starts_with(API_PREFIX) {
+        return next.run(req).await;
+    }
+    let clock = app.state.lock().await.clock;
     let mut response = next.run(req).await;
     if let Ok(date) = HeaderValue::from_str(&clock.http_date()) {
         response
             .headers_mut()
-            .insert(axum::http::header::DATE, date);
+            .entry(axum::http::header::DATE)
+            .or_insert(date);
     }
     response
 }
 
-/// Layer 6: counts the request against the caller's budget (`--rate-limit`);
+/// Layer 5: counts the request against the caller's budget (`--rate-limit`);
 /// 429 / 971 once it is spent. Every answer carries the `Ratelimit` headers
 /// when a limit is set.
 pub async fn rate_limit(State(route): State<RouteGate>, req: Request, next: Next) -> Response {

@@ -278,8 +278,8 @@ async fn shutdown_signal() {
 
 /// The whole router: the API (behind the request gate, `urls::api_router`),
 /// the admin endpoints, and the fallback, under the layers every request
-/// passes, outermost first: answers counted by status, exchanges recorded,
-/// the body limit.
+/// passes, outermost first: answers counted by status, the API answers'
+/// `Date` on the simulated clock, exchanges recorded, the body limit.
 fn build_router(app: App) -> Router {
     Router::new()
         .nest(API_PREFIX, urls::api_router(&app, urls::api_routes()))
@@ -288,6 +288,7 @@ fn build_router(app: App) -> Router {
         .layer(
             ServiceBuilder::new()
                 .layer(from_fn_with_state(app.clone(), stats::count_statuses))
+                .layer(from_fn_with_state(app.clone(), gate::stamp_date))
                 .layer(from_fn_with_state(app.clone(), exchanges::record))
                 .layer(from_fn(input::limit_body)),
         )

@@ -31,8 +31,7 @@ pub fn api_routes() -> Vec<(&'static str, MethodRouter<App>)> {
 
 /// The API's router (to be nested under [`API_PREFIX`]): every route's
 /// handlers behind the request gate's layers, outermost first (`gate` says
-/// what each does). The `Date` layer wraps the rate limit so that its 429
-/// carries the simulated clock's `Date` too. The gate wraps the method
+/// what each does). The gate wraps the method
 /// router's fallback as well, so a wrong method on a known path is counted,
 /// authenticated and answered with 405 / 7001.
 pub fn api_router(app: &App, routes: Vec<(&'static str, MethodRouter<App>)>) -> Router<App> {
@@ -47,7 +46,6 @@ pub fn api_router(app: &App, routes: Vec<(&'static str, MethodRouter<App>)>) -> 
             .layer(from_fn_with_state(route.clone(), gate::inject_faults))
             .layer(from_fn(gate::reject_malformed_ids))
             .layer(from_fn_with_state(route.clone(), gate::authenticate))
-            .layer(from_fn_with_state(route.clone(), gate::stamp_date))
             .layer(from_fn_with_state(route, gate::rate_limit));
         let methods = methods.fallback(gate::method_not_allowed).layer(gate);
         api = api.route(template, methods);

@@ -343,3 +343,60 @@ fn admin_endpoints_refuse_what_a_web_page_can_send() {
     );
     assert_eq!(status, 200, "{body}");
 }
+
+/// `POST /__sim/clock` moves the `Date` of every API answer: a handler's,
+/// the gate's refusals (authentication, a malformed id), an injected fault,
+/// an unmatched route, and the body limit's.
+#[test]
+fn the_simulated_clock_dates_every_api_answer() {
+    let sim = Sim::start(&[]);
+    sim.admin_call(
+        "POST",
+        "/clock",
+        Some(json!({ "offset_seconds": -86400 * 400 })),
+    );
+    sim.admin_call(
+        "POST",
+        "/faults",
+        Some(json!({ "rules": [
+            { "method": "GET", "path": "/user", "action": "status", "status": 429, "retry_after": 1, "count": 1 },
+        ]})),
+    );
+    // `Date: Sat, 05 Dec 2026 12:00:00 GMT`: the day, month and year.
+    let day = |r: &cftenant_testing::Response| {
+        let date = r
+            .headers
+            .get("date")
+            .and_then(|d| d.to_str().ok())
+            .unwrap_or_default();
+        date.get(5..16).unwrap_or_default().to_string()
+    };
+    // The admin endpoints answer on this machine's clock.
+    let today = day(&sim.admin_call("GET", "/clock", None));
+    let answers = [
+        ("handled", sim.call("GET", "/accounts", None)),
+        ("injected 429", sim.call("GET", "/user", None)),
+        (
+            "unauthenticated",
+            sim.call_as(Auth::None, "GET", "/accounts", None),
+        ),
+        ("malformed id", sim.call("GET", "/accounts/xyz", None)),
+        ("unmatched route", sim.call("GET", "/no/such/route", None)),
+        (
+            "body too large",
+            sim.call(
+                "POST",
+                "/accounts",
+                Some(json!({ "name": "x".repeat(2 << 20) })),
+            ),
+        ),
+    ];
+    let handled = day(&answers[0].1);
+    assert!(
+        !today.is_empty() && handled != today,
+        "{handled} vs {today}"
+    );
+    for (what, answer) in &answers {
+        assert_eq!(day(answer), handled, "{what}: not on the simulated clock");
+    }
+}
