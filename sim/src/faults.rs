@@ -322,6 +322,14 @@ impl FaultSet {
     /// Parses a `POST /__sim/faults` body. `templates` are the known path templates, used
     /// to reject typos that would silently never match.
     pub fn parse(body: &Map<String, Value>, templates: &[&str]) -> Result<FaultSet, ApiError> {
+        if let Some(unknown) = body
+            .keys()
+            .find(|k| !["seed", "rules"].contains(&k.as_str()))
+        {
+            return Err(ApiError::validation(format!(
+                "{unknown}: not a field of the fault rules; the fields are seed, rules"
+            )));
+        }
         let seed = opt_u64(body, "seed")?.unwrap_or(0);
         let raw_rules =
             opt_array(body, "rules")?.ok_or_else(|| ApiError::validation("rules: is required"))?;
@@ -405,9 +413,39 @@ impl FaultSet {
     }
 }
 
+/// Every field a fault rule may have.
+const RULE_FIELDS: &[&str] = &[
+    "method",
+    "path",
+    "action",
+    "status",
+    "retry_after",
+    "code",
+    "message",
+    "count",
+    "probability",
+    "delay_ms",
+    "headers",
+    "body",
+    "raw_body",
+    "repeat",
+    "endless",
+    "chunk_delay_ms",
+    "commit",
+    "substitute",
+];
+
 /// One rule of a `POST /__sim/faults` body, read field by field; errors name
 /// the field (the caller prefixes `rules[N].`).
 fn parse_rule(rule: &Map<String, Value>, templates: &[&str]) -> Result<FaultRule, ApiError> {
+    // A misspelt field would otherwise be ignored: `cuont` would make a
+    // one-shot rule fire for ever.
+    if let Some(unknown) = rule.keys().find(|k| !RULE_FIELDS.contains(&k.as_str())) {
+        return Err(ApiError::validation(format!(
+            "{unknown}: not a field of a fault rule; the fields are {}",
+            RULE_FIELDS.join(", ")
+        )));
+    }
     let method = parse_method(rule)?;
     let path = parse_path(rule, templates)?;
     let (action, action_name) = parse_action(rule)?;

@@ -389,6 +389,12 @@ fn respond_rules_with_invalid_combinations_are_refused() {
             json!({ "action": "status", "status": 500, "raw_body": "x" }),
             "raw_body",
         ),
+        // A misspelt field is refused, not ignored (the rule would fire for
+        // ever without its count).
+        (
+            json!({ "action": "status", "status": 503, "cuont": 1 }),
+            "cuont",
+        ),
     ] {
         let r = sim.admin_call("POST", "/faults", Some(json!({ "rules": [rule] })));
         assert_eq!(r.status, 400, "{}", r.body);
