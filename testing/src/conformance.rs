@@ -133,10 +133,6 @@ pub const DEVIATIONS: &[Deviation] = &[
 pub const UNDOCUMENTED: &[(&str, &str)] = &[
     ("POST /users", "tenant service users: the Tenant guide only"),
     (
-        "GET /zones/{zone_id}/available_rate_plans",
-        "the plans a zone may take: our reference, section 5.7",
-    ),
-    (
         "GET /accounts/{account_id}/subscriptions/{subscription_id}",
         "one account subscription: our reference, section 7.1 (the provider reads the list instead)",
     ),
