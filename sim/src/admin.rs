@@ -48,6 +48,8 @@ pub fn router() -> Router<App> {
         .route("/clock", get(get_clock).post(set_clock))
         .route("/zones/{zone_id}/activate", post(activate_zone))
         .route("/users/{user_id}", delete(delete_user))
+        // In the envelope, as every admin error is (axum's own 405 has no body).
+        .method_not_allowed_fallback(crate::gate::method_not_allowed)
         .layer(from_fn(guard))
 }
 
@@ -263,9 +265,8 @@ async fn stats(State(app): State<App>) -> Json<Value> {
 }
 
 async fn reset_stats(State(app): State<App>) -> Json<Value> {
-    let mut stats = lock(&app.stats);
-    *stats = Stats::default();
-    Json(stats.to_json())
+    *lock(&app.stats) = Stats::default();
+    stats(State(app)).await
 }
 
 /// The recorded exchanges; 404 unless started with `--record-exchanges`.

@@ -74,7 +74,7 @@ pub async fn unmatched(State(app): State<App>, req: Request) -> Response {
         return ApiError::no_route().into_response();
     }
     let method = req.method().as_str().to_string();
-    record(&app, &method, UNMATCHED);
+    record(&app, &req, UNMATCHED);
     let conn = conn_of(&req);
     with_faults(&app, &method, UNMATCHED, conn, || async {
         ApiError::no_route().into_response()
@@ -85,14 +85,7 @@ pub async fn unmatched(State(app): State<App>, req: Request) -> Response {
 /// Layer 1: counts the request under its route's template.
 pub async fn count_request(State(route): State<RouteGate>, req: Request, next: Next) -> Response {
     let method = req.method().as_str().to_string();
-    record(&route.app, &method, route.template);
-    if let Some(agent) = req
-        .headers()
-        .get(axum::http::header::USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-    {
-        lock(&route.app.stats).record_user_agent(agent);
-    }
+    record(&route.app, &req, route.template);
     let response = next.run(req).await;
     tracing::debug!(
         method,
@@ -227,9 +220,18 @@ fn conn_of(req: &Request) -> Option<SimConn> {
         .map(|c| c.0.clone())
 }
 
-/// Counts a request in the statistics.
-fn record(app: &App, method: &str, template: &str) {
-    lock(&app.stats).record(method, template);
+/// Counts a request in the statistics, under `template`, with its
+/// User-Agent.
+fn record(app: &App, req: &Request, template: &str) {
+    let mut stats = lock(&app.stats);
+    stats.record(req.method().as_str(), template);
+    if let Some(agent) = req
+        .headers()
+        .get(axum::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+    {
+        stats.record_user_agent(agent);
+    }
 }
 
 /// Runs `handle` unless a fault rule that fires for the request answers in

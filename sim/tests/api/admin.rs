@@ -10,15 +10,36 @@ fn admin_state_reset_and_stats() {
         .assert_ok();
     sim.call("GET", &format!("/accounts/{account}"), None)
         .assert_ok();
-    sim.call("GET", "/nowhere", None);
+    sim.call_as(
+        Auth::Header("User-Agent", "agent-of-an-unmatched-route"),
+        "GET",
+        "/nowhere",
+        None,
+    )
+    .assert_error(404, 7000);
 
     let r = sim.admin_call("GET", "/stats", None);
     assert_eq!(r.status, 200);
     assert_eq!(r.body["requests"]["GET /accounts/{account_id}"], json!(2));
     assert_eq!(r.body["requests"]["POST /accounts"], json!(1));
     assert_eq!(r.body["total"], json!(4));
+    // Every request's User-Agent, a request to no route's too.
+    assert_eq!(
+        r.body["user_agents"]["agent-of-an-unmatched-route"],
+        json!(1),
+        "{}",
+        r.body
+    );
     let r = sim.admin_call("POST", "/stats/reset", None);
     assert_eq!(r.body["total"], json!(0));
+    assert_eq!(
+        r.body["routes"],
+        sim.stats()["routes"],
+        "the empty stats are whole"
+    );
+    // An admin endpoint's wrong method is answered in the envelope.
+    let r = sim.admin_call("PUT", "/state", None);
+    assert_eq!((r.status, r.code()), (405, 7001), "{}", r.body);
     let r = sim.admin_call("GET", "/stats", None);
     assert_eq!(r.body["requests"], json!({}));
 
