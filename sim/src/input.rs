@@ -198,7 +198,8 @@ impl QueryPairs {
                 Ok(n) if n >= 1 => n,
                 _ => {
                     return Err(ApiError::validation(format!(
-                        "page: must be an integer greater than or equal to 1, got '{raw}'"
+                        "page: must be a whole number from 1 to {}, got '{raw}'",
+                        u64::MAX
                     )))
                 }
             },
