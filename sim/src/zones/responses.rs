@@ -160,7 +160,12 @@ pub async fn list(call: Call, query: QueryPairs) -> ApiResult {
         status: status.map(str::to_string),
         types: query
             .get("type")
-            .map(|t| t.split(',').map(|s| s.trim().to_string()).collect()),
+            .map(|t| {
+                t.split(',')
+                    .map(|s| parse_zone_type(s.trim()).map(str::to_string))
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .transpose()?,
         match_any,
         order: order.to_string(),
         descending,

@@ -167,6 +167,10 @@ fn zones_create_patch_list_delete() {
         .assert_error(400, 1000);
     sim.call("GET", "/zones?status=weird", None)
         .assert_error(400, 1000);
+    sim.call("GET", "/zones?type=full,weird", None)
+        .assert_error(400, 1000);
+    let r = sim.call("GET", "/zones?type=secondary", None);
+    assert_eq!(r.assert_ok(), &json!([]));
 
     // Delete removes the subscription too.
     let r = sim.call("DELETE", &path, None);
