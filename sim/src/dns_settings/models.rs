@@ -5,7 +5,7 @@
 //! the state or on other fields is checked here: the custom nameserver set,
 //! the tenant's custom nameservers, the internal DNS reference zone.
 
-use super::records::{AccountDnsSettings, Settings, ZoneDnsSettings};
+use super::records::{AccountDnsSettings, Nameservers, Settings, Soa, ZoneDnsSettings};
 use crate::errors::{codes, ApiError};
 use crate::store::SimState;
 use serde_json::{json, Value};
@@ -85,10 +85,9 @@ pub struct AccountPatch {
     pub zone_defaults: SettingsPatch,
 }
 
-/// `patch` over `settings`, checked against the state: a set only with the
-/// custom types (which default to set 1), `custom.tenant` only when the
-/// tenant has custom nameservers (in that set, for a zone), and an internal
-/// DNS reference to a zone that exists.
+/// `patch` over `settings`, checked against the state: the nameservers as
+/// [`merge_nameservers`] allows them, and an internal DNS reference to a
+/// zone that exists.
 fn merge(
     state: &SimState,
     scope: Scope,
@@ -110,7 +109,29 @@ fn merge(
         settings.zone_mode = mode.to_string();
     }
 
-    let ns = &mut settings.nameservers;
+    merge_nameservers(state, scope, &mut settings.nameservers, &patch)?;
+    merge_soa(&mut settings.soa, patch.soa);
+    if let Some(zone_id) = patch.reference_zone_id {
+        state.zones.by_id(&zone_id).map_err(|_| {
+            ApiError::validation(format!(
+                "{prefix}internal_dns.reference_zone_id: no zone {zone_id}"
+            ))
+        })?;
+        settings.reference_zone_id = Some(zone_id);
+    }
+    Ok(settings)
+}
+
+/// The nameservers `patch` asks for, checked: a set only with the custom
+/// types (which default to set 1), `custom.tenant` only when the tenant has
+/// custom nameservers (in that set, for a zone).
+fn merge_nameservers(
+    state: &SimState,
+    scope: Scope,
+    ns: &mut Nameservers,
+    patch: &SettingsPatch,
+) -> Result<(), ApiError> {
+    let prefix = scope.prefix();
     if let Some(kind) = patch.nameserver_type {
         ns.kind = kind.to_string();
     }
@@ -148,8 +169,11 @@ fn merge(
         }
     }
 
-    let soa = &mut settings.soa;
-    let patch_soa = patch.soa;
+    Ok(())
+}
+
+/// The SOA fields `patch_soa` sends.
+fn merge_soa(soa: &mut Soa, patch_soa: SoaPatch) {
     soa.expire = patch_soa.expire.unwrap_or(soa.expire);
     soa.min_ttl = patch_soa.min_ttl.unwrap_or(soa.min_ttl);
     soa.refresh = patch_soa.refresh.unwrap_or(soa.refresh);
@@ -161,16 +185,6 @@ fn merge(
     if let Some(rname) = patch_soa.rname {
         soa.rname = rname;
     }
-
-    if let Some(zone_id) = patch.reference_zone_id {
-        state.zones.by_id(&zone_id).map_err(|_| {
-            ApiError::validation(format!(
-                "{prefix}internal_dns.reference_zone_id: no zone {zone_id}"
-            ))
-        })?;
-        settings.reference_zone_id = Some(zone_id);
-    }
-    Ok(settings)
 }
 
 /// The settings object of the definition; `ns_set` only where there is one.

@@ -80,46 +80,10 @@ fn read_settings(obj: &Map<String, Value>, scope: Scope) -> Result<SettingsPatch
         )?);
     }
     if let Some(ns) = at(opt_object(obj, "nameservers"), &path("nameservers"))? {
-        if let Some(kind) = at(opt_str(ns, "type"), &path("nameservers.type"))? {
-            let allowed = scope.nameserver_types();
-            let expected = allowed
-                .iter()
-                .map(|t| format!("'{t}'"))
-                .collect::<Vec<_>>()
-                .join(", ");
-            patch.nameserver_type = Some(one_of(
-                &path("nameservers.type"),
-                kind,
-                allowed,
-                &format!("one of {expected}"),
-            )?);
-        }
-        if ns.contains_key("ns_set") && scope == Scope::Account {
-            return Err(ApiError::validation(format!(
-                "{}: an account's zone defaults have no nameserver set",
-                path("nameservers.ns_set")
-            )));
-        }
-        patch.ns_set =
-            opt_whole(ns, "ns_set", &path("nameservers.ns_set"), (1, 5))?.map(|n| n as u8);
+        read_nameservers(ns, scope, &mut patch)?;
     }
     if let Some(soa) = at(opt_object(obj, "soa"), &path("soa"))? {
-        let soa_path = |field: &str| path(&format!("soa.{field}"));
-        let seconds = |field: &str, range| opt_whole(soa, field, &soa_path(field), range);
-        patch.soa = SoaPatch {
-            expire: seconds("expire", (86400, 2419200))?,
-            min_ttl: seconds("min_ttl", (60, 86400))?,
-            refresh: seconds("refresh", (600, 86400))?,
-            retry: seconds("retry", (600, 86400))?,
-            ttl: seconds("ttl", (300, 86400))?,
-            // `null` is a value here: Cloudflare's own nameserver again.
-            mname: match soa.get("mname") {
-                None => None,
-                Some(Value::Null) => Some(None),
-                Some(_) => Some(opt_hostname(soa, "mname", &soa_path("mname"))?),
-            },
-            rname: opt_hostname(soa, "rname", &soa_path("rname"))?,
-        };
+        patch.soa = read_soa(soa, scope)?;
     }
     if let Some(internal) = at(opt_object(obj, "internal_dns"), &path("internal_dns"))? {
         let field = path("internal_dns.reference_zone_id");
@@ -127,6 +91,59 @@ fn read_settings(obj: &Map<String, Value>, scope: Scope) -> Result<SettingsPatch
             at(opt_str(internal, "reference_zone_id"), &field)?.map(String::from);
     }
     Ok(patch)
+}
+
+/// The `nameservers` object: its type, among those of the scope, and the
+/// set (a zone's only).
+fn read_nameservers(
+    ns: &Map<String, Value>,
+    scope: Scope,
+    patch: &mut SettingsPatch,
+) -> Result<(), ApiError> {
+    let path = |field: &str| format!("{}nameservers.{field}", scope.prefix());
+    if let Some(kind) = at(opt_str(ns, "type"), &path("type"))? {
+        let allowed = scope.nameserver_types();
+        let expected = allowed
+            .iter()
+            .map(|t| format!("'{t}'"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        patch.nameserver_type = Some(one_of(
+            &path("type"),
+            kind,
+            allowed,
+            &format!("one of {expected}"),
+        )?);
+    }
+    if ns.contains_key("ns_set") && scope == Scope::Account {
+        return Err(ApiError::validation(format!(
+            "{}: an account's zone defaults have no nameserver set",
+            path("ns_set")
+        )));
+    }
+    patch.ns_set = opt_whole(ns, "ns_set", &path("ns_set"), (1, 5))?.map(|n| n as u8);
+    Ok(())
+}
+
+/// The `soa` object: each time within the definition's range, the
+/// hostnames checked, and `mname: null` for Cloudflare's own nameserver.
+fn read_soa(soa: &Map<String, Value>, scope: Scope) -> Result<SoaPatch, ApiError> {
+    let soa_path = |field: &str| format!("{}soa.{field}", scope.prefix());
+    let seconds = |field: &str, range| opt_whole(soa, field, &soa_path(field), range);
+    Ok(SoaPatch {
+        expire: seconds("expire", (86400, 2419200))?,
+        min_ttl: seconds("min_ttl", (60, 86400))?,
+        refresh: seconds("refresh", (600, 86400))?,
+        retry: seconds("retry", (600, 86400))?,
+        ttl: seconds("ttl", (300, 86400))?,
+        // `null` is a value here: Cloudflare's own nameserver again.
+        mname: match soa.get("mname") {
+            None => None,
+            Some(Value::Null) => Some(None),
+            Some(_) => Some(opt_hostname(soa, "mname", &soa_path("mname"))?),
+        },
+        rname: opt_hostname(soa, "rname", &soa_path("rname"))?,
+    })
 }
 
 /// `GET /accounts/{account_id}/dns_settings`
