@@ -204,55 +204,26 @@ pub fn resolve(
 ) -> Result<ClientConfig, Diagnostics> {
     let mut diags = Diagnostics::default();
     let env: &dyn Fn(&str) -> Option<String> = &env;
-    let token = lookup(config.api_token, "api_token", true, env);
-    let email = lookup(config.email, "email", true, env);
-    let key = lookup(config.api_key, "api_key", true, env);
-    let token_from = token.as_ref().map(Found::origin).unwrap_or_default();
-    let pair_from = [&email, &key]
-        .into_iter()
-        .flatten()
-        .map(Found::origin)
-        .collect::<Vec<_>>()
-        .join(" and ");
-    let auth = pick_auth(token, email, key, &mut diags);
-    let base_url = lookup(config.base_url, "base_url", true, env);
-    let base_url_at = base_url
-        .as_ref()
-        .map_or(AttrPath::attr("base_url"), |f| f.at("base_url"));
-    let base_url = base_url.map_or_else(|| client::DEFAULT_BASE_URL.to_string(), |f| f.value);
-    if let Err(msg) = client::check_base_url(&base_url) {
-        diags.attr_error(base_url_at, "Invalid base_url", msg);
-    }
-    let max_retries = number(
-        config.max_retries.map(u64::from),
-        "max_retries",
-        0..=20,
-        env,
-        &mut diags,
-    );
+    let auth = credentials(&config, env, &mut diags);
+    let base_url = base_url(config.base_url, env, &mut diags);
+    let mut number = |block, attr, range| number(block, attr, range, env, &mut diags);
+    let max_retries = number(config.max_retries.map(u64::from), "max_retries", 0..=20);
     let timeout = number(
         config.request_timeout_seconds,
         "request_timeout_seconds",
         1..=600,
-        env,
-        &mut diags,
     );
     let max_wait = number(
         config.max_rate_limit_wait_seconds,
         "max_rate_limit_wait_seconds",
         1..=86_400,
-        env,
-        &mut diags,
     );
     match auth {
-        Some(auth) if !diags.has_errors() => Ok(ClientConfig {
+        Some((auth, auth_from)) if !diags.has_errors() => Ok(ClientConfig {
             base_url,
             user_agent: client::user_agent("", env("TF_APPEND_USER_AGENT").as_deref()),
-            auth_from: match auth {
-                Auth::Token(_) => token_from,
-                Auth::Key { .. } => pair_from,
-            },
             auth,
+            auth_from,
             retry: RetryPolicy {
                 max_retries: max_retries.map_or(4, |n| n as u32),
                 max_wait: max_wait.map_or(RetryPolicy::default().max_wait, Duration::from_secs),
@@ -265,6 +236,47 @@ pub fn resolve(
         }),
         _ => Err(diags),
     }
+}
+
+/// The credentials to use, and where they came from as messages name it.
+fn credentials(
+    config: &ProviderConfig,
+    env: &dyn Fn(&str) -> Option<String>,
+    diags: &mut Diagnostics,
+) -> Option<(Auth, String)> {
+    let token = lookup(config.api_token.clone(), "api_token", true, env);
+    let email = lookup(config.email.clone(), "email", true, env);
+    let key = lookup(config.api_key.clone(), "api_key", true, env);
+    let token_from = token.as_ref().map(Found::origin).unwrap_or_default();
+    let pair_from = [&email, &key]
+        .into_iter()
+        .flatten()
+        .map(Found::origin)
+        .collect::<Vec<_>>()
+        .join(" and ");
+    let auth = pick_auth(token, email, key, diags)?;
+    let from = match auth {
+        Auth::Token(_) => token_from,
+        Auth::Key { .. } => pair_from,
+    };
+    Some((auth, from))
+}
+
+/// The API's base URL: the block's, a variable's, or Cloudflare's; checked.
+fn base_url(
+    block: Option<String>,
+    env: &dyn Fn(&str) -> Option<String>,
+    diags: &mut Diagnostics,
+) -> String {
+    let found = lookup(block, "base_url", true, env);
+    let at = found
+        .as_ref()
+        .map_or(AttrPath::attr("base_url"), |f| f.at("base_url"));
+    let base_url = found.map_or_else(|| client::DEFAULT_BASE_URL.to_string(), |f| f.value);
+    if let Err(msg) = client::check_base_url(&base_url) {
+        diags.attr_error(at, "Invalid base_url", msg);
+    }
+    base_url
 }
 
 /// The credentials to use, from what each setting resolved to: a token, or
@@ -284,24 +296,7 @@ fn pick_auth(
         (Some(t), Some(p)) if p < t.source => None,
         (Some(t), Some(p)) if t.source < p => return Some(Auth::Token(t.value)),
         (Some(t), Some(_)) => {
-            let pair: Vec<&Found> = [&email, &key].into_iter().flatten().collect();
-            let names = |f: &Found| match f.source {
-                Source::Block => "in the provider block",
-                _ => "in the environment",
-            };
-            diags.attr_error(
-                t.at("api_token"),
-                "Conflicting credentials",
-                format!(
-                    "Both `{}` ({}) and `{}`/`{}` ({}) are set. Use exactly one authentication method: an API token, \
-                     or an email with its global API key. (The provider block comes first, then CFTENANT_*, then CLOUDFLARE_*.)",
-                    t.name,
-                    names(&t),
-                    email.as_ref().map_or("email", |f| &f.name),
-                    key.as_ref().map_or("api_key", |f| &f.name),
-                    names(pair[0]),
-                ),
-            );
+            conflict(&t, email.as_ref(), key.as_ref(), diags);
             return None;
         }
         (token, None) => token,
@@ -314,23 +309,13 @@ fn pick_auth(
             key: key.value,
         }),
         (None, Some(email), None) => {
-            missing_partner(
-                &email,
-                ("email", "EMAIL"),
-                ("api_key", "API_KEY"),
-                "Missing API key",
-                diags,
-            );
+            let (found, missing) = (("email", "EMAIL"), ("api_key", "API_KEY"));
+            missing_partner(&email, found, missing, "Missing API key", diags);
             None
         }
         (None, None, Some(key)) => {
-            missing_partner(
-                &key,
-                ("api_key", "API_KEY"),
-                ("email", "EMAIL"),
-                "Missing email",
-                diags,
-            );
+            let (found, missing) = (("api_key", "API_KEY"), ("email", "EMAIL"));
+            missing_partner(&key, found, missing, "Missing email", diags);
             None
         }
         (None, None, None) => {
@@ -343,6 +328,28 @@ fn pick_auth(
             None
         }
     }
+}
+
+/// A token and an email/key pair from sources of the same precedence.
+fn conflict(token: &Found, email: Option<&Found>, key: Option<&Found>, diags: &mut Diagnostics) {
+    let place = |f: &Found| match f.source {
+        Source::Block => "in the provider block",
+        _ => "in the environment",
+    };
+    let pair_place = email.or(key).map_or("in the environment", place);
+    diags.attr_error(
+        token.at("api_token"),
+        "Conflicting credentials",
+        format!(
+            "Both `{}` ({}) and `{}`/`{}` ({}) are set. Use exactly one authentication method: an API token, \
+             or an email with its global API key. (The provider block comes first, then CFTENANT_*, then CLOUDFLARE_*.)",
+            token.name,
+            place(token),
+            email.map_or("email", |f| &f.name),
+            key.map_or("api_key", |f| &f.name),
+            pair_place,
+        ),
+    );
 }
 
 /// An email without its key, or a key without its email: the message names
