@@ -507,17 +507,13 @@ impl<R: Resource> AnyResource<R::Client> for ResourceAdapter<R> {
             if let Ok(prior) = to_model::<R::Model>("state", prior) {
                 diags.extend(self.inner.review_destroy(client, &prior).await);
             }
-            return PlanResponse {
-                change,
-                diags,
-                planned_private: prior_private.to_vec(),
-            };
+        } else {
+            // Values from variables and other resources are unknown while
+            // Terraform validates, and known now: check them again, so that
+            // nothing the checks refuse is ever planned.
+            diags.extend(self.validate(config));
         }
-        // Values from variables and other resources are unknown while
-        // Terraform validates, and known now: check them again, so that
-        // nothing the checks refuse is ever planned.
-        diags.extend(self.validate(config));
-        if diags.has_errors() {
+        if proposed.is_null() || diags.has_errors() {
             return PlanResponse {
                 change,
                 diags,

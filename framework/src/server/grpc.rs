@@ -50,6 +50,18 @@ fn diag_to_pb(d: &Diagnostic) -> pb::Diagnostic {
     }
 }
 
+/// A plan request's prior state, proposed new state and configuration.
+fn decode_plan(
+    req: &pb::plan_resource_change::Request,
+    ty: &Type,
+) -> Result<(Value, Value, Value), Diagnostics> {
+    Ok((
+        decode_dynamic_value(req.prior_state.as_ref(), ty)?,
+        decode_dynamic_value(req.proposed_new_state.as_ref(), ty)?,
+        decode_dynamic_value(req.config.as_ref(), ty)?,
+    ))
+}
+
 fn diags_to_pb(d: &Diagnostics) -> Vec<pb::Diagnostic> {
     d.0.iter().map(diag_to_pb).collect()
 }
@@ -395,14 +407,7 @@ impl<P: ProviderDefinition> ProviderRpc for ProviderService<P> {
             return refused(&unknown_type("resource", &req.type_name));
         };
         let ty = r.schema().ty();
-        let decoded = (|| {
-            Ok::<_, Diagnostics>((
-                decode_dynamic_value(req.prior_state.as_ref(), &ty)?,
-                decode_dynamic_value(req.proposed_new_state.as_ref(), &ty)?,
-                decode_dynamic_value(req.config.as_ref(), &ty)?,
-            ))
-        })();
-        let (prior, proposed, config) = match decoded {
+        let (prior, proposed, config) = match decode_plan(&req, &ty) {
             Ok(v) => v,
             Err(d) => return refused(&d),
         };
