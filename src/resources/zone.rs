@@ -225,6 +225,57 @@ fn path(id: &str) -> String {
     paths::zone(id)
 }
 
+/// `vanity_name_servers`: checked, and refused on a new zone (on the free
+/// rate plan until its subscription is applied).
+fn vanity_name_servers_attribute() -> Attribute {
+    Attribute::optional(
+        "vanity_name_servers",
+        Type::list(Type::String),
+        "Your own hostnames for the zone's nameservers, in order, instead of Cloudflare's. Cloudflare allows them on the Business and Enterprise plans only, \
+         so a zone gets them once its `cftenant_zone_subscription` is on one of those: set them in a later apply than the plan. Updated in place; removing them returns to Cloudflare's nameservers.",
+    )
+    .check(DOMAIN_NAME)
+    .check(Check::MinItems(1))
+    .check(Check::MaxItems(5))
+    // Known without asking the API, even before the zone's account exists.
+    .refused_on_create(
+        VANITY_REFUSED,
+        "Cloudflare allows vanity_name_servers on Business and Enterprise zones only, and a new zone is on the free \
+         plan until its subscription is applied, after it. Put the zone on one of those plans first \
+         (cftenant_zone_subscription, applied on its own), then set vanity_name_servers.",
+    )
+}
+
+/// `owner`: the account (or user) that holds the zone.
+fn owner_attribute() -> Attribute {
+    Attribute::computed("owner", Type::String, "Who holds the zone; for a tenant's customer, its account. Its name is the account's (`cftenant_account`).")
+        .nested(
+            Nesting::Single,
+            vec![
+                Attribute::computed("id", Type::String, "The owner's id."),
+                Attribute::computed("type", Type::String, "`organization` (an account) or `user`."),
+            ],
+        )
+        .unknown_when_changed(ANY_UPDATE)
+}
+
+/// `meta`: the zone's setup step and modes.
+fn meta_attribute() -> Attribute {
+    Attribute::computed("meta", Type::String, "The zone's setup step and modes, as the API reports them; each is null where the API does not say. The rate \
+         plan's quotas are not here: they follow `cftenant_zone_subscription`, which changes them after the zone is read.")
+        .nested(
+            Nesting::Single,
+            vec![
+                Attribute::computed("step", Type::Number, "The setup step the zone is at."),
+                Attribute::computed("phishing_detected", Type::Bool, "Whether Cloudflare detected phishing on the zone."),
+                Attribute::computed("cdn_only", Type::Bool, "Whether the zone is CDN only."),
+                Attribute::computed("dns_only", Type::Bool, "Whether the zone is DNS only."),
+                Attribute::computed("foundation_dns", Type::Bool, "Whether the zone uses Foundation DNS."),
+            ],
+        )
+        .unknown_when_changed(ANY_UPDATE)
+}
+
 #[async_trait]
 impl Resource for ZoneResource {
     type Client = Client;
@@ -247,22 +298,7 @@ impl Resource for ZoneResource {
                 )
                 .check(Check::OneOf(ZoneType::WORDS)),
                 Attribute::optional_computed("paused", Type::Bool, "Whether Cloudflare only serves DNS for the zone (no proxying, no security). Updated in place; removing it from the configuration keeps the zone as it is (set `false` to unpause)."),
-                Attribute::optional(
-                    "vanity_name_servers",
-                    Type::list(Type::String),
-                    "Your own hostnames for the zone's nameservers, in order, instead of Cloudflare's. Cloudflare allows them on the Business and Enterprise plans only, \
-                     so a zone gets them once its `cftenant_zone_subscription` is on one of those: set them in a later apply than the plan. Updated in place; removing them returns to Cloudflare's nameservers.",
-                )
-                .check(DOMAIN_NAME)
-                .check(Check::MinItems(1))
-                .check(Check::MaxItems(5))
-                // Known without asking the API, even before the zone's account exists.
-                .refused_on_create(
-                    VANITY_REFUSED,
-                    "Cloudflare allows vanity_name_servers on Business and Enterprise zones only, and a new zone is on the free \
-                     plan until its subscription is applied, after it. Put the zone on one of those plans first \
-                     (cftenant_zone_subscription, applied on its own), then set vanity_name_servers.",
-                ),
+                vanity_name_servers_attribute(),
                 Attribute::computed("status", Type::String, "`initializing`, `pending`, `active` or `moved`.")
                     .unknown_when_changed(&["type"]),
                 Attribute::computed(
@@ -293,28 +329,8 @@ impl Resource for ZoneResource {
                 .unknown_when_changed(ANY_UPDATE),
                 Attribute::computed("original_registrar", Type::String, "The registrar the zone was registered with before Cloudflare, where known."),
                 Attribute::computed("original_dnshost", Type::String, "The DNS host before Cloudflare, where known."),
-                Attribute::computed("owner", Type::String, "Who holds the zone; for a tenant's customer, its account. Its name is the account's (`cftenant_account`).")
-                    .nested(
-                        Nesting::Single,
-                        vec![
-                            Attribute::computed("id", Type::String, "The owner's id."),
-                            Attribute::computed("type", Type::String, "`organization` (an account) or `user`."),
-                        ],
-                    )
-                    .unknown_when_changed(ANY_UPDATE),
-                Attribute::computed("meta", Type::String, "The zone's setup step and modes, as the API reports them; each is null where the API does not say. The rate \
-                     plan's quotas are not here: they follow `cftenant_zone_subscription`, which changes them after the zone is read.")
-                    .nested(
-                        Nesting::Single,
-                        vec![
-                            Attribute::computed("step", Type::Number, "The setup step the zone is at."),
-                            Attribute::computed("phishing_detected", Type::Bool, "Whether Cloudflare detected phishing on the zone."),
-                            Attribute::computed("cdn_only", Type::Bool, "Whether the zone is CDN only."),
-                            Attribute::computed("dns_only", Type::Bool, "Whether the zone is DNS only."),
-                            Attribute::computed("foundation_dns", Type::Bool, "Whether the zone uses Foundation DNS."),
-                        ],
-                    )
-                    .unknown_when_changed(ANY_UPDATE),
+                owner_attribute(),
+                meta_attribute(),
             ],
         )
     }
