@@ -412,18 +412,14 @@ impl<P: ProviderDefinition> ProviderRpc for ProviderService<P> {
             Err(d) => return refused(&d),
         };
         let client = self.provider.client().ok();
+        let request = PlanRequest {
+            prior: &prior,
+            proposed: &proposed,
+            config: &config,
+            prior_private: &req.prior_private,
+        };
         let planned = async {
-            let response = r
-                .plan(
-                    client.as_ref(),
-                    PlanRequest {
-                        prior: &prior,
-                        proposed: &proposed,
-                        config: &config,
-                        prior_private: &req.prior_private,
-                    },
-                )
-                .await;
+            let response = r.plan(client.as_ref(), request).await;
             (Some(response), Diagnostics::default())
         };
         let (response, panicked) = guarded(
