@@ -22,7 +22,7 @@ use rand::{Rng, SeedableRng};
 use serde_json::{json, Map, Value};
 
 use crate::errors::{codes, ApiError};
-use crate::input::{opt_array, opt_bool, opt_str, opt_u64, type_name};
+use crate::input::{only_fields, opt_array, opt_bool, opt_str, opt_u64, type_name};
 
 /// What a fired rule does to the request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -322,14 +322,7 @@ impl FaultSet {
     /// Parses a `POST /__sim/faults` body. `templates` are the known path templates, used
     /// to reject typos that would silently never match.
     pub fn parse(body: &Map<String, Value>, templates: &[&str]) -> Result<FaultSet, ApiError> {
-        if let Some(unknown) = body
-            .keys()
-            .find(|k| !["seed", "rules"].contains(&k.as_str()))
-        {
-            return Err(ApiError::validation(format!(
-                "{unknown}: not a field of the fault rules; the fields are seed, rules"
-            )));
-        }
+        only_fields(body, &["seed", "rules"], "the fault rules")?;
         let seed = opt_u64(body, "seed")?.unwrap_or(0);
         let raw_rules =
             opt_array(body, "rules")?.ok_or_else(|| ApiError::validation("rules: is required"))?;
@@ -440,12 +433,7 @@ const RULE_FIELDS: &[&str] = &[
 fn parse_rule(rule: &Map<String, Value>, templates: &[&str]) -> Result<FaultRule, ApiError> {
     // A misspelt field would otherwise be ignored: `cuont` would make a
     // one-shot rule fire for ever.
-    if let Some(unknown) = rule.keys().find(|k| !RULE_FIELDS.contains(&k.as_str())) {
-        return Err(ApiError::validation(format!(
-            "{unknown}: not a field of a fault rule; the fields are {}",
-            RULE_FIELDS.join(", ")
-        )));
-    }
+    only_fields(rule, RULE_FIELDS, "a fault rule")?;
     let method = parse_method(rule)?;
     let path = parse_path(rule, templates)?;
     let (action, action_name) = parse_action(rule)?;

@@ -253,6 +253,19 @@ pub fn one_of<'a>(
         .ok_or_else(|| ApiError::validation(format!("{field}: must be {expected}, got '{value}'")))
 }
 
+/// 400 / 1000 for the first field of `obj` not in `allowed`, naming it and
+/// the fields of `what` there are: a misspelt field is refused, never
+/// ignored.
+pub fn only_fields(obj: &Map<String, Value>, allowed: &[&str], what: &str) -> Result<(), ApiError> {
+    match obj.keys().find(|k| !allowed.contains(&k.as_str())) {
+        Some(unknown) => Err(ApiError::validation(format!(
+            "{unknown}: not a field of {what}; the fields are {}",
+            allowed.join(", ")
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// Describes a JSON value's type for error messages.
 pub fn type_name(value: &Value) -> &'static str {
     match value {
