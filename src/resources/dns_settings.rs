@@ -130,27 +130,41 @@ pub fn defaults() -> Json {
 
 /// The part of `body` at the dotted `paths` (`soa.ttl`), or `None` when
 /// there is none: of Cloudflare's defaults, what a destroy returns to them.
+/// The paths come from the state: one that names nothing in `body`, or
+/// runs through a value that is not an object, is passed over.
 pub fn only(body: &Json, paths: &[String]) -> Option<Json> {
-    let mut picked = Json::Object(Map::new());
+    let mut picked = Map::new();
     for path in paths {
         let steps: Vec<&str> = path.split('.').collect();
         let Some(value) = steps.iter().try_fold(body, |at, step| at.get(step)) else {
             continue;
         };
-        let (last, parents) = steps.split_last().expect("a path has a step");
-        let mut at = &mut picked;
-        for step in parents {
-            at = at
-                .as_object_mut()
-                .expect("built of objects")
-                .entry(step.to_string())
-                .or_insert_with(|| Json::Object(Map::new()));
-        }
-        if let Some(object) = at.as_object_mut() {
+        let Some((last, parents)) = steps.split_last() else {
+            continue;
+        };
+        if let Some(object) = object_at(&mut picked, parents) {
             object.insert(last.to_string(), value.clone());
         }
     }
-    (picked != Json::Object(Map::new())).then_some(picked)
+    (!picked.is_empty()).then_some(Json::Object(picked))
+}
+
+/// The object at `steps` inside `at`, made where missing; `None` where a
+/// step holds something else.
+fn object_at<'a>(
+    mut at: &'a mut Map<String, Json>,
+    steps: &[&str],
+) -> Option<&'a mut Map<String, Json>> {
+    for step in steps {
+        at = match at
+            .entry(step.to_string())
+            .or_insert_with(|| Json::Object(Map::new()))
+        {
+            Json::Object(next) => next,
+            _ => return None,
+        };
+    }
+    Some(at)
 }
 
 /// What the client remembers for the run (`Client::saw`) of each setting an
@@ -415,6 +429,14 @@ mod tests {
             Some(json!({ "zone_defaults": { "nameservers": { "type": "cloudflare.standard" } } }))
         );
         assert_eq!(only(&defaults(), &[]), None);
+        // Paths from a state are not trusted to be well formed.
+        assert_eq!(
+            only(
+                &defaults(),
+                &paths(&["ns_ttl", "ns_ttl.x", "soa", "soa.ttl", ""])
+            ),
+            Some(json!({ "ns_ttl": 86400, "soa": defaults()["soa"] }))
+        );
     }
 
     #[test]
