@@ -185,18 +185,15 @@ pub struct Owner<'a> {
 }
 
 impl Owner<'_> {
-    /// PATCHes `changed`, or reads the settings when nothing changes; the
-    /// object configures the `managed` settings from now on.
+    /// PATCHes `changed`, or reads the settings when nothing changes; once
+    /// that succeeds, the object configures the `managed` settings.
     pub async fn write<A: DeserializeOwned>(
         &self,
         client: &Client,
         changed: Option<Json>,
         managed: Option<&[String]>,
     ) -> Result<A, Diagnostic> {
-        for setting in managed.unwrap_or_default() {
-            client.saw(WRITTEN, &format!("{} {setting}", self.path));
-        }
-        match changed {
+        let answer = match changed {
             Some(changed) => client
                 .patch(&self.path, &changed)
                 .await
@@ -205,7 +202,11 @@ impl Owner<'_> {
                 .get(&self.path)
                 .await
                 .context(|| format!("reading the DNS settings of {} {}", self.kind, self.id)),
+        }?;
+        for setting in managed.unwrap_or_default() {
+            client.saw(WRITTEN, &format!("{} {setting}", self.path));
         }
+        Ok(answer)
     }
 
     /// The settings, or `None` when their owner is gone.
