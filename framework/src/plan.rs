@@ -76,18 +76,26 @@ pub fn plan(schema: &Schema, prior: &Value, proposed: &Value, config: &Value) ->
 /// object with no record yet (imported) keeps none until something else
 /// changes: an import plans empty.
 fn record_configuration(schema: &Schema, prior: &Value, config: &Value, planned: &mut Value) {
-    for a in schema.attributes.iter().filter(|a| a.records_configuration) {
-        let mut paths = Vec::new();
-        configured_paths(&schema.attributes, config, "", &mut paths);
-        let record = Value::List(paths.into_iter().map(Value::String).collect());
+    let mut records = schema
+        .attributes
+        .iter()
+        .filter(|a| a.records_configuration)
+        .peekable();
+    if records.peek().is_none() {
+        return;
+    }
+    let mut paths = Vec::new();
+    configured_paths(&schema.attributes, config, "", &mut paths);
+    let record = Value::List(paths.into_iter().map(Value::String).collect());
+    let others_change = schema
+        .attributes
+        .iter()
+        .filter(|b| !b.records_configuration)
+        .any(|b| !planned.attr(b.name).semantically_equal(prior.attr(b.name)));
+    for a in records {
         let held = prior.attr(a.name);
-        let others_change = schema
-            .attributes
-            .iter()
-            .filter(|b| !b.records_configuration)
-            .any(|b| !planned.attr(b.name).semantically_equal(prior.attr(b.name)));
         if prior.is_null() || others_change || (!held.is_null() && held != &record) {
-            planned.set_attr(a.name, record);
+            planned.set_attr(a.name, record.clone());
         } else {
             planned.set_attr(a.name, held.clone());
         }
