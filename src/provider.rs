@@ -409,8 +409,8 @@ impl ProviderDefinition for CftenantProvider {
             ResourceAdapter::boxed(ZoneSubscriptionResource),
             ResourceAdapter::boxed(AccountSubscriptionResource),
             ResourceAdapter::boxed(TenantCustomNameserverResource),
-            ResourceAdapter::boxed(AccountDnsSettingsResource),
-            ResourceAdapter::boxed(ZoneDnsSettingsResource),
+            ResourceAdapter::boxed(AccountDnsSettingsResource::default()),
+            ResourceAdapter::boxed(ZoneDnsSettingsResource::default()),
         ]
     }
 

@@ -12,12 +12,15 @@
 use crate::api::{NameserverType, ZoneMode};
 use crate::checks::DOMAIN_NAME;
 use crate::client::Client;
-use crate::diagnostics::Context;
+use crate::diagnostics::{parse_import_id, Context};
+use async_trait::async_trait;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value as Json};
+use std::marker::PhantomData;
 use tfplugin::diag::{Diagnostic, Diagnostics};
-use tfplugin::schema::{Attribute, Check, Nesting};
+use tfplugin::resource::{import_by_reading, Change, Imported, OpResult, Resource};
+use tfplugin::schema::{Attribute, Check, Nesting, Schema};
 use tfplugin::value::Type;
 
 /// The SOA record Cloudflare serves for the zone.
@@ -274,6 +277,99 @@ impl Owner<'_> {
                 Ok(diags)
             }
         }
+    }
+}
+
+/// What sets one object's DNS settings apart from another's (the zone's,
+/// the account's): the model, its schema, how it is sent and read back.
+/// The resource around it, [`DnsSettingsResource`], is written once.
+pub trait Scope: Serialize + DeserializeOwned + Send + Sync + 'static {
+    const TYPE_NAME: &'static str;
+    /// The owner's id attribute, the import id's one part: `zone_id`.
+    const ID_ATTRIBUTE: &'static str;
+    /// The settings as the API answers them.
+    type Api: DeserializeOwned + Send;
+
+    fn schema() -> Schema;
+    /// Refusals of what would fail at apply (see `Resource::review_plan`).
+    fn review(_change: &Change<'_, Self>) -> Diagnostics {
+        Diagnostics::default()
+    }
+    /// The state an import reads: the owner's id, nothing else known.
+    fn imported(id: &str) -> Self;
+    fn owner(&self) -> Owner<'_>;
+    /// What the configuration sets, as recorded by its last apply.
+    fn managed(&self) -> Option<&[String]>;
+    /// The settings as JSON, the shape `changes` compares (null where unset).
+    fn settings_json(&self) -> Json;
+    /// The PATCH body that sends `settings` (the account's nests them in
+    /// `zone_defaults`).
+    fn body(settings: Json) -> Json {
+        settings
+    }
+    fn merge(&mut self, api: Self::Api);
+}
+
+/// A DNS settings resource: `S` says whose.
+pub struct DnsSettingsResource<S>(PhantomData<S>);
+
+impl<S> Default for DnsSettingsResource<S> {
+    fn default() -> Self {
+        DnsSettingsResource(PhantomData)
+    }
+}
+
+/// PATCHes the settings that change from `prior` to `planned` (a create
+/// passes `Json::Null`), or reads them when nothing does.
+async fn write<S: Scope>(client: &Client, prior: &Json, mut planned: S) -> Result<S, Diagnostic> {
+    let changed = changes(prior, &planned.settings_json()).map(S::body);
+    let api = planned
+        .owner()
+        .write(client, changed, planned.managed())
+        .await?;
+    planned.merge(api);
+    Ok(planned)
+}
+
+#[async_trait]
+impl<S: Scope> Resource for DnsSettingsResource<S> {
+    type Client = Client;
+    type Model = S;
+    const TYPE_NAME: &'static str = S::TYPE_NAME;
+
+    fn schema() -> Schema {
+        S::schema()
+    }
+
+    async fn review_plan(&self, _client: Option<&Client>, change: &Change<'_, S>) -> Diagnostics {
+        S::review(change)
+    }
+
+    async fn create(&self, client: &Client, planned: S) -> OpResult<S, S> {
+        Ok(write(client, &Json::Null, planned).await?)
+    }
+
+    async fn read(&self, client: &Client, state: S) -> OpResult<Option<S>, S> {
+        let found: Option<S::Api> = state.owner().read(client).await?;
+        Ok(super::read_back(state, found, S::merge))
+    }
+
+    async fn update(&self, client: &Client, prior: S, planned: S) -> OpResult<S, S> {
+        Ok(write(client, &prior.settings_json(), planned).await?)
+    }
+
+    async fn delete(&self, client: &Client, state: S) -> OpResult<Diagnostics, S> {
+        Ok(state
+            .owner()
+            .reset(client, &S::body(defaults()), state.managed())
+            .await?)
+    }
+
+    async fn import(&self, client: &Client, id: &str) -> OpResult<Imported<S>, S> {
+        let [id] = parse_import_id(S::TYPE_NAME, id, [S::ID_ATTRIBUTE])?;
+        let state = S::imported(id);
+        let what = format!("{} with id {id}", state.owner().kind);
+        import_by_reading(self, client, state, &what).await
     }
 }
 

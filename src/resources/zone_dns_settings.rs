@@ -5,20 +5,15 @@
 //! The settings always exist, so a create changes them (a PATCH of what the
 //! configuration sets) and a destroy returns those it set to Cloudflare's defaults.
 
-use super::dns_settings::{self, whole, ApiSettings, Owner, Settings};
+use super::dns_settings::{self, whole, ApiSettings, DnsSettingsResource, Owner, Scope, Settings};
 use crate::api::{paths, NameserverType};
 use crate::checks;
-use crate::client::Client;
-use crate::diagnostics::parse_import_id;
-use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
-use tfplugin::diag::{Diagnostic, Diagnostics};
-use tfplugin::resource::{import_by_reading, Change, Imported, OpResult, Resource};
+use tfplugin::diag::Diagnostics;
+use tfplugin::resource::Change;
 use tfplugin::schema::{Attribute, Check, Nesting, Schema};
 use tfplugin::value::{AttrPath, PathStep, Type};
-
-pub struct ZoneDnsSettingsResource;
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct ZoneDnsSettings {
@@ -37,54 +32,13 @@ pub struct Nameservers {
     pub ns_set: Option<i64>,
 }
 
-impl ZoneDnsSettings {
-    fn merge(&mut self, api: ApiSettings) {
-        self.id = Some(self.zone_id.clone());
-        self.settings = Settings::read(&api);
-        let ns = api.nameservers.unwrap_or_default();
-        self.nameservers = Some(Nameservers {
-            kind: ns.kind,
-            ns_set: whole(ns.ns_set),
-        });
-    }
+/// `resource "cftenant_zone_dns_settings"`.
+pub type ZoneDnsSettingsResource = DnsSettingsResource<ZoneDnsSettings>;
 
-    /// The settings as a PATCH body (null where unset).
-    fn settings_json(&self) -> Json {
-        let mut body = serde_json::to_value(&self.settings).unwrap_or(Json::Null);
-        body["nameservers"] = serde_json::to_value(&self.nameservers).unwrap_or(Json::Null);
-        body
-    }
-}
-
-fn owner(zone_id: &str) -> Owner<'_> {
-    Owner {
-        kind: "zone",
-        id: zone_id,
-        path: paths::zone_dns_settings(zone_id),
-    }
-}
-
-/// PATCHes the settings that change from `prior` to `planned` (a create
-/// passes `Json::Null`), or reads them when nothing does.
-async fn write(
-    client: &Client,
-    prior: &Json,
-    mut planned: ZoneDnsSettings,
-) -> Result<ZoneDnsSettings, Diagnostic> {
-    let changed = dns_settings::changes(prior, &planned.settings_json());
-    let managed = planned.managed_settings.as_deref();
-    let api = owner(&planned.zone_id)
-        .write(client, changed, managed)
-        .await?;
-    planned.merge(api);
-    Ok(planned)
-}
-
-#[async_trait]
-impl Resource for ZoneDnsSettingsResource {
-    type Client = Client;
-    type Model = ZoneDnsSettings;
+impl Scope for ZoneDnsSettings {
     const TYPE_NAME: &'static str = "cftenant_zone_dns_settings";
+    const ID_ATTRIBUTE: &'static str = "zone_id";
+    type Api = ApiSettings;
 
     fn schema() -> Schema {
         let mut attributes = vec![
@@ -131,11 +85,7 @@ impl Resource for ZoneDnsSettingsResource {
 
     /// A set is chosen among custom nameservers only: Cloudflare refuses
     /// one with its own.
-    async fn review_plan(
-        &self,
-        _client: Option<&Client>,
-        change: &Change<'_, ZoneDnsSettings>,
-    ) -> Diagnostics {
+    fn review(change: &Change<'_, ZoneDnsSettings>) -> Diagnostics {
         let mut diags = Diagnostics::default();
         let Some(ns) = &change.planned.nameservers else {
             return diags;
@@ -155,54 +105,39 @@ impl Resource for ZoneDnsSettingsResource {
         diags
     }
 
-    async fn create(
-        &self,
-        client: &Client,
-        planned: ZoneDnsSettings,
-    ) -> OpResult<ZoneDnsSettings, ZoneDnsSettings> {
-        Ok(write(client, &Json::Null, planned).await?)
-    }
-
-    async fn read(
-        &self,
-        client: &Client,
-        state: ZoneDnsSettings,
-    ) -> OpResult<Option<ZoneDnsSettings>, ZoneDnsSettings> {
-        let found: Option<ApiSettings> = owner(&state.zone_id).read(client).await?;
-        Ok(super::read_back(state, found, ZoneDnsSettings::merge))
-    }
-
-    async fn update(
-        &self,
-        client: &Client,
-        prior: ZoneDnsSettings,
-        planned: ZoneDnsSettings,
-    ) -> OpResult<ZoneDnsSettings, ZoneDnsSettings> {
-        Ok(write(client, &prior.settings_json(), planned).await?)
-    }
-
-    async fn delete(
-        &self,
-        client: &Client,
-        state: ZoneDnsSettings,
-    ) -> OpResult<Diagnostics, ZoneDnsSettings> {
-        let managed = state.managed_settings.as_deref();
-        Ok(owner(&state.zone_id)
-            .reset(client, &dns_settings::defaults(), managed)
-            .await?)
-    }
-
-    async fn import(
-        &self,
-        client: &Client,
-        id: &str,
-    ) -> OpResult<Imported<ZoneDnsSettings>, ZoneDnsSettings> {
-        let [zone_id] = parse_import_id(Self::TYPE_NAME, id, ["zone_id"])?;
-        let state = ZoneDnsSettings {
+    fn imported(zone_id: &str) -> Self {
+        ZoneDnsSettings {
             id: Some(zone_id.to_string()),
             zone_id: zone_id.to_string(),
             ..Default::default()
-        };
-        import_by_reading(self, client, state, &format!("zone with id {zone_id}")).await
+        }
+    }
+
+    fn owner(&self) -> Owner<'_> {
+        Owner {
+            kind: "zone",
+            id: &self.zone_id,
+            path: paths::zone_dns_settings(&self.zone_id),
+        }
+    }
+
+    fn managed(&self) -> Option<&[String]> {
+        self.managed_settings.as_deref()
+    }
+
+    fn settings_json(&self) -> Json {
+        let mut body = serde_json::to_value(&self.settings).unwrap_or(Json::Null);
+        body["nameservers"] = serde_json::to_value(&self.nameservers).unwrap_or(Json::Null);
+        body
+    }
+
+    fn merge(&mut self, api: ApiSettings) {
+        self.id = Some(self.zone_id.clone());
+        self.settings = Settings::read(&api);
+        let ns = api.nameservers.unwrap_or_default();
+        self.nameservers = Some(Nameservers {
+            kind: ns.kind,
+            ns_set: whole(ns.ns_set),
+        });
     }
 }
