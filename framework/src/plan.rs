@@ -443,6 +443,11 @@ mod tests {
         let config = object(Value::Null, n(900), Value::Null);
         let p = plan(&schema, &imported, &changed, &config);
         assert_eq!(p.planned.attr("managed"), &paths(&["soa.retry"]));
+        // Then every path the configuration sets is recorded, an imported
+        // value it leaves as it was too.
+        let config = object(n(60), n(900), Value::Null);
+        let p = plan(&schema, &imported, &changed, &config);
+        assert_eq!(p.planned.attr("managed"), &paths(&["ttl", "soa.retry"]));
     }
 
     #[test]

@@ -327,7 +327,9 @@ impl Resource for AccountResource {
                     Type::Bool,
                     "Create the account even when the tenant already has an account of this name (default false). \
                      Without it, such a create is refused at plan with the `terraform import` that takes the existing \
-                     account over: a lost state must not make a second customer account.",
+                     account over: a lost state must not make a second customer account. A replacement keeps the \
+                     name, so one under `create_before_destroy` (the new account made while the old one is still \
+                     there) needs it too; the plan warns of that.",
                 ),
             ],
         )
@@ -348,12 +350,13 @@ impl Resource for AccountResource {
             return diags;
         };
         let planned = change.planned;
-        if change.prior.is_none()
-            && !change.new_half
-            && change.known("name")
-            && planned.allow_duplicate_name != Some(true)
-        {
-            refuse_a_second_account_of_the_name(client, planned, &mut diags).await;
+        if change.known("name") && planned.allow_duplicate_name != Some(true) {
+            if change.prior.is_none() && !change.new_half {
+                refuse_a_second_account_of_the_name(client, planned, &mut diags).await;
+            }
+            if change.replacing && change.prior.is_some_and(|p| p.name == planned.name) {
+                warn_a_replacement_created_first_is_refused(planned, &mut diags);
+            }
         }
         if !change.creates() {
             return diags;
@@ -714,10 +717,30 @@ async fn refuse_a_second_account_of_the_name(
         format!(
             "Creating it would make a second account of that name ({}). If it is the one this configuration \
              manages (its state was lost or moved), take it over with {} (or an `import` block), then plan again. \
-             If a second account of this name is wanted, set `allow_duplicate_name = true`.",
+             If a second account of this name is wanted, set `allow_duplicate_name = true`. \
+             If this apply replaces that account with `lifecycle {{ create_before_destroy = true }}`, the new account \
+             is created while the old one is still there: set `allow_duplicate_name = true` for it.",
             ids.join(", "),
             imports.join(" or ")
         ),
+    );
+}
+
+/// A replacement that keeps the account's name. Planned again at apply,
+/// its new half is a create like any other (Terraform passes no sign that
+/// it replaces anything), refused while the old account is still there:
+/// so under `create_before_destroy`, which leaves the old account deposed
+/// until the create goes through. The provider is never told of
+/// `create_before_destroy`, so the plan warns rather than refuses. (Under
+/// `-replace` Terraform shows only errors from the new half's plan: the
+/// apply's refusal names the way through.)
+fn warn_a_replacement_created_first_is_refused(planned: &Account, diags: &mut Diagnostics) {
+    diags.attr_warning(
+        AttrPath::attr("name"),
+        format!("The new account keeps the name {:?}", planned.name),
+        "A replacement deletes the old account first and then creates the new one: nothing more to do. \
+         With `lifecycle { create_before_destroy = true }` the new account is created first, a second account \
+         of the name, which is refused unless `allow_duplicate_name = true`: set it for this apply.",
     );
 }
 

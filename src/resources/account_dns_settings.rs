@@ -81,7 +81,8 @@ impl Scope for AccountDnsSettings {
                 dns_settings::managed_settings_attribute(
             "The settings the configuration sets, as of its last apply (e.g. `zone_defaults.soa.ttl`): those a destroy returns to \
              Cloudflare's defaults, unless another object set them in the same run (a replace with `create_before_destroy`). \
-             Null for settings imported and not changed since, which a destroy leaves as they are.",
+             Null after an import until an apply changes a setting (a destroy before then leaves every setting as it is); \
+             from that apply on it lists each setting the configuration sets, the imported values too.",
         ),
             ],
         )

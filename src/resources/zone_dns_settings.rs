@@ -72,7 +72,8 @@ impl Scope for ZoneDnsSettings {
         attributes.push(dns_settings::managed_settings_attribute(
             "The settings the configuration sets, as of its last apply (e.g. `soa.ttl`): those a destroy returns to \
              Cloudflare's defaults, unless another object set them in the same run (a replace with `create_before_destroy`). \
-             Null for settings imported and not changed since, which a destroy leaves as they are.",
+             Null after an import until an apply changes a setting (a destroy before then leaves every setting as it is); \
+             from that apply on it lists each setting the configuration sets, the imported values too.",
         ));
         Schema::new(
             "A zone's DNS settings: its nameservers (Cloudflare's, or the tenant's custom nameservers), SOA record, NS TTL and mode. \

@@ -402,3 +402,122 @@ fn an_account_in_the_tenant_itself_is_accepted() {
     ));
     ctx.destroy();
 }
+
+/// A replacement keeps the account's name. Planned again at apply, its new
+/// half is a create like any other, and a create of a name the tenant has
+/// is refused: under `create_before_destroy` the old account is still there
+/// then. The plan warns of it, the refusal names the way through, and
+/// `allow_duplicate_name = true` takes the replacement through to one
+/// account of the name. A `-replace` refused so (Terraform shows no warning
+/// of the new half's plan) leaves the old account deposed, and every plan
+/// (a destroy's too) refuses the create until the same setting.
+#[test]
+fn a_replacement_created_before_the_old_account_is_destroyed_needs_allow_duplicate_name() {
+    let ctx = Ctx::new();
+    let config = |extra: &str, cbd: bool| {
+        let lifecycle = match cbd {
+            true => "  lifecycle {\n    create_before_destroy = true\n  }\n",
+            false => "",
+        };
+        format!("resource \"cftenant_account\" \"acme\" {{\n  name = \"Replaced First Co\"\n{extra}{lifecycle}}}\n")
+    };
+    let in_tenant = format!("  unit_id = \"{TENANT}\"\n");
+    ctx.ws.write_config(&config("", true));
+    ctx.ws.apply();
+    let first = account_id(&ctx);
+    // Another unit replaces the account.
+    ctx.ws.write_config(&config(&in_tenant, true));
+    let planned = ctx.ws.ok(&["plan", "-input=false", "-no-color"]);
+    for needle in [
+        "The new account keeps the name \"Replaced First Co\"",
+        "create_before_destroy = true",
+        "allow_duplicate_name = true",
+    ] {
+        assert!(planned.contains(needle), "no {needle:?} in:\n{planned}");
+    }
+    let out = ctx
+        .ws
+        .terraform(&["apply", "-auto-approve", "-input=false", "-no-color"]);
+    let text = output_text(&out);
+    assert!(!out.status.success(), "{text}");
+    for needle in [
+        "The tenant already has an account named \"Replaced First Co\"",
+        &first,
+        "set `allow_duplicate_name = true` for it",
+    ] {
+        assert!(text.contains(needle), "no {needle:?} in:\n{text}");
+    }
+    assert!(
+        ctx.sim.object("accounts", &first).is_some(),
+        "nothing deleted"
+    );
+    assert_eq!(ctx.sim.objects("accounts").len(), 1, "nothing created");
+    // The way through the refusal names.
+    ctx.ws.write_config(&config(
+        &format!("{in_tenant}  allow_duplicate_name = true\n"),
+        true,
+    ));
+    ctx.ws.apply();
+    let second = account_id(&ctx);
+    assert_ne!(second, first);
+    assert!(
+        ctx.sim.object("accounts", &first).is_none(),
+        "the old account is gone"
+    );
+    let accounts = ctx.sim.objects("accounts");
+    assert_eq!(accounts.len(), 1, "{accounts:?}");
+    assert_eq!(accounts[0]["managed_by"]["parent_org_id"], TENANT);
+    ctx.ws.assert_plan_empty();
+    // Without create_before_destroy the old account goes first.
+    ctx.ws.write_config(&config(&in_tenant, false));
+    ctx.ws.apply();
+    ctx.ws.assert_plan_empty();
+    let replace = [
+        "apply",
+        "-auto-approve",
+        "-input=false",
+        "-no-color",
+        "-replace=cftenant_account.acme",
+    ];
+    ctx.ws.ok(&replace);
+    let third = account_id(&ctx);
+    assert_ne!(third, second);
+    assert_eq!(ctx.sim.objects("accounts").len(), 1);
+    ctx.ws.assert_plan_empty();
+    // `-replace` under create_before_destroy: refused at apply, named.
+    ctx.ws.write_config(&config(&in_tenant, true));
+    ctx.ws.apply();
+    let out = ctx.ws.terraform(&replace);
+    let text = output_text(&out);
+    assert!(!out.status.success(), "{text}");
+    assert!(
+        text.contains("set `allow_duplicate_name = true` for it"),
+        "{text}"
+    );
+    assert!(
+        ctx.sim.object("accounts", &third).is_some(),
+        "nothing deleted"
+    );
+    // Terraform keeps the old account deposed and plans the create again
+    // (refused again, even by a destroy's refresh): the way through is the
+    // same.
+    let (code, text) = ctx.ws.plan();
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains("set `allow_duplicate_name = true` for it"),
+        "{text}"
+    );
+    ctx.ws.write_config(&config(
+        &format!("{in_tenant}  allow_duplicate_name = true\n"),
+        true,
+    ));
+    ctx.ws.apply();
+    assert_ne!(account_id(&ctx), third);
+    assert!(
+        ctx.sim.object("accounts", &third).is_none(),
+        "the deposed account is gone"
+    );
+    assert_eq!(ctx.sim.objects("accounts").len(), 1);
+    ctx.ws.assert_plan_empty();
+    ctx.destroy();
+}

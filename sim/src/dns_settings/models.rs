@@ -148,7 +148,10 @@ fn merge_nameservers(
             )))
         }
     };
-    if ns.kind == "custom.tenant" {
+    // Checked when sent: deleting a custom nameserver leaves the settings
+    // that use it, and a PATCH of another field leaves them too.
+    let sent = patch.nameserver_type.is_some() || patch.ns_set.is_some();
+    if sent && ns.kind == "custom.tenant" {
         let tenant = &state.tenant.tenant_tag;
         let wanted = match scope {
             Scope::Zone => ns.ns_set,
@@ -410,5 +413,33 @@ mod tests {
             back.nameservers.ns_set, None,
             "a Cloudflare type has no set"
         );
+    }
+
+    #[test]
+    fn settings_using_a_deleted_custom_nameserver_take_other_changes() {
+        let mut state = state();
+        state.custom_nameservers.push(CustomNameserver {
+            tenant_tag: "t".into(),
+            ns_name: "ns1.example.com".into(),
+            ns_set: 1,
+            zone_tag: "z".into(),
+        });
+        let using = merge(
+            &state,
+            Scope::Zone,
+            Settings::default(),
+            custom("custom.tenant", None),
+        )
+        .unwrap();
+        state.custom_nameservers.remove_where(|_| true);
+        let ttl = SettingsPatch {
+            ns_ttl: Some(300),
+            ..Default::default()
+        };
+        let merged = merge(&state, Scope::Zone, using.clone(), ttl).unwrap();
+        assert_eq!(merged.ns_ttl, 300);
+        assert_eq!(merged.nameservers, using.nameservers, "left as they were");
+        let err = merge(&state, Scope::Zone, using, custom("custom.tenant", None)).unwrap_err();
+        assert_eq!(err.code, codes::NO_TENANT_CUSTOM_NS, "sent again: refused");
     }
 }
