@@ -435,18 +435,14 @@ fn a_replacement_created_before_the_old_account_is_destroyed_needs_allow_duplica
     ] {
         assert!(planned.contains(needle), "no {needle:?} in:\n{planned}");
     }
-    let out = ctx
-        .ws
-        .terraform(&["apply", "-auto-approve", "-input=false", "-no-color"]);
-    let text = output_text(&out);
-    assert!(!out.status.success(), "{text}");
-    for needle in [
-        "The tenant already has an account named \"Replaced First Co\"",
-        &first,
-        "set `allow_duplicate_name = true` for it",
-    ] {
-        assert!(text.contains(needle), "no {needle:?} in:\n{text}");
-    }
+    ctx.ws.fails(
+        &["apply", "-auto-approve", "-input=false", "-no-color"],
+        &[
+            "The tenant already has an account named \"Replaced First Co\"",
+            &first,
+            "set `allow_duplicate_name = true` for it",
+        ],
+    );
     assert!(
         ctx.sim.object("accounts", &first).is_some(),
         "nothing deleted"
@@ -487,13 +483,8 @@ fn a_replacement_created_before_the_old_account_is_destroyed_needs_allow_duplica
     // `-replace` under create_before_destroy: refused at apply, named.
     ctx.ws.write_config(&config(&in_tenant, true));
     ctx.ws.apply();
-    let out = ctx.ws.terraform(&replace);
-    let text = output_text(&out);
-    assert!(!out.status.success(), "{text}");
-    assert!(
-        text.contains("set `allow_duplicate_name = true` for it"),
-        "{text}"
-    );
+    ctx.ws
+        .fails(&replace, &["set `allow_duplicate_name = true` for it"]);
     assert!(
         ctx.sim.object("accounts", &third).is_some(),
         "nothing deleted"

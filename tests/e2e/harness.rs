@@ -201,6 +201,23 @@ impl Workspace {
         text
     }
 
+    /// Runs terraform and insists on failure, with every needle in the
+    /// output (and no panic).
+    pub fn fails(&self, args: &[&str], needles: &[&str]) -> String {
+        let out = self.terraform(args);
+        let text = output_text(&out);
+        assert!(
+            !out.status.success(),
+            "terraform {} succeeded:\n{text}",
+            args.join(" ")
+        );
+        assert!(!text.contains("panicked"), "the provider panicked:\n{text}");
+        for needle in needles {
+            assert!(text.contains(needle), "no {needle:?} in:\n{text}");
+        }
+        text
+    }
+
     pub fn apply(&self) -> String {
         self.ok(&["apply", "-auto-approve", "-input=false", "-no-color"])
     }
