@@ -719,7 +719,8 @@ async fn refuse_a_second_account_of_the_name(
              manages (its state was lost or moved), take it over with {} (or an `import` block), then plan again. \
              If a second account of this name is wanted, set `allow_duplicate_name = true`. \
              If this apply replaces that account with `lifecycle {{ create_before_destroy = true }}`, the new account \
-             is created while the old one is still there: set `allow_duplicate_name = true` for it.",
+             is created while the old one is still there: set `allow_duplicate_name = true` for it. If it was \
+             tainted (`terraform taint`), `terraform untaint` keeps it instead of replacing it.",
             ids.join(", "),
             imports.join(" or ")
         ),
