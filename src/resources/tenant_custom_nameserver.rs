@@ -246,6 +246,8 @@ impl adopt::Create for TenantCustomNameserver {
     type Made = ApiNameserver;
     const RESOURCE_TYPE: &'static str = TenantCustomNameserverResource::TYPE_NAME;
     const UNIQUE: &'static str = "one nameserver of a name per tenant";
+    /// "ns_name: … already exists".
+    const EXISTS_CODES: &'static [i64] = &[1062];
 
     fn what(&self) -> String {
         format!(

@@ -72,6 +72,37 @@ fn tenant_custom_nameserver_lifecycle() {
     );
 }
 
+/// Cloudflare keeps one nameserver of a name per tenant: a replacement
+/// created before its old self is refused, with why and what to do, and
+/// the old nameserver kept.
+#[test]
+fn create_before_destroy_of_a_custom_nameserver_says_why_it_cannot() {
+    let ctx = Ctx::new();
+    ctx.ws.write_config(&format!(
+        "resource \"cftenant_account\" \"a\" {{\n  name = \"NS Replace Co\"\n}}\n\
+         resource \"cftenant_zone\" \"z\" {{\n  account_id = cftenant_account.a.id\n  name = \"ns-replace.com\"\n}}\n\
+         resource \"cftenant_tenant_custom_nameserver\" \"ns\" {{\n  tenant_id = \"{TENANT}\"\n  ns_name = \"ns1.${{cftenant_zone.z.name}}\"\n  lifecycle {{\n    create_before_destroy = true\n  }}\n}}\n"
+    ));
+    ctx.ws.apply();
+    ctx.ws.fails(
+        &[
+            "apply",
+            "-auto-approve",
+            "-input=false",
+            "-no-color",
+            "-replace=cftenant_tenant_custom_nameserver.ns",
+        ],
+        &[
+            "Cloudflare error 1062",
+            "one nameserver of a name per tenant",
+            "this resource cannot be created before its old self is destroyed",
+        ],
+    );
+    assert_eq!(ctx.sim.objects("custom_nameservers").len(), 1);
+    ctx.ws.assert_plan_empty();
+    ctx.destroy();
+}
+
 #[test]
 fn custom_nameserver_errors_name_what_is_wrong() {
     let ctx = Ctx::new();
