@@ -20,6 +20,9 @@ use tfplugin::value::{AttrPath, Type};
 
 pub struct TenantCustomNameserverResource;
 
+/// Cloudflare's code for "the tenant has a custom nameserver of this name".
+const NAMESERVER_EXISTS: i64 = 1062;
+
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct TenantCustomNameserver {
     pub id: Option<String>,
@@ -246,8 +249,7 @@ impl adopt::Create for TenantCustomNameserver {
     type Made = ApiNameserver;
     const RESOURCE_TYPE: &'static str = TenantCustomNameserverResource::TYPE_NAME;
     const UNIQUE: &'static str = "one nameserver of a name per tenant";
-    /// "ns_name: … already exists".
-    const EXISTS_CODES: &'static [i64] = &[1062];
+    const EXISTS_CODES: &'static [i64] = &[NAMESERVER_EXISTS];
 
     fn what(&self) -> String {
         format!(

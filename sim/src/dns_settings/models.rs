@@ -324,6 +324,16 @@ mod tests {
         })
     }
 
+    /// The tenant's custom nameserver in set 1.
+    fn add_custom_nameserver(state: &mut SimState) {
+        state.custom_nameservers.push(CustomNameserver {
+            tenant_tag: "t".into(),
+            ns_name: "ns1.example.com".into(),
+            ns_set: 1,
+            zone_tag: "z".into(),
+        });
+    }
+
     fn custom(kind: &'static str, ns_set: Option<u8>) -> SettingsPatch {
         SettingsPatch {
             nameserver_type: Some(kind),
@@ -380,12 +390,7 @@ mod tests {
             "{err}"
         );
 
-        state.custom_nameservers.push(CustomNameserver {
-            tenant_tag: "t".into(),
-            ns_name: "ns1.example.com".into(),
-            ns_set: 1,
-            zone_tag: "z".into(),
-        });
+        add_custom_nameserver(&mut state);
         let merged = merge(
             &state,
             Scope::Zone,
@@ -418,12 +423,7 @@ mod tests {
     #[test]
     fn settings_using_a_deleted_custom_nameserver_take_other_changes() {
         let mut state = state();
-        state.custom_nameservers.push(CustomNameserver {
-            tenant_tag: "t".into(),
-            ns_name: "ns1.example.com".into(),
-            ns_set: 1,
-            zone_tag: "z".into(),
-        });
+        add_custom_nameserver(&mut state);
         let using = merge(
             &state,
             Scope::Zone,
