@@ -275,7 +275,8 @@ fn already_exists<C: Create>(
             "\n\nCloudflare allows {}, and {} already exists ({}). If this apply is replacing a {} \
              with `lifecycle {{ create_before_destroy = true }}`, that is the object being replaced: this \
              resource cannot be created before its old self is destroyed, so remove create_before_destroy \
-             from it. If it is not managed by this configuration (an earlier create lost its answer, or it \
+             from it, and from any resource that refers to it (Terraform gives it to what those depend on \
+             too). If it is not managed by this configuration (an earlier create lost its answer, or it \
              was made outside Terraform), run {} to manage it here; otherwise remove it or change the \
              configuration.",
             C::UNIQUE,

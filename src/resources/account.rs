@@ -326,17 +326,20 @@ impl Resource for AccountResource {
                     "allow_duplicate_name",
                     Type::Bool,
                     "Create the account even when the tenant already has an account of this name (default false). \
-                     Without it, such a create is refused at plan with the `terraform import` that takes the existing \
-                     account over: a lost state must not make a second customer account. A replacement keeps the \
-                     name, so one under `create_before_destroy` (the new account made while the old one is still \
-                     there) needs it too; the plan warns of that.",
+                     Without it, such a create is warned of at plan and refused at apply, with the `terraform import` \
+                     that takes the existing account over: a lost state must not make a second customer account. A \
+                     replacement keeps the name, so one under `create_before_destroy` (the new account made while the \
+                     old one is still there) needs it too; the plan warns of that.",
                 ),
             ],
         )
     }
 
-    /// A create of a name the tenant has already is refused (a lost state
-    /// would otherwise make a second customer account); a create or
+    /// A create of a name the tenant has already is warned of here and
+    /// refused at apply (a lost state would otherwise make a second customer
+    /// account): the plan cannot tell it from the create half of a
+    /// replacement, which the apply makes after the old account is gone; a
+    /// create or
     /// replacement in a unit the tenant does not have, or of a type it may
     /// not create, fails at apply (a replacement after deleting the
     /// account, with everything in it): refused at plan instead.
@@ -352,11 +355,14 @@ impl Resource for AccountResource {
         let planned = change.planned;
         if change.known("name") && planned.allow_duplicate_name != Some(true) {
             if change.prior.is_none() && !change.new_half {
-                refuse_a_second_account_of_the_name(client, planned, &mut diags).await;
+                warn_of_accounts_of_the_name(client, planned, &mut diags).await;
             }
             if change.replacing && change.prior.is_some_and(|p| p.name == planned.name) {
                 warn_a_replacement_created_first_is_refused(planned, &mut diags);
             }
+        }
+        if let (true, Some(prior)) = (change.replacing, change.prior) {
+            warn_of_the_zones_a_replacement_deletes(client, prior, &mut diags).await;
         }
         if !change.creates() {
             return diags;
@@ -393,6 +399,9 @@ impl Resource for AccountResource {
     }
 
     async fn create(&self, client: &Client, planned: Account) -> OpResult<Account, Account> {
+        if planned.allow_duplicate_name != Some(true) {
+            refuse_a_second_account_of_the_name(client, &planned).await?;
+        }
         let created = adopt::create(client, &planned).await?;
         let mut state = planned.clone();
         state.merge(created);
@@ -446,6 +455,7 @@ impl Resource for AccountResource {
             return Ok(None);
         };
         state.merge(api);
+        client.saw(IN_STATE, &id);
         // The profile costs a second request: only made when the
         // configuration manages KYC fields.
         if state.manages_profile() {
@@ -680,15 +690,19 @@ async fn check_type(
     }
 }
 
+/// What an account's read notes for the rest of the run (`Client::saw`,
+/// keyed by its id): an account of this configuration's state, which the
+/// plan of a create of its name may be replacing (`terraform taint`).
+const IN_STATE: &str = "account in this state";
+
 /// A create of an account whose name the tenant already has is almost
 /// always a lost state (`terraform state rm`, a workspace recreated), which
-/// would make a second customer account: refused, with the import.
-async fn refuse_a_second_account_of_the_name(
-    client: &Client,
-    planned: &Account,
-    diags: &mut Diagnostics,
-) {
-    // The whole list, once per run: a check per create of an estate.
+/// would make a second customer account: warned of at plan, with the
+/// import, and refused at apply. Not refused here: the plan of a tainted
+/// account's replacement is a create like this one, and it goes through
+/// once the apply has deleted the old account.
+async fn warn_of_accounts_of_the_name(client: &Client, planned: &Account, diags: &mut Diagnostics) {
+    // The whole list, once per run: a look per create of an estate.
     let named: Vec<ApiAccount> = match client.list_all_cached(ACCOUNTS, 50).await {
         Ok(found) => found,
         Err(e) => {
@@ -699,42 +713,79 @@ async fn refuse_a_second_account_of_the_name(
             return;
         }
     };
-    let ids: Vec<String> = named
+    let (in_state, others): (Vec<String>, Vec<String>) = named
         .iter()
         .filter(|a| a.name == planned.name)
         .map(|a| a.id.to_string())
-        .collect();
-    if ids.is_empty() {
-        return;
+        .partition(|id| client.has_seen(IN_STATE, id));
+    if !others.is_empty() {
+        let (summary, detail) = second_account_refusal(planned, &others);
+        diags.attr_warning(
+            AttrPath::attr("name"),
+            summary,
+            format!("The apply will refuse this create. {detail}"),
+        );
+    } else if !in_state.is_empty() {
+        warn_a_replacement_created_first_is_refused(planned, diags);
     }
+}
+
+/// The create's own look, just before it: what is there now decides, so
+/// that the replacement of a tainted account, whose old account the apply
+/// has just deleted, goes through, and a replacement created first does
+/// not make a second account of the name. Refused here, the create leaves
+/// Terraform's state as it was (a `create_before_destroy` replacement keeps
+/// the old account as it is).
+async fn refuse_a_second_account_of_the_name(
+    client: &Client,
+    planned: &Account,
+) -> Result<(), Diagnostic> {
+    let found = adopt::Create::lookup(planned, client).await.map_err(|e| {
+        api_error(
+            &format!("looking for accounts named {:?}", planned.name),
+            &e,
+        )
+    })?;
+    if found.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<String> = found.into_iter().map(|c| c.id).collect();
+    let (summary, detail) = second_account_refusal(planned, &ids);
+    Err(Diagnostic {
+        path: Some(AttrPath::attr("name")),
+        ..Diagnostic::error(summary, detail)
+    })
+}
+
+/// What a create of a name the tenant has already is told: what is there,
+/// and each way through.
+fn second_account_refusal(planned: &Account, ids: &[String]) -> (String, String) {
     let imports: Vec<String> = ids
         .iter()
         .map(|id| format!("`terraform import cftenant_account.<name> {id}`"))
         .collect();
-    diags.attr_error(
-        AttrPath::attr("name"),
+    (
         format!("The tenant already has an account named {:?}", planned.name),
         format!(
             "Creating it would make a second account of that name ({}). If it is the one this configuration \
              manages (its state was lost or moved), take it over with {} (or an `import` block), then plan again. \
              If a second account of this name is wanted, set `allow_duplicate_name = true`. \
-             If this apply replaces that account with `lifecycle {{ create_before_destroy = true }}`, the new account \
-             is created while the old one is still there: set `allow_duplicate_name = true` for it. If it was \
-             tainted (`terraform taint`), `terraform untaint` keeps it instead of replacing it.",
+             If this apply replaces that account with `lifecycle {{ create_before_destroy = true }}` (its own, or \
+             that of a resource referring to it, which Terraform gives to the account too), the new account is \
+             created while the old one is still there: set `allow_duplicate_name = true` for it.",
             ids.join(", "),
             imports.join(" or ")
         ),
-    );
+    )
 }
 
-/// A replacement that keeps the account's name. Planned again at apply,
-/// its new half is a create like any other (Terraform passes no sign that
-/// it replaces anything), refused while the old account is still there:
-/// so under `create_before_destroy`, which leaves the old account deposed
-/// until the create goes through. The provider is never told of
-/// `create_before_destroy`, so the plan warns rather than refuses. (Under
-/// `-replace` Terraform shows only errors from the new half's plan: the
-/// apply's refusal names the way through.)
+/// A replacement that keeps the account's name: the old account is deleted
+/// before the new one is made, unless `create_before_destroy`, under which
+/// the create finds the old account still there and is refused. The
+/// provider is never told of `create_before_destroy`, so the plan warns.
+/// (Under `-replace` Terraform shows no warning of the new half's plan: the
+/// apply's refusal names the way through, and Terraform keeps the old
+/// account.)
 fn warn_a_replacement_created_first_is_refused(planned: &Account, diags: &mut Diagnostics) {
     diags.attr_warning(
         AttrPath::attr("name"),
@@ -742,6 +793,43 @@ fn warn_a_replacement_created_first_is_refused(planned: &Account, diags: &mut Di
         "A replacement deletes the old account first and then creates the new one: nothing more to do. \
          With `lifecycle { create_before_destroy = true }` the new account is created first, a second account \
          of the name, which is refused unless `allow_duplicate_name = true`: set it for this apply.",
+    );
+}
+
+/// A replacement deletes the old account with every zone in it. The zones
+/// this configuration manages by a reference to the account are replaced
+/// with it; any other makes the apply refuse the delete, as a destroy does
+/// (unless `force_destroy`). The zones' own plans come after this one (they
+/// wait for the account's new id), so the plan cannot tell which are
+/// which: all are named.
+async fn warn_of_the_zones_a_replacement_deletes(
+    client: &Client,
+    prior: &Account,
+    diags: &mut Diagnostics,
+) {
+    let Some(id) = &prior.id else {
+        return;
+    };
+    if prior.force_destroy == Some(true) {
+        return;
+    }
+    // The apply looks again, and refuses then if it must.
+    let Ok(zones) = zones_of(client, id).await else {
+        return;
+    };
+    if zones.is_empty() {
+        return;
+    }
+    diags.warning(
+        format!("Replacing account {:?} deletes the zones in it", prior.name),
+        format!(
+            "Account {id} holds {}. Those this configuration manages with a reference to the account are replaced \
+             with it. Any other zone makes the apply refuse to delete the account (`force_destroy` is false): it \
+             keeps the account and that zone, after destroying what this configuration manages in it. Destroy or \
+             move such zones first, or set `force_destroy = true` on the account and apply that before the \
+             replacement, to delete them with it.",
+            zone_list(&zones.iter().collect::<Vec<_>>())
+        ),
     );
 }
 

@@ -403,14 +403,14 @@ fn an_account_in_the_tenant_itself_is_accepted() {
     ctx.destroy();
 }
 
-/// A replacement keeps the account's name. Planned again at apply, its new
-/// half is a create like any other, and a create of a name the tenant has
-/// is refused: under `create_before_destroy` the old account is still there
-/// then. The plan warns of it, the refusal names the way through, and
-/// `allow_duplicate_name = true` takes the replacement through to one
-/// account of the name. A `-replace` refused so (Terraform shows no warning
-/// of the new half's plan) leaves the old account deposed, and every plan
-/// (a destroy's too) refuses the create until the same setting.
+/// A replacement keeps the account's name, and a create of a name the
+/// tenant has is refused: under `create_before_destroy` the old account is
+/// still there when the new one is made. The plan warns of it, the
+/// refusal names the way through and changes nothing (Terraform keeps the
+/// old account as it was), and `allow_duplicate_name = true` takes the
+/// replacement through to one account of the name. Without
+/// `create_before_destroy` a replacement (a changed unit, `-replace`,
+/// `terraform taint`) deletes the old account first and goes through.
 #[test]
 fn a_replacement_created_before_the_old_account_is_destroyed_needs_allow_duplicate_name() {
     let ctx = Ctx::new();
@@ -422,6 +422,11 @@ fn a_replacement_created_before_the_old_account_is_destroyed_needs_allow_duplica
         format!("resource \"cftenant_account\" \"acme\" {{\n  name = \"Replaced First Co\"\n{extra}{lifecycle}}}\n")
     };
     let in_tenant = format!("  unit_id = \"{TENANT}\"\n");
+    let apply = ["apply", "-auto-approve", "-input=false", "-no-color"];
+    let refusal = [
+        "The tenant already has an account named \"Replaced First Co\"",
+        "set `allow_duplicate_name = true` for it",
+    ];
     ctx.ws.write_config(&config("", true));
     ctx.ws.apply();
     let first = account_id(&ctx);
@@ -435,19 +440,17 @@ fn a_replacement_created_before_the_old_account_is_destroyed_needs_allow_duplica
     ] {
         assert!(planned.contains(needle), "no {needle:?} in:\n{planned}");
     }
-    ctx.ws.fails(
-        &["apply", "-auto-approve", "-input=false", "-no-color"],
-        &[
-            "The tenant already has an account named \"Replaced First Co\"",
-            &first,
-            "set `allow_duplicate_name = true` for it",
-        ],
-    );
+    ctx.ws.fails(&apply, &[refusal[0], refusal[1], &first]);
     assert!(
         ctx.sim.object("accounts", &first).is_some(),
         "nothing deleted"
     );
     assert_eq!(ctx.sim.objects("accounts").len(), 1, "nothing created");
+    // Terraform kept the old account as it was: the same replacement is
+    // planned again.
+    assert_eq!(account_id(&ctx), first);
+    let changes = ctx.ws.planned_changes();
+    assert_eq!(changes.totals(), (1, 0, 1), "{changes:#?}");
     // The way through the refusal names.
     ctx.ws.write_config(&config(
         &format!("{in_tenant}  allow_duplicate_name = true\n"),
@@ -468,47 +471,111 @@ fn a_replacement_created_before_the_old_account_is_destroyed_needs_allow_duplica
     ctx.ws.write_config(&config(&in_tenant, false));
     ctx.ws.apply();
     ctx.ws.assert_plan_empty();
-    let replace = [
-        "apply",
-        "-auto-approve",
-        "-input=false",
-        "-no-color",
-        "-replace=cftenant_account.acme",
-    ];
+    let replace: Vec<&str> = apply
+        .iter()
+        .copied()
+        .chain(["-replace=cftenant_account.acme"])
+        .collect();
     ctx.ws.ok(&replace);
     let third = account_id(&ctx);
     assert_ne!(third, second);
     assert_eq!(ctx.sim.objects("accounts").len(), 1);
     ctx.ws.assert_plan_empty();
-    // `-replace` under create_before_destroy: refused at apply, named.
+    // A tainted account is replaced so too, and the plan says nothing
+    // would refuse it.
+    ctx.ws.ok(&["taint", "-no-color", "cftenant_account.acme"]);
+    let (code, planned) = ctx.ws.plan();
+    assert_eq!(code, 2, "{planned}");
+    assert!(!planned.contains("The tenant already has"), "{planned}");
+    ctx.ws.apply();
+    let fourth = account_id(&ctx);
+    assert_ne!(fourth, third);
+    assert_eq!(ctx.sim.objects("accounts").len(), 1);
+    ctx.ws.assert_plan_empty();
+    // `-replace` under create_before_destroy: refused at apply, named, and
+    // nothing changed: no plan is left over.
     ctx.ws.write_config(&config(&in_tenant, true));
     ctx.ws.apply();
-    ctx.ws
-        .fails(&replace, &["set `allow_duplicate_name = true` for it"]);
-    assert!(
-        ctx.sim.object("accounts", &third).is_some(),
-        "nothing deleted"
-    );
-    // Terraform keeps the old account deposed and plans the create again
-    // (refused again, even by a destroy's refresh): the way through is the
-    // same.
-    let (code, text) = ctx.ws.plan();
-    assert_eq!(code, 1, "{text}");
-    assert!(
-        text.contains("set `allow_duplicate_name = true` for it"),
-        "{text}"
-    );
+    ctx.ws.fails(&replace, &refusal);
+    assert_eq!(account_id(&ctx), fourth);
+    assert_eq!(ctx.sim.objects("accounts").len(), 1);
+    ctx.ws.assert_plan_empty();
     ctx.ws.write_config(&config(
         &format!("{in_tenant}  allow_duplicate_name = true\n"),
         true,
     ));
-    ctx.ws.apply();
-    assert_ne!(account_id(&ctx), third);
+    ctx.ws.ok(&replace);
+    assert_ne!(account_id(&ctx), fourth);
     assert!(
-        ctx.sim.object("accounts", &third).is_none(),
-        "the deposed account is gone"
+        ctx.sim.object("accounts", &fourth).is_none(),
+        "the replaced account is gone"
     );
     assert_eq!(ctx.sim.objects("accounts").len(), 1);
+    ctx.ws.assert_plan_empty();
+    // A tainted account is destroyed like any other.
+    ctx.ws.ok(&["taint", "-no-color", "cftenant_account.acme"]);
+    ctx.destroy();
+}
+
+/// A replacement (another unit) deletes the old account with its zones.
+/// The plan names them all; the apply replaces the zone this configuration
+/// manages and refuses to delete the account while a zone made elsewhere
+/// is in it, keeping both.
+#[test]
+fn replacing_an_account_names_its_zones_and_keeps_one_made_elsewhere() {
+    let ctx = Ctx::new();
+    let config = |unit: &str| {
+        format!(
+            "resource \"cftenant_account\" \"acme\" {{\n  name = \"Zoned Replacement Co\"\n{unit}}}\n\n\
+             resource \"cftenant_zone\" \"managed\" {{\n  account_id = cftenant_account.acme.id\n  name = \"zoned-replacement.com\"\n}}\n"
+        )
+    };
+    ctx.ws.write_config(&config(""));
+    ctx.ws.apply();
+    let account = account_id(&ctx);
+    let managed = ctx.ws.resource("cftenant_zone.managed")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let elsewhere = ctx.sim.api(
+        "POST",
+        "/zones",
+        Some(json!({"name": "made-elsewhere.com", "account": {"id": account}})),
+    )["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    ctx.ws
+        .write_config(&config(&format!("  unit_id = \"{TENANT}\"\n")));
+    let planned = ctx.ws.ok(&["plan", "-input=false", "-no-color"]);
+    let said = planned.split_whitespace().collect::<Vec<_>>().join(" ");
+    for needle in [
+        "Warning: Replacing account \"Zoned Replacement Co\" deletes the zones in it",
+        &format!("made-elsewhere.com ({elsewhere})"),
+        &format!("zoned-replacement.com ({managed})"),
+        "force_destroy = true",
+    ] {
+        assert!(said.contains(needle), "no {needle:?} in:\n{planned}");
+    }
+    ctx.ws.fails(
+        &["apply", "-auto-approve", "-input=false", "-no-color"],
+        &[
+            "Account \"Zoned Replacement Co\" still has zones this configuration does not manage",
+            &format!("made-elsewhere.com ({elsewhere})"),
+        ],
+    );
+    assert!(ctx.sim.object("accounts", &account).is_some(), "kept");
+    assert!(ctx.sim.object("zones", &elsewhere).is_some(), "kept");
+    assert_eq!(ctx.sim.objects("accounts").len(), 1, "nothing created");
+    assert_eq!(account_id(&ctx), account);
+    // The other zone moved away, the replacement goes through.
+    ctx.sim.api("DELETE", &format!("/zones/{elsewhere}"), None);
+    ctx.ws.apply();
+    assert_ne!(account_id(&ctx), account);
+    assert!(ctx.sim.object("accounts", &account).is_none());
+    let zones = ctx.sim.objects("zones");
+    assert_eq!(zones.len(), 1, "{zones:?}");
+    assert_eq!(zones[0]["account"]["id"], account_id(&ctx).as_str());
     ctx.ws.assert_plan_empty();
     ctx.destroy();
 }

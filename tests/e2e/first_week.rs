@@ -170,8 +170,9 @@ fn destroying_an_account_keeps_the_zones_terraform_does_not_manage() {
 }
 
 /// `terraform state rm` (or a lost workspace), then `apply`: the tenant got
-/// a second account of the name. Now the create is refused at plan, with
-/// the import; `allow_duplicate_name = true` makes a second one on purpose.
+/// a second account of the name. Now the plan warns, with the import, and
+/// the apply refuses the create; `allow_duplicate_name = true` makes a
+/// second one on purpose.
 #[test]
 fn a_lost_state_never_makes_a_second_account_of_a_name() {
     let ctx = Ctx::new();
@@ -183,17 +184,26 @@ fn a_lost_state_never_makes_a_second_account_of_a_name() {
         .to_string();
     ctx.ws
         .ok(&["state", "rm", "-no-color", "cftenant_account.customer"]);
-    let (code, text) = ctx.ws.plan();
-    assert_eq!(code, 1, "{text}");
-    for needle in [
+    let advice = [
         "The tenant already has an account named \"First Week Customer\"",
         "with cftenant_account.customer",
         &format!("terraform import cftenant_account.<name> {id}"),
         "allow_duplicate_name = true",
-    ] {
-        assert!(text.contains(needle), "no {needle:?} in:\n{text}");
+    ];
+    let (code, planned) = ctx.ws.plan();
+    assert_eq!(code, 2, "{planned}");
+    for needle in advice
+        .iter()
+        .chain(&["Warning:", "The apply will refuse this create"])
+    {
+        assert!(planned.contains(needle), "no {needle:?} in:\n{planned}");
     }
+    ctx.ws.fails(
+        &["apply", "-auto-approve", "-input=false", "-no-color"],
+        &advice,
+    );
     assert_eq!(ctx.sim.objects("accounts").len(), 1);
+    assert!(ctx.ws.state().is_empty(), "{:?}", ctx.ws.state());
     // The import it names takes the account back: nothing to change.
     ctx.ws.ok(&[
         "import",
