@@ -338,11 +338,10 @@ impl Resource for AccountResource {
     /// A create of a name the tenant has already is warned of here and
     /// refused at apply (a lost state would otherwise make a second customer
     /// account): the plan cannot tell it from the create half of a
-    /// replacement, which the apply makes after the old account is gone; a
-    /// create or
-    /// replacement in a unit the tenant does not have, or of a type it may
-    /// not create, fails at apply (a replacement after deleting the
-    /// account, with everything in it): refused at plan instead.
+    /// replacement, which the apply makes after the old account is gone.
+    /// A create or replacement in a unit the tenant does not have, or of a
+    /// type it may not create, fails at apply (a replacement after deleting
+    /// the account, with everything in it): refused at plan instead.
     async fn review_plan(
         &self,
         client: Option<&Client>,
@@ -723,7 +722,10 @@ async fn warn_of_accounts_of_the_name(client: &Client, planned: &Account, diags:
         diags.attr_warning(
             AttrPath::attr("name"),
             summary,
-            format!("The apply will refuse this create. {detail}"),
+            format!(
+                "Unless this apply deletes that account first (as the replacement of a tainted account does), \
+                 it will refuse this create. {detail}"
+            ),
         );
     } else if !in_state.is_empty() {
         warn_a_replacement_created_first_is_refused(planned, diags);
