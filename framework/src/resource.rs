@@ -128,6 +128,15 @@ pub trait Resource: Send + Sync + 'static {
         Diagnostics::default()
     }
 
+    /// Told of the object as it is at every plan of it (kept, changed,
+    /// replaced or destroyed), before any review: so a review of another
+    /// object in the run can know which objects this configuration holds.
+    /// A tainted object is not planned from (Terraform plans its
+    /// replacement as a create), nor is any object a plan of the whole run
+    /// leaves out (`-target`). `client` is `None` while the provider's
+    /// configuration is unknown.
+    async fn note_planned(&self, _client: Option<&Self::Client>, _prior: &Self::Model) {}
+
     /// Warnings for a planned destroy (what cannot be undone, what the
     /// apply will refuse). `client` is `None` while the provider's
     /// configuration is unknown. In a destroy-mode plan Terraform plans the
@@ -503,9 +512,16 @@ impl<R: Resource> AnyResource<R::Client> for ResourceAdapter<R> {
         } = request;
         let mut diags = Diagnostics::default();
         let change = plan::plan(&self.schema, prior, proposed, config);
+        let prior_model = match prior.is_null() {
+            true => None,
+            false => to_model::<R::Model>("state", prior).ok(),
+        };
+        if let Some(prior) = &prior_model {
+            self.inner.note_planned(client, prior).await;
+        }
         if proposed.is_null() {
-            if let Ok(prior) = to_model::<R::Model>("state", prior) {
-                diags.extend(self.inner.review_destroy(client, &prior).await);
+            if let Some(prior) = &prior_model {
+                diags.extend(self.inner.review_destroy(client, prior).await);
             }
         } else {
             // Values from variables and other resources are unknown while
@@ -923,6 +939,95 @@ mod tests {
             .await;
         assert!(!plan.diags.has_errors(), "{:?}", plan.diags);
         assert_eq!(plan.change.requires_replace.len(), 1);
+    }
+
+    #[tokio::test]
+    async fn every_plan_from_an_object_is_noted_and_no_create() {
+        struct Noted;
+        #[async_trait]
+        impl Resource for Noted {
+            type Client = std::sync::Mutex<Vec<String>>;
+            type Model = Widget;
+            const TYPE_NAME: &'static str = "test_noted";
+            fn schema() -> Schema {
+                Schema::new(
+                    "",
+                    vec![
+                        Attribute::computed("id", Type::String, ""),
+                        Attribute::required("name", Type::String, "").replaces(),
+                        Attribute::optional("size", Type::Number, ""),
+                    ],
+                )
+            }
+            async fn note_planned(&self, noted: Option<&Self::Client>, prior: &Widget) {
+                let id = prior.id.clone().unwrap_or_default();
+                noted.expect("configured").lock().unwrap().push(id);
+            }
+            async fn create(&self, _: &Self::Client, p: Widget) -> OpResult<Widget, Widget> {
+                Ok(p)
+            }
+            async fn read(&self, _: &Self::Client, s: Widget) -> OpResult<Option<Widget>, Widget> {
+                Ok(Some(s))
+            }
+            async fn update(
+                &self,
+                _: &Self::Client,
+                _: Widget,
+                p: Widget,
+            ) -> OpResult<Widget, Widget> {
+                Ok(p)
+            }
+            async fn delete(&self, _: &Self::Client, _: Widget) -> OpResult<Diagnostics, Widget> {
+                Ok(Diagnostics::default())
+            }
+            async fn import(
+                &self,
+                _: &Self::Client,
+                _: &str,
+            ) -> OpResult<Imported<Widget>, Widget> {
+                Err(Diagnostic::error("", "").into())
+            }
+        }
+        let a = ResourceAdapter::boxed(Noted);
+        let noted = std::sync::Mutex::new(Vec::new());
+        let object = |id: &str, name: &str, size: Option<i64>| {
+            let mut w = widget(name, size);
+            w.set_attr("id", Value::String(id.into()));
+            w
+        };
+        let kept = object("kept", "a", None);
+        let changed = object("changed", "a", None);
+        let replaced = object("replaced", "a", None);
+        let destroyed = object("destroyed", "a", None);
+        let null = Value::Null;
+        for (prior, proposed, config) in [
+            (&kept, kept.clone(), widget("a", None)),
+            (
+                &changed,
+                object("changed", "a", Some(2)),
+                widget("a", Some(2)),
+            ),
+            (&replaced, object("replaced", "b", None), widget("b", None)),
+            (&destroyed, Value::Null, Value::Null),
+            (&null, widget("new", None), widget("new", None)),
+        ] {
+            let plan = a
+                .plan(
+                    Some(&noted),
+                    PlanRequest {
+                        prior,
+                        proposed: &proposed,
+                        config: &config,
+                        prior_private: &[],
+                    },
+                )
+                .await;
+            assert!(!plan.diags.has_errors(), "{:?}", plan.diags);
+        }
+        assert_eq!(
+            *noted.lock().unwrap(),
+            ["kept", "changed", "replaced", "destroyed"]
+        );
     }
 
     #[tokio::test]

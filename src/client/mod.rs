@@ -140,8 +140,9 @@ pub struct Client {
     coalescer: Arc<Coalescer>,
     /// Cloudflare's rate limit, for every request in flight.
     gate: Arc<RateGate>,
-    /// Objects this run has seen exist, by kind (see [`Client::saw`]).
-    seen: Arc<std::sync::Mutex<std::collections::HashSet<(&'static str, String)>>>,
+    /// What this run has noted, by kind and key, and how many times (see
+    /// [`Client::saw`] and [`Client::tally`]).
+    seen: Arc<std::sync::Mutex<HashMap<(&'static str, String), usize>>>,
 }
 
 /// `err`, the outcome of a call that made `retries` retries since `since`:
@@ -200,18 +201,41 @@ impl Client {
     /// a create of the same email has not; a DNS setting another object has
     /// just written, which a destroy must leave).
     pub fn saw(&self, kind: &'static str, key: &str) {
-        self.seen
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert((kind, key.to_ascii_lowercase()));
+        self.tally(kind, &key.to_ascii_lowercase());
     }
 
     /// Whether this run has seen an object of `kind` with this key exist.
     pub fn has_seen(&self, kind: &'static str, key: &str) -> bool {
+        self.tallied(kind, &key.to_ascii_lowercase()) > 0
+    }
+
+    /// Whether this run has seen anything of `kind`.
+    pub fn has_seen_any(&self, kind: &'static str) -> bool {
         self.seen
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .contains(&(kind, key.to_ascii_lowercase()))
+            .keys()
+            .any(|(k, _)| *k == kind)
+    }
+
+    /// Notes one more `kind` of thing with this key, as written (no case
+    /// folded: an account name, say), and says how many this run has noted
+    /// with it, this one included.
+    pub fn tally(&self, kind: &'static str, key: &str) -> usize {
+        let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+        let count = seen.entry((kind, key.to_string())).or_default();
+        *count += 1;
+        *count
+    }
+
+    /// How many `kind` things with this key this run has noted.
+    pub fn tallied(&self, kind: &'static str, key: &str) -> usize {
+        self.seen
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&(kind, key.to_string()))
+            .copied()
+            .unwrap_or(0)
     }
 
     pub fn max_retries(&self) -> u32 {

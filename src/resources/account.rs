@@ -326,8 +326,9 @@ impl Resource for AccountResource {
                     "allow_duplicate_name",
                     Type::Bool,
                     "Create the account even when the tenant already has an account of this name (default false). \
-                     Without it, such a create is warned of at plan and refused at apply, with the `terraform import` \
-                     that takes the existing account over: a lost state must not make a second customer account. A \
+                     Without it, such a create is refused (at plan where the plan can tell, else at apply), with the \
+                     `terraform import` that takes the existing account over: a lost state must not make a second \
+                     customer account. Two resources creating one name need it too, each of them. A \
                      replacement keeps the name, so one under `create_before_destroy` (the new account made while the \
                      old one is still there) needs it too; the plan warns of that.",
                 ),
@@ -335,13 +336,13 @@ impl Resource for AccountResource {
         )
     }
 
-    /// A create of a name the tenant has already is warned of here and
-    /// refused at apply (a lost state would otherwise make a second customer
-    /// account): the plan cannot tell it from the create half of a
-    /// replacement, which the apply makes after the old account is gone.
-    /// A create or replacement in a unit the tenant does not have, or of a
-    /// type it may not create, fails at apply (a replacement after deleting
-    /// the account, with everything in it): refused at plan instead.
+    /// A create of a name the tenant or this plan has already is refused
+    /// where the plan can tell the apply would refuse it (see
+    /// `review_the_name`): a lost state would otherwise make a second
+    /// customer account. A create or replacement in a unit the tenant does
+    /// not have, or of a type it may not create, fails at apply (a
+    /// replacement after deleting the account, with everything in it):
+    /// refused at plan instead.
     async fn review_plan(
         &self,
         client: Option<&Client>,
@@ -352,13 +353,8 @@ impl Resource for AccountResource {
             return diags;
         };
         let planned = change.planned;
-        if change.known("name") && planned.allow_duplicate_name != Some(true) {
-            if change.prior.is_none() && !change.new_half {
-                warn_of_accounts_of_the_name(client, planned, &mut diags).await;
-            }
-            if change.replacing && change.prior.is_some_and(|p| p.name == planned.name) {
-                warn_a_replacement_created_first_is_refused(planned, &mut diags);
-            }
+        if change.known("name") {
+            review_the_name(client, change, &mut diags).await;
         }
         if let (true, Some(prior)) = (change.replacing, change.prior) {
             warn_of_the_zones_a_replacement_deletes(client, prior, &mut diags).await;
@@ -454,7 +450,7 @@ impl Resource for AccountResource {
             return Ok(None);
         };
         state.merge(api);
-        client.saw(IN_STATE, &id);
+        client.saw(READ, &id);
         // The profile costs a second request: only made when the
         // configuration manages KYC fields.
         if state.manages_profile() {
@@ -511,12 +507,21 @@ impl Resource for AccountResource {
         Ok(state)
     }
 
+    /// Noted for a create of the same name in this run: another resource
+    /// of this configuration holds this account.
+    async fn note_planned(&self, client: Option<&Client>, prior: &Account) {
+        if let (Some(client), Some(id)) = (client, &prior.id) {
+            client.saw(PLANNED, id);
+        }
+    }
+
     /// A destroy that will find zones this run does not destroy still in
     /// the account stops there at apply (after the resources it manages in
     /// the account are gone, as Terraform destroys them first): warned now.
-    /// Zones whose destroy is planned in this run are not named; in a
-    /// normal plan those are planned beside the account, so they are given
-    /// a moment.
+    /// Zones whose destroy is planned in this run are not named; they are
+    /// given a moment. In a plan that is not `-destroy` a zone's destroy
+    /// may be planned only after its account's (an instance of `for_each`
+    /// removed with its zone): then it is named too, and the warning says so.
     async fn review_destroy(&self, client: Option<&Client>, prior: &Account) -> Diagnostics {
         let mut diags = Diagnostics::default();
         let (Some(client), Some(id)) = (client, &prior.id) else {
@@ -538,12 +543,14 @@ impl Resource for AccountResource {
         let kept: Vec<&ZoneName> = zones.iter().filter(|z| !destroyed(z)).collect();
         if !kept.is_empty() {
             diags.warning(
-                format!("Account {:?} holds zones this plan does not destroy", prior.name),
+                format!("Account {:?} holds zones this plan may not destroy", prior.name),
                 format!(
-                    "Deleting account {id} would delete {}. With `force_destroy` false, the apply will refuse to delete \
-                     the account and keep it with those zones, after destroying what this configuration manages in \
-                     it (Terraform destroys that first). Destroy or move those zones first, or set `force_destroy = true` \
-                     on the account and apply, to delete them with it.",
+                    "Deleting account {id} would delete {}. The zones this configuration manages with a reference to \
+                     the account are destroyed before it; outside `terraform destroy` their plans may come after this \
+                     one, and they are named here too. With `force_destroy` false, the apply refuses to delete the \
+                     account while any other zone is in it, and keeps it with that zone, after destroying what this \
+                     configuration manages in it. Destroy or move such zones first, or set `force_destroy = true` on \
+                     the account and apply, to delete them with it.",
                     zone_list(&kept)
                 ),
             );
@@ -689,46 +696,209 @@ async fn check_type(
     }
 }
 
-/// What an account's read notes for the rest of the run (`Client::saw`,
-/// keyed by its id): an account of this configuration's state, which the
-/// plan of a create of its name may be replacing (`terraform taint`).
-const IN_STATE: &str = "account in this state";
+/// What the reads and plans of a run note of accounts (`Client::saw`, by
+/// id), so that a create's review knows which accounts of its name this
+/// configuration holds: an account read (refreshed) is in this state; one
+/// planned from is another resource's (a tainted account is read, and its
+/// replacement planned as a create, never from it).
+const READ: &str = "account read";
+const PLANNED: &str = "account planned";
+/// The creates a run plans, tallied by name (`Client::tally`): all of them,
+/// and those without `allow_duplicate_name`.
+const CREATES: &str = "account create";
+const PLAIN_CREATES: &str = "account create without allow_duplicate_name";
 
-/// A create of an account whose name the tenant already has is almost
-/// always a lost state (`terraform state rm`, a workspace recreated), which
-/// would make a second customer account: warned of at plan, with the
-/// import, and refused at apply. Not refused here: the plan of a tainted
-/// account's replacement is a create like this one, and it goes through
-/// once the apply has deleted the old account.
-async fn warn_of_accounts_of_the_name(client: &Client, planned: &Account, diags: &mut Diagnostics) {
-    // The whole list, once per run: a look per create of an estate.
-    let named: Vec<ApiAccount> = match client.list_all_cached(ACCOUNTS, 50).await {
-        Ok(found) => found,
-        Err(e) => {
-            diags.0.push(api_error(
-                &format!("looking for accounts named {:?}", planned.name),
-                &e,
-            ));
-            return;
+/// A name the tenant, or this plan, has already: what would be refused at
+/// apply is refused here, what may go through is warned of.
+async fn review_the_name(client: &Client, change: &Change<'_, Account>, diags: &mut Diagnostics) {
+    let planned = change.planned;
+    let allowed = planned.allow_duplicate_name == Some(true);
+    match change.prior {
+        None if !change.new_half => {
+            review_a_twin_create(client, planned, diags);
+            if !allowed {
+                review_a_create_of_a_name_there(client, planned, diags).await;
+            }
         }
-    };
-    let (in_state, others): (Vec<String>, Vec<String>) = named
+        Some(prior) if !allowed && change.replacing => {
+            if prior.name == planned.name {
+                warn_a_replacement_created_first_is_refused(planned, diags);
+            }
+            refuse_a_replacement_of_a_name_there(client, prior, planned, diags).await;
+        }
+        Some(prior) if !allowed && prior.name != planned.name => {
+            warn_of_a_rename_to_a_name_there(client, planned, diags).await;
+        }
+        _ => {}
+    }
+}
+
+/// The accounts of the planned name the tenant has, from the list read
+/// once per run (a look per create of an estate would be one request per
+/// account).
+async fn accounts_named(client: &Client, planned: &Account) -> Result<Vec<String>, Diagnostic> {
+    let all: Vec<ApiAccount> = client.list_all_cached(ACCOUNTS, 50).await.map_err(|e| {
+        api_error(
+            &format!("looking for accounts named {:?}", planned.name),
+            &e,
+        )
+    })?;
+    Ok(all
         .iter()
         .filter(|a| a.name == planned.name)
         .map(|a| a.id.to_string())
-        .partition(|id| client.has_seen(IN_STATE, id));
-    if !others.is_empty() {
-        let (summary, detail) = second_account_refusal(planned, &others);
-        diags.attr_warning(
+        .collect())
+}
+
+/// Two creates of a name in one run would race: each looks, finds nothing,
+/// and both make an account, or one is refused. Refused unless both allow
+/// the duplicate. Tallied so that of two plans side by side at least one
+/// sees the other: a plain create counts itself among the plain ones
+/// before it counts all creates; one allowing duplicates counts itself
+/// before it looks for a plain one.
+fn review_a_twin_create(client: &Client, planned: &Account, diags: &mut Diagnostics) {
+    let twin = if planned.allow_duplicate_name == Some(true) {
+        client.tally(CREATES, &planned.name);
+        client.tallied(PLAIN_CREATES, &planned.name) > 0
+    } else {
+        client.tally(PLAIN_CREATES, &planned.name);
+        client.tally(CREATES, &planned.name) > 1
+    };
+    if twin {
+        diags.attr_error(
             AttrPath::attr("name"),
-            summary,
+            format!("Another resource of this configuration also creates an account named {:?}", planned.name),
+            "Creates run side by side: each would look for an account of the name, find none, and make one, or \
+             be refused when the other came first. Give the accounts different names, or, if several accounts \
+             of this name are wanted, set `allow_duplicate_name = true` on each of them.",
+        );
+    }
+}
+
+/// A create of an account whose name the tenant already has: a lost state
+/// (`terraform state rm`, a workspace recreated), a resource renamed
+/// without a `moved` block, or a second block of a name, each of which
+/// would make a second customer account. The create refuses it at apply;
+/// refused here when the plan can tell it will be. Not when the account
+/// there is this create's own tainted account (read in this run, never
+/// planned from), which the apply deletes first; nor when this run read
+/// nothing (`-refresh=false`), when the plan cannot tell: a warning. (In a
+/// large run another resource's account may be read and planned only after
+/// this plan's moment: it is then taken for one made elsewhere, refused all
+/// the same.)
+async fn review_a_create_of_a_name_there(
+    client: &Client,
+    planned: &Account,
+    diags: &mut Diagnostics,
+) {
+    let ids = match accounts_named(client, planned).await {
+        Ok(ids) => ids,
+        Err(d) => return diags.0.push(d),
+    };
+    if ids.is_empty() {
+        return;
+    }
+    // The other resources of the run are read and planned beside this
+    // plan, in any order: they are given a moment.
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(2);
+    while !ids.iter().all(|id| client.has_seen(PLANNED, id))
+        && tokio::time::Instant::now() < deadline
+    {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let (mut held, mut elsewhere, mut tainted) = (Vec::new(), Vec::new(), false);
+    for id in ids {
+        if client.has_seen(PLANNED, &id) {
+            held.push(id);
+        } else if client.has_seen(READ, &id) {
+            tainted = true;
+        } else {
+            elsewhere.push(id);
+        }
+    }
+    if !held.is_empty() {
+        diags.attr_error(
+            AttrPath::attr("name"),
+            format!("Another resource of this configuration manages an account named {:?}", planned.name),
             format!(
-                "Unless this apply deletes that account first (as the replacement of a tainted account does), \
-                 it will refuse this create. {detail}"
+                "Creating this one would make a second account of that name, beside {}. If this resource takes \
+                 that one's place (renamed, or moved into a module), a `moved {{ from = <old address>, to = \
+                 <this address> }}` block keeps the account instead of destroying it and making a new one. If a \
+                 second account of this name is wanted, set `allow_duplicate_name = true`.",
+                held.join(", ")
             ),
         );
-    } else if !in_state.is_empty() {
+    } else if !elsewhere.is_empty() {
+        let (summary, detail) = second_account_refusal(planned, &elsewhere);
+        if client.has_seen_any(READ) {
+            diags.attr_error(AttrPath::attr("name"), summary, detail);
+        } else {
+            diags.attr_warning(
+                AttrPath::attr("name"),
+                summary,
+                format!(
+                    "Unless this apply deletes that account first (the replacement of a tainted account, planned \
+                     without a refresh), it will refuse this create. {detail}"
+                ),
+            );
+        }
+    } else if tainted {
         warn_a_replacement_created_first_is_refused(planned, diags);
+    }
+}
+
+/// A replacement deletes the old account, then creates the new one, which
+/// is refused while another account of the name is there: the account
+/// would be lost. Refused here.
+async fn refuse_a_replacement_of_a_name_there(
+    client: &Client,
+    prior: &Account,
+    planned: &Account,
+    diags: &mut Diagnostics,
+) {
+    let ids = match accounts_named(client, planned).await {
+        Ok(ids) => ids,
+        Err(d) => return diags.0.push(d),
+    };
+    let others: Vec<String> = ids
+        .into_iter()
+        .filter(|id| prior.id.as_deref() != Some(id.as_str()))
+        .collect();
+    if !others.is_empty() {
+        diags.attr_error(
+            AttrPath::attr("name"),
+            format!("The tenant has another account named {:?}", planned.name),
+            format!(
+                "Replacing account {:?} would delete it, and then refuse to create the new one beside {} (a \
+                 second account of the name). Set `allow_duplicate_name = true` if a second account of this \
+                 name is meant, or keep the change that replaces the account out of this apply.",
+                prior.name,
+                others.join(", ")
+            ),
+        );
+    }
+}
+
+/// A rename to a name the tenant has makes two accounts of it, and a later
+/// replacement of either is refused: warned of.
+async fn warn_of_a_rename_to_a_name_there(
+    client: &Client,
+    planned: &Account,
+    diags: &mut Diagnostics,
+) {
+    let Ok(ids) = accounts_named(client, planned).await else {
+        return;
+    };
+    if !ids.is_empty() {
+        diags.attr_warning(
+            AttrPath::attr("name"),
+            format!("The tenant already has an account named {:?}", planned.name),
+            format!(
+                "After this rename the tenant has two accounts of the name (beside {}), and a replacement of \
+                 either is refused unless it sets `allow_duplicate_name = true`. Set it here to say two are meant.",
+                ids.join(", ")
+            ),
+        );
     }
 }
 
@@ -792,9 +962,12 @@ fn warn_a_replacement_created_first_is_refused(planned: &Account, diags: &mut Di
     diags.attr_warning(
         AttrPath::attr("name"),
         format!("The new account keeps the name {:?}", planned.name),
-        "A replacement deletes the old account first and then creates the new one: nothing more to do. \
-         With `lifecycle { create_before_destroy = true }` the new account is created first, a second account \
-         of the name, which is refused unless `allow_duplicate_name = true`: set it for this apply.",
+        "Without `create_before_destroy`, a replacement deletes the old account and then creates the new one: \
+         nothing more to do. With `lifecycle { create_before_destroy = true }` (the account's own, or given to it \
+         by a resource referring to it) the new account is created first, a second account of the name, which \
+         the apply refuses unless `allow_duplicate_name = true`: set it for this apply. Refused, the apply keeps \
+         the old account, but what is replaced with it (its zones, members, subscriptions) may be destroyed by \
+         then.",
     );
 }
 
@@ -864,7 +1037,8 @@ async fn keep_unmanaged_zones(
             "Deleting account {id} would delete {}. The account was not deleted, and those zones are kept; what this \
              configuration manages in the account was destroyed before it, as Terraform orders a destroy. Destroy \
              or move those zones, or, to delete them with the account, set `force_destroy = true` on the account, \
-             apply, then destroy again.",
+             apply, then destroy again. (An old account a `create_before_destroy` replacement left \"deposed\" \
+             keeps the settings it had: `force_destroy` set now does not reach it, so destroy or move the zones.)",
             zone_list(&zones.iter().collect::<Vec<_>>())
         ),
     )

@@ -117,7 +117,7 @@ fn destroying_an_account_keeps_the_zones_terraform_does_not_manage() {
         .ok(&["plan", "-destroy", "-input=false", "-no-color"]);
     let warning = planned.split_whitespace().collect::<Vec<_>>().join(" ");
     for needle in [
-        "Warning: Account \"First Week Customer\" holds zones this plan does not destroy",
+        "Warning: Account \"First Week Customer\" holds zones this plan may not destroy",
         &format!("1 zone(s) with everything in them: customers-own.com ({zone_id})"),
         "force_destroy = true",
     ] {
@@ -222,4 +222,139 @@ fn a_lost_state_never_makes_a_second_account_of_a_name() {
     ctx.ws.assert_plan_empty();
     assert_eq!(ctx.sim.objects("accounts").len(), 2);
     ctx.destroy();
+}
+
+/// The ways a configuration comes to two accounts of a name, each refused
+/// at plan when the apply would refuse it (or race), and what each says:
+/// two blocks of one name, a block beside one that manages the name, a
+/// block renamed without a `moved` block, a lost state beside a kept one,
+/// and a replacement while another account has the name. A rename onto a
+/// name the tenant has is warned of: Cloudflare allows it.
+#[test]
+fn a_name_the_configuration_or_the_tenant_has_is_refused_at_plan() {
+    let ctx = Ctx::new();
+    let refused = |hcl: &str, needles: &[&str]| {
+        ctx.ws.write_config(hcl);
+        let (code, text) = ctx.ws.plan();
+        assert_eq!(code, 1, "{text}");
+        let said = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        for needle in needles {
+            assert!(said.contains(needle), "no {needle:?} in:\n{text}");
+        }
+    };
+    let inventory = || ctx.sim.inventory().0;
+    // Two blocks of one name race: refused however the plans interleave.
+    for _ in 0..3 {
+        refused(
+            "resource \"cftenant_account\" \"twin\" {\n  for_each = toset([\"a\", \"b\", \"c\"])\n  name = \"Twin Name Co\"\n}\n",
+            &["Another resource of this configuration also creates an account named \"Twin Name Co\""],
+        );
+        refused(
+            "resource \"cftenant_account\" \"plain\" {\n  name = \"Twin Name Co\"\n}\n\
+             resource \"cftenant_account\" \"meant\" {\n  name = \"Twin Name Co\"\n  allow_duplicate_name = true\n}\n",
+            &["also creates an account named \"Twin Name Co\""],
+        );
+    }
+    assert!(ctx.sim.objects("accounts").is_empty());
+    // A block beside one that manages the name.
+    let kept = "resource \"cftenant_account\" \"kept\" {\n  name = \"Held Name Co\"\n}\n";
+    ctx.ws.write_config(kept);
+    ctx.ws.apply();
+    let held = ctx.ws.resource("cftenant_account.kept")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let before = inventory();
+    refused(
+        &format!(
+            "{kept}resource \"cftenant_account\" \"beside\" {{\n  name = \"Held Name Co\"\n}}\n"
+        ),
+        &[
+            "Another resource of this configuration manages an account named \"Held Name Co\"",
+            &held,
+            "allow_duplicate_name = true",
+        ],
+    );
+    // Renamed without a `moved` block: the advice is the block, which then
+    // keeps the account.
+    let renamed = "resource \"cftenant_account\" \"renamed\" {\n  name = \"Held Name Co\"\n}\n";
+    refused(renamed, &["moved {", "keeps the account"]);
+    ctx.ws.write_config(&format!(
+        "{renamed}moved {{\n  from = cftenant_account.kept\n  to   = cftenant_account.renamed\n}}\n"
+    ));
+    ctx.ws.apply();
+    ctx.ws.assert_plan_empty();
+    assert_eq!(inventory(), before, "nothing changed on the API");
+    // A lost state beside a kept one: this run refreshed, so it can tell.
+    ctx.ws.write_config(&format!(
+        "{renamed}resource \"cftenant_account\" \"other\" {{\n  name = \"Other Name Co\"\n}}\n"
+    ));
+    ctx.ws.apply();
+    let other = ctx.ws.resource("cftenant_account.other")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    ctx.ws
+        .ok(&["state", "rm", "-no-color", "cftenant_account.other"]);
+    let before = inventory();
+    refused(
+        &format!(
+            "{renamed}resource \"cftenant_account\" \"other\" {{\n  name = \"Other Name Co\"\n}}\n"
+        ),
+        &[
+            "The tenant already has an account named \"Other Name Co\"",
+            &format!("terraform import cftenant_account.<name> {other}"),
+        ],
+    );
+    // A rename onto it: warned of, and made (Cloudflare allows it).
+    ctx.ws.write_config(
+        "resource \"cftenant_account\" \"renamed\" {\n  name = \"Other Name Co\"\n}\n",
+    );
+    let planned = ctx.ws.ok(&["plan", "-input=false", "-no-color"]);
+    let said = planned.split_whitespace().collect::<Vec<_>>().join(" ");
+    for needle in [
+        "Warning: The tenant already has an account named \"Other Name Co\"",
+        "After this rename the tenant has two accounts of the name",
+        &other,
+    ] {
+        assert!(said.contains(needle), "no {needle:?} in:\n{planned}");
+    }
+    assert_eq!(inventory(), before, "a plan changes nothing");
+    // Another account of the name made elsewhere: a replacement would
+    // delete the account and then refuse the new one, and so would the
+    // replacement of a tainted account. Both refused.
+    let elsewhere = ctx
+        .sim
+        .api("POST", "/accounts", Some(json!({"name": "Held Name Co"})))["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let before = inventory();
+    refused(
+        &format!(
+            "resource \"cftenant_account\" \"renamed\" {{\n  name = \"Held Name Co\"\n  unit_id = \"{TENANT}\"\n}}\n"
+        ),
+        &[
+            "The tenant has another account named \"Held Name Co\"",
+            "would delete it, and then refuse to create the new one",
+            &elsewhere,
+        ],
+    );
+    ctx.ws.write_config(renamed);
+    ctx.ws
+        .ok(&["taint", "-no-color", "cftenant_account.renamed"]);
+    refused(
+        renamed,
+        &[
+            "The tenant already has an account named \"Held Name Co\"",
+            &elsewhere,
+        ],
+    );
+    assert_eq!(inventory(), before, "nothing deleted");
+    ctx.ws
+        .ok(&["untaint", "-no-color", "cftenant_account.renamed"]);
+    ctx.ws.assert_plan_empty();
+    ctx.destroy();
+    assert!(ctx.sim.object("accounts", &elsewhere).is_some());
+    assert!(ctx.sim.object("accounts", &other).is_some());
 }
