@@ -209,15 +209,6 @@ impl Client {
         self.tallied(kind, &key.to_ascii_lowercase()) > 0
     }
 
-    /// Whether this run has seen anything of `kind`.
-    pub fn has_seen_any(&self, kind: &'static str) -> bool {
-        self.seen
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .keys()
-            .any(|(k, _)| *k == kind)
-    }
-
     /// Notes one more `kind` of thing with this key, as written (no case
     /// folded: an account name, say), and says how many this run has noted
     /// with it, this one included.

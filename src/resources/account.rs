@@ -326,9 +326,9 @@ impl Resource for AccountResource {
                     "allow_duplicate_name",
                     Type::Bool,
                     "Create the account even when the tenant already has an account of this name (default false). \
-                     Without it, such a create is refused (at plan where the plan can tell, else at apply), with the \
-                     `terraform import` that takes the existing account over: a lost state must not make a second \
-                     customer account. Two resources creating one name need it too, each of them. A \
+                     Without it, such a create is refused at plan, with the `terraform import` that takes the existing \
+                     account over: a lost state must not make a second customer account. Two resources creating one \
+                     name need it too, each of them. A \
                      replacement keeps the name, so one under `create_before_destroy` (the new account made while the \
                      old one is still there) needs it too; the plan warns of that.",
                 ),
@@ -706,6 +706,22 @@ const PLANNED: &str = "account planned";
 /// The creates a run plans, tallied by name (`Client::tally`): all of them,
 /// and those without `allow_duplicate_name`.
 const CREATES: &str = "account create";
+/// A replacement created before the old account is destroyed is a second
+/// account of the name until then.
+const CBD_HINT: &str = " If this apply replaces that account with `lifecycle { create_before_destroy = true }` \
+     (its own, or that of a resource referring to it, which Terraform gives to the account too), or such a \
+     replacement refused before left it aside (\"deposed\"), the new account is created while the old one is still \
+     there: set `allow_duplicate_name = true` for it.";
+/// A resource renamed, or moved into a module, without a `moved` block is
+/// a create beside a destroy of its own account.
+const MOVED_HINT: &str = " If this resource takes the place of another resource of this configuration (renamed, or \
+     moved into a module), a `moved { from = <old address>, to = <this address> }` block keeps the account instead \
+     of destroying it and making a new one.";
+/// `terraform destroy` plans the configuration before it destroys (a
+/// refresh), and a refusal there stops it.
+const DESTROY_HINT: &str =
+    " (`terraform destroy` plans this create too before it destroys, and stops \
+     here: `terraform destroy -refresh=false` destroys without that plan.)";
 const PLAIN_CREATES: &str = "account create without allow_duplicate_name";
 
 /// A name the tenant, or this plan, has already: what would be refused at
@@ -713,12 +729,17 @@ const PLAIN_CREATES: &str = "account create without allow_duplicate_name";
 async fn review_the_name(client: &Client, change: &Change<'_, Account>, diags: &mut Diagnostics) {
     let planned = change.planned;
     let allowed = planned.allow_duplicate_name == Some(true);
+    // A rename takes a name as a create does.
+    let takes_the_name = match change.prior {
+        None => !change.new_half,
+        Some(prior) => prior.name != planned.name,
+    };
+    if takes_the_name {
+        review_a_twin_create(client, planned, diags);
+    }
     match change.prior {
-        None if !change.new_half => {
-            review_a_twin_create(client, planned, diags);
-            if !allowed {
-                review_a_create_of_a_name_there(client, planned, diags).await;
-            }
+        None if !change.new_half && !allowed => {
+            review_a_create_of_a_name_there(client, planned, diags).await;
         }
         Some(prior) if !allowed && change.replacing => {
             if prior.name == planned.name {
@@ -733,16 +754,18 @@ async fn review_the_name(client: &Client, change: &Change<'_, Account>, diags: &
     }
 }
 
+fn lookup_failed(planned: &Account, e: &ApiError) -> Diagnostic {
+    api_error(&format!("looking for accounts named {:?}", planned.name), e)
+}
+
 /// The accounts of the planned name the tenant has, from the list read
 /// once per run (a look per create of an estate would be one request per
 /// account).
 async fn accounts_named(client: &Client, planned: &Account) -> Result<Vec<String>, Diagnostic> {
-    let all: Vec<ApiAccount> = client.list_all_cached(ACCOUNTS, 50).await.map_err(|e| {
-        api_error(
-            &format!("looking for accounts named {:?}", planned.name),
-            &e,
-        )
-    })?;
+    let all: Vec<ApiAccount> = client
+        .list_all_cached(ACCOUNTS, 50)
+        .await
+        .map_err(|e| lookup_failed(planned, &e))?;
     Ok(all
         .iter()
         .filter(|a| a.name == planned.name)
@@ -750,9 +773,9 @@ async fn accounts_named(client: &Client, planned: &Account) -> Result<Vec<String
         .collect())
 }
 
-/// Two creates of a name in one run would race: each looks, finds nothing,
-/// and both make an account, or one is refused. Refused unless both allow
-/// the duplicate. Tallied so that of two plans side by side at least one
+/// Two creates of a name in one run (or a create and a rename onto it)
+/// would race: each looks, finds nothing, and both make an account, or one
+/// is refused. Refused unless both allow the duplicate. Tallied so that of two plans side by side at least one
 /// sees the other: a plain create counts itself among the plain ones
 /// before it counts all creates; one allowing duplicates counts itself
 /// before it looks for a plain one.
@@ -767,10 +790,16 @@ fn review_a_twin_create(client: &Client, planned: &Account, diags: &mut Diagnost
     if twin {
         diags.attr_error(
             AttrPath::attr("name"),
-            format!("Another resource of this configuration also creates an account named {:?}", planned.name),
-            "Creates run side by side: each would look for an account of the name, find none, and make one, or \
-             be refused when the other came first. Give the accounts different names, or, if several accounts \
-             of this name are wanted, set `allow_duplicate_name = true` on each of them.",
+            format!(
+                "Another resource of this configuration also creates (or renames an account to) an account named {:?}",
+                planned.name
+            ),
+            format!(
+                "Creates and renames run side by side: each would look for an account of the name, find none, and \
+                 make one, or be refused when the other came first. Give the accounts different names, or, if \
+                 several accounts of this name are wanted, set `allow_duplicate_name = true` on each of them.{}",
+                DESTROY_HINT
+            ),
         );
     }
 }
@@ -778,73 +807,110 @@ fn review_a_twin_create(client: &Client, planned: &Account, diags: &mut Diagnost
 /// A create of an account whose name the tenant already has: a lost state
 /// (`terraform state rm`, a workspace recreated), a resource renamed
 /// without a `moved` block, or a second block of a name, each of which
-/// would make a second customer account. The create refuses it at apply;
-/// refused here when the plan can tell it will be. Not when the account
-/// there is this create's own tainted account (read in this run, never
-/// planned from), which the apply deletes first; nor when this run read
-/// nothing (`-refresh=false`), when the plan cannot tell: a warning. (In a
-/// large run another resource's account may be read and planned only after
-/// this plan's moment: it is then taken for one made elsewhere, refused all
-/// the same.)
+/// would make a second customer account, and which the create refuses at
+/// apply: refused here, so that the outcome never hangs on the order the
+/// apply runs things in. Not when the account there is this create's own
+/// tainted account (read in this run, never planned from), which the apply
+/// deletes first. (Without a refresh, a tainted account is not read: its
+/// replacement is refused too, and the error says so.) The apply plans the
+/// create again, after a tainted account's destroy (by then gone), and
+/// before the create of a `create_before_destroy` replacement, whose old
+/// account is still there: refused then, Terraform keeps the old account
+/// aside ("deposed") and plans the create again until
+/// `allow_duplicate_name = true`, as the refusal says. A warning only would
+/// let a plan through whose apply can delete an account and then refuse its
+/// replacement (a resource renamed without a `moved` block, when the
+/// destroy runs first).
 async fn review_a_create_of_a_name_there(
     client: &Client,
     planned: &Account,
     diags: &mut Diagnostics,
 ) {
     let ids = match accounts_named(client, planned).await {
-        Ok(ids) => ids,
+        Ok(ids) if ids.is_empty() => return,
+        // The list is read once per run: in an apply, an account it holds
+        // may have been deleted since (a tainted one, replaced): the look
+        // the create makes decides.
+        Ok(_) => match adopt::Create::lookup(planned, client).await {
+            Ok(found) => found.into_iter().map(|c| c.id).collect::<Vec<_>>(),
+            Err(e) => return diags.0.push(lookup_failed(planned, &e)),
+        },
         Err(d) => return diags.0.push(d),
     };
     if ids.is_empty() {
         return;
     }
-    // The other resources of the run are read and planned beside this
-    // plan, in any order: they are given a moment.
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(2);
-    while !ids.iter().all(|id| client.has_seen(PLANNED, id))
-        && tokio::time::Instant::now() < deadline
-    {
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    let (mut held, mut elsewhere, mut tainted) = (Vec::new(), Vec::new(), false);
-    for id in ids {
-        if client.has_seen(PLANNED, &id) {
-            held.push(id);
-        } else if client.has_seen(READ, &id) {
-            tainted = true;
-        } else {
-            elsewhere.push(id);
-        }
-    }
+    let Holders {
+        held,
+        elsewhere,
+        tainted,
+    } = holders(client, ids).await;
     if !held.is_empty() {
         diags.attr_error(
             AttrPath::attr("name"),
             format!("Another resource of this configuration manages an account named {:?}", planned.name),
             format!(
-                "Creating this one would make a second account of that name, beside {}. If this resource takes \
-                 that one's place (renamed, or moved into a module), a `moved {{ from = <old address>, to = \
-                 <this address> }}` block keeps the account instead of destroying it and making a new one. If a \
-                 second account of this name is wanted, set `allow_duplicate_name = true`.",
+                "Creating this one would make a second account of that name, beside {}.{MOVED_HINT} If that resource \
+                 renames its account in this same apply, apply the rename first. If a second account of this name \
+                 is wanted, set `allow_duplicate_name = true`.{CBD_HINT}{DESTROY_HINT}",
                 held.join(", ")
             ),
         );
     } else if !elsewhere.is_empty() {
         let (summary, detail) = second_account_refusal(planned, &elsewhere);
-        if client.has_seen_any(READ) {
-            diags.attr_error(AttrPath::attr("name"), summary, detail);
-        } else {
-            diags.attr_warning(
-                AttrPath::attr("name"),
-                summary,
-                format!(
-                    "Unless this apply deletes that account first (the replacement of a tainted account, planned \
-                     without a refresh), it will refuse this create. {detail}"
-                ),
-            );
-        }
-    } else if tainted {
+        diags.attr_error(
+            AttrPath::attr("name"),
+            summary,
+            format!(
+                "{detail}{MOVED_HINT} If it is tainted and this plan runs with `-refresh=false`, plan with the \
+                 refresh: its replacement deletes it first.{DESTROY_HINT}"
+            ),
+        );
+    } else if let Some(id) = tainted {
         warn_a_replacement_created_first_is_refused(planned, diags);
+        // Its state is not passed: its configuration says as much.
+        let old = Account {
+            id: Some(id),
+            ..planned.clone()
+        };
+        warn_of_the_zones_a_replacement_deletes(client, &old, diags).await;
     }
+}
+
+/// Who holds the accounts of a name, as far as this run can tell.
+struct Holders {
+    /// Another resource of this configuration (planned from).
+    held: Vec<String>,
+    /// Nothing this run has read.
+    elsewhere: Vec<String>,
+    /// The create's own account, tainted (read, never planned from).
+    tainted: Option<String>,
+}
+
+async fn holders(client: &Client, ids: Vec<String>) -> Holders {
+    // Another resource's account read in this run is planned from at once
+    // after its read, as this plan runs: it is given a moment. (One not
+    // read yet cannot be this create's own, always read before this plan.)
+    let read_only = |id: &String| client.has_seen(READ, id) && !client.has_seen(PLANNED, id);
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(1);
+    while ids.iter().any(read_only) && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let mut holders = Holders {
+        held: Vec::new(),
+        elsewhere: Vec::new(),
+        tainted: None,
+    };
+    for id in ids {
+        if client.has_seen(PLANNED, &id) {
+            holders.held.push(id);
+        } else if client.has_seen(READ, &id) {
+            holders.tainted = Some(id);
+        } else {
+            holders.elsewhere.push(id);
+        }
+    }
+    holders
 }
 
 /// A replacement deletes the old account, then creates the new one, which
@@ -871,9 +937,10 @@ async fn refuse_a_replacement_of_a_name_there(
             format!(
                 "Replacing account {:?} would delete it, and then refuse to create the new one beside {} (a \
                  second account of the name). Set `allow_duplicate_name = true` if a second account of this \
-                 name is meant, or keep the change that replaces the account out of this apply.",
+                 name is meant, or keep the change that replaces the account out of this apply.{}",
                 prior.name,
-                others.join(", ")
+                others.join(", "),
+                DESTROY_HINT
             ),
         );
     }
@@ -912,12 +979,9 @@ async fn refuse_a_second_account_of_the_name(
     client: &Client,
     planned: &Account,
 ) -> Result<(), Diagnostic> {
-    let found = adopt::Create::lookup(planned, client).await.map_err(|e| {
-        api_error(
-            &format!("looking for accounts named {:?}", planned.name),
-            &e,
-        )
-    })?;
+    let found = adopt::Create::lookup(planned, client)
+        .await
+        .map_err(|e| lookup_failed(planned, &e))?;
     if found.is_empty() {
         return Ok(());
     }
@@ -941,10 +1005,7 @@ fn second_account_refusal(planned: &Account, ids: &[String]) -> (String, String)
         format!(
             "Creating it would make a second account of that name ({}). If it is the one this configuration \
              manages (its state was lost or moved), take it over with {} (or an `import` block), then plan again. \
-             If a second account of this name is wanted, set `allow_duplicate_name = true`. \
-             If this apply replaces that account with `lifecycle {{ create_before_destroy = true }}` (its own, or \
-             that of a resource referring to it, which Terraform gives to the account too), the new account is \
-             created while the old one is still there: set `allow_duplicate_name = true` for it.",
+             If a second account of this name is wanted, set `allow_duplicate_name = true`.{CBD_HINT}",
             ids.join(", "),
             imports.join(" or ")
         ),
@@ -1037,8 +1098,11 @@ async fn keep_unmanaged_zones(
             "Deleting account {id} would delete {}. The account was not deleted, and those zones are kept; what this \
              configuration manages in the account was destroyed before it, as Terraform orders a destroy. Destroy \
              or move those zones, or, to delete them with the account, set `force_destroy = true` on the account, \
-             apply, then destroy again. (An old account a `create_before_destroy` replacement left \"deposed\" \
-             keeps the settings it had: `force_destroy` set now does not reach it, so destroy or move the zones.)",
+             apply, then destroy again. A replacement (`terraform taint`, `-replace`, another unit) deletes the \
+             old account with the settings it has, which `force_destroy` set in the same apply does not reach: \
+             untaint it (or undo the change), apply `force_destroy = true`, then replace it. An old account a \
+             `create_before_destroy` replacement left \"deposed\" keeps its settings for good: destroy or move the \
+             zones.",
             zone_list(&zones.iter().collect::<Vec<_>>())
         ),
     )

@@ -406,11 +406,14 @@ fn an_account_in_the_tenant_itself_is_accepted() {
 /// A replacement keeps the account's name, and a create of a name the
 /// tenant has is refused: under `create_before_destroy` the old account is
 /// still there when the new one is made. The plan warns of it, the
-/// refusal names the way through and changes nothing (Terraform keeps the
-/// old account as it was), and `allow_duplicate_name = true` takes the
-/// replacement through to one account of the name. Without
-/// `create_before_destroy` a replacement (a changed unit, `-replace`,
-/// `terraform taint`) deletes the old account first and goes through.
+/// refusal names the way through and deletes nothing (Terraform keeps the
+/// old account aside, "deposed", and plans the create again, refused
+/// again, until the setting), and `allow_duplicate_name = true` takes the
+/// replacement through to one account of the name. (Terraform plans the
+/// create again at apply, from no prior state: the provider cannot tell it
+/// from a second account of the name.) Without `create_before_destroy` a
+/// replacement (a changed unit, `-replace`, `terraform taint`) deletes the
+/// old account first and goes through.
 #[test]
 fn a_replacement_created_before_the_old_account_is_destroyed_needs_allow_duplicate_name() {
     let ctx = Ctx::new();
@@ -446,11 +449,12 @@ fn a_replacement_created_before_the_old_account_is_destroyed_needs_allow_duplica
         "nothing deleted"
     );
     assert_eq!(ctx.sim.objects("accounts").len(), 1, "nothing created");
-    // Terraform kept the old account as it was: the same replacement is
-    // planned again.
-    assert_eq!(account_id(&ctx), first);
-    let changes = ctx.ws.planned_changes();
-    assert_eq!(changes.totals(), (1, 0, 1), "{changes:#?}");
+    // Terraform keeps the old account deposed and plans the create again:
+    // refused again, naming the way through.
+    ctx.ws.fails(
+        &["plan", "-input=false", "-no-color"],
+        &["set `allow_duplicate_name = true` for it"],
+    );
     // The way through the refusal names.
     ctx.ws.write_config(&config(
         &format!("{in_tenant}  allow_duplicate_name = true\n"),
@@ -482,29 +486,43 @@ fn a_replacement_created_before_the_old_account_is_destroyed_needs_allow_duplica
     assert_eq!(ctx.sim.objects("accounts").len(), 1);
     ctx.ws.assert_plan_empty();
     // A tainted account is replaced so too, and the plan says nothing
-    // would refuse it.
+    // would refuse it. Without a refresh the plan cannot tell it from a
+    // lost state: refused, saying so.
     ctx.ws.ok(&["taint", "-no-color", "cftenant_account.acme"]);
-    let (code, planned) = ctx.ws.plan();
-    assert_eq!(code, 2, "{planned}");
-    assert!(!planned.contains("The tenant already has"), "{planned}");
+    for parallelism in ["-parallelism=1", "-parallelism=10"] {
+        let args = [
+            "plan",
+            parallelism,
+            "-detailed-exitcode",
+            "-input=false",
+            "-no-color",
+        ];
+        let out = ctx.ws.terraform(&args);
+        let planned = output_text(&out);
+        assert_eq!(out.status.code(), Some(2), "{planned}");
+        assert!(!planned.contains("The tenant already has"), "{planned}");
+    }
+    ctx.ws.fails(
+        &["plan", "-refresh=false", "-input=false", "-no-color"],
+        &["The tenant already has an account named \"Replaced First Co\""],
+    );
     ctx.ws.apply();
     let fourth = account_id(&ctx);
     assert_ne!(fourth, third);
     assert_eq!(ctx.sim.objects("accounts").len(), 1);
     ctx.ws.assert_plan_empty();
     // `-replace` under create_before_destroy: refused at apply, named, and
-    // nothing changed: no plan is left over.
+    // nothing deleted; the same way through.
     ctx.ws.write_config(&config(&in_tenant, true));
     ctx.ws.apply();
     ctx.ws.fails(&replace, &refusal);
-    assert_eq!(account_id(&ctx), fourth);
+    assert!(ctx.sim.object("accounts", &fourth).is_some(), "kept");
     assert_eq!(ctx.sim.objects("accounts").len(), 1);
-    ctx.ws.assert_plan_empty();
     ctx.ws.write_config(&config(
         &format!("{in_tenant}  allow_duplicate_name = true\n"),
         true,
     ));
-    ctx.ws.ok(&replace);
+    ctx.ws.apply();
     assert_ne!(account_id(&ctx), fourth);
     assert!(
         ctx.sim.object("accounts", &fourth).is_none(),
@@ -568,6 +586,21 @@ fn replacing_an_account_names_its_zones_and_keeps_one_made_elsewhere() {
     assert!(ctx.sim.object("zones", &elsewhere).is_some(), "kept");
     assert_eq!(ctx.sim.objects("accounts").len(), 1, "nothing created");
     assert_eq!(account_id(&ctx), account);
+    // A taint replaces the account too, and is warned of so.
+    ctx.ws.write_config(&config(""));
+    ctx.ws.ok(&["taint", "-no-color", "cftenant_account.acme"]);
+    let planned = ctx.ws.ok(&["plan", "-input=false", "-no-color"]);
+    let said = planned.split_whitespace().collect::<Vec<_>>().join(" ");
+    for needle in [
+        "Warning: Replacing account \"Zoned Replacement Co\" deletes the zones in it",
+        &format!("made-elsewhere.com ({elsewhere})"),
+    ] {
+        assert!(said.contains(needle), "no {needle:?} in:\n{planned}");
+    }
+    ctx.ws
+        .ok(&["untaint", "-no-color", "cftenant_account.acme"]);
+    ctx.ws
+        .write_config(&config(&format!("  unit_id = \"{TENANT}\"\n")));
     // The other zone moved away, the replacement goes through.
     ctx.sim.api("DELETE", &format!("/zones/{elsewhere}"), None);
     ctx.ws.apply();
