@@ -123,45 +123,6 @@ fn account(name: &str) -> Account {
     }
 }
 
-/// An account whose name the tenant has already, asked for on purpose: the
-/// adoption tests below judge what a lost POST's lookup finds, which the
-/// create's look before it would otherwise stop first.
-fn second_of_its_name(name: &str) -> Account {
-    Account {
-        allow_duplicate_name: Some(true),
-        ..account(name)
-    }
-}
-
-#[tokio::test]
-async fn a_create_of_a_name_the_tenant_has_is_refused_before_it_posts() {
-    let sim = Sim::start(&[]);
-    let client = client(&sim, 4, StopSignal::default());
-    let existing: Value = client
-        .post("/accounts", &json!({"name": "Had Co"}))
-        .await
-        .unwrap();
-    let Err(failure) = AccountResource.create(&client, account("Had Co")).await else {
-        panic!("a second account of the name was made");
-    };
-    let d = &failure.diags.0[0];
-    assert!(
-        d.summary
-            .contains("already has an account named \"Had Co\""),
-        "{d:?}"
-    );
-    assert!(
-        d.detail.contains(&format!(
-            "terraform import cftenant_account.<name> {}",
-            existing["id"].as_str().unwrap()
-        )),
-        "{d:?}"
-    );
-    assert!(failure.state.is_none(), "nothing to keep");
-    assert_eq!(sim.requests("POST /accounts"), 1, "only the first");
-    assert_eq!(sim.objects("accounts").len(), 1);
-}
-
 #[tokio::test]
 async fn rate_limited_get_is_retried_honouring_retry_after() {
     let sim = Sim::start(&[]);
@@ -311,10 +272,7 @@ async fn ambiguous_lost_create_says_what_to_import() {
         1,
         json!([{"method": "POST", "path": "/accounts", "action": "commit_then_drop", "count": 1}]),
     );
-    let Err(failure) = AccountResource
-        .create(&client, second_of_its_name("Twin Co"))
-        .await
-    else {
+    let Err(failure) = AccountResource.create(&client, account("Twin Co")).await else {
         panic!("an ambiguous lookup must not guess which account is ours");
     };
     let d = &failure.diags.0[0];
@@ -357,7 +315,7 @@ async fn a_dropped_create_never_adopts_an_account_that_was_there_before() {
         json!([{"method": "POST", "path": "/accounts", "action": "drop", "count": 1}]),
     );
     let created = AccountResource
-        .create(&client, second_of_its_name("Adopt Co"))
+        .create(&client, account("Adopt Co"))
         .await
         .unwrap_or_else(|f| panic!("{:?}", f.diags));
     assert_ne!(
@@ -389,7 +347,7 @@ async fn an_account_made_3_s_before_the_create_is_never_adopted() {
         json!([{"method": "POST", "path": "/accounts", "action": "drop", "count": 1}]),
     );
     let created = AccountResource
-        .create(&client, second_of_its_name("Three Seconds Co"))
+        .create(&client, account("Three Seconds Co"))
         .await
         .unwrap_or_else(|f| panic!("{:?}", f.diags));
     assert_ne!(
@@ -421,7 +379,7 @@ async fn an_account_made_half_a_second_before_is_adopted_or_reported() {
     );
     let id = existing["id"].as_str().unwrap();
     match AccountResource
-        .create(&client, second_of_its_name("Half Second Co"))
+        .create(&client, account("Half Second Co"))
         .await
     {
         Ok(adopted) => assert_eq!(adopted.id.as_deref(), Some(id)),

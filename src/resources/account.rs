@@ -394,9 +394,6 @@ impl Resource for AccountResource {
     }
 
     async fn create(&self, client: &Client, planned: Account) -> OpResult<Account, Account> {
-        if planned.allow_duplicate_name != Some(true) {
-            refuse_a_second_account_of_the_name(client, &planned).await?;
-        }
         let created = adopt::create(client, &planned).await?;
         let mut state = planned.clone();
         state.merge(created);
@@ -808,8 +805,9 @@ fn review_a_twin_create(client: &Client, planned: &Account, diags: &mut Diagnost
 /// (`terraform state rm`, a workspace recreated), a resource renamed
 /// without a `moved` block, or a second block of a name, each of which
 /// would make a second customer account, and which the create refuses at
-/// apply: refused here, so that the outcome never hangs on the order the
-/// apply runs things in. Not when the account there is this create's own
+/// apply: refused here (at the apply too, which plans each create again
+/// just before it: a plan saved before the name was taken), so that the
+/// outcome never hangs on the order the apply runs things in. Not when the account there is this create's own
 /// tainted account (read in this run, never planned from), which the apply
 /// deletes first. (Without a refresh, a tainted account is not read: its
 /// replacement is refused too, and the error says so.) The apply plans the
@@ -967,30 +965,6 @@ async fn warn_of_a_rename_to_a_name_there(
             ),
         );
     }
-}
-
-/// The create's own look, just before it: what is there now decides, so
-/// that the replacement of a tainted account, whose old account the apply
-/// has just deleted, goes through, and a replacement created first does
-/// not make a second account of the name. Refused here, the create leaves
-/// Terraform's state as it was (a `create_before_destroy` replacement keeps
-/// the old account as it is).
-async fn refuse_a_second_account_of_the_name(
-    client: &Client,
-    planned: &Account,
-) -> Result<(), Diagnostic> {
-    let found = adopt::Create::lookup(planned, client)
-        .await
-        .map_err(|e| lookup_failed(planned, &e))?;
-    if found.is_empty() {
-        return Ok(());
-    }
-    let ids: Vec<String> = found.into_iter().map(|c| c.id).collect();
-    let (summary, detail) = second_account_refusal(planned, &ids);
-    Err(Diagnostic {
-        path: Some(AttrPath::attr("name")),
-        ..Diagnostic::error(summary, detail)
-    })
 }
 
 /// What a create of a name the tenant has already is told: what is there,

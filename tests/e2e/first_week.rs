@@ -367,3 +367,30 @@ fn a_name_the_configuration_or_the_tenant_has_is_refused_at_plan() {
     assert!(ctx.sim.object("accounts", &elsewhere).is_some());
     assert!(ctx.sim.object("accounts", &other).is_some());
 }
+
+/// A plan saved before the name was taken: the apply plans the create again
+/// just before it, and refuses it there, making nothing.
+#[test]
+fn a_saved_plan_whose_name_was_taken_since_makes_nothing() {
+    let ctx = Ctx::new();
+    ctx.ws
+        .write_config("resource \"cftenant_account\" \"saved\" {\n  name = \"Saved Plan Co\"\n}\n");
+    ctx.ws
+        .ok(&["plan", "-input=false", "-no-color", "-out=saved.tfplan"]);
+    let taken = ctx
+        .sim
+        .api("POST", "/accounts", Some(json!({"name": "Saved Plan Co"})))["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    ctx.ws.fails(
+        &["apply", "-input=false", "-no-color", "saved.tfplan"],
+        &[
+            "The tenant already has an account named \"Saved Plan Co\"",
+            &taken,
+        ],
+    );
+    let accounts = ctx.sim.objects("accounts");
+    assert_eq!(accounts.len(), 1, "{accounts:?}");
+    assert!(ctx.ws.state().is_empty());
+}
