@@ -328,9 +328,9 @@ impl Resource for AccountResource {
                     "Create the account even when the tenant already has an account of this name (default false). \
                      Without it, such a create is refused at plan, with the `terraform import` that takes the existing \
                      account over: a lost state must not make a second customer account. Two resources creating one \
-                     name need it too, each of them. A \
-                     replacement keeps the name, so one under `create_before_destroy` (the new account made while the \
-                     old one is still there) needs it too; the plan warns of that.",
+                     name need it too, each of them. A replacement keeps the name, so one under \
+                     `create_before_destroy` (the new account made while the old one is still there) needs it too; \
+                     the plan warns of that.",
                 ),
             ],
         )
@@ -533,10 +533,10 @@ impl Resource for AccountResource {
             Err(_) => return diags,
         };
         let destroyed = |z: &ZoneName| client.has_seen(super::ZONE_DESTROY_PLANNED, &z.id);
-        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(2);
-        while !zones.iter().all(destroyed) && tokio::time::Instant::now() < deadline {
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        }
+        given_a_moment(std::time::Duration::from_secs(2), || {
+            zones.iter().all(destroyed)
+        })
+        .await;
         let kept: Vec<&ZoneName> = zones.iter().filter(|z| !destroyed(z)).collect();
         if !kept.is_empty() {
             diags.warning(
@@ -772,10 +772,10 @@ async fn accounts_named(client: &Client, planned: &Account) -> Result<Vec<String
 
 /// Two creates of a name in one run (or a create and a rename onto it)
 /// would race: each looks, finds nothing, and both make an account, or one
-/// is refused. Refused unless both allow the duplicate. Tallied so that of two plans side by side at least one
-/// sees the other: a plain create counts itself among the plain ones
-/// before it counts all creates; one allowing duplicates counts itself
-/// before it looks for a plain one.
+/// is refused. Refused unless both allow the duplicate. Tallied so that of
+/// two plans side by side at least one sees the other: a plain create
+/// counts itself among the plain ones before it counts all creates; one
+/// allowing duplicates counts itself before it looks for a plain one.
 fn review_a_twin_create(client: &Client, planned: &Account, diags: &mut Diagnostics) {
     let twin = if planned.allow_duplicate_name == Some(true) {
         client.tally(CREATES, &planned.name);
@@ -807,9 +807,9 @@ fn review_a_twin_create(client: &Client, planned: &Account, diags: &mut Diagnost
 /// would make a second customer account, and which the create refuses at
 /// apply: refused here (at the apply too, which plans each create again
 /// just before it: a plan saved before the name was taken), so that the
-/// outcome never hangs on the order the apply runs things in. Not when the account there is this create's own
-/// tainted account (read in this run, never planned from), which the apply
-/// deletes first. (Without a refresh, a tainted account is not read: its
+/// outcome never hangs on the order the apply runs things in. Not when the
+/// account there is this create's own tainted account (read in this run,
+/// never planned from), which the apply deletes first. (Without a refresh, a tainted account is not read: its
 /// replacement is refused too, and the error says so.) The apply plans the
 /// create again, after a tainted account's destroy (by then gone), and
 /// before the create of a `create_before_destroy` replacement, whose old
@@ -875,6 +875,15 @@ async fn review_a_create_of_a_name_there(
     }
 }
 
+/// Waits until `done` holds, or `limit` has passed: for what other plans
+/// of the run note beside this one, in an order nothing tells.
+async fn given_a_moment(limit: std::time::Duration, done: impl Fn() -> bool) {
+    let deadline = tokio::time::Instant::now() + limit;
+    while !done() && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
 /// Who holds the accounts of a name, as far as this run can tell.
 struct Holders {
     /// Another resource of this configuration (planned from).
@@ -890,10 +899,10 @@ async fn holders(client: &Client, ids: Vec<String>) -> Holders {
     // after its read, as this plan runs: it is given a moment. (One not
     // read yet cannot be this create's own, always read before this plan.)
     let read_only = |id: &String| client.has_seen(READ, id) && !client.has_seen(PLANNED, id);
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(1);
-    while ids.iter().any(read_only) && tokio::time::Instant::now() < deadline {
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    given_a_moment(std::time::Duration::from_secs(1), || {
+        !ids.iter().any(read_only)
+    })
+    .await;
     let mut holders = Holders {
         held: Vec::new(),
         elsewhere: Vec::new(),

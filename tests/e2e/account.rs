@@ -5,10 +5,7 @@ use crate::harness::*;
 use serde_json::json;
 
 fn account_id(ctx: &Ctx) -> String {
-    ctx.ws.resource("cftenant_account.acme")["id"]
-        .as_str()
-        .unwrap()
-        .to_string()
+    ctx.ws.id_of("cftenant_account.acme")
 }
 
 #[test]
@@ -253,10 +250,7 @@ fn the_abuse_contact_is_set_changed_and_cleared() {
     ctx.ws.assert_plan_empty();
     assert_eq!(on_api(&ctx), "security@customer-example.com");
 
-    let id = ctx.ws.resource("cftenant_account.customer")["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = ctx.ws.id_of("cftenant_account.customer");
     ctx.ws
         .ok(&["state", "rm", "-no-color", "cftenant_account.customer"]);
     ctx.ws.ok(&[
@@ -307,10 +301,7 @@ fn an_account_imports_without_kyc_fields_when_the_profile_is_refused() {
     ctx.ws
         .write_config("resource \"cftenant_account\" \"acme\" {\n  name = \"Profileless Co\"\n}\n");
     ctx.ws.apply();
-    let id = ctx.ws.resource("cftenant_account.acme")["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = ctx.ws.id_of("cftenant_account.acme");
     for status in [403, 404] {
         ctx.sim.faults(
             1,
@@ -551,10 +542,7 @@ fn replacing_an_account_names_its_zones_and_keeps_one_made_elsewhere() {
     ctx.ws.write_config(&config(""));
     ctx.ws.apply();
     let account = account_id(&ctx);
-    let managed = ctx.ws.resource("cftenant_zone.managed")["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let managed = ctx.ws.id_of("cftenant_zone.managed");
     let elsewhere = ctx.sim.api(
         "POST",
         "/zones",

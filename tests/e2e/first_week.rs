@@ -93,14 +93,8 @@ fn destroying_an_account_keeps_the_zones_terraform_does_not_manage() {
     let mut ctx = Ctx::new();
     ctx.ws.write_config(ACCOUNT_WITH_ZONE);
     ctx.ws.apply();
-    let account = ctx.ws.resource("cftenant_account.customer")["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let managed = ctx.ws.resource("cftenant_zone.managed")["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let account = ctx.ws.id_of("cftenant_account.customer");
+    let managed = ctx.ws.id_of("cftenant_zone.managed");
     let zone = ctx.sim.api(
         "POST",
         "/zones",
@@ -178,10 +172,7 @@ fn a_lost_state_never_makes_a_second_account_of_a_name() {
     let ctx = Ctx::new();
     ctx.ws.write_config(ACCOUNT);
     ctx.ws.apply();
-    let id = ctx.ws.resource("cftenant_account.customer")["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = ctx.ws.id_of("cftenant_account.customer");
     ctx.ws
         .ok(&["state", "rm", "-no-color", "cftenant_account.customer"]);
     let advice = [
@@ -256,10 +247,7 @@ fn a_name_the_configuration_or_the_tenant_has_is_refused_at_plan() {
     let kept = "resource \"cftenant_account\" \"kept\" {\n  name = \"Held Name Co\"\n}\n";
     ctx.ws.write_config(kept);
     ctx.ws.apply();
-    let held = ctx.ws.resource("cftenant_account.kept")["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let held = ctx.ws.id_of("cftenant_account.kept");
     let before = inventory();
     refused(
         &format!(
@@ -292,10 +280,7 @@ fn a_name_the_configuration_or_the_tenant_has_is_refused_at_plan() {
         "{renamed}resource \"cftenant_account\" \"other\" {{\n  name = \"Other Name Co\"\n}}\n"
     ));
     ctx.ws.apply();
-    let other = ctx.ws.resource("cftenant_account.other")["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let other = ctx.ws.id_of("cftenant_account.other");
     ctx.ws
         .ok(&["state", "rm", "-no-color", "cftenant_account.other"]);
     let before = inventory();

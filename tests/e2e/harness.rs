@@ -302,6 +302,14 @@ impl Workspace {
             .unwrap_or_else(|| panic!("{address} is not in the state"))
     }
 
+    /// One resource's `id` in state.
+    pub fn id_of(&self, address: &str) -> String {
+        self.resource(address)["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{address} has no id in the state"))
+            .to_string()
+    }
+
     pub fn outputs(&self) -> Json {
         self.json(&["output", "-json", "-no-color"])
     }
