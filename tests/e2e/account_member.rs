@@ -249,7 +249,7 @@ fn a_member_with_policies_instead_of_roles() {
     let imported = ctx.ws.resource(ADA);
     assert!(imported["roles"].is_null(), "{imported}");
     assert_eq!(imported["policies"][0]["access"], "deny", "{imported}");
-    ctx.ws.assert_plan_empty();
+    ctx.ws.assert_config_plan_empty();
 
     // From policies to roles, in place; the API then has the roles only.
     ctx.ws

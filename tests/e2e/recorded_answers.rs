@@ -440,7 +440,7 @@ fn recorded_member_answers() {
     let member = ctx.ws.resource("cftenant_account_member.m");
     assert_eq!(member["id"], RECORDED_MEMBER);
     assert_eq!(member["email"], RECORDED_EMAIL, "from user.email");
-    ctx.ws.assert_plan_empty();
+    ctx.ws.assert_config_plan_empty();
     // What the read (13) says, kept in state.
     ctx.ws.ok(&[
         "apply",
@@ -664,7 +664,7 @@ fn recorded_zone_answers() {
             ctx.sim.object("zones", &zone_id).is_some(),
             "{file}: the id of the zone made"
         );
-        ctx.ws.assert_plan_empty();
+        ctx.ws.assert_config_plan_empty();
     }
     let partial = "cftenant_zone.replay_partial_com";
     let partial_id = id(&ctx, partial);

@@ -161,6 +161,25 @@ fn parse_number(s: &str) -> Option<serde_json::Number> {
     s.parse::<f64>().ok().and_then(serde_json::Number::from_f64)
 }
 
+/// A number as cty's JSON writes it: decimal digits, never an exponent.
+///
+/// Numbers go to Terraform as msgpack strings, the form cty itself uses for
+/// numbers too precise for a float. Terraform before 1.15 decides whether a
+/// refresh changed anything by comparing the state it read from JSON with the
+/// refreshed one field by field (`reflect.DeepEqual`, removed upstream in
+/// hashicorp/terraform 659d5e2). A number read from JSON text is parsed at 512
+/// bits; one sent as a msgpack integer or float is held at 64 or 53. The
+/// values are equal but the comparison is not, so `terraform plan
+/// -refresh-only -detailed-exitcode` exited 2 with nothing to show for every
+/// resource holding a number. Sent as text, both are parsed the same way.
+fn number_text(n: &serde_json::Number) -> String {
+    match (n.as_i64(), n.as_u64()) {
+        (Some(i), _) => i.to_string(),
+        (None, Some(u)) => u.to_string(),
+        _ => n.as_f64().unwrap_or_default().to_string(),
+    }
+}
+
 /// Encodes a value for Terraform. Objects are written with every attribute
 /// of their type (missing ones as null), as Terraform requires.
 pub fn encode_msgpack(v: &Value, ty: &Type) -> Result<Vec<u8>, DecodeError> {
@@ -176,15 +195,7 @@ fn to_msgpack(v: &Value, ty: &Type, path: &AttrPath) -> Result<Mp, DecodeError> 
         (Value::Unknown, _) => Mp::Ext(EXT_UNKNOWN, vec![0]),
         (Value::Bool(b), Type::Bool) => Mp::Boolean(*b),
         (Value::String(s), Type::String) => Mp::String(s.clone().into()),
-        (Value::Number(n), Type::Number) => {
-            if let Some(i) = n.as_i64() {
-                Mp::from(i)
-            } else if let Some(u) = n.as_u64() {
-                Mp::from(u)
-            } else {
-                Mp::F64(n.as_f64().unwrap_or_default())
-            }
-        }
+        (Value::Number(n), Type::Number) => Mp::String(number_text(n).into()),
         // Lenient conversions for values that came from JSON with a looser type.
         (Value::Number(n), Type::String) => Mp::String(n.to_string().into()),
         (Value::Bool(b), Type::String) => Mp::String(b.to_string().into()),
@@ -374,6 +385,25 @@ mod tests {
         let v = decode_msgpack(&bytes, &ty).unwrap();
         assert!(v.attr("b").is_unknown());
         assert!(matches!(v.attr("a"), Value::Number(n) if n.as_f64().unwrap() > 1e22));
+    }
+
+    #[test]
+    fn numbers_are_sent_as_the_decimal_text_terraform_stores() {
+        let text_of = |n: serde_json::Number| {
+            let bytes = encode_msgpack(&Value::Number(n), &Type::Number).unwrap();
+            match rmpv::decode::read_value(&mut bytes.as_slice()).unwrap() {
+                Mp::String(s) => s.into_str().unwrap(),
+                other => panic!("a number was sent as {other:?}, not as text"),
+            }
+        };
+        assert_eq!(text_of(0.into()), "0");
+        assert_eq!(text_of((-7).into()), "-7");
+        assert_eq!(text_of(u64::MAX.into()), "18446744073709551615");
+        let float = |f: f64| serde_json::Number::from_f64(f).unwrap();
+        assert_eq!(text_of(float(2.0)), "2");
+        assert_eq!(text_of(float(2.5)), "2.5");
+        assert_eq!(text_of(float(0.1)), "0.1");
+        assert_eq!(text_of(float(1e22)), "10000000000000000000000");
     }
 
     #[test]
