@@ -268,6 +268,37 @@ fn unknowns_as_null(v: &Value) -> Value {
     }
 }
 
+/// The value with each whole float as the integer it equals: numbers go to
+/// Terraform as decimal text, in which `2.0` and `2` are one number.
+fn whole_as_integer(v: &Value) -> Value {
+    let each = |items: &Vec<Value>| items.iter().map(whole_as_integer).collect();
+    let every = |m: &BTreeMap<String, Value>| {
+        m.iter()
+            .map(|(k, v)| (k.clone(), whole_as_integer(v)))
+            .collect()
+    };
+    match v {
+        // Negative zero stays a float: no integer holds it.
+        Value::Number(n) => match n.as_f64() {
+            Some(f) if n.is_f64() && f.fract() == 0.0 && !(f == 0.0 && f.is_sign_negative()) => {
+                if (i64::MIN as f64..-(i64::MIN as f64)).contains(&f) {
+                    Value::Number((f as i64).into())
+                } else if (0.0..u64::MAX as f64).contains(&f) {
+                    Value::Number((f as u64).into())
+                } else {
+                    v.clone()
+                }
+            }
+            _ => v.clone(),
+        },
+        Value::List(items) => Value::List(each(items)),
+        Value::Set(items) => Value::Set(each(items)),
+        Value::Map(m) => Value::Map(every(m)),
+        Value::Object(m) => Value::Object(every(m)),
+        other => other.clone(),
+    }
+}
+
 /// After a successful decode, the value must have the schema's shape, and
 /// encoding it and decoding again must give it back unchanged.
 fn check_decoded(v: &Value, ty: &Type) -> Result<(), TestCaseError> {
@@ -282,7 +313,7 @@ fn check_decoded(v: &Value, ty: &Type) -> Result<(), TestCaseError> {
     let back = decode_msgpack(&again, ty).map_err(|e| {
         TestCaseError::fail(format!("decoding a re-encoded value failed: {e} ({v:?})"))
     })?;
-    prop_assert_eq!(&back, v);
+    prop_assert_eq!(&back, &whole_as_integer(v));
     Ok(())
 }
 
@@ -586,13 +617,14 @@ proptest! {
 proptest! {
     #![proptest_config(config(1000))]
 
-    /// encode → decode gives back exactly the value, for any type and any
-    /// mix of known, null, unknown and nested values.
+    /// encode → decode gives back the value (a whole float as the integer it
+    /// equals), for any type and any mix of known, null, unknown and nested
+    /// values.
     #[test]
     fn msgpack_round_trip((ty, v) in typed_value(Gen { unknowns: true, floats: true })) {
         let bytes = encode_msgpack(&v, &ty).map_err(|e| TestCaseError::fail(e.to_string()))?;
         let back = decode_msgpack(&bytes, &ty).map_err(|e| TestCaseError::fail(e.to_string()))?;
-        prop_assert_eq!(&back, &v);
+        prop_assert_eq!(&back, &whole_as_integer(&v));
         prop_assert_eq!(back.is_wholly_known(), v.is_wholly_known());
     }
 

@@ -155,11 +155,22 @@ fn number_from_msgpack(raw: &Mp) -> Option<serde_json::Number> {
 }
 
 fn parse_number(s: &str) -> Option<serde_json::Number> {
-    if let Ok(i) = s.parse::<i64>() {
-        return Some(i.into());
+    // "-0" is the float's negative zero, which no integer holds.
+    if s != "-0" {
+        if let Ok(i) = s.parse::<i64>() {
+            return Some(i.into());
+        }
+        if let Ok(u) = s.parse::<u64>() {
+            return Some(u.into());
+        }
     }
     s.parse::<f64>().ok().and_then(serde_json::Number::from_f64)
 }
+
+/// -2^63, 2^63 and 2^64, where whole floats stop fitting an `i64` or a `u64`.
+const I64_MIN: f64 = i64::MIN as f64;
+const I64_END: f64 = -I64_MIN;
+const U64_END: f64 = u64::MAX as f64;
 
 /// A number as cty's JSON writes it: decimal digits, never an exponent.
 ///
@@ -173,10 +184,21 @@ fn parse_number(s: &str) -> Option<serde_json::Number> {
 /// -refresh-only -detailed-exitcode` exited 2 with nothing to show for every
 /// resource holding a number. Sent as text, both are parsed the same way.
 fn number_text(n: &serde_json::Number) -> String {
-    match (n.as_i64(), n.as_u64()) {
-        (Some(i), _) => i.to_string(),
-        (None, Some(u)) => u.to_string(),
-        _ => n.as_f64().unwrap_or_default().to_string(),
+    match (n.as_i64(), n.as_u64(), n.as_f64()) {
+        (Some(i), _, _) => i.to_string(),
+        (None, Some(u), _) => u.to_string(),
+        // A whole float as its exact integer: its shortest decimal form
+        // ("…500" for …504) would be read back as another integer. Zero keeps
+        // the float's own text, which is "-0" for negative zero.
+        (None, None, Some(f))
+            if f.fract() == 0.0 && f != 0.0 && (I64_MIN..I64_END).contains(&f) =>
+        {
+            (f as i64).to_string()
+        }
+        (None, None, Some(f)) if f.fract() == 0.0 && (0.0..U64_END).contains(&f) && f != 0.0 => {
+            (f as u64).to_string()
+        }
+        (_, _, f) => f.unwrap_or_default().to_string(),
     }
 }
 
@@ -404,6 +426,20 @@ mod tests {
         assert_eq!(text_of(float(2.5)), "2.5");
         assert_eq!(text_of(float(0.1)), "0.1");
         assert_eq!(text_of(float(1e22)), "10000000000000000000000");
+        assert_eq!(
+            text_of(float(-155_072_473_488_581_504.0)),
+            "-155072473488581504"
+        );
+        assert_eq!(text_of(float(-0.0)), "-0");
+        let back = |n| {
+            decode_msgpack(
+                &encode_msgpack(&Value::Number(n), &Type::Number).unwrap(),
+                &Type::Number,
+            )
+            .unwrap()
+        };
+        assert_eq!(back(float(-0.0)), Value::Number(float(-0.0)));
+        assert_eq!(back(float(2.0)), Value::Number(2.into()));
     }
 
     #[test]
