@@ -23,6 +23,15 @@ pub struct Id(String);
 #[serde(try_from = "String", into = "String")]
 pub struct Tag(String);
 
+/// An object an answer names by its id alone (`{"id": …}`, other fields
+/// ignored): a zone's account, a member's roles, a policy's groups; and
+/// written so where a request takes that form.
+#[derive(Debug, Deserialize, Serialize)]
+pub struct IdRef {
+    #[serde(deserialize_with = "checked_id")]
+    pub id: String,
+}
+
 /// What the error shows of a refused value: enough to recognise it, never
 /// a whole megabyte.
 fn shown(s: &str) -> String {

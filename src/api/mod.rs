@@ -3,12 +3,15 @@
 //! and read every id an answer gives through [`Id`] or [`Tag`], so that
 //! nothing the network sends reaches the state or a later path unchecked.
 
+pub mod accounts;
 mod ids;
+pub mod members;
 pub mod nameservers;
 pub mod paths;
 mod values;
+pub mod zones;
 
-pub use ids::{checked_id, checked_opt_id, checked_tag, Id, Tag};
+pub use ids::{checked_id, checked_opt_id, checked_tag, Id, IdRef, Tag};
 pub use values::{
     AccountType, Frequency, MemberStatus, NameserverType, RatePlanFamily, ZoneMode, ZoneStatus,
     ZoneType,

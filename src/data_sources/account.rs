@@ -5,7 +5,8 @@
 //! for an account outside a tenant (observed-api.md row 3): those read as
 //! null. An answer without the account's id or name is an error.
 
-use crate::api::{paths, AccountType, Id, Tag};
+use crate::api::accounts::{ApiAccount, ManagedBy};
+use crate::api::{paths, AccountType, Tag};
 use crate::checks;
 use crate::client::Client;
 use crate::diagnostics::Context;
@@ -30,32 +31,6 @@ pub struct Account {
     pub enforce_twofactor: Option<bool>,
     pub api_access_enabled: Option<bool>,
     pub abuse_contact_email: Option<String>,
-}
-
-/// The tenant unit that manages the account.
-#[derive(Debug, Default, Serialize, Deserialize)]
-pub struct ManagedBy {
-    pub parent_org_id: Option<Tag>,
-    pub parent_org_name: Option<String>,
-}
-
-/// The account as the API gives it; its id checked.
-#[derive(Debug, Deserialize)]
-struct ApiAccount {
-    id: Id,
-    name: String,
-    #[serde(rename = "type")]
-    account_type: Option<AccountType>,
-    created_on: Option<String>,
-    managed_by: Option<ManagedBy>,
-    settings: Option<ApiSettings>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-struct ApiSettings {
-    enforce_twofactor: Option<bool>,
-    api_access_enabled: Option<bool>,
-    abuse_contact_email: Option<String>,
 }
 
 /// `data "cftenant_account"`.
@@ -109,6 +84,7 @@ impl DataSource for AccountDataSource {
             );
             return Err(diags);
         };
+        let unit_id = api.unit_id().map(Tag::to_string);
         let settings = api.settings.unwrap_or_default();
         Ok(Account {
             account_id: id,
@@ -116,11 +92,7 @@ impl DataSource for AccountDataSource {
             name: Some(api.name),
             account_type: api.account_type,
             created_on: api.created_on,
-            unit_id: api
-                .managed_by
-                .as_ref()
-                .and_then(|m| m.parent_org_id.as_ref())
-                .map(|t| t.to_string()),
+            unit_id,
             managed_by: api.managed_by,
             enforce_twofactor: settings.enforce_twofactor,
             api_access_enabled: settings.api_access_enabled,

@@ -7,8 +7,9 @@
 //! neither is an error, never a null.
 
 use super::listing::{Listing, Parent};
+use crate::api::members::ApiMember;
 use crate::api::{paths, MemberStatus};
-use crate::client::{either, null_as_empty, Client};
+use crate::client::{either, Client};
 use crate::diagnostics::Context;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -26,47 +27,24 @@ pub struct Member {
     pub role_ids: Option<Vec<String>>,
 }
 
-/// One member of the list, in either of its shapes.
+/// One member of the list: the API's member with an address in one of its
+/// two places.
 #[derive(Debug, Deserialize)]
-#[serde(try_from = "MemberShapes")]
-struct ApiMember(Member);
+#[serde(try_from = "ApiMember")]
+struct ListedMember(Member);
 
-#[derive(Debug, Deserialize)]
-struct MemberShapes {
-    #[serde(deserialize_with = "crate::api::checked_id")]
-    id: String,
-    email: Option<String>,
-    status: Option<MemberStatus>,
-    user: Option<ApiUser>,
-    #[serde(default, deserialize_with = "null_as_empty")]
-    roles: Vec<RoleRef>,
-}
-
-#[derive(Debug, Deserialize)]
-struct ApiUser {
-    email: Option<String>,
-    /// Null while an invitation is pending.
-    #[serde(default, deserialize_with = "crate::api::checked_opt_id")]
-    id: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-struct RoleRef {
-    #[serde(deserialize_with = "crate::api::checked_id")]
-    id: String,
-}
-
-impl TryFrom<MemberShapes> for ApiMember {
+impl TryFrom<ApiMember> for ListedMember {
     type Error = String;
 
-    fn try_from(m: MemberShapes) -> Result<ApiMember, String> {
-        let (user_email, user_id) = m.user.map_or((None, None), |u| (u.email, u.id));
-        Ok(ApiMember(Member {
-            id: Some(m.id),
+    fn try_from(m: ApiMember) -> Result<ListedMember, String> {
+        let user_id = m.user_id().map(str::to_string);
+        let user_email = m.user.and_then(|u| u.email);
+        Ok(ListedMember(Member {
             email: Some(either(m.email, user_email, ("email", "user.email"))?),
             status: m.status,
             user_id,
-            role_ids: Some(m.roles.into_iter().map(|r| r.id).collect()),
+            role_ids: Some(m.roles.into_iter().flatten().map(|r| r.id).collect()),
+            id: Some(m.id),
         }))
     }
 }
@@ -101,7 +79,7 @@ impl Listing for AccountMembers {
     }
 
     async fn list(client: &Client, account: &str) -> Result<Vec<Member>, Diagnostic> {
-        let members: Vec<ApiMember> = client
+        let members: Vec<ListedMember> = client
             .list_all(&paths::account_members(account), &[], PER_PAGE)
             .await
             .context(|| format!("listing the members of account {account:?}"))?;
@@ -116,7 +94,7 @@ mod tests {
 
     #[test]
     fn both_shapes_read_and_neither_is_an_error() {
-        let documented: ApiMember = serde_json::from_value(json!({
+        let documented: ListedMember = serde_json::from_value(json!({
             "id": "0123456789abcdef0123456789abcdef", "email": "a@b.co", "status": "accepted",
             "user": {"id": "fedcba9876543210fedcba9876543210", "email": "a@b.co"},
             "roles": [{"id": "05784afa30c1afe1440e79d9351c7430", "name": "Administrator"}]
@@ -127,7 +105,7 @@ mod tests {
             documented.0.role_ids,
             Some(vec!["05784afa30c1afe1440e79d9351c7430".to_string()])
         );
-        let observed: ApiMember = serde_json::from_value(json!({
+        let observed: ListedMember = serde_json::from_value(json!({
             "id": "0123456789abcdef0123456789abcdef", "status": "pending",
             "user": {"id": null, "email": "c@d.co"}, "roles": null
         }))
@@ -135,7 +113,7 @@ mod tests {
         assert_eq!(observed.0.email.as_deref(), Some("c@d.co"));
         assert_eq!(observed.0.user_id, None);
         assert_eq!(observed.0.role_ids, Some(vec![]));
-        let e = serde_json::from_value::<ApiMember>(json!({
+        let e = serde_json::from_value::<ListedMember>(json!({
             "id": "0123456789abcdef0123456789abcdef", "status": "pending"
         }))
         .unwrap_err()

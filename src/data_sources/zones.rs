@@ -2,9 +2,10 @@
 //! account, name or status (`GET /zones`, every page), so that a zone's id
 //! is looked up rather than hard-coded.
 
-use crate::api::{paths::ZONES, Id, ZoneStatus, ZoneType};
+use crate::api::zones::ApiZone;
+use crate::api::{paths::ZONES, ZoneStatus, ZoneType};
 use crate::checks::{self, DOMAIN_NAME};
-use crate::client::{null_as_empty, Client};
+use crate::client::Client;
 use crate::diagnostics::Context;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -36,27 +37,6 @@ pub struct ListedZone {
     pub created_on: Option<String>,
 }
 
-/// A zone of the list as the API gives it; its ids checked.
-#[derive(Debug, Deserialize)]
-struct ApiZone {
-    id: Id,
-    name: String,
-    account: Option<AccountRef>,
-    status: Option<ZoneStatus>,
-    #[serde(rename = "type")]
-    zone_type: Option<ZoneType>,
-    paused: Option<bool>,
-    /// None for a partial zone; left out altogether in recorded answers.
-    #[serde(default, deserialize_with = "null_as_empty")]
-    name_servers: Vec<String>,
-    created_on: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-struct AccountRef {
-    id: Id,
-}
-
 /// The largest page `GET /zones` serves.
 const PER_PAGE: u32 = 50;
 
@@ -79,14 +59,13 @@ impl Zones {
     /// Whether a zone passes the filters. The API filters too; this keeps a
     /// server that ignores a filter from widening the answer.
     fn admits(&self, zone: &ApiZone) -> bool {
-        self.account_id.as_ref().is_none_or(|want| {
-            zone.account
-                .as_ref()
-                .is_some_and(|a| a.id.as_ref() == want.as_str())
-        }) && self
-            .name
+        self.account_id
             .as_ref()
-            .is_none_or(|want| zone.name.eq_ignore_ascii_case(want))
+            .is_none_or(|want| zone.account.as_ref().is_some_and(|a| a.id == *want))
+            && self
+                .name
+                .as_ref()
+                .is_none_or(|want| zone.name.eq_ignore_ascii_case(want))
             && self
                 .status
                 .as_ref()
@@ -138,9 +117,9 @@ impl DataSource for ZonesDataSource {
             .into_iter()
             .filter(|z| config.admits(z))
             .map(|z| ListedZone {
-                id: Some(z.id.into()),
+                id: Some(z.id),
                 name: Some(z.name),
-                account_id: z.account.map(|a| a.id.into()),
+                account_id: z.account.map(|a| a.id),
                 status: z.status,
                 zone_type: z.zone_type,
                 paused: z.paused,

@@ -8,8 +8,9 @@
 //! (which would delete the customer's account and everything in it).
 
 use crate::adopt::{self, Candidate};
+use crate::api::accounts::{ApiAccount, ManagedBy};
 use crate::api::paths::{self, ACCOUNTS, ZONES};
-use crate::api::{AccountType, Id, Tag};
+use crate::api::AccountType;
 use crate::checks;
 use crate::client::{ApiError, Client, Collection, ErrorKind};
 use crate::diagnostics::{api_error, parse_import_id, state_id, Context};
@@ -83,26 +84,8 @@ fn type_attribute() -> Attribute {
 
 // ---- API shapes ----
 
-#[derive(Debug, Deserialize)]
-pub struct ApiAccount {
-    id: Id,
-    name: String,
-    #[serde(rename = "type")]
-    account_type: Option<AccountType>,
-    created_on: Option<String>,
-    managed_by: Option<ManagedBy>,
-    settings: Option<Settings>,
-}
-
-/// The tenant unit that manages the account. Absent for an account outside
-/// a tenant (observed-api.md row 3).
-#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
-pub struct ManagedBy {
-    pub parent_org_id: Option<Tag>,
-    pub parent_org_name: Option<String>,
-}
-
-#[derive(Debug, Default, Deserialize, Serialize)]
+/// The settings an update writes.
+#[derive(Debug, Default, Serialize)]
 struct Settings {
     #[serde(skip_serializing_if = "Option::is_none")]
     enforce_twofactor: Option<bool>,
@@ -228,17 +211,13 @@ impl Account {
 
     /// Copies what the API reports; configuration-only values stay as they are.
     fn merge(&mut self, api: ApiAccount) {
+        if let Some(unit) = api.unit_id() {
+            self.unit_id = Some(unit.to_string());
+        }
         self.id = Some(api.id.into());
         self.name = api.name;
         // Some recorded answers leave `type` out: what is known stands.
         self.account_type = api.account_type.or(self.account_type.take());
-        if let Some(unit) = api
-            .managed_by
-            .as_ref()
-            .and_then(|m| m.parent_org_id.clone())
-        {
-            self.unit_id = Some(unit.into());
-        }
         // Some recorded answers to an update leave it out: what is known stands.
         self.managed_by = api.managed_by.or(self.managed_by.take());
         let settings = api.settings.unwrap_or_default();
@@ -1117,6 +1096,7 @@ fn prior_with_settings(prior: &Account, updated: &Account) -> Account {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::{Id, Tag};
 
     const KYC_FIELDS: [&str; 5] = [
         "business_name",

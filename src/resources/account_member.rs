@@ -10,8 +10,9 @@
 //! means policies.
 
 use crate::adopt::{self, Candidate};
+use crate::api::members::{ApiMember, ApiPolicy};
 use crate::api::paths::{self, ACCOUNTS};
-use crate::api::MemberStatus;
+use crate::api::{IdRef, MemberStatus};
 use crate::checks;
 use crate::client::{Advice, ApiError, Children, Client, Collection};
 use crate::diagnostics::{api_error, parse_import_id, state_id, Context};
@@ -47,28 +48,9 @@ pub struct Policy {
     pub resource_group_ids: Vec<String>,
 }
 
-#[derive(Debug, Deserialize)]
-pub struct ApiMember {
-    #[serde(deserialize_with = "crate::api::checked_id")]
-    id: String,
-    email: Option<String>,
-    status: Option<MemberStatus>,
-    user: Option<ApiUser>,
-    roles: Option<Vec<ApiRole>>,
-    policies: Option<Vec<ApiPolicy>>,
-}
-
-/// A policy as the API writes and reads it; groups are `{id, …}` objects.
-#[derive(Debug, Deserialize, Serialize)]
-struct ApiPolicy {
-    access: String,
-    permission_groups: Vec<ApiRole>,
-    resource_groups: Vec<ApiRole>,
-}
-
 impl From<&Policy> for ApiPolicy {
     fn from(p: &Policy) -> ApiPolicy {
-        let ids = |ids: &[String]| ids.iter().map(|id| ApiRole { id: id.clone() }).collect();
+        let ids = |ids: &[String]| ids.iter().map(|id| IdRef { id: id.clone() }).collect();
         ApiPolicy {
             access: p.access.clone(),
             permission_groups: ids(&p.permission_group_ids),
@@ -79,27 +61,13 @@ impl From<&Policy> for ApiPolicy {
 
 impl From<ApiPolicy> for Policy {
     fn from(p: ApiPolicy) -> Policy {
-        let ids = |groups: Vec<ApiRole>| groups.into_iter().map(|g| g.id).collect();
+        let ids = |groups: Vec<IdRef>| groups.into_iter().map(|g| g.id).collect();
         Policy {
             access: p.access,
             permission_group_ids: ids(p.permission_groups),
             resource_group_ids: ids(p.resource_groups),
         }
     }
-}
-
-#[derive(Debug, Deserialize)]
-struct ApiUser {
-    #[serde(default, deserialize_with = "crate::api::checked_opt_id")]
-    id: Option<String>,
-    email: Option<String>,
-}
-
-/// A role, permission group or resource group, by id.
-#[derive(Debug, Deserialize, Serialize)]
-struct ApiRole {
-    #[serde(deserialize_with = "crate::api::checked_id")]
-    id: String,
 }
 
 #[derive(Serialize)]
@@ -118,7 +86,7 @@ struct CreateBody<'a> {
 struct UpdateBody {
     /// …while PUT takes them as `{"id": …}` objects.
     #[serde(skip_serializing_if = "Option::is_none")]
-    roles: Option<Vec<ApiRole>>,
+    roles: Option<Vec<IdRef>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     policies: Option<Vec<ApiPolicy>>,
 }
@@ -129,7 +97,7 @@ impl UpdateBody {
             roles: planned
                 .roles
                 .as_ref()
-                .map(|roles| roles.iter().map(|r| ApiRole { id: r.clone() }).collect()),
+                .map(|roles| roles.iter().map(|r| IdRef { id: r.clone() }).collect()),
             policies: planned
                 .policies
                 .as_ref()
@@ -138,17 +106,11 @@ impl UpdateBody {
     }
 }
 
-impl ApiMember {
-    /// The member's address: its own, or its user's.
-    fn email(&self) -> Option<&str> {
-        self.email
-            .as_deref()
-            .or(self.user.as_ref().and_then(|u| u.email.as_deref()))
-    }
-}
-
 impl AccountMember {
     fn merge(&mut self, api: ApiMember) {
+        if let Some(uid) = api.user_id() {
+            self.user_id = Some(uid.to_string());
+        }
         // Cloudflare may report the address in another case; the adapter
         // keeps the configured spelling of the same address.
         if let Some(email) = api.email() {
@@ -177,9 +139,6 @@ impl AccountMember {
             (_, Some(s)) => Some(s),
             (old, None) => old,
         };
-        if let Some(uid) = api.user.and_then(|u| u.id) {
-            self.user_id = Some(uid);
-        }
     }
 }
 
@@ -481,6 +440,7 @@ async fn check_replacement(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::members::ApiUser;
 
     fn api(status: &str, roles: Option<Vec<&str>>) -> ApiMember {
         ApiMember {
@@ -491,7 +451,7 @@ mod tests {
                 id: Some("u".into()),
                 email: None,
             }),
-            roles: roles.map(|r| r.into_iter().map(|id| ApiRole { id: id.into() }).collect()),
+            roles: roles.map(|r| r.into_iter().map(|id| IdRef { id: id.into() }).collect()),
             policies: None,
         }
     }

@@ -2,7 +2,8 @@
 
 use crate::adopt::{self, Candidate};
 use crate::api::paths::{self, ZONES};
-use crate::api::ZoneType;
+use crate::api::zones::{ApiZone, Meta, Owner};
+use crate::api::{IdRef, ZoneStatus, ZoneType};
 use crate::checks::{self, DOMAIN_NAME};
 use crate::client::{ApiError, Client, Collection};
 use crate::diagnostics::{api_error, parse_import_id, state_id, Context};
@@ -25,7 +26,7 @@ pub struct Zone {
     pub zone_type: Option<ZoneType>,
     pub paused: Option<bool>,
     pub vanity_name_servers: Option<Vec<String>>,
-    pub status: Option<String>,
+    pub status: Option<ZoneStatus>,
     pub name_servers: Option<Vec<String>>,
     pub original_name_servers: Option<Vec<String>>,
     pub plan_id: Option<String>,
@@ -39,67 +40,8 @@ pub struct Zone {
     pub meta: Option<Meta>,
 }
 
-/// Who holds the zone: for a tenant's customer, its account (an
-/// `organization`). Not its name, which follows the account's: a rename
-/// applied with `cftenant_account` would read as a change made outside
-/// Terraform.
-#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
-pub struct Owner {
-    pub id: Option<String>,
-    #[serde(rename = "type")]
-    pub owner_type: Option<String>,
-}
-
-/// The zone's setup step and modes, as the API reports them. Not its
-/// quotas (`page_rule_quota`, `custom_certificate_quota`, numbers or
-/// strings as observed-api.md row 14 says): they follow the zone's rate
-/// plan, which `cftenant_zone_subscription` changes after the zone is read,
-/// so every apply of a zone with its plan would end in "changed outside of
-/// Terraform".
-#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
-pub struct Meta {
-    #[serde(default, deserialize_with = "crate::client::lenient_number")]
-    pub step: Option<f64>,
-    pub phishing_detected: Option<bool>,
-    pub cdn_only: Option<bool>,
-    pub dns_only: Option<bool>,
-    pub foundation_dns: Option<bool>,
-}
-
 /// Cloudflare's code for "a zone of this name already exists".
 const ZONE_EXISTS: i64 = 1061;
-
-#[derive(Debug, Deserialize)]
-pub struct ApiZone {
-    #[serde(deserialize_with = "crate::api::checked_id")]
-    id: String,
-    name: String,
-    account: Option<IdRef>,
-    #[serde(rename = "type")]
-    zone_type: Option<ZoneType>,
-    paused: Option<bool>,
-    status: Option<String>,
-    #[serde(default, deserialize_with = "crate::client::null_as_empty")]
-    name_servers: Vec<String>,
-    #[serde(default, deserialize_with = "crate::client::null_as_empty")]
-    vanity_name_servers: Vec<String>,
-    original_name_servers: Option<Vec<String>>,
-    verification_key: Option<String>,
-    created_on: Option<String>,
-    activated_on: Option<String>,
-    #[serde(default, deserialize_with = "crate::client::lenient_number")]
-    development_mode: Option<f64>,
-    original_registrar: Option<String>,
-    original_dnshost: Option<String>,
-    owner: Option<Owner>,
-    meta: Option<Meta>,
-}
-
-#[derive(Debug, Deserialize, Serialize)]
-struct IdRef {
-    #[serde(deserialize_with = "crate::api::checked_id")]
-    id: String,
-}
 
 #[derive(Serialize)]
 struct CreateBody<'a> {
