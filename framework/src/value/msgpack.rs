@@ -191,12 +191,13 @@ fn number_text(n: &serde_json::Number) -> String {
         // ("…500" for …504) would be read back as another integer. Zero keeps
         // the float's own text, which is "-0" for negative zero.
         (None, None, Some(f))
-            if f.fract() == 0.0 && f != 0.0 && (I64_MIN..I64_END).contains(&f) =>
+            if f.fract() == 0.0 && f != 0.0 && (I64_MIN..U64_END).contains(&f) =>
         {
-            (f as i64).to_string()
-        }
-        (None, None, Some(f)) if f.fract() == 0.0 && (0.0..U64_END).contains(&f) && f != 0.0 => {
-            (f as u64).to_string()
+            if f < I64_END {
+                (f as i64).to_string()
+            } else {
+                (f as u64).to_string()
+            }
         }
         (_, _, f) => f.unwrap_or_default().to_string(),
     }
