@@ -1,7 +1,7 @@
 //! A zone as the API gives it, which the resource and the data source both
 //! read.
 
-use super::{checked_id, IdRef, ZoneStatus, ZoneType};
+use super::{checked_id, checked_opt_id, IdRef, ZoneStatus, ZoneType};
 use crate::client::{lenient_number, null_as_empty};
 use serde::{Deserialize, Serialize};
 
@@ -39,6 +39,8 @@ pub struct ApiZone {
 /// Terraform.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct Owner {
+    /// Checked like every id that reaches the state.
+    #[serde(default, deserialize_with = "checked_opt_id")]
     pub id: Option<String>,
     #[serde(rename = "type")]
     pub owner_type: Option<String>,
@@ -58,4 +60,32 @@ pub struct Meta {
     pub cdn_only: Option<bool>,
     pub dns_only: Option<bool>,
     pub foundation_dns: Option<bool>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn zone(owner_id: serde_json::Value) -> serde_json::Value {
+        json!({
+            "id": "0123456789abcdef0123456789abcdef",
+            "name": "example.com",
+            "owner": {"id": owner_id, "type": "organization"},
+        })
+    }
+
+    #[test]
+    fn the_owner_id_is_checked_before_it_reaches_the_state() {
+        let ok: ApiZone =
+            serde_json::from_value(zone(json!("fedcba9876543210fedcba9876543210"))).unwrap();
+        assert_eq!(
+            ok.owner.unwrap().id.as_deref(),
+            Some("fedcba9876543210fedcba9876543210")
+        );
+        let none: ApiZone = serde_json::from_value(zone(json!(null))).unwrap();
+        assert_eq!(none.owner.unwrap().id, None);
+        let e = serde_json::from_value::<ApiZone>(zone(json!("../accounts/x"))).unwrap_err();
+        assert!(e.to_string().contains("is not a Cloudflare id"), "{e}");
+    }
 }

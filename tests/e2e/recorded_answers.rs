@@ -669,7 +669,9 @@ fn recorded_zone_answers() {
     let partial = "cftenant_zone.replay_partial_com";
     let partial_id = id(&ctx, partial);
 
-    // 21: a partial zone as recorded (no `name_servers` key), imported.
+    // 21: a partial zone as recorded (no `name_servers` key), imported. Its
+    // account and owner ids are the fixture's inventions (24 characters, not
+    // ids): they stand for the account the zone is in.
     let r21 = recorded("21-zone-get-partial.json");
     let body = renamed(
         &r21.body,
@@ -677,6 +679,7 @@ fn recorded_zone_answers() {
             ("foo", &partial_id),
             ("bar", "replay-partial.com"),
             ("aaaaaaaaaaaaaaaaaaaaaaaa", &account),
+            ("bbbbbbbbbbbbbbbbbbbbbbbb", &account),
         ],
     );
     ctx.ws.ok(&["state", "rm", "-no-color", partial]);
@@ -687,6 +690,7 @@ fn recorded_zone_answers() {
     let state = ctx.ws.resource(partial);
     assert_eq!(state["type"], "partial");
     assert_eq!(state["name_servers"], json!([]));
+    assert_eq!(state["owner"]["id"], account.as_str());
     plan_is_empty(&ctx, "21");
 
     // 22: the full zone made partial in place; the PATCH answers only what
