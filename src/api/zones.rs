@@ -1,9 +1,9 @@
 //! A zone as the API gives it, which the resource and the data source both
 //! read.
 
-use super::{checked_id, checked_opt_id, IdRef, ZoneStatus, ZoneType};
+use super::{checked_id, Id, IdRef, ZoneStatus, ZoneType};
 use crate::client::{lenient_number, null_as_empty};
-use serde::{Deserialize, Serialize};
+use serde::{de::Error as _, Deserialize, Deserializer, Serialize};
 
 /// A zone (`/zones`: one, or each of a page); its ids checked.
 #[derive(Debug, Deserialize)]
@@ -29,8 +29,20 @@ pub struct ApiZone {
     pub development_mode: Option<f64>,
     pub original_registrar: Option<String>,
     pub original_dnshost: Option<String>,
+    #[serde(default, deserialize_with = "checked_owner")]
     pub owner: Option<Owner>,
     pub meta: Option<Meta>,
+}
+
+/// The owner an answer gives, its id checked like every id that reaches the
+/// state. The check sits here rather than on [`Owner`]: the zone's state
+/// holds an `Owner` too, read back by rules of Terraform's, not the API's.
+fn checked_owner<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Owner>, D::Error> {
+    let owner = Option::<Owner>::deserialize(d)?;
+    if let Some(id) = owner.as_ref().and_then(|o| o.id.clone()) {
+        Id::try_from(id).map_err(D::Error::custom)?;
+    }
+    Ok(owner)
 }
 
 /// Who holds the zone: for a tenant's customer, its account (an
@@ -39,8 +51,6 @@ pub struct ApiZone {
 /// Terraform.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct Owner {
-    /// Checked like every id that reaches the state.
-    #[serde(default, deserialize_with = "checked_opt_id")]
     pub id: Option<String>,
     #[serde(rename = "type")]
     pub owner_type: Option<String>,
