@@ -95,13 +95,17 @@ fn domain_name_problem(s: &str) -> Option<String> {
 
 /// Case, length and dots: what is wrong with the name as a whole.
 fn shape_problem(s: &str) -> Option<String> {
+    // The spelling to suggest: one that passes, or none (a suggestion that
+    // is refused in turn only sends the user round again).
+    let fixed = s.to_ascii_lowercase().trim_end_matches('.').to_string();
+    let write = match fixed != s && check_domain_name(&fixed).is_ok() {
+        true => format!(" (write {fixed:?})"),
+        false => String::new(),
+    };
     if s != s.to_ascii_lowercase() {
-        Some(format!(
-            "must be lowercase (write {:?})",
-            s.to_ascii_lowercase()
-        ))
+        Some(format!("must be lowercase{write}"))
     } else if s.ends_with('.') {
-        Some("must not end with a dot".into())
+        Some(format!("must not end with a dot{write}"))
     } else if s.len() > 253 {
         Some("is longer than 253 characters".into())
     } else if s.split('.').count() < 2 {
@@ -189,8 +193,13 @@ mod tests {
         }
         for (bad, why) in [
             ("example", "at least two labels"),
-            ("Example.com", "lowercase"),
-            ("example.com.", "end with a dot"),
+            ("Example.com", "must be lowercase (write \"example.com\")"),
+            (
+                "example.com.",
+                "must not end with a dot (write \"example.com\")",
+            ),
+            // The suggestion is one that passes, not one refused in turn.
+            ("Example.COM.", "must be lowercase (write \"example.com\")"),
             ("exa mple.com", "letters, digits and hyphens"),
             ("-shop.com", "hyphen"),
             ("a..com", "empty label"),
@@ -206,6 +215,9 @@ mod tests {
             let e = check_domain_name(bad).unwrap_err();
             assert!(e.contains(why), "{bad}: {e}");
         }
+        // No spelling to suggest when lowercase would not pass either.
+        let e = check_domain_name("Exa mple.com").unwrap_err();
+        assert!(e.ends_with("it must be lowercase"), "{e}");
         assert!(check_domain_name(&format!("{}.com", "a".repeat(64)))
             .unwrap_err()
             .contains("63"));

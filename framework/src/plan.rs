@@ -32,7 +32,8 @@ pub fn plan(schema: &Schema, prior: &Value, proposed: &Value, config: &Value) ->
         if let Some(d) = &a.default {
             planned.set_attr(a.name, d.clone());
         } else if a.computed && creating {
-            planned.set_attr(a.name, Value::Unknown);
+            let created = a.default_on_create.clone();
+            planned.set_attr(a.name, created.unwrap_or(Value::Unknown));
         }
     }
     if creating {
@@ -68,6 +69,41 @@ pub fn plan(schema: &Schema, prior: &Value, proposed: &Value, config: &Value) ->
         planned,
         requires_replace,
     }
+}
+
+/// A replacement of `prior` the provider plans (an attribute that replaces
+/// changed): a warning for each attribute the configuration leaves unset
+/// that the new object gets by default ([`Attribute::default_on_create`]),
+/// unlike the old one. Removing the line kept the old object's value; a new
+/// object cannot keep it. (Warned of here: Terraform drops the warnings of
+/// the replacement's create half, planned again from a null prior.)
+pub fn replacement_drops(schema: &Schema, prior: &Value, config: &Value) -> Diagnostics {
+    let mut diags = Diagnostics::default();
+    for a in &schema.attributes {
+        let (Some(default), held) = (&a.default_on_create, prior.attr(a.name)) else {
+            continue;
+        };
+        if !config.attr(a.name).is_null()
+            || held.is_null()
+            || !held.is_wholly_known()
+            || a.same_value(held, default)
+        {
+            continue;
+        }
+        let hcl = |v: &Value| crate::value::from_value::<serde_json::Value>(v).unwrap_or_default();
+        let (held, default) = (hcl(held), hcl(default));
+        diags.attr_warning(
+            AttrPath::attr(a.name),
+            format!("The replacement gets `{}` {default}, not {held}", a.name),
+            format!(
+                "The object being replaced has `{name} = {held}`, which the configuration no longer sets: removing the \
+                 line kept its value, but a new object is created with {default}. Set `{name} = {held}` for the \
+                 replacement to have it too.",
+                name = a.name
+            ),
+        );
+    }
+    diags
 }
 
 /// Sets the attributes that record the configuration
@@ -448,6 +484,65 @@ mod tests {
         let config = object(n(60), n(900), Value::Null);
         let p = plan(&schema, &imported, &changed, &config);
         assert_eq!(p.planned.attr("managed"), &paths(&["ttl", "soa.retry"]));
+    }
+
+    #[test]
+    fn a_create_plans_the_default_on_create_and_a_replacement_warns_of_what_it_drops() {
+        let schema = Schema::new(
+            "t",
+            vec![
+                Attribute::required("name", Type::String, "name").replaces(),
+                Attribute::optional_computed("kind", Type::String, "kind")
+                    .default_on_create(s("standard")),
+                Attribute::optional_computed("unit_id", Type::String, "unit"),
+            ],
+        );
+        let config = obj(&[
+            ("name", s("b")),
+            ("kind", Value::Null),
+            ("unit_id", Value::Null),
+        ]);
+        let p = plan(&schema, &Value::Null, &config, &config);
+        assert_eq!(p.planned.attr("kind"), &s("standard"));
+        assert!(p.planned.attr("unit_id").is_unknown());
+        // An object that exists keeps its value when the line goes.
+        let prior = obj(&[
+            ("name", s("a")),
+            ("kind", s("enterprise")),
+            ("unit_id", s("u1")),
+        ]);
+        let mut proposed = prior.clone();
+        proposed.set_attr("name", s("b"));
+        let p = plan(&schema, &prior, &proposed, &config);
+        assert_eq!(p.planned.attr("kind"), &s("enterprise"));
+        assert_eq!(p.requires_replace, vec![AttrPath::attr("name")]);
+        // Its replacement gets the default: warned of, naming the way to keep it.
+        let warned = replacement_drops(&schema, &prior, &config).0;
+        assert_eq!(warned.len(), 1, "{warned:?}");
+        assert_eq!(warned[0].severity, crate::diag::Severity::Warning);
+        assert_eq!(warned[0].path, Some(AttrPath::attr("kind")));
+        assert_eq!(
+            warned[0].summary,
+            "The replacement gets `kind` \"standard\", not \"enterprise\""
+        );
+        assert!(
+            warned[0].detail.contains("Set `kind = \"enterprise\"`"),
+            "{}",
+            warned[0].detail
+        );
+        // Not when the configuration says, nor when the default is what it held.
+        let set = obj(&[
+            ("name", s("b")),
+            ("kind", s("standard")),
+            ("unit_id", Value::Null),
+        ]);
+        assert!(replacement_drops(&schema, &prior, &set).0.is_empty());
+        let standard = obj(&[
+            ("name", s("a")),
+            ("kind", s("standard")),
+            ("unit_id", s("u1")),
+        ]);
+        assert!(replacement_drops(&schema, &standard, &config).0.is_empty());
     }
 
     #[test]

@@ -536,11 +536,14 @@ impl<R: Resource> AnyResource<R::Client> for ResourceAdapter<R> {
                 planned_private: prior_private.to_vec(),
             };
         }
-        diags.extend(plan::refusals(&self.schema, prior, &change, config));
         let replacing = !prior.is_null() && !change.requires_replace.is_empty();
         let forced = prior.is_null() && planned_in_place(prior_private);
         // The create half of a replacement, planned again from a null prior.
         let new_half = forced || (prior.is_null() && marked(prior_private, PLANNED_REPLACEMENT));
+        if replacing {
+            diags.extend(plan::replacement_drops(&self.schema, prior, config));
+        }
+        diags.extend(plan::refusals(&self.schema, prior, &change, config));
         if !diags.has_errors() && !change.planned.semantically_equal(prior) {
             diags.extend(
                 self.review(

@@ -169,6 +169,13 @@ pub struct Attribute {
     /// A value the API refuses on a create, known without asking it:
     /// refused at plan (summary, detail) when a create has one.
     pub refused_on_create: Option<(&'static str, &'static str)>,
+    /// For an optional computed attribute: the value the API gives an
+    /// object created without it, planned for a create that leaves it unset
+    /// (the create half of a replacement too) rather than "(known after
+    /// apply)". Unlike [`Attribute::default`], an object that exists keeps
+    /// its value when the line is removed; a replacement that would make
+    /// the new object differ from the old one in it is warned of.
+    pub default_on_create: Option<Value>,
     /// Computed by the plan itself: the paths (`soa.ttl`) of the optional
     /// attributes the configuration sets, as last applied. What a resource
     /// of settings that always exist may return to their defaults when it
@@ -195,6 +202,7 @@ impl Attribute {
             equivalent: None,
             unchangeable: None,
             refused_on_create: None,
+            default_on_create: None,
             records_configuration: false,
         }
     }
@@ -304,6 +312,12 @@ impl Attribute {
     /// See [`Attribute::refused_on_create`] (the field).
     pub fn refused_on_create(mut self, summary: &'static str, detail: &'static str) -> Self {
         self.refused_on_create = Some((summary, detail));
+        self
+    }
+
+    /// See [`Attribute::default_on_create`] (the field).
+    pub fn default_on_create(mut self, v: Value) -> Self {
+        self.default_on_create = Some(v);
         self
     }
 

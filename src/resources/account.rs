@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use tfplugin::diag::{Diagnostic, Diagnostics};
 use tfplugin::resource::{import_not_found, Change, Failure, Imported, OpResult, Resource};
 use tfplugin::schema::{Attribute, Check, Nesting, Schema};
-use tfplugin::value::{AttrPath, Type};
+use tfplugin::value::{AttrPath, Type, Value};
 
 pub struct AccountResource;
 
@@ -66,9 +66,11 @@ fn type_attribute() -> Attribute {
         Type::String,
         "Account type: `standard` or `enterprise`; `standard` when a new account leaves it out. Cloudflare sets it at creation \
          and cannot change it: another value for an existing account is refused at plan (an account of another type is a new \
-         account). Removing it from the configuration keeps the account's type.",
+         account). Removing it from the configuration keeps the account's type; a new account without it, a replacement \
+         too, is `standard` (a plan that replaces an account of another type so warns, naming the line that keeps it).",
     )
     .check(Check::OneOf(AccountType::WORDS))
+    .default_on_create(Value::String(DEFAULT_TYPE.as_str().into()))
     // Cloudflare cannot change it (the official provider strips it
     // from updates): refused, rather than planned as an update that
     // fails, or as a replacement that deletes the customer's account

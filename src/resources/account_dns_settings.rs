@@ -66,7 +66,7 @@ impl Scope for AccountDnsSettings {
         Schema::new(
             "An account's DNS settings: the defaults Cloudflare gives the account's new zones. The settings always exist: \
              creating this resource changes those it configures, and each setting left out keeps the value Cloudflare has \
-             (removing one from the configuration keeps its value, and stops a destroy from resetting it). Destroying this resource returns the settings the configuration sets (`managed_settings`) to Cloudflare's defaults and leaves the others as they are; `removed { lifecycle { destroy = false } }` keeps them all.",
+             (removing one from the configuration keeps its value, and once applied stops a destroy from resetting it: Terraform gives a destroy no configuration, only what the last apply recorded). Destroying this resource returns the settings the configuration set as of its last apply (`managed_settings`) to Cloudflare's defaults and leaves the others as they are; `removed { lifecycle { destroy = false } }` keeps them all.",
             vec![
                 Attribute::computed("id", Type::String, "Same as `account_id`."),
                 Attribute::required("account_id", Type::String, "The account whose settings these are.")

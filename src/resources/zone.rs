@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use tfplugin::diag::Diagnostics;
 use tfplugin::resource::{import_by_reading, Change, Failure, Imported, OpResult, Resource};
 use tfplugin::schema::{Attribute, Check, Nesting, Schema};
-use tfplugin::value::{AttrPath, Type};
+use tfplugin::value::{AttrPath, Type, Value};
 
 pub struct ZoneResource;
 
@@ -236,9 +236,11 @@ impl Resource for ZoneResource {
                     Type::String,
                     "`full` (Cloudflare is the authoritative DNS), `partial` (CNAME setup), `secondary`, or `internal` (resolvable only \
                      inside the account); `full` when a new zone leaves it out. Changed in place (Cloudflare decides which changes it \
-                     allows); removing it from the configuration keeps the zone's type.",
+                     allows); removing it from the configuration keeps the zone's type; a new zone without it, a replacement too, \
+                     is `full` (a plan that replaces a zone of another type so warns, naming the line that keeps it).",
                 )
-                .check(Check::OneOf(ZoneType::WORDS)),
+                .check(Check::OneOf(ZoneType::WORDS))
+                .default_on_create(Value::String(DEFAULT_TYPE.as_str().into())),
                 Attribute::optional_computed("paused", Type::Bool, "Whether Cloudflare only serves DNS for the zone (no proxying, no security). Updated in place; removing it from the configuration keeps the zone as it is (set `false` to unpause)."),
                 vanity_name_servers_attribute(),
                 Attribute::computed("status", Type::String, "`initializing`, `pending`, `active` or `moved`.")

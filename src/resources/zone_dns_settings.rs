@@ -78,8 +78,8 @@ impl Scope for ZoneDnsSettings {
         Schema::new(
             "A zone's DNS settings: its nameservers (Cloudflare's, or the tenant's custom nameservers), SOA record, NS TTL and mode. \
              The settings always exist: creating this resource changes those it configures, and each setting left out keeps \
-             the value Cloudflare has (removing one from the configuration keeps its value, and stops a destroy from resetting it). \
-             Destroying this resource returns the settings the configuration sets (`managed_settings`) to Cloudflare's defaults and leaves the others as they are; `removed { lifecycle { destroy = false } }` keeps them all.",
+             the value Cloudflare has (removing one from the configuration keeps its value, and once applied stops a destroy from resetting it: Terraform gives a destroy no configuration, only what the last apply recorded). \
+             Destroying this resource returns the settings the configuration set as of its last apply (`managed_settings`) to Cloudflare's defaults and leaves the others as they are; `removed { lifecycle { destroy = false } }` keeps them all.",
             attributes,
         )
     }

@@ -600,3 +600,115 @@ fn replacing_an_account_names_its_zones_and_keeps_one_made_elsewhere() {
     ctx.ws.assert_plan_empty();
     ctx.destroy();
 }
+
+/// Removing `type` keeps the account's type, and the zone's; but a new
+/// object without it is `standard` (`full`), a replacement too. Terraform
+/// plans a replacement's new object with nothing of the old one, at apply
+/// as at plan, so the old type cannot be kept: the plan shows the type the
+/// new object gets and warns, naming the line that keeps the old one.
+#[test]
+fn a_replacement_without_the_type_line_shows_and_warns_of_the_default_type() {
+    let ctx = Ctx::new();
+    let config = |types: bool, unit: &str, zone: &str| {
+        let (account_type, zone_type) = match types {
+            true => ("  type = \"enterprise\"\n", "  type = \"partial\"\n"),
+            false => ("", ""),
+        };
+        format!(
+            "resource \"cftenant_account\" \"acme\" {{\n  name = \"Kept Type Co\"\n{account_type}{unit}}}\n\n\
+             resource \"cftenant_zone\" \"site\" {{\n  account_id = cftenant_account.acme.id\n  name = \"{zone}\"\n{zone_type}}}\n"
+        )
+    };
+    let held = |ctx: &Ctx| {
+        let account = ctx
+            .sim
+            .api("GET", &format!("/accounts/{}", account_id(ctx)), None);
+        let zone = ctx.sim.api(
+            "GET",
+            &format!("/zones/{}", ctx.ws.id_of("cftenant_zone.site")),
+            None,
+        );
+        (account["type"].clone(), zone["type"].clone())
+    };
+    // A create without the line plans the type it gets.
+    ctx.ws.write_config(&config(false, "", "kept-type.com"));
+    let changes = ctx.ws.planned_changes();
+    assert_eq!(
+        changes.0["cftenant_account.acme"]["after"]["type"],
+        "standard"
+    );
+    assert_eq!(changes.0["cftenant_zone.site"]["after"]["type"], "full");
+    ctx.ws.write_config(&config(true, "", "kept-type.com"));
+    ctx.ws.apply();
+    ctx.ws.write_config(&config(false, "", "kept-type.com"));
+    ctx.ws.assert_plan_empty();
+    assert_eq!(
+        held(&ctx),
+        (json!("enterprise"), json!("partial")),
+        "removing the line keeps the types"
+    );
+    // Another unit replaces the account, and so the zone in it: the plan
+    // shows the types the new ones get, and warns.
+    let unit = format!("  unit_id = \"{}\"\n", cftenant_testing::UNIT_2);
+    ctx.ws.write_config(&config(false, &unit, "kept-type.net"));
+    let changes = ctx.ws.planned_changes();
+    for (address, before, after) in [
+        ("cftenant_account.acme", "enterprise", "standard"),
+        ("cftenant_zone.site", "partial", "full"),
+    ] {
+        let change = &changes.0[address];
+        assert_eq!(
+            change["actions"],
+            json!(["delete", "create"]),
+            "{address}: {change:#}"
+        );
+        assert_eq!(
+            (&change["before"]["type"], &change["after"]["type"]),
+            (&json!(before), &json!(after)),
+            "{address}"
+        );
+    }
+    let planned = ctx.ws.ok(&["plan", "-input=false", "-no-color"]);
+    for needle in [
+        "The replacement gets `type` \"standard\", not \"enterprise\"",
+        "Set `type = \"enterprise\"` for the replacement to have it too",
+        "The replacement gets `type` \"full\", not \"partial\"",
+    ] {
+        assert!(planned.contains(needle), "no {needle:?} in:\n{planned}");
+    }
+    // `-replace` shows it in the plan (Terraform asks the provider for no
+    // review of a replacement it forces, and drops the warnings of the
+    // create half).
+    ctx.ws.write_config(&config(false, "", "kept-type.com"));
+    let planned = ctx.ws.ok(&[
+        "plan",
+        "-input=false",
+        "-no-color",
+        "-replace=cftenant_zone.site",
+    ]);
+    assert!(
+        planned.contains("~ type = \"partial\" -> \"full\""),
+        "{planned}"
+    );
+    // The line the warning names keeps the types through the replacement.
+    let types = "  type = \"enterprise\"\n";
+    let unit_and_type = format!("{unit}{types}");
+    ctx.ws
+        .write_config(&config(false, &unit_and_type, "kept-type.net").replace(
+            "name = \"kept-type.net\"\n",
+            "name = \"kept-type.net\"\n  type = \"partial\"\n",
+        ));
+    let planned = ctx.ws.ok(&["plan", "-input=false", "-no-color"]);
+    assert!(!planned.contains("The replacement gets"), "{planned}");
+    ctx.ws.apply();
+    assert_eq!(held(&ctx), (json!("enterprise"), json!("partial")));
+    let account = ctx
+        .sim
+        .api("GET", &format!("/accounts/{}", account_id(&ctx)), None);
+    assert_eq!(
+        account["managed_by"]["parent_org_id"],
+        cftenant_testing::UNIT_2
+    );
+    ctx.ws.assert_plan_empty();
+    ctx.destroy();
+}
