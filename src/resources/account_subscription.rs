@@ -2,12 +2,12 @@
 //! (Zero Trust seats, Workers, Stream, …) under `/accounts/{id}/subscriptions`.
 
 use super::subscription::{self, Terms};
-use crate::adopt::{self, Candidate};
+use crate::adopt::{self, Candidate, Origin};
 use crate::api::paths::{self, ACCOUNTS};
 use crate::checks;
 use crate::client::{ApiError, Children, Client, Collection};
 use crate::diagnostics::{parse_import_id, state_id, Context};
-use crate::rate_plans::{ApiSubscription, SUBSCRIPTION_EXISTS};
+use crate::rate_plans::{same_rate_plan, ApiSubscription, SUBSCRIPTION_EXISTS};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use tfplugin::diag::{Diagnostic, Diagnostics};
@@ -201,12 +201,29 @@ impl adopt::Create for AccountSubscription {
             .await
     }
 
+    /// The account's subscriptions to this rate plan (what the API keeps
+    /// unique): one on other terms is never ours, but is named when the
+    /// API refuses the create as existing.
     async fn lookup(&self, client: &Client) -> Result<Vec<Candidate<ApiSubscription>>, ApiError> {
         let all: Vec<ApiSubscription> = client.get(&collection(&self.account_id)).await?;
         Ok(all
             .into_iter()
-            .filter(|s| self.terms.is_satisfied_by(s))
-            .map(|s| Candidate::created(s.id.clone().unwrap_or_default(), None, s))
+            .filter(|s| {
+                s.rate_plan
+                    .as_ref()
+                    .is_some_and(|r| same_rate_plan(&r.id, &self.terms.rate_plan_id))
+            })
+            .map(|s| {
+                let id = s.id.clone().unwrap_or_default();
+                match self.terms.is_satisfied_by(&s) {
+                    true => Candidate::created(id, None, s),
+                    false => Candidate {
+                        id,
+                        origin: Origin::Differs,
+                        object: s,
+                    },
+                }
+            })
             .collect())
     }
 }

@@ -442,6 +442,16 @@ fn cases() -> Vec<Case> {
             ),
             &["with cftenant_account_subscription.again", "Cloudflare error 1205", "already has a subscription to TEAMS_STANDARD", "terraform import cftenant_account_subscription.<name> "],
         ),
+        // The one there has other quantities: named all the same, with
+        // the import that takes it over.
+        apply(
+            "account plan twice, other quantities (API)",
+            format!(
+                "{CUSTOMER}{}resource \"cftenant_account_subscription\" \"again\" {{\naccount_id = cftenant_account.customer.id\nrate_plan_id = \"TEAMS_STANDARD\"\ndepends_on = [cftenant_account_subscription.case]\n}}\n",
+                account_subscription("account_id = cftenant_account.customer.id\nrate_plan_id = \"TEAMS_STANDARD\"\ncomponent_values = [{ name = \"users\", value = 90 }]")
+            ),
+            &["with cftenant_account_subscription.again", "Cloudflare error 1205", "already exists (", "terraform import cftenant_account_subscription.<name> "],
+        ),
         // ---- data sources ----
         plan(
             "tenant unknown id (API)",
