@@ -299,9 +299,10 @@ impl Resource for AccountResource {
                     Type::Bool,
                     "Destroy the account even when it still has zones this configuration does not manage (default false). \
                      Deleting an account deletes every zone in it. Without this, a plan to destroy the account warns, naming \
-                     the zones it would take that the plan does not destroy, and the apply keeps the account and those zones: \
-                     it fails at the account, after destroying what the configuration manages in it (Terraform destroys that \
-                     first). Set it (and apply) only to delete them too.",
+                     the zones it would take that the plan does not destroy (outside `terraform destroy`, a zone whose destroy \
+                     Terraform plans after the account's, as when an instance of a `for_each` goes with its zone, is named too: \
+                     the apply destroys it first all the same), and the apply keeps the account and those zones: it fails at the \
+                     account, after destroying what the configuration manages in it (Terraform destroys that first). Set it (and apply) only to delete them too.",
                 ),
                 Attribute::optional(
                     "allow_duplicate_name",

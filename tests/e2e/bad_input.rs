@@ -728,3 +728,39 @@ fn bad_input_fails_with_a_diagnostic_naming_the_input() {
         failures.join("\n\n")
     );
 }
+
+/// A value refused inside an attribute's list or object is shown at that
+/// attribute's line, not the resource's first line (where Terraform falls
+/// back for a path it cannot follow); the message names the whole path.
+#[test]
+fn a_refused_nested_value_is_shown_at_its_attribute() {
+    let ctx = Ctx::new();
+    let hcl = format!(
+        "resource \"cftenant_zone_subscription\" \"case\" {{\n  zone_id      = \"{UNKNOWN_ID}\"\n  rate_plan_id = \"PARTNERS_BIZ\"\n  \
+         component_values = [\n    {{ name = \"page_rules\", value = -1 }},\n  ]\n}}\n"
+    );
+    let attribute_line = 1 + hcl
+        .lines()
+        .position(|l| l.contains("component_values"))
+        .unwrap();
+    assert_eq!(attribute_line, 4, "{hcl}");
+    ctx.ws.write_config(&hcl);
+    let out = ctx.ws.terraform(&["validate", "-json", "-no-color"]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", output_text(&out)));
+    let diags = report["diagnostics"].as_array().expect("diagnostics");
+    let refused = diags
+        .iter()
+        .find(|d| {
+            d["summary"]
+                .as_str()
+                .is_some_and(|s| s.contains("component_values[0].value"))
+        })
+        .unwrap_or_else(|| panic!("no diagnostic naming component_values[0].value: {report:#}"));
+    assert_eq!(refused["severity"], "error");
+    assert_eq!(refused["range"]["filename"], "main.tf", "{refused:#}");
+    assert_eq!(
+        refused["range"]["start"]["line"], attribute_line,
+        "{refused:#}"
+    );
+}

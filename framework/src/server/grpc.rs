@@ -46,8 +46,22 @@ fn diag_to_pb(d: &Diagnostic) -> pb::Diagnostic {
         } as i32,
         summary: d.summary.clone(),
         detail: d.detail.clone(),
-        attribute: d.path.as_ref().filter(|p| !p.is_root()).map(path_to_pb),
+        attribute: d
+            .path
+            .as_ref()
+            .filter(|p| !p.is_root())
+            .map(|p| path_to_pb(&where_shown(p))),
     }
+}
+
+/// The part of a diagnostic's path Terraform can point at in the
+/// configuration: its attribute. Terraform (1.11) finds the source line
+/// of a deeper path (`soa.ttl`, `component_values[0].value`) only through
+/// nested blocks, and falls back on the resource's first line for one
+/// inside an attribute's object or list: the attribute's own line is the
+/// nearer one. The diagnostic's text names the whole path.
+fn where_shown(p: &AttrPath) -> AttrPath {
+    AttrPath(p.0.iter().take(1).cloned().collect())
 }
 
 /// A plan request's prior state, proposed new state and configuration.
