@@ -74,7 +74,9 @@ pub fn attributes() -> Vec<Attribute> {
             Type::String,
             "Quantities of the plan's add-on components, e.g. `{ name = \"page_rules\", value = 60 }`. A component not listed \
              is at the plan's default quantity: removing a component, or the whole attribute, returns it to the default \
-             (and stops paying for the extra). A component changed outside Terraform shows as a change.",
+             (and stops paying for the extra). A component changed outside Terraform shows as a change. An import holds only the \
+             components away from their default: a configuration that lists one at its default quantity plans one update after \
+             it, which changes nothing at Cloudflare.",
         )
         .nested(
             Nesting::List,
