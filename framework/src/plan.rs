@@ -80,9 +80,10 @@ pub fn plan(schema: &Schema, prior: &Value, proposed: &Value, config: &Value) ->
 pub fn replacement_drops(schema: &Schema, prior: &Value, config: &Value) -> Diagnostics {
     let mut diags = Diagnostics::default();
     for a in &schema.attributes {
-        let (Some(default), held) = (&a.default_on_create, prior.attr(a.name)) else {
+        let Some(default) = &a.default_on_create else {
             continue;
         };
+        let held = prior.attr(a.name);
         if !config.attr(a.name).is_null()
             || held.is_null()
             || !held.is_wholly_known()
