@@ -247,6 +247,10 @@ fn credentials(
     let token = lookup(config.api_token.clone(), "api_token", true, env);
     let email = lookup(config.email.clone(), "email", true, env);
     let key = lookup(config.api_key.clone(), "api_key", true, env);
+    let unsendable =
+        |found: &Option<Found>, attr: &str| found.as_ref().and_then(|f| unsendable(f, attr));
+    let token_unsendable = unsendable(&token, "api_token");
+    let pair_unsendable = [unsendable(&email, "email"), unsendable(&key, "api_key")];
     let token_from = token.as_ref().map(Found::origin).unwrap_or_default();
     let pair_from = [&email, &key]
         .into_iter()
@@ -255,11 +259,35 @@ fn credentials(
         .collect::<Vec<_>>()
         .join(" and ");
     let auth = pick_auth(token, email, key, diags)?;
-    let from = match auth {
-        Auth::Token(_) => token_from,
-        Auth::Key { .. } => pair_from,
+    let (from, refusals) = match auth {
+        Auth::Token(_) => (token_from, vec![token_unsendable]),
+        Auth::Key { .. } => (pair_from, pair_unsendable.into()),
     };
-    Some((auth, from))
+    let mut sendable = true;
+    for (at, summary, detail) in refusals.into_iter().flatten() {
+        diags.attr_error(at, summary, detail);
+        sendable = false;
+    }
+    sendable.then_some((auth, from))
+}
+
+/// The error (where, summary, detail) for a credential that cannot go into
+/// a request header. A line break or another control character (a token
+/// read with `file()` keeps the file's last newline) would fail every
+/// request before it left, as if the network were down.
+fn unsendable(found: &Found, attr: &str) -> Option<(AttrPath, String, String)> {
+    found.value.chars().any(char::is_control).then(|| {
+        (
+            found.at(attr),
+            format!("Invalid {attr}"),
+            format!(
+                "{} contains a line break or another control character, which a request header cannot carry. A \
+                 value read with file() keeps the file's last newline: write trimspace(file(\"…\")), or remove it \
+                 from the variable.",
+                found.origin()
+            ),
+        )
+    })
 }
 
 /// The API's base URL: the block's, a variable's, or Cloudflare's; checked.
@@ -640,6 +668,39 @@ mod tests {
             ]),
         );
         assert!(text.contains("CLOUDFLARE_API_TOKEN"), "{text}");
+    }
+
+    #[test]
+    fn a_credential_a_header_cannot_carry_is_refused_naming_where_it_came_from() {
+        let text = refusal(block(Some("t0ken\n"), None, None), env(&[]));
+        assert!(
+            text.contains("Invalid api_token") && text.contains("trimspace(file("),
+            "{text}"
+        );
+        assert!(!text.contains("t0ken"), "values never shown: {text}");
+        let text = refusal(
+            ProviderConfig::default(),
+            env(&[
+                ("CFTENANT_EMAIL", "e@x.io"),
+                ("CFTENANT_API_KEY", "k3y\r\n"),
+            ]),
+        );
+        assert!(
+            text.contains("`CFTENANT_API_KEY` contains a line break"),
+            "{text}"
+        );
+        // Only what is used is checked: a token the pair outranks may be
+        // another provider's, and is not this one's to refuse.
+        let c = resolve(
+            ProviderConfig::default(),
+            env(&[
+                ("CFTENANT_EMAIL", "e@x.io"),
+                ("CFTENANT_API_KEY", "k"),
+                ("CLOUDFLARE_API_TOKEN", "other\n"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(c.auth, key("e@x.io", "k"));
     }
 
     #[test]

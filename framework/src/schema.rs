@@ -81,6 +81,9 @@ impl Check {
             }
             (Check::Range(lo, hi), Value::Number(n)) => match n.as_f64() {
                 Some(x) if x.fract() == 0.0 && x >= *lo as f64 && x <= *hi as f64 => Ok(()),
+                Some(x) if x.fract() != 0.0 => Err(format!(
+                    "{n} is not a whole number; expected a whole number from {lo} to {hi}"
+                )),
                 _ => Err(format!(
                     "{n} is out of range; expected a whole number from {lo} to {hi}"
                 )),

@@ -100,9 +100,9 @@ impl Client {
             self.clock.observe_date_header(&date, SystemTime::now());
         }
         let status = resp.status().as_u16();
+        let date = header_text(headers, reqwest::header::DATE);
         let retry_after = header_text(headers, reqwest::header::RETRY_AFTER)
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(|secs| secs.min(MAX_RETRY_AFTER_SECS.into()) as u32);
+            .and_then(|v| retry_after_secs(&v, date.as_deref(), SystemTime::now()));
         if status == 429 {
             if let Some(secs) = retry_after {
                 self.gate
@@ -226,6 +226,27 @@ impl Client {
 }
 
 /// A header's value as text, if it is text: odd bytes are no reason to fail.
+/// A `Retry-After` in seconds, held to [`MAX_RETRY_AFTER_SECS`]: either of
+/// its two forms (RFC 9110), a number of seconds or an HTTP date. A date is
+/// counted from the answer's own `Date` (the server's clock, which set it),
+/// or from `now` when the answer has none; one already past is no wait.
+fn retry_after_secs(value: &str, date: Option<&str>, now: SystemTime) -> Option<u32> {
+    let value = value.trim();
+    let secs = match value.parse::<u64>() {
+        Ok(secs) => secs,
+        Err(_) => {
+            let until = httpdate::parse_http_date(value).ok()?;
+            let from = date
+                .and_then(|d| httpdate::parse_http_date(d.trim()).ok())
+                .unwrap_or(now);
+            until
+                .duration_since(from)
+                .map_or(0, |wait| wait.as_secs_f64().ceil() as u64)
+        }
+    };
+    Some(secs.min(MAX_RETRY_AFTER_SECS.into()) as u32)
+}
+
 fn header_text(
     headers: &reqwest::header::HeaderMap,
     name: reqwest::header::HeaderName,
@@ -418,6 +439,24 @@ fn tls_problem(e: &reqwest::Error) -> Option<(String, Advice)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn retry_after_is_read_in_seconds_or_as_a_date_counted_from_the_answers_date() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_780_000_000);
+        let at = |offset: u64| httpdate::fmt_http_date(now + Duration::from_secs(offset));
+        assert_eq!(retry_after_secs(" 30 ", None, now), Some(30));
+        assert_eq!(
+            retry_after_secs("9999999999", None, now),
+            Some(MAX_RETRY_AFTER_SECS)
+        );
+        // A date: from the answer's Date, the clock that set it.
+        assert_eq!(retry_after_secs(&at(920), Some(&at(20)), now), Some(900));
+        // Without a Date, from ours; a date already past is no wait.
+        assert_eq!(retry_after_secs(&at(20), None, now), Some(20));
+        assert_eq!(retry_after_secs(&at(0), Some(&at(60)), now), Some(0));
+        assert_eq!(retry_after_secs("soon", None, now), None);
+        assert_eq!(retry_after_secs("-5", None, now), None);
+    }
 
     #[test]
     fn bodies_in_the_log_hide_every_secret() {

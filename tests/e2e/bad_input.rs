@@ -363,7 +363,7 @@ fn cases() -> Vec<Case> {
         plan(
             "zone plan component value fractional",
             zone_subscription(&format!("zone_id = \"{UNKNOWN_ID}\"\nrate_plan_id = \"PARTNERS_BIZ\"\ncomponent_values = [{{ name = \"page_rules\", value = 2.5 }}]")),
-            &["`component_values[0].value`", "2.5 is out of range; expected a whole number"],
+            &["`component_values[0].value`", "2.5 is not a whole number; expected a whole number from 0 to 1000000"],
         ),
         plan(
             "zone plan component twice",
@@ -509,7 +509,9 @@ fn cases() -> Vec<Case> {
         plan("provider max_retries negative", account("name = \"P\""), &["`max_retries`", "-1 is out of range", "whole number from 0 to 20"])
             .provider("provider \"cftenant\" {\nmax_retries = -1\n}"),
         plan("provider max_retries over 20", account("name = \"P\""), &["`max_retries`", "21 is out of range", "from 0 to 20"]).provider("provider \"cftenant\" {\nmax_retries = 21\n}"),
-        plan("provider max_retries fraction", account("name = \"P\""), &["`max_retries`", "1.5 is out of range", "whole number"]).provider("provider \"cftenant\" {\nmax_retries = 1.5\n}"),
+        plan("provider api_token with a newline", account("name = \"P\""), &["Invalid api_token", "`api_token` in the provider block contains a line break", "trimspace(file("])
+            .provider("provider \"cftenant\" {\napi_token = \"sim-token\\n\"\n}"),
+        plan("provider max_retries fraction", account("name = \"P\""), &["`max_retries`", "1.5 is not a whole number", "from 0 to 20"]).provider("provider \"cftenant\" {\nmax_retries = 1.5\n}"),
         plan("provider timeout zero", account("name = \"P\""), &["`request_timeout_seconds`", "0 is out of range", "from 1 to 600"])
             .provider("provider \"cftenant\" {\nrequest_timeout_seconds = 0\n}"),
         plan("provider timeout over 600", account("name = \"P\""), &["`request_timeout_seconds`", "601 is out of range"]).provider("provider \"cftenant\" {\nrequest_timeout_seconds = 601\n}"),

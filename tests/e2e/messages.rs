@@ -40,6 +40,45 @@ fn a_rate_limit_past_the_cap_says_wait_cap_budget_and_setting() {
     assert!(ctx.sim.objects("accounts").is_empty());
 }
 
+/// `Retry-After` may also be an HTTP date (RFC 9110): read as the wait it
+/// stands for, counted from the answer's `Date`, and refused past the cap
+/// like the number of seconds, rather than retried at once.
+#[test]
+fn a_rate_limit_asked_for_as_a_date_is_read_as_its_wait() {
+    let ctx = Ctx::new();
+    let until =
+        httpdate::fmt_http_date(std::time::SystemTime::now() + std::time::Duration::from_secs(900));
+    ctx.sim.admin(
+        "POST",
+        "/faults",
+        Some(json!({ "rules": [{
+            "method": "POST", "path": "/accounts", "action": "respond", "status": 429, "count": 1,
+            "headers": { "Retry-After": until },
+            "body": { "success": false, "errors": [{ "code": 971, "message": "Please wait" }], "messages": [], "result": null },
+        }] })),
+    );
+    ctx.ws
+        .write_config("resource \"cftenant_account\" \"a\" {\n  name = \"Dated Wait Co\"\n}\n");
+    let out = ctx
+        .ws
+        .terraform(&["apply", "-auto-approve", "-input=false", "-no-color"]);
+    let text = output_text(&out);
+    assert!(!out.status.success(), "{text}");
+    let asked: u64 = text
+        .split("asked to wait ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no \"asked to wait N s\" in:\n{text}"));
+    assert!(
+        (895..=900).contains(&asked),
+        "asked to wait {asked} s:\n{text}"
+    );
+    assert!(text.contains("max_rate_limit_wait_seconds"), "{text}");
+    assert_eq!(ctx.sim.requests("POST /accounts"), 1, "retried at once");
+    assert!(ctx.sim.objects("accounts").is_empty());
+}
+
 /// A zone in an account Cloudflare does not know (1067) says the account is
 /// unknown or not in the tenant.
 #[test]
