@@ -95,17 +95,20 @@ fn domain_name_problem(s: &str) -> Option<String> {
 
 /// Case, length and dots: what is wrong with the name as a whole.
 fn shape_problem(s: &str) -> Option<String> {
+    let lower = s.to_ascii_lowercase();
     // The spelling to suggest: one that passes, or none (a suggestion that
     // is refused in turn only sends the user round again).
-    let fixed = s.to_ascii_lowercase().trim_end_matches('.').to_string();
-    let write = match fixed != s && check_domain_name(&fixed).is_ok() {
-        true => format!(" (write {fixed:?})"),
-        false => String::new(),
+    let write = || {
+        let fixed = lower.trim_end_matches('.');
+        match check_domain_name(fixed) {
+            Ok(()) => format!(" (write {fixed:?})"),
+            Err(_) => String::new(),
+        }
     };
-    if s != s.to_ascii_lowercase() {
-        Some(format!("must be lowercase{write}"))
+    if s != lower {
+        Some(format!("must be lowercase{}", write()))
     } else if s.ends_with('.') {
-        Some(format!("must not end with a dot{write}"))
+        Some(format!("must not end with a dot{}", write()))
     } else if s.len() > 253 {
         Some("is longer than 253 characters".into())
     } else if s.split('.').count() < 2 {

@@ -247,10 +247,10 @@ fn credentials(
     let token = lookup(config.api_token.clone(), "api_token", true, env);
     let email = lookup(config.email.clone(), "email", true, env);
     let key = lookup(config.api_key.clone(), "api_key", true, env);
-    let unsendable =
+    let refusal =
         |found: &Option<Found>, attr: &str| found.as_ref().and_then(|f| unsendable(f, attr));
-    let token_unsendable = unsendable(&token, "api_token");
-    let pair_unsendable = [unsendable(&email, "email"), unsendable(&key, "api_key")];
+    let token_unsendable = refusal(&token, "api_token");
+    let pair_unsendable = [refusal(&email, "email"), refusal(&key, "api_key")];
     let token_from = token.as_ref().map(Found::origin).unwrap_or_default();
     let pair_from = [&email, &key]
         .into_iter()

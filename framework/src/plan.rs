@@ -71,6 +71,14 @@ pub fn plan(schema: &Schema, prior: &Value, proposed: &Value, config: &Value) ->
     }
 }
 
+/// A value as a message quotes it, written as in the configuration:
+/// `"enterprise"`, `5`, `true`.
+fn shown(v: &Value) -> String {
+    crate::value::from_value::<serde_json::Value>(v)
+        .unwrap_or_default()
+        .to_string()
+}
+
 /// A replacement of `prior` the provider plans (an attribute that replaces
 /// changed): a warning for each attribute the configuration leaves unset
 /// that the new object gets by default ([`Attribute::default_on_create`]),
@@ -91,8 +99,7 @@ pub fn replacement_drops(schema: &Schema, prior: &Value, config: &Value) -> Diag
         {
             continue;
         }
-        let hcl = |v: &Value| crate::value::from_value::<serde_json::Value>(v).unwrap_or_default();
-        let (held, default) = (hcl(held), hcl(default));
+        let (held, default) = (shown(held), shown(default));
         diags.attr_warning(
             AttrPath::attr(a.name),
             format!("The replacement gets `{}` {default}, not {held}", a.name),
@@ -215,16 +222,12 @@ pub fn refusals(
         let (held, wanted) = (prior.attr(a.name), change.planned.attr(a.name));
         if let Some((summary, detail)) = a.unchangeable {
             if !creating && known(held) && known(wanted) && !a.same_value(held, wanted) {
-                let word = |v: &Value| {
-                    v.as_str()
-                        .map_or_else(|| format!("{v:?}"), |s| format!("{s:?}"))
-                };
                 diags.attr_error(
                     AttrPath::attr(a.name),
                     summary,
                     detail
-                        .replace("{held}", &word(held))
-                        .replace("{wanted}", &word(wanted)),
+                        .replace("{held}", &shown(held))
+                        .replace("{wanted}", &shown(wanted)),
                 );
             }
         }

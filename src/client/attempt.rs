@@ -96,13 +96,16 @@ impl Client {
     fn observe(&self, resp: &reqwest::Response) -> Head {
         let headers = resp.headers();
         self.gate.observe(headers, Instant::now());
-        if let Some(date) = header_text(headers, reqwest::header::DATE) {
-            self.clock.observe_date_header(&date, SystemTime::now());
+        let (date, received) = (
+            header_text(headers, reqwest::header::DATE),
+            SystemTime::now(),
+        );
+        if let Some(date) = &date {
+            self.clock.observe_date_header(date, received);
         }
         let status = resp.status().as_u16();
-        let date = header_text(headers, reqwest::header::DATE);
         let retry_after = header_text(headers, reqwest::header::RETRY_AFTER)
-            .and_then(|v| retry_after_secs(&v, date.as_deref(), SystemTime::now()));
+            .and_then(|v| retry_after_secs(&v, date.as_deref(), received));
         if status == 429 {
             if let Some(secs) = retry_after {
                 self.gate
@@ -225,7 +228,6 @@ impl Client {
     }
 }
 
-/// A header's value as text, if it is text: odd bytes are no reason to fail.
 /// A `Retry-After` in seconds, held to [`MAX_RETRY_AFTER_SECS`]: either of
 /// its two forms (RFC 9110), a number of seconds or an HTTP date. A date is
 /// counted from the answer's own `Date` (the server's clock, which set it),
@@ -247,6 +249,7 @@ fn retry_after_secs(value: &str, date: Option<&str>, now: SystemTime) -> Option<
     Some(secs.min(MAX_RETRY_AFTER_SECS.into()) as u32)
 }
 
+/// A header's value as text, if it is text: odd bytes are no reason to fail.
 fn header_text(
     headers: &reqwest::header::HeaderMap,
     name: reqwest::header::HeaderName,

@@ -302,7 +302,8 @@ impl Resource for AccountResource {
                      the zones it would take that the plan does not destroy (outside `terraform destroy`, a zone whose destroy \
                      Terraform plans after the account's, as when an instance of a `for_each` goes with its zone, is named too: \
                      the apply destroys it first all the same), and the apply keeps the account and those zones: it fails at the \
-                     account, after destroying what the configuration manages in it (Terraform destroys that first). Set it (and apply) only to delete them too.",
+                     account, after destroying what the configuration manages in it (Terraform destroys that first). Set it (and \
+                     apply) only to delete them too.",
                 ),
                 Attribute::optional(
                     "allow_duplicate_name",
