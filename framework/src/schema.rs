@@ -160,9 +160,12 @@ pub struct Attribute {
     /// unknown in the plan. Anything not listed keeps its prior value, so a
     /// plan never shows "(known after apply)" for values that cannot move.
     pub unknown_when_changed: &'static [&'static str],
-    /// Spellings of a string that mean the same to the API (an email in
-    /// another case, a plan's alias): a change between two of them is no
-    /// change, and the spelling in the configuration or state is kept.
+    /// Whether a held value (prior state, planned, or state before a read)
+    /// already is what a new one asks for: another spelling that means the
+    /// same to the API (an email in another case, a plan's alias), or a
+    /// value the new one leads to (an accepted invitation, where one was
+    /// asked for). A change from the held value to such a new one is no
+    /// change, and the held value is kept. Called as `(held, new)`.
     pub equivalent: Option<fn(&str, &str) -> bool>,
     /// The API sets it when it creates the object and cannot change it
     /// after: another value for an existing object is refused at plan
@@ -324,13 +327,13 @@ impl Attribute {
         self
     }
 
-    /// Whether two values of this attribute mean the same: equal, or two
-    /// known strings its equivalence relates.
-    pub fn same_value(&self, a: &Value, b: &Value) -> bool {
-        if a.semantically_equal(b) {
+    /// Whether `held` already is what `new` asks for: equal, or two known
+    /// strings its equivalence relates ([`Attribute::equivalent`], the field).
+    pub fn same_value(&self, held: &Value, new: &Value) -> bool {
+        if held.semantically_equal(new) {
             return true;
         }
-        match (self.equivalent, a, b) {
+        match (self.equivalent, held, new) {
             (Some(same), Value::String(x), Value::String(y)) => same(x, y),
             _ => false,
         }

@@ -1,6 +1,6 @@
 //! Admin endpoints under `/__sim` (no authentication, loopback peers only): state dump,
 //! reset, request statistics, fault injection, and a few test helpers (zone activation,
-//! removing a service user, which the API itself cannot do).
+//! an invitation accepted, removing a service user, which the API itself cannot do).
 //!
 //! Successful admin responses are plain JSON (no API envelope); errors use the envelope.
 //!
@@ -47,6 +47,10 @@ pub fn router() -> Router<App> {
         )
         .route("/clock", get(get_clock).post(set_clock))
         .route("/zones/{zone_id}/activate", post(activate_zone))
+        .route(
+            "/accounts/{account_id}/members/{member_id}/accept",
+            post(accept_invitation),
+        )
         .route("/users/{user_id}", delete(delete_user))
         // In the envelope, as every admin error is (axum's own 405 has no body).
         .method_not_allowed_fallback(crate::gate::method_not_allowed)
@@ -369,6 +373,15 @@ async fn patch_entitlements(State(app): State<App>, JsonObject(body): JsonObject
 /// Marks a zone active (what Cloudflare does once the nameservers point to it).
 async fn activate_zone(State(app): State<App>, Path(zone_id): Path<String>) -> ApiResult {
     app.write(|state| zones::models::activate(state, &zone_id))
+        .await
+        .map(plain)
+}
+
+async fn accept_invitation(
+    State(app): State<App>,
+    Path((account_id, member_id)): Path<(String, String)>,
+) -> ApiResult {
+    app.write(|state| members::models::accept(state, &account_id, &member_id))
         .await
         .map(plain)
 }

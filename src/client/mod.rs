@@ -229,6 +229,15 @@ impl Client {
             .unwrap_or(0)
     }
 
+    /// The email of the user whose global API key this client sends; none
+    /// for an API token.
+    pub fn key_email(&self) -> Option<&str> {
+        match &self.auth {
+            Auth::Key { email, .. } => Some(email),
+            Auth::Token(_) => None,
+        }
+    }
+
     pub fn max_retries(&self) -> u32 {
         self.retry.max_retries
     }

@@ -131,14 +131,25 @@ impl AccountMember {
             // The POST answer lists neither: what was planned stands.
             _ => {}
         }
-        self.status = match (self.status.take(), api.status) {
-            // An accepted invitation still satisfies a configured `pending`.
-            (Some(MemberStatus::Pending), Some(MemberStatus::Accepted)) => {
-                Some(MemberStatus::Pending)
-            }
-            (_, Some(s)) => Some(s),
-            (old, None) => old,
-        };
+        // The status as Cloudflare has it: an invitation accepted since
+        // reads `accepted` (which still satisfies a configured `pending`,
+        // see [`status_holds`]).
+        if let Some(status) = api.status {
+            self.status = Some(status);
+        }
+    }
+}
+
+/// Whether a member whose status is `held` is what `wanted` asks for: the
+/// same status, or an accepted member where an invitation was asked for
+/// (the invitation was accepted: nothing is left to do). The plan then
+/// keeps `held`, so neither an accepted invitation nor an import of an
+/// accepted member is a change, let alone a replacement; `accepted` asked
+/// of a member still `pending` is one (the invitation gives way to a grant).
+fn status_holds(held: &str, wanted: &str) -> bool {
+    match (MemberStatus::of(held), MemberStatus::of(wanted)) {
+        (MemberStatus::Accepted, MemberStatus::Pending) => true,
+        (held, wanted) => held == wanted,
     }
 }
 
@@ -207,9 +218,12 @@ impl Resource for AccountMemberResource {
                     "status",
                     Type::String,
                     "`pending` sends an invitation; `accepted` adds the member directly, which Cloudflare allows only when the tenant's `allow_auto_accept_invites` entitlement is on. \
-                     Leave unset to let Cloudflare decide (an invitation). An invitation that is later accepted is not a change.",
+                     Leave unset to let Cloudflare decide (an invitation). The state holds the status Cloudflare reports: an invitation \
+                     accepted since reads `accepted`, which satisfies a configured `pending` (no change), as does an imported member that \
+                     has accepted. `accepted` configured for a member still `pending` replaces the invitation with a direct grant.",
                 )
                 .check(Check::OneOf(MemberStatus::WORDS))
+                .equivalent(status_holds)
                 .replaces(),
                 Attribute::computed("user_id", Type::String, "Id of the member's Cloudflare user."),
             ],
@@ -457,7 +471,7 @@ mod tests {
     }
 
     #[test]
-    fn accepted_invitation_is_no_change_and_email_case_is_equivalent() {
+    fn an_accepted_invitation_reads_accepted_and_email_case_is_equivalent() {
         let mut m = AccountMember {
             email: "ada@example.com".into(),
             status: Some(MemberStatus::Pending),
@@ -465,10 +479,18 @@ mod tests {
             ..Default::default()
         };
         m.merge(api("accepted", Some(vec!["r1", "r2"])));
-        assert_eq!(m.status, Some(MemberStatus::Pending));
+        assert_eq!(m.status, Some(MemberStatus::Accepted));
         assert!(checks::same_email(&m.email, "ada@example.com"));
         assert_eq!(m.roles, Some(vec!["r1".to_string(), "r2".to_string()]));
         assert_eq!(m.user_id.as_deref(), Some("u"));
+    }
+
+    #[test]
+    fn an_accepted_member_holds_a_wanted_invitation_but_not_the_other_way() {
+        assert!(status_holds("accepted", "pending"));
+        assert!(status_holds("accepted", "accepted"));
+        assert!(status_holds("pending", "pending"));
+        assert!(!status_holds("pending", "accepted"));
     }
 
     #[test]

@@ -349,6 +349,18 @@ impl Resource for ServiceUserResource {
             )
             .into());
         };
+        if client
+            .key_email()
+            .is_some_and(|own| checks::same_email(own, email))
+        {
+            return Err(Diagnostic::error(
+                format!("{email:?} is the user this provider acts as, not a service user"),
+                "The provider's own credentials are this email's global API key: importing it as a \
+                 `cftenant_service_user` would copy the tenant administrator's key into this resource's state. \
+                 Import the email of a service user (one made with `POST /users`).",
+            )
+            .into());
+        }
         let state = ServiceUser {
             email: email.to_string(),
             api_key: Some(key),

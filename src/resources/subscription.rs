@@ -72,7 +72,8 @@ pub fn attributes() -> Vec<Attribute> {
         Attribute::optional(
             "component_values",
             Type::String,
-            "Quantities of the plan's add-on components, e.g. `{ name = \"page_rules\", value = 60 }`. A component not listed \
+            "Quantities of the plan's add-on components, e.g. `{ name = \"page_rules\", value = 60 }` on a zone's plan, \
+             `{ name = \"users\", value = 75 }` on an account's. A component not listed \
              is at the plan's default quantity: removing a component, or the whole attribute, returns it to the default \
              (and stops paying for the extra). A component changed outside Terraform shows as a change. An import holds only the \
              components away from their default: a configuration that lists one at its default quantity plans one update after \
@@ -81,7 +82,7 @@ pub fn attributes() -> Vec<Attribute> {
         .nested(
             Nesting::List,
             vec![
-                Attribute::required("name", Type::String, "Component name, e.g. `page_rules`, `dedicated_certificates`, `zones`.").check(Check::NotEmpty),
+                Attribute::required("name", Type::String, "Component name, e.g. `page_rules` or `dedicated_certificates` (a zone's plan), `users` (an account's).").check(Check::NotEmpty),
                 Attribute::required("value", Type::Number, "Quantity of the component.").check(Check::Range(0, MAX_COMPONENT_VALUE)),
             ],
         )

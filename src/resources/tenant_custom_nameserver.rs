@@ -16,12 +16,15 @@ use serde::{Deserialize, Serialize};
 use tfplugin::diag::{Diagnostic, Diagnostics};
 use tfplugin::resource::{import_by_reading, Change, Imported, OpResult, Resource};
 use tfplugin::schema::{Attribute, Check, Nesting, Schema};
-use tfplugin::value::{AttrPath, Type};
+use tfplugin::value::{AttrPath, Type, Value};
 
 pub struct TenantCustomNameserverResource;
 
 /// Cloudflare's code for "the tenant has a custom nameserver of this name".
 const NAMESERVER_EXISTS: i64 = 1062;
+
+/// The set a new nameserver joins when the configuration leaves it out.
+const DEFAULT_NS_SET: i64 = 1;
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct TenantCustomNameserver {
@@ -44,7 +47,7 @@ impl TenantCustomNameserver {
     fn merge(&mut self, api: ApiNameserver) {
         self.id = Some(format!("{}/{}", self.tenant_id, api.ns_name));
         self.ns_name = api.ns_name;
-        self.ns_set = api.ns_set.or(self.ns_set).or(Some(1));
+        self.ns_set = api.ns_set.or(self.ns_set).or(Some(DEFAULT_NS_SET));
         self.zone_tag = api.zone_tag.map(String::from);
         self.status = api.status;
         self.dns_records = Some(api.dns_records);
@@ -91,11 +94,13 @@ impl Resource for TenantCustomNameserverResource {
                 Attribute::optional_computed(
                     "ns_set",
                     Type::Number,
-                    "Which set of nameservers (1 to 5) it belongs to; 1 when a new one leaves it out. Cloudflare cannot move a \
-                     nameserver to another set: another value replaces it. Removing it from the configuration keeps its set.",
+                    "Which set of nameservers (1 to 5) it belongs to; 1 when a new one leaves it out, a replacement too (a plan \
+                     that replaces a nameserver of another set so warns). Cloudflare cannot move a nameserver to another set: another \
+                     value replaces it. Removing it from the configuration keeps its set.",
                 )
                 .check(Check::Range(1, 5))
-                .replaces(),
+                .replaces()
+                .default_on_create(Value::Number(DEFAULT_NS_SET.into())),
                 Attribute::computed("zone_tag", Type::String, "Id of the zone the hostname lies under."),
                 Attribute::computed("status", Type::String, "`pending`, `verified` or `moved` (deprecated by Cloudflare)."),
                 Attribute::computed("dns_records", Type::String, "The addresses Cloudflare gives the nameserver: publish these as its A and AAAA records.")
@@ -147,10 +152,16 @@ impl Resource for TenantCustomNameserverResource {
                     "{:?} is not a tenant of these credentials",
                     planned.tenant_id
                 ),
-                format!(
-                    "{consequence}: the credentials' tenants are {}.",
-                    tags.join(", ")
-                ),
+                match tags.iter().find(|t| t.eq_ignore_ascii_case(&planned.tenant_id)) {
+                    Some(tag) => format!(
+                        "{consequence}: the credentials' tenant is {tag:?}, which the API spells in lowercase. \
+                         Set `tenant_id = {tag:?}`."
+                    ),
+                    None => format!(
+                        "{consequence}: the credentials' tenants are {}.",
+                        tags.join(", ")
+                    ),
+                },
             );
         }
         diags
@@ -265,7 +276,7 @@ impl adopt::Create for TenantCustomNameserver {
     async fn post(&self, client: &Client) -> Result<ApiNameserver, ApiError> {
         let body = CreateBody {
             ns_name: &self.ns_name,
-            ns_set: self.ns_set.unwrap_or(1),
+            ns_set: self.ns_set.unwrap_or(DEFAULT_NS_SET),
         };
         client
             .post(&paths::tenant_custom_nameservers(&self.tenant_id), &body)

@@ -241,7 +241,14 @@ impl Resource for ZoneResource {
                 )
                 .check(Check::OneOf(ZoneType::WORDS))
                 .default_on_create(Value::String(DEFAULT_TYPE.as_str().into())),
-                Attribute::optional_computed("paused", Type::Bool, "Whether Cloudflare only serves DNS for the zone (no proxying, no security). Updated in place; removing it from the configuration keeps the zone as it is (set `false` to unpause)."),
+                Attribute::optional_computed(
+                    "paused",
+                    Type::Bool,
+                    "Whether Cloudflare only serves DNS for the zone (no proxying, no security). Updated in place; removing it from the \
+                     configuration keeps the zone as it is (set `false` to unpause); a new zone without it, a replacement too, is not \
+                     paused (a plan that replaces a paused zone so warns).",
+                )
+                .default_on_create(Value::Bool(false)),
                 vanity_name_servers_attribute(),
                 Attribute::computed("status", Type::String, "`initializing`, `pending`, `active` or `moved`.")
                     .unknown_when_changed(&["type"]),

@@ -611,7 +611,10 @@ fn a_replacement_without_the_type_line_shows_and_warns_of_the_default_type() {
     let ctx = Ctx::new();
     let config = |types: bool, unit: &str, zone: &str| {
         let (account_type, zone_type) = match types {
-            true => ("  type = \"enterprise\"\n", "  type = \"partial\"\n"),
+            true => (
+                "  type = \"enterprise\"\n",
+                "  type = \"partial\"\n  paused = true\n",
+            ),
             false => ("", ""),
         };
         format!(
@@ -673,6 +676,7 @@ fn a_replacement_without_the_type_line_shows_and_warns_of_the_default_type() {
         "The replacement gets `type` \"standard\", not \"enterprise\"",
         "Set `type = \"enterprise\"` for the replacement to have it too",
         "The replacement gets `type` \"full\", not \"partial\"",
+        "The replacement gets `paused` false, not true",
     ] {
         assert!(planned.contains(needle), "no {needle:?} in:\n{planned}");
     }
@@ -696,7 +700,7 @@ fn a_replacement_without_the_type_line_shows_and_warns_of_the_default_type() {
     ctx.ws
         .write_config(&config(false, &unit_and_type, "kept-type.net").replace(
             "name = \"kept-type.net\"\n",
-            "name = \"kept-type.net\"\n  type = \"partial\"\n",
+            "name = \"kept-type.net\"\n  type = \"partial\"\n  paused = true\n",
         ));
     let planned = ctx.ws.ok(&["plan", "-input=false", "-no-color"]);
     assert!(!planned.contains("The replacement gets"), "{planned}");

@@ -288,3 +288,71 @@ fn a_member_with_policies_instead_of_roles() {
         .write_config(&config(&format!("  roles = [\"{ADMIN_ROLE}\"]")));
     ctx.destroy();
 }
+
+/// An invitation accepted after it was sent: the state reads `accepted`,
+/// and neither `pending` nor `accepted` in the configuration is a change;
+/// nor is `pending` after an import of the accepted member. The member is
+/// never removed and invited again, which would take its access away.
+#[test]
+fn an_accepted_invitation_is_read_and_satisfies_either_status() {
+    let ctx = Ctx::with_sim_args(&["--allow-auto-accept-invites"]);
+    let config = |status: &str| {
+        format!(
+            "resource \"cftenant_account\" \"customer\" {{\n  name = \"Invited Customer\"\n}}\n\
+             resource \"cftenant_account_member\" \"ada\" {{\n  account_id = cftenant_account.customer.id\n  email = \"ada@customer.example\"\n  roles = [\"{ADMIN_ROLE}\"]\n{status}}}\n"
+        )
+    };
+    ctx.ws.write_config(&config("  status = \"pending\"\n"));
+    ctx.ws.apply();
+    let id = ctx.ws.id_of(ADA);
+    assert_eq!(ctx.ws.resource(ADA)["status"], "pending");
+
+    ctx.sim
+        .admin("POST", &format!("{}/accept", member_path(&ctx)), None);
+    // A refresh-only plan shows the acceptance as a change outside
+    // Terraform; nothing is planned to change.
+    ctx.ws.assert_config_plan_empty();
+    ctx.ws.ok(&[
+        "apply",
+        "-refresh-only",
+        "-auto-approve",
+        "-input=false",
+        "-no-color",
+    ]);
+    assert_eq!(
+        ctx.ws.resource(ADA)["status"],
+        "accepted",
+        "the state holds what Cloudflare reports"
+    );
+    for status in ["  status = \"accepted\"\n", "", "  status = \"pending\"\n"] {
+        ctx.ws.write_config(&config(status));
+        ctx.ws.assert_plan_empty();
+    }
+
+    let import_id = format!(
+        "{}/{id}",
+        ctx.ws.resource(ADA)["account_id"].as_str().unwrap()
+    );
+    ctx.ws.ok(&["state", "rm", ADA]);
+    ctx.ws
+        .ok(&["import", "-input=false", "-no-color", ADA, &import_id]);
+    assert_eq!(ctx.ws.resource(ADA)["status"], "accepted");
+    ctx.ws.assert_config_plan_empty();
+
+    assert_eq!(ctx.ws.id_of(ADA), id, "the same member throughout");
+
+    // A member still pending: `accepted` asks for a direct grant instead of
+    // the invitation, a replacement.
+    ctx.ws
+        .write_config(&config("  status = \"pending\"\n").replace("ada@", "alan@"));
+    ctx.ws.apply();
+    ctx.ws
+        .write_config(&config("  status = \"accepted\"\n").replace("ada@", "alan@"));
+    let (code, text) = ctx.ws.plan();
+    assert_eq!(code, 2, "{text}");
+    assert!(
+        text.contains("# forces replacement") && text.contains("\"pending\" -> \"accepted\""),
+        "{text}"
+    );
+    ctx.destroy();
+}

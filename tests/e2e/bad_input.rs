@@ -617,6 +617,16 @@ fn cases() -> Vec<Case> {
             &["Cannot read service user \"svc@partner.example\" with its own API key", "Cloudflare error 9103"],
         )
         .env("CFTENANT_SERVICE_USER_API_KEY", "not-a-key"),
+        import(
+            "import the provider's own user as a service user",
+            "cftenant_service_user.case",
+            "SIM@example.com",
+            "resource \"cftenant_service_user\" \"case\" {\nemail = \"sim@example.com\"\n}\n",
+            &["\"SIM@example.com\" is the user this provider acts as, not a service user", "Import the email of a service user"],
+        )
+        .env("CFTENANT_EMAIL", cftenant_testing::ADMIN_EMAIL)
+        .env("CFTENANT_API_KEY", cftenant_testing::ADMIN_KEY)
+        .env("CFTENANT_SERVICE_USER_API_KEY", cftenant_testing::ADMIN_KEY),
         import("import unknown resource address", "cftenant_account.missing", UNKNOWN_ID, account("name = \"Acme\""), &["cftenant_account.missing", "does not exist in the configuration"]),
     ]);
     cases

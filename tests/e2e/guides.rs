@@ -8,8 +8,13 @@ use cftenant_testing::OBSERVED;
 use serde_json::json;
 use std::path::Path;
 
-/// The `terraform` code blocks of a guide.
+/// The `terraform` code blocks of a guide: one configuration, in order.
 fn blocks(guide: &str) -> Vec<String> {
+    fenced(guide, "terraform")
+}
+
+/// The code blocks of a guide fenced as `lang`.
+fn fenced(guide: &str, lang: &str) -> Vec<String> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("docs/guides")
         .join(guide);
@@ -18,7 +23,9 @@ fn blocks(guide: &str) -> Vec<String> {
     let mut current: Option<String> = None;
     for line in text.lines() {
         match (&mut current, line.trim_end()) {
-            (None, "```terraform") => current = Some(String::new()),
+            (None, fence) if fence.strip_prefix("```") == Some(lang) => {
+                current = Some(String::new())
+            }
             (Some(block), "```") => {
                 blocks.push(std::mem::take(block));
                 current = None;
@@ -31,7 +38,7 @@ fn blocks(guide: &str) -> Vec<String> {
         }
     }
     assert!(current.is_none(), "{guide}: a code block is not closed");
-    assert!(!blocks.is_empty(), "{guide}: no terraform blocks");
+    assert!(!blocks.is_empty(), "{guide}: no {lang} blocks");
     blocks
 }
 
@@ -361,4 +368,92 @@ fn the_service_user_guide_manages_zones_as_the_customers_own_user() {
     );
     ctx.destroy();
     assert!(ctx.sim.objects("zones").is_empty());
+}
+
+/// Section 4 of the service-user guide as its files: the tenant state, the
+/// customer module and one group's state, each a directory of its own, run
+/// as "Run it" says (the provider comes from the CLI configuration, so the
+/// customer state only fetches its module). The customer's zone is made
+/// through its own service user, both states then plan empty, and
+/// destroying the customer state, then the tenant state, leaves only the
+/// service users.
+#[test]
+fn the_service_user_guide_splits_the_estate_into_states_that_run_as_written() {
+    let ctx = with_global_key(&[]);
+    let files = fenced("one-service-user-per-customer.md", "hcl");
+    let [tenant, module, group] = files.as_slice() else {
+        panic!("section 4 has the tenant state, the module and a group's state: {files:?}");
+    };
+    for (dir, hcl) in [
+        ("tenant", tenant),
+        ("modules/customer", module),
+        ("customers/group-00", group),
+    ] {
+        let dir = ctx.ws.dir.path().join(dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("main.tf"), hcl).unwrap();
+    }
+    let args = |dir: &str, command: &[&str]| -> Vec<String> {
+        let mut args = vec![format!("-chdir={dir}")];
+        args.extend(command.iter().map(|a| a.to_string()));
+        args.extend(["-input=false".into(), "-no-color".into()]);
+        args
+    };
+    let run = |dir: &str, command: &[&str]| {
+        let args = args(dir, command);
+        ctx.ws
+            .ok(&args.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    let plan_is_empty = |dir: &str| {
+        let args = args(dir, &["plan", "-detailed-exitcode"]);
+        let out = ctx
+            .ws
+            .terraform(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        assert_eq!(out.status.code(), Some(0), "{dir}: {}", output_text(&out));
+    };
+
+    run("tenant", &["apply", "-auto-approve"]);
+    plan_is_empty("tenant");
+    let out = ctx.ws.json(&["-chdir=tenant", "output", "-json"]);
+    let acme = |output: &str| out[output]["value"]["acme"].clone();
+    std::fs::write(
+        ctx.ws
+            .dir
+            .path()
+            .join("customers/group-00/terraform.tfvars.json"),
+        json!({"customers": {"acme": acme("customers")}, "api_keys": {"acme": acme("api_keys")}})
+            .to_string(),
+    )
+    .unwrap();
+    ctx.ws
+        .ok(&["-chdir=customers/group-00", "get", "-no-color"]);
+    run("customers/group-00", &["apply", "-auto-approve"]);
+    plan_is_empty("customers/group-00");
+
+    let zones = ctx.sim.objects("zones");
+    assert_eq!(zones.len(), 1, "{zones:?}");
+    assert_eq!(zones[0]["name"], "acme-example.com");
+    assert_eq!(zones[0]["account"]["id"], acme("customers")["account_id"]);
+    let users = ctx.sim.objects("users");
+    let automation = users
+        .iter()
+        .find(|u| u["email"] == "automation-acme@partner-example.com")
+        .expect("acme's service user");
+    let callers = &ctx.sim.stats()["callers"];
+    let by_user = &callers[format!("service user {}", automation["id"].as_str().unwrap())];
+    assert!(
+        by_user.as_u64().is_some_and(|n| n > 0),
+        "the customer state acts as acme's service user: {callers}"
+    );
+
+    run("customers/group-00", &["destroy", "-auto-approve"]);
+    run("tenant", &["destroy", "-auto-approve"]);
+    for kind in ["accounts", "zones", "members"] {
+        assert_eq!(
+            ctx.sim.objects(kind),
+            Vec::<serde_json::Value>::new(),
+            "{kind}"
+        );
+    }
+    assert_eq!(ctx.sim.objects("users").len(), 2, "the service users stay");
 }

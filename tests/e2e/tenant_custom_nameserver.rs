@@ -119,6 +119,15 @@ fn custom_nameserver_errors_name_what_is_wrong() {
             &["tenant_id", "is not a tenant of these credentials", TENANT][..],
         ),
         (
+            "7D0A0A5B2C1E4F3A9B8C6D5E4F3A2B1C",
+            "ns1.partner-example.com",
+            &[
+                "tenant_id",
+                "is not a tenant of these credentials",
+                "Set `tenant_id = \"7d0a0a5b2c1e4f3a9b8c6d5e4f3a2b1c\"`",
+            ][..],
+        ),
+        (
             TENANT,
             "NS1.Partner-Example.com",
             &["ns_name", "lowercase"][..],

@@ -2,7 +2,9 @@
 # so everyone on the team works on the same state, and a second apply waits
 # for (or, with -lock-timeout=0s, refuses to run during) the first.
 #
-#   export CLOUDFLARE_API_TOKEN=...     # and CLOUDFLARE_BASE_URL for the simulator
+#   # The tenant admin's email and global API key: Cloudflare documents the
+#   # account, member and tenant endpoints for these, not for an API token.
+#   export CLOUDFLARE_EMAIL=... CLOUDFLARE_API_KEY=...  # and CLOUDFLARE_BASE_URL for the simulator
 #   terraform init -backend-config="conn_str=postgres://user@db.example/terraform"
 #   terraform apply
 #

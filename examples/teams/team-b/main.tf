@@ -1,7 +1,9 @@
 # Team B's customers: same module, other inputs, its own state (schema
 # cftenant_team_b in the same PostgreSQL database as team A's).
 #
-#   export CLOUDFLARE_API_TOKEN=...     # and CLOUDFLARE_BASE_URL for the simulator
+#   # The tenant admin's email and global API key: Cloudflare documents the
+#   # account, member and tenant endpoints for these, not for an API token.
+#   export CLOUDFLARE_EMAIL=... CLOUDFLARE_API_KEY=...  # and CLOUDFLARE_BASE_URL for the simulator
 #   export PG_CONN_STR=postgres://user@db.example/terraform
 #   terraform init
 #   terraform apply

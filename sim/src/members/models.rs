@@ -354,6 +354,14 @@ pub fn get(state: &SimState, account_id: &str, member_id: &str) -> Result<Value,
     ))
 }
 
+/// The member's invitation accepted, as when its person follows the link
+/// (`POST /__sim/accounts/{account_id}/members/{member_id}/accept`); an
+/// accepted member stays so.
+pub fn accept(state: &mut SimState, account_id: &str, member_id: &str) -> Result<Value, ApiError> {
+    state.members.by_id_mut(account_id, member_id)?.status = "accepted".into();
+    get(state, account_id, member_id)
+}
+
 /// A new grant; the email and the status may be repeated, not changed.
 pub fn update(
     state: &mut SimState,

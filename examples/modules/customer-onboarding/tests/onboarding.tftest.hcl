@@ -1,6 +1,6 @@
 # The module's own tests: `terraform test` applies each run for real, here
-# against the simulator, and destroys everything at the end. See the README,
-# "Testing your modules with the simulator".
+# against the simulator, and destroys everything at the end. See the project's
+# README.md, "Test your own modules with the simulator".
 
 provider "cftenant" {}
 
