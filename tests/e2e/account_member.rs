@@ -312,13 +312,7 @@ fn an_accepted_invitation_is_read_and_satisfies_either_status() {
     // A refresh-only plan shows the acceptance as a change outside
     // Terraform; nothing is planned to change.
     ctx.ws.assert_config_plan_empty();
-    ctx.ws.ok(&[
-        "apply",
-        "-refresh-only",
-        "-auto-approve",
-        "-input=false",
-        "-no-color",
-    ]);
+    ctx.ws.refresh();
     assert_eq!(
         ctx.ws.resource(ADA)["status"],
         "accepted",

@@ -222,6 +222,17 @@ impl Workspace {
         self.ok(&["apply", "-auto-approve", "-input=false", "-no-color"])
     }
 
+    /// `terraform apply -refresh-only`: the state takes what the API holds.
+    pub fn refresh(&self) -> String {
+        self.ok(&[
+            "apply",
+            "-refresh-only",
+            "-auto-approve",
+            "-input=false",
+            "-no-color",
+        ])
+    }
+
     /// `terraform plan -detailed-exitcode`: 0 = no changes, 2 = changes.
     pub fn plan(&self) -> (i32, String) {
         let out = self.terraform(&["plan", "-detailed-exitcode", "-input=false", "-no-color"]);

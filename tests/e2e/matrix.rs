@@ -637,13 +637,18 @@ fn lanes() -> Vec<Lane> {
             set: Sample::Fixed(json!("accepted")),
             other: Sample::Fixed(json!("pending")),
             again: None,
-            equivalent: None,
-            expect: [Outcome::Replace, Outcome::Replace, Outcome::Refused, Outcome::Skip, Outcome::Refused, Outcome::Keeps, Outcome::Keeps, Outcome::Replace],
-            why: "an invitation cannot become a direct grant, nor the reverse",
-            peer: &[(Transition::Other, Outcome::Replace, ""), (Transition::Removed, Outcome::Keeps, ""), ],
+            // What the member holds already satisfies: `pending` again.
+            equivalent: fixed(json!("pending")),
+            expect: [Outcome::Replace, Outcome::NoChange, Outcome::Refused, Outcome::NoChange, Outcome::Refused, Outcome::Keeps, Outcome::Keeps, Outcome::NoChange],
+            why: "an invitation cannot become a direct grant: `accepted` asked of a pending member replaces it; an accepted member already is what `pending` asks for (its invitation was accepted)",
+            peer: &[
+                (Transition::Other, Outcome::Replace, "the official provider removes the accepted member and invites it again, taking its access away until it accepts; nothing is left to do"),
+                (Transition::Removed, Outcome::Keeps, ""),
+            ],
             unset: None,
             api: |i, s| member(i, s)["status"].clone(),
-            meaning: same,
+            // `pending` is an invitation, or the member who accepted it.
+            meaning: |v| (v != "pending").then(|| v.clone()),
         },
         // ---- cftenant_service_user ----
         Lane {

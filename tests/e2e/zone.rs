@@ -330,13 +330,7 @@ fn a_zone_and_its_plan_applied_together_read_back_unchanged() {
     ctx.ws.apply();
     // Every attribute of the zone, through an output: nothing moved.
     ctx.ws.assert_plan_empty();
-    let refreshed = ctx.ws.ok(&[
-        "apply",
-        "-refresh-only",
-        "-auto-approve",
-        "-input=false",
-        "-no-color",
-    ]);
+    let refreshed = ctx.ws.refresh();
     assert!(
         !refreshed.contains("changed outside of Terraform"),
         "{refreshed}"
