@@ -240,12 +240,17 @@ pub fn refusals(
     diags
 }
 
-/// Gives `new` the spelling `kept` has for every attribute whose two values
-/// mean the same (see `Attribute::equivalent`). Used when planning (keep the
-/// prior spelling), after apply (keep the planned one) and after a read (keep
-/// the state's), so a spelling the API normalises never shows as a change.
+/// Gives `new` the value `kept` has for every attribute whose two values
+/// mean the same (see `Attribute::equivalent`, and `Attribute::unordered`
+/// for a list in another order). Used when planning (keep the prior value),
+/// after apply (keep the planned one) and after a read (keep the state's),
+/// so a spelling or an order the API does not keep never shows as a change.
 pub fn keep_equivalent(schema: &Schema, kept: &Value, new: &mut Value) {
-    for a in schema.attributes.iter().filter(|a| a.equivalent.is_some()) {
+    for a in schema
+        .attributes
+        .iter()
+        .filter(|a| a.equivalent.is_some() || a.unordered)
+    {
         let (k, n) = (kept.attr(a.name), new.attr(a.name));
         if !k.is_null() && !k.is_unknown() && !n.is_unknown() && k != n && a.same_value(k, n) {
             new.set_attr(a.name, k.clone());
@@ -325,6 +330,46 @@ mod tests {
         let config = obj(&[("name", s("acme"))]);
         let p = plan(&schema(), &prior(), &prior(), &config);
         assert_eq!(p.planned, prior());
+    }
+
+    #[test]
+    fn an_unordered_list_in_another_order_keeps_the_held_order() {
+        let schema = Schema::new(
+            "t",
+            vec![
+                Attribute::optional("tags", Type::list(Type::String), "tags").unordered(),
+                Attribute::optional("steps", Type::list(Type::String), "steps"),
+            ],
+        );
+        let list = |xs: &[&str]| Value::List(xs.iter().map(|x| s(x)).collect());
+        let held = obj(&[
+            ("tags", list(&["a", "b", "a"])),
+            ("steps", list(&["a", "b"])),
+        ]);
+        let config = obj(&[
+            ("tags", list(&["b", "a", "a"])),
+            ("steps", list(&["b", "a"])),
+        ]);
+        let p = plan(&schema, &held, &config, &config);
+        assert_eq!(
+            p.planned.attr("tags"),
+            held.attr("tags"),
+            "the same elements"
+        );
+        assert_eq!(
+            p.planned.attr("steps"),
+            config.attr("steps"),
+            "order counts"
+        );
+        for other in [list(&["a", "b", "b"]), list(&["a", "b"])] {
+            let config = obj(&[("tags", other.clone()), ("steps", list(&["a", "b"]))]);
+            let p = plan(&schema, &held, &config, &config);
+            assert_eq!(
+                p.planned.attr("tags"),
+                &other,
+                "other elements are a change"
+            );
+        }
     }
 
     #[test]

@@ -167,6 +167,10 @@ pub struct Attribute {
     /// asked for). A change from the held value to such a new one is no
     /// change, and the held value is kept. Called as `(held, new)`.
     pub equivalent: Option<fn(&str, &str) -> bool>,
+    /// A list whose order means nothing to the API (each element is told
+    /// by what it holds): the same elements in another order are no change,
+    /// and the held order is kept.
+    pub unordered: bool,
     /// The API sets it when it creates the object and cannot change it
     /// after: another value for an existing object is refused at plan
     /// (summary, detail) rather than planned as an update that fails or a
@@ -206,6 +210,7 @@ impl Attribute {
             checks: Vec::new(),
             unknown_when_changed: &[],
             equivalent: None,
+            unordered: false,
             unchangeable: None,
             refused_on_create: None,
             default_on_create: None,
@@ -309,6 +314,12 @@ impl Attribute {
         self
     }
 
+    /// See [`Attribute::unordered`] (the field).
+    pub fn unordered(mut self) -> Self {
+        self.unordered = true;
+        self
+    }
+
     /// See [`Attribute::unchangeable`] (the field).
     pub fn unchangeable(mut self, summary: &'static str, detail: &'static str) -> Self {
         self.unchangeable = Some((summary, detail));
@@ -327,14 +338,16 @@ impl Attribute {
         self
     }
 
-    /// Whether `held` already is what `new` asks for: equal, or two known
-    /// strings its equivalence relates ([`Attribute::equivalent`], the field).
+    /// Whether `held` already is what `new` asks for: equal, two known
+    /// strings its equivalence relates ([`Attribute::equivalent`], the
+    /// field), or the same elements of an unordered list in another order.
     pub fn same_value(&self, held: &Value, new: &Value) -> bool {
         if held.semantically_equal(new) {
             return true;
         }
         match (self.equivalent, held, new) {
             (Some(same), Value::String(x), Value::String(y)) => same(x, y),
+            (_, Value::List(x), Value::List(y)) if self.unordered => same_elements(x, y),
             _ => false,
         }
     }
@@ -540,6 +553,21 @@ impl Schema {
         }
         diags
     }
+}
+
+/// Whether two lists hold the same elements, each as often, in any order.
+fn same_elements(a: &[Value], b: &[Value]) -> bool {
+    let mut unmatched: Vec<&Value> = b.iter().collect();
+    a.len() == b.len()
+        && a.iter().all(
+            |x| match unmatched.iter().position(|y| x.semantically_equal(y)) {
+                Some(i) => {
+                    unmatched.swap_remove(i);
+                    true
+                }
+                None => false,
+            },
+        )
 }
 
 #[cfg(test)]

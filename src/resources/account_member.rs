@@ -199,8 +199,10 @@ impl Resource for AccountMemberResource {
                 Attribute::optional(
                     "policies",
                     Type::String,
-                    "Policies granted to the member instead of roles: each allows (or denies) the permission groups it names over the resource groups it names. Updated in place.",
+                    "Policies granted to the member instead of roles: each allows (or denies) the permission groups it names over the resource groups it names. Updated in place. \
+                     Listed in any order (as the official provider's set): the same policies in another order are no change.",
                 )
+                .unordered()
                 .nested(
                     Nesting::List,
                     vec![

@@ -241,6 +241,28 @@ fn a_member_with_policies_instead_of_roles() {
     assert_eq!(member["policies"][0]["access"], "deny");
     assert_eq!(member["policies"][0]["permission_groups"][0]["id"], GROUP_B);
 
+    // Two policies, then the same two in the other order: no change.
+    let policy = |access: &str, group: &str| {
+        format!(
+            "{{ access = \"{access}\", permission_group_ids = [\"{group}\"], resource_group_ids = [cftenant_account.customer.id] }}"
+        )
+    };
+    let list = |ps: &[&String]| {
+        let ps: Vec<&str> = ps.iter().map(|p| p.as_str()).collect();
+        format!("  policies = [{}]", ps.join(", "))
+    };
+    let (allow_a, deny_b) = (policy("allow", GROUP_A), policy("deny", GROUP_B));
+    ctx.ws.write_config(&config(&list(&[&allow_a, &deny_b])));
+    ctx.ws.apply();
+    ctx.ws.write_config(&config(&list(&[&deny_b, &allow_a])));
+    ctx.ws.assert_plan_empty();
+    assert_eq!(
+        api_member(&ctx)["policies"].as_array().map(Vec::len),
+        Some(2)
+    );
+    ctx.ws.write_config(&config(&policies("deny", GROUP_B)));
+    ctx.ws.apply();
+
     // Imported as what it is: policies, and no roles.
     ctx.ws.ok(&["state", "rm", "-no-color", ADA]);
     let import_id = format!("{}/{}", account.as_str().unwrap(), id.as_str().unwrap());

@@ -514,6 +514,11 @@ fn removing_one_component_of_several_returns_it_to_its_default() {
     let api = subscription(&ctx);
     assert_eq!(component(&api, "page_rules")["value"], 60);
     assert_eq!(component(&api, "dedicated_certificates")["value"], 2);
+    // The same two in the other order: no change.
+    let reordered = "  component_values = [\n    { name = \"dedicated_certificates\", value = 2 },\n    { name = \"page_rules\", value = 60 },\n  ]";
+    ctx.ws
+        .write_config(&planned_zone("PARTNERS_BIZ", reordered));
+    ctx.ws.assert_plan_empty();
 
     ctx.ws.write_config(&planned_zone("PARTNERS_BIZ", one));
     let changes = ctx.ws.planned_changes();
