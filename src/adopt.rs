@@ -129,7 +129,9 @@ pub async fn create<C: Create>(client: &Client, create: &C) -> Result<C::Made, D
             }
             Err(e) => return Err(diag::api_error(&format!("creating {}", create.what()), &e)),
         };
-        let found = create.lookup(client).await.map_err(|e| {
+        // Not cut short by a stop, as the POST was not: only the lookup can
+        // tell whether the object exists.
+        let found = create.lookup(&client.unstoppable()).await.map_err(|e| {
             diag::api_error(
                 &format!(
                     "looking for {} after a failed create ({err})",

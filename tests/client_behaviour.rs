@@ -584,6 +584,43 @@ async fn stop_cancels_a_request_in_flight() {
     );
 }
 
+/// Ctrl-C while a create's answer trickles in: the POST runs to its
+/// timeout, and the lookup after it is not cut short by the stop, so the
+/// account it made is adopted rather than left out of the state.
+#[tokio::test]
+async fn a_create_stopped_while_its_answer_is_lost_is_still_adopted() {
+    let sim = Sim::start(&[]);
+    let stop = StopSignal::default();
+    let client = client_for(
+        sim.base_url.clone(),
+        4,
+        Duration::from_secs(2),
+        stop.clone(),
+    );
+    sim.faults(
+        1,
+        json!([{"method": "POST", "path": "/accounts", "action": "respond", "commit": true,
+                "raw_body": " ", "endless": true, "chunk_delay_ms": 500,
+                "headers": {"Content-Type": "application/json"}, "count": 1}]),
+    );
+    let create = tokio::spawn(async move {
+        AccountResource
+            .create(&client, account("Stopped Midway Ltd"))
+            .await
+    });
+    wait_for_requests(&sim, "POST /accounts", 1).await;
+    stop.stop();
+    let created = tokio::time::timeout(Duration::from_secs(60), create)
+        .await
+        .expect("the POST and its lookup are bounded by their timeouts")
+        .unwrap()
+        .unwrap_or_else(|f| panic!("{:?}", f.diags));
+    let accounts = sim.objects("accounts");
+    assert_eq!(accounts.len(), 1, "{accounts:?}");
+    assert_eq!(created.id.as_deref(), accounts[0]["id"].as_str());
+    assert_eq!(sim.requests("POST /accounts"), 1, "not sent again");
+}
+
 /// One request turned away (429) holds back every other request for its
 /// `Retry-After`, once: the others are not refused, and burn no retries.
 /// `n` requests (`GET /user`) in flight at once.

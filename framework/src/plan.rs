@@ -240,6 +240,39 @@ pub fn refusals(
     diags
 }
 
+/// After an update, gives `new` the planned value of every computed
+/// attribute the configuration leaves out (inside a configured single
+/// nested object too) that the answer gives otherwise. Such a value was
+/// planned as the prior state held it, and the update did not send it: the
+/// API's other value was set by someone else between the plan and the
+/// apply. Terraform requires the planned value; the next refresh reads the
+/// API's as a change made outside Terraform.
+pub fn keep_unconfigured(
+    attributes: &[Attribute],
+    config: &Value,
+    planned: &Value,
+    new: &mut Value,
+) {
+    for a in attributes.iter().filter(|a| a.computed) {
+        let (configured, wanted) = (config.attr(a.name), planned.attr(a.name));
+        if configured.is_null() {
+            if wanted.is_wholly_known() && !a.same_value(wanted, new.attr(a.name)) {
+                new.set_attr(a.name, wanted.clone());
+            }
+            continue;
+        }
+        let Some((Nesting::Single, nested)) = &a.nested else {
+            continue;
+        };
+        let mut inner = new.attr(a.name).clone();
+        if configured.is_unknown() || inner.is_null() || inner.is_unknown() {
+            continue;
+        }
+        keep_unconfigured(nested, configured, wanted, &mut inner);
+        new.set_attr(a.name, inner);
+    }
+}
+
 /// Gives `new` the value `kept` has for every attribute whose two values
 /// mean the same (see `Attribute::equivalent`, and `Attribute::unordered`
 /// for a list in another order). Used when planning (keep the prior value),
@@ -370,6 +403,59 @@ mod tests {
                 "other elements are a change"
             );
         }
+    }
+
+    #[test]
+    fn an_update_keeps_the_planned_value_of_what_the_configuration_leaves_out() {
+        let schema = Schema::new(
+            "t",
+            vec![
+                Attribute::required("name", Type::String, "name"),
+                Attribute::optional_computed("mode", Type::String, "mode"),
+                Attribute::optional_computed("defaults", Type::String, "defaults").nested(
+                    Nesting::Single,
+                    vec![
+                        Attribute::optional_computed("ttl", Type::Number, "ttl"),
+                        Attribute::optional_computed("zone_mode", Type::String, "zone_mode"),
+                    ],
+                ),
+            ],
+        );
+        let n = |x: i64| Value::Number(x.into());
+        let config = obj(&[
+            ("name", s("new")),
+            ("mode", Value::Null),
+            (
+                "defaults",
+                obj(&[("ttl", n(1200)), ("zone_mode", Value::Null)]),
+            ),
+        ]);
+        let planned = obj(&[
+            ("name", s("new")),
+            ("mode", s("kept")),
+            (
+                "defaults",
+                obj(&[("ttl", n(1200)), ("zone_mode", s("standard"))]),
+            ),
+        ]);
+        // Someone else changed `mode` and `zone_mode` since the plan; the
+        // answer also says `ttl` is not what was configured.
+        let mut answered = obj(&[
+            ("name", s("new")),
+            ("mode", s("theirs")),
+            (
+                "defaults",
+                obj(&[("ttl", n(900)), ("zone_mode", s("cdn_only"))]),
+            ),
+        ]);
+        keep_unconfigured(&schema.attributes, &config, &planned, &mut answered);
+        assert_eq!(answered.attr("mode"), &s("kept"));
+        assert_eq!(answered.attr("defaults").attr("zone_mode"), &s("standard"));
+        assert_eq!(
+            answered.attr("defaults").attr("ttl"),
+            &n(900),
+            "what the configuration sets is never papered over"
+        );
     }
 
     #[test]

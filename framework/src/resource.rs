@@ -254,7 +254,15 @@ pub trait AnyResource<C>: Send + Sync {
     fn check_model(&self) -> Result<(), String>;
     fn validate(&self, config: &Value) -> Diagnostics;
     async fn plan(&self, client: Option<&C>, request: PlanRequest<'_>) -> PlanResponse;
-    async fn apply(&self, client: &C, prior: &Value, planned: &Value) -> (Value, Diagnostics);
+    /// Applies `planned` (null: a destroy) over `prior` (null: a create);
+    /// `config` is the configuration it was planned from.
+    async fn apply(
+        &self,
+        client: &C,
+        prior: &Value,
+        planned: &Value,
+        config: &Value,
+    ) -> (Value, Diagnostics);
     async fn read(&self, client: &C, state: &Value) -> (Value, Diagnostics);
     async fn import(&self, client: &C, id: &str) -> (Value, Diagnostics);
 }
@@ -576,6 +584,7 @@ impl<R: Resource> AnyResource<R::Client> for ResourceAdapter<R> {
         client: &R::Client,
         prior: &Value,
         planned: &Value,
+        config: &Value,
     ) -> (Value, Diagnostics) {
         if planned.is_null() {
             // Destroy. On failure the object is still there: keep its state.
@@ -605,6 +614,9 @@ impl<R: Resource> AnyResource<R::Client> for ResourceAdapter<R> {
         };
         // What the API answers in its own words is what was planned.
         plan::keep_equivalent(&self.schema, planned, &mut state);
+        if !prior.is_null() && !diags.has_errors() {
+            plan::keep_unconfigured(&self.schema.attributes, config, planned, &mut state);
+        }
         if !state.is_null() && !diags.has_errors() {
             keep_records(&self.schema, planned, &mut state);
         }
@@ -796,7 +808,7 @@ mod tests {
             .await
             .change
             .planned;
-        a.apply(&(), &Value::Null, &planned).await
+        a.apply(&(), &Value::Null, &planned, config).await
     }
 
     #[test]
@@ -826,7 +838,7 @@ mod tests {
         assert!(!diags.has_errors());
         let (read, _) = a.read(&(), &state).await;
         assert_eq!(read.attr("id"), state.attr("id"));
-        a.apply(&(), &state, &Value::Null).await;
+        a.apply(&(), &state, &Value::Null, &Value::Null).await;
         let (gone, diags) = a.read(&(), &state).await;
         assert!(
             gone.is_null(),

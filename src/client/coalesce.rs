@@ -503,12 +503,14 @@ impl Client {
             };
             // Each page is made compact as soon as it arrives, so that the
             // pages fetched at once are never all held parsed.
-            self.call::<Vec<Value>>(Request::get(&collection.path).query(&query))
+            // A list without items may be answered as `"result": null`.
+            self.call::<Option<Vec<Value>>>(Request::get(&collection.path).query(&query))
                 .await
                 .map(|got| {
                     let objects: Vec<(String, Box<str>)> = got
                         .result
                         .into_iter()
+                        .flatten()
                         .filter_map(|object| {
                             let id = object.get(collection.key)?.as_str()?.to_string();
                             Some((id, object.to_string().into_boxed_str()))

@@ -238,6 +238,18 @@ impl Client {
         }
     }
 
+    /// This client, with requests that Terraform's stop does not cut short
+    /// (each still bounded by `request_timeout_seconds` and the retries).
+    /// For the lookup after a create whose answer was lost: a POST in
+    /// flight is never abandoned, and the lookup that tells what it made
+    /// is what keeps the object from being lost to the state.
+    pub fn unstoppable(&self) -> Client {
+        Client {
+            stop: StopSignal::default(),
+            ..self.clone()
+        }
+    }
+
     pub fn max_retries(&self) -> u32 {
         self.retry.max_retries
     }
@@ -405,10 +417,12 @@ impl Client {
             let mut q: Vec<(&str, String)> = query.to_vec();
             q.push(("page", page.to_string()));
             q.push(("per_page", per_page.to_string()));
-            let resp: Page<Vec<serde_json::Value>> =
+            // A list without items may be answered as `"result": null`.
+            let resp: Page<Option<Vec<serde_json::Value>>> =
                 self.call(Request::get(path).query(&q)).await?;
-            let n = resp.result.len() as u64;
-            if n > 0 && previous.as_ref() == Some(&resp.result) {
+            let result = resp.result.unwrap_or_default();
+            let n = result.len() as u64;
+            if n > 0 && previous.as_ref() == Some(&result) {
                 return Err(ApiError::new(
                     name,
                     ErrorKind::Decode,
@@ -437,7 +451,7 @@ impl Client {
                     None => n < u64::from(per_page),
                 },
             };
-            items.extend(resp.result.iter().cloned());
+            items.extend(result.iter().cloned());
             if last || n == 0 {
                 break;
             }
@@ -448,7 +462,7 @@ impl Client {
                     format!("the list goes on past {MAX_PAGES} pages, the most the provider reads"),
                 ));
             }
-            previous = Some(resp.result);
+            previous = Some(result);
         }
         decode::decode(&name, serde_json::Value::Array(items))
     }

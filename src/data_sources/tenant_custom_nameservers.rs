@@ -73,10 +73,11 @@ impl Listing for TenantCustomNameservers {
     }
 
     async fn list(client: &Client, tenant: &str) -> Result<Vec<Nameserver>, Diagnostic> {
-        let all: Vec<ApiNameserver> = client
+        // A tenant without custom nameservers may be answered as `null`.
+        let all: Option<Vec<ApiNameserver>> = client
             .get(&paths::tenant_custom_nameservers(tenant))
             .await
             .context(|| format!("listing the custom nameservers of tenant {tenant:?}"))?;
-        Ok(all.into_iter().map(Nameserver::from).collect())
+        Ok(all.into_iter().flatten().map(Nameserver::from).collect())
     }
 }

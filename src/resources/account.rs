@@ -98,10 +98,15 @@ struct Settings {
 }
 
 impl Settings {
-    /// The settings to PUT for `planned`, given what the API has.
+    /// The settings to PUT for `planned`, given what the API has: those
+    /// that change. One the plan keeps as it was is not sent, so a value
+    /// set outside Terraform since the plan (a configuration without the
+    /// line, or a plan made with `-refresh=false`) is not set back.
     fn to_write(prior: &Account, planned: &Account) -> Settings {
         Settings {
-            enforce_twofactor: planned.enforce_twofactor,
+            enforce_twofactor: (planned.enforce_twofactor != prior.enforce_twofactor)
+                .then_some(planned.enforce_twofactor)
+                .flatten(),
             abuse_contact_email: (planned.abuse_contact_email != prior.abuse_contact_email)
                 .then(|| planned.abuse_contact_email.clone().unwrap_or_default()),
         }

@@ -285,9 +285,10 @@ impl adopt::Create for TenantCustomNameserver {
 
     async fn lookup(&self, client: &Client) -> Result<Vec<Candidate<ApiNameserver>>, ApiError> {
         let path = paths::tenant_custom_nameservers(&self.tenant_id);
-        let all: Vec<ApiNameserver> = client.get(&path).await?;
+        let all: Option<Vec<ApiNameserver>> = client.get(&path).await?;
         Ok(all
             .into_iter()
+            .flatten()
             .filter(|ns| ns.ns_name == self.ns_name)
             .map(|ns| Candidate::created(ns.ns_name.clone(), None, ns))
             .collect())

@@ -410,6 +410,20 @@ impl Sim {
             Some(serde_json::json!({ "seed": seed, "rules": rules })),
         )
     }
+
+    /// How many times each installed fault rule fired, in their order.
+    pub fn faults_fired(&self) -> Vec<u64> {
+        self.admin("GET", "/faults", None)["rules"]
+            .as_array()
+            .expect("GET /__sim/faults lists its rules")
+            .iter()
+            .map(|r| {
+                r["fired"]
+                    .as_u64()
+                    .expect("each rule says how often it fired")
+            })
+            .collect()
+    }
 }
 
 impl Sim {

@@ -716,3 +716,80 @@ fn a_replacement_without_the_type_line_shows_and_warns_of_the_default_type() {
     ctx.ws.assert_plan_empty();
     ctx.destroy();
 }
+
+/// Settings changed outside Terraform between a plan and its apply, which
+/// the configuration leaves out: the rename sends neither, so Cloudflare
+/// keeps them (two-factor enforcement is not switched off), the apply
+/// succeeds (Terraform gets the values it was promised), and the next plan
+/// reads them and is empty. The same for an account's DNS settings applied
+/// with `-refresh=false`.
+#[test]
+fn a_setting_changed_since_the_plan_that_the_configuration_leaves_out_is_kept() {
+    let ctx = Ctx::new();
+    let config = |name: &str, ns_ttl: u32| {
+        format!(
+            "resource \"cftenant_account\" \"acme\" {{\n  name = \"{name}\"\n}}\n\
+             resource \"cftenant_account_dns_settings\" \"acme\" {{\n  account_id = cftenant_account.acme.id\n  zone_defaults = {{ ns_ttl = {ns_ttl} }}\n}}\n"
+        )
+    };
+    ctx.ws.write_config(&config("Outside Co", 900));
+    ctx.ws.apply();
+    let id = account_id(&ctx);
+    assert_eq!(
+        ctx.ws.resource("cftenant_account.acme")["enforce_twofactor"],
+        false
+    );
+
+    ctx.ws.write_config(&config("Outside Co Renamed", 900));
+    ctx.ws
+        .ok(&["plan", "-input=false", "-no-color", "-out=rename.tfplan"]);
+    ctx.sim.api(
+        "PUT",
+        &format!("/accounts/{id}"),
+        Some(json!({"name": "Outside Co", "type": "standard", "settings": {"enforce_twofactor": true, "abuse_contact_email": "abuse@outside.example"}})),
+    );
+    ctx.ws
+        .ok(&["apply", "-input=false", "-no-color", "rename.tfplan"]);
+    let api = ctx.sim.api("GET", &format!("/accounts/{id}"), None);
+    assert_eq!(api["name"], "Outside Co Renamed");
+    assert_eq!(
+        api["settings"]["enforce_twofactor"], true,
+        "not switched off: {api}"
+    );
+    assert_eq!(
+        api["settings"]["abuse_contact_email"],
+        "abuse@outside.example"
+    );
+    ctx.ws.assert_config_plan_empty();
+    ctx.ws.refresh();
+    assert_eq!(
+        ctx.ws.resource("cftenant_account.acme")["enforce_twofactor"],
+        true
+    );
+    ctx.ws.assert_plan_empty();
+
+    let dns = format!("/accounts/{id}/dns_settings");
+    ctx.sim.api(
+        "PATCH",
+        &dns,
+        Some(json!({"zone_defaults": {"zone_mode": "cdn_only", "soa": {"ttl": 600}}})),
+    );
+    ctx.ws.write_config(&config("Outside Co Renamed", 1200));
+    ctx.ws.ok(&[
+        "apply",
+        "-refresh=false",
+        "-auto-approve",
+        "-input=false",
+        "-no-color",
+    ]);
+    let api = &ctx.sim.api("GET", &dns, None)["zone_defaults"];
+    assert_eq!(
+        (&api["ns_ttl"], &api["zone_mode"], &api["soa"]["ttl"]),
+        (&json!(1200), &json!("cdn_only"), &json!(600)),
+        "only what the configuration changed was sent: {api}"
+    );
+    ctx.ws.assert_config_plan_empty();
+    ctx.ws.refresh();
+    ctx.ws.assert_plan_empty();
+    ctx.destroy();
+}

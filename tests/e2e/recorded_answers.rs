@@ -161,23 +161,13 @@ impl Recorded {
     }
 }
 
-/// How many times each installed rule fired.
-fn fired(sim: &Sim) -> Vec<u64> {
-    sim.admin("GET", "/faults", None)["rules"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["fired"].as_u64().unwrap())
-        .collect()
-}
-
 /// Installs `rules`, runs `f`, checks that every rule answered at least
 /// once, and removes them.
 fn replaying<T>(ctx: &Ctx, rules: Vec<Json>, f: impl FnOnce() -> T) -> T {
     let n = rules.len();
     ctx.sim.faults(1, Json::Array(rules));
     let out = f();
-    let fired = fired(&ctx.sim);
+    let fired = ctx.sim.faults_fired();
     assert_eq!(fired.len(), n);
     assert!(
         fired.iter().all(|f| *f > 0),
@@ -449,9 +439,9 @@ fn recorded_member_answers() {
     assert_eq!(state["status"], "accepted");
     assert_eq!(state["user_id"], "7c5dae5552338874e5053f2534d2767a");
     assert!(
-        fired(&ctx.sim).iter().all(|f| *f > 0),
+        ctx.sim.faults_fired().iter().all(|f| *f > 0),
         "{:?}",
-        fired(&ctx.sim)
+        ctx.sim.faults_fired()
     );
 
     // 17: the roles changed; the recording's other user fields are its own.
@@ -480,7 +470,10 @@ fn recorded_member_answers() {
         json!([OTHER_ROLE])
     );
     ctx.ws.assert_plan_empty();
-    assert!(fired(&ctx.sim)[0] > 0, "the PUT was answered from 17");
+    assert!(
+        ctx.sim.faults_fired()[0] > 0,
+        "the PUT was answered from 17"
+    );
 
     let account_id = id(&ctx, "cftenant_account.a");
     ctx.ws

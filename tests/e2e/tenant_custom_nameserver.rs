@@ -189,3 +189,47 @@ fn custom_nameserver_errors_name_what_is_wrong() {
     );
     ctx.ws.write_config("");
 }
+
+/// A list without items answered as `"result": null` reads as an empty
+/// list, in every data source that lists (paged lists, single-page lists,
+/// and the custom nameservers a tenant without any may answer so), and in
+/// the lookup a custom nameserver's create makes.
+#[test]
+fn a_list_answered_as_null_is_empty() {
+    let ctx = Ctx::new();
+    let account = ctx.sim.api(
+        "POST",
+        "/accounts",
+        Some(json!({"name": "Null Lists", "type": "standard"})),
+    )["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let null_list = |path: &str| {
+        json!({"method": "GET", "path": path, "action": "respond",
+               "body": {"success": true, "errors": [], "messages": [], "result": null}})
+    };
+    ctx.sim.faults(
+        1,
+        json!([
+            null_list("/tenants/{tenant_tag}/custom_ns"),
+            null_list("/tenants/{tenant_id}/accounts"),
+            null_list("/zones"),
+            null_list("/accounts/{account_id}/roles"),
+        ]),
+    );
+    ctx.ws.write_config(&format!(
+        "data \"cftenant_tenant_custom_nameservers\" \"t\" {{\n  tenant_id = \"{TENANT}\"\n}}\n\
+         data \"cftenant_tenant_accounts\" \"t\" {{\n  tenant_id = \"{TENANT}\"\n}}\n\
+         data \"cftenant_zones\" \"all\" {{}}\n\
+         data \"cftenant_account_roles\" \"a\" {{\n  account_id = \"{account}\"\n}}\n\
+         output \"counts\" {{\n  value = [length(data.cftenant_tenant_custom_nameservers.t.custom_nameservers), length(data.cftenant_tenant_accounts.t.accounts), length(data.cftenant_zones.all.zones), length(data.cftenant_account_roles.a.roles)]\n}}\n"
+    ));
+    ctx.ws.apply();
+    assert_eq!(ctx.ws.outputs()["counts"]["value"], json!([0, 0, 0, 0]));
+    let fired = ctx.sim.faults_fired();
+    assert!(
+        fired.iter().all(|n| *n > 0),
+        "every null answer was read: {fired:?}"
+    );
+}

@@ -477,12 +477,13 @@ impl<P: ProviderDefinition> ProviderRpc for ProviderService<P> {
         };
         let ty = r.schema().ty();
         let mut diags = Diagnostics::default();
-        let (prior, planned) = match (
+        let (prior, planned, config) = match (
             decode_dynamic_value(req.prior_state.as_ref(), &ty),
             decode_dynamic_value(req.planned_state.as_ref(), &ty),
+            decode_dynamic_value(req.config.as_ref(), &ty),
         ) {
-            (Ok(a), Ok(b)) => (a, b),
-            (Err(d), _) | (_, Err(d)) => {
+            (Ok(a), Ok(b), Ok(c)) => (a, b, c),
+            (Err(d), _, _) | (_, Err(d), _) | (_, _, Err(d)) => {
                 return Ok(Response::new(pb::apply_resource_change::Response {
                     new_state: req.prior_state,
                     diagnostics: diags_to_pb(&d),
@@ -501,7 +502,7 @@ impl<P: ProviderDefinition> ProviderRpc for ProviderService<P> {
                         type_name: &req.type_name,
                         doing: "applying",
                     },
-                    r.apply(&client, &prior, &planned),
+                    r.apply(&client, &prior, &planned, &config),
                     || prior.clone(),
                 )
                 .await;
