@@ -67,7 +67,8 @@ fn type_attribute() -> Attribute {
         "Account type: `standard` or `enterprise`; `standard` when a new account leaves it out. Cloudflare sets it at creation \
          and cannot change it: another value for an existing account is refused at plan (an account of another type is a new \
          account). Removing it from the configuration keeps the account's type; a new account without it, a replacement \
-         too, is `standard` (a plan that replaces an account of another type so warns, naming the line that keeps it).",
+         too, is `standard` (the diff shows it, and a replacement that a change of the configuration causes warns, naming the line that keeps the type; \
+         under `-replace` or `taint`, Terraform shows the diff only).",
     )
     .check(Check::OneOf(AccountType::WORDS))
     .default_on_create(Value::String(DEFAULT_TYPE.as_str().into()))
@@ -773,6 +774,14 @@ fn review_a_twin_create(client: &Client, planned: &Account, diags: &mut Diagnost
         client.tally(CREATES, &planned.name) > 1
     };
     if twin {
+        // Which of the two plans sees the other depends on their order: the
+        // one that does says which line is missing where.
+        let way_out = match planned.allow_duplicate_name {
+            Some(true) => {
+                "This one sets `allow_duplicate_name = true`; the other does not: set it there too"
+            }
+            _ => "set `allow_duplicate_name = true` on each of them",
+        };
         diags.attr_error(
             AttrPath::attr("name"),
             format!(
@@ -782,8 +791,7 @@ fn review_a_twin_create(client: &Client, planned: &Account, diags: &mut Diagnost
             format!(
                 "Creates and renames run side by side: each would look for an account of the name, find none, and \
                  make one, or be refused when the other came first. Give the accounts different names, or, if \
-                 several accounts of this name are wanted, set `allow_duplicate_name = true` on each of them.{}",
-                DESTROY_HINT
+                 several accounts of this name are wanted, {way_out}.{DESTROY_HINT}"
             ),
         );
     }

@@ -23,6 +23,21 @@ use tfplugin::resource::{import_by_reading, Change, Imported, OpResult, Resource
 use tfplugin::schema::{Attribute, Check, Nesting, Schema};
 use tfplugin::value::Type;
 
+/// `soa.rname`: an email address in DNS form, its `@` written as a dot.
+const RNAME: Check = Check::Custom {
+    allowed: "an email address in DNS form, such as `hostmaster.example.com` for hostmaster@example.com",
+    check: |s| match s.split_once('@') {
+        Some((local, domain)) if !local.contains('.') => Err(format!(
+            "{s:?} is an email address: the SOA takes it in DNS form, {:?}",
+            format!("{local}.{domain}")
+        )),
+        Some(_) => Err(format!(
+            "{s:?} is an email address: the SOA takes it in DNS form, its `@` a dot (and a dot before it escaped)"
+        )),
+        None => crate::checks::check_domain_name(s),
+    },
+};
+
 /// The SOA record Cloudflare serves for the zone.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct Soa {
@@ -432,7 +447,7 @@ fn soa_attribute() -> Attribute {
                 Type::String,
                 "The zone administrator's email address in DNS form (default `dns.cloudflare.com`).",
             )
-            .check(DOMAIN_NAME),
+            .check(RNAME),
             seconds("ttl", "Seconds the SOA record is cached (default 3600).", 300, 86400),
         ],
     )

@@ -94,8 +94,8 @@ impl Resource for TenantCustomNameserverResource {
                 Attribute::optional_computed(
                     "ns_set",
                     Type::Number,
-                    "Which set of nameservers (1 to 5) it belongs to; 1 when a new one leaves it out, a replacement too (a plan \
-                     that replaces a nameserver of another set so warns). Cloudflare cannot move a nameserver to another set: another \
+                    "Which set of nameservers (1 to 5) it belongs to; 1 when a new one leaves it out, a replacement too (the diff \
+                     shows it, and a replacement that a change of the configuration causes warns). Cloudflare cannot move a nameserver to another set: another \
                      value replaces it. Removing it from the configuration keeps its set.",
                 )
                 .check(Check::Range(1, 5))

@@ -237,7 +237,8 @@ impl Resource for ZoneResource {
                     "`full` (Cloudflare is the authoritative DNS), `partial` (CNAME setup), `secondary`, or `internal` (resolvable only \
                      inside the account); `full` when a new zone leaves it out. Changed in place (Cloudflare decides which changes it \
                      allows); removing it from the configuration keeps the zone's type; a new zone without it, a replacement too, \
-                     is `full` (a plan that replaces a zone of another type so warns, naming the line that keeps it).",
+                     is `full` (the diff shows it, and a replacement that a change of the configuration causes warns, naming the line that keeps the type; \
+                     under `-replace` or `taint`, Terraform shows the diff only).",
                 )
                 .check(Check::OneOf(ZoneType::WORDS))
                 .default_on_create(Value::String(DEFAULT_TYPE.as_str().into())),
@@ -246,7 +247,7 @@ impl Resource for ZoneResource {
                     Type::Bool,
                     "Whether Cloudflare only serves DNS for the zone (no proxying, no security). Updated in place; removing it from the \
                      configuration keeps the zone as it is (set `false` to unpause); a new zone without it, a replacement too, is not \
-                     paused (a plan that replaces a paused zone so warns).",
+                     paused (the diff shows it, and a replacement that a change of the configuration causes warns).",
                 )
                 .default_on_create(Value::Bool(false)),
                 vanity_name_servers_attribute(),

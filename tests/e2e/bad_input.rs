@@ -139,6 +139,12 @@ fn quoted(s: String) -> String {
 fn cases() -> Vec<Case> {
     let long = |n: usize| quoted("x".repeat(n));
     let mut cases = vec![
+        // ---- DNS settings ----
+        plan(
+            "soa rname as an email address",
+            "resource \"cftenant_account_dns_settings\" \"case\" {\naccount_id = \"0123456789abcdef0123456789abcdef\"\nzone_defaults = { soa = { rname = \"hostmaster@example.com\" } }\n}\n",
+            &["zone_defaults.soa.rname", "\"hostmaster@example.com\" is an email address: the SOA takes it in DNS form, \"hostmaster.example.com\""],
+        ),
         // ---- cftenant_account ----
         plan(
             "account name empty",
