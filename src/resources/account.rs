@@ -552,7 +552,7 @@ impl Resource for AccountResource {
         client
             .delete_if_exists(&path(&id))
             .await
-            .context(|| format!("deleting account {id}"))?;
+            .context(|| format!("deleting account {:?} ({id})", state.name))?;
         Ok(Diagnostics::default())
     }
 

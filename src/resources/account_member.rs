@@ -313,7 +313,12 @@ impl Resource for AccountMemberResource {
         client
             .delete_if_exists(&path(&state.account_id, &id))
             .await
-            .context(|| format!("removing member {id} from account {}", state.account_id))?;
+            .context(|| {
+                format!(
+                    "removing member {:?} ({id}) from account {}",
+                    state.email, state.account_id
+                )
+            })?;
         Ok(Diagnostics::default())
     }
 

@@ -25,8 +25,10 @@ use tfplugin::value::Type;
 
 /// `soa.rname`: an email address in DNS form, its `@` written as a dot.
 const RNAME: Check = Check::Custom {
-    allowed: "an email address in DNS form, such as `hostmaster.example.com` for hostmaster@example.com",
-    check: |s| match s.split_once('@') {
+    allowed:
+        "an email address in DNS form, such as `hostmaster.example.com` for hostmaster@example.com",
+    check: |s| {
+        match s.split_once('@') {
         Some((local, domain)) if !local.contains('.') => Err(format!(
             "{s:?} is an email address: the SOA takes it in DNS form, {:?}",
             format!("{local}.{domain}")
@@ -35,6 +37,7 @@ const RNAME: Check = Check::Custom {
             "{s:?} is an email address: the SOA takes it in DNS form, its `@` a dot (and a dot before it escaped)"
         )),
         None => crate::checks::check_domain_name(s),
+    }
     },
 };
 

@@ -391,7 +391,7 @@ impl Resource for ZoneResource {
         client
             .delete_if_exists(&path(&id))
             .await
-            .context(|| format!("deleting zone {id}"))?;
+            .context(|| format!("deleting zone {:?} ({id})", state.name))?;
         Ok(Diagnostics::default())
     }
 

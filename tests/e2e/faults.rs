@@ -406,3 +406,40 @@ fn apply_converges_under_injected_faults() {
     );
     ctx.destroy();
 }
+
+/// A destroy refused by the API: Terraform prints no address for a
+/// destroy's error, so each names what it could not delete by its name as
+/// well as its id; the objects stay in state, and the next destroy, without
+/// the fault, finishes.
+#[test]
+fn a_failed_destroy_names_what_it_could_not_delete() {
+    let ctx = Ctx::new();
+    ctx.ws.write_config(
+        "provider \"cftenant\" {\n  max_retries = 0\n}\n\
+         terraform {\n  required_providers {\n    cftenant = { source = \"cftenant/cftenant\" }\n  }\n}\n\
+         resource \"cftenant_account\" \"a\" {\n  name = \"Refused Destroy Co\"\n}\n\
+         resource \"cftenant_zone\" \"z\" {\n  account_id = cftenant_account.a.id\n  name = \"refused-destroy.com\"\n}\n\
+         resource \"cftenant_account_member\" \"m\" {\n  account_id = cftenant_account.a.id\n  email = \"ada@refused-destroy.com\"\n  roles = [\"05784afa30c1afe1440e79d9351c7430\"]\n}\n",
+    );
+    ctx.ws.apply();
+    let zone = ctx.ws.id_of("cftenant_zone.z");
+    let member = ctx.ws.id_of("cftenant_account_member.m");
+    ctx.sim.faults(
+        1,
+        json!([
+            {"method": "DELETE", "path": "/zones/{zone_id}", "action": "status", "status": 503},
+            {"method": "DELETE", "path": "/accounts/{account_id}/members/{member_id}", "action": "status", "status": 503},
+        ]),
+    );
+    let text = ctx.ws.fails(
+        &["destroy", "-auto-approve", "-input=false", "-no-color"],
+        &[
+            &format!("Error deleting zone \"refused-destroy.com\" ({zone})"),
+            &format!("Error removing member \"ada@refused-destroy.com\" ({member})"),
+        ],
+    );
+    assert!(text.contains("503"), "{text}");
+    assert_eq!(ctx.ws.state().len(), 3, "nothing was deleted");
+    ctx.sim.admin("DELETE", "/faults", None);
+    ctx.destroy();
+}
