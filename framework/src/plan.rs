@@ -240,52 +240,88 @@ pub fn refusals(
     diags
 }
 
-/// After an update, gives `new` the planned value of every computed
-/// attribute the configuration leaves out (inside a configured single
-/// nested object too) that the answer gives otherwise. Such a value was
-/// planned as the prior state held it, and the update did not send it: the
-/// API's other value was set by someone else between the plan and the
-/// apply. Terraform requires the planned value; the next refresh reads the
-/// API's as a change made outside Terraform.
-pub fn keep_unconfigured(
+/// After an update, gives `answer` the planned value of every attribute
+/// the plan did not change (inside a changed single nested object too)
+/// that the answer gives otherwise. The update did not send it: someone
+/// else changed it between the plan and the apply. Terraform requires the
+/// planned value; the next refresh reads the API's as a change made
+/// outside Terraform, and a configuration that sets it plans it back.
+pub fn keep_unchanged(
     attributes: &[Attribute],
-    config: &Value,
+    prior: &Value,
     planned: &Value,
-    new: &mut Value,
+    answer: &mut Value,
 ) {
-    for a in attributes.iter().filter(|a| a.computed) {
-        let (configured, wanted) = (config.attr(a.name), planned.attr(a.name));
-        if configured.is_null() {
-            if wanted.is_wholly_known() && !a.same_value(wanted, new.attr(a.name)) {
-                new.set_attr(a.name, wanted.clone());
+    for a in attributes {
+        let (held, wanted) = (prior.attr(a.name), planned.attr(a.name));
+        let got = answer.attr(a.name);
+        if wanted.is_wholly_known() && wanted.semantically_equal(held) {
+            if !wanted.semantically_equal(got) {
+                answer.set_attr(a.name, wanted.clone());
             }
             continue;
         }
         let Some((Nesting::Single, nested)) = &a.nested else {
             continue;
         };
-        let mut inner = new.attr(a.name).clone();
-        if configured.is_unknown() || inner.is_null() || inner.is_unknown() {
+        let objects = [held, wanted, got];
+        if objects.iter().any(|v| v.is_null() || v.is_unknown()) {
             continue;
         }
-        keep_unconfigured(nested, configured, wanted, &mut inner);
-        new.set_attr(a.name, inner);
+        let mut inner = got.clone();
+        keep_unchanged(nested, held, wanted, &mut inner);
+        answer.set_attr(a.name, inner);
     }
 }
 
-/// Gives `new` the value `kept` has for every attribute whose two values
-/// mean the same (see `Attribute::equivalent`, and `Attribute::unordered`
-/// for a list in another order). Used when planning (keep the prior value),
-/// after apply (keep the planned one) and after a read (keep the state's),
-/// so a spelling or an order the API does not keep never shows as a change.
-pub fn keep_equivalent(schema: &Schema, kept: &Value, new: &mut Value) {
+/// When planning: gives `planned` the prior value of every attribute whose
+/// prior value already is what the configuration asks for (another
+/// spelling, an accepted invitation for `pending`; see
+/// `Attribute::equivalent`). No change is planned, and Terraform accepts a
+/// planned value equal to the prior one. (An unordered list in another
+/// order is planned as configured: a plan made while an element is unknown
+/// cannot know which order the plan at apply would keep.)
+pub fn keep_equivalent(schema: &Schema, prior: &Value, planned: &mut Value) {
+    keep_where(schema, prior, planned, |a, held, asked| {
+        a.same_value(held, asked)
+    });
+}
+
+/// After an apply: gives `answer` the planned value of every attribute
+/// the answer already is (another spelling, the same elements of an
+/// unordered list in its own order, an accepted invitation where one was
+/// asked for), so that the state holds what was planned.
+pub fn keep_planned(schema: &Schema, planned: &Value, answer: &mut Value) {
+    keep_where(schema, planned, answer, |a, asked, got| {
+        a.same_value(got, asked) || a.same_order_free(asked, got)
+    });
+}
+
+/// After a read: gives `read` the state's value of every attribute whose
+/// two values mean the same both ways (another spelling, the same elements
+/// of an unordered list in the API's order). A status that moved on (an
+/// invitation accepted) is read as it is.
+pub fn keep_state(schema: &Schema, state: &Value, read: &mut Value) {
+    keep_where(schema, state, read, |a, held, got| {
+        (a.same_value(held, got) && a.same_value(got, held)) || a.same_order_free(held, got)
+    });
+}
+
+/// Gives `new` the value `kept` has for every attribute with an
+/// equivalence or no order where `same(attribute, kept, new)` says so.
+fn keep_where(
+    schema: &Schema,
+    kept: &Value,
+    new: &mut Value,
+    same: impl Fn(&Attribute, &Value, &Value) -> bool,
+) {
     for a in schema
         .attributes
         .iter()
         .filter(|a| a.equivalent.is_some() || a.unordered)
     {
         let (k, n) = (kept.attr(a.name), new.attr(a.name));
-        if !k.is_null() && !k.is_unknown() && !n.is_unknown() && k != n && a.same_value(k, n) {
+        if !k.is_null() && !k.is_unknown() && !n.is_unknown() && k != n && same(a, k, n) {
             new.set_attr(a.name, k.clone());
         }
     }
@@ -366,7 +402,7 @@ mod tests {
     }
 
     #[test]
-    fn an_unordered_list_in_another_order_keeps_the_held_order() {
+    fn an_unordered_list_keeps_the_states_order_through_answers_and_reads() {
         let schema = Schema::new(
             "t",
             vec![
@@ -379,34 +415,69 @@ mod tests {
             ("tags", list(&["a", "b", "a"])),
             ("steps", list(&["a", "b"])),
         ]);
+        let api = || {
+            obj(&[
+                ("tags", list(&["b", "a", "a"])),
+                ("steps", list(&["b", "a"])),
+            ])
+        };
+        let mut answer = api();
+        keep_planned(&schema, &held, &mut answer);
+        let mut read = api();
+        keep_state(&schema, &held, &mut read);
+        for v in [&answer, &read] {
+            assert_eq!(v.attr("tags"), held.attr("tags"), "the same elements");
+            assert_eq!(v.attr("steps"), &list(&["b", "a"]), "order counts");
+        }
+        for other in [list(&["a", "b", "b"]), list(&["a", "b"])] {
+            let mut read = obj(&[("tags", other.clone()), ("steps", list(&["a", "b"]))]);
+            keep_state(&schema, &held, &mut read);
+            assert_eq!(read.attr("tags"), &other, "other elements are a change");
+        }
+        // A configuration in another order is planned as it is: a plan made
+        // while an element is unknown could not know the order kept.
         let config = obj(&[
             ("tags", list(&["b", "a", "a"])),
-            ("steps", list(&["b", "a"])),
+            ("steps", list(&["a", "b"])),
         ]);
         let p = plan(&schema, &held, &config, &config);
-        assert_eq!(
-            p.planned.attr("tags"),
-            held.attr("tags"),
-            "the same elements"
+        assert_eq!(p.planned.attr("tags"), config.attr("tags"));
+    }
+
+    #[test]
+    fn a_held_value_stands_for_what_it_satisfies_one_way() {
+        // `held` satisfies `asked` when held is "done" and asked is "todo".
+        fn done_satisfies_todo(held: &str, asked: &str) -> bool {
+            held == asked || (held == "done" && asked == "todo")
+        }
+        let schema = Schema::new(
+            "t",
+            vec![Attribute::optional_computed("status", Type::String, "s")
+                .equivalent(done_satisfies_todo)],
         );
-        assert_eq!(
-            p.planned.attr("steps"),
-            config.attr("steps"),
-            "order counts"
-        );
-        for other in [list(&["a", "b", "b"]), list(&["a", "b"])] {
-            let config = obj(&[("tags", other.clone()), ("steps", list(&["a", "b"]))]);
-            let p = plan(&schema, &held, &config, &config);
-            assert_eq!(
-                p.planned.attr("tags"),
-                &other,
-                "other elements are a change"
-            );
+        let with = |x: &str| obj(&[("status", s(x))]);
+        // Plan: a prior "done" is what a configured "todo" asks for.
+        let p = plan(&schema, &with("done"), &with("todo"), &with("todo"));
+        assert_eq!(p.planned, with("done"));
+        let p = plan(&schema, &with("todo"), &with("done"), &with("done"));
+        assert_eq!(p.planned, with("done"), "a prior todo is not done");
+        // Apply: an answer "done" is what the planned "todo" asked for.
+        let mut answer = with("done");
+        keep_planned(&schema, &with("todo"), &mut answer);
+        assert_eq!(answer, with("todo"));
+        let mut answer = with("todo");
+        keep_planned(&schema, &with("done"), &mut answer);
+        assert_eq!(answer, with("todo"), "a failure is never papered over");
+        // Read: the state takes what moved on, either way.
+        for (state, got) in [("todo", "done"), ("done", "todo")] {
+            let mut read = with(got);
+            keep_state(&schema, &with(state), &mut read);
+            assert_eq!(read, with(got));
         }
     }
 
     #[test]
-    fn an_update_keeps_the_planned_value_of_what_the_configuration_leaves_out() {
+    fn an_update_keeps_the_planned_value_of_what_the_plan_did_not_change() {
         let schema = Schema::new(
             "t",
             vec![
@@ -422,12 +493,12 @@ mod tests {
             ],
         );
         let n = |x: i64| Value::Number(x.into());
-        let config = obj(&[
-            ("name", s("new")),
-            ("mode", Value::Null),
+        let prior = obj(&[
+            ("name", s("old")),
+            ("mode", s("kept")),
             (
                 "defaults",
-                obj(&[("ttl", n(1200)), ("zone_mode", Value::Null)]),
+                obj(&[("ttl", n(900)), ("zone_mode", s("standard"))]),
             ),
         ]);
         let planned = obj(&[
@@ -439,22 +510,23 @@ mod tests {
             ),
         ]);
         // Someone else changed `mode` and `zone_mode` since the plan; the
-        // answer also says `ttl` is not what was configured.
+        // answer also says `name` and `ttl`, which the plan changes, are not
+        // what was asked.
         let mut answered = obj(&[
-            ("name", s("new")),
+            ("name", s("other")),
             ("mode", s("theirs")),
             (
                 "defaults",
-                obj(&[("ttl", n(900)), ("zone_mode", s("cdn_only"))]),
+                obj(&[("ttl", n(600)), ("zone_mode", s("cdn_only"))]),
             ),
         ]);
-        keep_unconfigured(&schema.attributes, &config, &planned, &mut answered);
+        keep_unchanged(&schema.attributes, &prior, &planned, &mut answered);
         assert_eq!(answered.attr("mode"), &s("kept"));
         assert_eq!(answered.attr("defaults").attr("zone_mode"), &s("standard"));
         assert_eq!(
-            answered.attr("defaults").attr("ttl"),
-            &n(900),
-            "what the configuration sets is never papered over"
+            (answered.attr("name"), answered.attr("defaults").attr("ttl")),
+            (&s("other"), &n(600)),
+            "what the plan changes is never papered over"
         );
     }
 

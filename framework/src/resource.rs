@@ -254,15 +254,7 @@ pub trait AnyResource<C>: Send + Sync {
     fn check_model(&self) -> Result<(), String>;
     fn validate(&self, config: &Value) -> Diagnostics;
     async fn plan(&self, client: Option<&C>, request: PlanRequest<'_>) -> PlanResponse;
-    /// Applies `planned` (null: a destroy) over `prior` (null: a create);
-    /// `config` is the configuration it was planned from.
-    async fn apply(
-        &self,
-        client: &C,
-        prior: &Value,
-        planned: &Value,
-        config: &Value,
-    ) -> (Value, Diagnostics);
+    async fn apply(&self, client: &C, prior: &Value, planned: &Value) -> (Value, Diagnostics);
     async fn read(&self, client: &C, state: &Value) -> (Value, Diagnostics);
     async fn import(&self, client: &C, id: &str) -> (Value, Diagnostics);
 }
@@ -584,7 +576,6 @@ impl<R: Resource> AnyResource<R::Client> for ResourceAdapter<R> {
         client: &R::Client,
         prior: &Value,
         planned: &Value,
-        config: &Value,
     ) -> (Value, Diagnostics) {
         if planned.is_null() {
             // Destroy. On failure the object is still there: keep its state.
@@ -613,9 +604,9 @@ impl<R: Resource> AnyResource<R::Client> for ResourceAdapter<R> {
             state_after(&self.schema, outcome, prior.clone())
         };
         // What the API answers in its own words is what was planned.
-        plan::keep_equivalent(&self.schema, planned, &mut state);
+        plan::keep_planned(&self.schema, planned, &mut state);
         if !prior.is_null() && !diags.has_errors() {
-            plan::keep_unconfigured(&self.schema.attributes, config, planned, &mut state);
+            plan::keep_unchanged(&self.schema.attributes, prior, planned, &mut state);
         }
         if !state.is_null() && !diags.has_errors() {
             keep_records(&self.schema, planned, &mut state);
@@ -631,7 +622,7 @@ impl<R: Resource> AnyResource<R::Client> for ResourceAdapter<R> {
         match self.inner.read(client, model).await {
             Ok(Some(m)) => {
                 let (mut new, diags) = state_after(&self.schema, Ok(m), state.clone());
-                plan::keep_equivalent(&self.schema, state, &mut new);
+                plan::keep_state(&self.schema, state, &mut new);
                 keep_records(&self.schema, state, &mut new);
                 (new, diags)
             }
@@ -808,7 +799,7 @@ mod tests {
             .await
             .change
             .planned;
-        a.apply(&(), &Value::Null, &planned, config).await
+        a.apply(&(), &Value::Null, &planned).await
     }
 
     #[test]
@@ -838,7 +829,7 @@ mod tests {
         assert!(!diags.has_errors());
         let (read, _) = a.read(&(), &state).await;
         assert_eq!(read.attr("id"), state.attr("id"));
-        a.apply(&(), &state, &Value::Null, &Value::Null).await;
+        a.apply(&(), &state, &Value::Null).await;
         let (gone, diags) = a.read(&(), &state).await;
         assert!(
             gone.is_null(),

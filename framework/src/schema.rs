@@ -168,8 +168,9 @@ pub struct Attribute {
     /// change, and the held value is kept. Called as `(held, new)`.
     pub equivalent: Option<fn(&str, &str) -> bool>,
     /// A list whose order means nothing to the API (each element is told
-    /// by what it holds): the same elements in another order are no change,
-    /// and the held order is kept.
+    /// by what it holds): an answer or a read of the same elements in the
+    /// API's own order keeps the order the state has. (A configuration in
+    /// another order is still planned as an update: see `keep_equivalent`.)
     pub unordered: bool,
     /// The API sets it when it creates the object and cannot change it
     /// after: another value for an existing object is refused at plan
@@ -338,16 +339,24 @@ impl Attribute {
         self
     }
 
-    /// Whether `held` already is what `new` asks for: equal, two known
+    /// Whether `held` already is what `new` asks for: equal, or two known
     /// strings its equivalence relates ([`Attribute::equivalent`], the
-    /// field), or the same elements of an unordered list in another order.
+    /// field).
     pub fn same_value(&self, held: &Value, new: &Value) -> bool {
         if held.semantically_equal(new) {
             return true;
         }
         match (self.equivalent, held, new) {
             (Some(same), Value::String(x), Value::String(y)) => same(x, y),
-            (_, Value::List(x), Value::List(y)) if self.unordered => same_elements(x, y),
+            _ => false,
+        }
+    }
+
+    /// Whether two values of an unordered list ([`Attribute::unordered`],
+    /// the field) hold the same elements, in any order.
+    pub fn same_order_free(&self, a: &Value, b: &Value) -> bool {
+        match (a, b) {
+            (Value::List(x), Value::List(y)) => self.unordered && same_elements(x, y),
             _ => false,
         }
     }

@@ -200,7 +200,8 @@ impl Resource for AccountMemberResource {
                     "policies",
                     Type::String,
                     "Policies granted to the member instead of roles: each allows (or denies) the permission groups it names over the resource groups it names. Updated in place. \
-                     Listed in any order (as the official provider's set): the same policies in another order are no change.",
+                     Their order means nothing: Cloudflare answering in its own order is no change, and listing them in another order plans \
+                     one update, which changes nothing either.",
                 )
                 .unordered()
                 .nested(

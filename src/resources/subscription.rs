@@ -77,7 +77,8 @@ pub fn attributes() -> Vec<Attribute> {
              is at the plan's default quantity: removing a component, or the whole attribute, returns it to the default \
              (and stops paying for the extra). A component changed outside Terraform shows as a change. An import holds only the \
              components away from their default: a configuration that lists one at its default quantity plans one update after \
-             it, which changes nothing at Cloudflare. Listed in any order: the same components in another order are no change.",
+             it, which changes nothing at Cloudflare. Their order means nothing: Cloudflare answering in its own order is no change, and \
+             listing them in another order plans one update, which changes nothing either.",
         )
         .unordered()
         .nested(

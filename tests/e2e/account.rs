@@ -768,6 +768,36 @@ fn a_setting_changed_since_the_plan_that_the_configuration_leaves_out_is_kept() 
     );
     ctx.ws.assert_plan_empty();
 
+    // Configured, and switched off outside Terraform after a plan that does
+    // not change it: the apply succeeds as planned, and the next plan sets
+    // it back.
+    let enforced = config("Outside Co Renamed", 900).replace(
+        "name = \"Outside Co Renamed\"\n",
+        "name = \"Outside Co Renamed\"\n  enforce_twofactor = true\n",
+    );
+    ctx.ws.write_config(&enforced);
+    ctx.ws.assert_plan_empty();
+    let renamed = enforced.replace("Outside Co Renamed", "Outside Co Again");
+    ctx.ws.write_config(&renamed);
+    ctx.ws
+        .ok(&["plan", "-input=false", "-no-color", "-out=again.tfplan"]);
+    ctx.sim.api(
+        "PUT",
+        &format!("/accounts/{id}"),
+        Some(json!({"name": "Outside Co Renamed", "type": "standard", "settings": {"enforce_twofactor": false}})),
+    );
+    ctx.ws
+        .ok(&["apply", "-input=false", "-no-color", "again.tfplan"]);
+    let changes = ctx.ws.planned_changes();
+    assert_eq!(changes.totals(), (0, 1, 0), "{changes:#?}");
+    ctx.ws.apply();
+    let api = ctx.sim.api("GET", &format!("/accounts/{id}"), None);
+    assert_eq!(
+        api["settings"]["enforce_twofactor"], true,
+        "set back: {api}"
+    );
+    ctx.ws.assert_plan_empty();
+
     let dns = format!("/accounts/{id}/dns_settings");
     ctx.sim.api(
         "PATCH",

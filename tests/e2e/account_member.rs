@@ -255,6 +255,8 @@ fn a_member_with_policies_instead_of_roles() {
     ctx.ws.write_config(&config(&list(&[&allow_a, &deny_b])));
     ctx.ws.apply();
     ctx.ws.write_config(&config(&list(&[&deny_b, &allow_a])));
+    assert_eq!(ctx.ws.planned_changes().totals(), (0, 1, 0), "an update");
+    ctx.ws.apply();
     ctx.ws.assert_plan_empty();
     assert_eq!(
         api_member(&ctx)["policies"].as_array().map(Vec::len),
@@ -370,5 +372,39 @@ fn an_accepted_invitation_is_read_and_satisfies_either_status() {
         text.contains("# forces replacement") && text.contains("\"pending\" -> \"accepted\""),
         "{text}"
     );
+    ctx.destroy();
+}
+
+/// An invitation accepted between a plan (of another role) and its apply,
+/// or before an apply with `-refresh=false`: the apply succeeds as planned
+/// (the roles change; the state says `pending`, as planned), and the next
+/// refresh reads the acceptance, which is no change.
+#[test]
+fn an_invitation_accepted_between_plan_and_apply_leaves_the_apply_as_planned() {
+    const OTHER_ROLE: &str = "783ce15b5beb95f6060b56ece9263396";
+    let ctx = Ctx::new();
+    let config = |role: &str| {
+        format!(
+            "resource \"cftenant_account\" \"customer\" {{\n  name = \"Accepting Customer\"\n}}\n\
+             resource \"cftenant_account_member\" \"ada\" {{\n  account_id = cftenant_account.customer.id\n  email = \"ada@customer.example\"\n  roles = [\"{role}\"]\n  status = \"pending\"\n}}\n"
+        )
+    };
+    ctx.ws.write_config(&config(ADMIN_ROLE));
+    ctx.ws.apply();
+    ctx.ws.write_config(&config(OTHER_ROLE));
+    ctx.ws
+        .ok(&["plan", "-input=false", "-no-color", "-out=role.tfplan"]);
+    ctx.sim
+        .admin("POST", &format!("{}/accept", member_path(&ctx)), None);
+    ctx.ws
+        .ok(&["apply", "-input=false", "-no-color", "role.tfplan"]);
+    assert_eq!(ctx.ws.resource(ADA)["status"], "pending", "as planned");
+    let api = ctx.sim.api("GET", &member_path(&ctx), None);
+    assert_eq!(api_role_ids(&api), vec![OTHER_ROLE]);
+    assert_eq!(api["status"], "accepted");
+    ctx.ws.assert_config_plan_empty();
+    ctx.ws.refresh();
+    assert_eq!(ctx.ws.resource(ADA)["status"], "accepted");
+    ctx.ws.assert_plan_empty();
     ctx.destroy();
 }

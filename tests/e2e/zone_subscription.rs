@@ -514,11 +514,16 @@ fn removing_one_component_of_several_returns_it_to_its_default() {
     let api = subscription(&ctx);
     assert_eq!(component(&api, "page_rules")["value"], 60);
     assert_eq!(component(&api, "dedicated_certificates")["value"], 2);
-    // The same two in the other order: no change.
+    // The same two in the other order: one update, which changes nothing.
     let reordered = "  component_values = [\n    { name = \"dedicated_certificates\", value = 2 },\n    { name = \"page_rules\", value = 60 },\n  ]";
     ctx.ws
         .write_config(&planned_zone("PARTNERS_BIZ", reordered));
+    assert_eq!(ctx.ws.planned_changes().totals(), (0, 1, 0));
+    ctx.ws.apply();
     ctx.ws.assert_plan_empty();
+    let api = subscription(&ctx);
+    assert_eq!(component(&api, "page_rules")["value"], 60);
+    assert_eq!(component(&api, "dedicated_certificates")["value"], 2);
 
     ctx.ws.write_config(&planned_zone("PARTNERS_BIZ", one));
     let changes = ctx.ws.planned_changes();

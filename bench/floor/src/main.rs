@@ -75,13 +75,7 @@ impl AnyResource<()> for Echo {
             planned_private: Vec::new(),
         }
     }
-    async fn apply(
-        &self,
-        _: &(),
-        _prior: &Value,
-        planned: &Value,
-        _config: &Value,
-    ) -> (Value, Diagnostics) {
+    async fn apply(&self, _: &(), _prior: &Value, planned: &Value) -> (Value, Diagnostics) {
         (known(planned, "", &self.ids), Diagnostics::default())
     }
     async fn read(&self, _: &(), state: &Value) -> (Value, Diagnostics) {

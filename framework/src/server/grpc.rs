@@ -477,13 +477,12 @@ impl<P: ProviderDefinition> ProviderRpc for ProviderService<P> {
         };
         let ty = r.schema().ty();
         let mut diags = Diagnostics::default();
-        let (prior, planned, config) = match (
+        let (prior, planned) = match (
             decode_dynamic_value(req.prior_state.as_ref(), &ty),
             decode_dynamic_value(req.planned_state.as_ref(), &ty),
-            decode_dynamic_value(req.config.as_ref(), &ty),
         ) {
-            (Ok(a), Ok(b), Ok(c)) => (a, b, c),
-            (Err(d), _, _) | (_, Err(d), _) | (_, _, Err(d)) => {
+            (Ok(a), Ok(b)) => (a, b),
+            (Err(d), _) | (_, Err(d)) => {
                 return Ok(Response::new(pb::apply_resource_change::Response {
                     new_state: req.prior_state,
                     diagnostics: diags_to_pb(&d),
@@ -502,7 +501,7 @@ impl<P: ProviderDefinition> ProviderRpc for ProviderService<P> {
                         type_name: &req.type_name,
                         doing: "applying",
                     },
-                    r.apply(&client, &prior, &planned, &config),
+                    r.apply(&client, &prior, &planned),
                     || prior.clone(),
                 )
                 .await;
