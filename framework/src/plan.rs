@@ -4,7 +4,7 @@
 
 use crate::diag::Diagnostics;
 use crate::schema::{Attribute, Nesting, Schema};
-use crate::value::{AttrPath, Value};
+use crate::value::{AttrPath, PathStep, Value};
 
 pub struct PlannedChange {
     pub planned: Value,
@@ -77,6 +77,14 @@ fn shown(v: &Value) -> String {
     crate::value::from_value::<serde_json::Value>(v)
         .unwrap_or_default()
         .to_string()
+}
+
+/// [`shown`], or `(sensitive value)` for a sensitive attribute.
+fn shown_unless(sensitive: bool, v: &Value) -> String {
+    match sensitive {
+        true => "(sensitive value)".into(),
+        false => shown(v),
+    }
 }
 
 /// A replacement of `prior` the provider plans (an attribute that replaces
@@ -271,6 +279,49 @@ pub fn keep_unchanged(
         let mut inner = got.clone();
         keep_unchanged(nested, held, wanted, &mut inner);
         answer.set_attr(a.name, inner);
+    }
+}
+
+/// After an apply, once the answer's spellings and what the plan did not
+/// change are kept: every known planned value the answer still gives
+/// otherwise (Cloudflare answered another value than it was sent) is put
+/// back in `answer`, as Terraform requires, and warned of, naming what was
+/// sent and what came back. The next plan reads Cloudflare's value and
+/// shows the difference; the apply is not failed as a provider bug.
+pub fn answered_otherwise(
+    attributes: &[Attribute],
+    path: &AttrPath,
+    planned: &Value,
+    answer: &mut Value,
+    diags: &mut Diagnostics,
+) {
+    for a in attributes {
+        let (wanted, got) = (planned.attr(a.name), answer.attr(a.name).clone());
+        let here = path.push(PathStep::Attribute(a.name.to_string()));
+        if wanted.is_wholly_known() {
+            if !wanted.semantically_equal(&got) {
+                answer.set_attr(a.name, wanted.clone());
+                diags.attr_warning(
+                    here.clone(),
+                    format!("Cloudflare answered another `{here}` than was sent"),
+                    format!(
+                        "The apply sent {}, and Cloudflare's answer holds {}. The state keeps what was sent; the next \
+                         plan reads Cloudflare's value and shows the difference. If Cloudflare keeps answering so, set \
+                         the attribute to its value.",
+                        shown_unless(a.sensitive, wanted),
+                        shown_unless(a.sensitive, &got)
+                    ),
+                );
+            }
+            continue;
+        }
+        if let (Some((Nesting::Single, nested)), Value::Object(_)) = (&a.nested, wanted) {
+            let mut inner = got;
+            if matches!(inner, Value::Object(_)) {
+                answered_otherwise(nested, &here, wanted, &mut inner, diags);
+                answer.set_attr(a.name, inner);
+            }
+        }
     }
 }
 
@@ -528,6 +579,75 @@ mod tests {
             (&s("other"), &n(600)),
             "what the plan changes is never papered over"
         );
+    }
+
+    #[test]
+    fn an_answer_other_than_what_was_sent_is_kept_as_sent_and_warned_of() {
+        let schema = Schema::new(
+            "t",
+            vec![
+                Attribute::required("name", Type::String, "name"),
+                Attribute::computed("key", Type::String, "key").sensitive(),
+                Attribute::optional_computed("defaults", Type::String, "defaults").nested(
+                    Nesting::Single,
+                    vec![
+                        Attribute::optional_computed("ttl", Type::Number, "ttl"),
+                        Attribute::computed("serial", Type::Number, "serial"),
+                    ],
+                ),
+            ],
+        );
+        let n = |x: i64| Value::Number(x.into());
+        let planned = obj(&[
+            ("name", s("sent")),
+            ("key", s("secret-sent")),
+            (
+                "defaults",
+                obj(&[("ttl", n(3600)), ("serial", Value::Unknown)]),
+            ),
+        ]);
+        let mut answer = obj(&[
+            ("name", s("other")),
+            ("key", s("secret-answered")),
+            ("defaults", obj(&[("ttl", n(500)), ("serial", n(7))])),
+        ]);
+        let mut diags = Diagnostics::default();
+        answered_otherwise(
+            &schema.attributes,
+            &AttrPath::root(),
+            &planned,
+            &mut answer,
+            &mut diags,
+        );
+        assert_eq!(answer.attr("name"), &s("sent"));
+        assert_eq!(answer.attr("key"), &s("secret-sent"));
+        assert_eq!(answer.attr("defaults").attr("ttl"), &n(3600));
+        assert_eq!(
+            answer.attr("defaults").attr("serial"),
+            &n(7),
+            "unknown in the plan: the answer's"
+        );
+        let said: Vec<String> = diags
+            .0
+            .iter()
+            .map(|d| format!("{} {}", d.summary, d.detail))
+            .collect();
+        assert_eq!(said.len(), 3, "{said:?}");
+        assert!(
+            said[0].contains("`name`")
+                && said[0].contains("\"sent\"")
+                && said[0].contains("\"other\""),
+            "{said:?}"
+        );
+        assert!(
+            !said[1].contains("secret"),
+            "a sensitive value is never shown: {said:?}"
+        );
+        assert!(
+            said[2].contains("`defaults.ttl`") && said[2].contains("500"),
+            "{said:?}"
+        );
+        assert!(!diags.has_errors());
     }
 
     #[test]

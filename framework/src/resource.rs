@@ -8,7 +8,7 @@
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::plan::{self, PlannedChange};
 use crate::schema::Schema;
-use crate::value::{self, Type, Value};
+use crate::value::{self, AttrPath, Type, Value};
 use async_trait::async_trait;
 use serde::{de::DeserializeOwned, Serialize};
 
@@ -607,6 +607,17 @@ impl<R: Resource> AnyResource<R::Client> for ResourceAdapter<R> {
         plan::keep_planned(&self.schema, planned, &mut state);
         if !prior.is_null() && !diags.has_errors() {
             plan::keep_unchanged(&self.schema.attributes, prior, planned, &mut state);
+        }
+        let mut diags = diags;
+        if !state.is_null() && !diags.has_errors() {
+            let root = AttrPath::root();
+            plan::answered_otherwise(
+                &self.schema.attributes,
+                &root,
+                planned,
+                &mut state,
+                &mut diags,
+            );
         }
         if !state.is_null() && !diags.has_errors() {
             keep_records(&self.schema, planned, &mut state);

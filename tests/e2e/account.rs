@@ -823,3 +823,48 @@ fn a_setting_changed_since_the_plan_that_the_configuration_leaves_out_is_kept() 
     ctx.ws.assert_plan_empty();
     ctx.destroy();
 }
+
+/// An update whose answer holds another value than was sent (the request
+/// went through; the answer says otherwise): the apply succeeds with a
+/// warning naming both values, the state holds what was sent, and the next
+/// plan reads what Cloudflare holds.
+#[test]
+fn an_answer_with_another_value_than_was_sent_is_warned_of_not_failed() {
+    let ctx = Ctx::new();
+    let config = |name: &str| {
+        format!("resource \"cftenant_account\" \"acme\" {{\n  name = \"{name}\"\n}}\n")
+    };
+    ctx.ws.write_config(&config("Honest Co"));
+    ctx.ws.apply();
+    let mut answer = json!({"success": true, "errors": [], "messages": [], "result": {}});
+    for field in ["id", "type", "settings", "created_on", "managed_by"] {
+        answer["result"][field] = json!(format!("X-{field}"));
+    }
+    answer["result"]["name"] = json!("Lied Name Co");
+    let substitute: serde_json::Map<String, serde_json::Value> =
+        ["id", "type", "settings", "created_on", "managed_by"]
+            .iter()
+            .map(|f| (format!("X-{f}"), json!(format!("/result/{f}"))))
+            .collect();
+    ctx.sim.faults(
+        1,
+        json!([{"method": "PUT", "path": "/accounts/{account_id}", "action": "respond", "commit": true,
+                "count": 1, "body": answer, "substitute": substitute}]),
+    );
+    ctx.ws.write_config(&config("Renamed Co"));
+    let applied = ctx.ws.apply();
+    let said = applied.split_whitespace().collect::<Vec<_>>().join(" ");
+    for needle in [
+        "Cloudflare answered another `name` than was sent",
+        "The apply sent \"Renamed Co\", and Cloudflare's answer holds \"Lied Name Co\"",
+    ] {
+        assert!(said.contains(needle), "no {needle:?} in:\n{applied}");
+    }
+    assert_eq!(ctx.sim.faults_fired(), vec![1]);
+    assert_eq!(
+        ctx.ws.resource("cftenant_account.acme")["name"],
+        "Renamed Co"
+    );
+    ctx.ws.assert_plan_empty();
+    ctx.destroy();
+}
