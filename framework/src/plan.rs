@@ -47,7 +47,16 @@ pub fn plan(schema: &Schema, prior: &Value, proposed: &Value, config: &Value) ->
     // of an email, an alias of a plan) keeps the prior value: no change is
     // planned, and Terraform accepts a planned value equal to the prior one.
     keep_equivalent(schema, prior, &mut planned);
-    let changed = |name: &str| !planned.attr(name).semantically_equal(prior.attr(name));
+    // An unordered list in another order is planned as configured, but
+    // changes nothing that depends on it.
+    let changed = |name: &str| {
+        let (new, old) = (planned.attr(name), prior.attr(name));
+        let reordered = schema
+            .attributes
+            .iter()
+            .any(|a| a.name == name && a.same_order_free(new, old));
+        !new.semantically_equal(old) && !reordered
+    };
     let mut requires_replace = Vec::new();
     let mut recomputed = Vec::new();
     for a in &schema.attributes {
@@ -485,14 +494,29 @@ mod tests {
             keep_state(&schema, &held, &mut read);
             assert_eq!(read.attr("tags"), &other, "other elements are a change");
         }
-        // A configuration in another order is planned as it is: a plan made
-        // while an element is unknown could not know the order kept.
-        let config = obj(&[
-            ("tags", list(&["b", "a", "a"])),
-            ("steps", list(&["a", "b"])),
+        // A configuration in another order is planned as it is (a plan made
+        // while an element is unknown could not know the order kept), and
+        // what depends on the list is not planned to change.
+        let schema = Schema::new(
+            "t",
+            vec![
+                Attribute::optional("tags", Type::list(Type::String), "tags").unordered(),
+                Attribute::computed("price", Type::Number, "price").unknown_when_changed(&["tags"]),
+            ],
+        );
+        let held = obj(&[
+            ("tags", list(&["a", "b", "a"])),
+            ("price", Value::Number(5.into())),
         ]);
-        let p = plan(&schema, &held, &config, &config);
+        let config = obj(&[("tags", list(&["b", "a", "a"])), ("price", Value::Null)]);
+        // Terraform proposes the prior value of what the configuration leaves out.
+        let proposed = obj(&[
+            ("tags", list(&["b", "a", "a"])),
+            ("price", Value::Number(5.into())),
+        ]);
+        let p = plan(&schema, &held, &proposed, &config);
         assert_eq!(p.planned.attr("tags"), config.attr("tags"));
+        assert_eq!(p.planned.attr("price"), held.attr("price"));
     }
 
     #[test]

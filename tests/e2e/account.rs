@@ -805,13 +805,7 @@ fn a_setting_changed_since_the_plan_that_the_configuration_leaves_out_is_kept() 
         Some(json!({"zone_defaults": {"zone_mode": "cdn_only", "soa": {"ttl": 600}}})),
     );
     ctx.ws.write_config(&config("Outside Co Renamed", 1200));
-    ctx.ws.ok(&[
-        "apply",
-        "-refresh=false",
-        "-auto-approve",
-        "-input=false",
-        "-no-color",
-    ]);
+    ctx.ws.apply_without_refresh();
     let api = &ctx.sim.api("GET", &dns, None)["zone_defaults"];
     assert_eq!(
         (&api["ns_ttl"], &api["zone_mode"], &api["soa"]["ttl"]),

@@ -222,6 +222,17 @@ impl Workspace {
         self.ok(&["apply", "-auto-approve", "-input=false", "-no-color"])
     }
 
+    /// `terraform apply -refresh=false`: planned from the state as it is.
+    pub fn apply_without_refresh(&self) -> String {
+        self.ok(&[
+            "apply",
+            "-refresh=false",
+            "-auto-approve",
+            "-input=false",
+            "-no-color",
+        ])
+    }
+
     /// `terraform apply -refresh-only`: the state takes what the API holds.
     pub fn refresh(&self) -> String {
         self.ok(&[

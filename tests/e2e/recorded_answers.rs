@@ -458,13 +458,7 @@ fn recorded_member_answers() {
     ctx.sim.faults(1, Json::Array(rules));
     ctx.ws.write_config(&member_config(OTHER_ROLE, None));
     // Without a refresh first: the recorded reads already have the new role.
-    ctx.ws.ok(&[
-        "apply",
-        "-refresh=false",
-        "-auto-approve",
-        "-input=false",
-        "-no-color",
-    ]);
+    ctx.ws.apply_without_refresh();
     assert_eq!(
         ctx.ws.resource("cftenant_account_member.m")["roles"],
         json!([OTHER_ROLE])
