@@ -101,8 +101,9 @@ struct Settings {
 impl Settings {
     /// The settings to PUT for `planned`, given what the API has: those
     /// that change. One the plan keeps as it was is not sent, so a value
-    /// set outside Terraform since the plan (a configuration without the
-    /// line, or a plan made with `-refresh=false`) is not set back.
+    /// set outside Terraform since the plan is not undone by this update:
+    /// the next plan shows it, and sets it back where the configuration
+    /// sets the line.
     fn to_write(prior: &Account, planned: &Account) -> Settings {
         Settings {
             enforce_twofactor: (planned.enforce_twofactor != prior.enforce_twofactor)
