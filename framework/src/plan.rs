@@ -257,80 +257,57 @@ pub fn refusals(
     diags
 }
 
-/// After an update, gives `answer` the planned value of every attribute
-/// the plan did not change (inside a changed single nested object too)
-/// that the answer gives otherwise. The update did not send it: someone
-/// else changed it between the plan and the apply. Terraform requires the
-/// planned value; the next refresh reads the API's as a change made
-/// outside Terraform, and a configuration that sets it plans it back.
-pub fn keep_unchanged(
-    attributes: &[Attribute],
-    prior: &Value,
-    planned: &Value,
-    answer: &mut Value,
-) {
-    for a in attributes {
-        let (held, wanted) = (prior.attr(a.name), planned.attr(a.name));
-        let got = answer.attr(a.name);
-        if wanted.is_wholly_known() && wanted.semantically_equal(held) {
-            if !wanted.semantically_equal(got) {
-                answer.set_attr(a.name, wanted.clone());
-            }
-            continue;
-        }
-        let Some((Nesting::Single, nested)) = &a.nested else {
-            continue;
-        };
-        let objects = [held, wanted, got];
-        if objects.iter().any(|v| v.is_null() || v.is_unknown()) {
-            continue;
-        }
-        let mut inner = got.clone();
-        keep_unchanged(nested, held, wanted, &mut inner);
-        answer.set_attr(a.name, inner);
-    }
-}
-
-/// After an apply, once the answer's spellings and what the plan did not
-/// change are kept: every known planned value the answer still gives
-/// otherwise (Cloudflare answered another value than it was sent) is put
-/// back in `answer`, as Terraform requires, and warned of, naming what was
-/// sent and what came back. The next plan reads Cloudflare's value and
-/// shows the difference; the apply is not failed as a provider bug.
-pub fn answered_otherwise(
+/// After an apply, once the answer's spellings are kept
+/// ([`keep_planned`]): every known planned value the answer gives otherwise
+/// is put back in `answer`, as Terraform requires (inside a single nested
+/// object, value by value).
+///
+/// - A value the plan did not change (an update's, equal in `prior`) was not
+///   sent: someone else changed it between the plan and the apply. It is put
+///   back quietly; the next refresh reads the API's as a change made outside
+///   Terraform, and a configuration that sets it plans it back.
+/// - Any other was sent, and Cloudflare answered another value: it is put
+///   back and warned of, naming what was sent and what came back (never a
+///   sensitive value). The next plan reads Cloudflare's value and shows the
+///   difference; the apply is not failed as a provider bug.
+pub fn keep_what_was_sent(
     attributes: &[Attribute],
     path: &AttrPath,
+    prior: &Value,
     planned: &Value,
     answer: &mut Value,
     diags: &mut Diagnostics,
 ) {
     for a in attributes {
-        let (wanted, got) = (planned.attr(a.name), answer.attr(a.name).clone());
+        let (held, wanted) = (prior.attr(a.name), planned.attr(a.name));
+        let got = answer.attr(a.name).clone();
         let here = path.push(PathStep::Attribute(a.name.to_string()));
-        if wanted.is_wholly_known() {
-            if !wanted.semantically_equal(&got) {
-                answer.set_attr(a.name, wanted.clone());
-                diags.attr_warning(
-                    here.clone(),
-                    format!("Cloudflare answered another `{here}` than was sent"),
-                    format!(
-                        "The apply sent {}, and Cloudflare's answer holds {}. The state keeps what was sent; the next \
-                         plan reads Cloudflare's value and shows the difference. If Cloudflare keeps answering so, set \
-                         the attribute to its value.",
-                        shown_unless(a.sensitive, wanted),
-                        shown_unless(a.sensitive, &got)
-                    ),
-                );
-            }
+        if let (Some((Nesting::Single, nested)), Value::Object(_), Value::Object(_)) =
+            (&a.nested, wanted, &got)
+        {
+            let mut inner = got;
+            keep_what_was_sent(nested, &here, held, wanted, &mut inner, diags);
+            answer.set_attr(a.name, inner);
             continue;
         }
-        if let (Some((Nesting::Single, nested)), Value::Object(_)) = (&a.nested, wanted) {
-            let mut inner = got;
-            if matches!(inner, Value::Object(_)) {
-                answered_otherwise(nested, &here, wanted, &mut inner, diags);
-                answer.set_attr(a.name, inner);
-            }
+        if !wanted.is_wholly_known() || wanted.semantically_equal(&got) {
+            continue;
         }
+        answer.set_attr(a.name, wanted.clone());
+        if wanted.semantically_equal(held) {
+            continue;
+        }
+        diags.attr_warning(
+            here.clone(),
+            format!("Cloudflare answered another `{here}` than was sent"),
+            format!(
+                "The apply sent {}, and Cloudflare's answer holds {}. The state keeps what was sent; the next \
+                 plan reads Cloudflare's value and shows the difference. If Cloudflare keeps answering so, set \
+                 the attribute to its value.",
+                shown_unless(a.sensitive, wanted),
+                shown_unless(a.sensitive, &got)
+            ),
+        );
     }
 }
 
@@ -551,8 +528,17 @@ mod tests {
         }
     }
 
+    /// The warnings `keep_what_was_sent` gave, as "summary detail" lines.
+    fn said(diags: &Diagnostics) -> Vec<String> {
+        diags
+            .0
+            .iter()
+            .map(|d| format!("{} {}", d.summary, d.detail))
+            .collect()
+    }
+
     #[test]
-    fn an_update_keeps_the_planned_value_of_what_the_plan_did_not_change() {
+    fn an_update_keeps_what_the_plan_did_not_change_quietly() {
         let schema = Schema::new(
             "t",
             vec![
@@ -586,7 +572,7 @@ mod tests {
         ]);
         // Someone else changed `mode` and `zone_mode` since the plan; the
         // answer also says `name` and `ttl`, which the plan changes, are not
-        // what was asked.
+        // what was sent.
         let mut answered = obj(&[
             ("name", s("other")),
             ("mode", s("theirs")),
@@ -595,13 +581,30 @@ mod tests {
                 obj(&[("ttl", n(600)), ("zone_mode", s("cdn_only"))]),
             ),
         ]);
-        keep_unchanged(&schema.attributes, &prior, &planned, &mut answered);
-        assert_eq!(answered.attr("mode"), &s("kept"));
-        assert_eq!(answered.attr("defaults").attr("zone_mode"), &s("standard"));
-        assert_eq!(
-            (answered.attr("name"), answered.attr("defaults").attr("ttl")),
-            (&s("other"), &n(600)),
-            "what the plan changes is never papered over"
+        let mut diags = Diagnostics::default();
+        let root = AttrPath::root();
+        keep_what_was_sent(
+            &schema.attributes,
+            &root,
+            &prior,
+            &planned,
+            &mut answered,
+            &mut diags,
+        );
+        assert_eq!(answered, planned, "the state holds what was planned");
+        let said = said(&diags);
+        assert_eq!(said.len(), 2, "{said:?}");
+        assert!(
+            said[0].contains("`name`") && said[0].contains("\"other\""),
+            "what the plan changes is never passed over quietly: {said:?}"
+        );
+        assert!(
+            said[1].contains("`defaults.ttl`") && said[1].contains("600"),
+            "{said:?}"
+        );
+        assert!(
+            !said.iter().any(|w| w.contains("mode")),
+            "what the plan did not change is kept quietly: {said:?}"
         );
     }
 
@@ -636,9 +639,11 @@ mod tests {
             ("defaults", obj(&[("ttl", n(500)), ("serial", n(7))])),
         ]);
         let mut diags = Diagnostics::default();
-        answered_otherwise(
+        // A create: no prior, so everything planned was sent.
+        keep_what_was_sent(
             &schema.attributes,
             &AttrPath::root(),
+            &Value::Null,
             &planned,
             &mut answer,
             &mut diags,
@@ -651,11 +656,7 @@ mod tests {
             &n(7),
             "unknown in the plan: the answer's"
         );
-        let said: Vec<String> = diags
-            .0
-            .iter()
-            .map(|d| format!("{} {}", d.summary, d.detail))
-            .collect();
+        let said = said(&diags);
         assert_eq!(said.len(), 3, "{said:?}");
         assert!(
             said[0].contains("`name`")

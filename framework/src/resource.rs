@@ -605,15 +605,13 @@ impl<R: Resource> AnyResource<R::Client> for ResourceAdapter<R> {
         };
         // What the API answers in its own words is what was planned.
         plan::keep_planned(&self.schema, planned, &mut state);
-        if !prior.is_null() && !diags.has_errors() {
-            plan::keep_unchanged(&self.schema.attributes, prior, planned, &mut state);
-        }
         let mut diags = diags;
         if !state.is_null() && !diags.has_errors() {
             let root = AttrPath::root();
-            plan::answered_otherwise(
+            plan::keep_what_was_sent(
                 &self.schema.attributes,
                 &root,
+                prior,
                 planned,
                 &mut state,
                 &mut diags,
