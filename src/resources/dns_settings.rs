@@ -27,19 +27,23 @@ use tfplugin::value::Type;
 const RNAME: Check = Check::Custom {
     allowed:
         "an email address in DNS form, such as `hostmaster.example.com` for hostmaster@example.com",
-    check: |s| {
-        match s.split_once('@') {
-        Some((local, domain)) if !local.contains('.') => Err(format!(
-            "{s:?} is an email address: the SOA takes it in DNS form, {:?}",
-            format!("{local}.{domain}")
-        )),
+    check: check_rname,
+};
+
+/// A domain name; an email address is refused with its DNS form where a
+/// plain one can be given (a local part with a dot needs escaping).
+fn check_rname(s: &str) -> Result<(), String> {
+    let said = format!("{s:?} is an email address: the SOA takes it in DNS form");
+    match s.split_once('@') {
+        Some((local, domain)) if !local.contains('.') => {
+            Err(format!("{said}, {:?}", format!("{local}.{domain}")))
+        }
         Some(_) => Err(format!(
-            "{s:?} is an email address: the SOA takes it in DNS form, its `@` a dot (and a dot before it escaped)"
+            "{said}, its `@` a dot (and a dot before it escaped)"
         )),
         None => crate::checks::check_domain_name(s),
     }
-    },
-};
+}
 
 /// The SOA record Cloudflare serves for the zone.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
