@@ -14,6 +14,15 @@ fn member_path(ctx: &Ctx) -> String {
     )
 }
 
+/// An account named `account` and the member `ada` in it, with `member`'s
+/// lines (after its `account_id`).
+fn ada_in(account: &str, member: &str) -> String {
+    format!(
+        "resource \"cftenant_account\" \"customer\" {{\n  name = \"{account}\"\n}}\n\
+         resource \"cftenant_account_member\" \"ada\" {{\n  account_id = cftenant_account.customer.id\n  {member}}}\n"
+    )
+}
+
 fn api_role_ids(member: &serde_json::Value) -> Vec<String> {
     let mut ids: Vec<String> = member["roles"]
         .as_array()
@@ -157,9 +166,9 @@ fn accepted_member_where_the_tenant_allows_it() {
 fn a_members_email_in_other_letter_case_is_no_change() {
     let ctx = Ctx::new();
     let config = |email: &str| {
-        format!(
-            "resource \"cftenant_account\" \"customer\" {{\n  name = \"Case Customer\"\n}}\n\
-             resource \"cftenant_account_member\" \"ada\" {{\n  account_id = cftenant_account.customer.id\n  email = \"{email}\"\n  roles = [\"{ADMIN_ROLE}\"]\n}}\n"
+        ada_in(
+            "Case Customer",
+            &format!("email = \"{email}\"\n  roles = [\"{ADMIN_ROLE}\"]\n"),
         )
     };
     ctx.ws.write_config(&config("Ada@Customer-Example.com"));
@@ -210,9 +219,9 @@ fn a_member_with_policies_instead_of_roles() {
     const GROUP_B: &str = "82e64a83756745bbbb1c9c2701bf816b";
     let ctx = Ctx::new();
     let config = |grant: &str| {
-        format!(
-            "resource \"cftenant_account\" \"customer\" {{\n  name = \"Policy Customer\"\n}}\n\
-             resource \"cftenant_account_member\" \"ada\" {{\n  account_id = cftenant_account.customer.id\n  email = \"ada@policy-example.com\"\n{grant}\n}}\n"
+        ada_in(
+            "Policy Customer",
+            &format!("email = \"ada@policy-example.com\"\n{grant}\n"),
         )
     };
     let policies = |access: &str, group: &str| {
@@ -321,9 +330,9 @@ fn a_member_with_policies_instead_of_roles() {
 fn an_accepted_invitation_is_read_and_satisfies_either_status() {
     let ctx = Ctx::with_sim_args(&["--allow-auto-accept-invites"]);
     let config = |status: &str| {
-        format!(
-            "resource \"cftenant_account\" \"customer\" {{\n  name = \"Invited Customer\"\n}}\n\
-             resource \"cftenant_account_member\" \"ada\" {{\n  account_id = cftenant_account.customer.id\n  email = \"ada@customer.example\"\n  roles = [\"{ADMIN_ROLE}\"]\n{status}}}\n"
+        ada_in(
+            "Invited Customer",
+            &format!("email = \"ada@customer.example\"\n  roles = [\"{ADMIN_ROLE}\"]\n{status}"),
         )
     };
     ctx.ws.write_config(&config("  status = \"pending\"\n"));
@@ -384,9 +393,9 @@ fn an_invitation_accepted_between_plan_and_apply_leaves_the_apply_as_planned() {
     const OTHER_ROLE: &str = "783ce15b5beb95f6060b56ece9263396";
     let ctx = Ctx::new();
     let config = |role: &str| {
-        format!(
-            "resource \"cftenant_account\" \"customer\" {{\n  name = \"Accepting Customer\"\n}}\n\
-             resource \"cftenant_account_member\" \"ada\" {{\n  account_id = cftenant_account.customer.id\n  email = \"ada@customer.example\"\n  roles = [\"{role}\"]\n  status = \"pending\"\n}}\n"
+        ada_in(
+            "Accepting Customer",
+            &format!("email = \"ada@customer.example\"\n  roles = [\"{role}\"]\n  status = \"pending\"\n"),
         )
     };
     ctx.ws.write_config(&config(ADMIN_ROLE));
